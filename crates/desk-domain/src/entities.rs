@@ -1,0 +1,219 @@
+//! The records that sync: each is one row of one replica table, carried as JSON in a
+//! [`crate::Change`]. Field names are the column names the desk indexes on.
+//!
+//! Times of day are council wall-clock time (Europe/London) as `NaiveDateTime`: a class at
+//! 09:00 is at 09:00 in both GMT and BST, and every desk and the server agree on the day.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The replica tables, by the name a [`crate::Change`] carries.
+pub mod table {
+    pub const CENTRES: &str = "centres";
+    pub const ACTIVITIES: &str = "activities";
+    pub const SESSIONS: &str = "sessions";
+    pub const BOOKINGS: &str = "bookings";
+    pub const CUSTOMERS: &str = "customers";
+    pub const SCHOOLS: &str = "schools";
+    pub const PUPILS: &str = "pupils";
+    pub const CONTACTS: &str = "contacts";
+    pub const CT_ACCOUNTS: &str = "ct_accounts";
+    pub const ALL: [&str; 9] = [
+        CENTRES,
+        ACTIVITIES,
+        SESSIONS,
+        BOOKINGS,
+        CUSTOMERS,
+        SCHOOLS,
+        PUPILS,
+        CONTACTS,
+        CT_ACCOUNTS,
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Centre {
+    pub id: i64,
+    pub name: String,
+    pub town: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    Class,
+    Pitch,
+    Room,
+    Activity,
+}
+
+/// An activity as offered at one centre (the same class at two centres is two activities).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Activity {
+    pub id: i64,
+    pub centre_id: i64,
+    pub name: String,
+    pub kind: ActivityKind,
+}
+
+/// One timetabled occurrence of an activity. `booked` and `waiting` are maintained by the
+/// server; a desk adds its own pending bookings on top in its overlay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    pub id: i64,
+    pub centre_id: i64,
+    pub activity_id: i64,
+    pub activity_name: String,
+    pub starts_at: NaiveDateTime,
+    pub duration_minutes: u32,
+    pub capacity: u32,
+    pub booked: u32,
+    pub waiting: u32,
+    pub location: String,
+    pub instructor: String,
+    pub cancelled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Customer {
+    pub id: i64,
+    /// The customer's home centre: the bucket their record lives in.
+    pub home_centre_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: NaiveDate,
+    /// Leisure membership card number (never a payment card).
+    pub membership_no: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub postcode: String,
+    pub concession: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    Booked,
+    Waiting,
+    Cancelled,
+}
+
+impl BookingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingStatus::Booked => "booked",
+            BookingStatus::Waiting => "waiting",
+            BookingStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A place in a session (or on its waiting list). The id is made on the desk, so a desk can
+/// show and cancel a booking before the server has confirmed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Booking {
+    pub id: Uuid,
+    pub session_id: i64,
+    pub customer_id: i64,
+    pub centre_id: i64,
+    pub status: BookingStatus,
+    /// Order on the waiting list (smaller first); 0 when booked.
+    pub waiting_position: u32,
+    pub created_at: DateTime<Utc>,
+    pub staff_id: i64,
+    pub channel: crate::Channel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SchoolKind {
+    Primary,
+    Secondary,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct School {
+    pub id: i64,
+    pub name: String,
+    pub kind: SchoolKind,
+    pub town: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pupil {
+    pub id: i64,
+    pub school_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: NaiveDate,
+    /// Stage (P1–P7, S1–S6).
+    pub stage: String,
+    /// Registration class, e.g. `P4B` or `2R1`.
+    pub class: String,
+}
+
+/// Someone the school may call about a pupil.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    pub id: i64,
+    pub pupil_id: i64,
+    pub school_id: i64,
+    pub name: String,
+    pub relationship: String,
+    pub phone: String,
+    pub email: Option<String>,
+    /// 1 is called first.
+    pub priority: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum CouncilTaxBand {
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiablePerson {
+    pub name: String,
+    pub date_of_birth: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CtAccount {
+    pub id: i64,
+    /// Council account reference; the format is configurable per council.
+    pub reference: String,
+    pub office_id: i64,
+    pub band: CouncilTaxBand,
+    pub address: String,
+    pub postcode: String,
+    /// Unique Property Reference Number: numeric, up to 12 digits.
+    pub uprn: String,
+    pub liable: Vec<LiablePerson>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub single_person_discount: bool,
+    pub direct_debit: bool,
+    pub paperless: bool,
+}

@@ -1,0 +1,261 @@
+//! The sync protocol between a desk and the council server, as it crosses HTTP.
+//!
+//! A desk never writes server rows: it sends [`Mutation`]s (named commands) in `seq` order and
+//! receives [`Receipt`]s; it learns the resulting state only by pulling [`Change`]s.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::scope::{Role, Site};
+
+/// How the member of the public reached the council, recorded on every transaction so the
+/// council can measure channel shift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    FaceToFace,
+    Telephone,
+    Email,
+    AssistedDigital,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [
+        Channel::FaceToFace,
+        Channel::Telephone,
+        Channel::Email,
+        Channel::AssistedDigital,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::FaceToFace => "face-to-face",
+            Channel::Telephone => "telephone",
+            Channel::Email => "email",
+            Channel::AssistedDigital => "assisted-digital",
+        }
+    }
+}
+
+/// One named command recorded on a desk. `mutation_id` is the idempotency key; `seq` is gapless
+/// per device. Who made it, with which role and at which site, comes from the bearer token,
+/// never from here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Mutation {
+    pub mutation_id: Uuid,
+    pub device_id: Uuid,
+    pub seq: u64,
+    pub name: String,
+    pub args_version: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub args: serde_json::Value,
+    /// The pull cursor the desk had when it made the change (advisory, for diagnosis).
+    pub base_cursor: Option<String>,
+    /// The desk's clock when the change was made: advisory, never trusted for rules.
+    pub created_at: DateTime<Utc>,
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushResponse {
+    /// One receipt per mutation accepted for processing, in `seq` order. Mutations after a
+    /// transient failure get no receipt and must be pushed again.
+    pub receipts: Vec<Receipt>,
+    /// The highest `seq` this device has a receipt for, after this push.
+    pub device_last_seq: u64,
+}
+
+/// What the server did with one mutation. Stored in the same transaction as its effects, so a
+/// replay returns exactly this again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Receipt {
+    pub seq: u64,
+    pub mutation_id: Uuid,
+    pub outcome: Outcome,
+    /// The change-log position at which the mutation's effects are visible: once a desk's pull
+    /// cursor has reached it, the replica already holds the effects and the pending copy can go.
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    /// Permanent: retrying the same command will not help. Goes to Needs attention.
+    Rejected {
+        code: String,
+        message: String,
+        alternatives: Vec<Alternative>,
+    },
+    /// Accepted, but waits on a back-office step; settled later by a synced status.
+    Deferred {
+        reason: String,
+    },
+}
+
+impl Outcome {
+    pub fn rejected(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Outcome::Rejected {
+            code: code.into(),
+            message: message.into(),
+            alternatives: Vec::new(),
+        }
+    }
+}
+
+/// Something the member of staff can do instead of a rejected command, offered as a button.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Alternative {
+    JoinWaitingList {
+        session_id: i64,
+    },
+    BookSession {
+        session_id: i64,
+        starts_at: NaiveDateTime,
+        activity_name: String,
+        spaces: u32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    Upsert,
+    Delete,
+}
+
+/// One row's newest state in one bucket. Rows are addressed by `(table, id)`; a delete is a
+/// tombstone so a desk that pulled the row earlier removes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Change {
+    pub table: String,
+    pub id: String,
+    pub bucket: String,
+    pub version: u64,
+    pub op: ChangeOp,
+    /// The row as JSON (one of the `entities` types) for an upsert; absent for a delete.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// Query of `GET /v1/pull`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct PullQuery {
+    /// Opaque cursor from the previous page; absent for a first pull.
+    pub cursor: Option<String>,
+    /// Rows per page (the server caps it).
+    pub limit: Option<u32>,
+    /// Receipts with a `seq` above this are returned.
+    pub ack_seq: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// Cursor to resume from; store it in the same transaction as the page.
+    pub cursor: String,
+    /// More changes are waiting beyond this page.
+    pub has_more: bool,
+    /// The cursor given was made for another scope (or is unknown): the desk must drop every
+    /// replica row before applying this page, which starts from the beginning.
+    pub reset: bool,
+    /// The buckets this page was drawn from, i.e. the caller's scope now.
+    pub buckets: Vec<String>,
+    pub receipts: Vec<Receipt>,
+    pub device_last_seq: u64,
+    /// The newest change-log position the server has, for progress and the sync planner.
+    pub head: u64,
+}
+
+/// Every error from the server (HTTP 4xx/5xx) and from the desk engine across IPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub username: String,
+    pub password: String,
+    pub device_id: Uuid,
+}
+
+impl std::fmt::Debug for SignInRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInRequest")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignInResponse {
+    pub access_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub staff: StaffProfile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffProfile {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub sites: Vec<Site>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommandInfo {
+    pub name: String,
+    pub args_versions: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Capabilities {
+    pub server_version: String,
+    pub api_version: u32,
+    pub commands: Vec<CommandInfo>,
+    pub max_push_mutations: u32,
+    pub max_pull_limit: u32,
+    pub max_body_bytes: u64,
+    pub backend: String,
+}
+
+/// Version of this protocol; a desk refuses a server whose major differs.
+pub const API_VERSION: u32 = 1;
+/// Largest request body the server accepts (1 MiB); larger gets 413 `body_too_large`.
+pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
+pub const MAX_PUSH_MUTATIONS: u32 = 500;
+pub const MAX_PULL_LIMIT: u32 = 5_000;
