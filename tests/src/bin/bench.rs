@@ -1,0 +1,119 @@
+//! The benchmark command: `scripts/bench` (a release build of this). Prints each figure on a line
+//! of its own, `BENCH <name> <value> <unit>`, so runs can be compared; docs/benchmarks.md keeps
+//! the targets and the latest figures.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use council_desk_tests::*;
+use desk_domain::{Channel, Customer};
+
+fn bench(name: &str, value: f64, unit: &str) {
+    println!("BENCH {name} {value:.2} {unit}");
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn p95(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[(samples.len() * 95).div_ceil(100).saturating_sub(1)]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let only: Option<String> = std::env::args().nth(1);
+    let wants = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
+
+    if wants("initial_pull") {
+        // A 100,000-row scope: centre A's timetable plus enough customers to make it up.
+        let mut world = small_world(0);
+        let base = world.sessions.len() + world.centres.len() + world.activities.len();
+        let template = world.customers[0].clone();
+        world.customers = (1..=(100_000 - base) as i64)
+            .map(|id| Customer {
+                id,
+                membership_no: format!("MLC{id:07}"),
+                ..template.clone()
+            })
+            .collect();
+        let (_db, store) = world_store(Backend::Sqlite, &tmp.path().join("pull"), &world);
+        let server = TestServer::start(store).await;
+        let desk = signed_in_desk(tmp.path().join("pull-desk"), &server.url(), STAFF_A).await;
+        let started = Instant::now();
+        let report = desk.sync_now().await?;
+        let secs = started.elapsed().as_secs_f64();
+        bench("initial_pull_rows", report.pulled_rows as f64, "rows");
+        bench("initial_pull_rate", report.pulled_rows as f64 / secs, "rows/s");
+        server.stop().await;
+    }
+
+    if wants("apply_remote") {
+        let (upsert, delete) = desk_client::bench::apply_remote_p95(&tmp.path().join("apply"), 500_000, 500);
+        bench("apply_remote_upsert_p95_500k", ms(upsert), "ms");
+        bench("apply_remote_delete_p95_500k", ms(delete), "ms");
+    }
+
+    if wants("drain") {
+        for backend in [Backend::Postgres, Backend::Sqlite] {
+            let dir = tmp.path().join(format!("drain-{backend:?}"));
+            std::fs::create_dir_all(&dir)?;
+            let db = TestDb::new(backend, &dir);
+            let store = desk_server::open_store(&db.config)?;
+            let rate = desk_server::bench_drain(store, 5_000);
+            let name = match backend {
+                Backend::Postgres => "server_drain_postgres",
+                Backend::Sqlite => "server_drain_sqlite",
+            };
+            bench(name, rate, "mutations/s");
+        }
+    }
+
+    if wants("book_place") {
+        let p = desk_client::bench::book_place_commit_p95(&tmp.path().join("commit"), 1_000).await;
+        bench("book_place_commit_p95", ms(p), "ms");
+    }
+
+    if wants("desk_to_desk") {
+        let (_db, store) = world_store(Backend::Sqlite, &tmp.path().join("poke"), &small_world(0));
+        let server = TestServer::start(store).await;
+        let a = signed_in_desk(tmp.path().join("poke-a"), &server.url(), STAFF_A).await;
+        let b = signed_in_desk(tmp.path().join("poke-b"), &server.url(), STAFF_A).await;
+        a.sync_now().await?;
+        b.sync_now().await?;
+        let (loop_a, loop_b) = (a.start_sync(), b.start_sync());
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let mut samples = Vec::new();
+        // Every place in centre A's Aqua Fit sessions, one customer each: 20 + 3 × 12 samples.
+        let places = std::iter::repeat_n(ids::BIG_SESSION, 20)
+            .chain(ids::LATER_SESSIONS.iter().flat_map(|s| std::iter::repeat_n(*s, 12)));
+        for (i, session) in places.enumerate() {
+            let customer = 1 + i as i64;
+            let started = Instant::now();
+            let booking = a.book_place(session, customer, Channel::FaceToFace).await?;
+            loop {
+                let seen = b.session(session).await?.bookings.iter().any(|bk| bk.id == booking.id);
+                if seen {
+                    break;
+                }
+                if started.elapsed() > Duration::from_secs(10) {
+                    anyhow::bail!("desk B never saw booking {customer}");
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            samples.push(started.elapsed());
+        }
+        bench("desk_to_desk_poke_p95", ms(p95(samples)), "ms");
+        loop_a.stop().await;
+        loop_b.stop().await;
+        server.stop().await;
+    }
+
+    if wants("search") {
+        let p = desk_client::bench::search_customers_p95(&tmp.path().join("search"), 100_000, 500);
+        bench("search_customers_p95_100k", ms(p), "ms");
+    }
+    Ok(())
+}
