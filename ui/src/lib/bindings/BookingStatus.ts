@@ -1,0 +1,3 @@
+// Hand-written to match the Rust type exactly until src-tauri generates this file with ts-rs.
+
+export type BookingStatus = "booked" | "waiting" | "cancelled";

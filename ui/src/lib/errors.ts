@@ -1,0 +1,83 @@
+// What to tell the member of staff for an error from the desk, chosen by its `code` only: the
+// message text from the server is shown as detail where it is written for people (refusals of
+// leisure rules are), never parsed.
+import type { ErrorBody } from './bindings/ErrorBody';
+
+export type SignInField = 'server-url' | 'username' | 'password';
+
+/** Where a failed sign-in is shown and with which words. */
+export function signInError(error: ErrorBody): { field: SignInField; message: string } {
+  switch (error.code) {
+    case 'bad_credentials':
+      return { field: 'password', message: 'The username or password is not right. Check them and try again' };
+    case 'account_disabled':
+      return {
+        field: 'username',
+        message: 'This account has been disabled. Ask your supervisor or the IT service desk to turn it back on',
+      };
+    case 'offline':
+      return {
+        field: 'server-url',
+        message: 'The server cannot be reached. Check the server address and the network connection, then try again',
+      };
+    case 'server_error':
+      return {
+        field: 'server-url',
+        message: 'The server had a problem and could not sign you in. Try again in a few minutes',
+      };
+    case 'invalid_input':
+    case 'invalid_url':
+      return { field: 'server-url', message: 'Enter the server address as a web address, like https://desk.council.example' };
+    case 'incompatible_server':
+      return { field: 'server-url', message: 'The server at this address runs a version this desk cannot use' };
+    default:
+      return { field: 'password', message: `Sign-in did not work: ${error.message}` };
+  }
+}
+
+/** A plain heading for why the server refused an action (Needs attention, failed bookings). */
+export function refusalTitle(code: string): string {
+  switch (code) {
+    case 'session_full':
+      return 'The session was full';
+    case 'already_booked':
+      return 'The customer already had a place';
+    case 'already_waiting':
+      return 'The customer was already on the waiting list';
+    case 'places_available':
+      return 'The session had places free, so there is no waiting list';
+    case 'session_cancelled':
+      return 'The session has been cancelled';
+    case 'session_started':
+      return 'The session had already started';
+    case 'out_of_scope':
+      return 'This centre is not one of your sites';
+    case 'not_found':
+      return 'The session, customer or booking no longer exists';
+    case 'booking_not_found':
+      return 'The booking no longer exists';
+    case 'already_cancelled':
+      return 'The booking was already cancelled';
+    default:
+      return 'The server did not accept this';
+  }
+}
+
+/** Words for an error from any other desk action, by code. */
+export function actionErrorMessage(error: ErrorBody): string {
+  switch (error.code) {
+    case 'not_signed_in':
+      return 'You are not signed in. Sign in again to carry on';
+    case 'offline':
+      return 'The server cannot be reached. The desk will keep trying';
+    case 'server_error':
+      return 'The server had a problem. Try again in a few minutes';
+    case 'not_found':
+      return 'This record is not on this desk. It may have been removed';
+    case 'ipc':
+      return 'The desk did not answer as expected. Close and reopen Council Desk, then try again';
+    default:
+      // Rule refusals from desk-domain carry messages written for staff.
+      return error.message;
+  }
+}

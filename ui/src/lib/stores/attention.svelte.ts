@@ -1,0 +1,47 @@
+// The rejected actions waiting for someone to deal with them.
+import type { AttentionItem } from '../bindings/AttentionItem';
+import type { BookingView } from '../bindings/BookingView';
+import type { ErrorBody } from '../bindings/ErrorBody';
+import * as ipc from '../ipc';
+import { toErrorBody } from '../ipc';
+
+export class AttentionState {
+  items = $state<AttentionItem[]>([]);
+  loaded = $state(false);
+  loading = $state(false);
+  error = $state<ErrorBody | null>(null);
+  #request = 0;
+
+  async load(): Promise<void> {
+    const request = ++this.#request;
+    this.loading = true;
+    try {
+      const items = await ipc.needsAttention();
+      if (request !== this.#request) return;
+      this.items = items;
+      this.error = null;
+      this.loaded = true;
+    } catch (error) {
+      if (request !== this.#request) return;
+      this.error = toErrorBody(error);
+    } finally {
+      if (request === this.#request) this.loading = false;
+    }
+  }
+
+  /** Takes the server's alternative number `index` for the item; the item then leaves the list. */
+  async take(itemId: string, index: number): Promise<BookingView> {
+    const booking = await ipc.takeAlternative(itemId, index);
+    this.items = this.items.filter((i) => i.id !== itemId);
+    void this.load();
+    return booking;
+  }
+
+  async dismiss(itemId: string, note: string): Promise<void> {
+    await ipc.dismissAttention(itemId, note);
+    this.items = this.items.filter((i) => i.id !== itemId);
+    void this.load();
+  }
+}
+
+export const attention = new AttentionState();

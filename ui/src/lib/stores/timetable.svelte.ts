@@ -1,0 +1,76 @@
+// One centre's sessions on one day, with the activity filter applied in the interface.
+import type { Centre } from '../bindings/Centre';
+import type { ErrorBody } from '../bindings/ErrorBody';
+import type { SessionView } from '../bindings/SessionView';
+import * as ipc from '../ipc';
+import { toErrorBody } from '../ipc';
+
+export const ALL_ACTIVITIES = '';
+
+export class TimetableState {
+  centres = $state<Centre[]>([]);
+  centreId = $state<number | null>(null);
+  day = $state<string>('');
+  sessions = $state<SessionView[]>([]);
+  activity = $state<string>(ALL_ACTIVITIES);
+  loading = $state(false);
+  error = $state<ErrorBody | null>(null);
+  #request = 0;
+
+  /** Activity names on this day, sorted, each once: the filter's options. */
+  get activities(): string[] {
+    return [...new Set(this.sessions.map((s) => s.session.activity_name))].sort((a, b) => a.localeCompare(b, 'en-GB'));
+  }
+
+  /** Sessions shown after the activity filter, in start time order. */
+  get visible(): SessionView[] {
+    const shown =
+      this.activity === ALL_ACTIVITIES
+        ? this.sessions
+        : this.sessions.filter((s) => s.session.activity_name === this.activity);
+    return [...shown].sort((a, b) => a.session.starts_at.localeCompare(b.session.starts_at) || a.session.id - b.session.id);
+  }
+
+  get centre(): Centre | null {
+    return this.centres.find((c) => c.id === this.centreId) ?? null;
+  }
+
+  async loadCentres(): Promise<void> {
+    try {
+      this.centres = await ipc.centres();
+    } catch (error) {
+      this.error = toErrorBody(error);
+    }
+  }
+
+  /** Shows `day` at `centreId`; an answer to an older request is dropped. */
+  async show(centreId: number, day: string): Promise<void> {
+    const request = ++this.#request;
+    const changed = centreId !== this.centreId || day !== this.day;
+    this.centreId = centreId;
+    this.day = day;
+    this.loading = true;
+    this.error = null;
+    if (changed) this.sessions = [];
+    try {
+      const sessions = await ipc.timetable(centreId, day);
+      if (request !== this.#request) return;
+      this.sessions = sessions;
+      if (this.activity !== ALL_ACTIVITIES && !this.activities.includes(this.activity)) {
+        this.activity = ALL_ACTIVITIES;
+      }
+    } catch (error) {
+      if (request !== this.#request) return;
+      this.error = toErrorBody(error);
+    } finally {
+      if (request === this.#request) this.loading = false;
+    }
+  }
+
+  /** Reloads what is shown (after a sync brought new data). */
+  async refresh(): Promise<void> {
+    if (this.centreId !== null && this.day !== '') await this.show(this.centreId, this.day);
+  }
+}
+
+export const timetable = new TimetableState();
