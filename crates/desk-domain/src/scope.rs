@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     LeisureDesk,
@@ -177,6 +178,32 @@ impl utoipa::PartialSchema for Site {
 }
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Site {}
+
+/// On the wire a site is its display string (`leisure:3`), so the generated TypeScript type is a
+/// string alias rather than the struct's fields.
+#[cfg(feature = "ts")]
+impl ts_rs::TS for Site {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn docs() -> Option<String> {
+        Some("/**\n * A place a staff member works: `leisure:3`, `school:12`, `office:1`.\n */\n".to_owned())
+    }
+    fn name(_: &ts_rs::Config) -> String {
+        "Site".to_owned()
+    }
+    fn decl(_: &ts_rs::Config) -> String {
+        "type Site = string;".to_owned()
+    }
+    fn decl_concrete(cfg: &ts_rs::Config) -> String {
+        Self::decl(cfg)
+    }
+    fn inline(_: &ts_rs::Config) -> String {
+        "string".to_owned()
+    }
+    fn output_path() -> Option<std::path::PathBuf> {
+        Some(std::path::PathBuf::from("Site.ts"))
+    }
+}
 
 /// A slice of server data that one desk may hold. Pull draws only from the caller's buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
