@@ -1,17 +1,18 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 // The Tauri shell loads ui/dist (frontendDist) in production and this dev server in `tauri dev`.
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: process.env.VITEST ? [svelte(), svelteTesting()] : [svelte()],
   base: './',
   clearScreen: false,
   server: {
-    port: 1420,
+    port: 5173,
     strictPort: true,
   },
   css: {
@@ -29,7 +30,6 @@ export default defineConfig({
     target: 'safari16',
     sourcemap: false,
   },
-  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {
     environment: 'jsdom',
     globals: true,

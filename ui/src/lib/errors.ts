@@ -5,8 +5,19 @@ import type { ErrorBody } from './bindings/ErrorBody';
 
 export type SignInField = 'server-url' | 'username' | 'password';
 
-/** Where a failed sign-in is shown and with which words. */
-export function signInError(error: ErrorBody): { field: SignInField; message: string } {
+/**
+ * Where a failed sign-in is shown and with which words. `stage` says which step failed: storing
+ * the server address (`set_server_url`) or signing in (`sign_in`).
+ */
+export function signInError(
+  error: ErrorBody,
+  stage: 'server-url' | 'sign-in' = 'sign-in',
+): { field: SignInField; message: string } {
+  if (error.code === 'invalid_input') {
+    return stage === 'server-url'
+      ? { field: 'server-url', message: 'Enter the server address as a web address, like https://desk.council.example' }
+      : { field: 'username', message: error.message };
+  }
   switch (error.code) {
     case 'bad_credentials':
       return { field: 'password', message: 'The username or password is not right. Check them and try again' };
@@ -25,9 +36,6 @@ export function signInError(error: ErrorBody): { field: SignInField; message: st
         field: 'server-url',
         message: 'The server had a problem and could not sign you in. Try again in a few minutes',
       };
-    case 'invalid_input':
-    case 'invalid_url':
-      return { field: 'server-url', message: 'Enter the server address as a web address, like https://desk.council.example' };
     case 'incompatible_server':
       return { field: 'server-url', message: 'The server at this address runs a version this desk cannot use' };
     default:

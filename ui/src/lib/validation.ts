@@ -8,7 +8,8 @@ import { calendarDate, isoDate, todayIso, type CalendarDate } from './format';
 export const MAX_TEXT = 200;
 /** Longest note when dismissing a Needs attention item (as the desk engine). */
 export const MAX_NOTE = 500;
-export const MAX_PASSWORD = 1024;
+/** As the desk engine: longer passwords are refused before they are sent. */
+export const MAX_PASSWORD = 200;
 export const MAX_URL = 2000;
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

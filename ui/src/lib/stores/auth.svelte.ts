@@ -5,6 +5,16 @@ import type { StaffProfile } from '../bindings/StaffProfile';
 import * as ipc from '../ipc';
 import { toErrorBody } from '../ipc';
 
+export class SignInFailure extends Error {
+  constructor(
+    readonly stage: 'server-url' | 'sign-in',
+    readonly body: ErrorBody,
+  ) {
+    super(body.message);
+    this.name = 'SignInFailure';
+  }
+}
+
 export class AuthState {
   info = $state<AppInfo | null>(null);
   staff = $state<StaffProfile | null>(null);
@@ -27,10 +37,22 @@ export class AuthState {
     }
   }
 
-  /** Points the desk at the server, then signs in. Throws `IpcError` with the desk's code. */
+  /**
+   * Points the desk at the server, then signs in. Throws `SignInFailure`: the desk's error and
+   * which of the two steps it came from.
+   */
   async signIn(serverUrl: string, username: string, password: string): Promise<StaffProfile> {
-    await ipc.setServerUrl(serverUrl);
-    const staff = await ipc.signIn(username, password);
+    try {
+      await ipc.setServerUrl(serverUrl);
+    } catch (error) {
+      throw new SignInFailure('server-url', toErrorBody(error));
+    }
+    let staff: StaffProfile;
+    try {
+      staff = await ipc.signIn(username, password);
+    } catch (error) {
+      throw new SignInFailure('sign-in', toErrorBody(error));
+    }
     this.staff = staff;
     this.notice = null;
     if (this.info) this.info = { ...this.info, server_url: serverUrl };

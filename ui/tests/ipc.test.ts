@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.fn();
+const listen = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+vi.mock('@tauri-apps/api/event', () => ({ listen: (...args: unknown[]) => listen(...args) }));
+
+const ipc = await import('../src/lib/ipc');
+
+beforeEach(() => {
+  invoke.mockReset();
+  listen.mockReset();
+});
+
+describe('command wrappers', () => {
+  it('call each shell command by its snake_case name with camelCase arguments', async () => {
+    invoke.mockResolvedValue(null);
+    await ipc.appInfo();
+    await ipc.setServerUrl('https://desk.example');
+    await ipc.signIn('ailsa', 'pw');
+    await ipc.signOut();
+    await ipc.syncStatus();
+    await ipc.syncNow();
+    await ipc.centres();
+    await ipc.timetable(3, '2026-12-02');
+    await ipc.session(7);
+    await ipc.searchCustomers("O'Neill", 20);
+    await ipc.bookPlace(7, 11, 'telephone');
+    await ipc.joinWaitingList(7, 11, 'email');
+    await ipc.cancelPlace('b-1', 'face-to-face');
+    await ipc.needsAttention();
+    await ipc.takeAlternative('m-1', 1);
+    await ipc.dismissAttention('m-1', 'Phoned');
+    expect(invoke.mock.calls).toEqual([
+      ['app_info', undefined],
+      ['set_server_url', { url: 'https://desk.example' }],
+      ['sign_in', { username: 'ailsa', password: 'pw' }],
+      ['sign_out', undefined],
+      ['sync_status', undefined],
+      ['sync_now', undefined],
+      ['centres', undefined],
+      ['timetable', { centreId: 3, day: '2026-12-02' }],
+      ['session', { id: 7 }],
+      ['search_customers', { text: "O'Neill", limit: 20 }],
+      ['book_place', { sessionId: 7, customerId: 11, channel: 'telephone' }],
+      ['join_waiting_list', { sessionId: 7, customerId: 11, channel: 'email' }],
+      ['cancel_place', { bookingId: 'b-1', channel: 'face-to-face' }],
+      ['needs_attention', undefined],
+      ['take_alternative', { itemId: 'm-1', alternative: 1 }],
+      ['dismiss_attention', { itemId: 'm-1', note: 'Phoned' }],
+    ]);
+  });
+
+  it('turn a {code, message} rejection into an IpcError with that code', async () => {
+    invoke.mockRejectedValue({ code: 'bad_credentials', message: 'No.' });
+    const error = await ipc.signIn('a', 'b').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ipc.IpcError);
+    expect((error as InstanceType<typeof ipc.IpcError>).code).toBe('bad_credentials');
+    expect((error as Error).message).toBe('No.');
+  });
+
+  it('turn a bare string rejection from Tauri into code ipc', async () => {
+    invoke.mockRejectedValue('command sign_in not found');
+    await expect(ipc.signIn('a', 'b')).rejects.toMatchObject({ code: 'ipc', message: 'command sign_in not found' });
+  });
+
+  it('deliver sync-status payloads to the handler', async () => {
+    const unlisten = vi.fn();
+    listen.mockImplementation(async (_name: string, cb: (e: { payload: unknown }) => void) => {
+      cb({ payload: { online: true } });
+      return unlisten;
+    });
+    const seen: unknown[] = [];
+    const stop = await ipc.onSyncStatus((s) => seen.push(s));
+    expect(listen.mock.calls[0]?.[0]).toBe('sync-status');
+    expect(seen).toEqual([{ online: true }]);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+  });
+});

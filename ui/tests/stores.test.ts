@@ -1,0 +1,176 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+import type { SyncStatus } from '../src/lib/bindings/SyncStatus';
+
+vi.mock('../src/lib/ipc', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/lib/ipc')>();
+  return {
+    ...real,
+    timetable: vi.fn(),
+    centres: vi.fn(),
+    searchCustomers: vi.fn(),
+    syncStatus: vi.fn(),
+    syncNow: vi.fn(),
+    onSyncStatus: vi.fn(),
+    needsAttention: vi.fn(),
+    takeAlternative: vi.fn(),
+    dismissAttention: vi.fn(),
+  };
+});
+
+const ipc = await import('../src/lib/ipc');
+const { TimetableState, ALL_ACTIVITIES } = await import('../src/lib/stores/timetable.svelte');
+const { CustomerSearch } = await import('../src/lib/stores/customerSearch.svelte');
+const { SyncState } = await import('../src/lib/stores/sync.svelte');
+const { AttentionState } = await import('../src/lib/stores/attention.svelte');
+const f = await import('./fixtures');
+
+beforeEach(() => {
+  vi.mocked(ipc.timetable).mockReset();
+  vi.mocked(ipc.searchCustomers).mockReset();
+  vi.mocked(ipc.syncStatus).mockReset();
+  vi.mocked(ipc.onSyncStatus).mockReset();
+  vi.mocked(ipc.needsAttention).mockReset();
+  vi.mocked(ipc.takeAlternative).mockReset();
+  vi.mocked(ipc.dismissAttention).mockReset();
+});
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('timetable store', () => {
+  it('sorts by start time and filters by activity', async () => {
+    vi.mocked(ipc.timetable).mockResolvedValue(f.day);
+    const t = new TimetableState();
+    await t.show(1, '2026-12-02');
+    expect(ipc.timetable).toHaveBeenCalledWith(1, '2026-12-02');
+    expect(t.visible.map((s) => s.session.id)).toEqual([10, 11, 13, 12]);
+    expect(t.activities).toEqual(['Aqua Fit', 'Spin', 'Yoga']);
+    t.activity = 'Aqua Fit';
+    expect(t.visible.map((s) => s.session.id)).toEqual([10, 11]);
+    t.activity = ALL_ACTIVITIES;
+    expect(t.visible).toHaveLength(4);
+  });
+
+  it('drops the filter when the new day has no such activity', async () => {
+    vi.mocked(ipc.timetable).mockResolvedValueOnce(f.day).mockResolvedValueOnce([f.sessionView(20, 'Judo', '17:00', 1, 10)]);
+    const t = new TimetableState();
+    await t.show(1, '2026-12-02');
+    t.activity = 'Yoga';
+    await t.show(1, '2026-12-03');
+    expect(t.activity).toBe(ALL_ACTIVITIES);
+    expect(t.visible.map((s) => s.session.activity_name)).toEqual(['Judo']);
+  });
+
+  it('keeps the newest day when an older answer arrives late', async () => {
+    const slow = deferred<typeof f.day>();
+    vi.mocked(ipc.timetable).mockReturnValueOnce(slow.promise).mockResolvedValueOnce([f.sessionView(30, 'Spin', '07:00', 0, 10)]);
+    const t = new TimetableState();
+    const first = t.show(1, '2026-12-02');
+    await t.show(1, '2026-12-03');
+    slow.resolve(f.day);
+    await first;
+    expect(t.day).toBe('2026-12-03');
+    expect(t.sessions.map((s) => s.session.id)).toEqual([30]);
+  });
+
+  it('keeps the error code when the desk refuses', async () => {
+    vi.mocked(ipc.timetable).mockRejectedValue(new ipc.IpcError({ code: 'not_signed_in', message: 'Sign in.' }));
+    const t = new TimetableState();
+    await t.show(1, '2026-12-02');
+    expect(t.error).toEqual({ code: 'not_signed_in', message: 'Sign in.' });
+    expect(t.loading).toBe(false);
+  });
+});
+
+describe('customer search store', () => {
+  it('sends nothing for bad text and says why', async () => {
+    const s = new CustomerSearch();
+    await s.search('x'.repeat(300));
+    expect(s.inputError).toBe('Search must be 200 characters or fewer');
+    await s.search('01/01/2999');
+    expect(s.inputError).toBe('Date of birth must be today or in the past');
+    await s.search('m');
+    expect(s.inputError).toBeNull();
+    expect(ipc.searchCustomers).not.toHaveBeenCalled();
+  });
+
+  it('sends names with accents and apostrophes as typed, trimmed', async () => {
+    vi.mocked(ipc.searchCustomers).mockResolvedValue([f.customers[0]!]);
+    const s = new CustomerSearch();
+    await s.search("  Mòrag O'Neill ");
+    expect(ipc.searchCustomers).toHaveBeenCalledWith("Mòrag O'Neill", 20);
+    expect(s.results).toHaveLength(1);
+  });
+
+  it('shows only the answer to the newest text', async () => {
+    const slow = deferred<typeof f.customers>();
+    vi.mocked(ipc.searchCustomers).mockReturnValueOnce(slow.promise).mockResolvedValueOnce([f.customers[1]!]);
+    const s = new CustomerSearch();
+    const first = s.search('mo');
+    await s.search('morv');
+    slow.resolve(f.customers);
+    await first;
+    expect(s.results.map((c) => c.id)).toEqual([102]);
+    expect(s.answered).toBe('morv');
+  });
+});
+
+describe('sync store', () => {
+  it('takes the first status, then every event', async () => {
+    let emit: (s: SyncStatus) => void = () => {};
+    vi.mocked(ipc.onSyncStatus).mockImplementation(async (cb) => {
+      emit = cb;
+      return () => {};
+    });
+    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ pending: 1 }));
+    const s = new SyncState();
+    await s.start();
+    expect(s.status?.pending).toBe(1);
+    emit(f.status({ pending: 0, online: false }));
+    expect(s.status?.online).toBe(false);
+  });
+
+  it('does not let the first answer overwrite a newer event', async () => {
+    let emit: (s: SyncStatus) => void = () => {};
+    const answer = deferred<SyncStatus>();
+    vi.mocked(ipc.onSyncStatus).mockImplementation(async (cb) => {
+      emit = cb;
+      return () => {};
+    });
+    vi.mocked(ipc.syncStatus).mockReturnValue(answer.promise);
+    const s = new SyncState();
+    const started = s.start();
+    await Promise.resolve();
+    await Promise.resolve();
+    emit(f.status({ needs_attention: 2 }));
+    answer.resolve(f.status({ needs_attention: 0 }));
+    await started;
+    expect(s.status?.needs_attention).toBe(2);
+  });
+});
+
+describe('needs attention store', () => {
+  it('takes an alternative by index and drops the item', async () => {
+    vi.mocked(ipc.needsAttention).mockResolvedValueOnce([f.attentionItem]).mockResolvedValue([]);
+    vi.mocked(ipc.takeAlternative).mockResolvedValue(f.booking('b-1', "Mòrag O'Neill", 'waiting', true));
+    const a = new AttentionState();
+    await a.load();
+    expect(a.items).toHaveLength(1);
+    await a.take(f.attentionItem.id, 0);
+    expect(ipc.takeAlternative).toHaveBeenCalledWith(f.attentionItem.id, 0);
+    expect(a.items).toHaveLength(0);
+  });
+
+  it('keeps the item when taking the alternative fails', async () => {
+    vi.mocked(ipc.needsAttention).mockResolvedValue([f.attentionItem]);
+    vi.mocked(ipc.takeAlternative).mockRejectedValue(new ipc.IpcError({ code: 'session_full', message: 'Full.' }));
+    const a = new AttentionState();
+    await a.load();
+    await expect(a.take(f.attentionItem.id, 1)).rejects.toMatchObject({ code: 'session_full' });
+    expect(a.items).toHaveLength(1);
+  });
+});
