@@ -193,11 +193,7 @@ enum Gender {
 }
 
 fn gender(rng: &mut ChaCha8Rng) -> Gender {
-    if chance(rng, 50) {
-        Gender::Female
-    } else {
-        Gender::Male
-    }
+    if chance(rng, 50) { Gender::Female } else { Gender::Male }
 }
 
 fn first_name(rng: &mut ChaCha8Rng, gender: Gender) -> &'static str {
