@@ -1,0 +1,82 @@
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('../src/lib/ipc', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/lib/ipc')>();
+  return { ...real, session: vi.fn(), cancelPlace: vi.fn() };
+});
+
+const ipc = await import('../src/lib/ipc');
+const { sync } = await import('../src/lib/stores/sync.svelte');
+const { default: SessionDetail } = await import('../src/screens/SessionDetail.svelte');
+const f = await import('./fixtures');
+
+const bookings = [
+  f.booking('b-1', "Mòrag O'Neill", 'booked', true),
+  f.booking('b-2', 'Morven Ross', 'booked'),
+  f.booking('b-3', 'Moira Stewart', 'waiting'),
+];
+
+beforeEach(() => {
+  vi.mocked(ipc.session).mockReset().mockResolvedValue(f.detail(f.day[2]!, bookings));
+  vi.mocked(ipc.cancelPlace).mockReset().mockResolvedValue(null);
+  sync.status = null;
+});
+
+async function shown(): Promise<HTMLElement[]> {
+  render(SessionDetail, { id: 11 });
+  await screen.findByTestId('session-detail');
+  return screen.getAllByTestId('booking-row');
+}
+
+describe('session detail', () => {
+  it('lists bookings with Pending for unconfirmed ones and waiting positions', async () => {
+    const rows = await shown();
+    expect(rows.map((r) => within(r).getByTestId('booking-name').textContent)).toEqual([
+      "Mòrag O'Neill",
+      'Morven Ross',
+      'Moira Stewart',
+    ]);
+    expect(within(rows[0]!).getByTestId('badge-pending')).toBeInTheDocument();
+    expect(within(rows[1]!).queryByTestId('badge-pending')).toBeNull();
+    expect(within(rows[2]!).getByTestId('booking-status')).toHaveTextContent('Waiting list (1)');
+    expect(screen.getByTestId('session-places')).toHaveTextContent('5 of 20 booked');
+    expect(screen.getByTestId('session-book')).toHaveAttribute('href', '#/sessions/11/book');
+  });
+
+  it('cancels only after the confirm step, with the channel', async () => {
+    const rows = await shown();
+    const user = userEvent.setup();
+    await user.click(within(rows[1]!).getByTestId('booking-cancel'));
+    const panel = screen.getByTestId('cancel-confirm-panel');
+    expect(panel).toHaveTextContent("Cancel Morven Ross's place?");
+    expect(ipc.cancelPlace).not.toHaveBeenCalled();
+    await user.click(within(panel).getByTestId('cancel-confirm'));
+    expect(screen.getByTestId('cancel-channel-error')).toHaveTextContent('Select how the customer asked to cancel');
+    expect(ipc.cancelPlace).not.toHaveBeenCalled();
+    await user.click(within(panel).getByTestId('cancel-channel-telephone'));
+    await user.click(within(panel).getByTestId('cancel-confirm'));
+    expect(ipc.cancelPlace).toHaveBeenCalledWith('b-2', 'telephone');
+  });
+
+  it('keeps the booking when the member of staff says no', async () => {
+    const rows = await shown();
+    const user = userEvent.setup();
+    await user.click(within(rows[0]!).getByTestId('booking-cancel'));
+    await user.click(screen.getByTestId('cancel-keep'));
+    expect(screen.queryByTestId('cancel-confirm-panel')).toBeNull();
+    expect(ipc.cancelPlace).not.toHaveBeenCalled();
+    expect(within(rows[0]!).getByTestId('booking-cancel')).toHaveFocus();
+  });
+
+  it('shows the booking confirmed after a sync', async () => {
+    await shown();
+    vi.mocked(ipc.session).mockResolvedValue(
+      f.detail({ ...f.day[2]!, pending: false }, [f.booking('b-1', "Mòrag O'Neill", 'booked', false)]),
+    );
+    sync.status = f.status({ last_synced_at: new Date().toISOString() });
+    await vi.waitFor(() => expect(screen.getAllByTestId('booking-row')).toHaveLength(1));
+    expect(screen.queryByTestId('badge-pending')).toBeNull();
+  });
+});

@@ -1,0 +1,98 @@
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('../src/lib/ipc', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/lib/ipc')>();
+  return { ...real, centres: vi.fn(), timetable: vi.fn() };
+});
+
+const ipc = await import('../src/lib/ipc');
+const { timetable } = await import('../src/lib/stores/timetable.svelte');
+const { router } = await import('../src/lib/router.svelte');
+const { default: Timetable } = await import('../src/screens/Timetable.svelte');
+const f = await import('./fixtures');
+
+beforeEach(() => {
+  vi.mocked(ipc.centres).mockReset().mockResolvedValue(f.centres);
+  vi.mocked(ipc.timetable).mockReset().mockResolvedValue(f.day);
+  timetable.centres = [];
+  timetable.sessions = [];
+  timetable.centreId = null;
+  timetable.day = '';
+  timetable.activity = '';
+  window.location.hash = '';
+});
+
+const rows = (): HTMLElement[] => screen.queryAllByTestId('timetable-row');
+
+describe('timetable screen', () => {
+  it('shows the day at the staff member’s centre in time order with counts and badges', async () => {
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
+    await vi.waitFor(() => expect(rows()).toHaveLength(4));
+    expect(ipc.timetable).toHaveBeenCalledWith(1, '2026-12-02');
+    expect(rows().map((r) => r.dataset.sessionId)).toEqual(['10', '11', '13', '12']);
+    const full = rows()[0]!;
+    expect(within(full).getByTestId('timetable-time')).toHaveTextContent('09:00 to 09:45');
+    expect(within(full).getByTestId('timetable-booked')).toHaveTextContent('20 of 20');
+    expect(within(full).getByTestId('timetable-waiting')).toHaveTextContent('2');
+    expect(within(full).getByTestId('badge-full')).toHaveTextContent('Full');
+    expect(within(rows()[1]!).queryByTestId('badge-full')).toBeNull();
+    expect(within(rows()[1]!).getByTestId('badge-pending')).toHaveTextContent('Pending');
+    expect(within(full).getByTestId('timetable-session-link')).toHaveAttribute('href', '#/sessions/10');
+    expect(screen.getByTestId('timetable-day')).toHaveTextContent('Wednesday 2 December 2026');
+  });
+
+  it('defaults to the staff member’s own centre and today', async () => {
+    render(Timetable, { staff: { ...f.leisureStaff, sites: ['leisure:2'] } });
+    await vi.waitFor(() => expect(ipc.timetable).toHaveBeenCalled());
+    const [centre, day] = vi.mocked(ipc.timetable).mock.calls[0]!;
+    expect(centre).toBe(2);
+    expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('filters by activity', async () => {
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
+    await vi.waitFor(() => expect(rows()).toHaveLength(4));
+    const user = userEvent.setup();
+    await user.selectOptions(screen.getByLabelText('Activity'), 'Aqua Fit');
+    expect(rows().map((r) => r.dataset.sessionId)).toEqual(['10', '11']);
+    await user.selectOptions(screen.getByLabelText('Activity'), 'All activities');
+    expect(rows()).toHaveLength(4);
+  });
+
+  it('moves to the next and previous day through the address', async () => {
+    router.start();
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
+    await vi.waitFor(() => expect(rows()).toHaveLength(4));
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('timetable-next'));
+    expect(router.current).toEqual({ name: 'timetable', centreId: 1, day: '2026-12-03' });
+    await user.click(screen.getByTestId('timetable-prev'));
+    expect(router.current).toEqual({ name: 'timetable', centreId: 1, day: '2026-12-01' });
+  });
+
+  it('checks a typed date beside the field and in the summary', async () => {
+    router.start();
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
+    await vi.waitFor(() => expect(rows()).toHaveLength(4));
+    const user = userEvent.setup();
+    const dayField = screen.getByLabelText('Day');
+    await user.clear(dayField);
+    await user.type(dayField, '31');
+    await user.clear(screen.getByLabelText('Month'));
+    await user.type(screen.getByLabelText('Month'), '2');
+    await user.click(screen.getByTestId('timetable-show'));
+    expect(screen.getByTestId('timetable-date-error')).toHaveTextContent('Date must be a real date');
+    expect(screen.getByTestId('error-summary')).toHaveTextContent('Date must be a real date');
+    expect(router.current).not.toMatchObject({ day: '2026-02-31' });
+  });
+
+  it('says when the day has no sessions', async () => {
+    vi.mocked(ipc.timetable).mockResolvedValue([]);
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-25' });
+    expect(await screen.findByTestId('timetable-empty')).toHaveTextContent(
+      'No sessions at Riverside Leisure Centre on Friday 25 December 2026',
+    );
+  });
+});
