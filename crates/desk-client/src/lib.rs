@@ -1,1 +1,23 @@
-//! desk-client
+//! Council Desk's engine: the local store (rusqlite; migrations under `migrations/client`),
+//! the outbox and pending overlay, and command sync with the council server. No UI here: the
+//! desktop shell calls [`Desk`] and sends the view types over IPC as they are.
+
+pub mod bench;
+mod desk;
+mod error;
+mod overlay;
+pub mod planner;
+pub mod replica;
+pub mod search;
+pub mod store;
+mod sync;
+pub mod transport;
+mod views;
+
+pub use desk::Desk;
+pub use error::DeskError;
+pub use sync::{BACKOFF_CAP, PULL_PAGE, SyncLoop, backoff};
+pub use views::{
+    AttentionItem, BookingView, CustomerView, DeskConfig, SessionDetail, SessionView, SyncProgress, SyncReport,
+    SyncStatus,
+};

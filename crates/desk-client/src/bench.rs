@@ -1,0 +1,271 @@
+//! Figures for the lead's `bench` command. Each seeds a fresh store under `dir` through the
+//! same apply path a pull uses, measures, and returns the 95th percentile; nothing is printed.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use desk_domain::{Booking, BookingStatus, Centre, Change, ChangeOp, Channel, Customer, Session, entities::table};
+use rusqlite::{Connection, TransactionBehavior};
+use uuid::Uuid;
+
+use crate::{Desk, DeskConfig, replica, store};
+
+fn p95(mut samples: Vec<Duration>) -> Duration {
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    samples.sort();
+    let idx = ((samples.len() * 95).div_ceil(100)).saturating_sub(1);
+    samples[idx.min(samples.len() - 1)]
+}
+
+const FIRST: [&str; 16] = [
+    "Seònaid",
+    "Mòrag",
+    "Eilidh",
+    "Calum",
+    "Ruaridh",
+    "Iain",
+    "Catrìona",
+    "Alasdair",
+    "Fiona",
+    "Hamish",
+    "Isla",
+    "Lachlan",
+    "Mairi",
+    "Eòghann",
+    "Kirsty",
+    "Niall",
+];
+const LAST: [&str; 16] = [
+    "O'Neill",
+    "MacAoidh",
+    "Macdonald",
+    "Grant",
+    "Stewart",
+    "MacLeòid",
+    "Robertson",
+    "Innes",
+    "Duncan",
+    "Fraser",
+    "McKenzie",
+    "Sutherland",
+    "Murray",
+    "Ross",
+    "Cameron",
+    "Gordon",
+];
+
+/// A fictional customer, the same for the same `i`.
+pub fn fake_customer(i: u64) -> Customer {
+    let n = usize::try_from(i).unwrap_or(0);
+    let dob =
+        NaiveDate::from_ymd_opt(1940, 1, 1).expect("valid date") + chrono::Duration::days((i * 37 % 25_000) as i64);
+    Customer {
+        id: i64::try_from(i).unwrap_or(i64::MAX),
+        home_centre_id: 1,
+        first_name: FIRST[n % FIRST.len()].to_owned(),
+        last_name: format!(
+            "{}{}",
+            LAST[(n / FIRST.len()) % LAST.len()],
+            if n > 256 {
+                format!("-{}", n % 997)
+            } else {
+                String::new()
+            }
+        ),
+        date_of_birth: dob,
+        membership_no: format!("M{i:07}"),
+        email: None,
+        phone: None,
+        postcode: format!("IV30 {}AB", i % 10),
+        concession: i.is_multiple_of(7),
+    }
+}
+
+fn change<T: serde::Serialize>(table: &str, id: impl ToString, version: u64, data: &T) -> Change {
+    Change {
+        table: table.to_owned(),
+        id: id.to_string(),
+        bucket: "leisure:site:1".to_owned(),
+        version,
+        op: ChangeOp::Upsert,
+        data: Some(serde_json::to_value(data).expect("entities serialise")),
+    }
+}
+
+fn seed(conn: &mut Connection, changes: impl Iterator<Item = Change>) {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .expect("bench store writable");
+    for c in changes {
+        replica::apply_change(&tx, &c).expect("bench rows apply");
+    }
+    tx.commit().expect("bench seed commits");
+}
+
+fn fresh_store(dir: &Path, name: &str) -> Connection {
+    let path = dir.join(name);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut conn = store::open(&path).expect("bench store opens");
+    store::migrate(&mut conn).expect("bench store migrates");
+    conn
+}
+
+fn bench_session(id: i64, capacity: u32) -> Session {
+    Session {
+        id,
+        centre_id: 1,
+        activity_id: 1,
+        activity_name: "Aqua Fit".into(),
+        starts_at: (Utc::now() + chrono::Duration::days(30)).naive_utc(),
+        duration_minutes: 45,
+        capacity,
+        booked: 0,
+        waiting: 0,
+        location: "Pool".into(),
+        instructor: "Mòrag".into(),
+        cancelled: false,
+    }
+}
+
+/// p95 of a durable local `book_place` (rules, overlay, outbox, commit with synchronous=FULL),
+/// through the public API.
+pub async fn book_place_commit_p95(dir: &Path, n: usize) -> Duration {
+    let data_dir = dir.join("book_place");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let desk = Desk::open(DeskConfig {
+        data_dir: data_dir.clone(),
+        server_url: "http://127.0.0.1:9".into(),
+    })
+    .await
+    .expect("bench desk opens");
+    let n_u64 = n as u64;
+    let sessions = n.div_ceil(50).max(1);
+    desk.db(move |conn| {
+        let centre = Centre {
+            id: 1,
+            name: "Elgin".into(),
+            town: "Elgin".into(),
+        };
+        seed(
+            conn,
+            std::iter::once(change(table::CENTRES, 1, 1, &centre))
+                .chain((1..=sessions as i64).map(|s| change(table::SESSIONS, s, 1, &bench_session(s, 10_000))))
+                .chain((1..=n_u64).map(|i| change(table::CUSTOMERS, i, 1, &fake_customer(i)))),
+        );
+        Ok(())
+    })
+    .await
+    .expect("bench seed");
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n {
+        let session = (i % sessions) as i64 + 1;
+        let t = Instant::now();
+        desk.book_place(session, i as i64 + 1, Channel::FaceToFace)
+            .await
+            .expect("bench booking is allowed");
+        samples.push(t.elapsed());
+    }
+    p95(samples)
+}
+
+/// p95 of applying one remote upsert, and one delete, each in its own durable transaction,
+/// with `local_rows` rows (customers and bookings) already in the replica.
+pub fn apply_remote_p95(dir: &Path, local_rows: usize, n: usize) -> (Duration, Duration) {
+    let mut conn = fresh_store(dir, "apply.db");
+    let customers = (local_rows / 2).max(1) as u64;
+    let bookings = local_rows.saturating_sub(customers as usize) as u64;
+    seed(
+        &mut conn,
+        (1..=customers).map(|i| change(table::CUSTOMERS, i, 1, &fake_customer(i))),
+    );
+    let booking = |i: u64| Booking {
+        id: Uuid::from_u64_pair(7, i),
+        session_id: (i % 1_500) as i64 + 1,
+        customer_id: (i % customers) as i64 + 1,
+        centre_id: 1,
+        status: BookingStatus::Booked,
+        waiting_position: 0,
+        created_at: Utc::now(),
+        staff_id: 1,
+        channel: Channel::FaceToFace,
+    };
+    seed(
+        &mut conn,
+        (0..bookings).map(|i| change(table::BOOKINGS, booking(i).id, 1, &booking(i))),
+    );
+
+    let mut upserts = Vec::with_capacity(n);
+    let mut deletes = Vec::with_capacity(n);
+    for k in 0..n as u64 {
+        // Half updates of existing customers (FTS kept in step), half new bookings.
+        let c = if k % 2 == 0 {
+            let mut cust = fake_customer(k % customers + 1);
+            cust.postcode = "AB1 2CD".into();
+            change(table::CUSTOMERS, cust.id, 2 + k, &cust)
+        } else {
+            let b = booking(bookings + k);
+            change(table::BOOKINGS, b.id, 2 + k, &b)
+        };
+        let t = Instant::now();
+        let tx = conn.transaction().expect("begin");
+        replica::apply_change(&tx, &c).expect("upsert applies");
+        tx.commit().expect("commit");
+        upserts.push(t.elapsed());
+
+        let victim = if k % 2 == 0 {
+            Change {
+                table: table::CUSTOMERS.into(),
+                id: (customers - k % customers).to_string(),
+                bucket: "leisure:site:1".into(),
+                version: 1_000_000 + k,
+                op: ChangeOp::Delete,
+                data: None,
+            }
+        } else {
+            Change {
+                table: table::BOOKINGS.into(),
+                id: booking(k).id.to_string(),
+                bucket: "leisure:site:1".into(),
+                version: 1_000_000 + k,
+                op: ChangeOp::Delete,
+                data: None,
+            }
+        };
+        let t = Instant::now();
+        let tx = conn.transaction().expect("begin");
+        replica::apply_change(&tx, &victim).expect("delete applies");
+        tx.commit().expect("commit");
+        deletes.push(t.elapsed());
+    }
+    (p95(upserts), p95(deletes))
+}
+
+/// p95 of `search_customers`-style queries (surname prefix, first name + surname, membership
+/// number, date of birth) over `people` customers.
+pub fn search_customers_p95(dir: &Path, people: usize, n: usize) -> Duration {
+    let mut conn = fresh_store(dir, "search.db");
+    seed(
+        &mut conn,
+        (1..=people as u64).map(|i| change(table::CUSTOMERS, i, 1, &fake_customer(i))),
+    );
+    let mut samples = Vec::with_capacity(n);
+    for k in 0..n as u64 {
+        let c = fake_customer(k * 7919 % people as u64 + 1);
+        let text = match k % 4 {
+            0 => c.last_name.clone(),
+            1 => format!("{} {}", c.first_name, &c.last_name[..c.last_name.len().min(4)]),
+            2 => c.membership_no.clone(),
+            _ => c.date_of_birth.format("%d/%m/%Y").to_string(),
+        };
+        let t = Instant::now();
+        let found = crate::search::search(&conn, &text, 20).expect("search runs");
+        samples.push(t.elapsed());
+        assert!(!found.is_empty(), "bench query {text} finds someone");
+    }
+    p95(samples)
+}

@@ -1,0 +1,679 @@
+//! [`Desk`]: the engine the app calls. Local commands are checked by the desk-domain rules and
+//! recorded (outbox + overlay) in one durable transaction; sync pushes and pulls in the
+//! background or on demand.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use desk_domain::command::{BookPlace, CancelPlace, JoinWaitingList};
+use desk_domain::{Alternative, BookingStatus, Centre, Channel, Command, SignInRequest, StaffProfile};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use tokio::sync::{Notify, watch};
+use uuid::Uuid;
+
+use crate::overlay::{self, OverlayError, Replay};
+use crate::transport::{Transport, parse_server_url};
+use crate::views::*;
+use crate::{DeskError, replica, search, store};
+
+const MAX_TEXT: usize = 200;
+const MAX_NOTE: usize = 500;
+
+/// The desk's engine. Cheap to clone; every clone is the same desk.
+#[derive(Clone)]
+pub struct Desk {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk")
+            .field("device_id", &self.inner.device_id)
+            .finish()
+    }
+}
+
+pub(crate) struct Auth {
+    pub token: String,
+    pub staff: StaffProfile,
+}
+
+pub(crate) struct Inner {
+    pub conn: Arc<Mutex<Connection>>,
+    pub device_id: Uuid,
+    pub server_url: RwLock<String>,
+    pub transport: Transport,
+    pub auth: RwLock<Option<Auth>>,
+    pub status: watch::Sender<SyncStatus>,
+    /// A local change is waiting to be pushed.
+    pub push_wanted: Notify,
+    /// A poke (or a sign-in, or a reconnect) asks for a pull.
+    pub pull_wanted: Notify,
+    /// Newest head heard from a poke.
+    pub poke_head: AtomicU64,
+    /// One sync cycle at a time.
+    pub cycle: tokio::sync::Mutex<()>,
+}
+
+/// The council's wall-clock time, which the rules compare session start times with.
+pub(crate) fn local_now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+fn check_id(what: &str, id: i64) -> Result<(), DeskError> {
+    if id <= 0 {
+        return Err(DeskError::invalid(format!(
+            "{what} must be a positive number, not {id}."
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_text(what: &str, text: &str, max: usize, allow_newlines: bool) -> Result<(), DeskError> {
+    let n = text.chars().count();
+    if n > max {
+        return Err(DeskError::invalid(format!(
+            "{what} must be at most {max} characters (it has {n})."
+        )));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !(allow_newlines && matches!(c, '\n' | '\r' | '\t')))
+    {
+        return Err(DeskError::invalid(format!(
+            "{what} must not contain control characters."
+        )));
+    }
+    Ok(())
+}
+
+fn when(starts_at: NaiveDateTime) -> String {
+    starts_at.format("%H:%M %a %-d %b").to_string()
+}
+
+fn customer_name(conn: &Connection, id: i64) -> rusqlite::Result<String> {
+    Ok(replica::customer(conn, id)?
+        .map(|c| format!("{} {}", c.first_name, c.last_name))
+        .unwrap_or_else(|| format!("customer {id}")))
+}
+
+fn overlay_error(e: OverlayError) -> DeskError {
+    match e {
+        OverlayError::Refused(r) => r.into(),
+        OverlayError::NotFound(m) => DeskError::NotFound(m),
+        OverlayError::Sql(e) => e.into(),
+    }
+}
+
+/// Checks a command against replica + overlay and, if the rules allow it, puts it on the
+/// overlay and in the outbox with the next seq, all inside `tx`. Returns the booking it touched.
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    cmd: &Command,
+    channel: Channel,
+    now: NaiveDateTime,
+) -> Result<BookingView, DeskError> {
+    let (booking_id, summary) = match cmd {
+        Command::BookPlace(BookPlace {
+            booking_id,
+            session_id,
+            customer_id,
+        })
+        | Command::JoinWaitingList(JoinWaitingList {
+            booking_id,
+            session_id,
+            customer_id,
+        }) => {
+            let customer = replica::customer(tx, *customer_id)?
+                .ok_or_else(|| DeskError::NotFound(format!("Customer {customer_id} is not on this desk.")))?;
+            let session = replica::session(tx, *session_id)?
+                .ok_or_else(|| DeskError::NotFound(format!("Session {session_id} is not on this desk.")))?;
+            let name = format!("{} {}", customer.first_name, customer.last_name);
+            let summary = if matches!(cmd, Command::BookPlace(_)) {
+                format!("Book {name} into {} {}", session.activity_name, when(session.starts_at))
+            } else {
+                format!(
+                    "Put {name} on the waiting list for {} {}",
+                    session.activity_name,
+                    when(session.starts_at)
+                )
+            };
+            (*booking_id, summary)
+        }
+        Command::CancelPlace(CancelPlace { booking_id }) => {
+            let b = overlay::booking(tx, *booking_id)?
+                .ok_or_else(|| DeskError::NotFound(format!("Booking {booking_id} is not on this desk.")))?;
+            let name = customer_name(tx, b.customer_id)?;
+            let session = replica::session(tx, b.session_id)?;
+            let what = session
+                .map(|s| format!("{} {}", s.activity_name, when(s.starts_at)))
+                .unwrap_or_else(|| format!("session {}", b.session_id));
+            let summary = if b.status == BookingStatus::Waiting {
+                format!("Take {name} off the waiting list for {what}")
+            } else {
+                format!("Cancel {name}'s place in {what}")
+            };
+            (*booking_id, summary)
+        }
+    };
+    let (seq, cursor): (i64, Option<String>) =
+        tx.query_row("SELECT next_seq, cursor FROM sync_state WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    overlay::apply(tx, cmd, seq, Replay::Check, now).map_err(overlay_error)?;
+    let (name, args_version, args) = cmd.to_envelope_parts();
+    tx.prepare_cached(
+        "INSERT INTO outbox (seq, mutation_id, name, args_version, args, base_cursor, created_at, channel, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        seq,
+        Uuid::now_v7().to_string(),
+        name,
+        args_version,
+        args.to_string(),
+        cursor,
+        Utc::now().to_rfc3339(),
+        channel.as_str(),
+        summary
+    ])?;
+    tx.prepare_cached("UPDATE sync_state SET next_seq = next_seq + 1 WHERE id = 1")?
+        .execute([])?;
+    let b = overlay::booking(tx, booking_id)?
+        .ok_or_else(|| DeskError::Store(format!("booking {booking_id} vanished while being recorded")))?;
+    Ok(BookingView {
+        id: b.id,
+        session_id: b.session_id,
+        customer_id: b.customer_id,
+        customer_name: customer_name(tx, b.customer_id)?,
+        status: b.status,
+        pending: b.pending,
+    })
+}
+
+pub(crate) fn channel_of(s: &str) -> Channel {
+    Channel::ALL
+        .into_iter()
+        .find(|c| c.as_str() == s)
+        .unwrap_or(Channel::FaceToFace)
+}
+
+impl Desk {
+    /// Opens (creating and migrating) `<data_dir>/desk.db`. The device id is made once, on the
+    /// first open, and kept in the store.
+    pub async fn open(config: DeskConfig) -> Result<Desk, DeskError> {
+        tokio::task::spawn_blocking(move || Self::open_blocking(config))
+            .await
+            .map_err(|e| DeskError::Store(format!("opening the store failed: {e}")))?
+    }
+
+    fn open_blocking(config: DeskConfig) -> Result<Desk, DeskError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            DeskError::Store(format!(
+                "cannot create the data folder {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+        let mut conn = store::open(&config.data_dir.join("desk.db"))?;
+        store::migrate(&mut conn)?;
+        let device_id = match store::meta_get(&conn, "device_id")? {
+            Some(id) => {
+                Uuid::parse_str(&id).map_err(|e| DeskError::Store(format!("stored device id is damaged: {e}")))?
+            }
+            None => {
+                let id = Uuid::now_v7();
+                store::meta_set(&conn, "device_id", &id.to_string())?;
+                id
+            }
+        };
+        let server_url = match store::meta_get(&conn, "server_url")? {
+            Some(url) => url,
+            None => parse_server_url(&config.server_url)?.to_string(),
+        };
+        {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            overlay::rebuild(&tx, local_now())?;
+            tx.commit()?;
+        }
+        let (status, _) = watch::channel(SyncStatus::default());
+        let desk = Desk {
+            inner: Arc::new(Inner {
+                conn: Arc::new(Mutex::new(conn)),
+                device_id,
+                server_url: RwLock::new(server_url),
+                transport: Transport::new(),
+                auth: RwLock::new(None),
+                status,
+                push_wanted: Notify::new(),
+                pull_wanted: Notify::new(),
+                poke_head: AtomicU64::new(0),
+                cycle: tokio::sync::Mutex::new(()),
+            }),
+        };
+        let counts = {
+            let conn = desk.inner.conn.lock().unwrap_or_else(|p| p.into_inner());
+            counts(&conn)?
+        };
+        desk.inner.status.send_modify(|s| counts.write(s));
+        Ok(desk)
+    }
+
+    /// Runs `f` on the store connection on a blocking thread.
+    pub(crate) async fn db<T, F>(&self, f: F) -> Result<T, DeskError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, DeskError> + Send + 'static,
+    {
+        let conn = self.inner.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| DeskError::Store(format!("store task failed: {e}")))?
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.inner.device_id
+    }
+
+    pub fn server_url(&self) -> String {
+        self.inner.server_url.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Checks and remembers the server address. Signing in again is needed after a change.
+    pub async fn set_server_url(&self, url: &str) -> Result<(), DeskError> {
+        let parsed = parse_server_url(url)?.to_string();
+        let stored = parsed.clone();
+        self.db(move |conn| Ok(store::meta_set(conn, "server_url", &stored)?))
+            .await?;
+        let changed = {
+            let mut current = self.inner.server_url.write().unwrap_or_else(|p| p.into_inner());
+            let changed = *current != parsed;
+            *current = parsed;
+            changed
+        };
+        if changed {
+            *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = None;
+            self.inner.status.send_modify(|s| s.signed_in = None);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn token(&self) -> Option<String> {
+        self.inner
+            .auth
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|a| a.token.clone())
+    }
+
+    pub(crate) fn staff_id(&self) -> Option<i64> {
+        self.inner
+            .auth
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|a| a.staff.id)
+    }
+
+    /// Signs in against the server. The token is kept in memory only.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<StaffProfile, DeskError> {
+        if username.trim().is_empty() || password.is_empty() {
+            return Err(DeskError::invalid("Enter a user name and a password."));
+        }
+        check_text("The user name", username, MAX_TEXT, false)?;
+        if password.chars().count() > MAX_TEXT {
+            return Err(DeskError::invalid(format!(
+                "The password must be at most {MAX_TEXT} characters."
+            )));
+        }
+        let req = SignInRequest {
+            username: username.trim().to_owned(),
+            password: password.to_owned(),
+            device_id: self.inner.device_id,
+        };
+        let url = self.server_url();
+        let resp = match self.inner.transport.sign_in(&url, &req).await {
+            Ok(r) => r,
+            Err(crate::transport::TransportError::Http { status, body }) if status < 500 => {
+                self.inner.status.send_modify(|s| s.online = true);
+                return Err(DeskError::ServerRejected {
+                    status,
+                    code: body.code,
+                    message: body.message,
+                });
+            }
+            Err(e) => {
+                let e = DeskError::from(e);
+                self.note_failure(&e);
+                return Err(e);
+            }
+        };
+        let staff = resp.staff.clone();
+        *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = Some(Auth {
+            token: resp.access_token,
+            staff: resp.staff,
+        });
+        self.inner.status.send_modify(|s| {
+            s.online = true;
+            s.signed_in = Some(staff.clone());
+            s.last_error = None;
+        });
+        self.inner.pull_wanted.notify_one();
+        Ok(staff)
+    }
+
+    async fn record_command(&self, cmd: Command, channel: Channel) -> Result<BookingView, DeskError> {
+        let view = self
+            .db(move |conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let view = record(&tx, &cmd, channel, local_now())?;
+                tx.commit()?;
+                Ok(view)
+            })
+            .await?;
+        self.inner.push_wanted.notify_one();
+        self.refresh_counts().await?;
+        Ok(view)
+    }
+
+    /// Books the customer into the session on this desk at once (pending), for the server to
+    /// confirm. Refused here, with nothing recorded, if the local rules say no (say it is full).
+    pub async fn book_place(
+        &self,
+        session_id: i64,
+        customer_id: i64,
+        channel: Channel,
+    ) -> Result<BookingView, DeskError> {
+        check_id("The session id", session_id)?;
+        check_id("The customer id", customer_id)?;
+        let cmd = Command::BookPlace(BookPlace {
+            booking_id: Uuid::now_v7(),
+            session_id,
+            customer_id,
+        });
+        self.record_command(cmd, channel).await
+    }
+
+    pub async fn join_waiting_list(
+        &self,
+        session_id: i64,
+        customer_id: i64,
+        channel: Channel,
+    ) -> Result<BookingView, DeskError> {
+        check_id("The session id", session_id)?;
+        check_id("The customer id", customer_id)?;
+        let cmd = Command::JoinWaitingList(JoinWaitingList {
+            booking_id: Uuid::now_v7(),
+            session_id,
+            customer_id,
+        });
+        self.record_command(cmd, channel).await
+    }
+
+    pub async fn cancel_place(&self, booking_id: Uuid, channel: Channel) -> Result<(), DeskError> {
+        if booking_id.is_nil() {
+            return Err(DeskError::invalid("The booking id must not be empty."));
+        }
+        self.record_command(Command::CancelPlace(CancelPlace { booking_id }), channel)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn centres(&self) -> Result<Vec<Centre>, DeskError> {
+        self.db(|conn| Ok(replica::centres(conn)?)).await
+    }
+
+    /// The centre's sessions on that day, in start order, with this desk's pending bookings
+    /// counted in.
+    pub async fn timetable(&self, centre_id: i64, day: NaiveDate) -> Result<Vec<SessionView>, DeskError> {
+        check_id("The centre id", centre_id)?;
+        self.db(move |conn| {
+            let sessions = replica::sessions_on(conn, centre_id, day)?;
+            let mut out = Vec::with_capacity(sessions.len());
+            for s in sessions {
+                let (session, pending) = overlay::with_overlay(conn, s)?;
+                out.push(SessionView { session, pending });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn session(&self, id: i64) -> Result<SessionDetail, DeskError> {
+        check_id("The session id", id)?;
+        self.db(move |conn| {
+            let (session, pending) = overlay::effective_session(conn, id)?
+                .ok_or_else(|| DeskError::NotFound(format!("Session {id} is not on this desk.")))?;
+            let mut bookings = Vec::new();
+            for b in overlay::session_bookings(conn, id)? {
+                if b.status == BookingStatus::Cancelled {
+                    continue;
+                }
+                bookings.push(BookingView {
+                    id: b.id,
+                    session_id: b.session_id,
+                    customer_id: b.customer_id,
+                    customer_name: customer_name(conn, b.customer_id)?,
+                    status: b.status,
+                    pending: b.pending,
+                });
+            }
+            Ok(SessionDetail {
+                session: SessionView { session, pending },
+                bookings,
+            })
+        })
+        .await
+    }
+
+    /// Customers whose names start with the words typed (accents and apostrophes ignored), or
+    /// whose membership number starts so, or born on a date given as dd/mm/yyyy or yyyy-mm-dd.
+    pub async fn search_customers(&self, text: &str, limit: u32) -> Result<Vec<CustomerView>, DeskError> {
+        check_text("The search text", text, MAX_TEXT, false)?;
+        if !(1..=100).contains(&limit) {
+            return Err(DeskError::invalid(format!(
+                "The limit must be between 1 and 100, not {limit}."
+            )));
+        }
+        let text = text.to_owned();
+        self.db(move |conn| Ok(search::search(conn, &text, limit)?)).await
+    }
+
+    pub async fn sync_status(&self) -> Result<SyncStatus, DeskError> {
+        self.refresh_counts().await?;
+        Ok(self.inner.status.borrow().clone())
+    }
+
+    pub fn watch_status(&self) -> watch::Receiver<SyncStatus> {
+        self.inner.status.subscribe()
+    }
+
+    pub(crate) async fn refresh_counts(&self) -> Result<(), DeskError> {
+        let c = self.db(|conn| counts(conn)).await?;
+        self.inner.status.send_modify(|s| c.write(s));
+        Ok(())
+    }
+
+    pub(crate) fn note_failure(&self, e: &DeskError) {
+        let offline = matches!(e, DeskError::Offline(_) | DeskError::ServerError(_));
+        let not_signed_in = matches!(e, DeskError::NotSignedIn);
+        if not_signed_in {
+            *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+        self.inner.status.send_modify(|s| {
+            if offline {
+                s.online = false;
+            }
+            if not_signed_in {
+                s.signed_in = None;
+            }
+            s.progress = None;
+            s.last_error = Some(e.to_body());
+        });
+    }
+
+    /// Every refused command not yet dealt with, oldest first.
+    pub async fn needs_attention(&self) -> Result<Vec<AttentionItem>, DeskError> {
+        self.db(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT mutation_id, name, summary, args, channel, entered_at, code, message, alternatives
+                 FROM attention WHERE resolved_at IS NULL ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, name, summary, args, channel, entered_at, code, message, alternatives) = row?;
+                out.push(AttentionItem {
+                    id: Uuid::parse_str(&id).map_err(|e| DeskError::Store(e.to_string()))?,
+                    name,
+                    summary,
+                    args: serde_json::from_str(&args).map_err(|e| DeskError::Store(e.to_string()))?,
+                    channel: channel_of(&channel),
+                    entered_at: DateTime::parse_from_rfc3339(&entered_at)
+                        .map(|d| d.with_timezone(&Utc))
+                        .map_err(|e| DeskError::Store(e.to_string()))?,
+                    code,
+                    message,
+                    alternatives: serde_json::from_str(&alternatives).map_err(|e| DeskError::Store(e.to_string()))?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Records the alternative the customer chose (a waiting-list place or another session) as
+    /// a new command, and resolves the item, in one transaction.
+    pub async fn take_alternative(&self, item_id: Uuid, alternative: usize) -> Result<BookingView, DeskError> {
+        let view = self
+            .db(move |conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let item: Option<(String, String, String)> = tx
+                    .query_row(
+                        "SELECT args, alternatives, channel FROM attention WHERE mutation_id = ?1 AND resolved_at IS NULL",
+                        [item_id.to_string()],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?;
+                let (args, alternatives, channel) =
+                    item.ok_or_else(|| DeskError::NotFound(format!("Nothing needs attention under {item_id}.")))?;
+                let alternatives: Vec<Alternative> =
+                    serde_json::from_str(&alternatives).map_err(|e| DeskError::Store(e.to_string()))?;
+                let chosen = alternatives.get(alternative).ok_or_else(|| {
+                    DeskError::invalid(format!(
+                        "There are {} alternatives for this item; {alternative} is not one of them.",
+                        alternatives.len()
+                    ))
+                })?;
+                let args: serde_json::Value = serde_json::from_str(&args).map_err(|e| DeskError::Store(e.to_string()))?;
+                let customer_id = args
+                    .get("customer_id")
+                    .and_then(serde_json::Value::as_i64)
+                    .ok_or_else(|| DeskError::invalid("This item names no customer, so no alternative can be taken."))?;
+                let (cmd, words) = match chosen {
+                    Alternative::JoinWaitingList { session_id } => (
+                        Command::JoinWaitingList(JoinWaitingList {
+                            booking_id: Uuid::now_v7(),
+                            session_id: *session_id,
+                            customer_id,
+                        }),
+                        format!("joined the waiting list for session {session_id}"),
+                    ),
+                    Alternative::BookSession { session_id, .. } => (
+                        Command::BookPlace(BookPlace {
+                            booking_id: Uuid::now_v7(),
+                            session_id: *session_id,
+                            customer_id,
+                        }),
+                        format!("booked session {session_id} instead"),
+                    ),
+                };
+                let view = record(&tx, &cmd, channel_of(&channel), local_now())?;
+                tx.execute(
+                    "UPDATE attention SET resolved_at = ?2, resolution = ?3 WHERE mutation_id = ?1",
+                    params![item_id.to_string(), Utc::now().to_rfc3339(), words],
+                )?;
+                tx.commit()?;
+                Ok(view)
+            })
+            .await?;
+        self.inner.push_wanted.notify_one();
+        self.refresh_counts().await?;
+        Ok(view)
+    }
+
+    /// Closes an item without acting on it; the note (1 to 500 characters) says why.
+    pub async fn dismiss_attention(&self, item_id: Uuid, note: &str) -> Result<(), DeskError> {
+        if note.trim().is_empty() {
+            return Err(DeskError::invalid("Write a note saying why this item is dismissed."));
+        }
+        check_text("The note", note, MAX_NOTE, true)?;
+        let note = note.trim().to_owned();
+        self.db(move |conn| {
+            let n = conn.execute(
+                "UPDATE attention SET resolved_at = ?2, resolution = 'dismissed', note = ?3
+                 WHERE mutation_id = ?1 AND resolved_at IS NULL",
+                params![item_id.to_string(), Utc::now().to_rfc3339(), note],
+            )?;
+            if n == 0 {
+                return Err(DeskError::NotFound(format!("Nothing needs attention under {item_id}.")));
+            }
+            Ok(())
+        })
+        .await?;
+        self.refresh_counts().await
+    }
+}
+
+/// The store's half of [`SyncStatus`].
+pub(crate) struct Counts {
+    pending: u32,
+    needs_attention: u32,
+    last_synced_at: Option<DateTime<Utc>>,
+}
+
+impl Counts {
+    fn write(&self, s: &mut SyncStatus) {
+        s.pending = self.pending;
+        s.needs_attention = self.needs_attention;
+        s.last_synced_at = self.last_synced_at;
+    }
+}
+
+pub(crate) fn counts(conn: &Connection) -> Result<Counts, DeskError> {
+    let pending: u32 = conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+    let needs_attention: u32 = conn.query_row("SELECT count(*) FROM attention WHERE resolved_at IS NULL", [], |r| {
+        r.get(0)
+    })?;
+    let last: Option<String> =
+        conn.query_row("SELECT last_synced_at FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+    Ok(Counts {
+        pending,
+        needs_attention,
+        last_synced_at: last
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|d| d.with_timezone(&Utc)),
+    })
+}
+
+impl Desk {
+    pub(crate) fn poke_head(&self) -> u64 {
+        self.inner.poke_head.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,83 @@
+//! Every failure the desk engine reports. It crosses IPC as [`ErrorBody`] `{code, message}`;
+//! the message is written to be read out by a member of staff.
+
+use desk_domain::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// What the caller gave is not acceptable; nothing was recorded.
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("Sign in to the council server first.")]
+    NotSignedIn,
+    /// The server could not be reached (connection refused, timed out, DNS).
+    #[error("The council server cannot be reached: {0}")]
+    Offline(String),
+    /// A desk-domain rule refused the command locally; nothing was recorded.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
+    /// The server answered with a permanent 4xx refusal.
+    #[error("The council server refused the request ({code}): {message}")]
+    ServerRejected { status: u16, code: String, message: String },
+    /// The server failed (5xx) or answered something the desk cannot read.
+    #[error("The council server failed: {0}")]
+    ServerError(String),
+    /// The local store failed; the message names what was being done.
+    #[error("The desk's local store failed: {0}")]
+    Store(String),
+}
+
+impl DeskError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DeskError::InvalidInput(_) => "invalid_input",
+            DeskError::NotFound(_) => "not_found",
+            DeskError::NotSignedIn => "not_signed_in",
+            DeskError::Offline(_) => "offline",
+            DeskError::Refused { code, .. } => code,
+            DeskError::ServerRejected { .. } => "server_rejected",
+            DeskError::ServerError(_) => "server_error",
+            DeskError::Store(_) => "store_error",
+        }
+    }
+
+    pub fn to_body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        DeskError::InvalidInput(message.into())
+    }
+}
+
+impl From<rusqlite::Error> for DeskError {
+    fn from(e: rusqlite::Error) -> Self {
+        DeskError::Store(e.to_string())
+    }
+}
+
+impl From<crate::store::StoreError> for DeskError {
+    fn from(e: crate::store::StoreError) -> Self {
+        DeskError::Store(e.to_string())
+    }
+}
+
+impl From<desk_domain::leisure::Refusal> for DeskError {
+    fn from(r: desk_domain::leisure::Refusal) -> Self {
+        DeskError::Refused {
+            code: r.code,
+            message: r.message,
+        }
+    }
+}
+
+impl serde::Serialize for DeskError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_body().serialize(s)
+    }
+}

@@ -1,0 +1,150 @@
+//! The replica: the server's rows in this desk's scope, written only by applying pulled pages.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use desk_domain::{Booking, Centre, Change, ChangeOp, Customer, Session, entities::table};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error("change for unknown table `{0}`")]
+    UnknownTable(String),
+    #[error("upsert of {table}/{id} carries no data")]
+    MissingData { table: String, id: String },
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+}
+
+fn known_table(name: &str) -> Option<&'static str> {
+    table::ALL.into_iter().find(|t| *t == name)
+}
+
+/// Applies one change. A change older than the row already held is ignored, so a page applied
+/// twice leaves the replica as it was.
+pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError> {
+    let t = known_table(&change.table).ok_or_else(|| ApplyError::UnknownTable(change.table.clone()))?;
+    let version = i64::try_from(change.version).unwrap_or(i64::MAX);
+    match change.op {
+        ChangeOp::Upsert => {
+            let data = change.data.as_ref().ok_or_else(|| ApplyError::MissingData {
+                table: change.table.clone(),
+                id: change.id.clone(),
+            })?;
+            // An update in place (not REPLACE) keeps the rowid, which the FTS index is keyed by.
+            let sql = format!(
+                "INSERT INTO {t} (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                     data = excluded.data
+                 WHERE excluded.version >= {t}.version"
+            );
+            conn.prepare_cached(&sql)?
+                .execute(params![change.id, change.bucket, version, data.to_string()])?;
+        }
+        ChangeOp::Delete => {
+            let sql = format!("DELETE FROM {t} WHERE id = ?1 AND version <= ?2");
+            conn.prepare_cached(&sql)?.execute(params![change.id, version])?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops every replica row (a reset pull starts from the beginning).
+pub fn purge(conn: &Connection) -> rusqlite::Result<()> {
+    for t in table::ALL {
+        conn.execute(&format!("DELETE FROM {t}"), [])?;
+    }
+    Ok(())
+}
+
+fn decode<T: DeserializeOwned>(json: String) -> rusqlite::Result<T> {
+    serde_json::from_str(&json)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+pub fn centres(conn: &Connection) -> rusqlite::Result<Vec<Centre>> {
+    let mut stmt = conn.prepare_cached("SELECT data FROM centres")?;
+    let mut out: Vec<Centre> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .map(|r| r.and_then(decode))
+        .collect::<rusqlite::Result<_>>()?;
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+pub fn session(conn: &Connection, id: i64) -> rusqlite::Result<Option<Session>> {
+    conn.prepare_cached("SELECT data FROM sessions WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(decode)
+        .transpose()
+}
+
+fn day_bounds(day: NaiveDate) -> (String, String) {
+    let from = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let to = from + chrono::Duration::days(1);
+    (fmt_time(from), fmt_time(to))
+}
+
+/// The form `NaiveDateTime` takes in JSON, so text comparison orders times.
+fn fmt_time(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+pub fn sessions_on(conn: &Connection, centre_id: i64, day: NaiveDate) -> rusqlite::Result<Vec<Session>> {
+    let (from, to) = day_bounds(day);
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM sessions WHERE centre_id = ?1 AND starts_at >= ?2 AND starts_at < ?3
+         ORDER BY starts_at, CAST(id AS INTEGER)",
+    )?;
+    stmt.query_map(params![centre_id, from, to], |r| r.get::<_, String>(0))?
+        .map(|r| r.and_then(decode))
+        .collect()
+}
+
+/// Sessions of the same activity starting in `[from, to]`: the candidates for alternatives.
+pub fn sessions_of_activity(
+    conn: &Connection,
+    activity_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> rusqlite::Result<Vec<Session>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT data FROM sessions WHERE activity_id = ?1 AND starts_at >= ?2 AND starts_at <= ?3")?;
+    stmt.query_map(params![activity_id, fmt_time(from), fmt_time(to)], |r| {
+        r.get::<_, String>(0)
+    })?
+    .map(|r| r.and_then(decode))
+    .collect()
+}
+
+pub fn booking(conn: &Connection, id: &str) -> rusqlite::Result<Option<Booking>> {
+    conn.prepare_cached("SELECT data FROM bookings WHERE id = ?1")?
+        .query_row([id], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(decode)
+        .transpose()
+}
+
+pub fn bookings_of_session(conn: &Connection, session_id: i64) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare_cached("SELECT data FROM bookings WHERE session_id = ?1")?;
+    stmt.query_map([session_id], |r| r.get::<_, String>(0))?
+        .map(|r| r.and_then(decode))
+        .collect()
+}
+
+pub fn customer(conn: &Connection, id: i64) -> rusqlite::Result<Option<Customer>> {
+    conn.prepare_cached("SELECT data FROM customers WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(decode)
+        .transpose()
+}
+
+pub fn row_count(conn: &Connection) -> rusqlite::Result<u64> {
+    let mut n = 0u64;
+    for t in table::ALL {
+        let c: i64 = conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
+        n += c.unsigned_abs();
+    }
+    Ok(n)
+}

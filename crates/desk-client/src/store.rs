@@ -1,0 +1,238 @@
+//! The desk's local SQLite store. Every connection is opened by [`open`], so the settings that
+//! make the outbox durable (WAL, `synchronous=FULL`) and, later, the SQLCipher key from the OS
+//! keyring are set in one place.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the local store at {path}: {source}")]
+    Open { path: String, source: rusqlite::Error },
+    #[error("local store: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error(
+        "migration {version} ({name}) was changed after it was applied to this store \
+         (recorded checksum {recorded}, embedded {embedded}); migrations are append-only"
+    )]
+    EditedMigration {
+        version: u32,
+        name: String,
+        recorded: String,
+        embedded: String,
+    },
+    #[error("this store has migration {version}, which this version of Council Desk does not know; use a newer one")]
+    NewerStore { version: u32 },
+}
+
+/// One embedded migration, `migrations/client/NNNN_name.sql`.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Append-only: add new files at the end; never edit one that has shipped.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "store",
+    sql: include_str!("../../../migrations/client/0001_store.sql"),
+}];
+
+/// Opens (creating if missing) the store at `path` with the settings every desk connection
+/// needs. This is the only place a connection is made.
+pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        path: path.display().to_string(),
+        source,
+    })?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // journal_mode answers with a row, so it is read rather than executed.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+        tracing::warn!(mode, "local store is not in WAL mode");
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(conn)
+}
+
+/// Applies every embedded migration not yet recorded in the store.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+/// A stable checksum of a migration's text. FNV-1a: it detects edits, it is not a defence
+/// against anyone who can already write the store.
+pub fn checksum(sql: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in sql.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+pub(crate) fn migrate_with(conn: &mut Connection, migrations: &[Migration]) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        ) STRICT",
+    )?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let newest: Option<u32> = tx.query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0))?;
+    if let Some(newest) = newest
+        && !migrations.iter().any(|m| m.version == newest)
+    {
+        return Err(StoreError::NewerStore { version: newest });
+    }
+    for m in migrations {
+        let embedded = checksum(m.sql);
+        let recorded: Option<String> = tx
+            .query_row(
+                "SELECT checksum FROM schema_migrations WHERE version = ?1",
+                [m.version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match recorded {
+            Some(recorded) if recorded == embedded => {}
+            Some(recorded) => {
+                return Err(StoreError::EditedMigration {
+                    version: m.version,
+                    name: m.name.to_owned(),
+                    recorded,
+                    embedded,
+                });
+            }
+            None => {
+                tx.execute_batch(m.sql)?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![m.version, m.name, embedded, chrono::Utc::now().to_rfc3339()],
+                )?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+pub(crate) fn meta_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+}
+
+pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_migrations_match_the_files_numbered_in_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/client");
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .expect("migrations/client exists")
+            .map(|e| e.expect("readable entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        files.sort();
+        assert_eq!(
+            files.len(),
+            MIGRATIONS.len(),
+            "every file in migrations/client must be embedded in store::MIGRATIONS, and only those"
+        );
+        for (i, ((file, text), m)) in files.iter().zip(MIGRATIONS).enumerate() {
+            let want_version = u32::try_from(i + 1).unwrap();
+            assert_eq!(m.version, want_version, "migrations are numbered 1, 2, 3… without gaps");
+            assert_eq!(
+                file,
+                &format!("{:04}_{}.sql", m.version, m.name),
+                "file name is NNNN_name.sql"
+            );
+            assert!(
+                m.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "migration name {} is lower_snake_case",
+                m.name
+            );
+            assert_eq!(text, m.sql, "embedded text of {file} is the file's text");
+        }
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op_and_an_edited_applied_migration_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.db");
+        let mut conn = open(&path).unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, MIGRATIONS.len() as i64);
+
+        let edited = [Migration {
+            version: 1,
+            name: "store",
+            sql: "CREATE TABLE sneaky (x INTEGER);",
+        }];
+        let err = migrate_with(&mut conn, &edited).unwrap_err();
+        assert!(matches!(err, StoreError::EditedMigration { version: 1, .. }), "{err}");
+        let sneaky: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'sneaky'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(sneaky, 0, "nothing of the refused migration ran");
+    }
+
+    #[test]
+    fn a_store_from_a_newer_desk_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("desk.db")).unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (99, 'future', 'x', 'now')",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(
+            migrate(&mut conn).unwrap_err(),
+            StoreError::NewerStore { version: 99 }
+        ));
+    }
+
+    #[test]
+    fn open_sets_the_durability_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("desk.db")).unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        assert_eq!(sync, 2, "synchronous = FULL");
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+}

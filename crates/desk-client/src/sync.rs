@@ -1,0 +1,621 @@
+//! The sync engine: read a [`SyncDiff`] from the store, [`plan`] it, apply the operations.
+//! Every step that changes the store does so in one transaction with what it learned, so a desk
+//! killed at any point resumes where the last commit left it.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use desk_domain::{Alternative, MAX_PUSH_MUTATIONS, Mutation, Outcome, PullQuery, PullResponse, PushRequest, Receipt};
+use rand::Rng;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use crate::desk::{channel_of, local_now};
+use crate::planner::{Operation, SyncDiff, plan};
+use crate::transport::TransportError;
+use crate::views::{SyncProgress, SyncReport};
+use crate::{Desk, DeskError, overlay, replica, store};
+
+/// Rows asked for per pull page.
+pub const PULL_PAGE: u32 = 2_000;
+/// Longest wait between retries.
+pub const BACKOFF_CAP: Duration = Duration::from_secs(30);
+/// A pull happens at least this often while the loop runs, pokes or not.
+pub const PERIODIC_PULL: Duration = Duration::from_secs(60);
+
+/// Why a cycle stopped, and whether trying again later may help without anyone acting.
+#[derive(Debug)]
+pub(crate) struct CycleError {
+    pub error: DeskError,
+    pub transient: bool,
+}
+
+impl From<DeskError> for CycleError {
+    fn from(error: DeskError) -> Self {
+        CycleError {
+            error,
+            transient: false,
+        }
+    }
+}
+
+impl From<TransportError> for CycleError {
+    fn from(e: TransportError) -> Self {
+        let transient = e.is_transient();
+        CycleError {
+            error: e.into(),
+            transient,
+        }
+    }
+}
+
+/// The wait before retry number `attempt` (1-based): doubling from 250 ms, capped, with
+/// jitter so that desks that lost the server together do not come back together.
+pub fn backoff(attempt: u32) -> Duration {
+    let base = Duration::from_millis(250).saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let capped = base.min(BACKOFF_CAP);
+    let ms = u64::try_from(capped.as_millis()).unwrap_or(u64::MAX).max(1);
+    Duration::from_millis(rand::thread_rng().gen_range(ms / 2..=ms))
+}
+
+fn sql_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn sql_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn read_diff(
+    conn: &Connection,
+    staff_id: Option<i64>,
+    poke_head: u64,
+    pull_requested: bool,
+) -> Result<SyncDiff, DeskError> {
+    let (cursor, synced, has_more, head, next_seq, server_last): (Option<String>, i64, bool, i64, i64, Option<i64>) =
+        conn.query_row(
+            "SELECT cursor, synced_version, pull_has_more, server_head, next_seq, server_last_seq
+             FROM sync_state WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )?;
+    let unreceipted: (Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT min(seq), max(seq) FROM outbox WHERE state = 'pending'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let settleable: u32 = conn.query_row(
+        "SELECT count(*) FROM outbox WHERE state = 'applied' AND receipt_version <= ?1",
+        [synced],
+        |r| r.get(0),
+    )?;
+    let awaiting: Option<i64> = conn.query_row(
+        "SELECT max(receipt_version) FROM outbox WHERE state = 'applied'",
+        [],
+        |r| r.get(0),
+    )?;
+    let replica_staff = store::meta_get(conn, "replica_staff")?;
+    let scope_changed = match (replica_staff, staff_id) {
+        (Some(stored), Some(now)) => stored != now.to_string(),
+        _ => false,
+    };
+    Ok(SyncDiff {
+        local_last_seq: sql_u64(next_seq - 1),
+        unreceipted: match unreceipted {
+            (Some(a), Some(b)) => Some((sql_u64(a), sql_u64(b))),
+            _ => None,
+        },
+        server_last_seq: server_last.map(sql_u64),
+        settleable,
+        awaiting_version: awaiting.map(sql_u64),
+        cursor,
+        synced_version: sql_u64(synced),
+        server_head: sql_u64(head).max(poke_head),
+        pull_has_more: has_more,
+        pull_requested,
+        scope_changed,
+        max_push: MAX_PUSH_MUTATIONS,
+    })
+}
+
+/// Removes outbox rows whose applied receipt the replica has reached.
+pub(crate) fn settle(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM outbox WHERE state = 'applied'
+           AND receipt_version <= (SELECT synced_version FROM sync_state WHERE id = 1)",
+        [],
+    )
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ReceiptCounts {
+    pub applied: u32,
+    pub rejected: u32,
+}
+
+/// Records what the server did with each mutation: applied → waits for the pull to reach its
+/// version; deferred → stays, marked; rejected → leaves the outbox for Needs attention, with
+/// everything that was entered and the alternatives.
+pub(crate) fn record_receipts(conn: &Connection, receipts: &[Receipt]) -> rusqlite::Result<ReceiptCounts> {
+    let mut counts = ReceiptCounts::default();
+    for r in receipts {
+        let row: Option<(String, String)> = conn
+            .prepare_cached("SELECT mutation_id, state FROM outbox WHERE seq = ?1")?
+            .query_row([sql_i64(r.seq)], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        let Some((mutation_id, state)) = row else {
+            continue;
+        };
+        if mutation_id != r.mutation_id.to_string() {
+            tracing::warn!(seq = r.seq, %r.mutation_id, %mutation_id, "receipt for another mutation at this seq; ignored");
+            continue;
+        }
+        match &r.outcome {
+            Outcome::Applied => {
+                if state == "pending" {
+                    counts.applied += 1;
+                }
+                conn.prepare_cached("UPDATE outbox SET state = 'applied', receipt_version = ?2 WHERE seq = ?1")?
+                    .execute(params![sql_i64(r.seq), sql_i64(r.version)])?;
+            }
+            Outcome::Deferred { reason } => {
+                conn.prepare_cached(
+                    "UPDATE outbox SET state = 'deferred', receipt_version = ?2, deferred_reason = ?3 WHERE seq = ?1",
+                )?
+                .execute(params![sql_i64(r.seq), sql_i64(r.version), reason])?;
+            }
+            Outcome::Rejected {
+                code,
+                message,
+                alternatives,
+            } => {
+                counts.rejected += 1;
+                let alternatives =
+                    serde_json::to_string::<Vec<Alternative>>(alternatives).expect("alternatives are plain data");
+                conn.prepare_cached(
+                    "INSERT INTO attention (mutation_id, seq, name, args_version, args, channel, entered_at, summary,
+                                            code, message, alternatives)
+                     SELECT mutation_id, seq, name, args_version, args, channel, created_at, summary, ?2, ?3, ?4
+                     FROM outbox WHERE seq = ?1
+                     ON CONFLICT (mutation_id) DO NOTHING",
+                )?
+                .execute(params![sql_i64(r.seq), code, message, alternatives])?;
+                conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
+                    .execute([sql_i64(r.seq)])?;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// What applying one page did.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PageResult {
+    pub rows: u64,
+    pub receipts: ReceiptCounts,
+}
+
+/// Applies one pull page in ONE transaction: rows (after dropping the replica on reset), the
+/// new cursor, receipts, settling, and the rebuilt overlay.
+pub(crate) fn apply_page(
+    conn: &mut Connection,
+    page: &PullResponse,
+    staff_id: Option<i64>,
+) -> Result<PageResult, DeskError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if page.reset {
+        replica::purge(&tx)?;
+        tx.execute("UPDATE sync_state SET synced_version = 0 WHERE id = 1", [])?;
+    }
+    let mut rows = 0u64;
+    for change in &page.changes {
+        match replica::apply_change(&tx, change) {
+            Ok(()) => rows += 1,
+            Err(replica::ApplyError::Sql(e)) => return Err(e.into()),
+            // A newer server may carry tables this desk does not know yet; they are skipped,
+            // not allowed to stop the rows this desk does know.
+            Err(e) => tracing::warn!(error = %e, "change skipped"),
+        }
+    }
+    let receipts = record_receipts(&tx, &page.receipts)?;
+    let buckets = serde_json::to_string(&page.buckets).expect("bucket names are strings");
+    tx.execute(
+        "UPDATE sync_state SET cursor = ?1, pull_has_more = ?2, server_head = max(server_head, ?3),
+             server_last_seq = ?4, buckets = ?5,
+             synced_version = CASE WHEN ?2 THEN synced_version ELSE max(synced_version, ?3) END,
+             last_synced_at = CASE WHEN ?2 THEN last_synced_at ELSE ?6 END
+         WHERE id = 1",
+        params![
+            page.cursor,
+            page.has_more,
+            sql_i64(page.head),
+            sql_i64(page.device_last_seq),
+            buckets,
+            Utc::now().to_rfc3339()
+        ],
+    )?;
+    settle(&tx)?;
+    if let Some(staff) = staff_id {
+        store::meta_set(&tx, "replica_staff", &staff.to_string())?;
+    }
+    overlay::rebuild(&tx, local_now())?;
+    tx.commit()?;
+    Ok(PageResult { rows, receipts })
+}
+
+fn outbox_rows(conn: &Connection, device_id: Uuid, from: u64, to: u64) -> Result<Vec<Mutation>, DeskError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, mutation_id, name, args_version, args, base_cursor, created_at, channel
+         FROM outbox WHERE seq BETWEEN ?1 AND ?2 AND state = 'pending' ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![sql_i64(from), sql_i64(to), MAX_PUSH_MUTATIONS], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, u32>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, id, name, args_version, args, base_cursor, created_at, channel) = row?;
+        let bad = |e: String| DeskError::Store(format!("outbox row {seq} is damaged: {e}"));
+        out.push(Mutation {
+            mutation_id: Uuid::parse_str(&id).map_err(|e| bad(e.to_string()))?,
+            device_id,
+            seq: sql_u64(seq),
+            name,
+            args_version,
+            args: serde_json::from_str(&args).map_err(|e| bad(e.to_string()))?,
+            base_cursor,
+            created_at: chrono::DateTime::parse_from_rfc3339(&created_at)
+                .map_err(|e| bad(e.to_string()))?
+                .with_timezone(&Utc),
+            channel: channel_of(&channel),
+        });
+    }
+    Ok(out)
+}
+
+impl Desk {
+    /// One full cycle: push everything pending, pull until `has_more` is false.
+    pub async fn sync_now(&self) -> Result<SyncReport, DeskError> {
+        let _one_at_a_time = self.inner.cycle.lock().await;
+        self.cycle().await.map_err(|e| e.error)
+    }
+
+    /// Runs one cycle and records its outcome in the status.
+    pub(crate) async fn cycle(&self) -> Result<SyncReport, CycleError> {
+        let result = self.cycle_inner().await;
+        match &result {
+            Ok(_) => self.inner.status.send_modify(|s| {
+                s.online = true;
+                s.last_error = None;
+                s.progress = None;
+            }),
+            Err(e) => self.note_failure(&e.error),
+        }
+        let _ = self.refresh_counts().await;
+        result
+    }
+
+    async fn cycle_inner(&self) -> Result<SyncReport, CycleError> {
+        let token = self.token().ok_or(DeskError::NotSignedIn)?;
+        let mut report = SyncReport::default();
+        let mut pulled = false;
+        // Each round re-reads the store and re-plans; a few rounds cover push → pull → settle
+        // and a poke that arrived meanwhile. The next trigger picks up anything left.
+        for _round in 0..6 {
+            let staff_id = self.staff_id();
+            let poke_head = self.poke_head();
+            let requested = !pulled;
+            let diff = self
+                .db(move |conn| read_diff(conn, staff_id, poke_head, requested))
+                .await?;
+            let ops = plan(&diff);
+            if ops.is_empty() {
+                break;
+            }
+            for op in ops {
+                match op {
+                    Operation::PurgeReplica => {
+                        self.db(move |conn| {
+                            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                            replica::purge(&tx)?;
+                            tx.execute(
+                                "UPDATE sync_state SET cursor = NULL, synced_version = 0, pull_has_more = 0 WHERE id = 1",
+                                [],
+                            )?;
+                            if let Some(staff) = staff_id {
+                                store::meta_set(&tx, "replica_staff", &staff.to_string())?;
+                            }
+                            overlay::rebuild(&tx, local_now())?;
+                            tx.commit()?;
+                            Ok(())
+                        })
+                        .await?;
+                    }
+                    Operation::SettleReceipts { .. } => {
+                        self.db(|conn| {
+                            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                            settle(&tx)?;
+                            overlay::rebuild(&tx, local_now())?;
+                            tx.commit()?;
+                            Ok(())
+                        })
+                        .await?;
+                    }
+                    Operation::Push { from_seq, to_seq } => {
+                        self.push_range(&token, from_seq, to_seq, &mut report).await?;
+                    }
+                    Operation::SeqGap {
+                        server_last_seq,
+                        first_unreceipted,
+                    } => {
+                        return Err(DeskError::ServerRejected {
+                            status: 409,
+                            code: "seq_gap".into(),
+                            message: format!(
+                                "The server has this desk's changes only up to number {server_last_seq}, but the \
+                                 oldest one waiting here is {first_unreceipted}. Nothing more can be sent until \
+                                 IT support has looked at this desk."
+                            ),
+                        }
+                        .into());
+                    }
+                    Operation::Pull { .. } => {
+                        self.pull_all(&token, &mut report).await?;
+                        pulled = true;
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn push_range(&self, token: &str, from: u64, to: u64, report: &mut SyncReport) -> Result<(), CycleError> {
+        let device_id = self.device_id();
+        let mutations = self.db(move |conn| outbox_rows(conn, device_id, from, to)).await?;
+        if mutations.is_empty() {
+            return Ok(());
+        }
+        let sent = u32::try_from(mutations.len()).unwrap_or(u32::MAX);
+        let req = PushRequest { device_id, mutations };
+        let url = self.server_url();
+        let resp = match self.inner.transport.push(&url, token, &req).await {
+            Ok(resp) => resp,
+            Err(e) if e.code() == "seq_gap" => {
+                // The server's device_last_seq arrives with the next pull; re-plan from it then.
+                self.db(|conn| {
+                    conn.execute("UPDATE sync_state SET server_last_seq = NULL WHERE id = 1", [])?;
+                    Ok(())
+                })
+                .await?;
+                return Err(e.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.inner.status.send_modify(|s| s.online = true);
+        let receipts = resp.receipts.clone();
+        let device_last_seq = resp.device_last_seq;
+        let counts = self
+            .db(move |conn| {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let counts = record_receipts(&tx, &receipts)?;
+                tx.execute(
+                    "UPDATE sync_state SET server_last_seq = ?1 WHERE id = 1",
+                    [sql_i64(device_last_seq)],
+                )?;
+                settle(&tx)?;
+                overlay::rebuild(&tx, local_now())?;
+                tx.commit()?;
+                Ok(counts)
+            })
+            .await?;
+        report.pushed += sent;
+        report.applied += counts.applied;
+        report.rejected += counts.rejected;
+        if resp.receipts.len() < req.mutations.len() {
+            return Err(CycleError {
+                error: DeskError::ServerError(format!(
+                    "the server answered {} of {} changes; the rest will be sent again",
+                    resp.receipts.len(),
+                    req.mutations.len()
+                )),
+                transient: true,
+            });
+        }
+        Ok(())
+    }
+
+    async fn pull_all(&self, token: &str, report: &mut SyncReport) -> Result<(), CycleError> {
+        let url = self.server_url();
+        let mut rows_this_pull = 0u64;
+        loop {
+            let (cursor, ack_seq) = self
+                .db(|conn| {
+                    let (cursor, next_seq): (Option<String>, i64) =
+                        conn.query_row("SELECT cursor, next_seq FROM sync_state WHERE id = 1", [], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })?;
+                    let first_pending: Option<i64> =
+                        conn.query_row("SELECT min(seq) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?;
+                    Ok((cursor, sql_u64(first_pending.unwrap_or(next_seq) - 1)))
+                })
+                .await?;
+            let initial = cursor.is_none();
+            let query = PullQuery {
+                cursor,
+                limit: Some(PULL_PAGE),
+                ack_seq: Some(ack_seq),
+            };
+            let page = self.inner.transport.pull(&url, token, &query).await?;
+            let staff_id = self.staff_id();
+            let has_more = page.has_more;
+            let head = page.head;
+            let max_version = page.changes.iter().map(|c| c.version).max().unwrap_or(head);
+            let reset = page.reset;
+            let result = self.db(move |conn| apply_page(conn, &page, staff_id)).await?;
+            rows_this_pull += result.rows;
+            report.pages += 1;
+            report.pulled_rows += result.rows;
+            report.applied += result.receipts.applied;
+            report.rejected += result.receipts.rejected;
+            let showing = initial || reset || self.inner.status.borrow().progress.is_some();
+            self.inner.status.send_modify(|s| {
+                s.online = true;
+                s.progress = if has_more && showing {
+                    // Versions are change-log positions, so how far they have got towards the head
+                    // is the share done; the row total is estimated from it.
+                    let percent = (max_version.min(head) * 100).checked_div(head).unwrap_or(100);
+                    let percent = u8::try_from(percent.min(99)).unwrap_or(99);
+                    let total = (rows_this_pull * 100)
+                        .checked_div(u64::from(percent))
+                        .unwrap_or(rows_this_pull);
+                    Some(SyncProgress {
+                        rows: rows_this_pull,
+                        total: total.max(rows_this_pull),
+                        percent,
+                    })
+                } else {
+                    None
+                };
+            });
+            if !has_more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Starts the background sync: pushes as soon as something is recorded, pulls when the
+    /// server pokes (and every minute), retries transient failures with backoff.
+    pub fn start_sync(&self) -> SyncLoop {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let cycles = tokio::spawn(cycle_loop(self.clone(), stop_rx.clone()));
+        let pokes = tokio::spawn(poke_loop(self.clone(), stop_rx));
+        SyncLoop {
+            stop: stop_tx,
+            tasks: vec![cycles, pokes],
+        }
+    }
+}
+
+/// The running background sync. Dropping it leaves the tasks running; [`SyncLoop::stop`] ends
+/// them and waits until they have.
+pub struct SyncLoop {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for SyncLoop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncLoop").field("tasks", &self.tasks.len()).finish()
+    }
+}
+
+impl SyncLoop {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+async fn stopped_or_after(stop: &mut watch::Receiver<bool>, wait: Duration) -> bool {
+    if *stop.borrow() {
+        return true;
+    }
+    tokio::select! {
+        _ = stop.changed() => true,
+        _ = tokio::time::sleep(wait) => *stop.borrow(),
+    }
+}
+
+async fn cycle_loop(desk: Desk, mut stop: watch::Receiver<bool>) {
+    let mut attempt = 0u32;
+    let mut run_now = true;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        if !run_now {
+            tokio::select! {
+                _ = stop.changed() => return,
+                _ = desk.inner.push_wanted.notified() => {}
+                _ = desk.inner.pull_wanted.notified() => {}
+                _ = tokio::time::sleep(PERIODIC_PULL) => {}
+            }
+        }
+        run_now = false;
+        if desk.token().is_none() {
+            continue;
+        }
+        let result = {
+            let _one_at_a_time = desk.inner.cycle.lock().await;
+            desk.cycle().await
+        };
+        match result {
+            Ok(_) => attempt = 0,
+            Err(e) if e.transient => {
+                attempt = attempt.saturating_add(1);
+                tracing::info!(attempt, error = %e.error, "sync failed; will retry");
+                if stopped_or_after(&mut stop, backoff(attempt)).await {
+                    return;
+                }
+                run_now = true;
+            }
+            Err(e) => {
+                attempt = 0;
+                tracing::warn!(error = %e.error, "sync stopped until the next change, poke or sign-in");
+            }
+        }
+    }
+}
+
+async fn poke_loop(desk: Desk, mut stop: watch::Receiver<bool>) {
+    let mut attempt = 0u32;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let Some(token) = desk.token() else {
+            if stopped_or_after(&mut stop, Duration::from_millis(500)).await {
+                return;
+            }
+            continue;
+        };
+        let url = desk.server_url();
+        let inner = desk.inner.clone();
+        let mut heard = false;
+        let stream = desk.inner.transport.pokes(&url, &token, |head| {
+            heard = true;
+            if let Some(h) = head {
+                inner.poke_head.fetch_max(h, std::sync::atomic::Ordering::Relaxed);
+            }
+            inner.pull_wanted.notify_one();
+        });
+        let result = tokio::select! {
+            _ = stop.changed() => return,
+            r = stream => r,
+        };
+        match result {
+            Ok(()) => attempt = if heard { 0 } else { attempt.saturating_add(1) },
+            Err(e) => {
+                if e.is_unauthorised() {
+                    desk.note_failure(&DeskError::NotSignedIn);
+                }
+                attempt = if heard { 1 } else { attempt.saturating_add(1) };
+            }
+        }
+        if stopped_or_after(&mut stop, backoff(attempt.max(1))).await {
+            return;
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! HTTP to the council server: JSON requests with the bearer token, `{code, message}` errors,
+//! and the poke stream (server-sent events), parsed here line by line.
+
+use std::time::Duration;
+
+use desk_domain::{
+    Capabilities, ErrorBody, PullQuery, PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse,
+};
+use futures_util::StreamExt;
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::DeskError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("cannot reach the server: {0}")]
+    Unreachable(String),
+    #[error("the server did not answer in time")]
+    Timeout,
+    #[error("HTTP {status}: {} ({})", body.message, body.code)]
+    Http { status: u16, body: ErrorBody },
+    #[error("unreadable answer from the server: {0}")]
+    Decode(String),
+}
+
+impl TransportError {
+    /// Worth trying again later without anyone changing anything.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            TransportError::Unreachable(_) | TransportError::Timeout => true,
+            TransportError::Http { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+            TransportError::Decode(_) => false,
+        }
+    }
+
+    pub fn is_unauthorised(&self) -> bool {
+        matches!(self, TransportError::Http { status: 401, .. })
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            TransportError::Http { body, .. } => &body.code,
+            _ => "",
+        }
+    }
+}
+
+impl From<TransportError> for DeskError {
+    fn from(e: TransportError) -> Self {
+        match e {
+            TransportError::Unreachable(m) => DeskError::Offline(m),
+            TransportError::Timeout => DeskError::Offline("the server did not answer in time".into()),
+            TransportError::Http { status: 401, .. } => DeskError::NotSignedIn,
+            TransportError::Http { status, body } if status >= 500 => {
+                DeskError::ServerError(format!("{} ({})", body.message, body.code))
+            }
+            TransportError::Http { status, body } => DeskError::ServerRejected {
+                status,
+                code: body.code,
+                message: body.message,
+            },
+            TransportError::Decode(m) => DeskError::ServerError(m),
+        }
+    }
+}
+
+fn from_reqwest(e: reqwest::Error) -> TransportError {
+    if e.is_timeout() {
+        TransportError::Timeout
+    } else if e.is_decode() || e.is_body() {
+        TransportError::Decode(e.to_string())
+    } else {
+        TransportError::Unreachable(e.to_string())
+    }
+}
+
+/// Checks a server address typed by a person: http or https, with a host, nothing else.
+pub fn parse_server_url(url: &str) -> Result<Url, DeskError> {
+    let trimmed = url.trim();
+    if trimmed.is_empty() || trimmed.len() > 200 {
+        return Err(DeskError::invalid("The server address must be 1 to 200 characters."));
+    }
+    let parsed = Url::parse(trimmed)
+        .map_err(|e| DeskError::invalid(format!("The server address `{trimmed}` is not a web address: {e}.")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(DeskError::invalid(
+            "The server address must start with http:// or https://.",
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(DeskError::invalid("The server address has no host name."));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() {
+        return Err(DeskError::invalid(
+            "The server address must not carry a query, fragment or user name.",
+        ));
+    }
+    Ok(parsed)
+}
+
+#[derive(Debug, Clone)]
+pub struct Transport {
+    http: reqwest::Client,
+    /// Without an overall timeout: the poke stream stays open.
+    stream_http: reqwest::Client,
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Transport {
+    pub fn new() -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("a plain HTTP client builds");
+        let stream_http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .expect("a plain HTTP client builds");
+        Transport { http, stream_http }
+    }
+
+    fn url(base: &str, path: &str) -> String {
+        format!("{}{path}", base.trim_end_matches('/'))
+    }
+
+    async fn answer<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, TransportError> {
+        let status = resp.status();
+        if status.is_success() {
+            return resp
+                .json::<T>()
+                .await
+                .map_err(|e| TransportError::Decode(e.to_string()));
+        }
+        let text = resp.text().await.unwrap_or_default();
+        let body = serde_json::from_str::<ErrorBody>(&text).unwrap_or_else(|_| ErrorBody {
+            code: match status {
+                StatusCode::UNAUTHORIZED => "unauthorised".into(),
+                s if s.is_server_error() => "server_error".into(),
+                _ => "http_error".into(),
+            },
+            message: text.chars().take(200).collect(),
+        });
+        Err(TransportError::Http {
+            status: status.as_u16(),
+            body,
+        })
+    }
+
+    pub async fn capabilities(&self, base: &str) -> Result<Capabilities, TransportError> {
+        let resp = self
+            .http
+            .get(Self::url(base, "/v1/capabilities"))
+            .send()
+            .await
+            .map_err(from_reqwest)?;
+        Self::answer(resp).await
+    }
+
+    pub async fn sign_in(&self, base: &str, req: &SignInRequest) -> Result<SignInResponse, TransportError> {
+        let resp = self
+            .http
+            .post(Self::url(base, "/v1/session"))
+            .json(req)
+            .send()
+            .await
+            .map_err(from_reqwest)?;
+        Self::answer(resp).await
+    }
+
+    pub async fn push(&self, base: &str, token: &str, req: &PushRequest) -> Result<PushResponse, TransportError> {
+        let resp = self
+            .http
+            .post(Self::url(base, "/v1/push"))
+            .bearer_auth(token)
+            .json(req)
+            .send()
+            .await
+            .map_err(from_reqwest)?;
+        Self::answer(resp).await
+    }
+
+    pub async fn pull(&self, base: &str, token: &str, query: &PullQuery) -> Result<PullResponse, TransportError> {
+        let mut params: Vec<(&str, String)> = Vec::new();
+        if let Some(c) = &query.cursor {
+            params.push(("cursor", c.clone()));
+        }
+        if let Some(l) = query.limit {
+            params.push(("limit", l.to_string()));
+        }
+        if let Some(a) = query.ack_seq {
+            params.push(("ack_seq", a.to_string()));
+        }
+        let mut url =
+            Url::parse(&Self::url(base, "/v1/pull")).map_err(|e| TransportError::Unreachable(e.to_string()))?;
+        url.query_pairs_mut()
+            .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
+        let resp = self
+            .http
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(from_reqwest)?;
+        Self::answer(resp).await
+    }
+
+    /// Opens the poke stream and calls `on_poke(head)` for every `poke` event until the stream
+    /// ends or fails. Returns `Ok` when the server closed it.
+    pub async fn pokes(
+        &self,
+        base: &str,
+        token: &str,
+        mut on_poke: impl FnMut(Option<u64>),
+    ) -> Result<(), TransportError> {
+        let resp = self
+            .stream_http
+            .get(Self::url(base, "/v1/poke"))
+            .bearer_auth(token)
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .map_err(from_reqwest)?;
+        if !resp.status().is_success() {
+            return Self::answer::<serde_json::Value>(resp).await.map(|_| ());
+        }
+        // Pokes sent while the stream was down are lost: catch up with one pull on (re)connect.
+        on_poke(None);
+        let mut parser = SseParser::default();
+        let mut body = resp.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(from_reqwest)?;
+            for event in parser.feed(&chunk) {
+                if event.event == "poke" {
+                    let head = serde_json::from_str::<serde_json::Value>(&event.data)
+                        .ok()
+                        .and_then(|v| v.get("head").and_then(serde_json::Value::as_u64));
+                    on_poke(head);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    pub event: String,
+    pub data: String,
+}
+
+/// Server-sent events, as the HTML standard frames them: lines, a blank line ends an event,
+/// `:` starts a comment (keep-alive), `data:` lines join with newlines.
+#[derive(Debug, Default)]
+pub struct SseParser {
+    buf: Vec<u8>,
+    event: String,
+    data: Vec<String>,
+}
+
+impl SseParser {
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<SseEvent> {
+        self.buf.extend_from_slice(bytes);
+        let mut out = Vec::new();
+        while let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
+            let mut line: Vec<u8> = self.buf.drain(..=pos).collect();
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            let line = String::from_utf8_lossy(&line).into_owned();
+            if line.is_empty() {
+                if !self.data.is_empty() || !self.event.is_empty() {
+                    let event = if self.event.is_empty() {
+                        "message".to_owned()
+                    } else {
+                        std::mem::take(&mut self.event)
+                    };
+                    out.push(SseEvent {
+                        event,
+                        data: self.data.join("\n"),
+                    });
+                }
+                self.event.clear();
+                self.data.clear();
+                continue;
+            }
+            if line.starts_with(':') {
+                continue;
+            }
+            let (field, value) = match line.split_once(':') {
+                Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
+                None => (line.as_str(), ""),
+            };
+            match field {
+                "event" => self.event = value.to_owned(),
+                "data" => self.data.push(value.to_owned()),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sse_events_across_chunks_with_comments_and_crlf() {
+        let mut p = SseParser::default();
+        assert!(p.feed(b": keep-alive\n\nevent: po").is_empty());
+        let got = p.feed(b"ke\r\ndata: {\"head\":42}\r\n\r\ndata: a\ndata: b\n\n");
+        assert_eq!(
+            got,
+            vec![
+                SseEvent {
+                    event: "poke".into(),
+                    data: "{\"head\":42}".into()
+                },
+                SseEvent {
+                    event: "message".into(),
+                    data: "a\nb".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn server_urls_are_checked() {
+        assert!(parse_server_url("http://127.0.0.1:8640").is_ok());
+        assert!(parse_server_url("https://desk.moray.example/").is_ok());
+        for bad in [
+            "",
+            "ftp://x",
+            "127.0.0.1:8640",
+            "http://",
+            "https://x/?a=1",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(parse_server_url(bad).unwrap_err().code(), "invalid_input", "{bad}");
+        }
+    }
+
+    #[test]
+    fn transient_and_permanent_failures_are_told_apart() {
+        let http = |status: u16| TransportError::Http {
+            status,
+            body: ErrorBody {
+                code: "x".into(),
+                message: "y".into(),
+            },
+        };
+        assert!(TransportError::Timeout.is_transient());
+        assert!(TransportError::Unreachable("refused".into()).is_transient());
+        for s in [500, 502, 503, 429, 408] {
+            assert!(http(s).is_transient(), "{s}");
+        }
+        for s in [400, 401, 403, 404, 409, 413, 422] {
+            assert!(!http(s).is_transient(), "{s}");
+        }
+        assert_eq!(DeskError::from(http(401)).code(), "not_signed_in");
+        assert_eq!(DeskError::from(http(409)).code(), "server_rejected");
+        assert_eq!(DeskError::from(http(503)).code(), "server_error");
+        assert_eq!(DeskError::from(TransportError::Timeout).code(), "offline");
+    }
+}
