@@ -710,15 +710,18 @@ fn leisure(rng: &mut ChaCha8Rng, first_day: NaiveDate) -> (Vec<Centre>, Vec<Acti
     let instructors: Vec<Vec<String>> = CENTRES
         .iter()
         .map(|plan| {
-            let n = 4 + plan.spaces.len() * 2;
-            (0..n)
-                .map(|_| {
-                    let g = gender(rng);
-                    let first = first_name(rng, g);
-                    let initial = surname(rng).chars().find(|c| c.is_uppercase()).unwrap_or('M');
-                    format!("{first} {initial}.")
-                })
-                .collect()
+            // Distinct names, so that a timetable never shows two different people as one.
+            let mut names: Vec<String> = Vec::new();
+            while names.len() < 4 + plan.spaces.len() * 2 {
+                let g = gender(rng);
+                let first = first_name(rng, g);
+                let initial = surname(rng).chars().find(|c| c.is_uppercase()).unwrap_or('M');
+                let name = format!("{first} {initial}.");
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            names
         })
         .collect();
 
@@ -830,6 +833,8 @@ fn weekly_timetable(rng: &mut ChaCha8Rng, instructors: &[Vec<String>]) -> Vec<Sl
                     weights.push(hour_weight(hour, weekend));
                 }
             }
+            // Which instructor already leads a class in which hour of this day.
+            let mut busy = vec![[false; 24]; instructors[c].len()];
             for _ in 0..wanted {
                 let i = weighted(rng, &weights);
                 weights[i] = 0;
@@ -851,6 +856,10 @@ fn weekly_timetable(rng: &mut ChaCha8Rng, instructors: &[Vec<String>]) -> Vec<Sl
                 } else {
                     rng.gen_range(15..=90u32)
                 };
+                // A centre has more instructors than spaces, so someone is always free.
+                let free: Vec<usize> = (0..busy.len()).filter(|&k| !busy[k][hour as usize]).collect();
+                let instructor = *pick(rng, &free);
+                busy[instructor][hour as usize] = true;
                 slots.push(Slot {
                     centre: c,
                     weekday,
@@ -860,7 +869,7 @@ fn weekly_timetable(rng: &mut ChaCha8Rng, instructors: &[Vec<String>]) -> Vec<Sl
                     minute,
                     duration,
                     capacity,
-                    instructor: index(rng, instructors[c].len()),
+                    instructor,
                     demand,
                 });
             }
@@ -1511,6 +1520,31 @@ mod tests {
                 assert!(
                     end <= pair[1].starts_at,
                     "sessions {} and {} overlap",
+                    pair[0].id,
+                    pair[1].id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_instructor_leads_two_classes_at_once() {
+        let d = data();
+        let mut by_instructor: HashMap<(i64, &str, NaiveDate), Vec<&Session>> = HashMap::new();
+        for s in &d.sessions {
+            by_instructor
+                .entry((s.centre_id, &s.instructor, s.starts_at.date()))
+                .or_default()
+                .push(s);
+        }
+        for sessions in by_instructor.values_mut() {
+            sessions.sort_by_key(|s| s.starts_at);
+            for pair in sessions.windows(2) {
+                let end = pair[0].starts_at + chrono::Duration::minutes(i64::from(pair[0].duration_minutes));
+                assert!(
+                    end <= pair[1].starts_at,
+                    "{} leads {} and {}",
+                    pair[0].instructor,
                     pair[0].id,
                     pair[1].id
                 );
