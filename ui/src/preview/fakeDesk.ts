@@ -1,0 +1,225 @@
+// An in-memory stand-in for the desk engine, for looking at the interface in a browser without
+// the Tauri shell (`npm run dev`, then open /preview.html). Development only: it is not part of
+// the build the shell loads, and no test relies on it for behaviour of the real desk.
+import type { AttentionItem } from '../lib/bindings/AttentionItem';
+import type { BookingView } from '../lib/bindings/BookingView';
+import type { Centre } from '../lib/bindings/Centre';
+import type { CustomerView } from '../lib/bindings/CustomerView';
+import type { SessionView } from '../lib/bindings/SessionView';
+import type { StaffProfile } from '../lib/bindings/StaffProfile';
+import type { SyncStatus } from '../lib/bindings/SyncStatus';
+import { todayIso } from '../lib/format';
+
+const FIRST = ['Mòrag', 'Seònaid', 'Eilidh', 'Calum', 'Ruairidh', 'Iain', 'Catrìona', 'Fiona', 'Hamish', 'Kirsty'];
+const LAST = ["O'Neill", 'MacDonald', 'Nic a’ Phì', 'Stewart', 'Campbell', 'Robertson', 'Ross', 'Fraser', 'Murray', 'Grant'];
+const ACTIVITIES = ['Aqua Fit', 'Spin', 'Yoga', 'Swimming lessons', 'Badminton', 'Pilates'];
+
+export interface FakeDeskOptions {
+  signedIn?: boolean;
+  demo?: boolean;
+  attention?: boolean;
+  progress?: boolean;
+}
+
+export class FakeDesk {
+  staff: StaffProfile = {
+    id: 1,
+    username: 'demo.leisure',
+    display_name: 'Ailsa Mackenzie',
+    roles: ['leisure-desk'],
+    sites: ['leisure:1'],
+  };
+  centres: Centre[] = [
+    { id: 1, name: 'Riverside Leisure Centre', town: 'Perth' },
+    { id: 2, name: 'Glen Pool', town: 'Crieff' },
+  ];
+  sessions: SessionView[] = [];
+  customers: CustomerView[] = [];
+  bookings: BookingView[] = [];
+  attention: AttentionItem[] = [];
+  status: SyncStatus;
+  demo: boolean;
+  listeners: Array<(s: SyncStatus) => void> = [];
+
+  constructor(options: FakeDeskOptions = {}) {
+    this.demo = options.demo ?? true;
+    const today = todayIso();
+    let id = 1;
+    for (const centre of this.centres) {
+      for (let d = -1; d <= 7; d++) {
+        const date = new Date(`${today}T00:00:00`);
+        date.setDate(date.getDate() + d);
+        const iso = todayIso(date);
+        for (let i = 0; i < 8; i++) {
+          const capacity = [12, 16, 20][i % 3]!;
+          const booked = i === 1 ? capacity : (i * 5 + d * 3 + 20) % capacity;
+          this.sessions.push({
+            pending: false,
+            session: {
+              id,
+              centre_id: centre.id,
+              activity_id: centre.id * 100 + (i % ACTIVITIES.length),
+              activity_name: ACTIVITIES[i % ACTIVITIES.length]!,
+              starts_at: `${iso}T${String(7 + i * 2).padStart(2, '0')}:00:00`,
+              duration_minutes: 45,
+              capacity,
+              booked,
+              waiting: booked === capacity ? 2 : 0,
+              location: i % 2 ? 'Studio 1' : 'Main pool',
+              instructor: 'Iain Grant',
+              cancelled: false,
+            },
+          });
+          id++;
+        }
+      }
+    }
+    let cid = 1;
+    for (const first of FIRST) {
+      for (const last of LAST) {
+        this.customers.push({
+          id: cid,
+          first_name: first,
+          last_name: last,
+          date_of_birth: `19${50 + (cid % 50)}-0${1 + (cid % 9)}-1${cid % 10}`,
+          membership_no: `M${String(cid).padStart(6, '0')}`,
+          postcode: `PH${1 + (cid % 9)} ${cid % 10}AB`,
+        });
+        cid++;
+      }
+    }
+    if (options.attention ?? true) {
+      const full = this.sessions.find((s) => s.session.booked === s.session.capacity)!.session;
+      this.attention.push({
+        id: '0193a0f0-0000-7000-8000-000000000001',
+        name: 'leisure.book_place',
+        summary: `Book Mòrag O'Neill into ${full.activity_name} ${full.starts_at.slice(11, 16)}`,
+        args: { session_id: full.id, customer_id: 1 },
+        channel: 'telephone',
+        entered_at: new Date().toISOString(),
+        code: 'session_full',
+        message: `${full.activity_name} is full: all ${full.capacity} places were taken before this booking reached the server.`,
+        alternatives: [
+          { kind: 'join_waiting_list', session_id: full.id },
+          {
+            kind: 'book_session',
+            session_id: full.id + 8,
+            starts_at: this.sessions[full.id + 7]!.session.starts_at,
+            activity_name: full.activity_name,
+            spaces: 3,
+          },
+        ],
+      });
+    }
+    this.status = {
+      online: true,
+      signed_in: options.signedIn === false ? null : this.staff,
+      last_synced_at: new Date().toISOString(),
+      pending: 0,
+      needs_attention: this.attention.length,
+      progress: options.progress ? { rows: 41250, total: 100000, percent: 41 } : null,
+      last_error: null,
+    };
+  }
+
+  #emit(): void {
+    this.status = { ...this.status, needs_attention: this.attention.length, pending: this.bookings.filter((b) => b.pending).length };
+    for (const l of this.listeners) l(this.status);
+  }
+
+  #book(sessionId: number, customerId: number, waiting: boolean): BookingView {
+    const view = this.sessions.find((s) => s.session.id === sessionId);
+    const customer = this.customers.find((c) => c.id === customerId);
+    if (!view || !customer) throw { code: 'not_found', message: 'No such session or customer.' };
+    if (this.bookings.some((b) => b.session_id === sessionId && b.customer_id === customerId)) {
+      throw { code: 'already_booked', message: 'This customer already has a place in this session.' };
+    }
+    const booking: BookingView = {
+      id: crypto.randomUUID(),
+      session_id: sessionId,
+      customer_id: customerId,
+      customer_name: `${customer.first_name} ${customer.last_name}`,
+      status: waiting ? 'waiting' : 'booked',
+      pending: true,
+    };
+    this.bookings.push(booking);
+    if (waiting) view.session.waiting += 1;
+    else view.session.booked += 1;
+    view.pending = true;
+    this.#emit();
+    return booking;
+  }
+
+  handle(cmd: string, args: Record<string, unknown>): unknown {
+    switch (cmd) {
+      case 'app_info':
+        return { demo: this.demo, version: '0.1.0-preview', server_url: 'http://127.0.0.1:8640', default_username: 'demo.leisure' };
+      case 'set_server_url':
+        return null;
+      case 'sign_in':
+        if (args.password !== 'password') throw { code: 'bad_credentials', message: 'Wrong username or password.' };
+        this.status = { ...this.status, signed_in: this.staff };
+        this.#emit();
+        return this.staff;
+      case 'sign_out':
+        this.status = { ...this.status, signed_in: null };
+        return null;
+      case 'sync_status':
+        return this.status;
+      case 'sync_now':
+        for (const b of this.bookings) b.pending = false;
+        for (const s of this.sessions) s.pending = false;
+        this.status = { ...this.status, last_synced_at: new Date().toISOString() };
+        this.#emit();
+        return { pushed: 0, applied: 0, rejected: 0, pulled_rows: 0, pages: 1 };
+      case 'centres':
+        return this.centres;
+      case 'timetable':
+        return this.sessions.filter(
+          (s) => s.session.centre_id === args.centreId && s.session.starts_at.startsWith(String(args.day)),
+        );
+      case 'session': {
+        const view = this.sessions.find((s) => s.session.id === args.id);
+        if (!view) throw { code: 'not_found', message: 'No such session.' };
+        return { session: view, bookings: this.bookings.filter((b) => b.session_id === args.id) };
+      }
+      case 'search_customers': {
+        const text = String(args.text)
+          .normalize('NFD')
+          .replace(/\p{Diacritic}/gu, '')
+          .toLowerCase();
+        const plain = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+        return this.customers
+          .filter((c) => plain(`${c.first_name} ${c.last_name} ${c.membership_no}`).includes(text))
+          .slice(0, Number(args.limit));
+      }
+      case 'book_place':
+        return this.#book(Number(args.sessionId), Number(args.customerId), false);
+      case 'join_waiting_list':
+        return this.#book(Number(args.sessionId), Number(args.customerId), true);
+      case 'cancel_place': {
+        const b = this.bookings.find((x) => x.id === args.bookingId);
+        if (!b) throw { code: 'not_found', message: 'No such booking.' };
+        b.status = 'cancelled';
+        this.#emit();
+        return null;
+      }
+      case 'needs_attention':
+        return this.attention;
+      case 'take_alternative': {
+        const item = this.attention.find((i) => i.id === args.itemId);
+        const alt = item?.alternatives[Number(args.alternative)];
+        if (!item || !alt) throw { code: 'not_found', message: 'No such item.' };
+        this.attention = this.attention.filter((i) => i !== item);
+        return this.#book(alt.session_id, 1, alt.kind === 'join_waiting_list');
+      }
+      case 'dismiss_attention':
+        this.attention = this.attention.filter((i) => i.id !== args.itemId);
+        this.#emit();
+        return null;
+      default:
+        throw { code: 'ipc', message: `unknown command ${cmd}` };
+    }
+  }
+}
+
