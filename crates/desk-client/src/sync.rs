@@ -32,6 +32,12 @@ pub(crate) struct CycleError {
     pub transient: bool,
 }
 
+impl CycleError {
+    fn is_seq_gap(&self) -> bool {
+        matches!(&self.error, DeskError::ServerRejected { status: 409, code, .. } if code == "seq_gap")
+    }
+}
+
 impl From<DeskError> for CycleError {
     fn from(error: DeskError) -> Self {
         CycleError {
@@ -309,9 +315,10 @@ impl Desk {
         let token = self.token().ok_or(DeskError::NotSignedIn)?;
         let mut report = SyncReport::default();
         let mut pulled = false;
+        let mut gap_seen = false;
         // Each round re-reads the store and re-plans; a few rounds cover push → pull → settle
         // and a poke that arrived meanwhile. The next trigger picks up anything left.
-        for _round in 0..6 {
+        'rounds: for _round in 0..6 {
             let staff_id = self.staff_id();
             let poke_head = self.poke_head();
             let requested = !pulled;
@@ -352,7 +359,17 @@ impl Desk {
                         .await?;
                     }
                     Operation::Push { from_seq, to_seq } => {
-                        self.push_range(&token, from_seq, to_seq, &mut report).await?;
+                        match self.push_range(&token, from_seq, to_seq, &mut report).await {
+                            Err(e) if !gap_seen && e.is_seq_gap() => {
+                                // Learn the server's device_last_seq from a pull, then re-plan
+                                // from it: once, never by pushing the same range again blindly.
+                                gap_seen = true;
+                                self.pull_all(&token, &mut report).await?;
+                                pulled = true;
+                                continue 'rounds;
+                            }
+                            other => other?,
+                        }
                     }
                     Operation::SeqGap {
                         server_last_seq,
@@ -390,15 +407,6 @@ impl Desk {
         let url = self.server_url();
         let resp = match self.inner.transport.push(&url, token, &req).await {
             Ok(resp) => resp,
-            Err(e) if e.code() == "seq_gap" => {
-                // The server's device_last_seq arrives with the next pull; re-plan from it then.
-                self.db(|conn| {
-                    conn.execute("UPDATE sync_state SET server_last_seq = NULL WHERE id = 1", [])?;
-                    Ok(())
-                })
-                .await?;
-                return Err(e.into());
-            }
             Err(e) => return Err(e.into()),
         };
         self.inner.status.send_modify(|s| s.online = true);

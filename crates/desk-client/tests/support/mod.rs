@@ -1,0 +1,538 @@
+//! A small council server for the desk engine's own tests: real HTTP on 127.0.0.1:0, the same
+//! wire types and desk-domain rules as the real server, and switches to make it fail the ways a
+//! network does. The real server is proved against the desk by the workspace's e2e tests.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use desk_client::{Desk, DeskConfig};
+use desk_domain::leisure::{self, CancelEffect};
+use desk_domain::{
+    Booking, BookingStatus, Centre, Change, ChangeOp, Channel, Command, Customer, ErrorBody, Outcome, PullQuery,
+    PullResponse, PushRequest, PushResponse, Receipt, Role, Session, SignInRequest, SignInResponse, Site, StaffProfile,
+    entities::table,
+};
+use serde::Serialize;
+use tokio::net::TcpSocket;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+pub const BUCKET: &str = "leisure:site:1";
+
+#[derive(Default)]
+pub struct World {
+    pub centres: BTreeMap<i64, Centre>,
+    pub sessions: BTreeMap<i64, Session>,
+    pub customers: BTreeMap<i64, Customer>,
+    pub bookings: BTreeMap<Uuid, Booking>,
+    pub log: Vec<Change>,
+    pub receipts: HashMap<(Uuid, u64), Receipt>,
+    pub last_seq: HashMap<Uuid, u64>,
+    /// How many times each mutation's effects were applied (must never exceed 1).
+    pub applied: HashMap<Uuid, u32>,
+    pub tokens: HashMap<String, Uuid>,
+    /// Answer every request with 503.
+    pub down: bool,
+    /// Apply the next push, then answer 500 as if the response was lost.
+    pub lose_next_push_response: bool,
+    /// Answer the next pull with `reset: true` from the beginning.
+    pub reset_next_pull: bool,
+    pub pushes: u32,
+    pub pulls: u32,
+}
+
+pub type Shared = Arc<Mutex<World>>;
+
+fn err(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(ErrorBody {
+            code: code.into(),
+            message: message.into(),
+        }),
+    )
+        .into_response()
+}
+
+impl World {
+    fn log<T: Serialize>(&mut self, table: &str, id: impl ToString, data: &T) -> u64 {
+        let version = self.log.len() as u64 + 1;
+        self.log.push(Change {
+            table: table.into(),
+            id: id.to_string(),
+            bucket: BUCKET.into(),
+            version,
+            op: ChangeOp::Upsert,
+            data: Some(serde_json::to_value(data).unwrap()),
+        });
+        version
+    }
+
+    pub fn head(&self) -> u64 {
+        self.log.len() as u64
+    }
+
+    pub fn add_centre(&mut self, c: Centre) {
+        self.log(table::CENTRES, c.id, &c);
+        self.centres.insert(c.id, c);
+    }
+
+    pub fn put_session(&mut self, s: Session) {
+        self.log(table::SESSIONS, s.id, &s);
+        self.sessions.insert(s.id, s);
+    }
+
+    pub fn add_customer(&mut self, c: Customer) {
+        self.log(table::CUSTOMERS, c.id, &c);
+        self.customers.insert(c.id, c);
+    }
+
+    pub fn delete(&mut self, table: &str, id: &str) {
+        let version = self.log.len() as u64 + 1;
+        self.log.push(Change {
+            table: table.into(),
+            id: id.into(),
+            bucket: BUCKET.into(),
+            version,
+            op: ChangeOp::Delete,
+            data: None,
+        });
+        if table == table::SESSIONS {
+            self.sessions.remove(&id.parse().unwrap());
+        }
+    }
+
+    fn now(&self) -> NaiveDateTime {
+        chrono::Local::now().naive_local()
+    }
+
+    fn existing(&self, session_id: i64, customer_id: i64) -> Option<BookingStatus> {
+        self.bookings
+            .values()
+            .filter(|b| b.session_id == session_id && b.customer_id == customer_id)
+            .map(|b| b.status)
+            .min_by_key(|s| match s {
+                BookingStatus::Booked => 0,
+                BookingStatus::Waiting => 1,
+                BookingStatus::Cancelled => 2,
+            })
+    }
+
+    /// The server's side of a command: rules, effects, change log. Returns the outcome.
+    pub fn execute(&mut self, cmd: &Command, mutation_id: Uuid, channel: Channel) -> Outcome {
+        let now = self.now();
+        let place = |w: &mut World, booking_id: Uuid, session_id: i64, customer_id: i64, waiting: bool| -> Outcome {
+            let Some(session) = w.sessions.get(&session_id).cloned() else {
+                return Outcome::rejected("not_found", "no such session");
+            };
+            let existing = w.existing(session_id, customer_id);
+            let rule = if waiting {
+                leisure::check_join_waiting_list(&session, existing, now)
+            } else {
+                leisure::check_book(&session, existing, now)
+            };
+            if let Err(refusal) = rule {
+                let alts = leisure::alternatives(&session, w.sessions.values(), now);
+                return refusal.into_outcome(alts);
+            }
+            let mut s = session;
+            let position = if waiting {
+                s.waiting += 1;
+                w.bookings
+                    .values()
+                    .filter(|b| b.session_id == session_id && b.status == BookingStatus::Waiting)
+                    .map(|b| b.waiting_position)
+                    .max()
+                    .unwrap_or(0)
+                    + 1
+            } else {
+                s.booked += 1;
+                0
+            };
+            let b = Booking {
+                id: booking_id,
+                session_id,
+                customer_id,
+                centre_id: s.centre_id,
+                status: if waiting {
+                    BookingStatus::Waiting
+                } else {
+                    BookingStatus::Booked
+                },
+                waiting_position: position,
+                created_at: Utc::now(),
+                staff_id: 1,
+                channel,
+            };
+            w.put_session(s);
+            w.log(table::BOOKINGS, b.id, &b);
+            w.bookings.insert(b.id, b);
+            *w.applied.entry(mutation_id).or_default() += 1;
+            Outcome::Applied
+        };
+        match cmd {
+            Command::BookPlace(a) => place(self, a.booking_id, a.session_id, a.customer_id, false),
+            Command::JoinWaitingList(a) => place(self, a.booking_id, a.session_id, a.customer_id, true),
+            Command::CancelPlace(a) => {
+                let Some(mut b) = self.bookings.get(&a.booking_id).cloned() else {
+                    return Outcome::rejected("not_found", "no such booking");
+                };
+                let mut s = self.sessions[&b.session_id].clone();
+                match leisure::check_cancel(&s, b.status, now) {
+                    Err(r) => r.into_outcome(vec![]),
+                    Ok(effect) => {
+                        match effect {
+                            CancelEffect::LeaveWaitingList => s.waiting -= 1,
+                            CancelEffect::FreePlace { promote_first_waiting } => {
+                                s.booked -= 1;
+                                if promote_first_waiting {
+                                    let first = self
+                                        .bookings
+                                        .values()
+                                        .filter(|w| w.session_id == s.id && w.status == BookingStatus::Waiting)
+                                        .min_by_key(|w| w.waiting_position)
+                                        .cloned();
+                                    if let Some(mut w) = first {
+                                        w.status = BookingStatus::Booked;
+                                        w.waiting_position = 0;
+                                        s.booked += 1;
+                                        s.waiting -= 1;
+                                        self.log(table::BOOKINGS, w.id, &w);
+                                        self.bookings.insert(w.id, w);
+                                    }
+                                }
+                            }
+                        }
+                        b.status = BookingStatus::Cancelled;
+                        self.put_session(s);
+                        self.log(table::BOOKINGS, b.id, &b);
+                        self.bookings.insert(b.id, b);
+                        *self.applied.entry(mutation_id).or_default() += 1;
+                        Outcome::Applied
+                    }
+                }
+            }
+        }
+    }
+
+    /// Another desk (or the web) takes a place, straight on the server.
+    pub fn book_elsewhere(&mut self, session_id: i64, customer_id: i64) -> Uuid {
+        let id = Uuid::now_v7();
+        let cmd = Command::BookPlace(desk_domain::command::BookPlace {
+            booking_id: id,
+            session_id,
+            customer_id,
+        });
+        assert_eq!(self.execute(&cmd, Uuid::now_v7(), Channel::Telephone), Outcome::Applied);
+        id
+    }
+
+    pub fn live_bookings(&self, session_id: i64) -> Vec<&Booking> {
+        self.bookings
+            .values()
+            .filter(|b| b.session_id == session_id && b.status != BookingStatus::Cancelled)
+            .collect()
+    }
+}
+
+/// The device the bearer token was issued to, if the token is good.
+fn authorised(w: &World, headers: &HeaderMap) -> Option<Uuid> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|t| w.tokens.get(t).copied())
+}
+
+#[derive(Clone)]
+struct AppState {
+    world: Shared,
+    pokes: broadcast::Sender<u64>,
+}
+
+async fn sign_in(State(app): State<AppState>, Json(req): Json<SignInRequest>) -> Response {
+    let mut w = app.world.lock().unwrap();
+    if w.down {
+        return err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down for the test");
+    }
+    if req.password != "correct horse" {
+        return err(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "That user name and password do not match.",
+        );
+    }
+    let token = format!("t-{}-{}", req.username, Uuid::now_v7());
+    w.tokens.insert(token.clone(), req.device_id);
+    Json(SignInResponse {
+        access_token: token,
+        expires_at: Utc::now() + chrono::Duration::hours(8),
+        staff: StaffProfile {
+            id: if req.username == "other" { 2 } else { 1 },
+            username: req.username,
+            display_name: "Eilidh Grant".into(),
+            roles: vec![Role::LeisureDesk],
+            sites: vec![Site::leisure(1)],
+        },
+    })
+    .into_response()
+}
+
+async fn push(State(app): State<AppState>, headers: HeaderMap, Json(req): Json<PushRequest>) -> Response {
+    let (resp, head) = {
+        let mut w = app.world.lock().unwrap();
+        if w.down {
+            return err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down for the test");
+        }
+        if authorised(&w, &headers) != Some(req.device_id) {
+            return err(StatusCode::UNAUTHORIZED, "unauthorised", "sign in");
+        }
+        w.pushes += 1;
+        let mut receipts = Vec::new();
+        for m in &req.mutations {
+            let last = w.last_seq.get(&req.device_id).copied().unwrap_or(0);
+            if m.seq <= last {
+                receipts.push(w.receipts[&(req.device_id, m.seq)].clone());
+                continue;
+            }
+            if m.seq != last + 1 {
+                return err(StatusCode::CONFLICT, "seq_gap", &format!("expected seq {}", last + 1));
+            }
+            let outcome = match Command::parse(&m.name, m.args_version, &m.args) {
+                Ok(cmd) => w.execute(&cmd, m.mutation_id, m.channel),
+                Err(e) => Outcome::rejected(e.code(), e.to_string()),
+            };
+            let r = Receipt {
+                seq: m.seq,
+                mutation_id: m.mutation_id,
+                outcome,
+                version: w.head(),
+            };
+            w.receipts.insert((req.device_id, m.seq), r.clone());
+            w.last_seq.insert(req.device_id, m.seq);
+            receipts.push(r);
+        }
+        let device_last_seq = w.last_seq.get(&req.device_id).copied().unwrap_or(0);
+        if w.lose_next_push_response {
+            w.lose_next_push_response = false;
+            return err(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "lost",
+                "the answer was lost on the way",
+            );
+        }
+        (
+            PushResponse {
+                receipts,
+                device_last_seq,
+            },
+            w.head(),
+        )
+    };
+    let _ = app.pokes.send(head);
+    Json(resp).into_response()
+}
+
+async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Query<PullQuery>) -> Response {
+    let mut w = app.world.lock().unwrap();
+    if w.down {
+        return err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down for the test");
+    }
+    let Some(device) = authorised(&w, &headers) else {
+        return err(StatusCode::UNAUTHORIZED, "unauthorised", "sign in");
+    };
+    w.pulls += 1;
+    let mut reset = false;
+    let mut from: u64 = match q
+        .cursor
+        .as_deref()
+        .map(|c| c.strip_prefix('v').and_then(|n| n.parse().ok()))
+    {
+        None => 0,
+        Some(Some(n)) => n,
+        Some(None) => {
+            reset = true;
+            0
+        }
+    };
+    if w.reset_next_pull {
+        w.reset_next_pull = false;
+        reset = true;
+        from = 0;
+    }
+    let limit = q.limit.unwrap_or(1000).min(5000) as usize;
+    let changes: Vec<Change> = w.log.iter().filter(|c| c.version > from).take(limit).cloned().collect();
+    let to = changes.last().map(|c| c.version).unwrap_or(from);
+    let head = w.head();
+    let ack = q.ack_seq.unwrap_or(0);
+    let mut receipts: Vec<Receipt> = w
+        .receipts
+        .iter()
+        .filter(|((d, seq), _)| *d == device && *seq > ack)
+        .map(|(_, r)| r.clone())
+        .collect();
+    receipts.sort_by_key(|r| r.seq);
+    Json(PullResponse {
+        has_more: to < head,
+        cursor: format!("v{to}"),
+        changes,
+        reset,
+        buckets: vec![BUCKET.into()],
+        receipts,
+        device_last_seq: w.last_seq.get(&device).copied().unwrap_or(0),
+        head,
+    })
+    .into_response()
+}
+
+async fn poke(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    if authorised(&app.world.lock().unwrap(), &headers).is_none() {
+        return err(StatusCode::UNAUTHORIZED, "unauthorised", "sign in");
+    }
+    let rx = app.pokes.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(head) => {
+                    let ev = Event::default().event("poke").data(format!("{{\"head\":{head}}}"));
+                    return Some((Ok::<_, std::convert::Infallible>(ev), rx));
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(5)))
+        .into_response()
+}
+
+pub struct FakeServer {
+    pub url: String,
+    pub world: Shared,
+    pokes: broadcast::Sender<u64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FakeServer {
+    pub async fn start() -> FakeServer {
+        let world: Shared = Arc::new(Mutex::new(World::default()));
+        let (pokes, _) = broadcast::channel(64);
+        let app = Router::new()
+            .route("/v1/session", post(sign_in))
+            .route("/v1/push", post(push))
+            .route("/v1/pull", get(pull))
+            .route("/v1/poke", get(poke))
+            .with_state(AppState {
+                world: world.clone(),
+                pokes: pokes.clone(),
+            });
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.set_reuseaddr(true).unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = socket.listen(64).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        FakeServer {
+            url,
+            world,
+            pokes,
+            task,
+        }
+    }
+
+    pub fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        self.world.lock().unwrap()
+    }
+
+    /// Tells the desks listening on the poke stream that something changed.
+    pub fn poke(&self) {
+        let head = self.world().head();
+        let _ = self.pokes.send(head);
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn day(offset_days: i64) -> NaiveDate {
+    chrono::Local::now().date_naive() + chrono::Duration::days(offset_days)
+}
+
+pub fn session(id: i64, offset_days: i64, hour: u32, capacity: u32) -> Session {
+    Session {
+        id,
+        centre_id: 1,
+        activity_id: 10,
+        activity_name: "Aqua Fit".into(),
+        starts_at: day(offset_days).and_hms_opt(hour, 0, 0).unwrap(),
+        duration_minutes: 45,
+        capacity,
+        booked: 0,
+        waiting: 0,
+        location: "Pool".into(),
+        instructor: "Seònaid".into(),
+        cancelled: false,
+    }
+}
+
+pub fn customer(id: i64, first: &str, last: &str, dob: (i32, u32, u32)) -> Customer {
+    Customer {
+        id,
+        home_centre_id: 1,
+        first_name: first.into(),
+        last_name: last.into(),
+        date_of_birth: NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2).unwrap(),
+        membership_no: format!("M{id:06}"),
+        email: None,
+        phone: None,
+        postcode: "IV30 1AB".into(),
+        concession: false,
+    }
+}
+
+/// A small leisure centre: session 1 (capacity given) tomorrow at 09:00, session 2 the day
+/// after with room, and three customers with Gaelic and Irish names.
+pub fn seed(world: &mut World, capacity: u32) {
+    world.add_centre(Centre {
+        id: 1,
+        name: "Moray Leisure Centre".into(),
+        town: "Elgin".into(),
+    });
+    world.put_session(session(1, 1, 9, capacity));
+    world.put_session(session(2, 2, 9, 20));
+    world.add_customer(customer(1, "Mòrag", "O'Neill", (1980, 2, 1)));
+    world.add_customer(customer(2, "Seònaid", "MacAoidh", (1975, 12, 24)));
+    world.add_customer(customer(3, "Iain", "Grant", (2001, 6, 30)));
+}
+
+pub async fn open_desk(dir: &std::path::Path, url: &str) -> Desk {
+    Desk::open(DeskConfig {
+        data_dir: dir.to_path_buf(),
+        server_url: url.into(),
+    })
+    .await
+    .unwrap()
+}
+
+/// A desk signed in and synced against the server.
+pub async fn synced_desk(dir: &std::path::Path, server: &FakeServer) -> Desk {
+    let desk = open_desk(dir, &server.url).await;
+    desk.sign_in("eilidh", "correct horse").await.unwrap();
+    desk.sync_now().await.unwrap();
+    desk
+}
