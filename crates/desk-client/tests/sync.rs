@@ -274,14 +274,16 @@ async fn a_lost_push_response_is_retried_and_applied_once() {
     );
 
     desk.sync_now().await.unwrap();
-    let w = server.world();
-    assert!(
-        w.applied.values().all(|n| *n == 1),
-        "every mutation applied exactly once: {:?}",
-        w.applied
-    );
-    assert_eq!(w.live_bookings(1).len(), 2);
-    drop(w);
+    {
+        let w = server.world();
+        assert!(
+            w.applied.values().all(|n| *n == 1),
+            "every mutation applied exactly once: {:?}",
+            w.applied
+        );
+        assert_eq!(w.applied.len(), 2);
+        assert_eq!(w.live_bookings(1).len(), 2);
+    }
     let detail = desk.session(1).await.unwrap();
     assert_eq!(detail.session.session.booked, 2);
     assert!(detail.bookings.iter().all(|b| !b.pending));
