@@ -1,0 +1,127 @@
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+import type { SyncStatus } from '../src/lib/bindings/SyncStatus';
+
+vi.mock('../src/lib/ipc', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/lib/ipc')>();
+  return {
+    ...real,
+    appInfo: vi.fn(),
+    syncStatus: vi.fn(),
+    onSyncStatus: vi.fn(),
+    signOut: vi.fn(),
+    centres: vi.fn(),
+    timetable: vi.fn(),
+    needsAttention: vi.fn(),
+  };
+});
+
+const ipc = await import('../src/lib/ipc');
+const { auth } = await import('../src/lib/stores/auth.svelte');
+const { sync } = await import('../src/lib/stores/sync.svelte');
+const { default: App } = await import('../src/App.svelte');
+const f = await import('./fixtures');
+
+let emit: (status: SyncStatus) => void = () => {};
+
+function reset(): void {
+  auth.staff = null;
+  auth.info = null;
+  auth.ready = false;
+  auth.notice = null;
+  auth.startError = null;
+  sync.status = null;
+}
+
+beforeEach(() => {
+  reset();
+  window.location.hash = '';
+  vi.mocked(ipc.appInfo).mockReset().mockResolvedValue({
+    demo: true,
+    version: '0.1.0',
+    server_url: 'http://127.0.0.1:1',
+    default_username: 'demo.leisure',
+  });
+  vi.mocked(ipc.syncStatus).mockReset().mockResolvedValue(f.status());
+  vi.mocked(ipc.onSyncStatus).mockReset().mockImplementation(async (cb) => {
+    emit = cb;
+    return () => {};
+  });
+  vi.mocked(ipc.signOut).mockReset().mockResolvedValue(null);
+  vi.mocked(ipc.centres).mockReset().mockResolvedValue(f.centres);
+  vi.mocked(ipc.timetable).mockReset().mockResolvedValue(f.day);
+  vi.mocked(ipc.needsAttention).mockReset().mockResolvedValue([]);
+});
+
+describe('the app', () => {
+  it('in demo mode shows the banner and, already signed in, the timetable', async () => {
+    render(App);
+    expect(await screen.findByTestId('demo-banner')).toHaveTextContent('Demo data — not real people');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Leisure timetable' })).toBeInTheDocument();
+    expect(screen.getAllByRole('heading', { level: 1 })).toHaveLength(1);
+    expect(screen.getByRole('main')).toBeInTheDocument();
+    expect(screen.getByTestId('header-staff')).toHaveTextContent('Ailsa Mackenzie');
+  });
+
+  it('without demo mode and without a sign-in shows the sign-in screen and no banner', async () => {
+    vi.mocked(ipc.appInfo).mockResolvedValue({ demo: false, version: '0.1.0', server_url: null, default_username: null });
+    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ signed_in: null }));
+    render(App);
+    expect(await screen.findByTestId('sign-in-form')).toBeInTheDocument();
+    expect(screen.queryByTestId('demo-banner')).toBeNull();
+    expect(screen.queryByTestId('identity-bar')).toBeNull();
+    expect(document.title).toBe('Sign in – Council Desk');
+  });
+
+  it('follows a sign-in that arrives by event (demo sign-in after start)', async () => {
+    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ signed_in: null }));
+    render(App);
+    await screen.findByTestId('sign-in-form');
+    emit(f.status());
+    expect(await screen.findByTestId('identity-bar')).toBeInTheDocument();
+    expect(screen.queryByTestId('sign-in-form')).toBeNull();
+  });
+
+  it('goes back to sign-in, saying why, when the desk loses the sign-in', async () => {
+    render(App);
+    await screen.findByTestId('identity-bar');
+    emit(f.status({ signed_in: null, last_error: { code: 'not_signed_in', message: 'x' } }));
+    expect(await screen.findByTestId('sign-in-notice')).toHaveTextContent('You have been signed out');
+  });
+
+  it('updates the header counts from sync-status events', async () => {
+    render(App);
+    await screen.findByTestId('identity-bar');
+    emit(f.status({ online: false, pending: 2, needs_attention: 1 }));
+    await vi.waitFor(() => expect(screen.getByTestId('header-online')).toHaveTextContent('Offline'));
+    expect(screen.getByTestId('header-pending')).toHaveAttribute('data-count', '2');
+    expect(screen.getByTestId('header-attention')).toHaveAttribute('data-count', '1');
+  });
+
+  it('shows a school-office member no leisure screens', async () => {
+    vi.mocked(ipc.syncStatus).mockResolvedValue(
+      f.status({ signed_in: { ...f.leisureStaff, roles: ['school-office'], sites: ['school:4'] } }),
+    );
+    window.location.hash = '#/timetable';
+    render(App);
+    expect(await screen.findByTestId('home-no-services')).toBeInTheDocument();
+    expect(screen.queryByTestId('nav-timetable')).toBeNull();
+    expect(ipc.timetable).not.toHaveBeenCalled();
+  });
+
+  it('signs out', async () => {
+    render(App);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('header-sign-out'));
+    expect(ipc.signOut).toHaveBeenCalled();
+    expect(await screen.findByTestId('sign-in-form')).toBeInTheDocument();
+  });
+
+  it('says so when the desk engine does not answer at start', async () => {
+    vi.mocked(ipc.appInfo).mockRejectedValue('command app_info not found');
+    render(App);
+    expect(await screen.findByTestId('start-error')).toHaveTextContent('did not answer as expected');
+  });
+});
