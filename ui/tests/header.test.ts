@@ -29,6 +29,7 @@ describe('header', () => {
     });
     expect(screen.getByTestId('header-online')).toHaveTextContent('Offline');
     expect(screen.getByTestId('header-online')).toHaveAttribute('data-online', 'false');
+    expect(screen.getByTestId('header-offline-hint')).toHaveTextContent('kept on this desk');
     expect(screen.getByTestId('header-pending')).toHaveTextContent('1 change waiting to send');
     expect(screen.getByTestId('header-last-synced')).toHaveTextContent('Not synced yet');
     // The centre is not on the desk yet: the site is still named.
