@@ -153,6 +153,27 @@ describe('sync store', () => {
   });
 });
 
+describe('sync now', () => {
+  it('shows why it failed until the desk is online again', async () => {
+    let emit: (s: SyncStatus) => void = () => {};
+    vi.mocked(ipc.onSyncStatus).mockImplementation(async (cb) => {
+      emit = cb;
+      return () => {};
+    });
+    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ online: false }));
+    vi.mocked(ipc.syncNow).mockRejectedValueOnce(new ipc.IpcError({ code: 'offline', message: 'No route.' }));
+    const s = new SyncState();
+    await s.start();
+    await s.syncNow();
+    expect(s.error?.code).toBe('offline');
+    expect(s.syncing).toBe(false);
+    emit(f.status({ online: false }));
+    expect(s.error?.code).toBe('offline');
+    emit(f.status({ online: true }));
+    expect(s.error).toBeNull();
+  });
+});
+
 describe('needs attention store', () => {
   it('takes an alternative by index and drops the item', async () => {
     vi.mocked(ipc.needsAttention).mockResolvedValueOnce([f.attentionItem]).mockResolvedValue([]);

@@ -53,6 +53,8 @@ export class SyncState {
 
   #apply(status: SyncStatus): void {
     this.status = status;
+    // A failed "Sync now" stops being news once the desk reaches the server again.
+    if (status.online && !this.syncing) this.error = null;
     for (const listener of this.#listeners) listener(status);
   }
 }
