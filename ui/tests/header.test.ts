@@ -57,6 +57,20 @@ describe('header', () => {
     expect(screen.getByLabelText(/Getting records/)).toBe(bar);
   });
 
+  it('tells screen readers once the first sync has finished', async () => {
+    const { rerender } = render(Header, {
+      staff: f.leisureStaff,
+      status: f.status({ progress: { rows: 10, total: 100, percent: 10 } }),
+      centres: [],
+    });
+    expect(screen.queryByTestId('sync-finished')).toBeNull();
+    await rerender({ staff: f.leisureStaff, status: f.status({ progress: null }), centres: [] });
+    expect(screen.queryByTestId('sync-progress')).toBeNull();
+    expect(within(screen.getByTestId('sync-live')).getByTestId('sync-finished')).toHaveTextContent(
+      'All records are now on this desk',
+    );
+  });
+
   it('offers the leisure timetable only to leisure roles', () => {
     const { unmount } = render(Header, { staff: f.leisureStaff, status: f.status(), centres: [] });
     expect(screen.getByTestId('nav-timetable')).toHaveAttribute('href', '#/timetable');
