@@ -242,7 +242,23 @@ pub enum Replay {
     /// Not yet answered by the server: the local rules must allow it.
     Check,
     /// The server applied or accepted it: show its effect without asking the rules again.
-    Trust,
+    /// Its effects are in the change log at `receipt_version`; a replica session row at that
+    /// version or later already counts them, so they are not added twice.
+    Trust { receipt_version: u64 },
+}
+
+impl Replay {
+    /// Does the replica's copy of this session already include the command's effect?
+    fn counted(self, conn: &Connection, session_id: i64) -> rusqlite::Result<bool> {
+        let Replay::Trust { receipt_version } = self else {
+            return Ok(false);
+        };
+        let version: Option<i64> = conn
+            .prepare_cached("SELECT version FROM sessions WHERE id = ?1")?
+            .query_row([session_id.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(version.is_some_and(|v| u64::try_from(v).unwrap_or(0) >= receipt_version))
+    }
 }
 
 /// Puts one command's effect on the overlay. Effects the replica already holds (the booking
@@ -299,6 +315,14 @@ fn place(
     now: NaiveDateTime,
 ) -> Result<(), OverlayError> {
     if replica::booking(conn, &booking_id.to_string())?.is_some() {
+        // The booking row has been pulled. The session's counts include it once the replica
+        // session row has reached the receipt (the server writes the session row last).
+        if replay != Replay::Check && !replay.counted(conn, session_id)? {
+            match status {
+                BookingStatus::Waiting => bump(conn, session_id, 0, 1)?,
+                _ => bump(conn, session_id, 1, 0)?,
+            }
+        }
         return Ok(());
     }
     let session = session_or_not_found(conn, session_id)?;
@@ -337,9 +361,11 @@ fn place(
         order: (1, String::new()),
     };
     put_booking(conn, &b, seq)?;
-    match status {
-        BookingStatus::Waiting => bump(conn, session_id, 0, 1)?,
-        _ => bump(conn, session_id, 1, 0)?,
+    if !replay.counted(conn, session_id)? {
+        match status {
+            BookingStatus::Waiting => bump(conn, session_id, 0, 1)?,
+            _ => bump(conn, session_id, 1, 0)?,
+        }
     }
     Ok(())
 }
@@ -357,7 +383,7 @@ fn cancel(
         )));
     };
     if b.status == BookingStatus::Cancelled {
-        if replay == Replay::Trust {
+        if replay != Replay::Check {
             return Ok(());
         }
         return Err(OverlayError::Refused(Refusal {
@@ -368,7 +394,7 @@ fn cancel(
     let session = session_or_not_found(conn, b.session_id)?;
     let effect = match replay {
         Replay::Check => leisure::check_cancel(&session, b.status, now)?,
-        Replay::Trust => match b.status {
+        Replay::Trust { .. } => match b.status {
             BookingStatus::Waiting => CancelEffect::LeaveWaitingList,
             _ => CancelEffect::FreePlace {
                 promote_first_waiting: session.waiting > 0 && !session.cancelled,
@@ -378,6 +404,9 @@ fn cancel(
     let mut cancelled = b.clone();
     cancelled.status = BookingStatus::Cancelled;
     put_booking(conn, &cancelled, seq)?;
+    if replay.counted(conn, b.session_id)? {
+        return Ok(());
+    }
     match effect {
         CancelEffect::LeaveWaitingList => bump(conn, b.session_id, 0, -1)?,
         CancelEffect::FreePlace { promote_first_waiting } => {
@@ -404,21 +433,29 @@ fn cancel(
 pub fn rebuild(conn: &Connection, now: NaiveDateTime) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM overlay_bookings", [])?;
     conn.execute("DELETE FROM overlay_sessions", [])?;
-    let rows: Vec<(i64, String, u32, String, String)> = conn
-        .prepare_cached("SELECT seq, name, args_version, args, state FROM outbox ORDER BY seq")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+    type Row = (i64, String, u32, String, String, Option<i64>);
+    let rows: Vec<Row> = conn
+        .prepare_cached("SELECT seq, name, args_version, args, state, receipt_version FROM outbox ORDER BY seq")?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    for (seq, name, version, args, state) in rows {
+    for (seq, name, version, args, state, receipt_version) in rows {
         let Ok(args) = serde_json::from_str::<serde_json::Value>(&args) else {
             continue;
         };
         let Ok(cmd) = Command::parse(&name, version, &args) else {
             continue;
         };
-        let replay = if state == "pending" {
-            Replay::Check
-        } else {
-            Replay::Trust
+        let replay = match (state.as_str(), receipt_version) {
+            ("applied", Some(v)) => Replay::Trust {
+                receipt_version: u64::try_from(v).unwrap_or(0),
+            },
+            // Deferred: accepted, but its effects are not in the change log yet.
+            ("deferred", _) => Replay::Trust {
+                receipt_version: u64::MAX,
+            },
+            _ => Replay::Check,
         };
         match apply(conn, &cmd, seq, replay, now) {
             Ok(()) | Err(OverlayError::Refused(_)) | Err(OverlayError::NotFound(_)) => {}

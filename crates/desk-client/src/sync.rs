@@ -627,3 +627,349 @@ async fn poke_loop(desk: Desk, mut stop: watch::Receiver<bool>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration as Days;
+    use desk_domain::command::BookPlace;
+    use desk_domain::{
+        Booking, BookingStatus, Centre, Change, ChangeOp, Channel, Command, Customer, Session, entities::table,
+    };
+
+    fn upsert<T: serde::Serialize>(t: &str, id: impl ToString, version: u64, data: &T) -> Change {
+        Change {
+            table: t.into(),
+            id: id.to_string(),
+            bucket: "leisure:site:1".into(),
+            version,
+            op: ChangeOp::Upsert,
+            data: Some(serde_json::to_value(data).unwrap()),
+        }
+    }
+
+    fn page(changes: Vec<Change>, cursor: &str, has_more: bool, head: u64, receipts: Vec<Receipt>) -> PullResponse {
+        PullResponse {
+            changes,
+            cursor: cursor.into(),
+            has_more,
+            reset: false,
+            buckets: vec!["leisure:site:1".into()],
+            receipts,
+            device_last_seq: 0,
+            head,
+        }
+    }
+
+    fn session(booked: u32) -> Session {
+        Session {
+            id: 1,
+            centre_id: 1,
+            activity_id: 1,
+            activity_name: "Aqua Fit".into(),
+            starts_at: local_now() + Days::days(3),
+            duration_minutes: 45,
+            capacity: 5,
+            booked,
+            waiting: 0,
+            location: "Pool".into(),
+            instructor: "Mòrag".into(),
+            cancelled: false,
+        }
+    }
+
+    fn store() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
+        store::migrate(&mut conn).unwrap();
+        (dir, conn)
+    }
+
+    fn effective(conn: &Connection) -> (u32, bool, Vec<(Uuid, bool)>) {
+        let (s, pending) = overlay::effective_session(conn, 1).unwrap().unwrap();
+        let bookings = overlay::session_bookings(conn, 1)
+            .unwrap()
+            .into_iter()
+            .map(|b| (b.id, b.pending))
+            .collect();
+        (s.booked, pending, bookings)
+    }
+
+    fn outbox_len(conn: &Connection) -> i64 {
+        conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn the_overlay_stays_until_the_pull_reaches_the_receipt_without_counting_twice() {
+        let (_dir, mut conn) = store();
+        let customer = Customer {
+            id: 7,
+            home_centre_id: 1,
+            first_name: "Mòrag".into(),
+            last_name: "O'Neill".into(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1980, 2, 1).unwrap(),
+            membership_no: "M7".into(),
+            email: None,
+            phone: None,
+            postcode: "IV30 1AB".into(),
+            concession: false,
+        };
+        let centre = Centre {
+            id: 1,
+            name: "Elgin".into(),
+            town: "Elgin".into(),
+        };
+        apply_page(
+            &mut conn,
+            &page(
+                vec![
+                    upsert(table::CENTRES, 1, 1, &centre),
+                    upsert(table::SESSIONS, 1, 2, &session(0)),
+                    upsert(table::CUSTOMERS, 7, 3, &customer),
+                ],
+                "v3",
+                false,
+                3,
+                vec![],
+            ),
+            Some(1),
+        )
+        .unwrap();
+
+        let booking_id = Uuid::now_v7();
+        let cmd = Command::BookPlace(BookPlace {
+            booking_id,
+            session_id: 1,
+            customer_id: 7,
+        });
+        let tx = conn.transaction().unwrap();
+        crate::desk::record(&tx, &cmd, Channel::FaceToFace, local_now()).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(effective(&conn), (1, true, vec![(booking_id, true)]));
+
+        // The push answer: applied, visible at change-log version 5.
+        let mutation_id: String = conn
+            .query_row("SELECT mutation_id FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        let receipt = Receipt {
+            seq: 1,
+            mutation_id: Uuid::parse_str(&mutation_id).unwrap(),
+            outcome: Outcome::Applied,
+            version: 5,
+        };
+        {
+            let tx = conn.transaction().unwrap();
+            assert_eq!(record_receipts(&tx, std::slice::from_ref(&receipt)).unwrap().applied, 1);
+            settle(&tx).unwrap();
+            overlay::rebuild(&tx, local_now()).unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(
+            effective(&conn),
+            (1, true, vec![(booking_id, true)]),
+            "no flicker after the receipt"
+        );
+        assert_eq!(outbox_len(&conn), 1);
+
+        // A page carries the booking row (version 4) but not yet the session's new count (5).
+        let booking = Booking {
+            id: booking_id,
+            session_id: 1,
+            customer_id: 7,
+            centre_id: 1,
+            status: BookingStatus::Booked,
+            waiting_position: 0,
+            created_at: Utc::now(),
+            staff_id: 1,
+            channel: Channel::FaceToFace,
+        };
+        apply_page(
+            &mut conn,
+            &page(
+                vec![upsert(table::BOOKINGS, booking_id, 4, &booking)],
+                "v4",
+                true,
+                5,
+                vec![],
+            ),
+            Some(1),
+        )
+        .unwrap();
+        assert_eq!(
+            effective(&conn),
+            (1, true, vec![(booking_id, false)]),
+            "the booking is the replica's now, the count still the overlay's: no flicker"
+        );
+        assert_eq!(outbox_len(&conn), 1, "not settled before the pull reaches version 5");
+
+        // The next page brings the session row; the pull is complete at head 5.
+        apply_page(
+            &mut conn,
+            &page(
+                vec![upsert(table::SESSIONS, 1, 5, &session(1))],
+                "v5",
+                false,
+                5,
+                vec![receipt],
+            ),
+            Some(1),
+        )
+        .unwrap();
+        assert_eq!(effective(&conn), (1, false, vec![(booking_id, false)]));
+        assert_eq!(outbox_len(&conn), 0, "settled");
+        let cursor: String = conn
+            .query_row("SELECT cursor FROM sync_state", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cursor, "v5");
+    }
+
+    #[test]
+    fn overlay_is_rebuilt_after_a_page_that_fills_the_session() {
+        let (_dir, mut conn) = store();
+        let mut s = session(3);
+        s.capacity = 4;
+        let customer = |id: i64| Customer {
+            id,
+            home_centre_id: 1,
+            first_name: "Iain".into(),
+            last_name: format!("Grant{id}"),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+            membership_no: format!("M{id}"),
+            email: None,
+            phone: None,
+            postcode: "IV30 1AB".into(),
+            concession: false,
+        };
+        apply_page(
+            &mut conn,
+            &page(
+                vec![
+                    upsert(table::SESSIONS, 1, 1, &s),
+                    upsert(table::CUSTOMERS, 1, 2, &customer(1)),
+                ],
+                "v2",
+                false,
+                2,
+                vec![],
+            ),
+            None,
+        )
+        .unwrap();
+        let cmd = Command::BookPlace(BookPlace {
+            booking_id: Uuid::now_v7(),
+            session_id: 1,
+            customer_id: 1,
+        });
+        let tx = conn.transaction().unwrap();
+        crate::desk::record(&tx, &cmd, Channel::FaceToFace, local_now()).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(effective(&conn).0, 4);
+
+        // Another desk took the last place: after the page, the pending booking no longer fits
+        // the local rules, so it is not counted, but it stays in the outbox for the server.
+        apply_page(
+            &mut conn,
+            &page(
+                vec![upsert(
+                    table::SESSIONS,
+                    1,
+                    3,
+                    &Session {
+                        capacity: 4,
+                        ..session(4)
+                    },
+                )],
+                "v3",
+                false,
+                3,
+                vec![],
+            ),
+            None,
+        )
+        .unwrap();
+        let (booked, pending, bookings) = effective(&conn);
+        assert_eq!((booked, pending, bookings.len()), (4, false, 0));
+        assert_eq!(outbox_len(&conn), 1);
+    }
+
+    #[test]
+    fn a_reset_page_drops_the_replica_in_the_same_transaction() {
+        let (_dir, mut conn) = store();
+        apply_page(
+            &mut conn,
+            &page(vec![upsert(table::SESSIONS, 1, 1, &session(0))], "v1", false, 1, vec![]),
+            None,
+        )
+        .unwrap();
+        let mut p = page(
+            vec![upsert(table::SESSIONS, 2, 9, &Session { id: 2, ..session(0) })],
+            "w9",
+            false,
+            9,
+            vec![],
+        );
+        p.reset = true;
+        apply_page(&mut conn, &p, None).unwrap();
+        assert!(replica::session(&conn, 1).unwrap().is_none());
+        assert!(replica::session(&conn, 2).unwrap().is_some());
+        let (cursor, synced): (String, i64) = conn
+            .query_row("SELECT cursor, synced_version FROM sync_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((cursor.as_str(), synced), ("w9", 9));
+    }
+
+    #[test]
+    fn stale_and_unknown_changes_do_not_overwrite_or_stop_a_page() {
+        let (_dir, mut conn) = store();
+        let mut unknown = upsert(table::SESSIONS, 9, 5, &session(0));
+        unknown.table = "pitches".into();
+        apply_page(
+            &mut conn,
+            &page(
+                vec![
+                    upsert(table::SESSIONS, 1, 5, &session(2)),
+                    upsert(table::SESSIONS, 1, 3, &session(1)),
+                    unknown,
+                ],
+                "v5",
+                false,
+                5,
+                vec![],
+            ),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            replica::session(&conn, 1).unwrap().unwrap().booked,
+            2,
+            "older version ignored"
+        );
+        let stale_delete = Change {
+            table: table::SESSIONS.into(),
+            id: "1".into(),
+            bucket: "leisure:site:1".into(),
+            version: 4,
+            op: ChangeOp::Delete,
+            data: None,
+        };
+        apply_page(&mut conn, &page(vec![stale_delete], "v6", false, 6, vec![]), None).unwrap();
+        assert!(
+            replica::session(&conn, 1).unwrap().is_some(),
+            "a delete older than the row is ignored"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_the_cap() {
+        for attempt in 1..40 {
+            let d = backoff(attempt);
+            let full = Duration::from_millis(250)
+                .saturating_mul(1 << (attempt - 1).min(16))
+                .min(BACKOFF_CAP);
+            assert!(d <= full && d >= full / 2, "attempt {attempt}: {d:?} vs {full:?}");
+        }
+        assert!(backoff(30) <= BACKOFF_CAP);
+    }
+}

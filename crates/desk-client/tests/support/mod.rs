@@ -173,9 +173,11 @@ impl World {
                 staff_id: 1,
                 channel,
             };
-            w.put_session(s);
+            // As the real server does: booking rows first, the session row last, so the
+            // session row's version is the receipt's.
             w.log(table::BOOKINGS, b.id, &b);
             w.bookings.insert(b.id, b);
+            w.put_session(s);
             *w.applied.entry(mutation_id).or_default() += 1;
             Outcome::Applied
         };
@@ -213,9 +215,9 @@ impl World {
                             }
                         }
                         b.status = BookingStatus::Cancelled;
-                        self.put_session(s);
                         self.log(table::BOOKINGS, b.id, &b);
                         self.bookings.insert(b.id, b);
+                        self.put_session(s);
                         *self.applied.entry(mutation_id).or_default() += 1;
                         Outcome::Applied
                     }
