@@ -173,6 +173,24 @@ pub async fn book_place_commit_p95(dir: &Path, n: usize) -> Duration {
     p95(samples)
 }
 
+/// One remote change in its own transaction, committed as a pull page is (see
+/// [`store::refetchable`]), cursor update included.
+fn apply_one(conn: &mut Connection, change: &Change) {
+    store::refetchable(conn, |conn| {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        replica::apply_change(&tx, change).map_err(|e| match e {
+            replica::ApplyError::Sql(e) => e,
+            other => panic!("bench change applies: {other}"),
+        })?;
+        tx.execute(
+            "UPDATE sync_state SET cursor = ?1, server_head = max(server_head, ?2) WHERE id = 1",
+            rusqlite::params![format!("v{}", change.version), change.version as i64],
+        )?;
+        tx.commit()
+    })
+    .expect("bench change commits");
+}
+
 /// p95 of applying one remote upsert, and one delete, each in its own durable transaction,
 /// with `local_rows` rows (customers and bookings) already in the replica.
 pub fn apply_remote_p95(dir: &Path, local_rows: usize, n: usize) -> (Duration, Duration) {
@@ -212,9 +230,7 @@ pub fn apply_remote_p95(dir: &Path, local_rows: usize, n: usize) -> (Duration, D
             change(table::BOOKINGS, b.id, 2 + k, &b)
         };
         let t = Instant::now();
-        let tx = conn.transaction().expect("begin");
-        replica::apply_change(&tx, &c).expect("upsert applies");
-        tx.commit().expect("commit");
+        apply_one(&mut conn, &c);
         upserts.push(t.elapsed());
 
         let victim = if k % 2 == 0 {
@@ -237,9 +253,7 @@ pub fn apply_remote_p95(dir: &Path, local_rows: usize, n: usize) -> (Duration, D
             }
         };
         let t = Instant::now();
-        let tx = conn.transaction().expect("begin");
-        replica::apply_change(&tx, &victim).expect("delete applies");
-        tx.commit().expect("commit");
+        apply_one(&mut conn, &victim);
         deletes.push(t.elapsed());
     }
     (p95(upserts), p95(deletes))

@@ -63,6 +63,23 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Runs `f` with `synchronous=NORMAL` and puts `FULL` back afterwards, whatever happens.
+///
+/// For writes that can be fetched again: pulled pages (rows, cursor and receipts commit or
+/// vanish together, and a re-pull or re-push brings them back, the server answering a replayed
+/// mutation with its stored receipt). A process crash loses nothing in WAL mode either way; a
+/// power cut may lose the last such commits, never half of one. Commands recorded at the desk
+/// (the outbox) are never written this way: they exist nowhere else.
+pub fn refetchable<T, E: From<rusqlite::Error>>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let result = f(conn);
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    result
+}
+
 /// Applies every embedded migration not yet recorded in the store.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     migrate_with(conn, MIGRATIONS)
@@ -234,5 +251,25 @@ mod tests {
         assert_eq!(sync, 2, "synchronous = FULL");
         let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
+    }
+}
+
+#[cfg(test)]
+mod refetchable_tests {
+    use super::*;
+
+    #[test]
+    fn full_durability_comes_back_even_when_the_write_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("desk.db")).unwrap();
+        let seen: i64 = refetchable(&mut conn, |c| {
+            c.query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))
+        })
+        .unwrap();
+        assert_eq!(seen, 1, "NORMAL inside");
+        let failed: Result<(), rusqlite::Error> = refetchable(&mut conn, |c| c.execute_batch("NOT SQL"));
+        assert!(failed.is_err());
+        let after: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        assert_eq!(after, 2, "FULL again for the outbox");
     }
 }

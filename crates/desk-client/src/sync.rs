@@ -210,6 +210,10 @@ pub(crate) fn apply_page(
     page: &PullResponse,
     staff_id: Option<i64>,
 ) -> Result<PageResult, DeskError> {
+    store::refetchable(conn, |conn| apply_page_in(conn, page, staff_id))
+}
+
+fn apply_page_in(conn: &mut Connection, page: &PullResponse, staff_id: Option<i64>) -> Result<PageResult, DeskError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if page.reset {
         replica::purge(&tx)?;
@@ -414,16 +418,18 @@ impl Desk {
         let device_last_seq = resp.device_last_seq;
         let counts = self
             .db(move |conn| {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let counts = record_receipts(&tx, &receipts)?;
-                tx.execute(
-                    "UPDATE sync_state SET server_last_seq = ?1 WHERE id = 1",
-                    [sql_i64(device_last_seq)],
-                )?;
-                settle(&tx)?;
-                overlay::rebuild(&tx, local_now())?;
-                tx.commit()?;
-                Ok(counts)
+                store::refetchable(conn, |conn| {
+                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let counts = record_receipts(&tx, &receipts)?;
+                    tx.execute(
+                        "UPDATE sync_state SET server_last_seq = ?1 WHERE id = 1",
+                        [sql_i64(device_last_seq)],
+                    )?;
+                    settle(&tx)?;
+                    overlay::rebuild(&tx, local_now())?;
+                    tx.commit()?;
+                    Ok::<_, DeskError>(counts)
+                })
             })
             .await?;
         report.pushed += sent;
