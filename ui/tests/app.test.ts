@@ -111,6 +111,17 @@ describe('the app', () => {
     expect(ipc.timetable).not.toHaveBeenCalled();
   });
 
+  it('keeps focus on Next day while moving through days from the start screen', async () => {
+    render(App);
+    const user = userEvent.setup();
+    const next = await screen.findByTestId('timetable-next');
+    await user.click(next);
+    await user.click(screen.getByTestId('timetable-next'));
+    await vi.waitFor(() => expect(vi.mocked(ipc.timetable).mock.calls.length).toBeGreaterThanOrEqual(3));
+    expect(screen.getByTestId('timetable-next')).toBe(next);
+    expect(next).toHaveFocus();
+  });
+
   it('signs out', async () => {
     render(App);
     const user = userEvent.setup();

@@ -58,6 +58,8 @@ describe('session detail', () => {
     await user.click(within(panel).getByTestId('cancel-channel-telephone'));
     await user.click(within(panel).getByTestId('cancel-confirm'));
     expect(ipc.cancelPlace).toHaveBeenCalledWith('b-2', 'telephone');
+    await vi.waitFor(() => expect(screen.queryByTestId('cancel-confirm-panel')).toBeNull());
+    expect(screen.getByRole('heading', { name: 'Bookings' })).toHaveFocus();
   });
 
   it('keeps the booking when the member of staff says no', async () => {
