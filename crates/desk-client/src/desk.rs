@@ -2,7 +2,7 @@
 //! recorded (outbox + overlay) in one durable transaction; sync pushes and pulls in the
 //! background or on demand.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -54,6 +54,8 @@ pub(crate) struct Inner {
     pub poke_head: AtomicU64,
     /// One sync cycle at a time.
     pub cycle: tokio::sync::Mutex<()>,
+    /// Largest push batch, as the server's capabilities say (never above the protocol's).
+    pub max_push: AtomicU32,
 }
 
 /// The council's wall-clock time, which the rules compare session start times with.
@@ -249,6 +251,7 @@ impl Desk {
                 pull_wanted: Notify::new(),
                 poke_head: AtomicU64::new(0),
                 cycle: tokio::sync::Mutex::new(()),
+                max_push: AtomicU32::new(desk_domain::MAX_PUSH_MUTATIONS),
             }),
         };
         let counts = {
@@ -336,6 +339,7 @@ impl Desk {
             device_id: self.inner.device_id,
         };
         let url = self.server_url();
+        self.check_capabilities(&url).await?;
         let resp = match self.inner.transport.sign_in(&url, &req).await {
             Ok(r) => r,
             Err(crate::transport::TransportError::Http { status, body }) if status < 500 => {
@@ -364,6 +368,34 @@ impl Desk {
         });
         self.inner.pull_wanted.notify_one();
         Ok(staff)
+    }
+
+    /// Refuses a server that speaks another protocol version and learns its batch limit.
+    async fn check_capabilities(&self, url: &str) -> Result<(), DeskError> {
+        match self.inner.transport.capabilities(url).await {
+            Ok(caps) => {
+                if caps.api_version != desk_domain::API_VERSION {
+                    return Err(DeskError::IncompatibleServer(format!(
+                        "The council server at {url} speaks sync protocol version {}, this desk version {}. \
+                         Ask IT support to update one of them.",
+                        caps.api_version,
+                        desk_domain::API_VERSION
+                    )));
+                }
+                let max = caps.max_push_mutations.clamp(1, desk_domain::MAX_PUSH_MUTATIONS);
+                self.inner.max_push.store(max, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(e) => {
+                let e = DeskError::from(e);
+                self.note_failure(&e);
+                Err(e)
+            }
+        }
+    }
+
+    pub(crate) fn max_push(&self) -> u32 {
+        self.inner.max_push.load(Ordering::Relaxed)
     }
 
     async fn record_command(&self, cmd: Command, channel: Channel) -> Result<BookingView, DeskError> {

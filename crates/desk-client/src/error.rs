@@ -24,6 +24,9 @@ pub enum DeskError {
     /// The server failed (5xx) or answered something the desk cannot read.
     #[error("The council server failed: {0}")]
     ServerError(String),
+    /// The server speaks another version of the sync protocol.
+    #[error("{0}")]
+    IncompatibleServer(String),
     /// The local store failed; the message names what was being done.
     #[error("The desk's local store failed: {0}")]
     Store(String),
@@ -39,6 +42,7 @@ impl DeskError {
             DeskError::Refused { code, .. } => code,
             DeskError::ServerRejected { .. } => "server_rejected",
             DeskError::ServerError(_) => "server_error",
+            DeskError::IncompatibleServer(_) => "incompatible_server",
             DeskError::Store(_) => "store_error",
         }
     }

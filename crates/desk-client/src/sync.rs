@@ -79,6 +79,7 @@ pub(crate) fn read_diff(
     staff_id: Option<i64>,
     poke_head: u64,
     pull_requested: bool,
+    max_push: u32,
 ) -> Result<SyncDiff, DeskError> {
     let (cursor, synced, has_more, head, next_seq, server_last): (Option<String>, i64, bool, i64, i64, Option<i64>) =
         conn.query_row(
@@ -122,7 +123,7 @@ pub(crate) fn read_diff(
         pull_has_more: has_more,
         pull_requested,
         scope_changed,
-        max_push: MAX_PUSH_MUTATIONS,
+        max_push,
     })
 }
 
@@ -326,8 +327,9 @@ impl Desk {
             let staff_id = self.staff_id();
             let poke_head = self.poke_head();
             let requested = !pulled;
+            let max_push = self.max_push();
             let diff = self
-                .db(move |conn| read_diff(conn, staff_id, poke_head, requested))
+                .db(move |conn| read_diff(conn, staff_id, poke_head, requested, max_push))
                 .await?;
             let ops = plan(&diff);
             if ops.is_empty() {

@@ -16,6 +16,7 @@ pub struct DeskConfig {
 
 /// A session as the desk shows it: the replica's counts plus this desk's pending overlay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionView {
     pub session: Session,
     /// Some of the counts come from changes this desk has not yet had confirmed.
@@ -23,6 +24,7 @@ pub struct SessionView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BookingView {
     pub id: Uuid,
     pub session_id: i64,
@@ -34,6 +36,7 @@ pub struct BookingView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionDetail {
     pub session: SessionView,
     /// Booked first, then the waiting list in order. Cancelled bookings are not listed.
@@ -41,6 +44,7 @@ pub struct SessionDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CustomerView {
     pub id: i64,
     pub first_name: String,
@@ -51,6 +55,7 @@ pub struct CustomerView {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     /// The last attempt to reach the server succeeded.
     pub online: bool,
@@ -65,6 +70,7 @@ pub struct SyncStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncProgress {
     pub rows: u64,
     pub total: u64,
@@ -74,6 +80,7 @@ pub struct SyncProgress {
 /// A command the server refused, kept with everything that was entered until a member of
 /// staff takes an alternative or dismisses it with a note.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttentionItem {
     /// The refused mutation's id.
     pub id: Uuid,
@@ -90,6 +97,7 @@ pub struct AttentionItem {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     pub pushed: u32,
     pub applied: u32,

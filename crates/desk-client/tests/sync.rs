@@ -464,3 +464,31 @@ async fn the_sync_loop_retries_until_the_server_is_back() {
     sync.stop().await;
     assert_eq!(server.world().live_bookings(1).len(), 1);
 }
+
+#[tokio::test]
+async fn the_server_s_capabilities_set_the_batch_size_and_an_incompatible_server_is_refused() {
+    let server = FakeServer::start().await;
+    seed(&mut server.world(), 20);
+    server.world().max_push = Some(2);
+    let dir = tempfile::tempdir().unwrap();
+    let desk = synced_desk(dir.path(), &server).await;
+    for customer in 1..=3 {
+        desk.book_place(1, customer, Channel::FaceToFace).await.unwrap();
+        desk.book_place(2, customer, Channel::FaceToFace).await.unwrap();
+    }
+    let pushes = server.world().pushes;
+    let report = desk.sync_now().await.unwrap();
+    assert_eq!((report.pushed, report.applied), (6, 6));
+    assert_eq!(
+        server.world().pushes - pushes,
+        3,
+        "six mutations in batches of two, in seq order"
+    );
+    assert_eq!(server.world().last_seq[&desk.device_id()], 6);
+
+    server.world().api_version = Some(desk_domain::API_VERSION + 1);
+    let other = tempfile::tempdir().unwrap();
+    let desk = open_desk(other.path(), &server.url).await;
+    let err = desk.sign_in("eilidh", "correct horse").await.unwrap_err();
+    assert_eq!(err.code(), "incompatible_server");
+}

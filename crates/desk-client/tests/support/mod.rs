@@ -48,6 +48,9 @@ pub struct World {
     pub reset_next_pull: bool,
     pub pushes: u32,
     pub pulls: u32,
+    /// What `/v1/capabilities` says, when a test wants it to say something else.
+    pub api_version: Option<u32>,
+    pub max_push: Option<u32>,
 }
 
 pub type Shared = Arc<Mutex<World>>;
@@ -261,6 +264,23 @@ struct AppState {
     pokes: broadcast::Sender<u64>,
 }
 
+async fn capabilities(State(app): State<AppState>) -> Response {
+    let w = app.world.lock().unwrap();
+    if w.down {
+        return err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down for the test");
+    }
+    Json(desk_domain::Capabilities {
+        server_version: "test".into(),
+        api_version: w.api_version.unwrap_or(desk_domain::API_VERSION),
+        commands: Command::catalogue(),
+        max_push_mutations: w.max_push.unwrap_or(desk_domain::MAX_PUSH_MUTATIONS),
+        max_pull_limit: desk_domain::MAX_PULL_LIMIT,
+        max_body_bytes: desk_domain::MAX_BODY_BYTES,
+        backend: "memory".into(),
+    })
+    .into_response()
+}
+
 async fn sign_in(State(app): State<AppState>, Json(req): Json<SignInRequest>) -> Response {
     let mut w = app.world.lock().unwrap();
     if w.down {
@@ -299,6 +319,9 @@ async fn push(State(app): State<AppState>, headers: HeaderMap, Json(req): Json<P
             return err(StatusCode::UNAUTHORIZED, "unauthorised", "sign in");
         }
         w.pushes += 1;
+        if req.mutations.len() > w.max_push.unwrap_or(desk_domain::MAX_PUSH_MUTATIONS) as usize {
+            return err(StatusCode::PAYLOAD_TOO_LARGE, "too_many_mutations", "batch too large");
+        }
         let mut receipts = Vec::new();
         for m in &req.mutations {
             let last = w.last_seq.get(&req.device_id).copied().unwrap_or(0);
@@ -430,6 +453,7 @@ impl FakeServer {
         let world: Shared = Arc::new(Mutex::new(World::default()));
         let (pokes, _) = broadcast::channel(64);
         let app = Router::new()
+            .route("/v1/capabilities", get(capabilities))
             .route("/v1/session", post(sign_in))
             .route("/v1/push", post(push))
             .route("/v1/pull", get(pull))
