@@ -16,7 +16,7 @@ mod views;
 
 pub use desk::Desk;
 pub use error::DeskError;
-pub use sync::{BACKOFF_CAP, PULL_PAGE, SyncLoop, backoff};
+pub use sync::{BACKOFF_CAP, PULL_PAGE, SyncLoop, backoff, progress};
 pub use views::{
     AttentionItem, BookingView, CustomerView, DeskConfig, SessionDetail, SessionView, SyncProgress, SyncReport,
     SyncStatus,

@@ -45,6 +45,10 @@ pub enum Operation {
         server_last_seq: u64,
         first_unreceipted: u64,
     },
+    /// The server has receipts for seqs this desk never made (its store was restored from an
+    /// older copy, or another store took its device id): pushing would lose the new commands.
+    /// Reported, never pushed.
+    AheadOfDesk { server_last_seq: u64, local_last_seq: u64 },
     /// Pull pages from `cursor` until `has_more` is false.
     Pull { cursor: Option<String> },
 }
@@ -66,6 +70,19 @@ pub fn plan(diff: &SyncDiff) -> Vec<Operation> {
     let mut need_pull = diff.pull_requested || diff.pull_has_more || cursor.is_none();
     if diff.server_head > synced_version || diff.awaiting_version.is_some_and(|v| v > synced_version) {
         need_pull = true;
+    }
+
+    if let Some(server) = diff.server_last_seq
+        && server > diff.local_last_seq
+    {
+        ops.push(Operation::AheadOfDesk {
+            server_last_seq: server,
+            local_last_seq: diff.local_last_seq,
+        });
+        if need_pull {
+            ops.push(Operation::Pull { cursor });
+        }
+        return ops;
     }
 
     if let Some((first, last)) = diff.unreceipted {
@@ -262,6 +279,25 @@ mod tests {
                     server_last_seq: 3,
                     first_unreceipted: 8,
                 }],
+            ),
+            (
+                "the server knows seqs this desk never made: report, push nothing, still pull",
+                SyncDiff {
+                    local_last_seq: 2,
+                    unreceipted: Some((2, 2)),
+                    server_last_seq: Some(7),
+                    pull_requested: true,
+                    ..base()
+                },
+                vec![
+                    AheadOfDesk {
+                        server_last_seq: 7,
+                        local_last_seq: 2,
+                    },
+                    Pull {
+                        cursor: Some("c10".into()),
+                    },
+                ],
             ),
             (
                 "receipts the replica already reached are settled first",

@@ -294,6 +294,19 @@ fn outbox_rows(conn: &Connection, device_id: Uuid, from: u64, to: u64) -> Result
     Ok(out)
 }
 
+/// How far a first (or reset) pull has got. Versions are change-log positions, so how far the
+/// newest applied one is towards the head is the share done; the row total is estimated from
+/// it. Never 100% while pages are still coming.
+pub fn progress(rows: u64, newest_version: u64, head: u64) -> SyncProgress {
+    let percent = (newest_version.min(head) * 100).checked_div(head).unwrap_or(99).min(99);
+    let total = (rows * 100).checked_div(percent).unwrap_or(rows).max(rows);
+    SyncProgress {
+        rows,
+        total,
+        percent: u8::try_from(percent).unwrap_or(99),
+    }
+}
+
 impl Desk {
     /// One full cycle: push everything pending, pull until `has_more` is false.
     pub async fn sync_now(&self) -> Result<SyncReport, DeskError> {
@@ -392,6 +405,21 @@ impl Desk {
                         }
                         .into());
                     }
+                    Operation::AheadOfDesk {
+                        server_last_seq,
+                        local_last_seq,
+                    } => {
+                        return Err(DeskError::ServerRejected {
+                            status: 409,
+                            code: "device_behind_server".into(),
+                            message: format!(
+                                "The server has {server_last_seq} changes from this desk, but this desk has made only \
+                                 {local_last_seq}: its store may have been restored from an older copy. Nothing \
+                                 more can be sent until IT support has looked at this desk."
+                            ),
+                        }
+                        .into());
+                    }
                     Operation::Pull { .. } => {
                         self.pull_all(&token, &mut report).await?;
                         pulled = true;
@@ -466,6 +494,7 @@ impl Desk {
                 })
                 .await?;
             let initial = cursor.is_none();
+            let asked_from = cursor.clone();
             let query = PullQuery {
                 cursor,
                 limit: Some(PULL_PAGE),
@@ -477,6 +506,12 @@ impl Desk {
             let head = page.head;
             let max_version = page.changes.iter().map(|c| c.version).max().unwrap_or(head);
             let reset = page.reset;
+            if has_more && page.changes.is_empty() && !reset && asked_from.as_deref() == Some(page.cursor.as_str()) {
+                return Err(CycleError {
+                    error: DeskError::ServerError("the server said more changes were waiting but sent none".into()),
+                    transient: true,
+                });
+            }
             let result = self.db(move |conn| apply_page(conn, &page, staff_id)).await?;
             rows_this_pull += result.rows;
             report.pages += 1;
@@ -487,18 +522,7 @@ impl Desk {
             self.inner.status.send_modify(|s| {
                 s.online = true;
                 s.progress = if has_more && showing {
-                    // Versions are change-log positions, so how far they have got towards the head
-                    // is the share done; the row total is estimated from it.
-                    let percent = (max_version.min(head) * 100).checked_div(head).unwrap_or(100);
-                    let percent = u8::try_from(percent.min(99)).unwrap_or(99);
-                    let total = (rows_this_pull * 100)
-                        .checked_div(u64::from(percent))
-                        .unwrap_or(rows_this_pull);
-                    Some(SyncProgress {
-                        rows: rows_this_pull,
-                        total: total.max(rows_this_pull),
-                        percent,
-                    })
+                    Some(progress(rows_this_pull, max_version, head))
                 } else {
                     None
                 };
@@ -967,6 +991,22 @@ mod tests {
             replica::session(&conn, 1).unwrap().is_some(),
             "a delete older than the row is ignored"
         );
+    }
+
+    #[test]
+    fn progress_of_a_first_pull() {
+        assert_eq!(
+            progress(2_000, 25, 100),
+            SyncProgress {
+                rows: 2_000,
+                total: 8_000,
+                percent: 25
+            }
+        );
+        assert_eq!(progress(10, 0, 100).percent, 0);
+        assert_eq!(progress(10, 0, 100).total, 10);
+        assert_eq!(progress(5_000, 100, 100).percent, 99, "not done while has_more");
+        assert_eq!(progress(0, 0, 0).percent, 99);
     }
 
     #[test]

@@ -206,3 +206,12 @@ async fn the_outbox_survives_reopening_and_keeps_seq_gapless() {
     let w = server.world();
     assert_eq!(w.last_seq[&desk.device_id()], 2, "seqs 1 and 2, no gap");
 }
+
+#[test]
+fn the_engine_can_be_shared_between_tasks_and_threads() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    fn sendable<T: Send + 'static>() {}
+    shareable::<Desk>();
+    sendable::<desk_client::SyncLoop>();
+    sendable::<desk_client::DeskError>();
+}
