@@ -1,1 +1,172 @@
-//! desk-server
+//! The council server: the authority for every rule. An axum HTTP API (`api`) over one storage
+//! trait ([`Store`]) with two backends, SQLite (embedded default) and PostgreSQL.
+//!
+//! Library API used by the binary, the end-to-end tests and the desktop app's demo mode:
+//! [`open_store`], [`Server`], [`add_staff`], [`load_demo`], [`import_timetable`],
+//! [`bench_drain`].
+
+pub mod api;
+pub mod auth;
+mod bench;
+pub mod demo;
+mod error;
+pub mod migrate;
+mod push;
+pub mod rows;
+mod server;
+pub mod store;
+pub mod timetable_csv;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use desk_domain::{Role, Site};
+use tokio::sync::broadcast;
+
+pub use bench::bench_drain;
+pub use error::{PushError, StoreError};
+pub use server::{Server, ServerError};
+pub use store::{Caller, EntityBatch, NewStaffRecord, Poke, PullPage, PushResult, StaffRecord, Store, SyncRow};
+
+/// Where the server keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// A file, e.g. `<data-dir>/council.db`; created if missing.
+    Sqlite { path: PathBuf },
+    /// `postgres://user:password@host:port/database`
+    Postgres { url: String },
+}
+
+/// Pokes buffered per subscriber before a slow one is told it lagged (and pulls anyway).
+const POKE_BUFFER: usize = 1024;
+
+/// Opens the store and brings its schema up to date.
+pub fn open_store(cfg: &StoreConfig) -> Result<Arc<dyn Store>, StoreError> {
+    let (pokes, _) = broadcast::channel(POKE_BUFFER);
+    Ok(match cfg {
+        StoreConfig::Sqlite { path } => store::sqlite::open(path, pokes)?,
+        StoreConfig::Postgres { url } => store::postgres::open(url, pokes)?,
+    })
+}
+
+/// A staff account to create; the password is hashed with argon2id before it is stored.
+#[derive(Clone)]
+pub struct NewStaff {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub roles: Vec<Role>,
+    pub sites: Vec<Site>,
+}
+
+impl std::fmt::Debug for NewStaff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewStaff")
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("password", &"<redacted>")
+            .field("roles", &self.roles)
+            .field("sites", &self.sites)
+            .finish()
+    }
+}
+
+/// Creates a staff account; returns its id. Refuses a short password or a taken username.
+pub fn add_staff(store: &dyn Store, new: NewStaff) -> Result<i64, StoreError> {
+    let username = new.username.trim();
+    if username.is_empty() || username.chars().any(char::is_whitespace) {
+        return Err(StoreError::Invalid(
+            "a username must be non-empty and have no spaces".into(),
+        ));
+    }
+    if new.display_name.trim().is_empty() {
+        return Err(StoreError::Invalid("a display name is required".into()));
+    }
+    if new.password.chars().count() < auth::MIN_PASSWORD_CHARS {
+        return Err(StoreError::Invalid(format!(
+            "a password needs at least {} characters",
+            auth::MIN_PASSWORD_CHARS
+        )));
+    }
+    if new.roles.is_empty() {
+        return Err(StoreError::Invalid("give at least one role".into()));
+    }
+    let password_hash = auth::hash_password(&new.password).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    store.insert_staff(&NewStaffRecord {
+        username: username.to_owned(),
+        display_name: new.display_name.trim().to_owned(),
+        password_hash,
+        roles: new.roles,
+        sites: new.sites,
+    })
+}
+
+/// Loads generated demo data and its staff. Idempotent: data already there (judged by its first
+/// session) is not loaded again, and staff whose username exists are left as they are.
+pub fn load_demo(store: &dyn Store, data: &demo::DemoData) -> Result<(), StoreError> {
+    let loaded = match data.sessions.first() {
+        Some(s) => store.session(s.id)?.is_some(),
+        None => false,
+    };
+    if !loaded {
+        store.load(&EntityBatch {
+            centres: data.centres.clone(),
+            activities: data.activities.clone(),
+            sessions: data.sessions.clone(),
+            customers: data.customers.clone(),
+            schools: data.schools.clone(),
+            pupils: data.pupils.clone(),
+            contacts: data.contacts.clone(),
+            ct_accounts: data.ct_accounts.clone(),
+        })?;
+    }
+    for s in &data.staff {
+        if store.staff_by_username(&s.username)?.is_none() {
+            add_staff(
+                store,
+                NewStaff {
+                    username: s.username.clone(),
+                    display_name: s.display_name.clone(),
+                    password: s.password.clone(),
+                    roles: s.roles.clone(),
+                    sites: s.sites.clone(),
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub centres: usize,
+    pub activities: usize,
+    pub sessions: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Every bad row, by line; nothing was stored.
+    #[error("{} bad row(s) in the timetable; nothing was imported", .0.len())]
+    Rows(Vec<timetable_csv::RowError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Imports a timetable CSV all-or-nothing in one transaction. Existing ids are updated; a
+/// session already on the server keeps its bookings.
+pub fn import_timetable(store: &dyn Store, csv: &str) -> Result<ImportSummary, ImportError> {
+    let parsed = timetable_csv::parse(csv).map_err(ImportError::Rows)?;
+    let summary = ImportSummary {
+        centres: parsed.centres.len(),
+        activities: parsed.activities.len(),
+        sessions: parsed.sessions.len(),
+    };
+    store.load(&EntityBatch {
+        centres: parsed.centres,
+        activities: parsed.activities,
+        sessions: parsed.sessions,
+        ..EntityBatch::default()
+    })?;
+    Ok(summary)
+}

@@ -1,0 +1,547 @@
+//! The HTTP API. Every failure leaves as `ErrorBody {code, message}` from [`ApiError`],
+//! including axum's own rejections (bad JSON, bad query, body too large, unknown route).
+
+use std::collections::HashSet;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{Local, Utc};
+use desk_domain::{
+    API_VERSION, Capabilities, ChangeOp, Command, ErrorBody, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
+    PullQuery, PullResponse, PushRequest, PushResponse, Receipt, SignInRequest, SignInResponse,
+};
+use futures_util::Stream;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use tokio::sync::{broadcast, watch};
+use utoipa::OpenApi;
+use uuid::Uuid;
+
+use crate::auth;
+use crate::error::{PushError, StoreError};
+use crate::store::{Caller, StaffRecord, Store};
+
+/// Rows per pull page when the desk does not say.
+pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
+/// Keep-alive comment interval on the poke stream.
+pub const POKE_KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// Every route, as `(method, path)`; the OpenAPI document lists each of them.
+pub const ROUTES: [(&str, &str); 6] = [
+    ("get", "/v1/capabilities"),
+    ("post", "/v1/session"),
+    ("post", "/v1/push"),
+    ("get", "/v1/pull"),
+    ("get", "/v1/poke"),
+    ("get", "/v1/openapi.json"),
+];
+
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub store: Arc<dyn Store>,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// An error answer: status plus `{code, message}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            code: self.code.to_owned(),
+            message: self.message,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        if e.is_transient() {
+            tracing::warn!(error = %e, "store unavailable");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The council server's database is busy or unreachable; try again shortly.",
+            )
+        } else {
+            tracing::error!(error = %e, "store failure");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "The council server could not complete the request.",
+            )
+        }
+    }
+}
+
+impl From<PushError> for ApiError {
+    fn from(e: PushError) -> Self {
+        let message = e.to_string();
+        match e {
+            PushError::SeqGap { .. } => ApiError::new(StatusCode::CONFLICT, "seq_gap", message),
+            PushError::SeqConflict { .. } => ApiError::new(StatusCode::CONFLICT, "seq_conflict", message),
+            PushError::DeviceMismatch(_) => ApiError::new(StatusCode::FORBIDDEN, "device_mismatch", message),
+            PushError::BadBatch(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_batch", message),
+            PushError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        tracing::error!(error = %e, "request task failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "The council server failed on this request.",
+        )
+    }
+}
+
+/// Runs blocking store work off the async threads.
+async fn blocking<R: Send + 'static>(f: impl FnOnce() -> Result<R, ApiError> + Send + 'static) -> Result<R, ApiError> {
+    tokio::task::spawn_blocking(f).await?
+}
+
+/// `axum::Json` whose rejections are `{code, message}`.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiError {
+    let message = r.body_text();
+    match r {
+        _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+        ),
+        JsonRejection::JsonSyntaxError(_) => ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", message),
+        JsonRejection::JsonDataError(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message),
+        JsonRejection::MissingJsonContentType(_) => {
+            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message)
+        }
+        _ => ApiError::new(r.status(), "bad_request", message),
+    }
+}
+
+/// `axum::extract::Query` whose rejections are `{code, message}`.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(r @ QueryRejection::FailedToDeserializeQueryString(_)) => {
+                Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", r.body_text()))
+            }
+            Err(r) => Err(ApiError::new(r.status(), "bad_query", r.body_text())),
+        }
+    }
+}
+
+/// The member of staff and device behind a valid bearer token.
+pub(crate) struct Authed {
+    pub staff: StaffRecord,
+    pub device_id: Uuid,
+}
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("Sign in first: the request has no bearer token."))?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::unauthorized("The Authorization header is not `Bearer <token>`."))?;
+        let hash = auth::token_hash(token);
+        let store = state.store.clone();
+        let found = blocking(move || Ok(store.token(&hash)?)).await?;
+        let record = found.ok_or_else(|| ApiError::unauthorized("The bearer token is not known; sign in again."))?;
+        if record.expires_at <= Utc::now() {
+            return Err(ApiError::unauthorized("The bearer token has expired; sign in again."));
+        }
+        if record.staff.disabled {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "account_disabled",
+                "This account has been disabled.",
+            ));
+        }
+        Ok(Authed {
+            staff: record.staff,
+            device_id: record.device_id,
+        })
+    }
+}
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/capabilities", get(capabilities))
+        .route("/v1/session", post(sign_in))
+        .route("/v1/push", post(push))
+        .route("/v1/pull", get(pull))
+        .route("/v1/poke", get(poke))
+        .route("/v1/openapi.json", get(openapi_json))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES as usize))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One line per request: method, path, status, duration.
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    tracing::info!(
+        target: "desk_server::http",
+        "{method} {path} {} {:.1}ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no such endpoint.")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This endpoint does not accept that method.",
+    )
+}
+
+#[utoipa::path(get, path = "/v1/capabilities", responses((status = 200, body = Capabilities)))]
+async fn capabilities(State(state): State<AppState>) -> Json<Capabilities> {
+    Json(Capabilities {
+        server_version: env!("CARGO_PKG_VERSION").to_owned(),
+        api_version: API_VERSION,
+        commands: Command::catalogue(),
+        max_push_mutations: MAX_PUSH_MUTATIONS,
+        max_pull_limit: MAX_PULL_LIMIT,
+        max_body_bytes: MAX_BODY_BYTES,
+        backend: state.store.backend().to_owned(),
+    })
+}
+
+#[utoipa::path(post, path = "/v1/session", request_body = SignInRequest, responses(
+    (status = 200, body = SignInResponse),
+    (status = 401, body = ErrorBody, description = "bad_credentials"),
+    (status = 403, body = ErrorBody, description = "account_disabled"),
+))]
+async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<SignInRequest>,
+) -> Result<Json<SignInResponse>, ApiError> {
+    let store = state.store.clone();
+    let answer = blocking(move || {
+        let bad = || {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "The username or password is not right.",
+            )
+        };
+        let Some(staff) = store.staff_by_username(&req.username)? else {
+            auth::verify_nobody(&req.password);
+            return Err(bad());
+        };
+        if !auth::verify_password(&staff.password_hash, &req.password) {
+            return Err(bad());
+        }
+        if staff.disabled {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "account_disabled",
+                "This account has been disabled; ask a supervisor.",
+            ));
+        }
+        let (token, hash) = auth::new_token();
+        let expires_at = Utc::now() + chrono::Duration::minutes(auth::TOKEN_LIFETIME_MINUTES);
+        store.insert_token(&hash, staff.id, req.device_id, expires_at)?;
+        Ok(SignInResponse {
+            access_token: token,
+            expires_at,
+            staff: staff.profile(),
+        })
+    })
+    .await?;
+    Ok(Json(answer))
+}
+
+#[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])), responses(
+    (status = 200, body = PushResponse),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "device_mismatch"),
+    (status = 409, body = ErrorBody, description = "seq_gap or seq_conflict"),
+    (status = 413, body = ErrorBody, description = "body_too_large or too_many_mutations"),
+    (status = 422, body = ErrorBody),
+))]
+async fn push(
+    State(state): State<AppState>,
+    authed: Authed,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let mismatch = |what: String| ApiError::new(StatusCode::FORBIDDEN, "device_mismatch", what);
+    if req.device_id != authed.device_id {
+        return Err(mismatch(format!(
+            "The token was issued to device {}, not {}.",
+            authed.device_id, req.device_id
+        )));
+    }
+    if let Some(m) = req.mutations.iter().find(|m| m.device_id != req.device_id) {
+        return Err(mismatch(format!(
+            "Mutation {} names device {}, not {}.",
+            m.mutation_id, m.device_id, req.device_id
+        )));
+    }
+    if req.mutations.len() > MAX_PUSH_MUTATIONS as usize {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_mutations",
+            format!("At most {MAX_PUSH_MUTATIONS} mutations per push; send the rest in the next one."),
+        ));
+    }
+    let mut mutations = req.mutations;
+    mutations.sort_by_key(|m| m.seq);
+    if mutations.first().is_some_and(|m| m.seq == 0) {
+        return Err(PushError::BadBatch("seq starts at 1".into()).into());
+    }
+    if let Some(w) = mutations.windows(2).find(|w| w[0].seq == w[1].seq) {
+        return Err(PushError::BadBatch(format!("seq {} appears twice in the batch", w[0].seq)).into());
+    }
+    let caller = Caller {
+        staff_id: authed.staff.id,
+        device_id: authed.device_id,
+        buckets: authed.staff.buckets(),
+    };
+    let store = state.store.clone();
+    let result = blocking(move || Ok(store.push(&caller, &mutations, Local::now().naive_local())?)).await?;
+    Ok(Json(PushResponse {
+        receipts: result.receipts,
+        device_last_seq: result.device_last_seq,
+    }))
+}
+
+/// The cursor names the scope it was made for, so a desk whose scope changed starts over.
+pub(crate) fn scope_hash(buckets: &[String]) -> String {
+    let digest = Sha256::digest(buckets.join(",").as_bytes());
+    crate::migrate::hex(&digest[..8])
+}
+
+/// `(after, reset)` for a cursor given by a desk.
+pub(crate) fn read_cursor(cursor: Option<&str>, scope: &str, head: u64) -> (u64, bool) {
+    let parsed = cursor
+        .and_then(|c| c.split_once('.'))
+        .and_then(|(v, h)| Some((v.parse::<u64>().ok()?, h)));
+    match parsed {
+        Some((v, h)) if h == scope && v <= head => (v, false),
+        _ => (0, true),
+    }
+}
+
+/// A change as sent: the row's JSON is embedded as stored, without being parsed into a tree.
+#[derive(Serialize)]
+struct ChangeOut<'a> {
+    table: &'a str,
+    id: &'a str,
+    bucket: &'a str,
+    version: u64,
+    op: ChangeOp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<Box<RawValue>>,
+}
+
+/// Same shape as [`PullResponse`].
+#[derive(Serialize)]
+struct PullOut<'a> {
+    changes: Vec<ChangeOut<'a>>,
+    cursor: String,
+    has_more: bool,
+    reset: bool,
+    buckets: &'a [String],
+    receipts: Vec<Receipt>,
+    device_last_seq: u64,
+    head: u64,
+}
+
+#[utoipa::path(get, path = "/v1/pull", params(PullQuery), security(("bearer" = [])), responses(
+    (status = 200, body = PullResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+))]
+async fn pull(
+    State(state): State<AppState>,
+    authed: Authed,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    let body = blocking(move || {
+        let buckets: Vec<String> = authed.staff.buckets().iter().map(ToString::to_string).collect();
+        let scope = scope_hash(&buckets);
+        let limit = q.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
+        let head = store.head()?;
+        let (after, reset) = read_cursor(q.cursor.as_deref(), &scope, head);
+        let page = store.pull(&buckets, after, limit, authed.device_id, q.ack_seq.unwrap_or(0))?;
+        // Caught up: everything in scope up to the head of this snapshot has been sent.
+        let cursor_version = match page.rows.last() {
+            Some(last) if page.has_more => last.version,
+            _ => page.head.max(after),
+        };
+        let mut changes = Vec::with_capacity(page.rows.len());
+        for row in &page.rows {
+            let data = match (&row.data, row.deleted) {
+                (Some(d), false) => Some(RawValue::from_string(d.clone()).map_err(StoreError::from)?),
+                _ => None,
+            };
+            changes.push(ChangeOut {
+                table: &row.table,
+                id: &row.id,
+                bucket: &row.bucket,
+                version: row.version,
+                op: if row.deleted {
+                    ChangeOp::Delete
+                } else {
+                    ChangeOp::Upsert
+                },
+                data,
+            });
+        }
+        let out = PullOut {
+            changes,
+            cursor: format!("{cursor_version}.{scope}"),
+            has_more: page.has_more,
+            reset,
+            buckets: &buckets,
+            receipts: page.receipts.clone(),
+            device_last_seq: page.device_last_seq,
+            head: page.head,
+        };
+        Ok(serde_json::to_vec(&out).map_err(StoreError::from)?)
+    })
+    .await?;
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/v1/poke", security(("bearer" = [])), responses(
+    (status = 200, content_type = "text/event-stream",
+     description = "`event: poke` with data `{\"head\": N}` after each change in the caller's buckets; a keep-alive comment every 15 s"),
+    (status = 401, body = ErrorBody),
+))]
+async fn poke(State(state): State<AppState>, authed: Authed) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let scope: HashSet<String> = authed.staff.buckets().iter().map(ToString::to_string).collect();
+    let pokes = state.store.subscribe();
+    let shutdown = state.shutdown.clone();
+    let stream = futures_util::stream::unfold(
+        (pokes, shutdown, scope, 0u64),
+        |(mut pokes, mut shutdown, scope, mut last_head)| async move {
+            loop {
+                if *shutdown.borrow() {
+                    return None;
+                }
+                tokio::select! {
+                    _ = shutdown.changed() => return None,
+                    received = pokes.recv() => match received {
+                        Ok(p) => {
+                            last_head = last_head.max(p.head);
+                            if p.buckets.iter().any(|b| scope.contains(b)) {
+                                let event = Event::default().event("poke").data(format!("{{\"head\":{}}}", p.head));
+                                return Some((Ok(event), (pokes, shutdown, scope, last_head)));
+                            }
+                        }
+                        // Missed some: one poke makes the desk pull everything it missed.
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            let event = Event::default().event("poke").data(format!("{{\"head\":{last_head}}}"));
+                            return Some((Ok(event), (pokes, shutdown, scope, last_head)));
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                }
+            }
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(POKE_KEEP_ALIVE))
+}
+
+#[utoipa::path(get, path = "/v1/openapi.json", responses((status = 200, description = "This document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API description served at `/v1/openapi.json`, derived from the handlers and wire types.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Council Desk server", description = "Command sync between Council Desk desks and the council server."),
+    paths(capabilities, sign_in, push, pull, poke, openapi_json),
+    components(schemas(ErrorBody, desk_domain::Mutation, desk_domain::Change, desk_domain::Outcome, desk_domain::Alternative)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;

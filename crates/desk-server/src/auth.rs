@@ -1,0 +1,78 @@
+//! Staff passwords (argon2id) and bearer tokens (random, stored only as a SHA-256).
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// How long an access token lasts. Refresh tokens come with the identity issue.
+pub const TOKEN_LIFETIME_MINUTES: i64 = 15;
+/// Shortest password `add-staff` accepts.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+#[error("could not hash the password: {0}")]
+pub struct HashError(String);
+
+/// An argon2id hash in PHC form, with the crate's defaults (m=19456 KiB, t=2, p=1).
+pub fn hash_password(password: &str) -> Result<String, HashError> {
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| HashError(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError(e.to_string()))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Spends the same effort as a real check, so an unknown username takes as long as a wrong
+/// password and the two cannot be told apart.
+pub fn verify_nobody(password: &str) {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default());
+    let _ = verify_password(hash, password);
+}
+
+/// A fresh bearer token (32 random bytes, base64url) and the hash to store.
+pub fn new_token() -> (String, [u8; 32]) {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password(&h, "correct horse battery"));
+        assert!(!verify_password(&h, "correct horse batterx"));
+        assert!(!verify_password("not a hash", "correct horse battery"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, ha) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(URL_SAFE_NO_PAD.decode(&a).unwrap().len(), 32);
+        assert_eq!(token_hash(&a), ha);
+    }
+}

@@ -1,0 +1,198 @@
+//! `desk-server`: run the council server and its admin tasks.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use desk_domain::{Role, Site};
+use desk_server::{ImportError, NewStaff, Server, Store, StoreConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "desk-server",
+    version,
+    about = "Council Desk's council server: sync API and admin tasks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Args, Clone)]
+struct StoreArgs {
+    /// Directory for the embedded SQLite database (default: $XDG_DATA_HOME/council-desk-server
+    /// or ~/.local/share/council-desk-server).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user:password@host/db); without it, SQLite in the data directory.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the sync API (migrates the database first).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8640", value_name = "ADDR")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Bring the database schema up to date.
+    Migrate {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Create a staff account. The password is read from DESK_STAFF_PASSWORD or standard input.
+    AddStaff {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// leisure-desk, school-office, contact-centre, supervisor, trainer, administrator (repeatable)
+        #[arg(long = "role", required = true)]
+        roles: Vec<Role>,
+        /// leisure:N, school:N or office:N (repeatable)
+        #[arg(long = "site")]
+        sites: Vec<Site>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Import centres, activities and sessions from a CSV file, all or nothing.
+    ImportTimetable {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Load the generated demo data and demo staff (does nothing if already loaded).
+    DemoData {
+        #[arg(long, default_value_t = desk_server::demo::DEFAULT_SEED)]
+        seed: u64,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+fn default_data_dir() -> anyhow::Result<PathBuf> {
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(xdg).join("council-desk-server"));
+    }
+    let home = std::env::var_os("HOME").context("neither XDG_DATA_HOME nor HOME is set; pass --data-dir")?;
+    Ok(PathBuf::from(home).join(".local/share/council-desk-server"))
+}
+
+fn open(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
+    let cfg = match &args.database {
+        Some(url) => StoreConfig::Postgres { url: url.clone() },
+        None => {
+            let dir = match &args.data_dir {
+                Some(d) => d.clone(),
+                None => default_data_dir()?,
+            };
+            StoreConfig::Sqlite {
+                path: dir.join("council.db"),
+            }
+        }
+    };
+    let what = match &cfg {
+        StoreConfig::Sqlite { path } => format!("SQLite database {}", path.display()),
+        StoreConfig::Postgres { .. } => "PostgreSQL database".to_owned(),
+    };
+    desk_server::open_store(&cfg).with_context(|| format!("opening the {what}"))
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("DESK_STAFF_PASSWORD") {
+        return Ok(p);
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the password from standard input")?;
+    Ok(input.lines().next().unwrap_or("").to_owned())
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Serve { listen, store } => {
+            let store = open(&store)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(async move {
+                let server = Server::start(store, listen).await?;
+                println!("desk-server listening on http://{}", server.addr);
+                tokio::signal::ctrl_c().await?;
+                println!("stopping");
+                server.stop().await;
+                Ok::<_, anyhow::Error>(())
+            })?;
+        }
+        Cmd::Migrate { store } => {
+            let store = open(&store)?;
+            println!("{} schema is up to date", store.backend());
+        }
+        Cmd::AddStaff {
+            username,
+            display_name,
+            roles,
+            sites,
+            store,
+        } => {
+            let password = read_password()?;
+            let store = open(&store)?;
+            let id = desk_server::add_staff(
+                &*store,
+                NewStaff {
+                    username: username.clone(),
+                    display_name,
+                    password,
+                    roles,
+                    sites,
+                },
+            )
+            .with_context(|| format!("adding `{username}`"))?;
+            println!("added staff member {username} (id {id})");
+        }
+        Cmd::ImportTimetable { file, store } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let store = open(&store)?;
+            match desk_server::import_timetable(&*store, &text) {
+                Ok(s) => println!(
+                    "imported {} centre(s), {} activity(ies), {} session(s)",
+                    s.centres, s.activities, s.sessions
+                ),
+                Err(ImportError::Rows(rows)) => {
+                    for r in &rows {
+                        eprintln!("{r}");
+                    }
+                    bail!("{} bad row(s) in {}; nothing was imported", rows.len(), file.display());
+                }
+                Err(e) => return Err(e).context("importing the timetable"),
+            }
+        }
+        Cmd::DemoData { seed, store } => {
+            let store = open(&store)?;
+            let first_day = desk_server::demo::default_first_day(chrono::Local::now().date_naive());
+            let data = desk_server::demo::generate(seed, first_day);
+            let started = std::time::Instant::now();
+            desk_server::load_demo(&*store, &data).context("loading the demo data")?;
+            println!(
+                "demo data ready (seed {seed}, week of {first_day}): {} sessions, {} customers, {} pupils, {} council-tax accounts, {} staff; {:.1}s",
+                data.sessions.len(),
+                data.customers.len(),
+                data.pupils.len(),
+                data.ct_accounts.len(),
+                data.staff.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,279 @@
+//! Applying a device's mutations: the receipt protocol and the leisure commands, written once
+//! over [`StoreTx`] for both backends. The rules themselves come from `desk_domain::leisure`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use desk_domain::leisure::{self, CancelEffect, Refusal};
+use desk_domain::{Booking, BookingStatus, Bucket, Command, Mutation, Outcome, Receipt, table};
+use uuid::Uuid;
+
+use crate::error::{PushError, StoreError};
+use crate::store::{Caller, Poke, PushResult, StoreTx};
+
+/// Applies `mutations` (one device's, sorted by seq, no repeats) inside the caller's
+/// transaction. Replays return their stored receipts; the first new seq must follow the
+/// device's last one. A transient failure ends the batch: what came before it stays.
+pub(crate) fn apply_batch(
+    tx: &mut dyn StoreTx,
+    caller: &Caller,
+    mutations: &[Mutation],
+    now: NaiveDateTime,
+) -> Result<PushResult, PushError> {
+    let device = caller.device_id;
+    let (owner, last_seq) = tx.device(device)?.unwrap_or((caller.staff_id, 0));
+    if owner != caller.staff_id {
+        return Err(PushError::DeviceMismatch(
+            "this device is registered to another member of staff".into(),
+        ));
+    }
+
+    // Check the whole batch before applying any of it, so a gap or conflict applies nothing.
+    let mut stored = Vec::new();
+    let mut expected = last_seq + 1;
+    for m in mutations {
+        if m.seq <= last_seq {
+            match tx.receipt(device, m.seq)? {
+                Some(r) if r.mutation_id == m.mutation_id => stored.push(r),
+                Some(r) => {
+                    return Err(PushError::SeqConflict {
+                        seq: m.seq,
+                        stored: r.mutation_id,
+                        got: m.mutation_id,
+                    });
+                }
+                None => {
+                    return Err(
+                        StoreError::Corrupt(format!("device {device} has no receipt for seq {}", m.seq)).into(),
+                    );
+                }
+            }
+        } else if m.seq != expected {
+            return Err(PushError::SeqGap { expected, got: m.seq });
+        } else {
+            expected += 1;
+        }
+    }
+
+    let mut receipts = stored;
+    let mut last = last_seq;
+    let mut touched = BTreeSet::new();
+    let mut stopped = None;
+    for m in mutations.iter().filter(|m| m.seq > last_seq) {
+        tx.savepoint()?;
+        let attempt = execute(tx, caller, m, now).and_then(|(outcome, buckets)| {
+            let receipt = Receipt {
+                seq: m.seq,
+                mutation_id: m.mutation_id,
+                outcome,
+                version: tx.head(),
+            };
+            tx.put_receipt(device, &receipt)?;
+            Ok((receipt, buckets))
+        });
+        match attempt {
+            Ok((receipt, buckets)) => {
+                tx.release()?;
+                receipts.push(receipt);
+                touched.extend(buckets);
+                last = m.seq;
+            }
+            Err(e) => {
+                tx.rollback_to()?;
+                tracing::warn!(device = %device, seq = m.seq, error = %e, "push stopped by a store error");
+                stopped = Some(e);
+                break;
+            }
+        }
+    }
+    if last > last_seq {
+        tx.put_device(device, caller.staff_id, last)?;
+    } else if let Some(e) = stopped {
+        // Nothing new went in: report the failure itself so the desk retries the whole batch.
+        return Err(e.into());
+    }
+    let touched: Vec<String> = touched.into_iter().collect();
+    let head = tx.head();
+    if !touched.is_empty() {
+        tx.notify(&Poke {
+            head,
+            buckets: Arc::new(touched.clone()),
+        })?;
+    }
+    Ok(PushResult {
+        receipts,
+        device_last_seq: last,
+        stopped,
+        touched,
+        head,
+    })
+}
+
+type Applied = (Outcome, Vec<String>);
+
+fn refused(code: &str, message: String) -> Result<Applied, StoreError> {
+    Ok((Outcome::rejected(code, message), Vec::new()))
+}
+
+fn refusal(r: Refusal) -> Result<Applied, StoreError> {
+    Ok((r.into_outcome(Vec::new()), Vec::new()))
+}
+
+/// One mutation's effects. `Ok` carries the outcome to store (refusals included); `Err` is a
+/// store failure and leaves nothing behind.
+fn execute(tx: &mut dyn StoreTx, caller: &Caller, m: &Mutation, now: NaiveDateTime) -> Result<Applied, StoreError> {
+    let command = match Command::parse(&m.name, m.args_version, &m.args) {
+        Ok(c) => c,
+        Err(e) => return refused(e.code(), e.to_string()),
+    };
+    match command {
+        Command::BookPlace(a) => take_place(tx, caller, m, a.booking_id, a.session_id, a.customer_id, false, now),
+        Command::JoinWaitingList(a) => take_place(tx, caller, m, a.booking_id, a.session_id, a.customer_id, true, now),
+        Command::CancelPlace(a) => cancel_place(tx, caller, a.booking_id, now),
+    }
+}
+
+fn write_sync<T: serde::Serialize>(
+    tx: &mut dyn StoreTx,
+    table: &str,
+    id: &str,
+    bucket: &str,
+    row: &T,
+) -> Result<(), StoreError> {
+    let version = tx.next_version();
+    tx.put_sync_row(table, id, bucket, version, &serde_json::to_string(row)?)
+}
+
+fn out_of_scope(session_id: i64) -> Result<Applied, StoreError> {
+    refused(
+        "out_of_scope",
+        format!("Session {session_id} is at a centre outside your sites, so it cannot be changed from this desk."),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn take_place(
+    tx: &mut dyn StoreTx,
+    caller: &Caller,
+    m: &Mutation,
+    booking_id: Uuid,
+    session_id: i64,
+    customer_id: i64,
+    waiting_list: bool,
+    now: NaiveDateTime,
+) -> Result<Applied, StoreError> {
+    let Some(mut session) = tx.session_for_update(session_id)? else {
+        return refused("unknown_session", format!("There is no session {session_id}."));
+    };
+    if !caller.may_act_at_centre(session.centre_id) {
+        return out_of_scope(session_id);
+    }
+    if !tx.customer_exists(customer_id)? {
+        return refused("unknown_customer", format!("There is no customer {customer_id}."));
+    }
+    if tx.booking(booking_id)?.is_some() {
+        return refused(
+            "duplicate_booking",
+            format!("A booking with id {booking_id} already exists."),
+        );
+    }
+    let existing = tx.live_status(session_id, customer_id)?;
+    let check = if waiting_list {
+        leisure::check_join_waiting_list(&session, existing, now)
+    } else {
+        leisure::check_book(&session, existing, now)
+    };
+    if let Err(r) = check {
+        let alternatives = if r.code == "session_full" {
+            let until = session.starts_at + Duration::days(leisure::ALTERNATIVE_WINDOW_DAYS);
+            let candidates = tx.sessions_between(session.centre_id, session.activity_id, now, until)?;
+            leisure::alternatives(&session, &candidates, now)
+        } else {
+            Vec::new()
+        };
+        return Ok((r.into_outcome(alternatives), Vec::new()));
+    }
+
+    let before = session.booked;
+    let (status, waiting_position) = if waiting_list {
+        session.waiting += 1;
+        (BookingStatus::Waiting, tx.max_waiting_position(session_id)? + 1)
+    } else {
+        session.booked += 1;
+        (BookingStatus::Booked, 0)
+    };
+    if !tx.update_session_counts(&session, before)? {
+        return Err(StoreError::Conflict(format!(
+            "session {session_id} changed under a locked update"
+        )));
+    }
+    let booking = Booking {
+        id: booking_id,
+        session_id,
+        customer_id,
+        centre_id: session.centre_id,
+        status,
+        waiting_position,
+        created_at: Utc::now(),
+        staff_id: caller.staff_id,
+        channel: m.channel,
+    };
+    tx.put_booking(&booking)?;
+    let bucket = Bucket::LeisureSite(session.centre_id).to_string();
+    write_sync(tx, table::BOOKINGS, &booking.id.to_string(), &bucket, &booking)?;
+    write_sync(tx, table::SESSIONS, &session.id.to_string(), &bucket, &session)?;
+    Ok((Outcome::Applied, vec![bucket]))
+}
+
+fn cancel_place(
+    tx: &mut dyn StoreTx,
+    caller: &Caller,
+    booking_id: Uuid,
+    now: NaiveDateTime,
+) -> Result<Applied, StoreError> {
+    let Some(mut booking) = tx.booking(booking_id)? else {
+        return refused("unknown_booking", format!("There is no booking {booking_id}."));
+    };
+    let Some(mut session) = tx.session_for_update(booking.session_id)? else {
+        return Err(StoreError::Corrupt(format!(
+            "booking {booking_id} names missing session {}",
+            booking.session_id
+        )));
+    };
+    if !caller.may_act_at_centre(session.centre_id) {
+        return out_of_scope(session.id);
+    }
+    let effect = match leisure::check_cancel(&session, booking.status, now) {
+        Ok(e) => e,
+        Err(r) => return refusal(r),
+    };
+    let before = session.booked;
+    let bucket = Bucket::LeisureSite(session.centre_id).to_string();
+    booking.status = BookingStatus::Cancelled;
+    booking.waiting_position = 0;
+    tx.put_booking(&booking)?;
+    write_sync(tx, table::BOOKINGS, &booking.id.to_string(), &bucket, &booking)?;
+    match effect {
+        CancelEffect::LeaveWaitingList => session.waiting = session.waiting.saturating_sub(1),
+        CancelEffect::FreePlace { promote_first_waiting } => {
+            session.booked = session.booked.saturating_sub(1);
+            if promote_first_waiting && let Some(mut next) = tx.first_waiting(session.id)? {
+                next.status = BookingStatus::Booked;
+                next.waiting_position = 0;
+                session.booked += 1;
+                session.waiting = session.waiting.saturating_sub(1);
+                tx.put_booking(&next)?;
+                write_sync(tx, table::BOOKINGS, &next.id.to_string(), &bucket, &next)?;
+            }
+        }
+    }
+    if !tx.update_session_counts(&session, before)? {
+        return Err(StoreError::Conflict(format!(
+            "session {} changed under a locked update",
+            session.id
+        )));
+    }
+    write_sync(tx, table::SESSIONS, &session.id.to_string(), &bucket, &session)?;
+    Ok((Outcome::Applied, vec![bucket]))
+}

@@ -1,0 +1,58 @@
+//! The running HTTP server: start on an address (port 0 picks one), stop gracefully.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::api::{AppState, router};
+use crate::store::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+/// A council server answering on `addr` until [`Server::stop`].
+pub struct Server {
+    pub addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    pub async fn start(store: Arc<dyn Store>, listen: SocketAddr) -> Result<Server, ServerError> {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|source| ServerError::Bind { addr: listen, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| ServerError::Bind { addr: listen, source })?;
+        let (shutdown, watching) = watch::channel(false);
+        let app = router(AppState {
+            store,
+            shutdown: watching.clone(),
+        });
+        let mut stopping = watching;
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopping.wait_for(|stop| *stop).await;
+                })
+                .await
+        });
+        Ok(Server { addr, shutdown, task })
+    }
+
+    /// Stops accepting, ends every poke stream, and returns once all connections are closed.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "server ended with an error"),
+            Err(e) => tracing::warn!(error = %e, "server task failed"),
+        }
+    }
+}

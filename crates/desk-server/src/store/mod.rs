@@ -1,0 +1,478 @@
+//! The storage trait the HTTP layer talks to, and the one implementation of its logic over two
+//! backends. Rules and receipt handling are written once (in `push` and `load`), against the
+//! small transaction trait [`StoreTx`] that SQLite and PostgreSQL each implement.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use desk_domain::{Booking, BookingStatus, Bucket, Mutation, Receipt, Role, Session, Site, StaffProfile, table};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::error::{PushError, StoreError};
+use crate::rows::{self, Cell, TableSpec};
+
+pub mod postgres;
+pub mod sqlite;
+
+/// A staff account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub roles: Vec<Role>,
+    pub sites: Vec<Site>,
+    pub disabled: bool,
+}
+
+impl StaffRecord {
+    pub fn profile(&self) -> StaffProfile {
+        StaffProfile {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            roles: self.roles.clone(),
+            sites: self.sites.clone(),
+        }
+    }
+
+    /// The buckets this member of staff may see and act in now.
+    pub fn buckets(&self) -> Vec<Bucket> {
+        Bucket::scope(&self.roles, &self.sites)
+    }
+}
+
+/// A staff account to store; the password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewStaffRecord {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub roles: Vec<Role>,
+    pub sites: Vec<Site>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub staff: StaffRecord,
+    pub device_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Who is pushing: from the bearer token, never from the envelope.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub staff_id: i64,
+    pub device_id: Uuid,
+    pub buckets: Vec<Bucket>,
+}
+
+impl Caller {
+    pub fn may_act_at_centre(&self, centre_id: i64) -> bool {
+        self.buckets.contains(&Bucket::LeisureSite(centre_id))
+    }
+}
+
+#[derive(Debug)]
+pub struct PushResult {
+    /// One per mutation handled, in `seq` order (replays included).
+    pub receipts: Vec<Receipt>,
+    pub device_last_seq: u64,
+    /// A transient failure that stopped the batch after the receipts above were committed.
+    pub stopped: Option<StoreError>,
+    /// Buckets that changed, and the head after the commit: what to poke.
+    pub touched: Vec<String>,
+    pub head: u64,
+}
+
+/// One row's newest state, with its JSON kept as stored text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncRow {
+    pub table: String,
+    pub id: String,
+    pub bucket: String,
+    pub version: u64,
+    pub deleted: bool,
+    pub data: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PullPage {
+    pub rows: Vec<SyncRow>,
+    pub has_more: bool,
+    /// The change counter as seen by the same snapshot as `rows`.
+    pub head: u64,
+    pub receipts: Vec<Receipt>,
+    pub device_last_seq: u64,
+}
+
+/// Entities to load in one transaction (demo data, timetable import). Existing ids are updated;
+/// a session that already exists keeps its booked and waiting counts.
+#[derive(Debug, Clone, Default)]
+pub struct EntityBatch {
+    pub centres: Vec<desk_domain::Centre>,
+    pub activities: Vec<desk_domain::Activity>,
+    pub sessions: Vec<Session>,
+    pub customers: Vec<desk_domain::Customer>,
+    pub schools: Vec<desk_domain::School>,
+    pub pupils: Vec<desk_domain::Pupil>,
+    pub contacts: Vec<desk_domain::Contact>,
+    pub ct_accounts: Vec<desk_domain::CtAccount>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadSummary {
+    pub rows: usize,
+    pub head: u64,
+}
+
+/// "Something changed in these buckets; the newest version is `head`."
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poke {
+    pub head: u64,
+    pub buckets: Arc<Vec<String>>,
+}
+
+/// Most receipts returned by one pull.
+pub const MAX_PULL_RECEIPTS: u32 = desk_domain::MAX_PULL_LIMIT;
+
+/// The council server's storage. Synchronous: call it from async code through
+/// `tokio::task::spawn_blocking`.
+pub trait Store: Send + Sync {
+    /// `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+    fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError>;
+    fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
+    /// Changes a staff member's roles, sites and whether the account is disabled.
+    fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError>;
+    fn insert_token(
+        &self,
+        token_hash: &[u8; 32],
+        staff_id: i64,
+        device_id: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    fn token(&self, token_hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError>;
+    /// Applies a batch (already checked to be one device's, sorted by `seq` without repeats) in
+    /// one transaction with a savepoint per mutation.
+    fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError>;
+    /// Rows in `buckets` with version above `after`, oldest first, at most `limit`; and this
+    /// device's receipts above `ack_seq`.
+    fn pull(
+        &self,
+        buckets: &[String],
+        after: u64,
+        limit: u32,
+        device_id: Uuid,
+        ack_seq: u64,
+    ) -> Result<PullPage, StoreError>;
+    /// Loads entities in one transaction: all or nothing.
+    fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError>;
+    fn head(&self) -> Result<u64, StoreError>;
+    fn session(&self, id: i64) -> Result<Option<Session>, StoreError>;
+    fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
+    /// Rows in one of the server's tables (for checks that nothing was stored).
+    fn count(&self, table: &str) -> Result<u64, StoreError>;
+    /// Pokes for every committed change, from this process and (PostgreSQL) from every other
+    /// server instance on the same database.
+    fn subscribe(&self) -> broadcast::Receiver<Poke>;
+}
+
+/// What the shared logic needs inside one writing transaction. The transaction holds the
+/// change-counter lock from its start, so versions are handed out in memory and are written
+/// back at commit.
+pub(crate) trait StoreTx {
+    /// The counter as this transaction has moved it so far.
+    fn head(&self) -> u64;
+    fn next_version(&mut self) -> u64;
+    fn savepoint(&mut self) -> Result<(), StoreError>;
+    fn release(&mut self) -> Result<(), StoreError>;
+    fn rollback_to(&mut self) -> Result<(), StoreError>;
+    /// The device's owner and last applied seq.
+    fn device(&mut self, device_id: Uuid) -> Result<Option<(i64, u64)>, StoreError>;
+    fn put_device(&mut self, device_id: Uuid, staff_id: i64, last_seq: u64) -> Result<(), StoreError>;
+    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<Receipt>, StoreError>;
+    fn put_receipt(&mut self, device_id: Uuid, receipt: &Receipt) -> Result<(), StoreError>;
+    /// The session, locked against other writers until commit.
+    fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError>;
+    /// Sessions of an activity at a centre starting in `(from, until]`.
+    fn sessions_between(
+        &mut self,
+        centre_id: i64,
+        activity_id: i64,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> Result<Vec<Session>, StoreError>;
+    /// Writes booked/waiting only if `booked` is still `expected_booked`; false if not.
+    fn update_session_counts(&mut self, session: &Session, expected_booked: u32) -> Result<bool, StoreError>;
+    fn customer_exists(&mut self, id: i64) -> Result<bool, StoreError>;
+    fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError>;
+    /// The customer's booked or waiting entry in a session, if any.
+    fn live_status(&mut self, session_id: i64, customer_id: i64) -> Result<Option<BookingStatus>, StoreError>;
+    fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError>;
+    fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError>;
+    fn put_booking(&mut self, booking: &Booking) -> Result<(), StoreError>;
+    fn put_sync_row(&mut self, table: &str, id: &str, bucket: &str, version: u64, data: &str)
+    -> Result<(), StoreError>;
+    /// Inserts or updates many rows of one table.
+    fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError>;
+    /// Tells other server instances, on commit, that these buckets changed.
+    fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
+}
+
+/// A backend's primitives; [`Storage`] turns them into a [`Store`].
+pub(crate) trait Backend: Send + Sync + 'static {
+    const NAME: &'static str;
+    /// Runs `f` in a writing transaction that holds the change-counter lock; commits (writing the
+    /// counter back) if `f` succeeds, rolls back if not.
+    fn write<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>) -> Result<R, E>;
+    fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError>;
+    fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
+    fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError>;
+    fn insert_token(
+        &self,
+        hash: &[u8; 32],
+        staff_id: i64,
+        device: Uuid,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    fn token(&self, hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError>;
+    fn pull(
+        &self,
+        buckets: &[String],
+        after: u64,
+        limit: u32,
+        device: Uuid,
+        ack_seq: u64,
+    ) -> Result<PullPage, StoreError>;
+    fn head(&self) -> Result<u64, StoreError>;
+    fn session(&self, id: i64) -> Result<Option<Session>, StoreError>;
+    fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
+    fn count(&self, table: &str) -> Result<u64, StoreError>;
+}
+
+pub(crate) struct Storage<B: Backend> {
+    pub(crate) backend: B,
+    pub(crate) pokes: broadcast::Sender<Poke>,
+}
+
+impl<B: Backend> Storage<B> {
+    fn publish(&self, head: u64, touched: Vec<String>) {
+        if !touched.is_empty() {
+            // No subscribers is fine: nobody is waiting.
+            let _ = self.pokes.send(Poke {
+                head,
+                buckets: Arc::new(touched),
+            });
+        }
+    }
+}
+
+impl<B: Backend> Store for Storage<B> {
+    fn backend(&self) -> &'static str {
+        B::NAME
+    }
+    fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError> {
+        self.backend.insert_staff(new)
+    }
+    fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError> {
+        self.backend.staff_by_username(username)
+    }
+    fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError> {
+        self.backend.update_staff(id, roles, sites, disabled)
+    }
+    fn insert_token(
+        &self,
+        token_hash: &[u8; 32],
+        staff_id: i64,
+        device_id: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.backend.insert_token(token_hash, staff_id, device_id, expires_at)
+    }
+    fn token(&self, token_hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError> {
+        self.backend.token(token_hash)
+    }
+    fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError> {
+        let result = self
+            .backend
+            .write(|tx| crate::push::apply_batch(tx, caller, mutations, now))?;
+        self.publish(result.head, result.touched.clone());
+        Ok(result)
+    }
+    fn pull(
+        &self,
+        buckets: &[String],
+        after: u64,
+        limit: u32,
+        device_id: Uuid,
+        ack_seq: u64,
+    ) -> Result<PullPage, StoreError> {
+        self.backend.pull(buckets, after, limit, device_id, ack_seq)
+    }
+    fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError> {
+        let (summary, touched) = self.backend.write(|tx| load_batch(tx, batch))?;
+        self.publish(summary.head, touched);
+        Ok(summary)
+    }
+    fn head(&self) -> Result<u64, StoreError> {
+        self.backend.head()
+    }
+    fn session(&self, id: i64) -> Result<Option<Session>, StoreError> {
+        self.backend.session(id)
+    }
+    fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError> {
+        self.backend.booking(id)
+    }
+    fn count(&self, table: &str) -> Result<u64, StoreError> {
+        const TABLES: [&str; 7] = [
+            "staff",
+            "access_tokens",
+            "devices",
+            "receipts",
+            "sync_rows",
+            "sync_head",
+            "schema_migrations",
+        ];
+        if !TABLES.contains(&table) && !table::ALL.contains(&table) {
+            return Err(StoreError::Invalid(format!("no table `{table}`")));
+        }
+        self.backend.count(table)
+    }
+    fn subscribe(&self) -> broadcast::Receiver<Poke> {
+        self.pokes.subscribe()
+    }
+}
+
+/// Upserts a batch of entities with their sync rows; returns the buckets touched.
+fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary, Vec<String>), StoreError> {
+    let mut touched = BTreeSet::new();
+    let mut total = 0;
+
+    fn add<T: serde::Serialize>(
+        tx: &mut dyn StoreTx,
+        spec: &TableSpec,
+        items: &[T],
+        id_bucket: impl Fn(&T) -> (i64, Bucket),
+        row: impl Fn(&T) -> Result<Vec<Cell>, StoreError>,
+        touched: &mut BTreeSet<String>,
+    ) -> Result<usize, StoreError> {
+        if items.is_empty() {
+            return Ok(0);
+        }
+        let mut entity_rows = Vec::with_capacity(items.len());
+        let mut sync_rows = Vec::with_capacity(items.len());
+        for item in items {
+            let (id, bucket) = id_bucket(item);
+            let bucket = bucket.to_string();
+            entity_rows.push(row(item)?);
+            let version = tx.next_version();
+            sync_rows.push(rows::sync_row(
+                spec.name,
+                &id.to_string(),
+                &bucket,
+                version,
+                Some(serde_json::to_string(item)?),
+            ));
+            touched.insert(bucket);
+        }
+        tx.bulk_upsert(spec, &entity_rows)?;
+        tx.bulk_upsert(&rows::SYNC_ROWS, &sync_rows)?;
+        Ok(items.len())
+    }
+
+    total += add(
+        tx,
+        &rows::CENTRES,
+        &batch.centres,
+        |c| (c.id, Bucket::LeisureSite(c.id)),
+        |c| Ok(rows::centre(c)),
+        &mut touched,
+    )?;
+    total += add(
+        tx,
+        &rows::ACTIVITIES,
+        &batch.activities,
+        |a| (a.id, Bucket::LeisureSite(a.centre_id)),
+        |a| Ok(rows::activity(a)),
+        &mut touched,
+    )?;
+    // A session already on the server keeps its bookings: its counts come from the database.
+    let mut sessions = Vec::with_capacity(batch.sessions.len());
+    for s in &batch.sessions {
+        let mut s = s.clone();
+        if let Some(existing) = tx.session_for_update(s.id)? {
+            s.booked = existing.booked;
+            s.waiting = existing.waiting;
+        }
+        sessions.push(s);
+    }
+    total += add(
+        tx,
+        &rows::SESSIONS,
+        &sessions,
+        |s| (s.id, Bucket::LeisureSite(s.centre_id)),
+        |s| Ok(rows::session(s)),
+        &mut touched,
+    )?;
+    total += add(
+        tx,
+        &rows::CUSTOMERS,
+        &batch.customers,
+        |c| (c.id, Bucket::LeisureSite(c.home_centre_id)),
+        |c| Ok(rows::customer(c)),
+        &mut touched,
+    )?;
+    total += add(
+        tx,
+        &rows::SCHOOLS,
+        &batch.schools,
+        |s| (s.id, Bucket::School(s.id)),
+        |s| Ok(rows::school(s)),
+        &mut touched,
+    )?;
+    total += add(
+        tx,
+        &rows::PUPILS,
+        &batch.pupils,
+        |p| (p.id, Bucket::School(p.school_id)),
+        |p| Ok(rows::pupil(p)),
+        &mut touched,
+    )?;
+    total += add(
+        tx,
+        &rows::CONTACTS,
+        &batch.contacts,
+        |c| (c.id, Bucket::School(c.school_id)),
+        |c| Ok(rows::contact(c)),
+        &mut touched,
+    )?;
+    total += add(
+        tx,
+        &rows::CT_ACCOUNTS,
+        &batch.ct_accounts,
+        |a| (a.id, Bucket::CouncilTaxOffice(a.office_id)),
+        |a| Ok(rows::ct_account(a)?),
+        &mut touched,
+    )?;
+    let touched: Vec<String> = touched.into_iter().collect();
+    let head = tx.head();
+    if !touched.is_empty() {
+        tx.notify(&Poke {
+            head,
+            buckets: Arc::new(touched.clone()),
+        })?;
+    }
+    Ok((LoadSummary { rows: total, head }, touched))
+}
+
+/// Rows drawn per bucket (each at most `limit + 1`, oldest first) merged into one page.
+pub(crate) fn merge_page(mut rows: Vec<SyncRow>, limit: u32) -> (Vec<SyncRow>, bool) {
+    rows.sort_unstable_by_key(|r| r.version);
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    (rows, has_more)
+}

@@ -1,0 +1,781 @@
+//! The PostgreSQL backend, for councils running one or several server instances on one
+//! database. Every writing transaction starts by locking the change-counter row, which
+//! serialises writers (intended: commit order is version order) and rules out deadlocks
+//! between batches that touch the same sessions in different orders.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use desk_domain::{Booking, BookingStatus, Receipt, Role, Session, Site};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row, Statement};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use super::{Backend, NewStaffRecord, Poke, PullPage, StaffRecord, Storage, StoreTx, SyncRow, TokenRecord};
+use crate::error::StoreError;
+use crate::migrate::{self, Migration, MigrationTarget};
+use crate::rows::{Cell, ColType, TableSpec};
+
+/// The channel every instance listens on; the payload is `instance|head|bucket,bucket,…`.
+const POKE_CHANNEL: &str = "desk_poke";
+/// Serialises concurrent migrations by several instances starting at once.
+const MIGRATION_LOCK: i64 = 0x6465_736b;
+/// Rows per multi-row insert when loading in bulk.
+const BULK_CHUNK: usize = 2_000;
+
+pub(crate) struct PgConn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl PgConn {
+    fn connect(url: &str) -> Result<PgConn, StoreError> {
+        Ok(PgConn {
+            client: Client::connect(url, NoTls)?,
+            statements: HashMap::new(),
+        })
+    }
+
+    /// A prepared statement, prepared once per connection.
+    fn stmt(&mut self, sql: &str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        self.statements.insert(sql.to_owned(), s.clone());
+        Ok(s)
+    }
+
+    fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+        let s = self.stmt(sql)?;
+        Ok(self.client.query(&s, params)?)
+    }
+
+    fn query_opt(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>, StoreError> {
+        let s = self.stmt(sql)?;
+        Ok(self.client.query_opt(&s, params)?)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+        let s = self.stmt(sql)?;
+        Ok(self.client.execute(&s, params)?)
+    }
+}
+
+pub(crate) struct PgBackend {
+    url: String,
+    idle: Mutex<Vec<PgConn>>,
+    instance: Uuid,
+    stop_listener: Arc<AtomicBool>,
+}
+
+impl Drop for PgBackend {
+    fn drop(&mut self) {
+        self.stop_listener.store(true, Ordering::Relaxed);
+    }
+}
+
+pub(crate) fn open(url: &str, pokes: broadcast::Sender<Poke>) -> Result<Arc<Storage<PgBackend>>, StoreError> {
+    let mut conn = PgConn::connect(url)?;
+    conn.client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
+    let migrated = migrate::run(&mut PgMigrations(&mut conn.client), migrate::POSTGRES);
+    conn.client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
+    migrated?;
+    let backend = PgBackend {
+        url: url.to_owned(),
+        idle: Mutex::new(vec![conn]),
+        instance: Uuid::new_v4(),
+        stop_listener: Arc::new(AtomicBool::new(false)),
+    };
+    spawn_listener(
+        url.to_owned(),
+        backend.instance,
+        pokes.clone(),
+        backend.stop_listener.clone(),
+    )?;
+    Ok(Arc::new(Storage { backend, pokes }))
+}
+
+/// Forwards pokes committed by other server instances to this one's subscribers.
+fn spawn_listener(
+    url: String,
+    instance: Uuid,
+    pokes: broadcast::Sender<Poke>,
+    stop: Arc<AtomicBool>,
+) -> Result<(), StoreError> {
+    let mut client = Client::connect(&url, NoTls)?;
+    client.batch_execute(&format!("LISTEN {POKE_CHANNEL}"))?;
+    let spawned = std::thread::Builder::new()
+        .name("desk-poke-listener".into())
+        .spawn(move || {
+            let mut client = Some(client);
+            while !stop.load(Ordering::Relaxed) {
+                let Some(c) = client.as_mut() else {
+                    std::thread::sleep(Duration::from_secs(1));
+                    client = Client::connect(&url, NoTls)
+                        .and_then(|mut c| c.batch_execute(&format!("LISTEN {POKE_CHANNEL}")).map(|_| c))
+                        .inspect_err(|e| tracing::warn!(error = %e, "poke listener cannot reconnect"))
+                        .ok();
+                    continue;
+                };
+                let next = {
+                    let mut notifications = c.notifications();
+                    let mut it = notifications.timeout_iter(Duration::from_millis(250));
+                    it.next().map(|n| n.map(|n| n.payload().to_owned()))
+                };
+                match next {
+                    Ok(Some(payload)) => {
+                        if let Some(poke) = parse_payload(&payload, instance) {
+                            let _ = pokes.send(poke);
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        if !stop.load(Ordering::Relaxed) {
+                            tracing::warn!(error = %e, "poke listener lost its connection");
+                        }
+                        client = None;
+                    }
+                }
+            }
+        });
+    spawned.map_err(|e| StoreError::Open(format!("poke listener thread: {e}")))?;
+    Ok(())
+}
+
+fn parse_payload(payload: &str, me: Uuid) -> Option<Poke> {
+    let mut parts = payload.splitn(3, '|');
+    let from = parts.next()?;
+    if from == me.to_string() {
+        return None;
+    }
+    let head = parts.next()?.parse().ok()?;
+    let buckets = parts
+        .next()?
+        .split(',')
+        .filter(|b| !b.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Some(Poke {
+        head,
+        buckets: Arc::new(buckets),
+    })
+}
+
+struct PgMigrations<'a>(&'a mut Client);
+
+impl MigrationTarget for PgMigrations<'_> {
+    fn applied(&mut self) -> Result<Vec<(u32, String)>, StoreError> {
+        self.0.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,
+                applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        )?;
+        let rows = self
+            .0
+            .query("SELECT version, checksum FROM schema_migrations ORDER BY version", &[])?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, i32>(0) as u32, r.get::<_, String>(1)))
+            .collect())
+    }
+    fn apply(&mut self, m: &Migration) -> Result<(), StoreError> {
+        let mut tx = self.0.transaction()?;
+        tx.batch_execute(m.sql).map_err(|e| StoreError::Migration {
+            version: m.version,
+            name: m.name.to_owned(),
+            reason: e.to_string(),
+        })?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+            &[&(m.version as i32), &m.name, &m.checksum()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(s: String) -> Result<T, StoreError> {
+    Ok(serde_json::from_value(serde_json::Value::String(s))?)
+}
+
+fn u32_of(v: i64, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} {v} is out of range")))
+}
+
+const SESSION_COLS: &str = "id, centre_id, activity_id, activity_name, starts_at, duration_minutes, capacity, booked, waiting, location, instructor, cancelled";
+
+fn session_row(r: &Row) -> Result<Session, StoreError> {
+    Ok(Session {
+        id: r.try_get(0)?,
+        centre_id: r.try_get(1)?,
+        activity_id: r.try_get(2)?,
+        activity_name: r.try_get(3)?,
+        starts_at: r.try_get(4)?,
+        duration_minutes: u32_of(r.try_get(5)?, "duration")?,
+        capacity: u32_of(r.try_get(6)?, "capacity")?,
+        booked: u32_of(r.try_get(7)?, "booked")?,
+        waiting: u32_of(r.try_get(8)?, "waiting")?,
+        location: r.try_get(9)?,
+        instructor: r.try_get(10)?,
+        cancelled: r.try_get(11)?,
+    })
+}
+
+const BOOKING_COLS: &str =
+    "id, session_id, customer_id, centre_id, status, waiting_position, created_at, staff_id, channel";
+
+fn booking_row(r: &Row) -> Result<Booking, StoreError> {
+    Ok(Booking {
+        id: r.try_get(0)?,
+        session_id: r.try_get(1)?,
+        customer_id: r.try_get(2)?,
+        centre_id: r.try_get(3)?,
+        status: parse_enum(r.try_get(4)?)?,
+        waiting_position: u32_of(r.try_get(5)?, "waiting position")?,
+        created_at: r.try_get(6)?,
+        staff_id: r.try_get(7)?,
+        channel: parse_enum(r.try_get(8)?)?,
+    })
+}
+
+fn staff_row(r: &Row) -> Result<StaffRecord, StoreError> {
+    Ok(StaffRecord {
+        id: r.try_get(0)?,
+        username: r.try_get(1)?,
+        display_name: r.try_get(2)?,
+        password_hash: r.try_get(3)?,
+        roles: serde_json::from_str(r.try_get::<_, &str>(4)?)?,
+        sites: serde_json::from_str(r.try_get::<_, &str>(5)?)?,
+        disabled: r.try_get(6)?,
+    })
+}
+
+fn receipt_row(r: &Row) -> Result<Receipt, StoreError> {
+    Ok(Receipt {
+        seq: r.try_get::<_, i64>(0)? as u64,
+        mutation_id: r.try_get(1)?,
+        outcome: serde_json::from_str(r.try_get::<_, &str>(2)?)?,
+        version: r.try_get::<_, i64>(3)? as u64,
+    })
+}
+
+struct PgTx<'c> {
+    conn: &'c mut PgConn,
+    start: u64,
+    head: u64,
+    instance: Uuid,
+}
+
+impl StoreTx for PgTx<'_> {
+    fn head(&self) -> u64 {
+        self.head
+    }
+    fn next_version(&mut self) -> u64 {
+        self.head += 1;
+        self.head
+    }
+    fn savepoint(&mut self) -> Result<(), StoreError> {
+        Ok(self.conn.client.batch_execute("SAVEPOINT mutation")?)
+    }
+    fn release(&mut self) -> Result<(), StoreError> {
+        Ok(self.conn.client.batch_execute("RELEASE SAVEPOINT mutation")?)
+    }
+    fn rollback_to(&mut self) -> Result<(), StoreError> {
+        Ok(self
+            .conn
+            .client
+            .batch_execute("ROLLBACK TO SAVEPOINT mutation; RELEASE SAVEPOINT mutation")?)
+    }
+    fn device(&mut self, device_id: Uuid) -> Result<Option<(i64, u64)>, StoreError> {
+        let row = self.conn.query_opt(
+            "SELECT staff_id, last_seq FROM devices WHERE device_id = $1",
+            &[&device_id],
+        )?;
+        Ok(row.map(|r| (r.get(0), r.get::<_, i64>(1) as u64)))
+    }
+    fn put_device(&mut self, device_id: Uuid, staff_id: i64, last_seq: u64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO devices (device_id, staff_id, last_seq) VALUES ($1, $2, $3)
+             ON CONFLICT (device_id) DO UPDATE SET last_seq = EXCLUDED.last_seq",
+            &[&device_id, &staff_id, &(last_seq as i64)],
+        )?;
+        Ok(())
+    }
+    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<Receipt>, StoreError> {
+        self.conn
+            .query_opt(
+                "SELECT seq, mutation_id, outcome, version FROM receipts WHERE device_id = $1 AND seq = $2",
+                &[&device_id, &(seq as i64)],
+            )?
+            .map(|r| receipt_row(&r))
+            .transpose()
+    }
+    fn put_receipt(&mut self, device_id: Uuid, r: &Receipt) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO receipts (device_id, seq, mutation_id, outcome, version) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &device_id,
+                &(r.seq as i64),
+                &r.mutation_id,
+                &serde_json::to_string(&r.outcome)?,
+                &(r.version as i64),
+            ],
+        )?;
+        Ok(())
+    }
+    fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError> {
+        self.conn
+            .query_opt(
+                &format!("SELECT {SESSION_COLS} FROM sessions WHERE id = $1 FOR UPDATE"),
+                &[&id],
+            )?
+            .map(|r| session_row(&r))
+            .transpose()
+    }
+    fn sessions_between(
+        &mut self,
+        centre_id: i64,
+        activity_id: i64,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> Result<Vec<Session>, StoreError> {
+        self.conn
+            .query(
+                &format!(
+                    "SELECT {SESSION_COLS} FROM sessions
+                     WHERE centre_id = $1 AND activity_id = $2 AND starts_at > $3 AND starts_at <= $4 ORDER BY starts_at"
+                ),
+                &[&centre_id, &activity_id, &from, &until],
+            )?
+            .iter()
+            .map(session_row)
+            .collect()
+    }
+    fn update_session_counts(&mut self, s: &Session, expected_booked: u32) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE sessions SET booked = $1, waiting = $2 WHERE id = $3 AND booked = $4",
+            &[
+                &i64::from(s.booked),
+                &i64::from(s.waiting),
+                &s.id,
+                &i64::from(expected_booked),
+            ],
+        )?;
+        Ok(n == 1)
+    }
+    fn customer_exists(&mut self, id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_opt("SELECT 1 FROM customers WHERE id = $1", &[&id])?
+            .is_some())
+    }
+    fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
+        self.conn
+            .query_opt(&format!("SELECT {BOOKING_COLS} FROM bookings WHERE id = $1"), &[&id])?
+            .map(|r| booking_row(&r))
+            .transpose()
+    }
+    fn live_status(&mut self, session_id: i64, customer_id: i64) -> Result<Option<BookingStatus>, StoreError> {
+        self.conn
+            .query_opt(
+                "SELECT status FROM bookings WHERE session_id = $1 AND customer_id = $2 AND status <> 'cancelled'
+                 ORDER BY status LIMIT 1",
+                &[&session_id, &customer_id],
+            )?
+            .map(|r| parse_enum(r.get(0)))
+            .transpose()
+    }
+    fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError> {
+        self.conn
+            .query_opt(
+                &format!(
+                    "SELECT {BOOKING_COLS} FROM bookings WHERE session_id = $1 AND status = 'waiting'
+                     ORDER BY waiting_position, created_at LIMIT 1"
+                ),
+                &[&session_id],
+            )?
+            .map(|r| booking_row(&r))
+            .transpose()
+    }
+    fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError> {
+        let row = self.conn.query_opt(
+            "SELECT COALESCE(MAX(waiting_position), 0) FROM bookings WHERE session_id = $1",
+            &[&session_id],
+        )?;
+        u32_of(row.map_or(0, |r| r.get(0)), "waiting position")
+    }
+    fn put_booking(&mut self, b: &Booking) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO bookings (id, session_id, customer_id, centre_id, status, waiting_position, created_at, staff_id, channel)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, waiting_position = EXCLUDED.waiting_position",
+            &[
+                &b.id,
+                &b.session_id,
+                &b.customer_id,
+                &b.centre_id,
+                &b.status.as_str(),
+                &i64::from(b.waiting_position),
+                &b.created_at,
+                &b.staff_id,
+                &b.channel.as_str(),
+            ],
+        )?;
+        Ok(())
+    }
+    fn put_sync_row(
+        &mut self,
+        table: &str,
+        id: &str,
+        bucket: &str,
+        version: u64,
+        data: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO sync_rows (tbl, id, bucket, version, deleted, data) VALUES ($1, $2, $3, $4, FALSE, $5::text::json)
+             ON CONFLICT (tbl, id) DO UPDATE SET bucket = EXCLUDED.bucket, version = EXCLUDED.version,
+             deleted = FALSE, data = EXCLUDED.data",
+            &[&table, &id, &bucket, &(version as i64), &data],
+        )?;
+        Ok(())
+    }
+    fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+        let sql = bulk_sql(spec);
+        for chunk in rows.chunks(BULK_CHUNK) {
+            let columns = column_arrays(spec, chunk)?;
+            let params: Vec<&(dyn ToSql + Sync)> = columns.iter().map(|c| c.as_ref() as &(dyn ToSql + Sync)).collect();
+            self.conn.execute(&sql, &params)?;
+        }
+        Ok(())
+    }
+    fn notify(&mut self, poke: &Poke) -> Result<(), StoreError> {
+        // Delivered by PostgreSQL only if and when this transaction commits.
+        let payload = format!("{}|{}|{}", self.instance, poke.head, poke.buckets.join(","));
+        self.conn
+            .execute("SELECT pg_notify($1, $2)", &[&POKE_CHANNEL, &payload])?;
+        Ok(())
+    }
+}
+
+fn bulk_sql(spec: &TableSpec) -> String {
+    let cols: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
+    let arrays: Vec<String> = spec
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, t))| {
+            let ty = match t {
+                ColType::Int => "int8",
+                ColType::Text | ColType::OptText | ColType::Json => "text",
+                ColType::Bool => "bool",
+                ColType::Date => "date",
+                ColType::Timestamp => "timestamp",
+            };
+            format!("${}::{ty}[]", i + 1)
+        })
+        .collect();
+    let selects: Vec<String> = spec
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, t))| match t {
+            ColType::Json => format!("u.c{i}::json"),
+            _ => format!("u.c{i}"),
+        })
+        .collect();
+    let aliases: Vec<String> = (0..cols.len()).map(|i| format!("c{i}")).collect();
+    let updates: Vec<String> = cols
+        .iter()
+        .filter(|c| !spec.key.contains(c))
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO {} ({}) SELECT {} FROM unnest({}) AS u({}) ON CONFLICT ({}) DO UPDATE SET {}",
+        spec.name,
+        cols.join(", "),
+        selects.join(", "),
+        arrays.join(", "),
+        aliases.join(", "),
+        spec.key.join(", "),
+        updates.join(", ")
+    )
+}
+
+/// One array parameter per column, for `unnest`.
+fn column_arrays(spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<Vec<Box<dyn ToSql + Sync>>, StoreError> {
+    let mut out: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(spec.columns.len());
+    for (i, (name, ty)) in spec.columns.iter().enumerate() {
+        let bad = || StoreError::Invalid(format!("{}.{name}: value of the wrong type", spec.name));
+        macro_rules! collect {
+            ($pat:pat => $val:expr) => {{
+                let mut v = Vec::with_capacity(rows.len());
+                for row in rows {
+                    match row.get(i) {
+                        Some($pat) => v.push($val),
+                        _ => return Err(bad()),
+                    }
+                }
+                Box::new(v) as Box<dyn ToSql + Sync>
+            }};
+        }
+        let column = match ty {
+            ColType::Int => collect!(Cell::Int(x) => *x),
+            ColType::Text => collect!(Cell::Text(x) => x.clone()),
+            ColType::OptText => collect!(Cell::OptText(x) => x.clone()),
+            ColType::Json => collect!(Cell::Json(x) => x.clone()),
+            ColType::Bool => collect!(Cell::Bool(x) => *x),
+            ColType::Date => collect!(Cell::Date(x) => *x),
+            ColType::Timestamp => collect!(Cell::Timestamp(x) => *x),
+        };
+        out.push(column);
+    }
+    Ok(out)
+}
+
+impl PgBackend {
+    fn with_conn<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut PgConn) -> Result<R, E>) -> Result<R, E> {
+        let pooled = lock(&self.idle).pop();
+        let mut conn = match pooled {
+            Some(c) if !c.client.is_closed() => c,
+            _ => PgConn::connect(&self.url)?,
+        };
+        let out = f(&mut conn);
+        if !conn.client.is_closed() {
+            lock(&self.idle).push(conn);
+        }
+        out
+    }
+}
+
+fn head_of(conn: &mut PgConn) -> Result<u64, StoreError> {
+    let row = conn.query_opt("SELECT version FROM sync_head WHERE id = 1", &[])?;
+    Ok(row.map_or(0, |r| r.get::<_, i64>(0) as u64))
+}
+
+impl Backend for PgBackend {
+    const NAME: &'static str = "postgres";
+
+    fn write<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>) -> Result<R, E> {
+        self.with_conn(|conn| {
+            conn.client.batch_execute("BEGIN").map_err(StoreError::from)?;
+            let head = match conn.query_opt("SELECT version FROM sync_head WHERE id = 1 FOR UPDATE", &[]) {
+                Ok(Some(r)) => r.get::<_, i64>(0) as u64,
+                Ok(None) => {
+                    let _ = conn.client.batch_execute("ROLLBACK");
+                    return Err(StoreError::Corrupt("sync_head row is missing".into()).into());
+                }
+                Err(e) => {
+                    let _ = conn.client.batch_execute("ROLLBACK");
+                    return Err(e.into());
+                }
+            };
+            let mut tx = PgTx {
+                conn,
+                start: head,
+                head,
+                instance: self.instance,
+            };
+            match f(&mut tx) {
+                Ok(r) => {
+                    let (start, end) = (tx.start, tx.head);
+                    let finish = (|| {
+                        if end != start {
+                            conn.execute("UPDATE sync_head SET version = $1 WHERE id = 1", &[&(end as i64)])?;
+                        }
+                        conn.client.batch_execute("COMMIT")?;
+                        Ok::<_, StoreError>(())
+                    })();
+                    if let Err(e) = finish {
+                        let _ = conn.client.batch_execute("ROLLBACK");
+                        return Err(e.into());
+                    }
+                    Ok(r)
+                }
+                Err(e) => {
+                    let _ = tx.conn.client.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        })
+    }
+
+    fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError> {
+        self.with_conn(|c| {
+            let row = c.query_opt(
+                "INSERT INTO staff (username, display_name, password_hash, roles, sites)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id",
+                &[
+                    &new.username,
+                    &new.display_name,
+                    &new.password_hash,
+                    &serde_json::to_string(&new.roles)?,
+                    &serde_json::to_string(&new.sites)?,
+                ],
+            )?;
+            row.map(|r| r.get(0))
+                .ok_or_else(|| StoreError::Conflict(format!("username `{}` is taken", new.username)))
+        })
+    }
+
+    fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError> {
+        self.with_conn(|c| {
+            c.query_opt(
+                "SELECT id, username, display_name, password_hash, roles, sites, disabled FROM staff WHERE username = $1",
+                &[&username],
+            )?
+            .map(|r| staff_row(&r))
+            .transpose()
+        })
+    }
+
+    fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError> {
+        self.with_conn(|c| {
+            let n = c.execute(
+                "UPDATE staff SET roles = $1, sites = $2, disabled = $3 WHERE id = $4",
+                &[
+                    &serde_json::to_string(roles)?,
+                    &serde_json::to_string(sites)?,
+                    &disabled,
+                    &id,
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Invalid(format!("no staff member {id}")));
+            }
+            Ok(())
+        })
+    }
+
+    fn insert_token(
+        &self,
+        hash: &[u8; 32],
+        staff_id: i64,
+        device: Uuid,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.with_conn(|c| {
+            c.execute("DELETE FROM access_tokens WHERE expires_at < now()", &[])?;
+            c.execute(
+                "INSERT INTO access_tokens (token_hash, staff_id, device_id, expires_at) VALUES ($1, $2, $3, $4)",
+                &[&&hash[..], &staff_id, &device, &expires],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn token(&self, hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError> {
+        self.with_conn(|c| {
+            let Some(r) = c.query_opt(
+                "SELECT s.id, s.username, s.display_name, s.password_hash, s.roles, s.sites, s.disabled,
+                        t.device_id, t.expires_at
+                 FROM access_tokens t JOIN staff s ON s.id = t.staff_id WHERE t.token_hash = $1",
+                &[&&hash[..]],
+            )?
+            else {
+                return Ok(None);
+            };
+            Ok(Some(TokenRecord {
+                staff: staff_row(&r)?,
+                device_id: r.try_get(7)?,
+                expires_at: r.try_get(8)?,
+            }))
+        })
+    }
+
+    fn pull(
+        &self,
+        buckets: &[String],
+        after: u64,
+        limit: u32,
+        device: Uuid,
+        ack_seq: u64,
+    ) -> Result<PullPage, StoreError> {
+        self.with_conn(|c| {
+            // One snapshot for rows, head and receipts.
+            c.client
+                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+            let page = (|| {
+                let head = head_of(c)?;
+                let mut rows = Vec::new();
+                for bucket in buckets {
+                    let found = c.query(
+                        "SELECT tbl, id, bucket, version, deleted, data::text FROM sync_rows
+                         WHERE bucket = $1 AND version > $2 ORDER BY version LIMIT $3",
+                        &[bucket, &(after as i64), &(i64::from(limit) + 1)],
+                    )?;
+                    for r in found {
+                        rows.push(SyncRow {
+                            table: r.try_get(0)?,
+                            id: r.try_get(1)?,
+                            bucket: r.try_get(2)?,
+                            version: r.try_get::<_, i64>(3)? as u64,
+                            deleted: r.try_get(4)?,
+                            data: r.try_get(5)?,
+                        });
+                    }
+                }
+                let (rows, has_more) = super::merge_page(rows, limit);
+                let receipts = c
+                    .query(
+                        "SELECT seq, mutation_id, outcome, version FROM receipts
+                         WHERE device_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                        &[&device, &(ack_seq as i64), &i64::from(super::MAX_PULL_RECEIPTS)],
+                    )?
+                    .iter()
+                    .map(receipt_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let device_last_seq = c
+                    .query_opt("SELECT last_seq FROM devices WHERE device_id = $1", &[&device])?
+                    .map_or(0, |r| r.get::<_, i64>(0) as u64);
+                Ok(PullPage {
+                    rows,
+                    has_more,
+                    head,
+                    receipts,
+                    device_last_seq,
+                })
+            })();
+            let end = if page.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            c.client.batch_execute(end)?;
+            page
+        })
+    }
+
+    fn head(&self) -> Result<u64, StoreError> {
+        self.with_conn(head_of)
+    }
+
+    fn session(&self, id: i64) -> Result<Option<Session>, StoreError> {
+        self.with_conn(|c| {
+            c.query_opt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE id = $1"), &[&id])?
+                .map(|r| session_row(&r))
+                .transpose()
+        })
+    }
+
+    fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError> {
+        self.with_conn(|c| {
+            c.query_opt(&format!("SELECT {BOOKING_COLS} FROM bookings WHERE id = $1"), &[&id])?
+                .map(|r| booking_row(&r))
+                .transpose()
+        })
+    }
+
+    fn count(&self, table: &str) -> Result<u64, StoreError> {
+        self.with_conn(|c| {
+            let row = c.client.query_one(&format!("SELECT COUNT(*) FROM {table}"), &[])?;
+            Ok(row.get::<_, i64>(0) as u64)
+        })
+    }
+}

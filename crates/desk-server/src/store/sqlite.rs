@@ -1,0 +1,629 @@
+//! The embedded backend: one SQLite file in WAL mode. Writers take the database lock up front
+//! (`BEGIN IMMEDIATE`), so a session's counts are read and written by one writer at a time.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use desk_domain::{Booking, BookingStatus, Receipt, Role, Session, Site};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use super::{Backend, NewStaffRecord, Poke, PullPage, StaffRecord, Storage, StoreTx, SyncRow, TokenRecord};
+use crate::error::StoreError;
+use crate::migrate::{self, Migration, MigrationTarget};
+use crate::rows::{Cell, TableSpec, ts_text};
+
+const TS_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+pub(crate) struct SqliteBackend {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+pub(crate) fn open(path: &Path, pokes: broadcast::Sender<Poke>) -> Result<Arc<Storage<SqliteBackend>>, StoreError> {
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
+    }
+    let mut conn = connect(path)?;
+    migrate::run(&mut SqliteMigrations(&mut conn), migrate::SQLITE)?;
+    Ok(Arc::new(Storage {
+        backend: SqliteBackend {
+            path: path.to_owned(),
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        },
+        pokes,
+    }))
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // WAL lets pulls read while a push writes; FULL makes each commit durable on return,
+    // because a receipt sent to a desk must never be forgotten.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+struct SqliteMigrations<'a>(&'a mut Connection);
+
+impl MigrationTarget for SqliteMigrations<'_> {
+    fn applied(&mut self) -> Result<Vec<(u32, String)>, StoreError> {
+        self.0.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )?;
+        let mut stmt = self
+            .0
+            .prepare("SELECT version, checksum FROM schema_migrations ORDER BY version")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+    fn apply(&mut self, m: &Migration) -> Result<(), StoreError> {
+        let tx = self.0.transaction()?;
+        tx.execute_batch(m.sql).map_err(|e| StoreError::Migration {
+            version: m.version,
+            name: m.name.to_owned(),
+            reason: e.to_string(),
+        })?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
+            params![m.version, m.name, m.checksum(), Utc::now().to_rfc3339()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(s: String) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(s))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn conversion<E: std::error::Error + Send + Sync + 'static>(e: E) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+}
+
+const SESSION_COLS: &str = "id, centre_id, activity_id, activity_name, starts_at, duration_minutes, capacity, booked, waiting, location, instructor, cancelled";
+
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
+    let starts_at: String = r.get(4)?;
+    Ok(Session {
+        id: r.get(0)?,
+        centre_id: r.get(1)?,
+        activity_id: r.get(2)?,
+        activity_name: r.get(3)?,
+        starts_at: NaiveDateTime::parse_from_str(&starts_at, TS_FORMAT).map_err(conversion)?,
+        duration_minutes: r.get(5)?,
+        capacity: r.get(6)?,
+        booked: r.get(7)?,
+        waiting: r.get(8)?,
+        location: r.get(9)?,
+        instructor: r.get(10)?,
+        cancelled: r.get(11)?,
+    })
+}
+
+const BOOKING_COLS: &str =
+    "id, session_id, customer_id, centre_id, status, waiting_position, created_at, staff_id, channel";
+
+fn booking_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Booking> {
+    let id: String = r.get(0)?;
+    let created_at: String = r.get(6)?;
+    Ok(Booking {
+        id: Uuid::parse_str(&id).map_err(conversion)?,
+        session_id: r.get(1)?,
+        customer_id: r.get(2)?,
+        centre_id: r.get(3)?,
+        status: parse_enum(r.get(4)?)?,
+        waiting_position: r.get(5)?,
+        created_at: DateTime::parse_from_rfc3339(&created_at)
+            .map_err(conversion)?
+            .with_timezone(&Utc),
+        staff_id: r.get(7)?,
+        channel: parse_enum(r.get(8)?)?,
+    })
+}
+
+fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffRecord> {
+    let roles: String = r.get(4)?;
+    let sites: String = r.get(5)?;
+    Ok(StaffRecord {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        password_hash: r.get(3)?,
+        roles: serde_json::from_str::<Vec<Role>>(&roles).map_err(conversion)?,
+        sites: serde_json::from_str::<Vec<Site>>(&sites).map_err(conversion)?,
+        disabled: r.get(6)?,
+    })
+}
+
+fn receipt_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Receipt> {
+    let mutation_id: String = r.get(1)?;
+    let outcome: String = r.get(2)?;
+    Ok(Receipt {
+        seq: r.get::<_, i64>(0)? as u64,
+        mutation_id: Uuid::parse_str(&mutation_id).map_err(conversion)?,
+        outcome: serde_json::from_str(&outcome).map_err(conversion)?,
+        version: r.get::<_, i64>(3)? as u64,
+    })
+}
+
+fn cell_value(c: &Cell) -> Value {
+    match c {
+        Cell::Int(i) => Value::Integer(*i),
+        Cell::Text(s) => Value::Text(s.clone()),
+        Cell::OptText(s) | Cell::Json(s) => s.clone().map_or(Value::Null, Value::Text),
+        Cell::Bool(b) => Value::Integer(i64::from(*b)),
+        Cell::Date(d) => Value::Text(d.format("%Y-%m-%d").to_string()),
+        Cell::Timestamp(t) => Value::Text(ts_text(t)),
+    }
+}
+
+pub(crate) fn upsert_sql(spec: &TableSpec, placeholder: impl Fn(usize) -> String) -> String {
+    let cols: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
+    let values: Vec<String> = (1..=cols.len()).map(placeholder).collect();
+    let updates: Vec<String> = cols
+        .iter()
+        .filter(|c| !spec.key.contains(c))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
+        spec.name,
+        cols.join(", "),
+        values.join(", "),
+        spec.key.join(", "),
+        updates.join(", ")
+    )
+}
+
+struct SqliteTx<'c> {
+    conn: &'c Connection,
+    start: u64,
+    head: u64,
+}
+
+impl StoreTx for SqliteTx<'_> {
+    fn head(&self) -> u64 {
+        self.head
+    }
+    fn next_version(&mut self) -> u64 {
+        self.head += 1;
+        self.head
+    }
+    fn savepoint(&mut self) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch("SAVEPOINT mutation")?)
+    }
+    fn release(&mut self) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch("RELEASE mutation")?)
+    }
+    fn rollback_to(&mut self) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch("ROLLBACK TO mutation; RELEASE mutation")?)
+    }
+    fn device(&mut self, device_id: Uuid) -> Result<Option<(i64, u64)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT staff_id, last_seq FROM devices WHERE device_id = ?1")?
+            .query_row([device_id.to_string()], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .optional()?)
+    }
+    fn put_device(&mut self, device_id: Uuid, staff_id: i64, last_seq: u64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO devices (device_id, staff_id, last_seq) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device_id) DO UPDATE SET last_seq = excluded.last_seq",
+            )?
+            .execute(params![device_id.to_string(), staff_id, last_seq as i64])?;
+        Ok(())
+    }
+    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<Receipt>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT seq, mutation_id, outcome, version FROM receipts WHERE device_id = ?1 AND seq = ?2",
+            )?
+            .query_row(params![device_id.to_string(), seq as i64], receipt_row)
+            .optional()?)
+    }
+    fn put_receipt(&mut self, device_id: Uuid, r: &Receipt) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO receipts (device_id, seq, mutation_id, outcome, version) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                device_id.to_string(),
+                r.seq as i64,
+                r.mutation_id.to_string(),
+                serde_json::to_string(&r.outcome)?,
+                r.version as i64
+            ])?;
+        Ok(())
+    }
+    fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {SESSION_COLS} FROM sessions WHERE id = ?1"))?
+            .query_row([id], session_row)
+            .optional()?)
+    }
+    fn sessions_between(
+        &mut self,
+        centre_id: i64,
+        activity_id: i64,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> Result<Vec<Session>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SESSION_COLS} FROM sessions
+             WHERE centre_id = ?1 AND activity_id = ?2 AND starts_at > ?3 AND starts_at <= ?4 ORDER BY starts_at"
+        ))?;
+        let rows = stmt.query_map(
+            params![centre_id, activity_id, ts_text(&from), ts_text(&until)],
+            session_row,
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+    fn update_session_counts(&mut self, s: &Session, expected_booked: u32) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .prepare_cached("UPDATE sessions SET booked = ?1, waiting = ?2 WHERE id = ?3 AND booked = ?4")?
+            .execute(params![s.booked, s.waiting, s.id, expected_booked])?;
+        Ok(n == 1)
+    }
+    fn customer_exists(&mut self, id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
+            .exists([id])?)
+    }
+    fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {BOOKING_COLS} FROM bookings WHERE id = ?1"))?
+            .query_row([id.to_string()], booking_row)
+            .optional()?)
+    }
+    fn live_status(&mut self, session_id: i64, customer_id: i64) -> Result<Option<BookingStatus>, StoreError> {
+        let status: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT status FROM bookings WHERE session_id = ?1 AND customer_id = ?2 AND status <> 'cancelled'
+                 ORDER BY status LIMIT 1",
+            )?
+            .query_row([session_id, customer_id], |r| r.get(0))
+            .optional()?;
+        Ok(status.map(parse_enum).transpose()?)
+    }
+    fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {BOOKING_COLS} FROM bookings WHERE session_id = ?1 AND status = 'waiting'
+                 ORDER BY waiting_position, created_at LIMIT 1"
+            ))?
+            .query_row([session_id], booking_row)
+            .optional()?)
+    }
+    fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(waiting_position), 0) FROM bookings WHERE session_id = ?1")?
+            .query_row([session_id], |r| r.get(0))?)
+    }
+    fn put_booking(&mut self, b: &Booking) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO bookings (id, session_id, customer_id, centre_id, status, waiting_position, created_at, staff_id, channel)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, waiting_position = excluded.waiting_position",
+            )?
+            .execute(params![
+                b.id.to_string(),
+                b.session_id,
+                b.customer_id,
+                b.centre_id,
+                b.status.as_str(),
+                b.waiting_position,
+                b.created_at.to_rfc3339(),
+                b.staff_id,
+                b.channel.as_str()
+            ])?;
+        Ok(())
+    }
+    fn put_sync_row(
+        &mut self,
+        table: &str,
+        id: &str,
+        bucket: &str,
+        version: u64,
+        data: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sync_rows (tbl, id, bucket, version, deleted, data) VALUES (?1, ?2, ?3, ?4, 0, ?5)
+                 ON CONFLICT (tbl, id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                 deleted = 0, data = excluded.data",
+            )?
+            .execute(params![table, id, bucket, version as i64, data])?;
+        Ok(())
+    }
+    fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached(&upsert_sql(spec, |i| format!("?{i}")))?;
+        for row in rows {
+            stmt.execute(rusqlite::params_from_iter(row.iter().map(cell_value)))?;
+        }
+        Ok(())
+    }
+    fn notify(&mut self, _poke: &Poke) -> Result<(), StoreError> {
+        // One process owns an SQLite file: the in-process broadcast reaches everyone.
+        Ok(())
+    }
+}
+
+impl SqliteBackend {
+    fn reader<R>(&self, f: impl FnOnce(&Connection) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        let conn = lock(&self.readers).pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => connect(&self.path)?,
+        };
+        let out = f(&conn);
+        if conn.is_autocommit() {
+            lock(&self.readers).push(conn);
+        }
+        out
+    }
+}
+
+fn read_head(conn: &Connection) -> Result<u64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT version FROM sync_head WHERE id = 1")?
+        .query_row([], |r| r.get::<_, i64>(0))? as u64)
+}
+
+impl Backend for SqliteBackend {
+    const NAME: &'static str = "sqlite";
+
+    fn write<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>) -> Result<R, E> {
+        let conn = lock(&self.writer);
+        if !conn.is_autocommit() {
+            // A panic mid-transaction left it open: nothing of it was committed.
+            conn.execute_batch("ROLLBACK").map_err(StoreError::from)?;
+        }
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(StoreError::from)?;
+        let begun = (|| {
+            let head = read_head(&conn)?;
+            Ok::<_, StoreError>(head)
+        })();
+        let head = match begun {
+            Ok(h) => h,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+        };
+        let mut tx = SqliteTx {
+            conn: &conn,
+            start: head,
+            head,
+        };
+        match f(&mut tx) {
+            Ok(r) => {
+                let finish = (|| {
+                    if tx.head != tx.start {
+                        conn.prepare_cached("UPDATE sync_head SET version = ?1 WHERE id = 1")?
+                            .execute([tx.head as i64])?;
+                    }
+                    conn.execute_batch("COMMIT")?;
+                    Ok::<_, StoreError>(())
+                })();
+                if let Err(e) = finish {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    return Err(e.into());
+                }
+                Ok(r)
+            }
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError> {
+        let conn = lock(&self.writer);
+        let n = conn.execute(
+            "INSERT INTO staff (username, display_name, password_hash, roles, sites, disabled)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (username) DO NOTHING",
+            params![
+                new.username,
+                new.display_name,
+                new.password_hash,
+                serde_json::to_string(&new.roles)?,
+                serde_json::to_string(&new.sites)?
+            ],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!("username `{}` is taken", new.username)));
+        }
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError> {
+        self.reader(|c| {
+            Ok(c.prepare_cached(
+                "SELECT id, username, display_name, password_hash, roles, sites, disabled FROM staff WHERE username = ?1",
+            )?
+            .query_row([username], staff_row)
+            .optional()?)
+        })
+    }
+
+    fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError> {
+        let conn = lock(&self.writer);
+        let n = conn.execute(
+            "UPDATE staff SET roles = ?1, sites = ?2, disabled = ?3 WHERE id = ?4",
+            params![
+                serde_json::to_string(roles)?,
+                serde_json::to_string(sites)?,
+                disabled,
+                id
+            ],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Invalid(format!("no staff member {id}")));
+        }
+        Ok(())
+    }
+
+    fn insert_token(
+        &self,
+        hash: &[u8; 32],
+        staff_id: i64,
+        device: Uuid,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let conn = lock(&self.writer);
+        conn.execute(
+            "DELETE FROM access_tokens WHERE expires_at < ?1",
+            [Utc::now().to_rfc3339()],
+        )?;
+        conn.execute(
+            "INSERT INTO access_tokens (token_hash, staff_id, device_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![&hash[..], staff_id, device.to_string(), expires.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    fn token(&self, hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError> {
+        self.reader(|c| {
+            let found = c
+                .prepare_cached(
+                    "SELECT s.id, s.username, s.display_name, s.password_hash, s.roles, s.sites, s.disabled,
+                            t.device_id, t.expires_at
+                     FROM access_tokens t JOIN staff s ON s.id = t.staff_id WHERE t.token_hash = ?1",
+                )?
+                .query_row([&hash[..]], |r| {
+                    let device: String = r.get(7)?;
+                    let expires: String = r.get(8)?;
+                    Ok(TokenRecord {
+                        staff: staff_row(r)?,
+                        device_id: Uuid::parse_str(&device).map_err(conversion)?,
+                        expires_at: DateTime::parse_from_rfc3339(&expires)
+                            .map_err(conversion)?
+                            .with_timezone(&Utc),
+                    })
+                })
+                .optional()?;
+            Ok(found)
+        })
+    }
+
+    fn pull(
+        &self,
+        buckets: &[String],
+        after: u64,
+        limit: u32,
+        device: Uuid,
+        ack_seq: u64,
+    ) -> Result<PullPage, StoreError> {
+        self.reader(|c| {
+            // One read transaction: the rows, the head and the receipts come from one snapshot.
+            c.execute_batch("BEGIN")?;
+            let page = (|| {
+                let head = read_head(c)?;
+                let mut rows = Vec::new();
+                {
+                    let mut stmt = c.prepare_cached(
+                        "SELECT tbl, id, bucket, version, deleted, data FROM sync_rows
+                         WHERE bucket = ?1 AND version > ?2 ORDER BY version LIMIT ?3",
+                    )?;
+                    for bucket in buckets {
+                        let found = stmt.query_map(params![bucket, after as i64, i64::from(limit) + 1], |r| {
+                            Ok(SyncRow {
+                                table: r.get(0)?,
+                                id: r.get(1)?,
+                                bucket: r.get(2)?,
+                                version: r.get::<_, i64>(3)? as u64,
+                                deleted: r.get(4)?,
+                                data: r.get(5)?,
+                            })
+                        })?;
+                        for row in found {
+                            rows.push(row?);
+                        }
+                    }
+                }
+                let (rows, has_more) = super::merge_page(rows, limit);
+                let receipts = {
+                    let mut stmt = c.prepare_cached(
+                        "SELECT seq, mutation_id, outcome, version FROM receipts
+                         WHERE device_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                    )?;
+                    let found = stmt.query_map(
+                        params![device.to_string(), ack_seq as i64, i64::from(super::MAX_PULL_RECEIPTS)],
+                        receipt_row,
+                    )?;
+                    found.collect::<Result<Vec<_>, _>>()?
+                };
+                let device_last_seq = c
+                    .prepare_cached("SELECT last_seq FROM devices WHERE device_id = ?1")?
+                    .query_row([device.to_string()], |r| r.get::<_, i64>(0))
+                    .optional()?
+                    .unwrap_or(0) as u64;
+                Ok(PullPage {
+                    rows,
+                    has_more,
+                    head,
+                    receipts,
+                    device_last_seq,
+                })
+            })();
+            c.execute_batch("COMMIT")?;
+            page
+        })
+    }
+
+    fn head(&self) -> Result<u64, StoreError> {
+        self.reader(read_head)
+    }
+
+    fn session(&self, id: i64) -> Result<Option<Session>, StoreError> {
+        self.reader(|c| {
+            Ok(
+                c.prepare_cached(&format!("SELECT {SESSION_COLS} FROM sessions WHERE id = ?1"))?
+                    .query_row([id], session_row)
+                    .optional()?,
+            )
+        })
+    }
+
+    fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError> {
+        self.reader(|c| {
+            Ok(
+                c.prepare_cached(&format!("SELECT {BOOKING_COLS} FROM bookings WHERE id = ?1"))?
+                    .query_row([id.to_string()], booking_row)
+                    .optional()?,
+            )
+        })
+    }
+
+    fn count(&self, table: &str) -> Result<u64, StoreError> {
+        self.reader(|c| Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64))
+    }
+}
