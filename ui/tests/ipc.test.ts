@@ -51,6 +51,19 @@ describe('command wrappers', () => {
     ]);
   });
 
+  it('cover every command the shell answers, once each', async () => {
+    const { COMMANDS } = await import('../src/lib/bindings/commands');
+    invoke.mockResolvedValue(null);
+    const calls: Array<() => Promise<unknown>> = [
+      ipc.appInfo, () => ipc.setServerUrl('u'), () => ipc.signIn('a', 'b'), ipc.signOut, ipc.syncStatus, ipc.syncNow,
+      ipc.centres, () => ipc.timetable(1, '2026-12-02'), () => ipc.session(1), () => ipc.searchCustomers('ab', 1),
+      () => ipc.bookPlace(1, 1, 'email'), () => ipc.joinWaitingList(1, 1, 'email'), () => ipc.cancelPlace('b', 'email'),
+      ipc.needsAttention, () => ipc.takeAlternative('i', 0), () => ipc.dismissAttention('i', 'n'),
+    ];
+    for (const c of calls) await c();
+    expect(invoke.mock.calls.map((c) => c[0]).sort()).toEqual([...COMMANDS].sort());
+  });
+
   it('turn a {code, message} rejection into an IpcError with that code', async () => {
     invoke.mockRejectedValue({ code: 'bad_credentials', message: 'No.' });
     const error = await ipc.signIn('a', 'b').catch((e: unknown) => e);

@@ -10,6 +10,7 @@ import type { BookingView } from './bindings/BookingView';
 import type { Centre } from './bindings/Centre';
 import type { Channel } from './bindings/Channel';
 import type { CustomerView } from './bindings/CustomerView';
+import type { CommandName } from './bindings/commands';
 import type { ErrorBody } from './bindings/ErrorBody';
 import type { SessionDetail } from './bindings/SessionDetail';
 import type { SessionView } from './bindings/SessionView';
@@ -50,7 +51,7 @@ export function toErrorBody(error: unknown): ErrorBody {
   return { code: 'ipc', message: 'The desk did not answer as expected.' };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
