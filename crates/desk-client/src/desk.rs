@@ -401,6 +401,7 @@ impl Desk {
     async fn record_command(&self, cmd: Command, channel: Channel) -> Result<BookingView, DeskError> {
         let view = self
             .db(move |conn| {
+                store::durable(conn)?;
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let view = record(&tx, &cmd, channel, local_now())?;
                 tx.commit()?;
@@ -595,6 +596,7 @@ impl Desk {
     pub async fn take_alternative(&self, item_id: Uuid, alternative: usize) -> Result<BookingView, DeskError> {
         let view = self
             .db(move |conn| {
+                store::durable(conn)?;
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let item: Option<(String, String, String)> = tx
                     .query_row(
@@ -658,6 +660,7 @@ impl Desk {
         check_text("The note", note, MAX_NOTE, true)?;
         let note = note.trim().to_owned();
         self.db(move |conn| {
+            store::durable(conn)?;
             let n = conn.execute(
                 "UPDATE attention SET resolved_at = ?2, resolution = 'dismissed', note = ?3
                  WHERE mutation_id = ?1 AND resolved_at IS NULL",

@@ -36,11 +36,18 @@ pub struct Migration {
 }
 
 /// Append-only: add new files at the end; never edit one that has shipped.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "store",
-    sql: include_str!("../../../migrations/client/0001_store.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "store",
+        sql: include_str!("../../../migrations/client/0001_store.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "customer_name_order",
+        sql: include_str!("../../../migrations/client/0002_customer_name_order.sql"),
+    },
+];
 
 /// Opens (creating if missing) the store at `path` with the settings every desk connection
 /// needs. This is the only place a connection is made.
@@ -78,6 +85,12 @@ pub fn refetchable<T, E: From<rusqlite::Error>>(
     let result = f(conn);
     conn.pragma_update(None, "synchronous", "FULL")?;
     result
+}
+
+/// Makes sure the next commit is fully durable (`synchronous=FULL`), as every write of a
+/// command recorded at the desk must be; costs no I/O.
+pub fn durable(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "synchronous", "FULL")
 }
 
 /// Applies every embedded migration not yet recorded in the store.
@@ -210,11 +223,12 @@ mod tests {
             .unwrap();
         assert_eq!(n, MIGRATIONS.len() as i64);
 
-        let edited = [Migration {
+        let mut edited = MIGRATIONS.to_vec();
+        edited[0] = Migration {
             version: 1,
             name: "store",
             sql: "CREATE TABLE sneaky (x INTEGER);",
-        }];
+        };
         let err = migrate_with(&mut conn, &edited).unwrap_err();
         assert!(matches!(err, StoreError::EditedMigration { version: 1, .. }), "{err}");
         let sneaky: i64 = conn
