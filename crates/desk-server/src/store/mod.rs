@@ -228,7 +228,10 @@ pub(crate) trait Backend: Send + Sync + 'static {
     const NAME: &'static str;
     /// Runs `f` in a writing transaction that holds the change-counter lock; commits (writing the
     /// counter back) if `f` succeeds, rolls back if not.
-    fn write<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>) -> Result<R, E>;
+    fn write<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
+    ) -> Result<R, E>;
     fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError>;
     fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
     fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError>;

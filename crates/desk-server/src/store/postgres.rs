@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -67,9 +67,19 @@ impl PgConn {
     }
 }
 
+/// Most connections one server instance opens (besides its poke listener); more callers wait.
+const MAX_CONNECTIONS: usize = 16;
+
+/// Idle connections and how many exist in all.
+struct Pool {
+    idle: Vec<PgConn>,
+    open: usize,
+}
+
 pub(crate) struct PgBackend {
     url: String,
-    idle: Mutex<Vec<PgConn>>,
+    pool: Mutex<Pool>,
+    returned: Condvar,
     instance: Uuid,
     stop_listener: Arc<AtomicBool>,
 }
@@ -77,10 +87,33 @@ pub(crate) struct PgBackend {
 impl Drop for PgBackend {
     fn drop(&mut self) {
         self.stop_listener.store(true, Ordering::Relaxed);
+        // Closing a connection blocks on the client's own runtime, which must not happen on
+        // an async thread: close them on a thread of their own.
+        let idle = std::mem::take(&mut lock(&self.pool).idle);
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
     }
 }
 
+/// Runs `f` where the blocking `postgres` client may run: not on a thread that is driving
+/// async tasks (the client blocks on a runtime of its own, which tokio forbids there). From
+/// `spawn_blocking` and plain threads this costs nothing extra but a check and a thread.
+fn off_async<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
 pub(crate) fn open(url: &str, pokes: broadcast::Sender<Poke>) -> Result<Arc<Storage<PgBackend>>, StoreError> {
+    off_async(|| open_here(url, pokes))
+}
+
+fn open_here(url: &str, pokes: broadcast::Sender<Poke>) -> Result<Arc<Storage<PgBackend>>, StoreError> {
     let mut conn = PgConn::connect(url)?;
     conn.client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
     let migrated = migrate::run(&mut PgMigrations(&mut conn.client), migrate::POSTGRES);
@@ -89,7 +122,11 @@ pub(crate) fn open(url: &str, pokes: broadcast::Sender<Poke>) -> Result<Arc<Stor
     migrated?;
     let backend = PgBackend {
         url: url.to_owned(),
-        idle: Mutex::new(vec![conn]),
+        pool: Mutex::new(Pool {
+            idle: vec![conn],
+            open: 1,
+        }),
+        returned: Condvar::new(),
         instance: Uuid::new_v4(),
         stop_listener: Arc::new(AtomicBool::new(false)),
     };
@@ -544,16 +581,48 @@ fn column_arrays(spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<Vec<Box<dyn ToS
 }
 
 impl PgBackend {
-    fn with_conn<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut PgConn) -> Result<R, E>) -> Result<R, E> {
-        let pooled = lock(&self.idle).pop();
-        let mut conn = match pooled {
-            Some(c) if !c.client.is_closed() => c,
-            _ => PgConn::connect(&self.url)?,
+    fn with_conn<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut PgConn) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        off_async(|| self.with_conn_here(f))
+    }
+
+    fn with_conn_here<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut PgConn) -> Result<R, E>) -> Result<R, E> {
+        let pooled = {
+            let mut pool = lock(&self.pool);
+            loop {
+                if let Some(c) = pool.idle.pop() {
+                    break Some(c);
+                }
+                if pool.open < MAX_CONNECTIONS {
+                    pool.open += 1;
+                    break None;
+                }
+                pool = self.returned.wait(pool).unwrap_or_else(|p| p.into_inner());
+            }
+        };
+        let conn = match pooled {
+            Some(c) if !c.client.is_closed() => Ok(c),
+            _ => PgConn::connect(&self.url),
+        };
+        let mut conn = match conn {
+            Ok(c) => c,
+            Err(e) => {
+                lock(&self.pool).open -= 1;
+                self.returned.notify_one();
+                return Err(e.into());
+            }
         };
         let out = f(&mut conn);
-        if !conn.client.is_closed() {
-            lock(&self.idle).push(conn);
+        let mut pool = lock(&self.pool);
+        if conn.client.is_closed() {
+            pool.open -= 1;
+        } else {
+            pool.idle.push(conn);
         }
+        drop(pool);
+        self.returned.notify_one();
         out
     }
 }
@@ -566,7 +635,10 @@ fn head_of(conn: &mut PgConn) -> Result<u64, StoreError> {
 impl Backend for PgBackend {
     const NAME: &'static str = "postgres";
 
-    fn write<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>) -> Result<R, E> {
+    fn write<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
         self.with_conn(|conn| {
             conn.client.batch_execute("BEGIN").map_err(StoreError::from)?;
             let head = match conn.query_opt("SELECT version FROM sync_head WHERE id = 1 FOR UPDATE", &[]) {

@@ -399,7 +399,10 @@ fn read_head(conn: &Connection) -> Result<u64, StoreError> {
 impl Backend for SqliteBackend {
     const NAME: &'static str = "sqlite";
 
-    fn write<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>) -> Result<R, E> {
+    fn write<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
         let conn = lock(&self.writer);
         if !conn.is_autocommit() {
             // A panic mid-transaction left it open: nothing of it was committed.
