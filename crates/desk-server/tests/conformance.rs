@@ -390,11 +390,13 @@ fn pull_paging_never_skips_or_repeats(backend: &str) {
                     now(),
                 )
                 .unwrap();
-            let mut update = desk_server::EntityBatch::default();
-            update.customers = vec![
-                customer(pages as i64, CENTRE_A),
-                customer(CUSTOMERS_A - pages as i64, CENTRE_A),
-            ];
+            let update = desk_server::EntityBatch {
+                customers: vec![
+                    customer(pages as i64, CENTRE_A),
+                    customer(CUSTOMERS_A - pages as i64, CENTRE_A),
+                ],
+                ..Default::default()
+            };
             store.load(&update).unwrap();
         }
         if !page.has_more {
@@ -457,11 +459,13 @@ fn bulk_load_is_all_or_nothing_and_keeps_bookings(backend: &str) {
     // A batch with one bad row (an activity at a centre that does not exist) stores nothing.
     let head = store.head().unwrap();
     let sessions = store.count("sessions").unwrap();
-    let mut bad = desk_server::EntityBatch::default();
-    bad.sessions = vec![
-        session(500, CENTRE_A, ACTIVITY_A, tomorrow_at(12), 10),
-        session(501, CENTRE_A, 9_999, tomorrow_at(13), 10),
-    ];
+    let bad = desk_server::EntityBatch {
+        sessions: vec![
+            session(500, CENTRE_A, ACTIVITY_A, tomorrow_at(12), 10),
+            session(501, CENTRE_A, 9_999, tomorrow_at(13), 10),
+        ],
+        ..Default::default()
+    };
     assert!(store.load(&bad).is_err());
     assert_eq!(store.count("sessions").unwrap(), sessions);
     assert_eq!(store.head().unwrap(), head);
