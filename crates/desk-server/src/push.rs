@@ -277,3 +277,220 @@ fn cancel_place(
     write_sync(tx, table::SESSIONS, &session.id.to_string(), &bucket, &session)?;
     Ok((Outcome::Applied, vec![bucket]))
 }
+
+#[cfg(test)]
+mod tests {
+    //! A transient store failure in the middle of a batch, injected into a real SQLite
+    //! transaction: what came before stays, the failed mutation leaves no trace.
+
+    use super::*;
+    use crate::rows::{Cell, TableSpec};
+    use crate::store::{Backend, EntityBatch, Store};
+    use desk_domain::command::BookPlace;
+    use desk_domain::{Activity, ActivityKind, Centre, Channel, Customer, Receipt, Role, Session, Site};
+
+    /// Delegates to a real transaction, failing `put_receipt` for one seq.
+    struct FailingAt<'a> {
+        inner: &'a mut dyn StoreTx,
+        seq: u64,
+    }
+
+    impl StoreTx for FailingAt<'_> {
+        fn head(&self) -> u64 {
+            self.inner.head()
+        }
+        fn next_version(&mut self) -> u64 {
+            self.inner.next_version()
+        }
+        fn savepoint(&mut self) -> Result<(), StoreError> {
+            self.inner.savepoint()
+        }
+        fn release(&mut self) -> Result<(), StoreError> {
+            self.inner.release()
+        }
+        fn rollback_to(&mut self) -> Result<(), StoreError> {
+            self.inner.rollback_to()
+        }
+        fn device(&mut self, d: Uuid) -> Result<Option<(i64, u64)>, StoreError> {
+            self.inner.device(d)
+        }
+        fn put_device(&mut self, d: Uuid, s: i64, l: u64) -> Result<(), StoreError> {
+            self.inner.put_device(d, s, l)
+        }
+        fn receipt(&mut self, d: Uuid, s: u64) -> Result<Option<Receipt>, StoreError> {
+            self.inner.receipt(d, s)
+        }
+        fn put_receipt(&mut self, d: Uuid, r: &Receipt) -> Result<(), StoreError> {
+            if r.seq == self.seq {
+                return Err(StoreError::Conflict("injected: the database went away".into()));
+            }
+            self.inner.put_receipt(d, r)
+        }
+        fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError> {
+            self.inner.session_for_update(id)
+        }
+        fn sessions_between(
+            &mut self,
+            c: i64,
+            a: i64,
+            f: NaiveDateTime,
+            u: NaiveDateTime,
+        ) -> Result<Vec<Session>, StoreError> {
+            self.inner.sessions_between(c, a, f, u)
+        }
+        fn update_session_counts(&mut self, s: &Session, b: u32) -> Result<bool, StoreError> {
+            self.inner.update_session_counts(s, b)
+        }
+        fn customer_exists(&mut self, id: i64) -> Result<bool, StoreError> {
+            self.inner.customer_exists(id)
+        }
+        fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
+            self.inner.booking(id)
+        }
+        fn live_status(&mut self, s: i64, c: i64) -> Result<Option<BookingStatus>, StoreError> {
+            self.inner.live_status(s, c)
+        }
+        fn first_waiting(&mut self, s: i64) -> Result<Option<Booking>, StoreError> {
+            self.inner.first_waiting(s)
+        }
+        fn max_waiting_position(&mut self, s: i64) -> Result<u32, StoreError> {
+            self.inner.max_waiting_position(s)
+        }
+        fn put_booking(&mut self, b: &Booking) -> Result<(), StoreError> {
+            self.inner.put_booking(b)
+        }
+        fn put_sync_row(&mut self, t: &str, i: &str, b: &str, v: u64, d: &str) -> Result<(), StoreError> {
+            self.inner.put_sync_row(t, i, b, v, d)
+        }
+        fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+            self.inner.bulk_upsert(spec, rows)
+        }
+        fn notify(&mut self, p: &Poke) -> Result<(), StoreError> {
+            self.inner.notify(p)
+        }
+    }
+
+    fn world() -> EntityBatch {
+        let starts_at = chrono::Local::now().naive_local() + Duration::days(1);
+        EntityBatch {
+            centres: vec![Centre {
+                id: 1,
+                name: "Elgin".into(),
+                town: "Elgin".into(),
+            }],
+            activities: vec![Activity {
+                id: 1,
+                centre_id: 1,
+                name: "Spin".into(),
+                kind: ActivityKind::Class,
+            }],
+            sessions: vec![Session {
+                id: 1,
+                centre_id: 1,
+                activity_id: 1,
+                activity_name: "Spin".into(),
+                starts_at,
+                duration_minutes: 45,
+                capacity: 10,
+                booked: 0,
+                waiting: 0,
+                location: "Studio".into(),
+                instructor: "Eilidh".into(),
+                cancelled: false,
+            }],
+            customers: (1..=5)
+                .map(|id| Customer {
+                    id,
+                    home_centre_id: 1,
+                    first_name: "Seònaid".into(),
+                    last_name: "MacAoidh".into(),
+                    date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+                    membership_no: format!("M{id}"),
+                    email: None,
+                    phone: None,
+                    postcode: "IV30 1AA".into(),
+                    concession: false,
+                })
+                .collect(),
+            ..EntityBatch::default()
+        }
+    }
+
+    fn batch(device: Uuid, seqs: std::ops::RangeInclusive<u64>) -> Vec<Mutation> {
+        seqs.map(|seq| {
+            let (name, args_version, args) = Command::BookPlace(BookPlace {
+                booking_id: Uuid::now_v7(),
+                session_id: 1,
+                customer_id: seq as i64,
+            })
+            .to_envelope_parts();
+            Mutation {
+                mutation_id: Uuid::now_v7(),
+                device_id: device,
+                seq,
+                name: name.into(),
+                args_version,
+                args,
+                base_cursor: None,
+                created_at: Utc::now(),
+                channel: Channel::Telephone,
+            }
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_transient_failure_keeps_what_came_before_and_nothing_of_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pokes, _) = tokio::sync::broadcast::channel(16);
+        let storage = crate::store::sqlite::open(&dir.path().join("council.db"), pokes).unwrap();
+        storage.load(&world()).unwrap();
+        let staff_id = storage
+            .insert_staff(&crate::store::NewStaffRecord {
+                username: "desk".into(),
+                display_name: "Desk".into(),
+                password_hash: "!".into(),
+                roles: vec![Role::LeisureDesk],
+                sites: vec![Site::leisure(1)],
+            })
+            .unwrap();
+        let caller = Caller {
+            staff_id,
+            device_id: Uuid::now_v7(),
+            buckets: Bucket::scope(&[Role::LeisureDesk], &[Site::leisure(1)]),
+        };
+        let now = chrono::Local::now().naive_local();
+        let mutations = batch(caller.device_id, 1..=5);
+
+        // Failing on the very first new mutation: an error, nothing committed.
+        let first = storage
+            .backend
+            .write(|tx| apply_batch(&mut FailingAt { inner: tx, seq: 1 }, &caller, &mutations, now));
+        assert!(
+            matches!(first, Err(PushError::Store(ref e)) if e.is_transient()),
+            "{first:?}"
+        );
+        assert_eq!(storage.count("bookings").unwrap(), 0);
+        assert_eq!(storage.count("devices").unwrap(), 0);
+
+        // Failing on seq 3: 1 and 2 are committed with their receipts; 3 left no booking.
+        let result = storage
+            .backend
+            .write(|tx| apply_batch(&mut FailingAt { inner: tx, seq: 3 }, &caller, &mutations, now))
+            .unwrap();
+        assert_eq!(result.receipts.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(result.device_last_seq, 2);
+        assert!(result.stopped.as_ref().is_some_and(StoreError::is_transient));
+        assert_eq!(storage.count("bookings").unwrap(), 2);
+        assert_eq!(storage.count("receipts").unwrap(), 2);
+        assert_eq!(storage.session(1).unwrap().unwrap().booked, 2);
+
+        // The desk pushes the whole batch again: 1 and 2 are replays, 3 to 5 apply once.
+        let again = storage.push(&caller, &mutations, now).unwrap();
+        assert_eq!(again.receipts.len(), 5);
+        assert_eq!(again.receipts[..2], result.receipts[..]);
+        assert!(again.receipts.iter().all(|r| r.outcome == Outcome::Applied));
+        assert_eq!(storage.session(1).unwrap().unwrap().booked, 5);
+        assert_eq!(storage.count("bookings").unwrap(), 5);
+    }
+}
