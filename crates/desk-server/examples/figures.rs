@@ -4,10 +4,13 @@
 
 use std::time::Instant;
 
-use desk_domain::{PullResponse, Role, Site, SignInResponse};
+use desk_domain::{PullResponse, Role, SignInResponse, Site};
 use desk_server::{NewStaff, Server, StoreConfig};
 
-fn configs(dir: &std::path::Path) -> anyhow::Result<Vec<(&'static str, StoreConfig, Option<(String, String)>)>> {
+/// A backend's name, its store, and (PostgreSQL) the admin URL and database to drop afterwards.
+type Target = (&'static str, StoreConfig, Option<(String, String)>);
+
+fn configs(dir: &std::path::Path) -> anyhow::Result<Vec<Target>> {
     let mut out = vec![(
         "sqlite",
         StoreConfig::Sqlite {
