@@ -54,10 +54,7 @@ impl TestDb {
             Backend::Postgres => {
                 let admin = postgres_url();
                 let name = format!("desk_e2e_{}", uuid::Uuid::new_v4().simple());
-                let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to PostgreSQL");
-                client
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
-                    .expect("create test database");
+                admin_sql(&admin, &format!("CREATE DATABASE {name}")).expect("create test database");
                 let url = match admin.rsplit_once('/') {
                     Some((base, _)) => format!("{base}/{name}"),
                     None => panic!("DESK_TEST_POSTGRES_URL has no database part: {admin}"),
@@ -73,12 +70,22 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some((admin, name)) = &self.pg_admin
-            && let Ok(mut client) = postgres::Client::connect(admin, postgres::NoTls)
-        {
-            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        if let Some((admin, name)) = &self.pg_admin {
+            let _ = admin_sql(admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
+}
+
+/// Runs one statement on the admin connection. The `postgres` client blocks on a runtime of its
+/// own, so it runs on a plain thread: tests call this from inside tokio.
+fn admin_sql(admin: &str, sql: &str) -> Result<(), postgres::Error> {
+    let (admin, sql) = (admin.to_owned(), sql.to_owned());
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)?;
+        client.batch_execute(&sql)
+    })
+    .join()
+    .expect("admin thread")
 }
 
 /// A real council server on loopback that a test can take down and bring back on the same

@@ -40,7 +40,7 @@ async fn main() -> Result<()> {
             })
             .collect();
         let (_db, store) = world_store(Backend::Sqlite, &tmp.path().join("pull"), &world);
-        let server = TestServer::start(store).await;
+        let mut server = TestServer::start(store).await;
         let desk = signed_in_desk(tmp.path().join("pull-desk"), &server.url(), STAFF_A).await;
         let started = Instant::now();
         let report = desk.sync_now().await?;
@@ -78,7 +78,7 @@ async fn main() -> Result<()> {
 
     if wants("desk_to_desk") {
         let (_db, store) = world_store(Backend::Sqlite, &tmp.path().join("poke"), &small_world(0));
-        let server = TestServer::start(store).await;
+        let mut server = TestServer::start(store).await;
         let a = signed_in_desk(tmp.path().join("poke-a"), &server.url(), STAFF_A).await;
         let b = signed_in_desk(tmp.path().join("poke-b"), &server.url(), STAFF_A).await;
         a.sync_now().await?;
