@@ -169,16 +169,17 @@ fn take_place(
     if !caller.may_act_at_centre(session.centre_id) {
         return out_of_scope(session_id);
     }
-    if !tx.customer_exists(customer_id)? {
+    let facts = tx.place_facts(session_id, customer_id, booking_id)?;
+    if !facts.customer_exists {
         return refused("unknown_customer", format!("There is no customer {customer_id}."));
     }
-    if tx.booking(booking_id)?.is_some() {
+    if facts.booking_id_taken {
         return refused(
             "duplicate_booking",
             format!("A booking with id {booking_id} already exists."),
         );
     }
-    let existing = tx.live_status(session_id, customer_id)?;
+    let existing = facts.live;
     let check = if waiting_list {
         leisure::check_join_waiting_list(&session, existing, now)
     } else {
@@ -341,14 +342,11 @@ mod tests {
         fn update_session_counts(&mut self, s: &Session, b: u32) -> Result<bool, StoreError> {
             self.inner.update_session_counts(s, b)
         }
-        fn customer_exists(&mut self, id: i64) -> Result<bool, StoreError> {
-            self.inner.customer_exists(id)
+        fn place_facts(&mut self, s: i64, c: i64, b: Uuid) -> Result<crate::store::PlaceFacts, StoreError> {
+            self.inner.place_facts(s, c, b)
         }
         fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
             self.inner.booking(id)
-        }
-        fn live_status(&mut self, s: i64, c: i64) -> Result<Option<BookingStatus>, StoreError> {
-            self.inner.live_status(s, c)
         }
         fn first_waiting(&mut self, s: i64) -> Result<Option<Booking>, StoreError> {
             self.inner.first_waiting(s)

@@ -136,6 +136,15 @@ pub struct Poke {
     pub buckets: Arc<Vec<String>>,
 }
 
+/// Facts about a customer and a new booking id, read together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PlaceFacts {
+    pub customer_exists: bool,
+    pub booking_id_taken: bool,
+    /// The customer's booked or waiting entry in the session, if any.
+    pub live: Option<BookingStatus>,
+}
+
 /// Most receipts returned by one pull.
 pub const MAX_PULL_RECEIPTS: u32 = desk_domain::MAX_PULL_LIMIT;
 
@@ -208,10 +217,9 @@ pub(crate) trait StoreTx {
     ) -> Result<Vec<Session>, StoreError>;
     /// Writes booked/waiting only if `booked` is still `expected_booked`; false if not.
     fn update_session_counts(&mut self, session: &Session, expected_booked: u32) -> Result<bool, StoreError>;
-    fn customer_exists(&mut self, id: i64) -> Result<bool, StoreError>;
+    /// What taking a place needs to know besides the session, in one round trip.
+    fn place_facts(&mut self, session_id: i64, customer_id: i64, booking_id: Uuid) -> Result<PlaceFacts, StoreError>;
     fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError>;
-    /// The customer's booked or waiting entry in a session, if any.
-    fn live_status(&mut self, session_id: i64, customer_id: i64) -> Result<Option<BookingStatus>, StoreError>;
     fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError>;
     fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError>;
     fn put_booking(&mut self, booking: &Booking) -> Result<(), StoreError>;

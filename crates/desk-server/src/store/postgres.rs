@@ -9,14 +9,14 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use desk_domain::{Booking, BookingStatus, Receipt, Role, Session, Site};
+use desk_domain::{Booking, Receipt, Role, Session, Site};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Statement};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use super::{Backend, NewStaffRecord, Poke, PullPage, StaffRecord, Storage, StoreTx, SyncRow, TokenRecord};
+use super::{Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, StaffRecord, Storage, StoreTx, SyncRow, TokenRecord};
 use crate::error::StoreError;
 use crate::migrate::{self, Migration, MigrationTarget};
 use crate::rows::{Cell, ColType, TableSpec};
@@ -307,11 +307,85 @@ fn receipt_row(r: &Row) -> Result<Receipt, StoreError> {
     })
 }
 
+/// A writing transaction. To keep round trips per mutation low, sync rows and receipts are
+/// buffered and written in one statement each at commit (nothing reads them back inside the
+/// transaction), and releasing a mutation's savepoint rides along with the next one's.
 struct PgTx<'c> {
     conn: &'c mut PgConn,
     start: u64,
     head: u64,
     instance: Uuid,
+    sync_rows: Vec<(String, String, String, i64, String)>,
+    receipts: Vec<(Uuid, Receipt)>,
+    /// Buffer lengths when the current savepoint was taken.
+    marks: (usize, usize),
+    release_pending: bool,
+}
+
+type SyncColumns = (Vec<String>, Vec<String>, Vec<String>, Vec<i64>, Vec<String>);
+type ReceiptColumns = (Vec<Uuid>, Vec<i64>, Vec<Uuid>, Vec<String>, Vec<i64>);
+
+impl PgTx<'_> {
+    fn new(conn: &mut PgConn, head: u64, instance: Uuid) -> PgTx<'_> {
+        PgTx {
+            conn,
+            start: head,
+            head,
+            instance,
+            sync_rows: Vec::new(),
+            receipts: Vec::new(),
+            marks: (0, 0),
+            release_pending: false,
+        }
+    }
+
+    /// Writes the buffered sync rows (newest version of each row) and receipts.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        if !self.sync_rows.is_empty() {
+            let mut newest: HashMap<(String, String), (String, i64, String)> = HashMap::new();
+            for (table, id, bucket, version, data) in self.sync_rows.drain(..) {
+                let slot = newest
+                    .entry((table, id))
+                    .or_insert_with(|| (String::new(), -1, String::new()));
+                if version > slot.1 {
+                    *slot = (bucket, version, data);
+                }
+            }
+            let mut columns: SyncColumns = Default::default();
+            for ((table, id), (bucket, version, data)) in newest {
+                columns.0.push(table);
+                columns.1.push(id);
+                columns.2.push(bucket);
+                columns.3.push(version);
+                columns.4.push(data);
+            }
+            self.conn.execute(
+                "INSERT INTO sync_rows (tbl, id, bucket, version, deleted, data)
+                 SELECT t, i, b, v, FALSE, d::json
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[]) AS u(t, i, b, v, d)
+                 ON CONFLICT (tbl, id) DO UPDATE SET bucket = EXCLUDED.bucket, version = EXCLUDED.version,
+                   deleted = FALSE, data = EXCLUDED.data",
+                &[&columns.0, &columns.1, &columns.2, &columns.3, &columns.4],
+            )?;
+        }
+        if !self.receipts.is_empty() {
+            let mut columns: ReceiptColumns = Default::default();
+            for (device, r) in self.receipts.drain(..) {
+                columns.0.push(device);
+                columns.1.push(r.seq as i64);
+                columns.2.push(r.mutation_id);
+                columns.3.push(serde_json::to_string(&r.outcome)?);
+                columns.4.push(r.version as i64);
+            }
+            self.conn.execute(
+                "INSERT INTO receipts (device_id, seq, mutation_id, outcome, version)
+                 SELECT * FROM unnest($1::uuid[], $2::int8[], $3::uuid[], $4::text[], $5::int8[])",
+                &[&columns.0, &columns.1, &columns.2, &columns.3, &columns.4],
+            )?;
+        }
+        self.marks = (0, 0);
+        Ok(())
+    }
 }
 
 impl StoreTx for PgTx<'_> {
@@ -323,16 +397,29 @@ impl StoreTx for PgTx<'_> {
         self.head
     }
     fn savepoint(&mut self) -> Result<(), StoreError> {
-        Ok(self.conn.client.batch_execute("SAVEPOINT mutation")?)
+        let sql = if self.release_pending {
+            "RELEASE SAVEPOINT mutation; SAVEPOINT mutation"
+        } else {
+            "SAVEPOINT mutation"
+        };
+        self.conn.client.batch_execute(sql)?;
+        self.release_pending = false;
+        self.marks = (self.sync_rows.len(), self.receipts.len());
+        Ok(())
     }
     fn release(&mut self) -> Result<(), StoreError> {
-        Ok(self.conn.client.batch_execute("RELEASE SAVEPOINT mutation")?)
+        // Sent with the next savepoint, or implied by COMMIT.
+        self.release_pending = true;
+        Ok(())
     }
     fn rollback_to(&mut self) -> Result<(), StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .client
-            .batch_execute("ROLLBACK TO SAVEPOINT mutation; RELEASE SAVEPOINT mutation")?)
+            .batch_execute("ROLLBACK TO SAVEPOINT mutation; RELEASE SAVEPOINT mutation")?;
+        self.sync_rows.truncate(self.marks.0);
+        self.receipts.truncate(self.marks.1);
+        self.release_pending = false;
+        Ok(())
     }
     fn device(&mut self, device_id: Uuid) -> Result<Option<(i64, u64)>, StoreError> {
         let row = self.conn.query_opt(
@@ -350,6 +437,9 @@ impl StoreTx for PgTx<'_> {
         Ok(())
     }
     fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<Receipt>, StoreError> {
+        if let Some((_, r)) = self.receipts.iter().find(|(d, r)| *d == device_id && r.seq == seq) {
+            return Ok(Some(r.clone()));
+        }
         self.conn
             .query_opt(
                 "SELECT seq, mutation_id, outcome, version FROM receipts WHERE device_id = $1 AND seq = $2",
@@ -359,16 +449,7 @@ impl StoreTx for PgTx<'_> {
             .transpose()
     }
     fn put_receipt(&mut self, device_id: Uuid, r: &Receipt) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO receipts (device_id, seq, mutation_id, outcome, version) VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &device_id,
-                &(r.seq as i64),
-                &r.mutation_id,
-                &serde_json::to_string(&r.outcome)?,
-                &(r.version as i64),
-            ],
-        )?;
+        self.receipts.push((device_id, r.clone()));
         Ok(())
     }
     fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError> {
@@ -411,26 +492,25 @@ impl StoreTx for PgTx<'_> {
         )?;
         Ok(n == 1)
     }
-    fn customer_exists(&mut self, id: i64) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_opt("SELECT 1 FROM customers WHERE id = $1", &[&id])?
-            .is_some())
+    fn place_facts(&mut self, session_id: i64, customer_id: i64, booking_id: Uuid) -> Result<PlaceFacts, StoreError> {
+        let row = self.conn.query_opt(
+            "SELECT EXISTS (SELECT 1 FROM customers WHERE id = $2),
+                    EXISTS (SELECT 1 FROM bookings WHERE id = $3),
+                    (SELECT status FROM bookings WHERE session_id = $1 AND customer_id = $2
+                     AND status <> 'cancelled' ORDER BY status LIMIT 1)",
+            &[&session_id, &customer_id, &booking_id],
+        )?;
+        let row = row.ok_or_else(|| StoreError::Corrupt("a SELECT without FROM returned no row".into()))?;
+        Ok(PlaceFacts {
+            customer_exists: row.try_get(0)?,
+            booking_id_taken: row.try_get(1)?,
+            live: row.try_get::<_, Option<String>>(2)?.map(parse_enum).transpose()?,
+        })
     }
     fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
         self.conn
             .query_opt(&format!("SELECT {BOOKING_COLS} FROM bookings WHERE id = $1"), &[&id])?
             .map(|r| booking_row(&r))
-            .transpose()
-    }
-    fn live_status(&mut self, session_id: i64, customer_id: i64) -> Result<Option<BookingStatus>, StoreError> {
-        self.conn
-            .query_opt(
-                "SELECT status FROM bookings WHERE session_id = $1 AND customer_id = $2 AND status <> 'cancelled'
-                 ORDER BY status LIMIT 1",
-                &[&session_id, &customer_id],
-            )?
-            .map(|r| parse_enum(r.get(0)))
             .transpose()
     }
     fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError> {
@@ -479,15 +559,18 @@ impl StoreTx for PgTx<'_> {
         version: u64,
         data: &str,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO sync_rows (tbl, id, bucket, version, deleted, data) VALUES ($1, $2, $3, $4, FALSE, $5::text::json)
-             ON CONFLICT (tbl, id) DO UPDATE SET bucket = EXCLUDED.bucket, version = EXCLUDED.version,
-             deleted = FALSE, data = EXCLUDED.data",
-            &[&table, &id, &bucket, &(version as i64), &data],
-        )?;
+        self.sync_rows.push((
+            table.to_owned(),
+            id.to_owned(),
+            bucket.to_owned(),
+            version as i64,
+            data.to_owned(),
+        ));
         Ok(())
     }
     fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+        // Buffered rows go first, so that a bulk write of the same row lands as the newer.
+        self.flush()?;
         let sql = bulk_sql(spec);
         for chunk in rows.chunks(BULK_CHUNK) {
             let columns = column_arrays(spec, chunk)?;
@@ -652,16 +735,14 @@ impl Backend for PgBackend {
                     return Err(e.into());
                 }
             };
-            let mut tx = PgTx {
-                conn,
-                start: head,
-                head,
-                instance: self.instance,
-            };
+            let mut tx = PgTx::new(conn, head, self.instance);
             match f(&mut tx) {
                 Ok(r) => {
                     let (start, end) = (tx.start, tx.head);
+                    let flushed = tx.flush();
+                    let conn = tx.conn;
                     let finish = (|| {
+                        flushed?;
                         if end != start {
                             conn.execute("UPDATE sync_head SET version = $1 WHERE id = 1", &[&(end as i64)])?;
                         }

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use desk_domain::{Booking, BookingStatus, Receipt, Role, Session, Site};
+use desk_domain::{Booking, Receipt, Role, Session, Site};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use super::{Backend, NewStaffRecord, Poke, PullPage, StaffRecord, Storage, StoreTx, SyncRow, TokenRecord};
+use super::{Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, StaffRecord, Storage, StoreTx, SyncRow, TokenRecord};
 use crate::error::StoreError;
 use crate::migrate::{self, Migration, MigrationTarget};
 use crate::rows::{Cell, TableSpec, ts_text};
@@ -285,11 +285,23 @@ impl StoreTx for SqliteTx<'_> {
             .execute(params![s.booked, s.waiting, s.id, expected_booked])?;
         Ok(n == 1)
     }
-    fn customer_exists(&mut self, id: i64) -> Result<bool, StoreError> {
-        Ok(self
+    fn place_facts(&mut self, session_id: i64, customer_id: i64, booking_id: Uuid) -> Result<PlaceFacts, StoreError> {
+        let (customer_exists, booking_id_taken, live): (bool, bool, Option<String>) = self
             .conn
-            .prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
-            .exists([id])?)
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?2),
+                        EXISTS (SELECT 1 FROM bookings WHERE id = ?3),
+                        (SELECT status FROM bookings WHERE session_id = ?1 AND customer_id = ?2
+                         AND status <> 'cancelled' ORDER BY status LIMIT 1)",
+            )?
+            .query_row(params![session_id, customer_id, booking_id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        Ok(PlaceFacts {
+            customer_exists,
+            booking_id_taken,
+            live: live.map(parse_enum).transpose()?,
+        })
     }
     fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
         Ok(self
@@ -297,17 +309,6 @@ impl StoreTx for SqliteTx<'_> {
             .prepare_cached(&format!("SELECT {BOOKING_COLS} FROM bookings WHERE id = ?1"))?
             .query_row([id.to_string()], booking_row)
             .optional()?)
-    }
-    fn live_status(&mut self, session_id: i64, customer_id: i64) -> Result<Option<BookingStatus>, StoreError> {
-        let status: Option<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT status FROM bookings WHERE session_id = ?1 AND customer_id = ?2 AND status <> 'cancelled'
-                 ORDER BY status LIMIT 1",
-            )?
-            .query_row([session_id, customer_id], |r| r.get(0))
-            .optional()?;
-        Ok(status.map(parse_enum).transpose()?)
     }
     fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError> {
         Ok(self
