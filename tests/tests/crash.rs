@@ -60,6 +60,7 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
     }
     churn.abort();
     let _ = churn.await;
+    eprintln!("{iterations} runs, {finished_early} finished before their kill");
 
     // One last run to completion.
     let status = Command::new(sim)
