@@ -19,7 +19,7 @@ use crate::views::{SyncProgress, SyncReport};
 use crate::{Desk, DeskError, overlay, replica, store};
 
 /// Rows asked for per pull page.
-pub const PULL_PAGE: u32 = 2_000;
+pub const PULL_PAGE: u32 = 5_000;
 /// Longest wait between retries.
 pub const BACKOFF_CAP: Duration = Duration::from_secs(30);
 /// A pull happens at least this often while the loop runs, pokes or not.
@@ -481,8 +481,11 @@ impl Desk {
     async fn pull_all(&self, token: &str, report: &mut SyncReport) -> Result<(), CycleError> {
         let url = self.server_url();
         let mut rows_this_pull = 0u64;
-        loop {
-            let (cursor, ack_seq) = self
+        // The next page is fetched while this one is applied. Only the stored cursor counts: a
+        // fetched page that is never applied (an error, a crash) is simply asked for again.
+        let mut prefetched: Option<(String, tokio::task::JoinHandle<Result<PullResponse, TransportError>>)> = None;
+        let result = loop {
+            let (cursor, ack_seq) = match self
                 .db(|conn| {
                     let (cursor, next_seq): (Option<String>, i64) =
                         conn.query_row("SELECT cursor, next_seq FROM sync_state WHERE id = 1", [], |r| {
@@ -492,27 +495,63 @@ impl Desk {
                         conn.query_row("SELECT min(seq) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?;
                     Ok((cursor, sql_u64(first_pending.unwrap_or(next_seq) - 1)))
                 })
-                .await?;
+                .await
+            {
+                Ok(state) => state,
+                Err(e) => break Err(e.into()),
+            };
             let initial = cursor.is_none();
             let asked_from = cursor.clone();
-            let query = PullQuery {
-                cursor,
-                limit: Some(PULL_PAGE),
-                ack_seq: Some(ack_seq),
+            let page = match prefetched.take() {
+                Some((from, handle)) if Some(&from) == cursor.as_ref() => match handle.await {
+                    Ok(fetched) => fetched,
+                    Err(e) => Err(TransportError::Unreachable(format!("pull task failed: {e}"))),
+                },
+                other => {
+                    if let Some((_, handle)) = other {
+                        handle.abort();
+                    }
+                    let query = PullQuery {
+                        cursor,
+                        limit: Some(PULL_PAGE),
+                        ack_seq: Some(ack_seq),
+                    };
+                    self.inner.transport.pull(&url, token, &query).await
+                }
             };
-            let page = self.inner.transport.pull(&url, token, &query).await?;
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => break Err(e.into()),
+            };
+            if page.has_more {
+                let transport = self.inner.transport.clone();
+                let (url, token) = (url.clone(), token.to_owned());
+                let query = PullQuery {
+                    cursor: Some(page.cursor.clone()),
+                    limit: Some(PULL_PAGE),
+                    ack_seq: Some(ack_seq),
+                };
+                let from = page.cursor.clone();
+                prefetched = Some((
+                    from,
+                    tokio::spawn(async move { transport.pull(&url, &token, &query).await }),
+                ));
+            }
             let staff_id = self.staff_id();
             let has_more = page.has_more;
             let head = page.head;
             let max_version = page.changes.iter().map(|c| c.version).max().unwrap_or(head);
             let reset = page.reset;
             if has_more && page.changes.is_empty() && !reset && asked_from.as_deref() == Some(page.cursor.as_str()) {
-                return Err(CycleError {
+                break Err(CycleError {
                     error: DeskError::ServerError("the server said more changes were waiting but sent none".into()),
                     transient: true,
                 });
             }
-            let result = self.db(move |conn| apply_page(conn, &page, staff_id)).await?;
+            let result = match self.db(move |conn| apply_page(conn, &page, staff_id)).await {
+                Ok(r) => r,
+                Err(e) => break Err(e.into()),
+            };
             rows_this_pull += result.rows;
             report.pages += 1;
             report.pulled_rows += result.rows;
@@ -528,9 +567,13 @@ impl Desk {
                 };
             });
             if !has_more {
-                return Ok(());
+                break Ok(());
             }
+        };
+        if let Some((_, handle)) = prefetched {
+            handle.abort();
         }
+        result
     }
 
     /// Starts the background sync: pushes as soon as something is recorded, pulls when the

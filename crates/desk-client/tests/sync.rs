@@ -297,7 +297,7 @@ async fn pulls_page_apply_tombstones_and_reset_drops_what_is_gone() {
     {
         let mut w = server.world();
         seed(&mut w, 5);
-        for i in 10..4_510 {
+        for i in 10..12_010 {
             w.add_customer(customer(i, "Calum", &format!("Ross{i}"), (1990, 1, 1)));
         }
     }
@@ -305,9 +305,9 @@ async fn pulls_page_apply_tombstones_and_reset_drops_what_is_gone() {
     let desk = open_desk(dir.path(), &server.url).await;
     desk.sign_in("eilidh", "correct horse").await.unwrap();
     let report = desk.sync_now().await.unwrap();
-    assert_eq!(report.pulled_rows, 4_506);
-    assert_eq!(report.pages, 3, "2,000 rows a page");
-    assert_eq!(desk.search_customers("Ross4509", 10).await.unwrap().len(), 1);
+    assert_eq!(report.pulled_rows, 12_006);
+    assert_eq!(report.pages, 3, "5,000 rows a page");
+    assert_eq!(desk.search_customers("Ross12009", 10).await.unwrap().len(), 1);
 
     server.world().delete(table::SESSIONS, "2");
     desk.sync_now().await.unwrap();
@@ -326,7 +326,7 @@ async fn pulls_page_apply_tombstones_and_reset_drops_what_is_gone() {
     let before = desk.search_customers("Iain", 10).await.unwrap();
     assert_eq!(before.len(), 1);
     let report = desk.sync_now().await.unwrap();
-    assert!(report.pulled_rows > 4_000, "reset pulls from the beginning");
+    assert!(report.pulled_rows > 12_000, "reset pulls from the beginning");
     assert!(desk.search_customers("Iain", 10).await.unwrap().is_empty());
     assert_eq!(desk.search_customers("Seonaid", 10).await.unwrap().len(), 1);
     assert!(desk.timetable(1, day(2)).await.unwrap().is_empty());
