@@ -17,6 +17,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = store::open(&dir.path().join("p.db")).unwrap();
     store::migrate(&mut conn).unwrap();
+    let seeding = Instant::now();
     let tx = conn.transaction().unwrap();
     for i in 1..=people {
         let c = bench::fake_customer(i);
@@ -34,6 +35,11 @@ fn main() {
         .unwrap();
     }
     tx.commit().unwrap();
+    println!(
+        "applied {people} customers in {:?}: {:.0} rows/s",
+        seeding.elapsed(),
+        people as f64 / seeding.elapsed().as_secs_f64()
+    );
     for kind in 0..5u64 {
         let mut worst = Duration::ZERO;
         let mut total = Duration::ZERO;
