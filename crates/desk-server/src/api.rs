@@ -17,12 +17,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{Local, Utc};
 use desk_domain::{
-    API_VERSION, Capabilities, ChangeOp, Command, ErrorBody, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
-    PullQuery, PullResponse, PushRequest, PushResponse, Receipt, SignInRequest, SignInResponse,
+    API_VERSION, Capabilities, Command, ErrorBody, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PullQuery,
+    PullResponse, PushRequest, PushResponse, Receipt, SignInRequest, SignInResponse,
 };
 use futures_util::Stream;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use tokio::sync::{broadcast, watch};
 use utoipa::OpenApi;
@@ -393,29 +392,49 @@ pub(crate) fn read_cursor(cursor: Option<&str>, scope: &str, head: u64) -> (u64,
     }
 }
 
-/// A change as sent: the row's JSON is embedded as stored, without being parsed into a tree.
+/// Everything of a pull answer but its changes, which are written separately.
 #[derive(Serialize)]
-struct ChangeOut<'a> {
-    table: &'a str,
-    id: &'a str,
-    bucket: &'a str,
-    version: u64,
-    op: ChangeOp,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<Box<RawValue>>,
-}
-
-/// Same shape as [`PullResponse`].
-#[derive(Serialize)]
-struct PullOut<'a> {
-    changes: Vec<ChangeOut<'a>>,
+struct PullTail<'a> {
     cursor: String,
     has_more: bool,
     reset: bool,
     buckets: &'a [String],
-    receipts: Vec<Receipt>,
+    receipts: &'a [Receipt],
     device_last_seq: u64,
     head: u64,
+}
+
+/// Writes a [`PullResponse`] as JSON. Each row's data is embedded as stored, without being
+/// parsed: it was written by this server from an entity (and PostgreSQL checked it as `json`).
+fn write_pull(rows: &[crate::store::SyncRow], tail: &PullTail<'_>) -> Result<Vec<u8>, serde_json::Error> {
+    let size: usize = rows.iter().map(|r| r.data.as_ref().map_or(0, String::len) + 96).sum();
+    let mut out = Vec::with_capacity(size + 256);
+    out.extend_from_slice(b"{\"changes\":[");
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"table\":");
+        serde_json::to_writer(&mut out, &row.table)?;
+        out.extend_from_slice(b",\"id\":");
+        serde_json::to_writer(&mut out, &row.id)?;
+        out.extend_from_slice(b",\"bucket\":");
+        serde_json::to_writer(&mut out, &row.bucket)?;
+        out.extend_from_slice(format!(",\"version\":{}", row.version).as_bytes());
+        match (&row.data, row.deleted) {
+            (Some(data), false) => {
+                out.extend_from_slice(b",\"op\":\"upsert\",\"data\":");
+                out.extend_from_slice(data.as_bytes());
+            }
+            _ => out.extend_from_slice(b",\"op\":\"delete\""),
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],");
+    let tail = serde_json::to_vec(tail)?;
+    // `{"cursor":…}` without its opening brace closes the object begun above.
+    out.extend_from_slice(&tail[1..]);
+    Ok(out)
 }
 
 #[utoipa::path(get, path = "/v1/pull", params(PullQuery), security(("bearer" = [])), responses(
@@ -439,36 +458,16 @@ async fn pull(
             Some(last) if page.has_more => last.version,
             _ => page.head.max(after),
         };
-        let mut changes = Vec::with_capacity(page.rows.len());
-        for row in &page.rows {
-            let data = match (&row.data, row.deleted) {
-                (Some(d), false) => Some(RawValue::from_string(d.clone()).map_err(StoreError::from)?),
-                _ => None,
-            };
-            changes.push(ChangeOut {
-                table: &row.table,
-                id: &row.id,
-                bucket: &row.bucket,
-                version: row.version,
-                op: if row.deleted {
-                    ChangeOp::Delete
-                } else {
-                    ChangeOp::Upsert
-                },
-                data,
-            });
-        }
-        let out = PullOut {
-            changes,
+        let tail = PullTail {
             cursor: format!("{cursor_version}.{scope}"),
             has_more: page.has_more,
             reset,
             buckets: &buckets,
-            receipts: page.receipts.clone(),
+            receipts: &page.receipts,
             device_last_seq: page.device_last_seq,
             head: page.head,
         };
-        Ok(serde_json::to_vec(&out).map_err(StoreError::from)?)
+        Ok(write_pull(&page.rows, &tail).map_err(StoreError::from)?)
     })
     .await?;
     Ok((
@@ -545,3 +544,83 @@ impl utoipa::Modify for BearerAuth {
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SyncRow;
+
+    #[test]
+    fn pull_body_is_a_pull_response() {
+        let rows = vec![
+            SyncRow {
+                table: "customers".into(),
+                id: "7".into(),
+                bucket: "leisure:site:1".into(),
+                version: 3,
+                deleted: false,
+                data: Some(r#"{"id":7,"name":"Seònaid \"Shona\" O'Neill"}"#.into()),
+            },
+            SyncRow {
+                table: "bookings".into(),
+                id: "0190c0de-0000-7000-8000-000000000000".into(),
+                bucket: "leisure:site:1".into(),
+                version: 4,
+                deleted: true,
+                data: None,
+            },
+        ];
+        let buckets = vec!["leisure:site:1".to_owned()];
+        let tail = PullTail {
+            cursor: "4.abc".into(),
+            has_more: true,
+            reset: false,
+            buckets: &buckets,
+            receipts: &[],
+            device_last_seq: 2,
+            head: 9,
+        };
+        let body = write_pull(&rows, &tail).unwrap();
+        let parsed: PullResponse = serde_json::from_slice(&body).unwrap();
+        assert_eq!(parsed.changes.len(), 2);
+        assert_eq!(
+            parsed.changes[0].data.as_ref().unwrap()["name"],
+            "Seònaid \"Shona\" O'Neill"
+        );
+        assert_eq!(parsed.changes[1].op, desk_domain::ChangeOp::Delete);
+        assert!(parsed.changes[1].data.is_none());
+        assert_eq!(
+            (
+                parsed.cursor.as_str(),
+                parsed.has_more,
+                parsed.head,
+                parsed.device_last_seq
+            ),
+            ("4.abc", true, 9, 2)
+        );
+        assert_eq!(parsed.buckets, buckets);
+
+        let empty = write_pull(&[], &tail).unwrap();
+        assert!(
+            serde_json::from_slice::<PullResponse>(&empty)
+                .unwrap()
+                .changes
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn cursors_name_their_scope() {
+        let scope = scope_hash(&["leisure:site:1".to_owned()]);
+        assert_ne!(scope, scope_hash(&["leisure:site:2".to_owned()]));
+        assert_eq!(read_cursor(Some(&format!("5.{scope}")), &scope, 9), (5, false));
+        assert_eq!(
+            read_cursor(Some(&format!("10.{scope}")), &scope, 9),
+            (0, true),
+            "beyond the head"
+        );
+        assert_eq!(read_cursor(Some("5.other"), &scope, 9), (0, true));
+        assert_eq!(read_cursor(None, &scope, 9), (0, true));
+        assert_eq!(read_cursor(Some("x.y"), &scope, 9), (0, true));
+    }
+}

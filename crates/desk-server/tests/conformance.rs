@@ -357,7 +357,8 @@ fn cancel_promotes_the_first_waiting(backend: &str) {
 fn pull_paging_never_skips_or_repeats(backend: &str) {
     let (_db, store) = world_store(backend);
     let desk = quick_caller(&*store, "desk.a", CENTRE_A);
-    let buckets = strs(&desk.buckets);
+    // Two buckets, so pages are merged across them.
+    let buckets = vec!["leisure:site:1".to_owned(), "leisure:site:2".to_owned()];
     let mut after = 0;
     let mut seen: BTreeMap<(String, String), u64> = BTreeMap::new();
     let mut versions = HashSet::new();
@@ -365,23 +366,8 @@ fn pull_paging_never_skips_or_repeats(backend: &str) {
     let mut seq = 0;
     let mut pages = 0;
     loop {
-        let page = store.pull(&buckets, after, 7, desk.device_id, 0).unwrap();
-        pages += 1;
-        for row in &page.rows {
-            assert!(row.version > last_version, "versions only go up across pages");
-            last_version = row.version;
-            assert!(
-                versions.insert((row.table.clone(), row.id.clone(), row.version)),
-                "repeated row"
-            );
-            assert!(buckets.contains(&row.bucket));
-            seen.insert((row.table.clone(), row.id.clone()), row.version);
-        }
-        if let Some(last) = page.rows.last() {
-            after = last.version;
-        }
-        // Change rows while paging: some already pulled (customers, the session), some not.
-        if pages % 5 == 0 && seq < 15 {
+        // Change rows between pages: some already pulled (customers, the session), some not.
+        if pages % 5 == 4 && seq < 15 {
             seq += 1;
             store
                 .push(
@@ -399,6 +385,21 @@ fn pull_paging_never_skips_or_repeats(backend: &str) {
             };
             store.load(&update).unwrap();
         }
+        let page = store.pull(&buckets, after, 7, desk.device_id, 0).unwrap();
+        pages += 1;
+        for row in &page.rows {
+            assert!(row.version > last_version, "versions only go up across pages");
+            last_version = row.version;
+            assert!(
+                versions.insert((row.table.clone(), row.id.clone(), row.version)),
+                "repeated row"
+            );
+            assert!(buckets.contains(&row.bucket));
+            seen.insert((row.table.clone(), row.id.clone()), row.version);
+        }
+        if let Some(last) = page.rows.last() {
+            after = last.version;
+        }
         if !page.has_more {
             break;
         }
@@ -410,7 +411,13 @@ fn pull_paging_never_skips_or_repeats(backend: &str) {
         .map(|r| ((r.table, r.id), r.version))
         .collect();
     assert_eq!(seen, truth);
-    assert!(truth.len() > CUSTOMERS_A as usize);
+    assert!(truth.len() > CUSTOMERS_A as usize + 20);
+    let from_b = pull_all(&*store, &buckets[1..], 5_000).len();
+    assert!(
+        from_b >= 20 + 3,
+        "centre B's rows are in the merged pages too ({from_b})"
+    );
+    assert_eq!(pull_all(&*store, &buckets[..1], 3).len() + from_b, truth.len());
 }
 
 fn scope_keeps_centres_apart(backend: &str) {

@@ -479,11 +479,3 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     }
     Ok((LoadSummary { rows: total, head }, touched))
 }
-
-/// Rows drawn per bucket (each at most `limit + 1`, oldest first) merged into one page.
-pub(crate) fn merge_page(mut rows: Vec<SyncRow>, limit: u32) -> (Vec<SyncRow>, bool) {
-    rows.sort_unstable_by_key(|r| r.version);
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    (rows, has_more)
-}

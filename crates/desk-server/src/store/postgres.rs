@@ -860,13 +860,35 @@ impl Backend for PgBackend {
                 .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
             let page = (|| {
                 let head = head_of(c)?;
-                let mut rows = Vec::new();
-                for bucket in buckets {
-                    let found = c.query(
-                        "SELECT tbl, id, bucket, version, deleted, data::text FROM sync_rows
-                         WHERE bucket = $1 AND version > $2 ORDER BY version LIMIT $3",
-                        &[bucket, &(after as i64), &(i64::from(limit) + 1)],
-                    )?;
+                let rows = if buckets.is_empty() {
+                    Vec::new()
+                } else {
+                    // One statement per bucket count: PostgreSQL merges the per-bucket index scans
+                    // (Merge Append) and stops at the limit.
+                    let k = buckets.len();
+                    let parts: Vec<String> = (1..=k)
+                        .map(|b| {
+                            format!(
+                                "(SELECT tbl, id, bucket, version, deleted, data::text AS data FROM sync_rows
+                                  WHERE bucket = ${b} AND version > ${} ORDER BY version LIMIT ${})",
+                                k + 1,
+                                k + 2
+                            )
+                        })
+                        .collect();
+                    let sql = format!(
+                        "SELECT * FROM ({}) AS u ORDER BY version LIMIT ${}",
+                        parts.join(" UNION ALL "),
+                        k + 2
+                    );
+                    let after = after as i64;
+                    let wanted = i64::from(limit) + 1;
+                    let mut params: Vec<&(dyn ToSql + Sync)> =
+                        buckets.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+                    params.push(&after);
+                    params.push(&wanted);
+                    let found = c.query(&sql, &params)?;
+                    let mut rows = Vec::with_capacity(found.len());
                     for r in found {
                         rows.push(SyncRow {
                             table: r.try_get(0)?,
@@ -877,8 +899,11 @@ impl Backend for PgBackend {
                             data: r.try_get(5)?,
                         });
                     }
-                }
-                let (rows, has_more) = super::merge_page(rows, limit);
+                    rows
+                };
+                let has_more = rows.len() > limit as usize;
+                let mut rows = rows;
+                rows.truncate(limit as usize);
                 let receipts = c
                     .query(
                         "SELECT seq, mutation_id, outcome, version FROM receipts

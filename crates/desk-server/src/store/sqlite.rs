@@ -1,6 +1,8 @@
 //! The embedded backend: one SQLite file in WAL mode. Writers take the database lock up front
 //! (`BEGIN IMMEDIATE`), so a session's counts are read and written by one writer at a time.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -391,6 +393,56 @@ impl SqliteBackend {
     }
 }
 
+fn sync_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncRow> {
+    Ok(SyncRow {
+        table: r.get(0)?,
+        id: r.get(1)?,
+        bucket: r.get(2)?,
+        version: r.get::<_, i64>(3)? as u64,
+        deleted: r.get(4)?,
+        data: r.get(5)?,
+    })
+}
+
+/// The oldest `limit` rows above `after` across `buckets`: a merge of one index-ordered cursor
+/// per bucket, stepping only as far as the page needs (about `limit + buckets` rows).
+fn merged_page(c: &Connection, buckets: &[String], after: u64, limit: u32) -> Result<(Vec<SyncRow>, bool), StoreError> {
+    const SQL: &str = "SELECT tbl, id, bucket, version, deleted, data FROM sync_rows
+                       WHERE bucket = ?1 AND version > ?2 ORDER BY version LIMIT ?3";
+    let mut statements = Vec::with_capacity(buckets.len());
+    for _ in buckets {
+        statements.push(c.prepare_cached(SQL)?);
+    }
+    let mut cursors = Vec::with_capacity(buckets.len());
+    for (stmt, bucket) in statements.iter_mut().zip(buckets) {
+        cursors.push(stmt.query(params![bucket, after as i64, i64::from(limit) + 1])?);
+    }
+    let mut heads: Vec<Option<SyncRow>> = Vec::with_capacity(cursors.len());
+    let mut heap = BinaryHeap::new();
+    for (i, cursor) in cursors.iter_mut().enumerate() {
+        let row = cursor.next()?.map(sync_row).transpose()?;
+        if let Some(r) = &row {
+            heap.push(Reverse((r.version, i)));
+        }
+        heads.push(row);
+    }
+    let wanted = limit as usize + 1;
+    let mut rows = Vec::with_capacity(wanted.min(8192));
+    while rows.len() < wanted {
+        let Some(Reverse((_, i))) = heap.pop() else { break };
+        let next = cursors[i].next()?.map(sync_row).transpose()?;
+        if let Some(r) = &next {
+            heap.push(Reverse((r.version, i)));
+        }
+        if let Some(row) = std::mem::replace(&mut heads[i], next) {
+            rows.push(row);
+        }
+    }
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    Ok((rows, has_more))
+}
+
 fn read_head(conn: &Connection) -> Result<u64, StoreError> {
     Ok(conn
         .prepare_cached("SELECT version FROM sync_head WHERE id = 1")?
@@ -551,29 +603,7 @@ impl Backend for SqliteBackend {
             c.execute_batch("BEGIN")?;
             let page = (|| {
                 let head = read_head(c)?;
-                let mut rows = Vec::new();
-                {
-                    let mut stmt = c.prepare_cached(
-                        "SELECT tbl, id, bucket, version, deleted, data FROM sync_rows
-                         WHERE bucket = ?1 AND version > ?2 ORDER BY version LIMIT ?3",
-                    )?;
-                    for bucket in buckets {
-                        let found = stmt.query_map(params![bucket, after as i64, i64::from(limit) + 1], |r| {
-                            Ok(SyncRow {
-                                table: r.get(0)?,
-                                id: r.get(1)?,
-                                bucket: r.get(2)?,
-                                version: r.get::<_, i64>(3)? as u64,
-                                deleted: r.get(4)?,
-                                data: r.get(5)?,
-                            })
-                        })?;
-                        for row in found {
-                            rows.push(row?);
-                        }
-                    }
-                }
-                let (rows, has_more) = super::merge_page(rows, limit);
+                let (rows, has_more) = merged_page(c, buckets, after, limit)?;
                 let receipts = {
                     let mut stmt = c.prepare_cached(
                         "SELECT seq, mutation_id, outcome, version FROM receipts
