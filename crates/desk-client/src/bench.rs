@@ -108,6 +108,7 @@ fn seed(conn: &mut Connection, changes: impl Iterator<Item = Change>) {
 }
 
 fn fresh_store(dir: &Path, name: &str) -> Connection {
+    std::fs::create_dir_all(dir).expect("bench folder can be made");
     let path = dir.join(name);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -287,4 +288,27 @@ pub fn search_customers_p95(dir: &Path, people: usize, n: usize) -> Duration {
         assert!(!found.is_empty(), "bench query {text} finds someone");
     }
     p95(samples)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bench_functions_run_in_folders_that_do_not_exist_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let commit = book_place_commit_p95(&dir.path().join("a/commit"), 20).await;
+        assert!(commit > Duration::ZERO);
+        let (upsert, delete) = apply_remote_p95(&dir.path().join("b/apply"), 2_000, 20);
+        assert!(upsert > Duration::ZERO && delete > Duration::ZERO);
+        assert!(search_customers_p95(&dir.path().join("c/search"), 2_000, 20) > Duration::ZERO);
+    }
+
+    #[test]
+    fn p95_is_the_95th_percentile() {
+        let samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(p95(samples), Duration::from_millis(95));
+        assert_eq!(p95(vec![Duration::from_millis(3)]), Duration::from_millis(3));
+        assert_eq!(p95(vec![]), Duration::ZERO);
+    }
 }
