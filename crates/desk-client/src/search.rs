@@ -23,7 +23,7 @@ fn parse_date(token: &str) -> Option<NaiveDate> {
 
 /// Splits the text into terms: a date (dd/mm/yyyy or yyyy-mm-dd) becomes a date-of-birth filter;
 /// everything else becomes prefix terms, with apostrophes dropped (O'Neill → oneill, as the
-/// index's `name_key` holds it) and other punctuation splitting words.
+/// index's `apostrophe_key` holds it) and other punctuation splitting words.
 pub fn parse(text: &str) -> Query {
     let mut q = Query::default();
     let mut terms: Vec<String> = Vec::new();
@@ -63,51 +63,37 @@ fn decode(json: String) -> rusqlite::Result<CustomerView> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
-/// Matches beyond which walking the name index in order (and stopping at the limit) beats
-/// sorting every match.
-const BROAD: i64 = 1_000;
-
-/// Does the query match so many people that sorting them all would be slow? Counts at most
-/// [`BROAD`] matches, so asking is cheap.
-fn broad(conn: &Connection, fts: &str) -> rusqlite::Result<bool> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)")?
-        .query_row(params![fts, BROAD], |r| r.get(0))?;
-    Ok(n >= BROAD)
-}
-
 /// Up to `limit` customers matching every term, by surname then first name.
 pub fn search(conn: &Connection, text: &str, limit: u32) -> rusqlite::Result<Vec<CustomerView>> {
     let q = parse(text);
     let dob = q.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string());
+    // Matches are ordered by the narrow sort-key table, and only the page shown reads JSON.
     let rows: Vec<String> = match (q.fts.is_empty(), dob) {
         (true, None) => Vec::new(),
         (true, Some(dob)) => conn
             .prepare_cached(
-                "SELECT data FROM customers WHERE date_of_birth = ?1 ORDER BY last_name, first_name, id LIMIT ?2",
+                "SELECT c.data FROM customers c JOIN customer_order o ON o.rowid = c.rowid
+                 WHERE c.date_of_birth = ?1 ORDER BY o.last_name, o.first_name, o.customer_id LIMIT ?2",
             )?
             .query_map(params![dob, limit], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
-        (false, None) if broad(conn, &q.fts)? => conn
-            .prepare_cached(
-                "SELECT data FROM customers INDEXED BY customers_by_name
-                 WHERE rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1)
-                 ORDER BY last_name, first_name, id LIMIT ?2",
-            )?
-            .query_map(params![q.fts, limit], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
         (false, None) => conn
             .prepare_cached(
-                "SELECT c.data FROM customers_fts f JOIN customers c ON c.rowid = f.rowid
-                 WHERE customers_fts MATCH ?1 ORDER BY c.last_name, c.first_name, c.id LIMIT ?2",
+                "SELECT c.data FROM customer_order o JOIN customers c ON c.rowid = o.rowid
+                 WHERE o.rowid IN (
+                     SELECT o2.rowid FROM customers_fts f JOIN customer_order o2 ON o2.rowid = f.rowid
+                     WHERE customers_fts MATCH ?1
+                     ORDER BY o2.last_name, o2.first_name, o2.customer_id LIMIT ?2)
+                 ORDER BY o.last_name, o.first_name, o.customer_id",
             )?
             .query_map(params![q.fts, limit], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
         (false, Some(dob)) => conn
             .prepare_cached(
                 "SELECT c.data FROM customers_fts f JOIN customers c ON c.rowid = f.rowid
+                 JOIN customer_order o ON o.rowid = f.rowid
                  WHERE customers_fts MATCH ?1 AND c.date_of_birth = ?2
-                 ORDER BY c.last_name, c.first_name, c.id LIMIT ?3",
+                 ORDER BY o.last_name, o.first_name, o.customer_id LIMIT ?3",
             )?
             .query_map(params![q.fts, dob, limit], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
@@ -144,14 +130,12 @@ mod ordering_tests {
             .iter()
             .filter(|c| c.last_name.to_lowercase().starts_with(starts))
             .collect();
-        hits.sort_by(|a, b| {
-            (&a.last_name, &a.first_name, a.id.to_string()).cmp(&(&b.last_name, &b.first_name, b.id.to_string()))
-        });
+        hits.sort_by(|a, b| (&a.last_name, &a.first_name, a.id).cmp(&(&b.last_name, &b.first_name, b.id)));
         hits.into_iter().take(limit).map(|c| c.id).collect()
     }
 
     #[test]
-    fn broad_and_narrow_searches_both_list_by_surname_then_first_name() {
+    fn many_and_few_matches_are_both_listed_by_surname_then_first_name() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
         store::migrate(&mut conn).unwrap();
@@ -170,13 +154,16 @@ mod ordering_tests {
         }
         tx.commit().unwrap();
 
-        let q = parse("mac");
-        assert!(broad(&conn, &q.fts).unwrap(), "about 3/16 of 12,000 match `mac`");
         let got: Vec<i64> = search(&conn, "mac", 25).unwrap().into_iter().map(|c| c.id).collect();
         assert_eq!(got, expected(&people, "mac", 25));
+        // Namesakes (the same first and last name) come in customer-number order.
+        let got: Vec<i64> = search(&conn, "macaoidh", 100)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(got, expected(&people, "macaoidh", 100));
 
-        let q = parse("macaoidhach");
-        assert!(!broad(&conn, &q.fts).unwrap());
         let got: Vec<i64> = search(&conn, "macaoidhach", 25)
             .unwrap()
             .into_iter()

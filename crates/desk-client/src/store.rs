@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "customer_name_order",
         sql: include_str!("../../../migrations/client/0002_customer_name_order.sql"),
     },
+    Migration {
+        version: 3,
+        name: "customer_search_slim",
+        sql: include_str!("../../../migrations/client/0003_customer_search_slim.sql"),
+    },
 ];
 
 /// Opens (creating if missing) the store at `path` with the settings every desk connection
