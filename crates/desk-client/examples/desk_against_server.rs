@@ -43,6 +43,16 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("BENCH desk_initial_pull {:.0} rows/s", report.pulled_rows as f64 / secs);
 
+    for text in ["oneill", "O'Neill", "macaoidh", "mac"] {
+        let t = Instant::now();
+        let found = desk.search_customers(text, 20).await?;
+        println!(
+            "search {text:?}: {} found in {:?}, first {:?}",
+            found.len(),
+            t.elapsed(),
+            found.first().map(|c| format!("{} {}", c.first_name, c.last_name))
+        );
+    }
     let centres = desk.centres().await?;
     println!("centres: {}", centres.len());
     let found = desk.search_customers("Seonaid", 5).await?;
