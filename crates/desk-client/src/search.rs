@@ -173,3 +173,35 @@ mod ordering_tests {
         assert_eq!(got, expected(&people, "macaoidhach", 25));
     }
 }
+
+#[cfg(test)]
+mod migration_tests {
+    use super::*;
+    use crate::{replica, store};
+    use desk_domain::{Change, ChangeOp};
+
+    #[test]
+    fn customers_pulled_before_the_search_migrations_are_found_after_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
+        store::migrate_with(&mut conn, &store::MIGRATIONS[..2]).unwrap();
+        let mut c = crate::bench::fake_customer(42);
+        c.first_name = "Mòrag".into();
+        c.last_name = "O'Neill".into();
+        let change = Change {
+            table: "customers".into(),
+            id: "42".into(),
+            bucket: "leisure:site:1".into(),
+            version: 1,
+            op: ChangeOp::Upsert,
+            data: Some(serde_json::to_value(&c).unwrap()),
+        };
+        replica::apply_change(&conn, &change).unwrap();
+        store::migrate(&mut conn).unwrap();
+        for text in ["oneill", "morag", "neill", "M0000042", "one"] {
+            let found = search(&conn, text, 5).unwrap();
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].id, 42);
+        }
+    }
+}

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "customer_search_slim",
         sql: include_str!("../../../migrations/client/0003_customer_search_slim.sql"),
     },
+    Migration {
+        version: 4,
+        name: "customer_search_prefix3",
+        sql: include_str!("../../../migrations/client/0004_customer_search_prefix3.sql"),
+    },
 ];
 
 /// Opens (creating if missing) the store at `path` with the settings every desk connection
