@@ -1,1 +1,166 @@
-//! Council Desk shell.
+//! Council Desk's desktop shell: a Tauri 2 window over [`desk_client::Desk`].
+//!
+//! The shell holds no rules and no data of its own. Every command is a one-line adapter over the
+//! desk engine ([`commands`]); errors cross IPC as `ErrorBody {code, message}`. The background
+//! sync loop runs for as long as the app does and its status is pushed to the window as
+//! `sync-status` events. In demo mode ([`demo`]) the shell also runs the council server
+//! in-process on a loopback port with fictional data and signs in to a demo account.
+
+pub mod bindings;
+mod commands;
+pub mod demo;
+mod shell;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tauri::Manager;
+
+pub use shell::Shell;
+
+/// The event the window listens to for the desk's sync status (payload: `SyncStatus`).
+pub const SYNC_STATUS_EVENT: &str = "sync-status";
+
+/// What the interface needs to know about how the app was started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct AppInfo {
+    /// Running against the embedded demo server with fictional data: show the banner.
+    pub demo: bool,
+    pub version: String,
+    /// The council server address the desk talks to (remembered between runs).
+    pub server_url: Option<String>,
+    /// A user name to put in the sign-in form (the demo account in demo mode).
+    pub default_username: Option<String>,
+}
+
+/// How the app was asked to start: from the command line and the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launch {
+    /// `--demo` or `COUNCIL_DESK_DEMO=1`.
+    pub demo: bool,
+    /// `--data-dir` or `COUNCIL_DESK_DATA_DIR` (tests need isolated folders); otherwise Tauri's
+    /// app data dir.
+    pub data_dir: Option<PathBuf>,
+    /// `--server-url` or `COUNCIL_DESK_SERVER_URL`: the server address used until one is chosen
+    /// at sign-in.
+    pub server_url: Option<String>,
+}
+
+/// The server address a desk starts with when none was ever chosen: `desk-server serve`'s default.
+pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8640";
+
+impl Launch {
+    /// `--demo`, `--data-dir DIR` and `--server-url URL` (also as `--name=value`) win over the
+    /// environment: WebDriver starts the app with arguments but cannot give it an environment.
+    pub fn from_args_and_env(args: impl IntoIterator<Item = String>, env: impl Fn(&str) -> Option<String>) -> Launch {
+        let flag = |v: Option<String>| v.is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        let non_empty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        let mut demo = flag(env("COUNCIL_DESK_DEMO"));
+        let mut data_dir = non_empty(env("COUNCIL_DESK_DATA_DIR"));
+        let mut server_url = non_empty(env("COUNCIL_DESK_SERVER_URL"));
+        let mut args = args.into_iter().skip(1);
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+                None => (arg, None),
+            };
+            match name.as_str() {
+                "--demo" => demo = true,
+                "--data-dir" => data_dir = non_empty(inline.or_else(|| args.next())).or(data_dir),
+                "--server-url" => server_url = non_empty(inline.or_else(|| args.next())).or(server_url),
+                // Anything else (a second launch's arguments, WebDriver's own) is not ours.
+                _ => {}
+            }
+        }
+        Launch {
+            demo,
+            data_dir: data_dir.map(PathBuf::from),
+            server_url,
+        }
+    }
+}
+
+/// Builds and runs the app until its last window closes.
+pub fn run(launch: Launch) -> anyhow::Result<()> {
+    let app = tauri::Builder::default()
+        // First: a second launch focuses the running window instead of opening a second desk
+        // on the same store.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            let data_dir = match &launch.data_dir {
+                Some(dir) => dir.clone(),
+                None => app.path().app_data_dir()?,
+            };
+            let shell = Shell::new(launch.clone(), data_dir);
+            app.manage(shell);
+            shell::start(app.handle().clone());
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            // Let the sync loop finish its current step and the demo server close its streams.
+            tauri::async_runtime::block_on(handle.state::<Shell>().shutdown());
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+    }
+
+    fn args(a: &[&str]) -> Vec<String> {
+        std::iter::once("council-desk")
+            .chain(a.iter().copied())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn demo_mode_comes_from_the_flag_or_the_environment() {
+        assert!(Launch::from_args_and_env(args(&["--demo"]), env_of(&[])).demo);
+        assert!(Launch::from_args_and_env(args(&[]), env_of(&[("COUNCIL_DESK_DEMO", "1")])).demo);
+        assert!(!Launch::from_args_and_env(args(&[]), env_of(&[("COUNCIL_DESK_DEMO", "0")])).demo);
+        assert!(!Launch::from_args_and_env(args(&["--demonstrate"]), env_of(&[])).demo);
+    }
+
+    #[test]
+    fn data_dir_and_server_url_overrides_ignore_empty_values() {
+        let l = Launch::from_args_and_env(
+            args(&[]),
+            env_of(&[
+                ("COUNCIL_DESK_DATA_DIR", "/tmp/desk-a"),
+                ("COUNCIL_DESK_SERVER_URL", " "),
+            ]),
+        );
+        assert_eq!(l.data_dir, Some(PathBuf::from("/tmp/desk-a")));
+        assert_eq!(l.server_url, None);
+    }
+
+    #[test]
+    fn arguments_win_over_the_environment_in_both_spellings() {
+        let env = env_of(&[("COUNCIL_DESK_DATA_DIR", "/tmp/from-env")]);
+        let l = Launch::from_args_and_env(args(&["--data-dir", "/tmp/a", "--server-url=http://127.0.0.1:9"]), &env);
+        assert_eq!(l.data_dir, Some(PathBuf::from("/tmp/a")));
+        assert_eq!(l.server_url.as_deref(), Some("http://127.0.0.1:9"));
+        let l = Launch::from_args_and_env(args(&["--data-dir=/tmp/b", "--unknown"]), &env);
+        assert_eq!(l.data_dir, Some(PathBuf::from("/tmp/b")));
+        assert!(!l.demo);
+        // A flag without its value keeps what the environment said.
+        let l = Launch::from_args_and_env(args(&["--data-dir"]), &env);
+        assert_eq!(l.data_dir, Some(PathBuf::from("/tmp/from-env")));
+    }
+}

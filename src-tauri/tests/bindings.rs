@@ -1,0 +1,74 @@
+//! The TypeScript bindings the interface imports must be exactly what the Rust types give.
+//! Set `COUNCIL_DESK_WRITE_BINDINGS=1` to rewrite them after changing an IPC type.
+
+use std::path::PathBuf;
+
+use council_desk::bindings::{UI_BINDINGS_DIR, export_to, read_tree};
+
+fn committed_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(UI_BINDINGS_DIR)
+}
+
+#[test]
+fn generated_bindings_match_the_committed_files() {
+    let fresh = tempfile::tempdir().expect("temp dir");
+    export_to(fresh.path()).expect("export bindings");
+    let generated = read_tree(fresh.path()).expect("read generated bindings");
+    assert!(
+        generated.keys().any(|p| p.ends_with("SyncStatus.ts")) && generated.keys().any(|p| p.ends_with("commands.ts")),
+        "the export wrote too little: {:?}",
+        generated.keys().collect::<Vec<_>>()
+    );
+
+    let dir = committed_dir();
+    if std::env::var_os("COUNCIL_DESK_WRITE_BINDINGS").is_some() {
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).expect("clear old bindings");
+        }
+        export_to(&dir).expect("write bindings");
+    }
+    let committed = read_tree(&dir).expect("read committed bindings");
+
+    let stale: Vec<_> = generated
+        .iter()
+        .filter(|(path, text)| committed.get(*path) != Some(*text))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    let extra: Vec<_> = committed
+        .keys()
+        .filter(|p| !generated.contains_key(*p))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "{UI_BINDINGS_DIR} is stale: missing or different {stale:?}, not generated {extra:?}. \
+         Run `COUNCIL_DESK_WRITE_BINDINGS=1 cargo test -p council-desk --test bindings` and commit the result."
+    );
+}
+
+#[test]
+fn command_list_names_every_command_of_the_contract() {
+    let ts = council_desk::bindings::commands_ts();
+    for name in [
+        "app_info",
+        "set_server_url",
+        "sign_in",
+        "sign_out",
+        "sync_status",
+        "sync_now",
+        "centres",
+        "timetable",
+        "session",
+        "search_customers",
+        "book_place",
+        "join_waiting_list",
+        "cancel_place",
+        "needs_attention",
+        "take_alternative",
+        "dismiss_attention",
+    ] {
+        assert!(ts.contains(&format!("\"{name}\"")), "{name} missing from commands.ts");
+    }
+}
