@@ -19,10 +19,61 @@ fn known_table(name: &str) -> Option<&'static str> {
     table::ALL.into_iter().find(|t| *t == name)
 }
 
+/// The names with apostrophes removed, for names that have one ("Mòrag ONeill"), so that
+/// "oneill" finds O'Neill; `None` for names without (their words are indexed already).
+pub fn apostrophe_key(first_name: &str, last_name: &str) -> Option<String> {
+    let is_apostrophe = |c: char| matches!(c, '\'' | '’' | '‘');
+    if !first_name.contains(is_apostrophe) && !last_name.contains(is_apostrophe) {
+        return None;
+    }
+    Some(
+        format!("{first_name} {last_name}")
+            .chars()
+            .filter(|c| !is_apostrophe(*c))
+            .collect(),
+    )
+}
+
+fn rowid_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
+fn unindex_customer(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM customers_fts WHERE rowid = ?1")?
+        .execute([rowid])?;
+    conn.prepare_cached("DELETE FROM customer_order WHERE rowid = ?1")?
+        .execute([rowid])?;
+    Ok(())
+}
+
+/// Keeps the customer search index and sort keys in step with one customers row, from the
+/// JSON already parsed for the change.
+fn index_customer(conn: &Connection, rowid: i64, id: &str, data: &serde_json::Value) -> rusqlite::Result<()> {
+    let text = |field: &str| data.get(field).and_then(serde_json::Value::as_str).unwrap_or("");
+    let (first, last, membership) = (text("first_name"), text("last_name"), text("membership_no"));
+    conn.prepare_cached(
+        "INSERT INTO customers_fts (rowid, first_name, last_name, apostrophe_key, membership_no)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![rowid, first, last, apostrophe_key(first, last), membership])?;
+    conn.prepare_cached(
+        "INSERT INTO customer_order (rowid, last_name, first_name, customer_id) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (rowid) DO UPDATE SET last_name = excluded.last_name, first_name = excluded.first_name,
+             customer_id = excluded.customer_id",
+    )?
+    .execute(params![rowid, last, first, id.parse::<i64>().unwrap_or(0)])?;
+    Ok(())
+}
+
 /// Applies one change. A change older than the row already held is ignored, so a page applied
 /// twice leaves the replica as it was.
 pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError> {
     let t = known_table(&change.table).ok_or_else(|| ApplyError::UnknownTable(change.table.clone()))?;
+    if t == table::CUSTOMERS {
+        return apply_customer(conn, change);
+    }
     let version = i64::try_from(change.version).unwrap_or(i64::MAX);
     match change.op {
         ChangeOp::Upsert => {
@@ -48,11 +99,54 @@ pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError
     Ok(())
 }
 
+fn apply_customer(conn: &Connection, change: &Change) -> Result<(), ApplyError> {
+    let version = i64::try_from(change.version).unwrap_or(i64::MAX);
+    let before = rowid_of(conn, &change.id)?;
+    match change.op {
+        ChangeOp::Upsert => {
+            let data = change.data.as_ref().ok_or_else(|| ApplyError::MissingData {
+                table: change.table.clone(),
+                id: change.id.clone(),
+            })?;
+            let written = conn
+                .prepare_cached(
+                    "INSERT INTO customers (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                         data = excluded.data
+                     WHERE excluded.version >= customers.version",
+                )?
+                .execute(params![change.id, change.bucket, version, data.to_string()])?;
+            if written == 0 {
+                return Ok(());
+            }
+            let rowid = match before {
+                Some(rowid) => {
+                    unindex_customer(conn, rowid)?;
+                    rowid
+                }
+                None => conn.last_insert_rowid(),
+            };
+            index_customer(conn, rowid, &change.id, data)?;
+        }
+        ChangeOp::Delete => {
+            let deleted = conn
+                .prepare_cached("DELETE FROM customers WHERE id = ?1 AND version <= ?2")?
+                .execute(params![change.id, version])?;
+            if let (1, Some(rowid)) = (deleted, before) {
+                unindex_customer(conn, rowid)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Drops every replica row (a reset pull starts from the beginning).
 pub fn purge(conn: &Connection) -> rusqlite::Result<()> {
     for t in table::ALL {
         conn.execute(&format!("DELETE FROM {t}"), [])?;
     }
+    conn.execute("INSERT INTO customers_fts (customers_fts) VALUES ('delete-all')", [])?;
+    conn.execute("DELETE FROM customer_order", [])?;
     Ok(())
 }
 
@@ -147,4 +241,16 @@ pub fn row_count(conn: &Connection) -> rusqlite::Result<u64> {
         n += c.unsigned_abs();
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apostrophe_keys_only_for_names_with_apostrophes() {
+        assert_eq!(apostrophe_key("Mòrag", "O'Neill").as_deref(), Some("Mòrag ONeill"));
+        assert_eq!(apostrophe_key("Pàdraig", "D’Arcy").as_deref(), Some("Pàdraig DArcy"));
+        assert_eq!(apostrophe_key("Seònaid", "MacAoidh"), None);
+    }
 }

@@ -181,6 +181,37 @@ mod migration_tests {
     use desk_domain::{Change, ChangeOp};
 
     #[test]
+    fn a_reset_empties_the_index_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
+        store::migrate(&mut conn).unwrap();
+        let c = crate::bench::fake_customer(7);
+        let change = Change {
+            table: "customers".into(),
+            id: "7".into(),
+            bucket: "leisure:site:1".into(),
+            version: 1,
+            op: ChangeOp::Upsert,
+            data: Some(serde_json::to_value(&c).unwrap()),
+        };
+        replica::apply_change(&conn, &change).unwrap();
+        assert_eq!(search(&conn, &c.last_name, 5).unwrap().len(), 1);
+        replica::purge(&conn).unwrap();
+        assert!(search(&conn, &c.last_name, 5).unwrap().is_empty());
+        let left: i64 = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM customer_order) + (SELECT count(*) FROM customers_fts)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, 0);
+        // Applied again after the reset, it is found again (rowids may be reused).
+        replica::apply_change(&conn, &change).unwrap();
+        assert_eq!(search(&conn, &c.last_name, 5).unwrap().len(), 1);
+    }
+
+    #[test]
     fn customers_pulled_before_the_search_migrations_are_found_after_them() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
@@ -188,17 +219,25 @@ mod migration_tests {
         let mut c = crate::bench::fake_customer(42);
         c.first_name = "Mòrag".into();
         c.last_name = "O'Neill".into();
+        // Written as the apply code of that time did: a plain row; its triggers indexed it.
+        conn.execute(
+            "INSERT INTO customers (id, bucket, version, data) VALUES ('42', 'leisure:site:1', 1, ?1)",
+            [serde_json::to_string(&c).unwrap()],
+        )
+        .unwrap();
+        store::migrate(&mut conn).unwrap();
+        // And the apply code of now keeps it in step.
+        c.last_name = "O'Neill-Grant".into();
         let change = Change {
             table: "customers".into(),
             id: "42".into(),
             bucket: "leisure:site:1".into(),
-            version: 1,
+            version: 2,
             op: ChangeOp::Upsert,
             data: Some(serde_json::to_value(&c).unwrap()),
         };
         replica::apply_change(&conn, &change).unwrap();
-        store::migrate(&mut conn).unwrap();
-        for text in ["oneill", "morag", "neill", "M0000042", "one"] {
+        for text in ["oneill", "morag", "neill", "M0000042", "one", "grant"] {
             let found = search(&conn, text, 5).unwrap();
             assert_eq!(found.len(), 1, "{text}");
             assert_eq!(found[0].id, 42);

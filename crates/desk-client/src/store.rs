@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "customer_search_prefix3",
         sql: include_str!("../../../migrations/client/0004_customer_search_prefix3.sql"),
     },
+    Migration {
+        version: 5,
+        name: "customer_index_by_apply",
+        sql: include_str!("../../../migrations/client/0005_customer_index_by_apply.sql"),
+    },
 ];
 
 /// Opens (creating if missing) the store at `path` with the settings every desk connection
