@@ -99,6 +99,9 @@ pub fn parse_server_url(url: &str) -> Result<Url, DeskError> {
     Ok(parsed)
 }
 
+/// Longest silence on the poke stream before it is taken for dead.
+pub const POKE_SILENCE: Duration = Duration::from_secs(45);
+
 #[derive(Debug, Clone)]
 pub struct Transport {
     http: reqwest::Client,
@@ -234,7 +237,15 @@ impl Transport {
         on_poke(None);
         let mut parser = SseParser::default();
         let mut body = resp.bytes_stream();
-        while let Some(chunk) = body.next().await {
+        loop {
+            // The server sends a keep-alive comment every 15 s; silence for longer means the
+            // connection is dead without having been closed, so it is opened again.
+            let next = tokio::time::timeout(POKE_SILENCE, body.next())
+                .await
+                .map_err(|_| TransportError::Timeout)?;
+            let Some(chunk) = next else {
+                break;
+            };
             let chunk = chunk.map_err(from_reqwest)?;
             for event in parser.feed(&chunk) {
                 if event.event == "poke" {
