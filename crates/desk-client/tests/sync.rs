@@ -492,3 +492,46 @@ async fn the_server_s_capabilities_set_the_batch_size_and_an_incompatible_server
     let err = desk.sign_in("eilidh", "correct horse").await.unwrap_err();
     assert_eq!(err.code(), "incompatible_server");
 }
+
+#[tokio::test]
+async fn a_first_pull_shows_its_progress_and_clears_it_at_the_end() {
+    let server = FakeServer::start().await;
+    {
+        let mut w = server.world();
+        seed(&mut w, 5);
+        for i in 10..15_010 {
+            w.add_customer(customer(i, "Calum", &format!("Ross{i}"), (1990, 1, 1)));
+        }
+        w.pull_delay = Some(Duration::from_millis(100));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let desk = open_desk(dir.path(), &server.url).await;
+    desk.sign_in("eilidh", "correct horse").await.unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut status = desk.watch_status();
+    let recorder = {
+        let seen = seen.clone();
+        tokio::spawn(async move {
+            while status.changed().await.is_ok() {
+                if let Some(p) = status.borrow_and_update().progress {
+                    seen.lock().unwrap().push(p);
+                }
+            }
+        })
+    };
+    let report = desk.sync_now().await.unwrap();
+    recorder.abort();
+    assert_eq!(report.pages, 4);
+    let seen = seen.lock().unwrap().clone();
+    assert!(!seen.is_empty(), "progress was shown during the first pull");
+    assert!(
+        seen.windows(2).all(|w| w[0].rows <= w[1].rows),
+        "rows only grow: {seen:?}"
+    );
+    assert!(seen.iter().all(|p| p.percent < 100 && p.rows <= p.total), "{seen:?}");
+    assert_eq!(seen[0].rows, 5_000);
+    assert!(
+        desk.sync_status().await.unwrap().progress.is_none(),
+        "cleared when done"
+    );
+}

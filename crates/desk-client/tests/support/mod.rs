@@ -51,6 +51,8 @@ pub struct World {
     /// What `/v1/capabilities` says, when a test wants it to say something else.
     pub api_version: Option<u32>,
     pub max_push: Option<u32>,
+    /// Wait this long before answering each pull.
+    pub pull_delay: Option<Duration>,
 }
 
 pub type Shared = Arc<Mutex<World>>;
@@ -368,6 +370,10 @@ async fn push(State(app): State<AppState>, headers: HeaderMap, Json(req): Json<P
 }
 
 async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Query<PullQuery>) -> Response {
+    let delay = app.world.lock().unwrap().pull_delay;
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
     let mut w = app.world.lock().unwrap();
     if w.down {
         return err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down for the test");
