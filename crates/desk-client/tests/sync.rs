@@ -535,3 +535,28 @@ async fn a_first_pull_shows_its_progress_and_clears_it_at_the_end() {
         "cleared when done"
     );
 }
+
+#[tokio::test]
+async fn the_poke_stream_is_opened_again_after_it_ends() {
+    let server = FakeServer::start().await;
+    seed(&mut server.world(), 20);
+    let dir = tempfile::tempdir().unwrap();
+    let desk = synced_desk(dir.path(), &server).await;
+    let sync = desk.start_sync();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for round in 0..3 {
+        server.end_poke_streams();
+        tokio::time::sleep(Duration::from_millis(1_000)).await; // reconnects after a short backoff
+        let booking = server.world().book_elsewhere(1, round + 1);
+        server.poke();
+        let t = Instant::now();
+        while !desk.session(1).await.unwrap().bookings.iter().any(|b| b.id == booking) {
+            assert!(
+                t.elapsed() < Duration::from_secs(5),
+                "round {round}: no poke reached the desk after its stream ended"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    sync.stop().await;
+}

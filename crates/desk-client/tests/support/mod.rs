@@ -264,6 +264,8 @@ fn authorised(w: &World, headers: &HeaderMap) -> Option<Uuid> {
 struct AppState {
     world: Shared,
     pokes: broadcast::Sender<u64>,
+    /// Bumped to end every open poke stream, as a restarting server or a dropped link would.
+    kick: tokio::sync::watch::Sender<u64>,
 }
 
 async fn capabilities(State(app): State<AppState>) -> Response {
@@ -430,15 +432,20 @@ async fn poke(State(app): State<AppState>, headers: HeaderMap) -> Response {
         return err(StatusCode::UNAUTHORIZED, "unauthorised", "sign in");
     }
     let rx = app.pokes.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+    let mut kick = app.kick.subscribe();
+    kick.mark_unchanged();
+    let stream = futures_util::stream::unfold((rx, kick), |(mut rx, mut kick)| async move {
         loop {
-            match rx.recv().await {
-                Ok(head) => {
-                    let ev = Event::default().event("poke").data(format!("{{\"head\":{head}}}"));
-                    return Some((Ok::<_, std::convert::Infallible>(ev), rx));
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
+            tokio::select! {
+                _ = kick.changed() => return None,
+                r = rx.recv() => match r {
+                    Ok(head) => {
+                        let ev = Event::default().event("poke").data(format!("{{\"head\":{head}}}"));
+                        return Some((Ok::<_, std::convert::Infallible>(ev), (rx, kick)));
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
             }
         }
     });
@@ -451,6 +458,7 @@ pub struct FakeServer {
     pub url: String,
     pub world: Shared,
     pokes: broadcast::Sender<u64>,
+    kick: tokio::sync::watch::Sender<u64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -458,6 +466,7 @@ impl FakeServer {
     pub async fn start() -> FakeServer {
         let world: Shared = Arc::new(Mutex::new(World::default()));
         let (pokes, _) = broadcast::channel(64);
+        let (kick, _) = tokio::sync::watch::channel(0u64);
         let app = Router::new()
             .route("/v1/capabilities", get(capabilities))
             .route("/v1/session", post(sign_in))
@@ -467,6 +476,7 @@ impl FakeServer {
             .with_state(AppState {
                 world: world.clone(),
                 pokes: pokes.clone(),
+                kick: kick.clone(),
             });
         let socket = TcpSocket::new_v4().unwrap();
         socket.set_reuseaddr(true).unwrap();
@@ -480,12 +490,18 @@ impl FakeServer {
             url,
             world,
             pokes,
+            kick,
             task,
         }
     }
 
     pub fn world(&self) -> std::sync::MutexGuard<'_, World> {
         self.world.lock().unwrap()
+    }
+
+    /// Ends every open poke stream.
+    pub fn end_poke_streams(&self) {
+        self.kick.send_modify(|k| *k += 1);
     }
 
     /// Tells the desks listening on the poke stream that something changed.
