@@ -53,15 +53,20 @@ export async function signIn(ui, { url, username, password }) {
   await ui.waitFor(tid('header-staff'), { timeout: 30000 });
 }
 
-/** Waits for the first pull to finish: online, no progress bar, the centre list filled. */
+/** Waits for the first pull to finish: online, a last-synced time, no progress bar. */
 export async function waitUntilSynced(ui) {
   await ui.waitFor(`${tid('header-online')}[data-online="true"]`, { timeout: 60000 });
-  await ui.gone(tid('sync-progress'), { timeout: 120000 });
+  await ui.waitUntil(
+    `const synced = document.querySelector('[data-testid="header-last-synced"]')?.textContent ?? '';
+     return synced.includes('Last synced') && document.querySelector('[data-testid="sync-progress"]') === null;`,
+    { timeout: 180000, what: 'the first sync has finished' },
+  );
 }
 
 export async function openTimetable(ui, centreId, day) {
   await go(ui, `#/timetable?centre=${centreId}&day=${day}`);
   await ui.waitFor(`${tid('timetable-day')}[data-day="${day}"]`);
+  await ui.waitFor(`${tid('timetable-centre')}`);
   await ui.waitFor(tid('timetable-row'));
 }
 

@@ -3,6 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
+// The W3C key, or whatever single key the remote end used for an element reference.
+const ref = (v) => v[ELEMENT] ?? v.ELEMENT ?? Object.values(v)[0];
 
 export class WebDriverError extends Error {
   constructor(method, path, status, value) {
@@ -77,12 +79,12 @@ export class Session {
 
   async find(css) {
     const v = await this.cmd('POST', '/element', { using: 'css selector', value: css });
-    return new Element(this, v[ELEMENT]);
+    return new Element(this, ref(v));
   }
 
   async findAll(css) {
     const v = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
-    return v.map((e) => new Element(this, e[ELEMENT]));
+    return v.map((e) => new Element(this, ref(e)));
   }
 
   /** Waits until `css` matches a displayed element (and `test(el)` holds, if given). */
@@ -172,10 +174,10 @@ export class Element {
   }
   async find(css) {
     const v = await this.cmd('POST', '/element', { using: 'css selector', value: css });
-    return new Element(this.s, v[ELEMENT]);
+    return new Element(this.s, ref(v));
   }
   async findAll(css) {
     const v = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
-    return v.map((e) => new Element(this.s, e[ELEMENT]));
+    return v.map((e) => new Element(this.s, ref(e)));
   }
 }
