@@ -30,9 +30,8 @@ pub enum Backend {
 /// The PostgreSQL server the tests use. The test command starts one and sets this; running the
 /// PostgreSQL tests without it is an error, never a silent skip.
 pub fn postgres_url() -> String {
-    std::env::var("DESK_TEST_POSTGRES_URL").expect(
-        "DESK_TEST_POSTGRES_URL is not set: run the tests through scripts/test, which starts PostgreSQL",
-    )
+    std::env::var("DESK_TEST_POSTGRES_URL")
+        .expect("DESK_TEST_POSTGRES_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
 }
 
 /// A database of its own for one test: a fresh SQLite file, or a freshly created PostgreSQL
@@ -168,7 +167,16 @@ pub mod ids {
 }
 
 const FIRST: [&str; 10] = [
-    "Seònaid", "Eilidh", "Mòrag", "Ruairidh", "Iain", "Catrìona", "Pàdraig", "Ùisdean", "Ciarán", "Alasdair",
+    "Seònaid",
+    "Eilidh",
+    "Mòrag",
+    "Ruairidh",
+    "Iain",
+    "Catrìona",
+    "Pàdraig",
+    "Ùisdean",
+    "Ciarán",
+    "Alasdair",
 ];
 const LAST: [&str; 10] = [
     "O'Neill", "MacAoidh", "McIntosh", "Grant", "Stewart", "Innes", "D'Arcy", "Shand", "Geddes", "Cumming",
@@ -204,27 +212,49 @@ pub fn small_world(filler_sessions: usize) -> DemoData {
             kind: ActivityKind::Class,
         },
     ];
-    let session = |id: i64, centre_id: i64, activity_id: i64, name: &str, starts_at: NaiveDateTime, capacity: u32| Session {
-        id,
-        centre_id,
-        activity_id,
-        activity_name: name.into(),
-        starts_at,
-        duration_minutes: 45,
-        capacity,
-        booked: 0,
-        waiting: 0,
-        location: "Main pool".into(),
-        instructor: "Seònaid".into(),
-        cancelled: false,
-    };
+    let session =
+        |id: i64, centre_id: i64, activity_id: i64, name: &str, starts_at: NaiveDateTime, capacity: u32| Session {
+            id,
+            centre_id,
+            activity_id,
+            activity_name: name.into(),
+            starts_at,
+            duration_minutes: 45,
+            capacity,
+            booked: 0,
+            waiting: 0,
+            location: "Main pool".into(),
+            instructor: "Seònaid".into(),
+            cancelled: false,
+        };
     let mut sessions = vec![
-        session(ids::BIG_SESSION, ids::CENTRE_A, ids::AQUA_FIT, "Aqua Fit", at(day, 9, 0), 20),
-        session(ids::ONE_PLACE, ids::CENTRE_A, ids::AQUA_FIT, "Aqua Fit", at(day, 10, 0), 1),
+        session(
+            ids::BIG_SESSION,
+            ids::CENTRE_A,
+            ids::AQUA_FIT,
+            "Aqua Fit",
+            at(day, 9, 0),
+            20,
+        ),
+        session(
+            ids::ONE_PLACE,
+            ids::CENTRE_A,
+            ids::AQUA_FIT,
+            "Aqua Fit",
+            at(day, 10, 0),
+            1,
+        ),
         session(ids::B_SESSION, ids::CENTRE_B, 20, "Spin", at(day, 18, 0), 20),
     ];
     for (i, id) in ids::LATER_SESSIONS.iter().enumerate() {
-        sessions.push(session(*id, ids::CENTRE_A, ids::AQUA_FIT, "Aqua Fit", at(day + chrono::Duration::days(1 + i as i64), 9, 0), 12));
+        sessions.push(session(
+            *id,
+            ids::CENTRE_A,
+            ids::AQUA_FIT,
+            "Aqua Fit",
+            at(day + chrono::Duration::days(1 + i as i64), 9, 0),
+            12,
+        ));
     }
     for i in 0..filler_sessions {
         let id = ids::FILLER_FROM + i as i64;
@@ -236,15 +266,22 @@ pub fn small_world(filler_sessions: usize) -> DemoData {
         home_centre_id: centre,
         first_name: FIRST[(id as usize) % FIRST.len()].into(),
         last_name: LAST[(id as usize / FIRST.len()) % LAST.len()].into(),
-        date_of_birth: NaiveDate::from_ymd_opt(1950 + (id % 60) as i32, 1 + (id % 12) as u32, 1 + (id % 28) as u32).unwrap(),
+        date_of_birth: NaiveDate::from_ymd_opt(1950 + (id % 60) as i32, 1 + (id % 12) as u32, 1 + (id % 28) as u32)
+            .unwrap(),
         membership_no: format!("MLC{id:07}"),
         email: Some(format!("customer{id}@example.org")),
         phone: Some(format!("07700 9{id:05}")),
-        postcode: if centre == ids::CENTRE_A { "IV31 6AA" } else { "IV36 1AB" }.into(),
+        postcode: if centre == ids::CENTRE_A {
+            "IV31 6AA"
+        } else {
+            "IV36 1AB"
+        }
+        .into(),
         concession: id % 5 == 0,
     };
     let mut customers: Vec<Customer> = (1..=ids::CUSTOMERS_A).map(|id| customer(id, ids::CENTRE_A)).collect();
-    customers.extend((ids::CUSTOMERS_A + 1..=ids::CUSTOMERS_A + ids::CUSTOMERS_B).map(|id| customer(id, ids::CENTRE_B)));
+    customers
+        .extend((ids::CUSTOMERS_A + 1..=ids::CUSTOMERS_A + ids::CUSTOMERS_B).map(|id| customer(id, ids::CENTRE_B)));
     let staff = |username: &str, site: Site| DemoStaff {
         username: username.into(),
         display_name: format!("Test {username}"),
@@ -261,7 +298,10 @@ pub fn small_world(filler_sessions: usize) -> DemoData {
         pupils: vec![],
         contacts: vec![],
         ct_accounts: vec![],
-        staff: vec![staff(STAFF_A, Site::leisure(ids::CENTRE_A)), staff(STAFF_B, Site::leisure(ids::CENTRE_B))],
+        staff: vec![
+            staff(STAFF_A, Site::leisure(ids::CENTRE_A)),
+            staff(STAFF_B, Site::leisure(ids::CENTRE_B)),
+        ],
     }
 }
 

@@ -45,7 +45,13 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
     let mut finished_early = 0;
     for _ in 0..iterations {
         let mut child = Command::new(sim)
-            .args([sim_dir.to_str().unwrap(), &server.url(), STAFF_A, PASSWORD, &PLAN.to_string()])
+            .args([
+                sim_dir.to_str().unwrap(),
+                &server.url(),
+                STAFF_A,
+                PASSWORD,
+                &PLAN.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -64,7 +70,13 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
 
     // One last run to completion.
     let status = Command::new(sim)
-        .args([sim_dir.to_str().unwrap(), &server.url(), STAFF_A, PASSWORD, &PLAN.to_string()])
+        .args([
+            sim_dir.to_str().unwrap(),
+            &server.url(),
+            STAFF_A,
+            PASSWORD,
+            &PLAN.to_string(),
+        ])
         .status()
         .expect("start desk-sim");
     assert!(status.success(), "desk-sim completes after {iterations} kills");
@@ -108,8 +120,22 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
         day += chrono::Duration::days(1);
     }
     for s in ids::FILLER_FROM..ids::FILLER_FROM + CRASH_SESSIONS + 50 {
-        let mut got: Vec<_> = survivor.session(s).await.unwrap().bookings.iter().map(|b| (b.id, b.status.as_str())).collect();
-        let mut want: Vec<_> = fresh.session(s).await.unwrap().bookings.iter().map(|b| (b.id, b.status.as_str())).collect();
+        let mut got: Vec<_> = survivor
+            .session(s)
+            .await
+            .unwrap()
+            .bookings
+            .iter()
+            .map(|b| (b.id, b.status.as_str()))
+            .collect();
+        let mut want: Vec<_> = fresh
+            .session(s)
+            .await
+            .unwrap()
+            .bookings
+            .iter()
+            .map(|b| (b.id, b.status.as_str()))
+            .collect();
         got.sort();
         want.sort();
         assert_eq!(got, want, "bookings of session {s}");

@@ -38,7 +38,11 @@ async fn offline_booking_is_confirmed_on_both_desks(backend: Backend) {
         let detail = desk.session(ids::BIG_SESSION).await.unwrap();
         assert_eq!(detail.session.session.booked, 1, "desk {name}: exactly one place taken");
         assert!(!detail.session.pending, "desk {name}: nothing pending");
-        let confirmed = detail.bookings.iter().find(|bk| bk.id == booking.id).expect("booking present");
+        let confirmed = detail
+            .bookings
+            .iter()
+            .find(|bk| bk.id == booking.id)
+            .expect("booking present");
         assert_eq!(confirmed.status, BookingStatus::Booked);
         assert!(!confirmed.pending, "desk {name}: booking confirmed");
         assert_eq!(confirmed.customer_id, 7);
@@ -72,8 +76,14 @@ async fn sync_loops_carry_bookings_between_desks(backend: Backend) {
     let loop_a = a.start_sync();
     let loop_b = b.start_sync();
     let wait = Duration::from_secs(20);
-    eventually(wait, "first sync on B", || async { b.session(ids::BIG_SESSION).await.is_ok() }).await;
-    eventually(wait, "first sync on A", || async { a.session(ids::BIG_SESSION).await.is_ok() }).await;
+    eventually(wait, "first sync on B", || async {
+        b.session(ids::BIG_SESSION).await.is_ok()
+    })
+    .await;
+    eventually(wait, "first sync on A", || async {
+        a.session(ids::BIG_SESSION).await.is_ok()
+    })
+    .await;
 
     let first = a.book_place(ids::BIG_SESSION, 11, Channel::Telephone).await.unwrap();
     eventually(wait, "B sees A's booking through the poke", || async {
@@ -86,14 +96,25 @@ async fn sync_loops_carry_bookings_between_desks(backend: Backend) {
     let second = a.book_place(ids::BIG_SESSION, 12, Channel::FaceToFace).await.unwrap();
     assert!(second.pending);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(a.session(ids::BIG_SESSION).await.unwrap().bookings.iter().any(|bk| bk.id == second.id && bk.pending));
+    assert!(
+        a.session(ids::BIG_SESSION)
+            .await
+            .unwrap()
+            .bookings
+            .iter()
+            .any(|bk| bk.id == second.id && bk.pending)
+    );
     server.restart().await;
-    eventually(Duration::from_secs(60), "the offline booking is confirmed on both desks", || async {
-        let on_a = a.session(ids::BIG_SESSION).await.unwrap();
-        let on_b = b.session(ids::BIG_SESSION).await.unwrap();
-        on_a.bookings.iter().any(|bk| bk.id == second.id && !bk.pending)
-            && on_b.bookings.iter().any(|bk| bk.id == second.id && !bk.pending)
-    })
+    eventually(
+        Duration::from_secs(60),
+        "the offline booking is confirmed on both desks",
+        || async {
+            let on_a = a.session(ids::BIG_SESSION).await.unwrap();
+            let on_b = b.session(ids::BIG_SESSION).await.unwrap();
+            on_a.bookings.iter().any(|bk| bk.id == second.id && !bk.pending)
+                && on_b.bookings.iter().any(|bk| bk.id == second.id && !bk.pending)
+        },
+    )
     .await;
     assert_eq!(b.session(ids::BIG_SESSION).await.unwrap().session.session.booked, 2);
     loop_a.stop().await;
@@ -126,7 +147,11 @@ async fn lost_push_response_is_applied_once(backend: Backend) {
     proxy.lose_push_responses(true);
     assert!(a.sync_now().await.is_err(), "the desk never heard back");
     assert_eq!(proxy.lost(), 1);
-    assert_eq!(a.sync_status().await.unwrap().pending, 2, "still pending: the desk cannot know");
+    assert_eq!(
+        a.sync_status().await.unwrap().pending,
+        2,
+        "still pending: the desk cannot know"
+    );
 
     // The server did act on it: another desk sees both places taken.
     b.sync_now().await.unwrap();
@@ -137,7 +162,10 @@ async fn lost_push_response_is_applied_once(backend: Backend) {
     a.sync_now().await.unwrap();
     let status = a.sync_status().await.unwrap();
     assert_eq!(status.pending, 0);
-    assert_eq!(status.needs_attention, 0, "a second application would have been refused as already booked or full");
+    assert_eq!(
+        status.needs_attention, 0,
+        "a second application would have been refused as already booked or full"
+    );
     for (session, id) in [(ids::BIG_SESSION, booking.id), (ids::ONE_PLACE, other.id)] {
         let detail = a.session(session).await.unwrap();
         assert_eq!(detail.session.session.booked, 1, "applied exactly once");
@@ -172,7 +200,10 @@ async fn fifty_desks_race_for_twenty_places(backend: Backend) {
     }
     // Every desk books offline-first: locally there is room for each of them.
     for (i, desk) in desks.iter().enumerate() {
-        let booking = desk.book_place(ids::BIG_SESSION, 1 + i as i64, Channel::FaceToFace).await.unwrap();
+        let booking = desk
+            .book_place(ids::BIG_SESSION, 1 + i as i64, Channel::FaceToFace)
+            .await
+            .unwrap();
         assert!(booking.pending);
     }
     let results = join_all(desks.iter().map(|d| d.sync_now())).await;
@@ -186,20 +217,30 @@ async fn fifty_desks_race_for_twenty_places(backend: Backend) {
     let (mut applied, mut refused) = (0, 0);
     for (i, desk) in desks.iter().enumerate() {
         let detail = desk.session(ids::BIG_SESSION).await.unwrap();
-        assert_eq!(detail.session.session.booked, 20, "desk {i} sees the session full, never over");
+        assert_eq!(
+            detail.session.session.booked, 20,
+            "desk {i} sees the session full, never over"
+        );
         assert!(!detail.session.pending);
         let items = desk.needs_attention().await.unwrap();
         match items.as_slice() {
             [] => {
                 applied += 1;
-                assert!(detail.bookings.iter().any(|b| b.customer_id == 1 + i as i64 && b.status == BookingStatus::Booked));
+                assert!(
+                    detail
+                        .bookings
+                        .iter()
+                        .any(|b| b.customer_id == 1 + i as i64 && b.status == BookingStatus::Booked)
+                );
             }
             [item] => {
                 refused += 1;
                 assert_eq!(item.code, "session_full");
                 assert!(!item.message.is_empty());
                 assert_eq!(item.args["customer_id"], 1 + i as i64, "what was entered is kept");
-                assert!(item.alternatives.contains(&Alternative::JoinWaitingList { session_id: ids::BIG_SESSION }));
+                assert!(item.alternatives.contains(&Alternative::JoinWaitingList {
+                    session_id: ids::BIG_SESSION
+                }));
                 assert!(
                     item.alternatives
                         .iter()
@@ -241,11 +282,32 @@ async fn a_desk_holds_and_changes_only_its_own_centre(backend: Backend) {
     assert!(a.timetable(ids::CENTRE_B, tomorrow()).await.unwrap().is_empty());
     assert!(a.session(ids::B_SESSION).await.is_err());
     assert!(!a.timetable(ids::CENTRE_A, tomorrow()).await.unwrap().is_empty());
-    let b_customer = world.customers.iter().find(|c| c.home_centre_id == ids::CENTRE_B).unwrap();
-    assert!(a.search_customers(&b_customer.membership_no, 10).await.unwrap().is_empty());
-    let a_customer = world.customers.iter().find(|c| c.home_centre_id == ids::CENTRE_A).unwrap();
-    assert_eq!(a.search_customers(&a_customer.membership_no, 10).await.unwrap().len(), 1);
-    assert!(a.book_place(ids::B_SESSION, b_customer.id, Channel::FaceToFace).await.is_err(), "not bookable from here");
+    let b_customer = world
+        .customers
+        .iter()
+        .find(|c| c.home_centre_id == ids::CENTRE_B)
+        .unwrap();
+    assert!(
+        a.search_customers(&b_customer.membership_no, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let a_customer = world
+        .customers
+        .iter()
+        .find(|c| c.home_centre_id == ids::CENTRE_A)
+        .unwrap();
+    assert_eq!(
+        a.search_customers(&a_customer.membership_no, 10).await.unwrap().len(),
+        1
+    );
+    assert!(
+        a.book_place(ids::B_SESSION, b_customer.id, Channel::FaceToFace)
+            .await
+            .is_err(),
+        "not bookable from here"
+    );
 
     // Straight at the server, with desk A's staff account: a command for centre B.
     let http = reqwest::Client::new();

@@ -30,7 +30,10 @@ async fn main() -> Result<()> {
     if wants("initial_pull") {
         // A 100,000-row scope: centre A's timetable plus enough customers to make it up.
         let mut world = small_world(0);
-        let base = world.sessions.len() + world.centres.len() + world.activities.len();
+        // Rows of centre A only: centre B's are outside the desk's scope and never pulled.
+        let base = world.sessions.iter().filter(|s| s.centre_id == ids::CENTRE_A).count()
+            + world.centres.iter().filter(|c| c.id == ids::CENTRE_A).count()
+            + world.activities.iter().filter(|a| a.centre_id == ids::CENTRE_A).count();
         let template = world.customers[0].clone();
         world.customers = (1..=(100_000 - base) as i64)
             .map(|id| Customer {
