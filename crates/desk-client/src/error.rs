@@ -33,14 +33,16 @@ pub enum DeskError {
 }
 
 impl DeskError {
-    pub fn code(&self) -> &'static str {
+    /// The code the UI acts on. A server refusal keeps the server's own code (`bad_credentials`,
+    /// `account_disabled`, …) so the interface can say the right thing beside the right field.
+    pub fn code(&self) -> &str {
         match self {
             DeskError::InvalidInput(_) => "invalid_input",
             DeskError::NotFound(_) => "not_found",
             DeskError::NotSignedIn => "not_signed_in",
             DeskError::Offline(_) => "offline",
             DeskError::Refused { code, .. } => code,
-            DeskError::ServerRejected { .. } => "server_rejected",
+            DeskError::ServerRejected { code, .. } => code,
             DeskError::ServerError(_) => "server_error",
             DeskError::IncompatibleServer(_) => "incompatible_server",
             DeskError::Store(_) => "store_error",
@@ -48,9 +50,14 @@ impl DeskError {
     }
 
     pub fn to_body(&self) -> ErrorBody {
+        let message = match self {
+            // The server's message is already written for staff; the wrapper's is for logs.
+            DeskError::ServerRejected { message, .. } => message.clone(),
+            other => other.to_string(),
+        };
         ErrorBody {
             code: self.code().to_owned(),
-            message: self.to_string(),
+            message,
         }
     }
 

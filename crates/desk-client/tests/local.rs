@@ -113,8 +113,8 @@ async fn search_folds_accents_and_apostrophes_and_finds_numbers_and_dates() {
     assert_eq!(ids(desk.search_customers("Seonaid", 10).await.unwrap()), vec![2]);
 }
 
-fn code<T: std::fmt::Debug>(r: Result<T, desk_client::DeskError>) -> &'static str {
-    r.unwrap_err().code()
+fn code<T: std::fmt::Debug>(r: Result<T, desk_client::DeskError>) -> String {
+    r.unwrap_err().code().to_owned()
 }
 
 #[tokio::test]

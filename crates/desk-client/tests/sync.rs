@@ -340,7 +340,8 @@ async fn sign_in_and_tokens() {
     let desk = open_desk(dir.path(), &server.url).await;
     assert_eq!(desk.sync_now().await.unwrap_err().code(), "not_signed_in");
     let err = desk.sign_in("eilidh", "wrong").await.unwrap_err();
-    assert_eq!(err.code(), "server_rejected");
+    assert_eq!(err.code(), "bad_credentials");
+    assert_eq!(err.to_body().code, "bad_credentials");
     assert!(matches!(err, DeskError::ServerRejected { status: 401, ref code, .. } if code == "bad_credentials"));
     assert_eq!(desk.sign_in("", "x").await.unwrap_err().code(), "invalid_input");
     let staff = desk.sign_in("eilidh", "correct horse").await.unwrap();
