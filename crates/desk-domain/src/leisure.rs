@@ -242,7 +242,8 @@ mod tests {
     #[test]
     fn booking_rules_table() {
         let now = at(1, 12);
-        let cases: Vec<(&str, Session, Option<BookingStatus>, Result<(), &str>)> = vec![
+        type Case = (&'static str, Session, Option<BookingStatus>, Result<(), &'static str>);
+        let cases: Vec<Case> = vec![
             ("space", session(1, at(2, 9), 20, 3), None, Ok(())),
             ("last place", session(1, at(2, 9), 20, 19), None, Ok(())),
             ("full", session(1, at(2, 9), 20, 20), None, Err("session_full")),
