@@ -377,7 +377,11 @@ mod tests {
             assert!(!http(s).is_transient(), "{s}");
         }
         assert_eq!(DeskError::from(http(401)).code(), "not_signed_in");
-        assert_eq!(DeskError::from(http(409)).code(), "x", "a server refusal keeps the server's code");
+        assert_eq!(
+            DeskError::from(http(409)).code(),
+            "x",
+            "a server refusal keeps the server's code"
+        );
         assert_eq!(DeskError::from(http(503)).code(), "server_error");
         assert_eq!(DeskError::from(TransportError::Timeout).code(), "offline");
     }
