@@ -163,13 +163,12 @@ fn take_place(
     waiting_list: bool,
     now: NaiveDateTime,
 ) -> Result<Applied, StoreError> {
-    let Some(mut session) = tx.session_for_update(session_id)? else {
+    let Some((mut session, facts)) = tx.session_for_place(session_id, customer_id, booking_id)? else {
         return refused("unknown_session", format!("There is no session {session_id}."));
     };
     if !caller.may_act_at_centre(session.centre_id) {
         return out_of_scope(session_id);
     }
-    let facts = tx.place_facts(session_id, customer_id, booking_id)?;
     if !facts.customer_exists {
         return refused("unknown_customer", format!("There is no customer {customer_id}."));
     }
@@ -342,8 +341,13 @@ mod tests {
         fn update_session_counts(&mut self, s: &Session, b: u32) -> Result<bool, StoreError> {
             self.inner.update_session_counts(s, b)
         }
-        fn place_facts(&mut self, s: i64, c: i64, b: Uuid) -> Result<crate::store::PlaceFacts, StoreError> {
-            self.inner.place_facts(s, c, b)
+        fn session_for_place(
+            &mut self,
+            s: i64,
+            c: i64,
+            b: Uuid,
+        ) -> Result<Option<(Session, crate::store::PlaceFacts)>, StoreError> {
+            self.inner.session_for_place(s, c, b)
         }
         fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
             self.inner.booking(id)

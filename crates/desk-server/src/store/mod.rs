@@ -217,8 +217,14 @@ pub(crate) trait StoreTx {
     ) -> Result<Vec<Session>, StoreError>;
     /// Writes booked/waiting only if `booked` is still `expected_booked`; false if not.
     fn update_session_counts(&mut self, session: &Session, expected_booked: u32) -> Result<bool, StoreError>;
-    /// What taking a place needs to know besides the session, in one round trip.
-    fn place_facts(&mut self, session_id: i64, customer_id: i64, booking_id: Uuid) -> Result<PlaceFacts, StoreError>;
+    /// The session (locked like [`StoreTx::session_for_update`]) and what taking a place in it
+    /// needs to know, in one round trip; `None` if there is no such session.
+    fn session_for_place(
+        &mut self,
+        session_id: i64,
+        customer_id: i64,
+        booking_id: Uuid,
+    ) -> Result<Option<(Session, PlaceFacts)>, StoreError>;
     fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError>;
     fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError>;
     fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError>;

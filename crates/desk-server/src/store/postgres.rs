@@ -492,20 +492,30 @@ impl StoreTx for PgTx<'_> {
         )?;
         Ok(n == 1)
     }
-    fn place_facts(&mut self, session_id: i64, customer_id: i64, booking_id: Uuid) -> Result<PlaceFacts, StoreError> {
+    fn session_for_place(
+        &mut self,
+        session_id: i64,
+        customer_id: i64,
+        booking_id: Uuid,
+    ) -> Result<Option<(Session, PlaceFacts)>, StoreError> {
         let row = self.conn.query_opt(
-            "SELECT EXISTS (SELECT 1 FROM customers WHERE id = $2),
-                    EXISTS (SELECT 1 FROM bookings WHERE id = $3),
-                    (SELECT status FROM bookings WHERE session_id = $1 AND customer_id = $2
-                     AND status <> 'cancelled' ORDER BY status LIMIT 1)",
+            &format!(
+                "SELECT {SESSION_COLS},
+                        EXISTS (SELECT 1 FROM customers WHERE id = $2),
+                        EXISTS (SELECT 1 FROM bookings WHERE id = $3),
+                        (SELECT status FROM bookings b WHERE b.session_id = $1 AND b.customer_id = $2
+                         AND b.status <> 'cancelled' ORDER BY b.status LIMIT 1)
+                 FROM sessions WHERE id = $1 FOR UPDATE OF sessions"
+            ),
             &[&session_id, &customer_id, &booking_id],
         )?;
-        let row = row.ok_or_else(|| StoreError::Corrupt("a SELECT without FROM returned no row".into()))?;
-        Ok(PlaceFacts {
-            customer_exists: row.try_get(0)?,
-            booking_id_taken: row.try_get(1)?,
-            live: row.try_get::<_, Option<String>>(2)?.map(parse_enum).transpose()?,
-        })
+        let Some(row) = row else { return Ok(None) };
+        let facts = PlaceFacts {
+            customer_exists: row.try_get(12)?,
+            booking_id_taken: row.try_get(13)?,
+            live: row.try_get::<_, Option<String>>(14)?.map(parse_enum).transpose()?,
+        };
+        Ok(Some((session_row(&row)?, facts)))
     }
     fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
         self.conn

@@ -287,23 +287,35 @@ impl StoreTx for SqliteTx<'_> {
             .execute(params![s.booked, s.waiting, s.id, expected_booked])?;
         Ok(n == 1)
     }
-    fn place_facts(&mut self, session_id: i64, customer_id: i64, booking_id: Uuid) -> Result<PlaceFacts, StoreError> {
-        let (customer_exists, booking_id_taken, live): (bool, bool, Option<String>) = self
+    fn session_for_place(
+        &mut self,
+        session_id: i64,
+        customer_id: i64,
+        booking_id: Uuid,
+    ) -> Result<Option<(Session, PlaceFacts)>, StoreError> {
+        let found = self
             .conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?2),
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLS},
+                        EXISTS (SELECT 1 FROM customers WHERE id = ?2),
                         EXISTS (SELECT 1 FROM bookings WHERE id = ?3),
-                        (SELECT status FROM bookings WHERE session_id = ?1 AND customer_id = ?2
-                         AND status <> 'cancelled' ORDER BY status LIMIT 1)",
-            )?
+                        (SELECT status FROM bookings b WHERE b.session_id = ?1 AND b.customer_id = ?2
+                         AND b.status <> 'cancelled' ORDER BY b.status LIMIT 1)
+                 FROM sessions WHERE id = ?1"
+            ))?
             .query_row(params![session_id, customer_id, booking_id.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-        Ok(PlaceFacts {
-            customer_exists,
-            booking_id_taken,
-            live: live.map(parse_enum).transpose()?,
-        })
+                let live: Option<String> = r.get(14)?;
+                Ok((
+                    session_row(r)?,
+                    PlaceFacts {
+                        customer_exists: r.get(12)?,
+                        booking_id_taken: r.get(13)?,
+                        live: live.map(parse_enum).transpose()?,
+                    },
+                ))
+            })
+            .optional()?;
+        Ok(found)
     }
     fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
         Ok(self
