@@ -15,7 +15,7 @@ fn cpu() -> Duration {
 fn main() {
     let people: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
-    let mut conn = store::open(&dir.path().join("p.db")).unwrap();
+    let mut conn = store::open(&dir.path().join("p.db"), None).unwrap();
     store::migrate(&mut conn).unwrap();
     let seeding = Instant::now();
     let tx = conn.transaction().unwrap();

@@ -113,7 +113,7 @@ fn fresh_store(dir: &Path, name: &str) -> Connection {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    let mut conn = store::open(&path).expect("bench store opens");
+    let mut conn = store::open(&path, None).expect("bench store opens");
     store::migrate(&mut conn).expect("bench store migrates");
     conn
 }

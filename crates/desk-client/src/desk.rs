@@ -17,7 +17,7 @@ use crate::transport::{Transport, parse_server_url};
 use crate::views::*;
 use crate::{DeskError, replica, search, store};
 
-const MAX_TEXT: usize = 200;
+pub(crate) const MAX_TEXT: usize = 200;
 const MAX_NOTE: usize = 500;
 
 /// The desk's engine. Cheap to clone; every clone is the same desk.
@@ -40,7 +40,10 @@ pub(crate) struct Auth {
 }
 
 pub(crate) struct Inner {
-    pub conn: Arc<Mutex<Connection>>,
+    /// `None` while the desk is locked: every data call answers [`DeskError::Locked`].
+    pub conn: Arc<Mutex<Option<Connection>>>,
+    /// Who this desk's store belongs to; `None` for a desk opened with [`Desk::open`].
+    pub identity: Option<crate::identity::Identity>,
     pub device_id: Uuid,
     pub server_url: RwLock<String>,
     pub transport: Transport,
@@ -217,7 +220,17 @@ impl Desk {
                 config.data_dir.display()
             ))
         })?;
-        let mut conn = store::open(&config.data_dir.join("desk.db"))?;
+        let conn = store::open(&config.data_dir.join("desk.db"), None)?;
+        Self::from_connection(conn, &config.server_url, None)
+    }
+
+    /// Migrates the store behind `conn`, makes its device id on first use and rebuilds the
+    /// overlay: the one way a [`Desk`] is put together, plain or staff-keyed.
+    pub(crate) fn from_connection(
+        mut conn: Connection,
+        default_server_url: &str,
+        identity: Option<crate::identity::Identity>,
+    ) -> Result<Desk, DeskError> {
         store::migrate(&mut conn)?;
         let device_id = match store::meta_get(&conn, "device_id")? {
             Some(id) => {
@@ -231,7 +244,7 @@ impl Desk {
         };
         let server_url = match store::meta_get(&conn, "server_url")? {
             Some(url) => url,
-            None => parse_server_url(&config.server_url)?.to_string(),
+            None => parse_server_url(default_server_url)?.to_string(),
         };
         {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -241,7 +254,8 @@ impl Desk {
         let (status, _) = watch::channel(SyncStatus::default());
         let desk = Desk {
             inner: Arc::new(Inner {
-                conn: Arc::new(Mutex::new(conn)),
+                conn: Arc::new(Mutex::new(Some(conn))),
+                identity,
                 device_id,
                 server_url: RwLock::new(server_url),
                 transport: Transport::new(),
@@ -256,7 +270,7 @@ impl Desk {
         };
         let counts = {
             let conn = desk.inner.conn.lock().unwrap_or_else(|p| p.into_inner());
-            counts(&conn)?
+            counts(conn.as_ref().ok_or(DeskError::Locked)?)?
         };
         desk.inner.status.send_modify(|s| counts.write(s));
         Ok(desk)
@@ -271,7 +285,7 @@ impl Desk {
         let conn = self.inner.conn.clone();
         tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut guard)
+            f(guard.as_mut().ok_or(DeskError::Locked)?)
         })
         .await
         .map_err(|e| DeskError::Store(format!("store task failed: {e}")))?

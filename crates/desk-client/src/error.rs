@@ -27,6 +27,19 @@ pub enum DeskError {
     /// The server speaks another version of the sync protocol.
     #[error("{0}")]
     IncompatibleServer(String),
+    /// The desk is locked (idle, or by the member of staff): no personal data is shown until
+    /// the password is given again.
+    #[error("This desk is locked. Enter your password to unlock it.")]
+    Locked,
+    /// The offline unlock period since the last online sign-in has passed.
+    #[error("{0}")]
+    OnlineSignInRequired(String),
+    /// Too many wrong passwords were given at this desk while offline.
+    #[error("Too many wrong passwords were entered at this desk. Sign in when the desk is online.")]
+    TooManyAttempts,
+    /// The OS keyring, where the store key and sign-in are kept, cannot be used.
+    #[error("{0}")]
+    Keyring(String),
     /// The local store failed; the message names what was being done.
     #[error("The desk's local store failed: {0}")]
     Store(String),
@@ -45,6 +58,10 @@ impl DeskError {
             DeskError::ServerRejected { code, .. } => code,
             DeskError::ServerError(_) => "server_error",
             DeskError::IncompatibleServer(_) => "incompatible_server",
+            DeskError::Locked => "locked",
+            DeskError::OnlineSignInRequired(_) => "online_sign_in_required",
+            DeskError::TooManyAttempts => "too_many_attempts",
+            DeskError::Keyring(_) => "keyring_unavailable",
             DeskError::Store(_) => "store_error",
         }
     }
@@ -75,6 +92,12 @@ impl From<rusqlite::Error> for DeskError {
 impl From<crate::store::StoreError> for DeskError {
     fn from(e: crate::store::StoreError) -> Self {
         DeskError::Store(e.to_string())
+    }
+}
+
+impl From<crate::keys::KeyringError> for DeskError {
+    fn from(e: crate::keys::KeyringError) -> Self {
+        DeskError::Keyring(e.to_string())
     }
 }
 

@@ -5,6 +5,8 @@
 pub mod bench;
 mod desk;
 mod error;
+mod identity;
+pub mod keys;
 mod overlay;
 pub mod planner;
 pub mod replica;
@@ -16,6 +18,7 @@ mod views;
 
 pub use desk::Desk;
 pub use error::DeskError;
+pub use identity::{StaffDeskConfig, staff_account};
 pub use sync::{BACKOFF_CAP, PULL_PAGE, SyncLoop, backoff, progress};
 pub use views::{
     AttentionItem, BookingView, CustomerView, DeskConfig, SessionDetail, SessionView, SyncProgress, SyncReport,

@@ -137,7 +137,7 @@ mod ordering_tests {
     #[test]
     fn many_and_few_matches_are_both_listed_by_surname_then_first_name() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db"), None).unwrap();
         store::migrate(&mut conn).unwrap();
         let people: Vec<Customer> = (1..=12_000).map(bench::fake_customer).collect();
         let tx = conn.transaction().unwrap();
@@ -183,7 +183,7 @@ mod migration_tests {
     #[test]
     fn a_reset_empties_the_index_too() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db"), None).unwrap();
         store::migrate(&mut conn).unwrap();
         let c = crate::bench::fake_customer(7);
         let change = Change {
@@ -214,7 +214,7 @@ mod migration_tests {
     #[test]
     fn customers_pulled_before_the_search_migrations_are_found_after_them() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db"), None).unwrap();
         store::migrate_with(&mut conn, &store::MIGRATIONS[..2]).unwrap();
         let mut c = crate::bench::fake_customer(42);
         c.first_name = "Mòrag".into();

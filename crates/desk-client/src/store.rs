@@ -1,6 +1,6 @@
-//! The desk's local SQLite store. Every connection is opened by [`open`], so the settings that
-//! make the outbox durable (WAL, `synchronous=FULL`) and, later, the SQLCipher key from the OS
-//! keyring are set in one place.
+//! The desk's local SQLite store. Every connection is opened by [`open`], so the SQLCipher key
+//! (kept in the OS keyring, see [`crate::keys`]) and the settings that make the outbox durable
+//! (WAL, `synchronous=FULL`) are set in one place.
 
 use std::path::Path;
 use std::time::Duration;
@@ -23,6 +23,13 @@ pub enum StoreError {
         recorded: String,
         embedded: String,
     },
+    /// The file is encrypted with another key, or with one and none was given, or is not a
+    /// store at all. Nothing in it can be read.
+    #[error(
+        "the local store at {path} cannot be read with the key given (it is encrypted with another key, \
+         or is not a Council Desk store)"
+    )]
+    WrongKey { path: String },
     #[error("this store has migration {version}, which this version of Council Desk does not know; use a newer one")]
     NewerStore { version: u32 },
 }
@@ -64,13 +71,73 @@ pub const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.
+/// Used as a raw key (no passphrase derivation), so opening costs no key stretching; the
+/// bytes are wiped when the key is dropped.
+#[derive(Clone, zeroize::ZeroizeOnDrop)]
+pub struct StoreKey([u8; 32]);
+
+impl StoreKey {
+    pub fn random() -> StoreKey {
+        use rand::RngCore;
+        let mut k = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut k);
+        StoreKey(k)
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> StoreKey {
+        StoreKey(bytes)
+    }
+
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Reads the 64 hex digits [`to_hex`](Self::to_hex) wrote; `None` for anything else.
+    pub fn from_hex(text: &str) -> Option<StoreKey> {
+        let text = text.trim();
+        if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut k = [0u8; 32];
+        for (i, byte) in k.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(StoreKey(k))
+    }
+}
+
+impl std::fmt::Debug for StoreKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreKey(..)")
+    }
+}
+
 /// Opens (creating if missing) the store at `path` with the settings every desk connection
-/// needs. This is the only place a connection is made.
-pub fn open(path: &Path) -> Result<Connection, StoreError> {
+/// needs. This is the only place a connection is made. With a key the file is SQLCipher
+/// encrypted (pages, WAL and journal); without one it is plain SQLite (demo and training
+/// stores, the bench's baseline). A file that does not open with what was given is refused
+/// with [`StoreError::WrongKey`] before anything is written to it.
+pub fn open(path: &Path, key: Option<&StoreKey>) -> Result<Connection, StoreError> {
     let conn = Connection::open(path).map_err(|source| StoreError::Open {
         path: path.display().to_string(),
         source,
     })?;
+    if let Some(key) = key {
+        // First statement on the connection: SQLCipher derives nothing until the key is set.
+        let hex = zeroize::Zeroizing::new(key.to_hex());
+        let pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
+        conn.execute_batch(&pragma)?;
+    }
+    // The first read of the schema is where a wrong (or missing) key shows.
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        return Err(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongKey {
+                path: path.display().to_string(),
+            },
+            _ => StoreError::Sql(e),
+        });
+    }
     conn.busy_timeout(Duration::from_secs(5))?;
     // journal_mode answers with a row, so it is read rather than executed.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -230,7 +297,7 @@ mod tests {
     fn migrating_twice_is_a_no_op_and_an_edited_applied_migration_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("desk.db");
-        let mut conn = open(&path).unwrap();
+        let mut conn = open(&path, None).unwrap();
         migrate(&mut conn).unwrap();
         migrate(&mut conn).unwrap();
         let n: i64 = conn
@@ -257,7 +324,7 @@ mod tests {
     #[test]
     fn a_store_from_a_newer_desk_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = open(&dir.path().join("desk.db")).unwrap();
+        let mut conn = open(&dir.path().join("desk.db"), None).unwrap();
         migrate(&mut conn).unwrap();
         conn.execute(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (99, 'future', 'x', 'now')",
@@ -273,7 +340,7 @@ mod tests {
     #[test]
     fn open_sets_the_durability_pragmas() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(&dir.path().join("desk.db")).unwrap();
+        let conn = open(&dir.path().join("desk.db"), None).unwrap();
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
         let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
@@ -290,7 +357,7 @@ mod refetchable_tests {
     #[test]
     fn full_durability_comes_back_even_when_the_write_fails() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = open(&dir.path().join("desk.db")).unwrap();
+        let mut conn = open(&dir.path().join("desk.db"), None).unwrap();
         let seen: i64 = refetchable(&mut conn, |c| {
             c.query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))
         })

@@ -755,7 +755,7 @@ mod tests {
 
     fn store() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = store::open(&dir.path().join("desk.db")).unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db"), None).unwrap();
         store::migrate(&mut conn).unwrap();
         (dir, conn)
     }

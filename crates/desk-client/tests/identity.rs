@@ -1,0 +1,275 @@
+//! Staff desks against the REAL OS keyring (Secret Service): run these inside
+//! `scripts/with-keyring cargo test -p desk-client --test identity`. Outside a D-Bus session
+//! with an unlocked keyring they fail with `keyring_unavailable`, never pass by themselves.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use desk_client::keys::Keyring;
+use desk_client::store::{self, StoreError, StoreKey};
+use desk_client::{Desk, StaffDeskConfig, staff_account};
+use desk_domain::Channel;
+use support::*;
+
+const PASSWORD: &str = "correct horse";
+
+/// Every test files its keys under its own service name, so runs never see each other's.
+fn config(dir: &Path, url: &str) -> StaffDeskConfig {
+    let mut c = StaffDeskConfig::new(dir, url);
+    c.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    c
+}
+
+async fn seeded_server() -> FakeServer {
+    let server = FakeServer::start().await;
+    {
+        let mut w = server.world();
+        seed(&mut w, 10);
+        let mut c = customer(4, "Catrìona", "Fhionnlaigh", (1990, 3, 3));
+        c.email = Some("catriona.fhionnlaigh@example.org".into());
+        c.phone = Some("07700 900123".into());
+        w.add_customer(c);
+    }
+    server
+}
+
+async fn signed_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
+    match Desk::sign_in_staff(cfg.clone(), username, PASSWORD).await {
+        Ok(d) => d,
+        Err(e) => panic!(
+            "staff sign-in failed ({}): {e}. These tests need the real Secret Service: \
+             run them under scripts/with-keyring",
+            e.code()
+        ),
+    }
+}
+
+/// Every file of a store folder (the database, its WAL and shared memory), as bytes.
+fn folder_bytes(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            all.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    all
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+const PERSONAL: [&str; 8] = [
+    "Mòrag",
+    "O'Neill",
+    "MacAoidh",
+    "Seònaid",
+    "Catrìona",
+    "Fhionnlaigh",
+    "catriona.fhionnlaigh@example.org",
+    "07700 900123",
+];
+
+#[tokio::test]
+async fn the_staff_store_holds_no_personal_text_and_opens_only_with_its_key() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+
+    // The same sync into a plain store shows the byte search can find the names.
+    let plain_dir = dir.path().join("plain");
+    let plain = synced_desk(&plain_dir, &server).await;
+    assert_eq!(plain.search_customers("Catrìona", 5).await.unwrap().len(), 1);
+    let plain_bytes = folder_bytes(&plain_dir);
+    for text in PERSONAL {
+        assert!(contains(&plain_bytes, text), "{text} is in the plain store");
+    }
+
+    let desk = signed_in(&cfg, "eilidh").await;
+    desk.sync_now().await.unwrap();
+    assert_eq!(desk.search_customers("Catrìona", 5).await.unwrap().len(), 1);
+    let store_dir = cfg.data_dir.join("staff").join(staff_account("eilidh"));
+    let path = cfg.store_path("eilidh");
+    assert!(path.starts_with(&store_dir) && path.exists());
+    assert_eq!(
+        path,
+        cfg.store_path("  EILIDH "),
+        "one store per user name, however typed"
+    );
+    let bytes = folder_bytes(&store_dir);
+    assert!(bytes.len() > 4096, "the store has been written");
+    for text in PERSONAL {
+        assert!(
+            !contains(&bytes, text),
+            "{text} must not be readable in the encrypted store"
+        );
+    }
+    assert!(!contains(&bytes, "SQLite format 3"), "no plain SQLite header");
+
+    // Without the key, or with another, the file does not open.
+    for key in [None, Some(StoreKey::random())] {
+        let err = store::open(&path, key.as_ref()).unwrap_err();
+        assert!(matches!(err, StoreError::WrongKey { .. }), "{err}");
+    }
+    // With the key from the keyring it does.
+    let key = Keyring::new(&cfg.keyring_service)
+        .store_key(&staff_account("eilidh"))
+        .unwrap()
+        .expect("the key is in the keyring");
+    let conn = store::open(&path, Some(&key)).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 4);
+    drop(conn);
+
+    // A key lost from the keyring is a clear error, and the store is left as it was.
+    desk.lock().await;
+    drop(desk);
+    Keyring::new(&cfg.keyring_service)
+        .purge(&staff_account("eilidh"))
+        .unwrap();
+    let err = Desk::sign_in_staff(cfg.clone(), "eilidh", PASSWORD).await.unwrap_err();
+    assert_eq!(err.code(), "keyring_unavailable", "{err}");
+    assert!(err.to_string().contains("not in the OS keyring"), "{err}");
+    assert!(path.exists(), "the store is kept");
+}
+
+#[tokio::test]
+async fn offline_unlock_works_within_the_period_and_is_refused_after_it() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path(), &server.url);
+    cfg.offline_unlock_for = Duration::from_secs(3);
+
+    // Never signed in online here: offline there is nothing to unlock with, and no trace is left.
+    let unreachable = config(dir.path(), "http://127.0.0.1:9");
+    let err = Desk::sign_in_staff(unreachable, "ruaridh", PASSWORD).await.unwrap_err();
+    assert_eq!(err.code(), "online_sign_in_required", "{err}");
+    assert!(!cfg.store_path("ruaridh").parent().unwrap().exists());
+
+    let desk = signed_in(&cfg, "eilidh").await;
+    desk.sync_now().await.unwrap();
+    drop(server);
+
+    desk.lock().await;
+    desk.unlock(PASSWORD).await.expect("offline unlock within the period");
+    assert!(!desk.is_locked());
+    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+    assert!(!desk.sync_status().await.unwrap().online);
+
+    // A fresh start offline works the same way.
+    desk.lock().await;
+    drop(desk);
+    let again = Desk::sign_in_staff(cfg.clone(), "eilidh", PASSWORD).await.unwrap();
+    assert_eq!(again.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+
+    again.lock().await;
+    tokio::time::sleep(Duration::from_millis(3_200)).await;
+    let err = again.unlock(PASSWORD).await.unwrap_err();
+    assert_eq!(err.code(), "online_sign_in_required", "{err}");
+    assert!(again.is_locked());
+    assert_eq!(again.centres().await.unwrap_err().code(), "locked");
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_offline_lock_the_desk() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+    let desk = signed_in(&cfg, "eilidh").await;
+    drop(server);
+    desk.lock().await;
+    for attempt in 1..=4 {
+        let err = desk.unlock("battery staple").await.unwrap_err();
+        assert_eq!(err.code(), "bad_credentials", "attempt {attempt}: {err}");
+        assert!(desk.is_locked());
+    }
+    let err = desk.unlock("battery staple").await.unwrap_err();
+    assert_eq!(err.code(), "too_many_attempts", "{err}");
+    let err = desk.unlock(PASSWORD).await.unwrap_err();
+    assert_eq!(
+        err.code(),
+        "too_many_attempts",
+        "even the right password needs an online sign-in now"
+    );
+    assert!(desk.is_locked());
+
+    // A right password before the fifth wrong one clears the count.
+    let server = seeded_server().await;
+    let cfg = config(&dir.path().join("second"), &server.url);
+    let desk = signed_in(&cfg, "eilidh").await;
+    drop(server);
+    desk.lock().await;
+    for _ in 0..4 {
+        assert_eq!(desk.unlock("wrong").await.unwrap_err().code(), "bad_credentials");
+    }
+    desk.unlock(PASSWORD).await.unwrap();
+    desk.lock().await;
+    for _ in 0..4 {
+        assert_eq!(desk.unlock("wrong").await.unwrap_err().code(), "bad_credentials");
+    }
+}
+
+#[tokio::test]
+async fn lock_hides_data_and_keeps_pending_changes() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+    let desk = signed_in(&cfg, "eilidh").await;
+    assert_eq!(desk.idle_lock_after(), Duration::from_secs(300));
+    desk.sync_now().await.unwrap();
+    drop(server);
+    let booked = desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    assert!(booked.pending);
+
+    desk.lock().await;
+    assert!(desk.is_locked());
+    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap_err().code(), "locked");
+    assert_eq!(desk.session(1).await.unwrap_err().code(), "locked");
+    assert_eq!(desk.centres().await.unwrap_err().code(), "locked");
+    assert_eq!(desk.timetable(1, day(1)).await.unwrap_err().code(), "locked");
+    assert_eq!(desk.needs_attention().await.unwrap_err().code(), "locked");
+    assert_eq!(
+        desk.book_place(1, 2, Channel::FaceToFace).await.unwrap_err().code(),
+        "locked"
+    );
+    assert_eq!(desk.sync_status().await.unwrap_err().code(), "locked");
+
+    desk.unlock(PASSWORD).await.unwrap();
+    let detail = desk.session(1).await.unwrap();
+    assert_eq!(detail.bookings.len(), 1);
+    assert!(detail.bookings[0].pending);
+    assert_eq!(desk.sync_status().await.unwrap().pending, 1);
+}
+
+#[tokio::test]
+async fn switch_user_opens_the_other_staff_members_own_store() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+    let eilidh = signed_in(&cfg, "eilidh").await;
+    eilidh.sync_now().await.unwrap();
+    eilidh.book_place(1, 1, Channel::Telephone).await.unwrap();
+    let eilidh_device = eilidh.device_id();
+
+    let calum = eilidh.switch_user("calum", PASSWORD).await.unwrap();
+    assert!(eilidh.is_locked());
+    assert_eq!(eilidh.search_customers("Mòrag", 5).await.unwrap_err().code(), "locked");
+    assert_eq!(calum.staff_username(), Some("calum"));
+    assert_ne!(calum.device_id(), eilidh_device, "each staff store is its own device");
+    assert!(calum.search_customers("Mòrag", 5).await.unwrap().is_empty());
+    assert!(calum.centres().await.unwrap().is_empty());
+    assert_eq!(calum.sync_status().await.unwrap().pending, 0);
+    assert_ne!(cfg.store_path("calum"), cfg.store_path("eilidh"));
+
+    // Back to the first: the pending booking is still in her outbox.
+    let back = calum.switch_user("eilidh", PASSWORD).await.unwrap();
+    assert_eq!(back.device_id(), eilidh_device);
+    assert_eq!(back.sync_status().await.unwrap().pending, 1);
+    let report = back.sync_now().await.unwrap();
+    assert_eq!(report.pushed, 1, "{report:?}");
+}
