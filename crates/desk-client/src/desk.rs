@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::overlay::{self, OverlayError, Replay};
 use crate::transport::{Transport, parse_server_url};
 use crate::views::*;
-use crate::{DeskError, replica, search, store};
+use crate::{DeskError, audit, replica, search, store};
 
 pub(crate) const MAX_TEXT: usize = 200;
 const MAX_NOTE: usize = 500;
@@ -187,6 +187,14 @@ pub(crate) fn record(
         .execute([])?;
     let b = overlay::booking(tx, booking_id)?
         .ok_or_else(|| DeskError::Store(format!("booking {booking_id} vanished while being recorded")))?;
+    audit::append(
+        tx,
+        "change",
+        "booking",
+        &booking_id.to_string(),
+        Some(b.customer_id),
+        &format!("{name} (session {}, outbox seq {seq})", b.session_id),
+    )?;
     Ok(BookingView {
         id: b.id,
         session_id: b.session_id,
@@ -371,6 +379,15 @@ impl Desk {
             }
         };
         let staff = resp.staff.clone();
+        // Audit rows name the staff member; a locked staff desk records it as it unlocks.
+        let staff_id = staff.id.to_string();
+        match self
+            .db(move |conn| Ok(store::meta_set(conn, "staff_id", &staff_id)?))
+            .await
+        {
+            Ok(()) | Err(DeskError::Locked) => {}
+            Err(e) => return Err(e),
+        }
         *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = Some(Auth {
             token: resp.access_token,
             staff: resp.staff,
@@ -493,22 +510,26 @@ impl Desk {
     pub async fn session(&self, id: i64) -> Result<SessionDetail, DeskError> {
         check_id("The session id", id)?;
         self.db(move |conn| {
-            let (session, pending) = overlay::effective_session(conn, id)?
+            // A write transaction: the customers shown are audited with the read that shows them.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (session, pending) = overlay::effective_session(&tx, id)?
                 .ok_or_else(|| DeskError::NotFound(format!("Session {id} is not on this desk.")))?;
             let mut bookings = Vec::new();
-            for b in overlay::session_bookings(conn, id)? {
+            for b in overlay::session_bookings(&tx, id)? {
                 if b.status == BookingStatus::Cancelled {
                     continue;
                 }
+                audit::viewed_customer(&tx, b.customer_id, &format!("session {id} bookings"))?;
                 bookings.push(BookingView {
                     id: b.id,
                     session_id: b.session_id,
                     customer_id: b.customer_id,
-                    customer_name: customer_name(conn, b.customer_id)?,
+                    customer_name: customer_name(&tx, b.customer_id)?,
                     status: b.status,
                     pending: b.pending,
                 });
             }
+            tx.commit()?;
             Ok(SessionDetail {
                 session: SessionView { session, pending },
                 bookings,
@@ -527,7 +548,16 @@ impl Desk {
             )));
         }
         let text = text.to_owned();
-        self.db(move |conn| Ok(search::search(conn, &text, limit)?)).await
+        self.db(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found = search::search(&tx, &text, limit)?;
+            for c in &found {
+                audit::viewed_customer(&tx, c.id, "customer search result")?;
+            }
+            tx.commit()?;
+            Ok(found)
+        })
+        .await
     }
 
     pub async fn sync_status(&self) -> Result<SyncStatus, DeskError> {

@@ -2,6 +2,7 @@
 //! the outbox and pending overlay, and command sync with the council server. No UI here: the
 //! desktop shell calls [`Desk`] and sends the view types over IPC as they are.
 
+mod audit;
 pub mod bench;
 mod desk;
 mod error;
@@ -16,6 +17,7 @@ mod sync;
 pub mod transport;
 mod views;
 
+pub use audit::AuditEntry;
 pub use desk::Desk;
 pub use error::DeskError;
 pub use identity::{StaffDeskConfig, staff_account};

@@ -69,6 +69,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "customer_index_by_apply",
         sql: include_str!("../../../migrations/client/0005_customer_index_by_apply.sql"),
     },
+    Migration {
+        version: 6,
+        name: "audit_log",
+        sql: include_str!("../../../migrations/client/0006_audit_log.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.
