@@ -362,7 +362,7 @@ impl Desk {
         };
         let url = self.server_url();
         self.check_capabilities(&url).await?;
-        let resp = match self.inner.transport.sign_in(&url, &req).await {
+        let (resp, refresh_token) = match self.inner.transport.sign_in_with_refresh(&url, &req).await {
             Ok(r) => r,
             Err(crate::transport::TransportError::Http { status, body }) if status < 500 => {
                 self.inner.status.send_modify(|s| s.online = true);
@@ -379,10 +379,17 @@ impl Desk {
             }
         };
         let staff = resp.staff.clone();
+        if let Some(token) = refresh_token {
+            self.keep_refresh_token(token).await?;
+        }
         // Audit rows name the staff member; a locked staff desk records it as it unlocks.
         let staff_id = staff.id.to_string();
+        let profile = serde_json::to_string(&staff).map_err(|e| DeskError::Store(e.to_string()))?;
         match self
-            .db(move |conn| Ok(store::meta_set(conn, "staff_id", &staff_id)?))
+            .db(move |conn| {
+                store::meta_set(conn, "staff_id", &staff_id)?;
+                Ok(store::meta_set(conn, "staff_profile", &profile)?)
+            })
             .await
         {
             Ok(()) | Err(DeskError::Locked) => {}

@@ -361,3 +361,109 @@ impl Desk {
             .map_err(|e| DeskError::Store(format!("purging failed: {e}")))?
     }
 }
+
+impl Desk {
+    /// A staff desk, unlocked: it can try to renew its access token from the keyring.
+    pub(crate) fn may_refresh(&self) -> bool {
+        self.inner.identity.is_some() && !self.is_locked()
+    }
+
+    /// Files the newest refresh token in the keyring (never in a file).
+    pub(crate) async fn keep_refresh_token(&self, token: String) -> Result<(), DeskError> {
+        let Some(id) = self.inner.identity.clone() else {
+            return Ok(());
+        };
+        tokio::task::spawn_blocking(move || id.keyring.set_refresh_token(&id.account, &token))
+            .await
+            .map_err(|e| DeskError::Store(format!("keyring task failed: {e}")))??;
+        Ok(())
+    }
+
+    /// Spends the refresh token for a new access token. `Ok(false)`: there is none to spend.
+    /// A refusal forgets the token (a spent or revoked one never works again) and is returned
+    /// with the server's code (`token_reused`, `token_expired`, `account_disabled`, …).
+    pub(crate) async fn refresh_access(&self) -> Result<bool, DeskError> {
+        let Some(id) = self.inner.identity.clone() else {
+            return Ok(false);
+        };
+        let keyring_id = id.clone();
+        let token = tokio::task::spawn_blocking(move || keyring_id.keyring.refresh_token(&keyring_id.account))
+            .await
+            .map_err(|e| DeskError::Store(format!("keyring task failed: {e}")))??;
+        let Some(token) = token else {
+            return Ok(false);
+        };
+        let url = self.server_url();
+        match self.inner.transport.refresh(&url, &token).await {
+            Ok(fresh) => {
+                if let Some(next) = fresh.refresh_token {
+                    self.keep_refresh_token(next).await?;
+                }
+                let known = self
+                    .inner
+                    .auth
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .as_ref()
+                    .map(|a| a.staff.clone());
+                let staff: desk_domain::StaffProfile = match known {
+                    Some(s) => s,
+                    None => {
+                        self.db(|conn| {
+                            let profile = store::meta_get(conn, "staff_profile")?
+                                .ok_or_else(|| DeskError::Store("no staff profile is stored".into()))?;
+                            serde_json::from_str(&profile).map_err(|e| DeskError::Store(e.to_string()))
+                        })
+                        .await?
+                    }
+                };
+                *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = Some(crate::desk::Auth {
+                    token: fresh.access_token,
+                    staff: staff.clone(),
+                });
+                self.inner.status.send_modify(|s| {
+                    s.online = true;
+                    s.signed_in = Some(staff);
+                });
+                Ok(true)
+            }
+            Err(crate::transport::TransportError::Http { status, body }) if status < 500 => {
+                tokio::task::spawn_blocking(move || id.keyring.forget_refresh_token(&id.account))
+                    .await
+                    .map_err(|e| DeskError::Store(format!("keyring task failed: {e}")))??;
+                Err(DeskError::ServerRejected {
+                    status,
+                    code: body.code,
+                    message: body.message,
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// What a refusal means beyond this cycle: a revoked or reused sign-in signs the desk out;
+    /// a disabled account also loses its store and keyring entries here.
+    pub(crate) async fn after_refusal(&self, e: &DeskError) {
+        let DeskError::ServerRejected { code, .. } = e else {
+            return;
+        };
+        match code.as_str() {
+            "account_disabled" => {
+                if self.inner.identity.is_some() {
+                    if let Err(purge) = self.purge().await {
+                        tracing::error!(error = %purge, "could not purge a disabled account's store");
+                    }
+                } else {
+                    self.sign_out_here();
+                }
+            }
+            "token_reused" | "token_expired" | "unauthorized" | "unauthorised" => self.sign_out_here(),
+            _ => {}
+        }
+    }
+
+    fn sign_out_here(&self) {
+        *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = None;
+        self.inner.status.send_modify(|s| s.signed_in = None);
+    }
+}

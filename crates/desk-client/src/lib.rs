@@ -21,7 +21,7 @@ pub use audit::AuditEntry;
 pub use desk::Desk;
 pub use error::DeskError;
 pub use identity::{StaffDeskConfig, staff_account};
-pub use sync::{BACKOFF_CAP, PULL_PAGE, SyncLoop, backoff, progress};
+pub use sync::{BACKOFF_CAP, PERIODIC_PULL, PULL_PAGE, SyncLoop, backoff, progress};
 pub use views::{
     AttentionItem, BookingView, CustomerView, DeskConfig, SessionDetail, SessionView, SyncProgress, SyncReport,
     SyncStatus,

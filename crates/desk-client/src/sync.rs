@@ -23,7 +23,8 @@ pub const PULL_PAGE: u32 = 5_000;
 /// Longest wait between retries.
 pub const BACKOFF_CAP: Duration = Duration::from_secs(30);
 /// A pull happens at least this often while the loop runs, pokes or not.
-pub const PERIODIC_PULL: Duration = Duration::from_secs(60);
+/// Also how soon a disabled account's desk hears of it (within 60 s, with a retry).
+pub const PERIODIC_PULL: Duration = Duration::from_secs(30);
 
 /// Why a cycle stopped, and whether trying again later may help without anyone acting.
 #[derive(Debug)]
@@ -316,7 +317,25 @@ impl Desk {
 
     /// Runs one cycle and records its outcome in the status.
     pub(crate) async fn cycle(&self) -> Result<SyncReport, CycleError> {
-        let result = self.cycle_inner().await;
+        let mut result = self.cycle_inner().await;
+        // An expired (or, after an offline unlock, missing) access token is renewed silently
+        // with the refresh token from the keyring, and the cycle runs again.
+        if let Err(e) = &result
+            && matches!(e.error, DeskError::NotSignedIn)
+            && !self.is_locked()
+        {
+            match self.refresh_access().await {
+                Ok(true) => result = self.cycle_inner().await,
+                Ok(false) => {}
+                Err(error) => {
+                    let transient = matches!(error, DeskError::Offline(_) | DeskError::ServerError(_));
+                    result = Err(CycleError { error, transient });
+                }
+            }
+        }
+        if let Err(e) = &result {
+            self.after_refusal(&e.error).await;
+        }
         match &result {
             Ok(_) => self.inner.status.send_modify(|s| {
                 s.online = true;
@@ -637,7 +656,7 @@ async fn cycle_loop(desk: Desk, mut stop: watch::Receiver<bool>) {
             }
         }
         run_now = false;
-        if desk.token().is_none() {
+        if desk.token().is_none() && !desk.may_refresh() {
             continue;
         }
         let result = {

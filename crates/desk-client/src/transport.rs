@@ -46,6 +46,13 @@ impl TransportError {
     }
 }
 
+/// What `POST /v1/session/refresh` answers (other fields are ignored).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RefreshedTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+}
+
 impl From<TransportError> for DeskError {
     fn from(e: TransportError) -> Self {
         match e {
@@ -167,10 +174,38 @@ impl Transport {
     }
 
     pub async fn sign_in(&self, base: &str, req: &SignInRequest) -> Result<SignInResponse, TransportError> {
+        self.sign_in_with_refresh(base, req).await.map(|(r, _)| r)
+    }
+
+    /// Signs in and also returns the refresh token, when the server issues one.
+    pub async fn sign_in_with_refresh(
+        &self,
+        base: &str,
+        req: &SignInRequest,
+    ) -> Result<(SignInResponse, Option<String>), TransportError> {
         let resp = self
             .http
             .post(Self::url(base, "/v1/session"))
             .json(req)
+            .send()
+            .await
+            .map_err(from_reqwest)?;
+        let value: serde_json::Value = Self::answer(resp).await?;
+        let refresh = value
+            .get("refresh_token")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        let signed_in = serde_json::from_value(value).map_err(|e| TransportError::Decode(e.to_string()))?;
+        Ok((signed_in, refresh))
+    }
+
+    /// `POST /v1/session/refresh`: spends the refresh token for a new access token and (the
+    /// server rotates them) a new refresh token.
+    pub async fn refresh(&self, base: &str, refresh_token: &str) -> Result<RefreshedTokens, TransportError> {
+        let resp = self
+            .http
+            .post(Self::url(base, "/v1/session/refresh"))
+            .json(&serde_json::json!({ "refresh_token": refresh_token }))
             .send()
             .await
             .map_err(from_reqwest)?;

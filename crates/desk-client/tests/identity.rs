@@ -273,3 +273,97 @@ async fn switch_user_opens_the_other_staff_members_own_store() {
     let report = back.sync_now().await.unwrap();
     assert_eq!(report.pushed, 1, "{report:?}");
 }
+
+fn keyring_of(cfg: &StaffDeskConfig) -> Keyring {
+    Keyring::new(&cfg.keyring_service)
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_silently_and_the_sync_completes() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+    let desk = signed_in(&cfg, "eilidh").await;
+    desk.sync_now().await.unwrap();
+    let account = staff_account("eilidh");
+    let first = keyring_of(&cfg)
+        .refresh_token(&account)
+        .unwrap()
+        .expect("kept in the keyring");
+    assert!(
+        !contains(&folder_bytes(cfg.store_path("eilidh").parent().unwrap()), &first),
+        "never in a file"
+    );
+
+    server.world().expire_access_tokens();
+    desk.book_place(2, 3, Channel::FaceToFace).await.unwrap();
+    server
+        .world()
+        .add_customer(customer(5, "Ùisdean", "Dòmhnallach", (1960, 1, 1)));
+    let report = desk.sync_now().await.expect("refreshed and carried on");
+    assert_eq!(report.pushed, 1);
+    assert_eq!(server.world().refreshes, 1);
+    assert_eq!(desk.search_customers("Ùisdean", 5).await.unwrap().len(), 1);
+    let second = keyring_of(&cfg).refresh_token(&account).unwrap().unwrap();
+    assert_ne!(first, second, "the refresh token rotates");
+    assert!(desk.sync_status().await.unwrap().signed_in.is_some());
+}
+
+#[tokio::test]
+async fn a_reused_refresh_token_signs_the_desk_out() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+    let desk = signed_in(&cfg, "eilidh").await;
+    let account = staff_account("eilidh");
+    let first = keyring_of(&cfg).refresh_token(&account).unwrap().unwrap();
+    server.world().expire_access_tokens();
+    desk.sync_now().await.unwrap();
+
+    // Someone presents the spent token (here: put back where the desk finds it).
+    keyring_of(&cfg).set_refresh_token(&account, &first).unwrap();
+    server.world().expire_access_tokens();
+    let err = desk.sync_now().await.unwrap_err();
+    assert_eq!(err.code(), "token_reused", "{err}");
+    let status = desk.sync_status().await.unwrap();
+    assert!(status.signed_in.is_none(), "signed out");
+    assert_eq!(status.last_error.unwrap().code, "token_reused");
+    assert!(keyring_of(&cfg).refresh_token(&account).unwrap().is_none(), "forgotten");
+    assert!(
+        server.world().refresh_tokens.values().all(|(u, _, _)| u != "eilidh"),
+        "the whole chain is revoked"
+    );
+    // Data stays readable on the desk; only syncing stopped.
+    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_disabled_account_stops_syncing_and_its_store_is_purged() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+    let desk = signed_in(&cfg, "eilidh").await;
+    desk.sync_now().await.unwrap();
+    let store_dir = cfg.store_path("eilidh").parent().unwrap().to_path_buf();
+    assert!(store_dir.exists());
+
+    server.world().disabled.insert("eilidh".into());
+    let err = desk.sync_now().await.unwrap_err();
+    assert_eq!(err.code(), "account_disabled", "{err}");
+    assert!(!store_dir.exists(), "the store is gone");
+    let account = staff_account("eilidh");
+    assert!(keyring_of(&cfg).store_key(&account).unwrap().is_none());
+    assert!(keyring_of(&cfg).refresh_token(&account).unwrap().is_none());
+    assert!(desk.is_locked());
+    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap_err().code(), "locked");
+    // The background loop contacts the server often enough to hear it within 60 s.
+    assert!(desk_client::PERIODIC_PULL <= Duration::from_secs(30));
+
+    // Disabled while signed out: the next sign-in attempt purges too.
+    let other = signed_in(&cfg, "calum").await;
+    other.lock().await;
+    server.world().disabled.insert("calum".into());
+    let err = Desk::sign_in_staff(cfg.clone(), "calum", PASSWORD).await.unwrap_err();
+    assert_eq!(err.code(), "account_disabled");
+    assert!(!cfg.store_path("calum").exists());
+}

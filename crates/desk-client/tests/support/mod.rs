@@ -53,6 +53,13 @@ pub struct World {
     pub max_push: Option<u32>,
     /// Wait this long before answering each pull.
     pub pull_delay: Option<Duration>,
+    /// Who each access token was issued to.
+    pub token_users: HashMap<String, String>,
+    /// Refresh token → (user name, device, spent).
+    pub refresh_tokens: HashMap<String, (String, Uuid, bool)>,
+    /// Accounts refused with 403 `account_disabled`.
+    pub disabled: std::collections::HashSet<String>,
+    pub refreshes: u32,
 }
 
 pub type Shared = Arc<Mutex<World>>;
@@ -251,6 +258,74 @@ impl World {
     }
 }
 
+impl World {
+    /// Every access token issued so far stops working, as after its 15 minutes.
+    pub fn expire_access_tokens(&mut self) {
+        self.tokens.clear();
+    }
+
+    fn issue(&mut self, username: &str, device: Uuid) -> (String, String) {
+        let access = format!("t-{username}-{}", Uuid::now_v7());
+        self.tokens.insert(access.clone(), device);
+        self.token_users.insert(access.clone(), username.to_owned());
+        let refresh = format!("r-{username}-{}", Uuid::now_v7());
+        self.refresh_tokens
+            .insert(refresh.clone(), (username.to_owned(), device, false));
+        (access, refresh)
+    }
+}
+
+/// 403 `account_disabled` when the bearer token belongs to a disabled account.
+fn disabled(w: &World, headers: &HeaderMap) -> Option<Response> {
+    let user = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|t| w.token_users.get(t))?;
+    w.disabled.contains(user).then(|| {
+        err(
+            StatusCode::FORBIDDEN,
+            "account_disabled",
+            "This account has been disabled.",
+        )
+    })
+}
+
+async fn refresh(State(app): State<AppState>, Json(body): Json<serde_json::Value>) -> Response {
+    let mut w = app.world.lock().unwrap();
+    let Some(token) = body.get("refresh_token").and_then(|t| t.as_str()) else {
+        return err(StatusCode::BAD_REQUEST, "invalid_input", "refresh_token is missing");
+    };
+    let Some((user, device, spent)) = w.refresh_tokens.get(token).cloned() else {
+        return err(StatusCode::UNAUTHORIZED, "unauthorized", "unknown refresh token");
+    };
+    if spent {
+        // Reuse revokes the whole chain: every token of that user.
+        w.refresh_tokens.retain(|_, (u, _, _)| *u != user);
+        let revoked: Vec<String> = w
+            .token_users
+            .iter()
+            .filter(|(_, u)| **u == user)
+            .map(|(t, _)| t.clone())
+            .collect();
+        for t in revoked {
+            w.tokens.remove(&t);
+        }
+        return err(StatusCode::UNAUTHORIZED, "token_reused", "This sign-in was revoked.");
+    }
+    if w.disabled.contains(&user) {
+        return err(
+            StatusCode::FORBIDDEN,
+            "account_disabled",
+            "This account has been disabled.",
+        );
+    }
+    w.refresh_tokens.get_mut(token).unwrap().2 = true;
+    w.refreshes += 1;
+    let (access, refresh) = w.issue(&user, device);
+    Json(serde_json::json!({ "access_token": access, "refresh_token": refresh })).into_response()
+}
+
 /// The device the bearer token was issued to, if the token is good.
 fn authorised(w: &World, headers: &HeaderMap) -> Option<Uuid> {
     headers
@@ -297,9 +372,15 @@ async fn sign_in(State(app): State<AppState>, Json(req): Json<SignInRequest>) ->
             "That user name and password do not match.",
         );
     }
-    let token = format!("t-{}-{}", req.username, Uuid::now_v7());
-    w.tokens.insert(token.clone(), req.device_id);
-    Json(SignInResponse {
+    if w.disabled.contains(&req.username) {
+        return err(
+            StatusCode::FORBIDDEN,
+            "account_disabled",
+            "This account has been disabled.",
+        );
+    }
+    let (token, refresh) = w.issue(&req.username, req.device_id);
+    let mut body = serde_json::to_value(SignInResponse {
         access_token: token,
         expires_at: Utc::now() + chrono::Duration::hours(8),
         staff: StaffProfile {
@@ -310,7 +391,9 @@ async fn sign_in(State(app): State<AppState>, Json(req): Json<SignInRequest>) ->
             sites: vec![Site::leisure(1)],
         },
     })
-    .into_response()
+    .unwrap();
+    body["refresh_token"] = serde_json::Value::String(refresh);
+    Json(body).into_response()
 }
 
 async fn push(State(app): State<AppState>, headers: HeaderMap, Json(req): Json<PushRequest>) -> Response {
@@ -318,6 +401,9 @@ async fn push(State(app): State<AppState>, headers: HeaderMap, Json(req): Json<P
         let mut w = app.world.lock().unwrap();
         if w.down {
             return err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down for the test");
+        }
+        if let Some(refused) = disabled(&w, &headers) {
+            return refused;
         }
         if authorised(&w, &headers) != Some(req.device_id) {
             return err(StatusCode::UNAUTHORIZED, "unauthorised", "sign in");
@@ -379,6 +465,9 @@ async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Query<P
     let mut w = app.world.lock().unwrap();
     if w.down {
         return err(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down for the test");
+    }
+    if let Some(refused) = disabled(&w, &headers) {
+        return refused;
     }
     let Some(device) = authorised(&w, &headers) else {
         return err(StatusCode::UNAUTHORIZED, "unauthorised", "sign in");
@@ -470,6 +559,7 @@ impl FakeServer {
         let app = Router::new()
             .route("/v1/capabilities", get(capabilities))
             .route("/v1/session", post(sign_in))
+            .route("/v1/session/refresh", post(refresh))
             .route("/v1/push", post(push))
             .route("/v1/pull", get(pull))
             .route("/v1/poke", get(poke))
