@@ -32,7 +32,7 @@ impl StoreError {
             ),
             StoreError::Postgres(e) => {
                 e.is_closed()
-                    || e.as_db_error().is_none()
+                    || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
                     || e.code().is_some_and(|c| {
                         let c = c.code();
                         // serialization failure, deadlock, connection exceptions, admin shutdown
