@@ -20,4 +20,26 @@ async fn main() {
     let (upsert, delete) = bench::apply_remote_p95(dir.path(), rows, 400);
     println!("BENCH desk_apply_remote_upsert_p95_{rows}_rows {} ms", ms(upsert));
     println!("BENCH desk_apply_remote_delete_p95_{rows}_rows {} ms", ms(delete));
+    let cost = bench::encryption_cost(dir.path(), 500, (rows as u64 / 5).max(5_000)).await;
+    println!(
+        "BENCH desk_book_place_commit_p95_plain {} ms",
+        ms(cost.commit_p95_plain)
+    );
+    println!(
+        "BENCH desk_book_place_commit_p95_encrypted {} ms",
+        ms(cost.commit_p95_encrypted)
+    );
+    println!(
+        "BENCH desk_book_place_commit_encryption_ratio {:.2} x",
+        cost.commit_ratio()
+    );
+    println!(
+        "BENCH desk_initial_pull_apply_plain {:.0} rows/s",
+        cost.pull_rows_per_s_plain
+    );
+    println!(
+        "BENCH desk_initial_pull_apply_encrypted {:.0} rows/s",
+        cost.pull_rows_per_s_encrypted
+    );
+    println!("BENCH desk_initial_pull_encryption_ratio {:.2} x", cost.pull_ratio());
 }

@@ -5,11 +5,14 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use desk_domain::{Booking, BookingStatus, Centre, Change, ChangeOp, Channel, Customer, Session, entities::table};
+use desk_domain::{
+    Booking, BookingStatus, Centre, Change, ChangeOp, Channel, Customer, PullResponse, Session, entities::table,
+};
 use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 
-use crate::{Desk, DeskConfig, replica, store};
+use crate::store::StoreKey;
+use crate::{Desk, DeskConfig, PULL_PAGE, replica, store};
 
 fn p95(mut samples: Vec<Duration>) -> Duration {
     if samples.is_empty() {
@@ -146,6 +149,102 @@ pub async fn book_place_commit_p95(dir: &Path, n: usize) -> Duration {
     })
     .await
     .expect("bench desk opens");
+    book_place_samples(desk, n).await
+}
+
+/// [`book_place_commit_p95`] on a store encrypted with `key` (SQLCipher), or plain with `None`.
+pub async fn book_place_commit_p95_keyed(dir: &Path, n: usize, key: Option<&StoreKey>) -> Duration {
+    let data_dir = dir.join(if key.is_some() {
+        "book_place_keyed"
+    } else {
+        "book_place_plain"
+    });
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir).expect("bench folder can be made");
+    let conn = store::open(&data_dir.join("desk.db"), key).expect("bench store opens");
+    let desk = Desk::from_connection(conn, "http://127.0.0.1:9", None).expect("bench desk opens");
+    book_place_samples(desk, n).await
+}
+
+/// Rows per second of an initial pull's apply: `rows` customers in pages of [`PULL_PAGE`],
+/// each page applied as sync applies it (one transaction with cursor, receipts and overlay),
+/// on a store encrypted with `key`, or plain with `None`. Network time is not included.
+pub fn initial_pull_apply_rate(dir: &Path, rows: u64, key: Option<&StoreKey>) -> f64 {
+    std::fs::create_dir_all(dir).expect("bench folder can be made");
+    let path = dir.join(if key.is_some() {
+        "pull_keyed.db"
+    } else {
+        "pull_plain.db"
+    });
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let mut conn = store::open(&path, key).expect("bench store opens");
+    store::migrate(&mut conn).expect("bench store migrates");
+    let page_rows = u64::from(PULL_PAGE);
+    let pages: Vec<PullResponse> = (0..rows.div_ceil(page_rows))
+        .map(|p| {
+            let first = p * page_rows + 1;
+            let last = ((p + 1) * page_rows).min(rows);
+            PullResponse {
+                changes: (first..=last)
+                    .map(|i| change(table::CUSTOMERS, i, i, &fake_customer(i)))
+                    .collect(),
+                cursor: format!("v{last}"),
+                has_more: last < rows,
+                reset: p == 0,
+                buckets: vec!["leisure:site:1".into()],
+                receipts: Vec::new(),
+                device_last_seq: 0,
+                head: rows,
+            }
+        })
+        .collect();
+    let t = Instant::now();
+    for page in &pages {
+        crate::sync::apply_page(&mut conn, page, None).expect("bench page applies");
+    }
+    rows as f64 / t.elapsed().as_secs_f64()
+}
+
+/// What SQLCipher costs, measured on plain and encrypted stores in the same run.
+#[derive(Debug, Clone, Copy)]
+pub struct EncryptionCost {
+    pub commit_p95_plain: Duration,
+    pub commit_p95_encrypted: Duration,
+    pub pull_rows_per_s_plain: f64,
+    pub pull_rows_per_s_encrypted: f64,
+}
+
+impl EncryptionCost {
+    /// Encrypted over plain `book_place` commit p95 (target ≤ 1.3).
+    pub fn commit_ratio(&self) -> f64 {
+        self.commit_p95_encrypted.as_secs_f64() / self.commit_p95_plain.as_secs_f64().max(1e-9)
+    }
+
+    /// Plain over encrypted initial-pull apply rate, i.e. how many times longer it takes (≤ 1.3).
+    pub fn pull_ratio(&self) -> f64 {
+        self.pull_rows_per_s_plain / self.pull_rows_per_s_encrypted.max(1e-9)
+    }
+}
+
+/// Measures `commits` durable `book_place` commits and an initial pull of `rows` customers,
+/// each on a plain and on an encrypted store, alternating so both see the same machine.
+pub async fn encryption_cost(dir: &Path, commits: usize, rows: u64) -> EncryptionCost {
+    let key = StoreKey::random();
+    let commit_p95_plain = book_place_commit_p95_keyed(dir, commits, None).await;
+    let commit_p95_encrypted = book_place_commit_p95_keyed(dir, commits, Some(&key)).await;
+    let pull_rows_per_s_plain = initial_pull_apply_rate(dir, rows, None);
+    let pull_rows_per_s_encrypted = initial_pull_apply_rate(dir, rows, Some(&key));
+    EncryptionCost {
+        commit_p95_plain,
+        commit_p95_encrypted,
+        pull_rows_per_s_plain,
+        pull_rows_per_s_encrypted,
+    }
+}
+
+async fn book_place_samples(desk: Desk, n: usize) -> Duration {
     let n_u64 = n as u64;
     let sessions = n.div_ceil(50).max(1);
     desk.db(move |conn| {
