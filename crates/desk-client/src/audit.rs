@@ -96,7 +96,70 @@ pub(crate) fn entries_after(conn: &Connection, after: u64, limit: u32) -> Result
     Ok(out)
 }
 
+const UPLOADED: &str = "audit_uploaded_through";
+
 impl Desk {
+    /// Uploads the audit entries the server does not hold yet, in seq order. A server without
+    /// `/v1/audit` (404/405) keeps them for later; nothing is lost either way.
+    pub(crate) async fn upload_audit(&self) -> Result<u64, DeskError> {
+        let Some(token) = self.token() else {
+            return Ok(0);
+        };
+        let url = self.server_url();
+        let mut sent = 0u64;
+        let mut restarted = false;
+        loop {
+            let batch = self
+                .db(|conn| {
+                    let after: u64 = crate::store::meta_get(conn, UPLOADED)?
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    entries_after(conn, after, desk_domain::MAX_AUDIT_ENTRIES)
+                })
+                .await?;
+            let Some(last) = batch.last().map(|e| e.seq) else {
+                return Ok(sent);
+            };
+            let req = desk_domain::AuditUpload {
+                device_id: self.device_id(),
+                entries: batch
+                    .into_iter()
+                    .map(|e| desk_domain::AuditRecord {
+                        seq: e.seq,
+                        at: e.at,
+                        action: e.action,
+                        record_kind: e.record_kind,
+                        record_id: e.record_id,
+                        person_id: e.person_id,
+                        detail: e.detail,
+                    })
+                    .collect(),
+            };
+            let n = req.entries.len() as u64;
+            let held = match self.inner.transport.audit(&url, &token, &req).await {
+                Ok(r) => r.last_seq,
+                Err(crate::transport::TransportError::Http { status: 404 | 405, .. }) => return Ok(sent),
+                // The server holds less than this desk thought: send again from the start,
+                // once; entries it already holds are answered as stored.
+                Err(crate::transport::TransportError::Http { status: 409, .. }) if !restarted => {
+                    restarted = true;
+                    self.db(|conn| Ok(crate::store::meta_set(conn, UPLOADED, "0")?)).await?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let through = held.min(last);
+            self.db(move |conn| Ok(crate::store::meta_set(conn, UPLOADED, &through.to_string())?))
+                .await?;
+            if held < last {
+                return Err(DeskError::ServerError(format!(
+                    "the server holds audit entries to {held} after being sent up to {last}"
+                )));
+            }
+            sent += n;
+        }
+    }
+
     /// The local audit log after `after_seq`, oldest first, at most `limit` (1 to 1000) rows.
     pub async fn audit_log(&self, after_seq: u64, limit: u32) -> Result<Vec<AuditEntry>, DeskError> {
         if !(1..=1000).contains(&limit) {

@@ -335,6 +335,10 @@ impl Desk {
         }
         if let Err(e) = &result {
             self.after_refusal(&e.error).await;
+        } else if let Err(e) = self.upload_audit().await {
+            // The entries stay in the log and go with the next cycle.
+            tracing::warn!(error = %e, "audit upload failed; will try again");
+            self.after_refusal(&e).await;
         }
         match &result {
             Ok(_) => self.inner.status.send_modify(|s| {

@@ -199,6 +199,23 @@ impl Transport {
         Ok((signed_in, refresh))
     }
 
+    pub async fn audit(
+        &self,
+        base: &str,
+        token: &str,
+        req: &desk_domain::AuditUpload,
+    ) -> Result<desk_domain::AuditUploadResponse, TransportError> {
+        let resp = self
+            .http
+            .post(Self::url(base, "/v1/audit"))
+            .bearer_auth(token)
+            .json(req)
+            .send()
+            .await
+            .map_err(from_reqwest)?;
+        Self::answer(resp).await
+    }
+
     /// `POST /v1/session/refresh`: spends the refresh token for a new access token and (the
     /// server rotates them) a new refresh token.
     pub async fn refresh(&self, base: &str, refresh_token: &str) -> Result<RefreshedTokens, TransportError> {

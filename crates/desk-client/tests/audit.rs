@@ -87,3 +87,33 @@ async fn the_audit_log_cannot_be_changed_or_emptied() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[tokio::test]
+async fn the_sync_uploads_the_audit_log_once_in_seq_order() {
+    let server = server().await;
+    server.world().no_audit_endpoint = true;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = synced_desk(dir.path(), &server).await;
+    desk.search_customers("Mòrag", 10).await.unwrap();
+    desk.book_place(1, 2, Channel::FaceToFace).await.unwrap();
+
+    // A server without the endpoint: the sync still completes and the entries wait.
+    desk.sync_now()
+        .await
+        .expect("sync completes without the audit endpoint");
+    assert!(server.world().audit.is_empty());
+
+    server.world().no_audit_endpoint = false;
+    desk.sync_now().await.unwrap();
+    desk.session(1).await.unwrap();
+    desk.sync_now().await.unwrap();
+    desk.sync_now().await.unwrap();
+    let w = server.world();
+    let held = &w.audit[&desk.device_id()];
+    let got: Vec<(u64, &str, Option<i64>)> = held.iter().map(|e| (e.seq, e.action.as_str(), e.person_id)).collect();
+    assert_eq!(
+        got,
+        vec![(1, "view", Some(1)), (2, "change", Some(2)), (3, "view", Some(2))],
+        "each entry once, in order"
+    );
+}

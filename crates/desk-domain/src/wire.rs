@@ -263,3 +263,40 @@ pub const API_VERSION: u32 = 1;
 pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
 pub const MAX_PUSH_MUTATIONS: u32 = 500;
 pub const MAX_PULL_LIMIT: u32 = 5_000;
+
+/// Most entries in one `POST /v1/audit` upload.
+pub const MAX_AUDIT_ENTRIES: u32 = 500;
+
+/// One entry of a desk's local audit log: a view of a personal record or a change, made at
+/// the desk. `seq` is gapless per device, from 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditRecord {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    /// `view` or `change`.
+    pub action: String,
+    /// `customer`, `pupil`, `ct_account`, `session`, `booking`.
+    pub record_kind: String,
+    pub record_id: String,
+    /// The person the record is about, where it is about one.
+    pub person_id: Option<i64>,
+    pub detail: String,
+}
+
+/// `POST /v1/audit`: the desk's audit entries in seq order, continuing from what the server
+/// holds. The staff member is the token's; the device must be the token's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditUpload {
+    pub device_id: Uuid,
+    pub entries: Vec<AuditRecord>,
+}
+
+/// The highest seq the server now holds for the device. Entries already held are answered
+/// as if stored again (idempotent); a gap is refused with 409 `seq_gap`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditUploadResponse {
+    pub last_seq: u64,
+}

@@ -60,6 +60,10 @@ pub struct World {
     /// Accounts refused with 403 `account_disabled`.
     pub disabled: std::collections::HashSet<String>,
     pub refreshes: u32,
+    /// Audit entries uploaded, per device, in seq order.
+    pub audit: HashMap<Uuid, Vec<desk_domain::AuditRecord>>,
+    /// Answer `/v1/audit` with 404, as a server from before audit upload.
+    pub no_audit_endpoint: bool,
 }
 
 pub type Shared = Arc<Mutex<World>>;
@@ -289,6 +293,38 @@ fn disabled(w: &World, headers: &HeaderMap) -> Option<Response> {
             "This account has been disabled.",
         )
     })
+}
+
+async fn audit(State(app): State<AppState>, headers: HeaderMap, Json(req): Json<desk_domain::AuditUpload>) -> Response {
+    let mut w = app.world.lock().unwrap();
+    if w.no_audit_endpoint {
+        return err(StatusCode::NOT_FOUND, "not_found", "no such endpoint");
+    }
+    if let Some(refused) = disabled(&w, &headers) {
+        return refused;
+    }
+    if authorised(&w, &headers) != Some(req.device_id) {
+        return err(StatusCode::UNAUTHORIZED, "unauthorised", "sign in");
+    }
+    let held = w.audit.entry(req.device_id).or_default();
+    for e in req.entries {
+        let have = held.len() as u64;
+        if e.seq <= have {
+            continue;
+        }
+        if e.seq != have + 1 {
+            return err(
+                StatusCode::CONFLICT,
+                "seq_gap",
+                "audit entries must continue from the last held",
+            );
+        }
+        held.push(e);
+    }
+    Json(desk_domain::AuditUploadResponse {
+        last_seq: held.len() as u64,
+    })
+    .into_response()
 }
 
 async fn refresh(State(app): State<AppState>, Json(body): Json<serde_json::Value>) -> Response {
@@ -560,6 +596,7 @@ impl FakeServer {
             .route("/v1/capabilities", get(capabilities))
             .route("/v1/session", post(sign_in))
             .route("/v1/session/refresh", post(refresh))
+            .route("/v1/audit", post(audit))
             .route("/v1/push", post(push))
             .route("/v1/pull", get(pull))
             .route("/v1/poke", get(poke))
