@@ -240,3 +240,26 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     assert.equal(Number(pending), 0, 'no pending change after refused input');
   });
 });
+
+describe('one app instance at a time', () => {
+  it('a second launch hands over to the running window and exits', async () => {
+    const { spawn } = await import('node:child_process');
+    const { setTimeout: sleep } = await import('node:timers/promises');
+    const dataDir = path.join(WORK, 'single-instance');
+    const first = spawn(APP, ['--data-dir', dataDir, '--server-url', 'http://127.0.0.1:9'], { stdio: 'ignore' });
+    try {
+      await sleep(5000);
+      assert.equal(first.exitCode, null, 'the first instance is running');
+      const second = spawn(APP, ['--data-dir', dataDir], { stdio: 'ignore' });
+      const code = await Promise.race([
+        new Promise((resolve) => second.once('exit', (c) => resolve(c))),
+        sleep(15000).then(() => 'still running'),
+      ]);
+      if (code === 'still running') second.kill('SIGKILL');
+      assert.equal(code, 0, 'the second instance exits at once');
+      assert.equal(first.exitCode, null, 'the first instance keeps running');
+    } finally {
+      first.kill('SIGTERM');
+    }
+  });
+});
