@@ -8,7 +8,13 @@ fn main() {
     context.config_mut().app.windows.clear();
     tauri::Builder::default()
         .setup(|app| {
-            let blank = tauri::WebviewUrl::External("about:blank".parse().expect("a valid URL"));
+            // A real (empty) document, so WebKit starts its web process as it does for the app;
+            // `about:blank` is rendered without one and would understate the baseline.
+            let blank = tauri::WebviewUrl::External(
+                "data:text/html,%3C!doctype%20html%3E%3Ctitle%3EEmpty%3C/title%3E%3Cbody%3E%3C/body%3E"
+                    .parse()
+                    .expect("a valid URL"),
+            );
             tauri::WebviewWindowBuilder::new(app, "empty", blank)
                 .title("Empty Tauri window")
                 .inner_size(1200.0, 800.0)
