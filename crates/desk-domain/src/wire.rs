@@ -227,6 +227,42 @@ pub struct SignInResponse {
     pub staff: StaffProfile,
 }
 
+/// What `POST /v1/session` and `POST /v1/session/refresh` answer: a [`SignInResponse`] (its
+/// fields, flattened, so a reader of `SignInResponse` still reads it) plus a rotating refresh
+/// token. A refresh token works once; presenting it again revokes every token of the sign-in.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionGrant {
+    #[serde(flatten)]
+    pub session: SignInResponse,
+    pub refresh_token: String,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SessionGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionGrant")
+            .field("staff", &self.session.staff)
+            .field("expires_at", &self.session.expires_at)
+            .field("refresh_expires_at", &self.refresh_expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /v1/session/refresh`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+impl std::fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RefreshRequest { refresh_token: <redacted> }")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

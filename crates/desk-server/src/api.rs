@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use chrono::{Local, Utc};
 use desk_domain::{
     API_VERSION, Capabilities, Command, ErrorBody, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PullQuery,
-    PullResponse, PushRequest, PushResponse, Receipt, SignInRequest, SignInResponse,
+    PullResponse, PushRequest, PushResponse, Receipt, RefreshRequest, SessionGrant, SignInRequest, SignInResponse,
 };
 use futures_util::Stream;
 use serde::Serialize;
@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use crate::auth;
 use crate::error::{PushError, StoreError};
-use crate::store::{Caller, StaffRecord, Store};
+use crate::store::{Caller, NextTokens, RefreshOutcome, StaffRecord, Store, TokenIssue};
 
 /// Rows per pull page when the desk does not say.
 pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
@@ -37,9 +37,10 @@ pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
 pub const POKE_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Every route, as `(method, path)`; the OpenAPI document lists each of them.
-pub const ROUTES: [(&str, &str); 6] = [
+pub const ROUTES: [(&str, &str); 7] = [
     ("get", "/v1/capabilities"),
     ("post", "/v1/session"),
+    ("post", "/v1/session/refresh"),
     ("post", "/v1/push"),
     ("get", "/v1/pull"),
     ("get", "/v1/poke"),
@@ -49,7 +50,24 @@ pub const ROUTES: [(&str, &str); 6] = [
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub store: Arc<dyn Store>,
+    pub lifetimes: TokenLifetimes,
     pub shutdown: watch::Receiver<bool>,
+}
+
+/// How long tokens last; shorter in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLifetimes {
+    pub access: chrono::Duration,
+    pub refresh: chrono::Duration,
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        TokenLifetimes {
+            access: chrono::Duration::minutes(auth::TOKEN_LIFETIME_MINUTES),
+            refresh: chrono::Duration::hours(auth::REFRESH_LIFETIME_HOURS),
+        }
+    }
 }
 
 /// An error answer: status plus `{code, message}`.
@@ -206,7 +224,11 @@ impl FromRequestParts<AppState> for Authed {
         let found = blocking(move || Ok(store.token(&hash)?)).await?;
         let record = found.ok_or_else(|| ApiError::unauthorized("The bearer token is not known; sign in again."))?;
         if record.expires_at <= Utc::now() {
-            return Err(ApiError::unauthorized("The bearer token has expired; sign in again."));
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "token_expired",
+                "The access token has expired; refresh it or sign in again.",
+            ));
         }
         if record.staff.disabled {
             return Err(ApiError::new(
@@ -226,6 +248,7 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/capabilities", get(capabilities))
         .route("/v1/session", post(sign_in))
+        .route("/v1/session/refresh", post(refresh))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/poke", get(poke))
@@ -277,16 +300,25 @@ async fn capabilities(State(state): State<AppState>) -> Json<Capabilities> {
     })
 }
 
+fn account_disabled() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "account_disabled",
+        "This account has been disabled; ask a supervisor.",
+    )
+}
+
 #[utoipa::path(post, path = "/v1/session", request_body = SignInRequest, responses(
-    (status = 200, body = SignInResponse),
+    (status = 200, body = SessionGrant),
     (status = 401, body = ErrorBody, description = "bad_credentials"),
     (status = 403, body = ErrorBody, description = "account_disabled"),
 ))]
 async fn sign_in(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SignInRequest>,
-) -> Result<Json<SignInResponse>, ApiError> {
+) -> Result<Json<SessionGrant>, ApiError> {
     let store = state.store.clone();
+    let lifetimes = state.lifetimes;
     let answer = blocking(move || {
         let bad = || {
             ApiError::new(
@@ -303,20 +335,83 @@ async fn sign_in(
             return Err(bad());
         }
         if staff.disabled {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "account_disabled",
-                "This account has been disabled; ask a supervisor.",
-            ));
+            return Err(account_disabled());
         }
-        let (token, hash) = auth::new_token();
-        let expires_at = Utc::now() + chrono::Duration::minutes(auth::TOKEN_LIFETIME_MINUTES);
-        store.insert_token(&hash, staff.id, req.device_id, expires_at)?;
-        Ok(SignInResponse {
-            access_token: token,
-            expires_at,
-            staff: staff.profile(),
+        let (access_token, access_hash) = auth::new_token();
+        let (refresh_token, refresh_hash) = auth::new_token();
+        let now = Utc::now();
+        let issue = TokenIssue {
+            access_hash,
+            refresh_hash,
+            family: Uuid::new_v4(),
+            staff_id: staff.id,
+            device_id: req.device_id,
+            access_expires_at: now + lifetimes.access,
+            refresh_expires_at: now + lifetimes.refresh,
+        };
+        store.issue_tokens(&issue)?;
+        Ok(SessionGrant {
+            session: SignInResponse {
+                access_token,
+                expires_at: issue.access_expires_at,
+                staff: staff.profile(),
+            },
+            refresh_token,
+            refresh_expires_at: issue.refresh_expires_at,
         })
+    })
+    .await?;
+    Ok(Json(answer))
+}
+
+#[utoipa::path(post, path = "/v1/session/refresh", request_body = RefreshRequest, responses(
+    (status = 200, body = SessionGrant),
+    (status = 401, body = ErrorBody, description = "unauthorized, token_expired or token_reused (every token of the sign-in is now revoked)"),
+    (status = 403, body = ErrorBody, description = "account_disabled"),
+))]
+async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> Result<Json<SessionGrant>, ApiError> {
+    let store = state.store.clone();
+    let lifetimes = state.lifetimes;
+    let answer = blocking(move || {
+        let spent = auth::token_hash(req.refresh_token.trim());
+        let (access_token, access_hash) = auth::new_token();
+        let (refresh_token, refresh_hash) = auth::new_token();
+        let now = Utc::now();
+        let next = NextTokens {
+            access_hash,
+            refresh_hash,
+            access_expires_at: now + lifetimes.access,
+            refresh_expires_at: now + lifetimes.refresh,
+        };
+        match store.refresh(&spent, &next, now)? {
+            RefreshOutcome::Rotated { staff, .. } => Ok(SessionGrant {
+                session: SignInResponse {
+                    access_token,
+                    expires_at: next.access_expires_at,
+                    staff: staff.profile(),
+                },
+                refresh_token,
+                refresh_expires_at: next.refresh_expires_at,
+            }),
+            RefreshOutcome::Unknown => Err(ApiError::unauthorized("The refresh token is not known; sign in again.")),
+            RefreshOutcome::Expired => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "token_expired",
+                "The refresh token has expired; sign in again.",
+            )),
+            RefreshOutcome::Reused => {
+                tracing::warn!("a spent refresh token was presented again; its sign-in is revoked");
+                Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "token_reused",
+                    "This refresh token was already used; every token of this sign-in is now revoked. Sign in again.",
+                ))
+            }
+            RefreshOutcome::Disabled => Err(account_disabled()),
+        }
     })
     .await?;
     Ok(Json(answer))
@@ -539,7 +634,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Council Desk server", description = "Command sync between Council Desk desks and the council server."),
-    paths(capabilities, sign_in, push, pull, poke, openapi_json),
+    paths(capabilities, sign_in, refresh, push, pull, poke, openapi_json),
     components(schemas(ErrorBody, desk_domain::Mutation, desk_domain::Change, desk_domain::Outcome, desk_domain::Alternative)),
     modifiers(&BearerAuth)
 )]

@@ -9,8 +9,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-/// How long an access token lasts. Refresh tokens come with the identity issue.
+/// How long an access token lasts.
 pub const TOKEN_LIFETIME_MINUTES: i64 = 15;
+/// How long a refresh token lasts unspent: a working day and the night after it.
+pub const REFRESH_LIFETIME_HOURS: i64 = 24;
 /// Shortest password `add-staff` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 

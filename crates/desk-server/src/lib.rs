@@ -23,10 +23,14 @@ use std::sync::Arc;
 use desk_domain::{Role, Site};
 use tokio::sync::broadcast;
 
+pub use api::TokenLifetimes;
 pub use bench::bench_drain;
 pub use error::{PushError, StoreError};
 pub use server::{Server, ServerError};
-pub use store::{Caller, EntityBatch, NewStaffRecord, Poke, PullPage, PushResult, StaffRecord, Store, SyncRow};
+pub use store::{
+    Caller, EntityBatch, NewStaffRecord, NextTokens, Poke, PullPage, PushResult, RefreshOutcome, StaffRecord, Store,
+    SyncRow, TokenIssue,
+};
 
 /// Where the server keeps its data.
 #[derive(Debug, Clone, PartialEq, Eq)]

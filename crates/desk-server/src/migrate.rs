@@ -18,17 +18,31 @@ impl Migration {
     }
 }
 
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init.sql",
-    sql: include_str!("../../../migrations/server/sqlite/0001_init.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init.sql",
+        sql: include_str!("../../../migrations/server/sqlite/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_refresh_tokens.sql",
+        sql: include_str!("../../../migrations/server/sqlite/0002_refresh_tokens.sql"),
+    },
+];
 
-pub const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init.sql",
-    sql: include_str!("../../../migrations/server/postgres/0001_init.sql"),
-}];
+pub const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init.sql",
+        sql: include_str!("../../../migrations/server/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_refresh_tokens.sql",
+        sql: include_str!("../../../migrations/server/postgres/0002_refresh_tokens.sql"),
+    },
+];
 
 /// What a backend offers the runner. `apply` runs the script and records it in one transaction.
 pub trait MigrationTarget {

@@ -370,6 +370,21 @@ mod tests {
         fn notify(&mut self, p: &Poke) -> Result<(), StoreError> {
             self.inner.notify(p)
         }
+        fn staff(&mut self, id: i64) -> Result<Option<crate::store::StaffRecord>, StoreError> {
+            self.inner.staff(id)
+        }
+        fn refresh_token(&mut self, h: &[u8; 32]) -> Result<Option<crate::store::RefreshRecord>, StoreError> {
+            self.inner.refresh_token(h)
+        }
+        fn spend_refresh_token(&mut self, h: &[u8; 32]) -> Result<(), StoreError> {
+            self.inner.spend_refresh_token(h)
+        }
+        fn revoke_family(&mut self, f: Uuid) -> Result<(), StoreError> {
+            self.inner.revoke_family(f)
+        }
+        fn put_tokens(&mut self, t: &crate::store::TokenIssue) -> Result<(), StoreError> {
+            self.inner.put_tokens(t)
+        }
     }
 
     fn world() -> EntityBatch {

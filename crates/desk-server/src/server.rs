@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::api::{AppState, router};
+use crate::api::{AppState, TokenLifetimes, router};
 use crate::store::Store;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +24,15 @@ pub struct Server {
 
 impl Server {
     pub async fn start(store: Arc<dyn Store>, listen: SocketAddr) -> Result<Server, ServerError> {
+        Self::start_with(store, listen, TokenLifetimes::default()).await
+    }
+
+    /// [`Server::start`] with other token lifetimes (tests use seconds).
+    pub async fn start_with(
+        store: Arc<dyn Store>,
+        listen: SocketAddr,
+        lifetimes: TokenLifetimes,
+    ) -> Result<Server, ServerError> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| ServerError::Bind { addr: listen, source })?;
@@ -33,6 +42,7 @@ impl Server {
         let (shutdown, watching) = watch::channel(false);
         let app = router(AppState {
             store,
+            lifetimes,
             shutdown: watching.clone(),
         });
         let mut stopping = watching;

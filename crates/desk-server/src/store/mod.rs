@@ -62,6 +62,53 @@ pub struct TokenRecord {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The tokens of one sign-in (or of one refresh of it) to store; only their hashes are kept.
+#[derive(Debug, Clone)]
+pub struct TokenIssue {
+    pub access_hash: [u8; 32],
+    pub refresh_hash: [u8; 32],
+    /// Every token of one sign-in shares this; reuse of a spent refresh token revokes it.
+    pub family: Uuid,
+    pub staff_id: i64,
+    pub device_id: Uuid,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+/// A fresh pair to replace a spent refresh token (same family, staff and device).
+#[derive(Debug, Clone)]
+pub struct NextTokens {
+    pub access_hash: [u8; 32],
+    pub refresh_hash: [u8; 32],
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+/// A refresh token as stored.
+#[derive(Debug, Clone)]
+pub struct RefreshRecord {
+    pub family: Uuid,
+    pub staff_id: i64,
+    pub device_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    pub spent: bool,
+}
+
+/// What spending a refresh token came to. Only `Rotated` stored the new pair.
+#[derive(Debug, Clone)]
+pub enum RefreshOutcome {
+    Rotated {
+        staff: StaffRecord,
+        device_id: Uuid,
+    },
+    /// No such token (or tampered with).
+    Unknown,
+    Expired,
+    /// It was spent already: the whole family is now revoked.
+    Reused,
+    Disabled,
+}
+
 /// Who is pushing: from the bearer token, never from the envelope.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -165,6 +212,16 @@ pub trait Store: Send + Sync {
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     fn token(&self, token_hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError>;
+    /// Stores a new sign-in's access and refresh token.
+    fn issue_tokens(&self, issue: &TokenIssue) -> Result<(), StoreError>;
+    /// Spends a refresh token and, if it was good, stores `next` in its place, in one
+    /// transaction: of two concurrent spends of one token, one rotates and the other is a reuse.
+    fn refresh(
+        &self,
+        spent_hash: &[u8; 32],
+        next: &NextTokens,
+        now: DateTime<Utc>,
+    ) -> Result<RefreshOutcome, StoreError>;
     /// Applies a batch (already checked to be one device's, sorted by `seq` without repeats) in
     /// one transaction with a savepoint per mutation.
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError>;
@@ -233,6 +290,12 @@ pub(crate) trait StoreTx {
     -> Result<(), StoreError>;
     /// Inserts or updates many rows of one table.
     fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError>;
+    fn staff(&mut self, id: i64) -> Result<Option<StaffRecord>, StoreError>;
+    fn refresh_token(&mut self, hash: &[u8; 32]) -> Result<Option<RefreshRecord>, StoreError>;
+    fn spend_refresh_token(&mut self, hash: &[u8; 32]) -> Result<(), StoreError>;
+    /// Deletes the family's access tokens and spends all its refresh tokens.
+    fn revoke_family(&mut self, family: Uuid) -> Result<(), StoreError>;
+    fn put_tokens(&mut self, issue: &TokenIssue) -> Result<(), StoreError>;
     /// Tells other server instances, on commit, that these buckets changed.
     fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
 }
@@ -313,6 +376,17 @@ impl<B: Backend> Store for Storage<B> {
     fn token(&self, token_hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError> {
         self.backend.token(token_hash)
     }
+    fn issue_tokens(&self, issue: &TokenIssue) -> Result<(), StoreError> {
+        self.backend.write(|tx| tx.put_tokens(issue))
+    }
+    fn refresh(
+        &self,
+        spent_hash: &[u8; 32],
+        next: &NextTokens,
+        now: DateTime<Utc>,
+    ) -> Result<RefreshOutcome, StoreError> {
+        self.backend.write(|tx| refresh_in(tx, spent_hash, next, now))
+    }
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError> {
         let result = self
             .backend
@@ -345,9 +419,10 @@ impl<B: Backend> Store for Storage<B> {
         self.backend.booking(id)
     }
     fn count(&self, table: &str) -> Result<u64, StoreError> {
-        const TABLES: [&str; 7] = [
+        const TABLES: [&str; 8] = [
             "staff",
             "access_tokens",
+            "refresh_tokens",
             "devices",
             "receipts",
             "sync_rows",
@@ -362,6 +437,43 @@ impl<B: Backend> Store for Storage<B> {
     fn subscribe(&self) -> broadcast::Receiver<Poke> {
         self.pokes.subscribe()
     }
+}
+
+/// The one rule for spending a refresh token, on either backend.
+fn refresh_in(
+    tx: &mut dyn StoreTx,
+    spent_hash: &[u8; 32],
+    next: &NextTokens,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, StoreError> {
+    let Some(record) = tx.refresh_token(spent_hash)? else {
+        return Ok(RefreshOutcome::Unknown);
+    };
+    if record.spent {
+        tx.revoke_family(record.family)?;
+        return Ok(RefreshOutcome::Reused);
+    }
+    if record.expires_at <= now {
+        return Ok(RefreshOutcome::Expired);
+    }
+    let staff = match tx.staff(record.staff_id)? {
+        Some(s) if !s.disabled => s,
+        _ => return Ok(RefreshOutcome::Disabled),
+    };
+    tx.spend_refresh_token(spent_hash)?;
+    tx.put_tokens(&TokenIssue {
+        access_hash: next.access_hash,
+        refresh_hash: next.refresh_hash,
+        family: record.family,
+        staff_id: record.staff_id,
+        device_id: record.device_id,
+        access_expires_at: next.access_expires_at,
+        refresh_expires_at: next.refresh_expires_at,
+    })?;
+    Ok(RefreshOutcome::Rotated {
+        staff,
+        device_id: record.device_id,
+    })
 }
 
 /// Upserts a batch of entities with their sync rows; returns the buckets touched.

@@ -16,7 +16,10 @@ use postgres::{Client, NoTls, Row, Statement};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use super::{Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, StaffRecord, Storage, StoreTx, SyncRow, TokenRecord};
+use super::{
+    Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage, StoreTx, SyncRow,
+    TokenIssue, TokenRecord,
+};
 use crate::error::StoreError;
 use crate::migrate::{self, Migration, MigrationTarget};
 use crate::rows::{Cell, ColType, TableSpec};
@@ -389,6 +392,72 @@ impl PgTx<'_> {
 }
 
 impl StoreTx for PgTx<'_> {
+    fn staff(&mut self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
+        self.conn
+            .query_opt(
+                "SELECT id, username, display_name, password_hash, roles, sites, disabled FROM staff WHERE id = $1",
+                &[&id],
+            )?
+            .map(|r| staff_row(&r))
+            .transpose()
+    }
+    fn refresh_token(&mut self, hash: &[u8; 32]) -> Result<Option<RefreshRecord>, StoreError> {
+        let Some(r) = self.conn.query_opt(
+            "SELECT family, staff_id, device_id, expires_at, spent FROM refresh_tokens WHERE token_hash = $1",
+            &[&&hash[..]],
+        )?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(RefreshRecord {
+            family: r.try_get(0)?,
+            staff_id: r.try_get(1)?,
+            device_id: r.try_get(2)?,
+            expires_at: r.try_get(3)?,
+            spent: r.try_get(4)?,
+        }))
+    }
+    fn spend_refresh_token(&mut self, hash: &[u8; 32]) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE refresh_tokens SET spent = TRUE WHERE token_hash = $1",
+            &[&&hash[..]],
+        )?;
+        Ok(())
+    }
+    fn revoke_family(&mut self, family: Uuid) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM access_tokens WHERE family = $1", &[&family])?;
+        self.conn
+            .execute("UPDATE refresh_tokens SET spent = TRUE WHERE family = $1", &[&family])?;
+        Ok(())
+    }
+    fn put_tokens(&mut self, t: &TokenIssue) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM access_tokens WHERE expires_at < now()", &[])?;
+        self.conn.execute(
+            "INSERT INTO access_tokens (token_hash, staff_id, device_id, expires_at, family)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &&t.access_hash[..],
+                &t.staff_id,
+                &t.device_id,
+                &t.access_expires_at,
+                &t.family,
+            ],
+        )?;
+        self.conn.execute(
+            "INSERT INTO refresh_tokens (token_hash, family, staff_id, device_id, expires_at, spent)
+             VALUES ($1, $2, $3, $4, $5, FALSE)",
+            &[
+                &&t.refresh_hash[..],
+                &t.family,
+                &t.staff_id,
+                &t.device_id,
+                &t.refresh_expires_at,
+            ],
+        )?;
+        Ok(())
+    }
     fn head(&self) -> u64 {
         self.head
     }

@@ -13,7 +13,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use super::{Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, StaffRecord, Storage, StoreTx, SyncRow, TokenRecord};
+use super::{
+    Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage, StoreTx, SyncRow,
+    TokenIssue, TokenRecord,
+};
 use crate::error::StoreError;
 use crate::migrate::{self, Migration, MigrationTarget};
 use crate::rows::{Cell, TableSpec, ts_text};
@@ -382,6 +385,83 @@ impl StoreTx for SqliteTx<'_> {
         for row in rows {
             stmt.execute(rusqlite::params_from_iter(row.iter().map(cell_value)))?;
         }
+        Ok(())
+    }
+    fn staff(&mut self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, username, display_name, password_hash, roles, sites, disabled FROM staff WHERE id = ?1",
+            )?
+            .query_row([id], staff_row)
+            .optional()?)
+    }
+    fn refresh_token(&mut self, hash: &[u8; 32]) -> Result<Option<RefreshRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT family, staff_id, device_id, expires_at, spent FROM refresh_tokens WHERE token_hash = ?1",
+            )?
+            .query_row([&hash[..]], |r| {
+                let family: String = r.get(0)?;
+                let device: String = r.get(2)?;
+                let expires: String = r.get(3)?;
+                Ok(RefreshRecord {
+                    family: Uuid::parse_str(&family).map_err(conversion)?,
+                    staff_id: r.get(1)?,
+                    device_id: Uuid::parse_str(&device).map_err(conversion)?,
+                    expires_at: DateTime::parse_from_rfc3339(&expires)
+                        .map_err(conversion)?
+                        .with_timezone(&Utc),
+                    spent: r.get(4)?,
+                })
+            })
+            .optional()?)
+    }
+    fn spend_refresh_token(&mut self, hash: &[u8; 32]) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE refresh_tokens SET spent = 1 WHERE token_hash = ?1")?
+            .execute([&hash[..]])?;
+        Ok(())
+    }
+    fn revoke_family(&mut self, family: Uuid) -> Result<(), StoreError> {
+        let family = family.to_string();
+        self.conn
+            .prepare_cached("DELETE FROM access_tokens WHERE family = ?1")?
+            .execute([&family])?;
+        self.conn
+            .prepare_cached("UPDATE refresh_tokens SET spent = 1 WHERE family = ?1")?
+            .execute([&family])?;
+        Ok(())
+    }
+    fn put_tokens(&mut self, t: &TokenIssue) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM access_tokens WHERE expires_at < ?1")?
+            .execute([Utc::now().to_rfc3339()])?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO access_tokens (token_hash, staff_id, device_id, expires_at, family)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                &t.access_hash[..],
+                t.staff_id,
+                t.device_id.to_string(),
+                t.access_expires_at.to_rfc3339(),
+                t.family.to_string()
+            ])?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO refresh_tokens (token_hash, family, staff_id, device_id, expires_at, spent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+            )?
+            .execute(params![
+                &t.refresh_hash[..],
+                t.family.to_string(),
+                t.staff_id,
+                t.device_id.to_string(),
+                t.refresh_expires_at.to_rfc3339()
+            ])?;
         Ok(())
     }
     fn notify(&mut self, _poke: &Poke) -> Result<(), StoreError> {

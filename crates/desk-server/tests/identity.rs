@@ -1,0 +1,326 @@
+//! Issue 4 over real HTTP on both backends: rotating refresh tokens, reuse revoking the
+//! sign-in, tampered and expired tokens, disabled accounts.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use desk_domain::{ErrorBody, Role, SessionGrant, SignInResponse, Site};
+use desk_server::{Server, Store, TokenLifetimes};
+use reqwest::StatusCode;
+use serde_json::json;
+use uuid::Uuid;
+
+struct Running {
+    _db: TestDb,
+    store: Arc<dyn Store>,
+    server: Server,
+    base: String,
+    http: reqwest::Client,
+}
+
+async fn start(backend: &str, lifetimes: TokenLifetimes) -> Running {
+    let (db, store) = world_store(backend);
+    let server = Server::start_with(store.clone(), "127.0.0.1:0".parse().unwrap(), lifetimes)
+        .await
+        .unwrap();
+    Running {
+        _db: db,
+        base: format!("http://{}", server.addr),
+        store,
+        server,
+        http: reqwest::Client::new(),
+    }
+}
+
+impl Running {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn sign_in(&self, username: &str, device_id: Uuid) -> SessionGrant {
+        let res = self
+            .http
+            .post(self.url("/v1/session"))
+            .json(&json!({"username": username, "password": PASSWORD, "device_id": device_id}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
+    async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/v1/session/refresh"))
+            .json(&json!({ "refresh_token": refresh_token }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn pull_status(&self, access_token: &str) -> (StatusCode, Option<ErrorBody>) {
+        let res = self
+            .http
+            .get(self.url("/v1/pull"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        if status == StatusCode::OK {
+            (status, None)
+        } else {
+            (status, Some(res.json().await.unwrap()))
+        }
+    }
+}
+
+async fn error_of(res: reqwest::Response) -> (StatusCode, String) {
+    let status = res.status();
+    let body: ErrorBody = res.json().await.unwrap();
+    assert!(!body.message.is_empty());
+    (status, body.code)
+}
+
+async fn refresh_rotates_and_reuse_revokes_the_sign_in(backend: &str) {
+    let r = start(backend, TokenLifetimes::default()).await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let first = r.sign_in("desk.a", caller.device_id).await;
+    assert_ne!(first.refresh_token, first.session.access_token);
+    assert!(first.refresh_expires_at > first.session.expires_at);
+    // A reader of the old response type still reads a grant.
+    let plain: SignInResponse = serde_json::from_value(serde_json::to_value(&first).unwrap()).unwrap();
+    assert_eq!(plain, first.session);
+
+    let res = r.refresh(&first.refresh_token).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let second: SessionGrant = res.json().await.unwrap();
+    assert_ne!(second.refresh_token, first.refresh_token, "the refresh token rotates");
+    assert_ne!(second.session.access_token, first.session.access_token);
+    assert_eq!(second.session.staff, first.session.staff);
+    assert_eq!(r.pull_status(&second.session.access_token).await.0, StatusCode::OK);
+    assert_eq!(r.pull_status(&first.session.access_token).await.0, StatusCode::OK);
+
+    // A second sign-in on another device is another family: untouched by the reuse below.
+    let other = r.sign_in("desk.a", Uuid::now_v7()).await;
+
+    // Spent: presenting the first refresh token again revokes every token of that sign-in.
+    let (s, code) = error_of(r.refresh(&first.refresh_token).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::UNAUTHORIZED, "token_reused"));
+    for access in [&first.session.access_token, &second.session.access_token] {
+        let (s, body) = r.pull_status(access).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert_eq!(body.unwrap().code, "unauthorized");
+    }
+    let (s, code) = error_of(r.refresh(&second.refresh_token).await).await;
+    assert_eq!(
+        (s, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "token_reused"),
+        "the newest refresh token of a revoked sign-in is dead too"
+    );
+    assert_eq!(r.pull_status(&other.session.access_token).await.0, StatusCode::OK);
+    let res = r.refresh(&other.refresh_token).await;
+    assert_eq!(res.status(), StatusCode::OK, "another sign-in keeps working");
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_refresh_rotates_and_reuse_revokes_the_sign_in() {
+    refresh_rotates_and_reuse_revokes_the_sign_in("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_refresh_rotates_and_reuse_revokes_the_sign_in() {
+    refresh_rotates_and_reuse_revokes_the_sign_in("postgres").await;
+}
+
+async fn tampered_malformed_and_expired_tokens(backend: &str) {
+    let r = start(
+        backend,
+        TokenLifetimes {
+            access: chrono::Duration::seconds(1),
+            refresh: chrono::Duration::seconds(2),
+        },
+    )
+    .await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let grant = r.sign_in("desk.a", caller.device_id).await;
+    let before = r.store.count("refresh_tokens").unwrap();
+
+    // One character changed, junk, empty, overlong, SQL: unknown, and nothing is stored.
+    let mut tampered = grant.refresh_token.clone().into_bytes();
+    tampered[0] = if tampered[0] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    let overlong = "x".repeat(5000);
+    for bad in [tampered.as_str(), "", "not-a-token", overlong.as_str(), "' OR 1=1 --"] {
+        let (s, code) = error_of(r.refresh(bad).await).await;
+        assert_eq!(
+            (s, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "unauthorized"),
+            "{bad:?}"
+        );
+    }
+    let mut access = grant.session.access_token.clone();
+    access.push('x');
+    let (s, body) = r.pull_status(&access).await;
+    assert_eq!(
+        (s, body.unwrap().code.as_str()),
+        (StatusCode::UNAUTHORIZED, "unauthorized")
+    );
+    // A body that is not a refresh request.
+    let res = r
+        .http
+        .post(r.url("/v1/session/refresh"))
+        .json(&json!({"token": grant.refresh_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(res).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = r
+        .http
+        .post(r.url("/v1/session/refresh"))
+        .header("content-type", "application/json")
+        .body(vec![0xff, 0xfe, b'{'])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(res).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(r.store.count("refresh_tokens").unwrap(), before);
+
+    // The access token dies after its second; the refresh token still works.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (s, body) = r.pull_status(&grant.session.access_token).await;
+    assert_eq!(
+        (s, body.unwrap().code.as_str()),
+        (StatusCode::UNAUTHORIZED, "token_expired")
+    );
+    let res = r.refresh(&grant.refresh_token).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let next: SessionGrant = res.json().await.unwrap();
+    assert_eq!(r.pull_status(&next.session.access_token).await.0, StatusCode::OK);
+
+    // Unspent but past its time: expired, not reused.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (s, code) = error_of(r.refresh(&next.refresh_token).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::UNAUTHORIZED, "token_expired"));
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_tampered_malformed_and_expired_tokens() {
+    tampered_malformed_and_expired_tokens("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_tampered_malformed_and_expired_tokens() {
+    tampered_malformed_and_expired_tokens("postgres").await;
+}
+
+async fn disabled_account_is_refused_everywhere(backend: &str) {
+    let r = start(backend, TokenLifetimes::default()).await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let grant = r.sign_in("desk.a", caller.device_id).await;
+    r.store
+        .update_staff(caller.staff_id, &[Role::LeisureDesk], &[Site::leisure(CENTRE_A)], true)
+        .unwrap();
+    let (s, body) = r.pull_status(&grant.session.access_token).await;
+    assert_eq!(
+        (s, body.unwrap().code.as_str()),
+        (StatusCode::FORBIDDEN, "account_disabled")
+    );
+    let res = r
+        .http
+        .post(r.url("/v1/push"))
+        .bearer_auth(&grant.session.access_token)
+        .json(&json!({"device_id": caller.device_id, "mutations": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(res).await,
+        (StatusCode::FORBIDDEN, "account_disabled".to_owned())
+    );
+    let (s, code) = error_of(r.refresh(&grant.refresh_token).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::FORBIDDEN, "account_disabled"));
+
+    // Enabled again, the refresh token (not spent by the refused attempt) works.
+    r.store
+        .update_staff(caller.staff_id, &[Role::LeisureDesk], &[Site::leisure(CENTRE_A)], false)
+        .unwrap();
+    assert_eq!(r.refresh(&grant.refresh_token).await.status(), StatusCode::OK);
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_disabled_account_is_refused_everywhere() {
+    disabled_account_is_refused_everywhere("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_disabled_account_is_refused_everywhere() {
+    disabled_account_is_refused_everywhere("postgres").await;
+}
+
+async fn removing_a_site_resets_the_pull_to_the_remaining_buckets(backend: &str) {
+    let r = start(backend, TokenLifetimes::default()).await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    r.store
+        .update_staff(
+            caller.staff_id,
+            &[Role::LeisureDesk],
+            &[Site::leisure(CENTRE_A), Site::leisure(CENTRE_B)],
+            false,
+        )
+        .unwrap();
+    let grant = r.sign_in("desk.a", caller.device_id).await;
+    let pull = |cursor: Option<String>| {
+        let r = &r;
+        let token = grant.session.access_token.clone();
+        async move {
+            let mut q = vec![("limit", "5000".to_owned())];
+            if let Some(c) = cursor {
+                q.push(("cursor", c));
+            }
+            let res = r
+                .http
+                .get(r.url("/v1/pull"))
+                .bearer_auth(token)
+                .query(&q)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<desk_domain::PullResponse>().await.unwrap()
+        }
+    };
+    let both = pull(None).await;
+    assert_eq!(
+        both.buckets,
+        vec!["leisure:site:1".to_owned(), "leisure:site:2".to_owned()]
+    );
+    assert!(!both.has_more);
+    let again = pull(Some(both.cursor.clone())).await;
+    assert!(!again.reset && again.changes.is_empty());
+
+    r.store
+        .update_staff(caller.staff_id, &[Role::LeisureDesk], &[Site::leisure(CENTRE_B)], false)
+        .unwrap();
+    let after = pull(Some(both.cursor.clone())).await;
+    assert!(after.reset, "losing a site makes the desk start over");
+    assert_eq!(after.buckets, vec!["leisure:site:2".to_owned()]);
+    assert!(!after.changes.is_empty());
+    assert!(after.changes.iter().all(|c| c.bucket == "leisure:site:2"));
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_removing_a_site_resets_the_pull_to_the_remaining_buckets() {
+    removing_a_site_resets_the_pull_to_the_remaining_buckets("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_removing_a_site_resets_the_pull_to_the_remaining_buckets() {
+    removing_a_site_resets_the_pull_to_the_remaining_buckets("postgres").await;
+}
