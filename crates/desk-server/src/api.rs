@@ -17,8 +17,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{Local, Utc};
 use desk_domain::{
-    API_VERSION, Capabilities, Command, ErrorBody, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PullQuery,
-    PullResponse, PushRequest, PushResponse, Receipt, RefreshRequest, SessionGrant, SignInRequest, SignInResponse,
+    API_VERSION, AuditUpload, AuditUploadResponse, Capabilities, Command, ErrorBody, MAX_AUDIT_ENTRIES, MAX_BODY_BYTES,
+    MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PullQuery, PullResponse, PushRequest, PushResponse, Receipt, RefreshRequest,
+    SessionGrant, SignInRequest, SignInResponse,
 };
 use futures_util::Stream;
 use serde::Serialize;
@@ -29,7 +30,7 @@ use uuid::Uuid;
 
 use crate::auth;
 use crate::error::{PushError, StoreError};
-use crate::store::{Caller, NextTokens, RefreshOutcome, StaffRecord, Store, TokenIssue};
+use crate::store::{AuditEntry, Caller, NextTokens, RefreshOutcome, StaffRecord, Store, TokenIssue};
 
 /// Rows per pull page when the desk does not say.
 pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
@@ -37,11 +38,12 @@ pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
 pub const POKE_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Every route, as `(method, path)`; the OpenAPI document lists each of them.
-pub const ROUTES: [(&str, &str); 7] = [
+pub const ROUTES: [(&str, &str); 8] = [
     ("get", "/v1/capabilities"),
     ("post", "/v1/session"),
     ("post", "/v1/session/refresh"),
     ("post", "/v1/push"),
+    ("post", "/v1/audit"),
     ("get", "/v1/pull"),
     ("get", "/v1/poke"),
     ("get", "/v1/openapi.json"),
@@ -250,6 +252,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/session", post(sign_in))
         .route("/v1/session/refresh", post(refresh))
         .route("/v1/push", post(push))
+        .route("/v1/audit", post(audit))
         .route("/v1/pull", get(pull))
         .route("/v1/poke", get(poke))
         .route("/v1/openapi.json", get(openapi_json))
@@ -327,14 +330,29 @@ async fn sign_in(
                 "The username or password is not right.",
             )
         };
+        let device = Some(req.device_id);
         let Some(staff) = store.staff_by_username(&req.username)? else {
             auth::verify_nobody(&req.password);
+            // The typed name is not kept: it may be a password typed into the wrong field.
+            store.append_audit(&AuditEntry::server(None, device, "sign_in_failed", "unknown username"))?;
             return Err(bad());
         };
         if !auth::verify_password(&staff.password_hash, &req.password) {
+            store.append_audit(&AuditEntry::server(
+                Some(staff.id),
+                device,
+                "sign_in_failed",
+                "wrong password",
+            ))?;
             return Err(bad());
         }
         if staff.disabled {
+            store.append_audit(&AuditEntry::server(
+                Some(staff.id),
+                device,
+                "sign_in_failed",
+                "account disabled",
+            ))?;
             return Err(account_disabled());
         }
         let (access_token, access_hash) = auth::new_token();
@@ -350,6 +368,7 @@ async fn sign_in(
             refresh_expires_at: now + lifetimes.refresh,
         };
         store.issue_tokens(&issue)?;
+        store.append_audit(&AuditEntry::server(Some(staff.id), device, "sign_in", "signed in"))?;
         Ok(SessionGrant {
             session: SignInResponse {
                 access_token,
@@ -468,6 +487,83 @@ async fn push(
         receipts: result.receipts,
         device_last_seq: result.device_last_seq,
     }))
+}
+
+/// Kinds of record an audit entry may be about.
+pub const AUDIT_RECORD_KINDS: [&str; 5] = ["customer", "pupil", "ct_account", "session", "booking"];
+/// Longest `detail` and `record_id` an uploaded audit entry may carry.
+pub const MAX_AUDIT_DETAIL_CHARS: usize = 2_000;
+pub const MAX_AUDIT_RECORD_ID_CHARS: usize = 200;
+
+/// Why an uploaded audit entry is unacceptable, if it is.
+fn audit_entry_problem(e: &desk_domain::AuditRecord) -> Option<String> {
+    let seq = e.seq;
+    if seq == 0 {
+        return Some("seq starts at 1".into());
+    }
+    if e.action.is_empty() || e.action.len() > 32 || !e.action.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        return Some(format!("entry {seq}: the action must be 1 to 32 of a-z and _"));
+    }
+    if !AUDIT_RECORD_KINDS.contains(&e.record_kind.as_str()) {
+        return Some(format!(
+            "entry {seq}: record_kind must be one of {}",
+            AUDIT_RECORD_KINDS.join(", ")
+        ));
+    }
+    if e.record_id.is_empty() || e.record_id.chars().count() > MAX_AUDIT_RECORD_ID_CHARS {
+        return Some(format!(
+            "entry {seq}: record_id must be 1 to {MAX_AUDIT_RECORD_ID_CHARS} characters"
+        ));
+    }
+    if e.detail.chars().count() > MAX_AUDIT_DETAIL_CHARS {
+        return Some(format!(
+            "entry {seq}: detail is longer than {MAX_AUDIT_DETAIL_CHARS} characters"
+        ));
+    }
+    None
+}
+
+#[utoipa::path(post, path = "/v1/audit", request_body = AuditUpload, security(("bearer" = [])), responses(
+    (status = 200, body = AuditUploadResponse),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "device_mismatch or account_disabled"),
+    (status = 409, body = ErrorBody, description = "seq_gap: nothing was stored"),
+    (status = 413, body = ErrorBody, description = "body_too_large or too_many_entries"),
+    (status = 422, body = ErrorBody, description = "bad_batch"),
+))]
+async fn audit(
+    State(state): State<AppState>,
+    authed: Authed,
+    ApiJson(req): ApiJson<AuditUpload>,
+) -> Result<Json<AuditUploadResponse>, ApiError> {
+    if req.device_id != authed.device_id {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "device_mismatch",
+            format!(
+                "The token was issued to device {}, not {}.",
+                authed.device_id, req.device_id
+            ),
+        ));
+    }
+    if req.entries.len() > MAX_AUDIT_ENTRIES as usize {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_entries",
+            format!("At most {MAX_AUDIT_ENTRIES} audit entries per upload; send the rest in the next one."),
+        ));
+    }
+    let mut entries = req.entries;
+    entries.sort_by_key(|e| e.seq);
+    if let Some(problem) = entries.iter().find_map(audit_entry_problem) {
+        return Err(PushError::BadBatch(problem).into());
+    }
+    if let Some(w) = entries.windows(2).find(|w| w[0].seq == w[1].seq) {
+        return Err(PushError::BadBatch(format!("seq {} appears twice in the upload", w[0].seq)).into());
+    }
+    let store = state.store.clone();
+    let (staff_id, device_id) = (authed.staff.id, authed.device_id);
+    let last_seq = blocking(move || Ok(store.upload_audit(staff_id, device_id, &entries)?)).await?;
+    Ok(Json(AuditUploadResponse { last_seq }))
 }
 
 /// The cursor names the scope it was made for, so a desk whose scope changed starts over.
@@ -634,7 +730,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Council Desk server", description = "Command sync between Council Desk desks and the council server."),
-    paths(capabilities, sign_in, refresh, push, pull, poke, openapi_json),
+    paths(capabilities, sign_in, refresh, push, audit, pull, poke, openapi_json),
     components(schemas(ErrorBody, desk_domain::Mutation, desk_domain::Change, desk_domain::Outcome, desk_domain::Alternative)),
     modifiers(&BearerAuth)
 )]

@@ -28,8 +28,8 @@ pub use bench::bench_drain;
 pub use error::{PushError, StoreError};
 pub use server::{Server, ServerError};
 pub use store::{
-    Caller, EntityBatch, NewStaffRecord, NextTokens, Poke, PullPage, PushResult, RefreshOutcome, StaffRecord, Store,
-    SyncRow, TokenIssue,
+    AuditEntry, Caller, EntityBatch, NewStaffRecord, NextTokens, Poke, PullPage, PushResult, RefreshOutcome,
+    StaffRecord, Store, SyncRow, TokenIssue,
 };
 
 /// Where the server keeps its data.

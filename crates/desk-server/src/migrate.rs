@@ -29,6 +29,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0002_refresh_tokens.sql",
         sql: include_str!("../../../migrations/server/sqlite/0002_refresh_tokens.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_audit.sql",
+        sql: include_str!("../../../migrations/server/sqlite/0003_audit.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -41,6 +46,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "0002_refresh_tokens.sql",
         sql: include_str!("../../../migrations/server/postgres/0002_refresh_tokens.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_audit.sql",
+        sql: include_str!("../../../migrations/server/postgres/0003_audit.sql"),
     },
 ];
 

@@ -10,7 +10,7 @@ use desk_domain::{Booking, BookingStatus, Bucket, Command, Mutation, Outcome, Re
 use uuid::Uuid;
 
 use crate::error::{PushError, StoreError};
-use crate::store::{Caller, Poke, PushResult, StoreTx};
+use crate::store::{AuditEntry, Caller, Poke, PushResult, StoreTx};
 
 /// Applies `mutations` (one device's, sorted by seq, no repeats) inside the caller's
 /// transaction. Replays return their stored receipts; the first new seq must follow the
@@ -219,11 +219,28 @@ fn take_place(
         staff_id: caller.staff_id,
         channel: m.channel,
     };
-    tx.put_booking(&booking)?;
+    put_booking_audited(tx, caller, &booking, &m.name)?;
     let bucket = Bucket::LeisureSite(session.centre_id).to_string();
     write_sync(tx, table::BOOKINGS, &booking.id.to_string(), &bucket, &booking)?;
     write_sync(tx, table::SESSIONS, &session.id.to_string(), &bucket, &session)?;
     Ok((Outcome::Applied, vec![bucket]))
+}
+
+/// Every booking the server writes is a change to a record about a person (the customer):
+/// audited in the same transaction (and savepoint) as the write itself.
+fn put_booking_audited(tx: &mut dyn StoreTx, caller: &Caller, b: &Booking, detail: &str) -> Result<(), StoreError> {
+    tx.put_booking(b)?;
+    tx.put_audit(&AuditEntry {
+        record_kind: Some("booking".to_owned()),
+        record_id: Some(b.id.to_string()),
+        person_id: Some(b.customer_id),
+        ..AuditEntry::server(
+            Some(caller.staff_id),
+            Some(caller.device_id),
+            "change",
+            format!("{detail}: session {} now {:?}", b.session_id, b.status).to_lowercase(),
+        )
+    })
 }
 
 fn cancel_place(
@@ -252,7 +269,7 @@ fn cancel_place(
     let bucket = Bucket::LeisureSite(session.centre_id).to_string();
     booking.status = BookingStatus::Cancelled;
     booking.waiting_position = 0;
-    tx.put_booking(&booking)?;
+    put_booking_audited(tx, caller, &booking, "cancel_place")?;
     write_sync(tx, table::BOOKINGS, &booking.id.to_string(), &bucket, &booking)?;
     match effect {
         CancelEffect::LeaveWaitingList => session.waiting = session.waiting.saturating_sub(1),
@@ -263,7 +280,7 @@ fn cancel_place(
                 next.waiting_position = 0;
                 session.booked += 1;
                 session.waiting = session.waiting.saturating_sub(1);
-                tx.put_booking(&next)?;
+                put_booking_audited(tx, caller, &next, "promoted from the waiting list by cancel_place")?;
                 write_sync(tx, table::BOOKINGS, &next.id.to_string(), &bucket, &next)?;
             }
         }
@@ -369,6 +386,12 @@ mod tests {
         }
         fn notify(&mut self, p: &Poke) -> Result<(), StoreError> {
             self.inner.notify(p)
+        }
+        fn put_audit(&mut self, e: &crate::store::AuditEntry) -> Result<(), StoreError> {
+            self.inner.put_audit(e)
+        }
+        fn audit_last_seq(&mut self, d: Uuid) -> Result<u64, StoreError> {
+            self.inner.audit_last_seq(d)
         }
         fn staff(&mut self, id: i64) -> Result<Option<crate::store::StaffRecord>, StoreError> {
             self.inner.staff(id)

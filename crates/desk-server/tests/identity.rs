@@ -324,3 +324,203 @@ async fn sqlite_removing_a_site_resets_the_pull_to_the_remaining_buckets() {
 async fn postgres_removing_a_site_resets_the_pull_to_the_remaining_buckets() {
     removing_a_site_resets_the_pull_to_the_remaining_buckets("postgres").await;
 }
+
+fn view(seq: u64, customer: i64) -> desk_domain::AuditRecord {
+    desk_domain::AuditRecord {
+        seq,
+        at: chrono::Utc::now(),
+        action: "view".into(),
+        record_kind: "customer".into(),
+        record_id: customer.to_string(),
+        person_id: Some(customer),
+        detail: "search result".into(),
+    }
+}
+
+/// Runs SQL straight against the test database, as an administrator with a shell would.
+fn raw_sql(db: &TestDb, sql: &str) -> Result<(), String> {
+    match &db.config {
+        desk_server::StoreConfig::Sqlite { path } => {
+            let c = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
+            c.execute_batch(sql).map_err(|e| e.to_string())
+        }
+        desk_server::StoreConfig::Postgres { url } => {
+            let (url, sql) = (url.clone(), sql.to_owned());
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
+                c.batch_execute(&sql).map_err(|e| format!("{e:?}"))
+            })
+            .join()
+            .unwrap()
+        }
+    }
+}
+
+async fn audit_is_uploaded_idempotently_and_append_only(backend: &str) {
+    let r = start(backend, TokenLifetimes::default()).await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let grant = r.sign_in("desk.a", caller.device_id).await;
+    let upload = |entries: Vec<desk_domain::AuditRecord>, device: Uuid| {
+        let r = &r;
+        let token = grant.session.access_token.clone();
+        async move {
+            r.http
+                .post(r.url("/v1/audit"))
+                .bearer_auth(token)
+                .json(&desk_domain::AuditUpload {
+                    device_id: device,
+                    entries,
+                })
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let dev = caller.device_id;
+    let res = upload(vec![view(1, 7), view(2, 8)], dev).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<desk_domain::AuditUploadResponse>().await.unwrap().last_seq,
+        2
+    );
+    // A replay, and a replay overlapping new entries: held ones are not stored twice.
+    let res = upload(vec![view(1, 7), view(2, 8)], dev).await;
+    assert_eq!(
+        res.json::<desk_domain::AuditUploadResponse>().await.unwrap().last_seq,
+        2
+    );
+    let res = upload(vec![view(2, 8), view(3, 7)], dev).await;
+    assert_eq!(
+        res.json::<desk_domain::AuditUploadResponse>().await.unwrap().last_seq,
+        3
+    );
+    let desk_rows = |store: &dyn Store| {
+        store
+            .audit_for_person(7)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.source == "desk")
+            .count()
+    };
+    assert_eq!(desk_rows(&*r.store), 2);
+    let held = r.store.count("audit_log").unwrap();
+
+    // A gap stores nothing, not even the entries before it.
+    let (s, code) = error_of(upload(vec![view(4, 7), view(6, 7)], dev).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::CONFLICT, "seq_gap"));
+    // Another device's log, bad entries, too many: refused, nothing stored.
+    let (s, code) = error_of(upload(vec![view(4, 7)], Uuid::now_v7()).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::FORBIDDEN, "device_mismatch"));
+    let mut bad_kind = view(4, 7);
+    bad_kind.record_kind = "customers; DROP TABLE audit_log".into();
+    let mut long_detail = view(4, 7);
+    long_detail.detail = "x".repeat(2001);
+    let mut bad_action = view(4, 7);
+    bad_action.action = String::new();
+    for bad in [
+        vec![bad_kind],
+        vec![long_detail],
+        vec![bad_action],
+        vec![view(0, 7)],
+        vec![view(4, 7), view(4, 8)],
+    ] {
+        let (s, code) = error_of(upload(bad, dev).await).await;
+        assert_eq!((s, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "bad_batch"));
+    }
+    let many: Vec<_> = (4..=504).map(|s| view(s, 7)).collect();
+    let (s, code) = error_of(upload(many, dev).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "too_many_entries"));
+    assert_eq!(r.store.count("audit_log").unwrap(), held);
+
+    // No route changes or deletes audit rows, and the database itself refuses to.
+    for (method, path) in desk_server::api::ROUTES {
+        assert!(!path.contains("audit") || method == "post", "{method} {path}");
+    }
+    for sql in [
+        "UPDATE audit_log SET detail = 'edited'",
+        "DELETE FROM audit_log",
+        "DELETE FROM audit_log WHERE person_id = 7",
+    ] {
+        let err = raw_sql(&r._db, sql).expect_err(sql);
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    assert_eq!(r.store.count("audit_log").unwrap(), held);
+    assert_eq!(desk_rows(&*r.store), 2);
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_audit_is_uploaded_idempotently_and_append_only() {
+    audit_is_uploaded_idempotently_and_append_only("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_audit_is_uploaded_idempotently_and_append_only() {
+    audit_is_uploaded_idempotently_and_append_only("postgres").await;
+}
+
+async fn changes_and_sign_ins_are_audited(backend: &str) {
+    let r = start(backend, TokenLifetimes::default()).await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let grant = r.sign_in("desk.a", caller.device_id).await;
+    let cmd = book(SESSION_FULLABLE, 5);
+    let booking = booking_id(&cmd);
+    let req = desk_domain::PushRequest {
+        device_id: caller.device_id,
+        mutations: vec![
+            envelope(caller.device_id, 1, &cmd),
+            envelope(caller.device_id, 2, &book(SESSION_B, 6)),
+        ],
+    };
+    let res = r
+        .http
+        .post(r.url("/v1/push"))
+        .bearer_auth(&grant.session.access_token)
+        .json(&req)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let about = r.store.audit_for_person(5).unwrap();
+    assert_eq!(about.len(), 1, "{about:?}");
+    let row = &about[0];
+    assert_eq!(
+        (
+            row.action.as_str(),
+            row.record_kind.as_deref(),
+            row.record_id.clone(),
+            row.source.as_str()
+        ),
+        ("change", Some("booking"), Some(booking.to_string()), "server")
+    );
+    assert_eq!(
+        (row.staff_id, row.device_id),
+        (Some(caller.staff_id), Some(caller.device_id))
+    );
+    // Refused out of scope (centre B): nothing changed, nothing audited as a change.
+    assert!(r.store.audit_for_person(CUSTOMERS_A + 6).unwrap().is_empty());
+    assert!(r.store.audit_for_person(6).unwrap().is_empty());
+
+    // Sign-ins, good and bad, are in the store.
+    let before = r.store.count("audit_log").unwrap();
+    let res = r
+        .http
+        .post(r.url("/v1/session"))
+        .json(&json!({"username": "desk.a", "password": "wrong password!!", "device_id": caller.device_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.store.count("audit_log").unwrap(), before + 1);
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_changes_and_sign_ins_are_audited() {
+    changes_and_sign_ins_are_audited("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_changes_and_sign_ins_are_audited() {
+    changes_and_sign_ins_are_audited("postgres").await;
+}

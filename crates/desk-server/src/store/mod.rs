@@ -109,6 +109,45 @@ pub enum RefreshOutcome {
     Disabled,
 }
 
+/// One row of the append-only audit store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    /// `None` for a failed sign-in with an unknown username.
+    pub staff_id: Option<i64>,
+    pub device_id: Option<Uuid>,
+    /// `view`, `change`, `sign_in`, `sign_in_failed`, `locked`, …
+    pub action: String,
+    /// `customer`, `pupil`, `ct_account`, `session`, `booking`.
+    pub record_kind: Option<String>,
+    pub record_id: Option<String>,
+    /// The person the record is about, where it is about one.
+    pub person_id: Option<i64>,
+    pub detail: String,
+    /// `server` for rows the server wrote itself, `desk` for uploaded ones.
+    pub source: String,
+    /// The desk's own seq, for uploaded rows.
+    pub device_seq: Option<u64>,
+}
+
+impl AuditEntry {
+    /// A row the server writes about its own work.
+    pub fn server(staff_id: Option<i64>, device_id: Option<Uuid>, action: &str, detail: impl Into<String>) -> Self {
+        AuditEntry {
+            at: Utc::now(),
+            staff_id,
+            device_id,
+            action: action.to_owned(),
+            record_kind: None,
+            record_id: None,
+            person_id: None,
+            detail: detail.into(),
+            source: "server".to_owned(),
+            device_seq: None,
+        }
+    }
+}
+
 /// Who is pushing: from the bearer token, never from the envelope.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -222,6 +261,19 @@ pub trait Store: Send + Sync {
         next: &NextTokens,
         now: DateTime<Utc>,
     ) -> Result<RefreshOutcome, StoreError>;
+    /// Appends one row to the audit store. There is no method to change or delete one.
+    fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// Stores a desk's audit entries (sorted by seq, no repeats) for `staff_id` and `device_id`,
+    /// continuing the device's gapless seq: entries already held are skipped, a gap stores
+    /// nothing. Returns the highest seq now held.
+    fn upload_audit(
+        &self,
+        staff_id: i64,
+        device_id: Uuid,
+        entries: &[desk_domain::AuditRecord],
+    ) -> Result<u64, PushError>;
+    /// Every audit row about a person, oldest first.
+    fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
     /// Applies a batch (already checked to be one device's, sorted by `seq` without repeats) in
     /// one transaction with a savepoint per mutation.
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError>;
@@ -296,6 +348,9 @@ pub(crate) trait StoreTx {
     /// Deletes the family's access tokens and spends all its refresh tokens.
     fn revoke_family(&mut self, family: Uuid) -> Result<(), StoreError>;
     fn put_tokens(&mut self, issue: &TokenIssue) -> Result<(), StoreError>;
+    fn put_audit(&mut self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// The highest uploaded seq held for a device (0 if none).
+    fn audit_last_seq(&mut self, device_id: Uuid) -> Result<u64, StoreError>;
     /// Tells other server instances, on commit, that these buckets changed.
     fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
 }
@@ -332,6 +387,7 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn session(&self, id: i64) -> Result<Option<Session>, StoreError>;
     fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
     fn count(&self, table: &str) -> Result<u64, StoreError>;
+    fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 pub(crate) struct Storage<B: Backend> {
@@ -387,6 +443,21 @@ impl<B: Backend> Store for Storage<B> {
     ) -> Result<RefreshOutcome, StoreError> {
         self.backend.write(|tx| refresh_in(tx, spent_hash, next, now))
     }
+    fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.backend.write(|tx| tx.put_audit(entry))
+    }
+    fn upload_audit(
+        &self,
+        staff_id: i64,
+        device_id: Uuid,
+        entries: &[desk_domain::AuditRecord],
+    ) -> Result<u64, PushError> {
+        self.backend
+            .write(|tx| upload_audit_in(tx, staff_id, device_id, entries))
+    }
+    fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        self.backend.audit_for_person(person_id)
+    }
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError> {
         let result = self
             .backend
@@ -419,7 +490,8 @@ impl<B: Backend> Store for Storage<B> {
         self.backend.booking(id)
     }
     fn count(&self, table: &str) -> Result<u64, StoreError> {
-        const TABLES: [&str; 8] = [
+        const TABLES: [&str; 9] = [
+            "audit_log",
             "staff",
             "access_tokens",
             "refresh_tokens",
@@ -437,6 +509,40 @@ impl<B: Backend> Store for Storage<B> {
     fn subscribe(&self) -> broadcast::Receiver<Poke> {
         self.pokes.subscribe()
     }
+}
+
+/// The one rule for a desk's audit upload, on either backend: the push receipt protocol's seq
+/// rules without receipts (an audit entry has no outcome to answer with).
+fn upload_audit_in(
+    tx: &mut dyn StoreTx,
+    staff_id: i64,
+    device_id: Uuid,
+    entries: &[desk_domain::AuditRecord],
+) -> Result<u64, PushError> {
+    let held = tx.audit_last_seq(device_id)?;
+    let mut last = held;
+    for e in entries.iter().filter(|e| e.seq > held) {
+        if e.seq != last + 1 {
+            return Err(PushError::SeqGap {
+                expected: last + 1,
+                got: e.seq,
+            });
+        }
+        tx.put_audit(&AuditEntry {
+            at: e.at,
+            staff_id: Some(staff_id),
+            device_id: Some(device_id),
+            action: e.action.clone(),
+            record_kind: Some(e.record_kind.clone()),
+            record_id: Some(e.record_id.clone()),
+            person_id: e.person_id,
+            detail: e.detail.clone(),
+            source: "desk".to_owned(),
+            device_seq: Some(e.seq),
+        })?;
+        last = e.seq;
+    }
+    Ok(last)
 }
 
 /// The one rule for spending a refresh token, on either backend.

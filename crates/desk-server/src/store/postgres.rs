@@ -17,8 +17,8 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::{
-    Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage, StoreTx, SyncRow,
-    TokenIssue, TokenRecord,
+    AuditEntry, Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage, StoreTx,
+    SyncRow, TokenIssue, TokenRecord,
 };
 use crate::error::StoreError;
 use crate::migrate::{self, Migration, MigrationTarget};
@@ -392,6 +392,32 @@ impl PgTx<'_> {
 }
 
 impl StoreTx for PgTx<'_> {
+    fn put_audit(&mut self, e: &AuditEntry) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO audit_log (at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[
+                &e.at,
+                &e.staff_id,
+                &e.device_id,
+                &e.action,
+                &e.record_kind,
+                &e.record_id,
+                &e.person_id,
+                &e.detail,
+                &e.source,
+                &e.device_seq.map(|s| s as i64),
+            ],
+        )?;
+        Ok(())
+    }
+    fn audit_last_seq(&mut self, device_id: Uuid) -> Result<u64, StoreError> {
+        let r = self.conn.query_opt(
+            "SELECT COALESCE(MAX(device_seq), 0) FROM audit_log WHERE device_id = $1",
+            &[&device_id],
+        )?;
+        Ok(r.map_or(0, |r| r.get::<_, i64>(0) as u64))
+    }
     fn staff(&mut self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
         self.conn
             .query_opt(
@@ -1026,6 +1052,29 @@ impl Backend for PgBackend {
             c.query_opt(&format!("SELECT {BOOKING_COLS} FROM bookings WHERE id = $1"), &[&id])?
                 .map(|r| booking_row(&r))
                 .transpose()
+        })
+    }
+
+    fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        self.with_conn(|c| {
+            let s = c.stmt("SELECT at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq FROM audit_log WHERE person_id = $1 ORDER BY at, id")?;
+            let rows = c.client.query(&s, &[&person_id])?;
+            rows.iter()
+                .map(|r| {
+                    Ok(AuditEntry {
+                        at: r.try_get(0)?,
+                        staff_id: r.try_get(1)?,
+                        device_id: r.try_get(2)?,
+                        action: r.try_get(3)?,
+                        record_kind: r.try_get(4)?,
+                        record_id: r.try_get(5)?,
+                        person_id: r.try_get(6)?,
+                        detail: r.try_get(7)?,
+                        source: r.try_get(8)?,
+                        device_seq: r.try_get::<_, Option<i64>>(9)?.map(|s| s as u64),
+                    })
+                })
+                .collect()
         })
     }
 

@@ -14,8 +14,8 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::{
-    Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage, StoreTx, SyncRow,
-    TokenIssue, TokenRecord,
+    AuditEntry, Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage, StoreTx,
+    SyncRow, TokenIssue, TokenRecord,
 };
 use crate::error::StoreError;
 use crate::migrate::{self, Migration, MigrationTarget};
@@ -464,6 +464,32 @@ impl StoreTx for SqliteTx<'_> {
             ])?;
         Ok(())
     }
+    fn put_audit(&mut self, e: &AuditEntry) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit_log (at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                e.at.to_rfc3339(),
+                e.staff_id,
+                e.device_id.map(|d| d.to_string()),
+                e.action,
+                e.record_kind,
+                e.record_id,
+                e.person_id,
+                e.detail,
+                e.source,
+                e.device_seq.map(|s| s as i64)
+            ])?;
+        Ok(())
+    }
+    fn audit_last_seq(&mut self, device_id: Uuid) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(device_seq), 0) FROM audit_log WHERE device_id = ?1")?
+            .query_row([device_id.to_string()], |r| r.get::<_, i64>(0))? as u64)
+    }
     fn notify(&mut self, _poke: &Poke) -> Result<(), StoreError> {
         // One process owns an SQLite file: the in-process broadcast reaches everyone.
         Ok(())
@@ -746,6 +772,31 @@ impl Backend for SqliteBackend {
                     .query_row([id.to_string()], booking_row)
                     .optional()?,
             )
+        })
+    }
+
+    fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        self.reader(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq FROM audit_log WHERE person_id = ?1 ORDER BY at, id",
+            )?;
+            let rows = stmt.query_map([person_id], |r| {
+                let at: String = r.get(0)?;
+                let device: Option<String> = r.get(2)?;
+                Ok(AuditEntry {
+                    at: DateTime::parse_from_rfc3339(&at).map_err(conversion)?.with_timezone(&Utc),
+                    staff_id: r.get(1)?,
+                    device_id: device.map(|d| Uuid::parse_str(&d)).transpose().map_err(conversion)?,
+                    action: r.get(3)?,
+                    record_kind: r.get(4)?,
+                    record_id: r.get(5)?,
+                    person_id: r.get(6)?,
+                    detail: r.get(7)?,
+                    source: r.get(8)?,
+                    device_seq: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
 
