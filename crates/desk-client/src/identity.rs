@@ -316,6 +316,9 @@ impl Desk {
                     store::meta_set(&conn, VERIFIED_AT, &Utc::now().to_rfc3339())?;
                     store::meta_set(&conn, FAILURES, "0")?;
                     store::meta_set(&conn, "staff_id", &staff.id.to_string())?;
+                    // For a refresh after a later offline unlock, which learns no profile.
+                    let profile = serde_json::to_string(&staff).map_err(|e| DeskError::Store(e.to_string()))?;
+                    store::meta_set(&conn, "staff_profile", &profile)?;
                     Ok(conn)
                 })
                 .await

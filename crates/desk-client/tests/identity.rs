@@ -367,3 +367,62 @@ async fn a_disabled_account_stops_syncing_and_its_store_is_purged() {
     assert_eq!(err.code(), "account_disabled");
     assert!(!cfg.store_path("calum").exists());
 }
+
+#[tokio::test]
+async fn rows_that_leave_the_scope_are_gone_after_the_next_pull() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+    let desk = signed_in(&cfg, "eilidh").await;
+    desk.sync_now().await.unwrap();
+    assert_eq!(desk.search_customers("Iain", 5).await.unwrap().len(), 1);
+
+    // Customer 3's bucket leaves the staff member's scope: the server resets the pull and
+    // sends only what is still in scope.
+    {
+        let mut w = server.world();
+        w.log
+            .retain(|c| !(c.table == desk_domain::entities::table::CUSTOMERS && c.id == "3"));
+        w.reset_next_pull = true;
+    }
+    desk.sync_now().await.unwrap();
+    assert!(desk.search_customers("Iain", 5).await.unwrap().is_empty());
+    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+    let key = keyring_of(&cfg).store_key(&staff_account("eilidh")).unwrap().unwrap();
+    let conn = store::open(&cfg.store_path("eilidh"), Some(&key)).unwrap();
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM customers ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(ids, vec!["1", "2", "4"]);
+}
+
+#[tokio::test]
+async fn after_an_offline_unlock_the_desk_signs_itself_back_in_when_the_server_returns() {
+    let server = seeded_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &server.url);
+    let desk = signed_in(&cfg, "eilidh").await;
+    desk.sync_now().await.unwrap();
+    desk.lock().await;
+    drop(desk);
+
+    server.world().down = true;
+    let desk = Desk::sign_in_staff(cfg.clone(), "eilidh", PASSWORD)
+        .await
+        .expect("offline unlock while the server is down");
+    assert!(desk.sync_status().await.unwrap().signed_in.is_none());
+
+    server.world().down = false;
+    server
+        .world()
+        .add_customer(customer(6, "Beathag", "Rothach", (1970, 7, 7)));
+    desk.sync_now().await.expect("the refresh token signs the desk back in");
+    let status = desk.sync_status().await.unwrap();
+    assert_eq!(status.signed_in.map(|s| s.username), Some("eilidh".to_owned()));
+    assert_eq!(server.world().refreshes, 1);
+    assert_eq!(desk.search_customers("Beathag", 5).await.unwrap().len(), 1);
+}

@@ -229,3 +229,32 @@ async fn the_encryption_bench_measures_both_stores() {
     let plain = std::fs::read(dir.path().join("pull_plain.db")).unwrap();
     assert!(plain.starts_with(b"SQLite format 3"));
 }
+
+#[tokio::test]
+async fn bad_staff_credentials_are_refused_before_anything_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = desk_client::StaffDeskConfig::new(dir.path(), "http://127.0.0.1:9");
+    let long = "x".repeat(201);
+    for (username, password) in [
+        ("", "correct horse"),
+        ("   ", "correct horse"),
+        ("eilidh", ""),
+        (long.as_str(), "correct horse"),
+        ("eilidh", long.as_str()),
+        ("eil\u{0}idh", "correct horse"),
+        ("eilidh\n", "correct horse"),
+    ] {
+        let err = Desk::sign_in_staff(cfg.clone(), username, password).await.unwrap_err();
+        assert_eq!(err.code(), "invalid_input", "{username:?}: {err}");
+        assert!(!err.to_string().is_empty());
+    }
+    assert!(!dir.path().join("staff").exists(), "no store folder was made");
+
+    // A user name with SQL in it is only ever a name: it is hashed into the folder name.
+    let sneaky = "eilidh'; DROP TABLE customers; --";
+    let path = cfg.store_path(sneaky);
+    let folder = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+    assert_eq!(folder.len(), 32);
+    assert!(folder.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(folder, desk_client::staff_account(sneaky));
+}

@@ -1,0 +1,68 @@
+//! A staff desk against the REAL council server (desk-server on SQLite, real HTTP on loopback)
+//! and the real OS keyring: run under `scripts/with-keyring`.
+
+use std::time::Duration;
+
+use desk_client::keys::Keyring;
+use desk_client::{Desk, StaffDeskConfig, staff_account};
+use desk_domain::{Role, Site};
+use desk_server::{NewStaff, Server, StoreConfig, TokenLifetimes};
+
+const PASSWORD: &str = "correct horse battery";
+
+#[tokio::test]
+async fn against_the_real_server_expired_access_is_refreshed_and_a_reused_refresh_token_signs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = desk_server::open_store(&StoreConfig::Sqlite {
+        path: dir.path().join("council.db"),
+    })
+    .unwrap();
+    desk_server::add_staff(
+        &*store,
+        NewStaff {
+            username: "desk.a".into(),
+            display_name: "Desk A".into(),
+            password: PASSWORD.into(),
+            roles: vec![Role::LeisureDesk],
+            sites: vec![Site::leisure(1)],
+        },
+    )
+    .unwrap();
+    let server = Server::start_with(
+        store,
+        "127.0.0.1:0".parse().unwrap(),
+        TokenLifetimes {
+            access: chrono::Duration::seconds(1),
+            refresh: chrono::Duration::hours(1),
+        },
+    )
+    .await
+    .unwrap();
+    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
+    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let keyring = Keyring::new(&cfg.keyring_service);
+    let account = staff_account("desk.a");
+
+    let desk = Desk::sign_in_staff(cfg.clone(), "desk.a", PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    desk.sync_now().await.unwrap();
+    let first = keyring.refresh_token(&account).unwrap().expect("kept in the keyring");
+
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    desk.sync_now()
+        .await
+        .expect("the expired access token is refreshed silently");
+    let second = keyring.refresh_token(&account).unwrap().unwrap();
+    assert_ne!(first, second, "rotated");
+    assert!(desk.sync_status().await.unwrap().signed_in.is_some());
+
+    // The spent token presented again: the server revokes the sign-in, the desk signs out.
+    keyring.set_refresh_token(&account, &first).unwrap();
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let err = desk.sync_now().await.unwrap_err();
+    assert_eq!(err.code(), "token_reused", "{err}");
+    assert!(desk.sync_status().await.unwrap().signed_in.is_none());
+    assert!(keyring.refresh_token(&account).unwrap().is_none());
+    server.stop().await;
+}
