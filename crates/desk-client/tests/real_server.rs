@@ -66,3 +66,70 @@ async fn against_the_real_server_expired_access_is_refreshed_and_a_reused_refres
     assert!(keyring.refresh_token(&account).unwrap().is_none());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn views_at_the_desk_reach_the_real_servers_audit_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = desk_server::open_store(&StoreConfig::Sqlite {
+        path: dir.path().join("council.db"),
+    })
+    .unwrap();
+    let customer = desk_domain::Customer {
+        id: 7,
+        home_centre_id: 1,
+        first_name: "Mòrag".into(),
+        last_name: "O'Neill".into(),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(1980, 2, 1).unwrap(),
+        membership_no: "M000007".into(),
+        email: Some("morag@example.org".into()),
+        phone: None,
+        postcode: "IV30 1AB".into(),
+        concession: false,
+    };
+    desk_server::load_demo(
+        &*store,
+        &desk_server::demo::DemoData {
+            centres: vec![desk_domain::Centre {
+                id: 1,
+                name: "Moray Leisure Centre".into(),
+                town: "Elgin".into(),
+            }],
+            activities: vec![],
+            sessions: vec![],
+            customers: vec![customer],
+            schools: vec![],
+            pupils: vec![],
+            contacts: vec![],
+            ct_accounts: vec![],
+            staff: vec![desk_server::demo::DemoStaff {
+                username: "desk.a".into(),
+                display_name: "Desk A".into(),
+                password: PASSWORD.into(),
+                roles: vec![Role::LeisureDesk],
+                sites: vec![Site::leisure(1)],
+            }],
+        },
+    )
+    .unwrap();
+    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
+    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let desk = Desk::sign_in_staff(cfg.clone(), "desk.a", PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    desk.sync_now().await.unwrap();
+    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+    desk.sync_now().await.unwrap();
+    desk.sync_now().await.unwrap();
+
+    let rows = store.audit_for_person(7).unwrap();
+    let views: Vec<_> = rows.iter().filter(|r| r.action == "view").collect();
+    assert_eq!(views.len(), 1, "uploaded once: {rows:?}");
+    assert_eq!(views[0].device_id, Some(desk.device_id()));
+    assert!(views[0].staff_id.is_some());
+    assert_eq!(views[0].device_seq, Some(1));
+    assert_eq!(views[0].record_kind.as_deref(), Some("customer"));
+    server.stop().await;
+}
