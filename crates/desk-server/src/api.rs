@@ -53,6 +53,7 @@ pub const ROUTES: [(&str, &str); 8] = [
 pub(crate) struct AppState {
     pub store: Arc<dyn Store>,
     pub lifetimes: TokenLifetimes,
+    pub lockout: Lockout,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -68,6 +69,24 @@ impl Default for TokenLifetimes {
         TokenLifetimes {
             access: chrono::Duration::minutes(auth::TOKEN_LIFETIME_MINUTES),
             refresh: chrono::Duration::hours(auth::REFRESH_LIFETIME_HOURS),
+        }
+    }
+}
+
+/// When failed sign-ins lock an account; shorter in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lockout {
+    /// Consecutive failed sign-ins that lock the account…
+    pub after_failures: u32,
+    /// …for this long.
+    pub lasts: chrono::Duration,
+}
+
+impl Default for Lockout {
+    fn default() -> Self {
+        Lockout {
+            after_failures: auth::LOCKOUT_AFTER_FAILURES,
+            lasts: chrono::Duration::minutes(auth::LOCKOUT_MINUTES),
         }
     }
 }
@@ -315,6 +334,7 @@ fn account_disabled() -> ApiError {
     (status = 200, body = SessionGrant),
     (status = 401, body = ErrorBody, description = "bad_credentials"),
     (status = 403, body = ErrorBody, description = "account_disabled"),
+    (status = 423, body = ErrorBody, description = "account_locked, with the unlock time in the message"),
 ))]
 async fn sign_in(
     State(state): State<AppState>,
@@ -322,6 +342,7 @@ async fn sign_in(
 ) -> Result<Json<SessionGrant>, ApiError> {
     let store = state.store.clone();
     let lifetimes = state.lifetimes;
+    let lockout = state.lockout;
     let answer = blocking(move || {
         let bad = || {
             ApiError::new(
@@ -337,14 +358,38 @@ async fn sign_in(
             store.append_audit(&AuditEntry::server(None, device, "sign_in_failed", "unknown username"))?;
             return Err(bad());
         };
-        if !auth::verify_password(&staff.password_hash, &req.password) {
+        let locked = |until: chrono::DateTime<Utc>| {
+            ApiError::new(
+                StatusCode::LOCKED,
+                "account_locked",
+                format!(
+                    "Too many failed sign-ins: this account is locked until {} UTC.",
+                    until.format("%Y-%m-%d %H:%M:%S")
+                ),
+            )
+        };
+        if let Some(until) = store.locked_until(staff.id, Utc::now())? {
+            auth::verify_nobody(&req.password);
             store.append_audit(&AuditEntry::server(
                 Some(staff.id),
                 device,
                 "sign_in_failed",
-                "wrong password",
+                "account locked",
             ))?;
-            return Err(bad());
+            return Err(locked(until));
+        }
+        if !auth::verify_password(&staff.password_hash, &req.password) {
+            let failed = store.sign_in_failed(
+                staff.id,
+                req.device_id,
+                Utc::now(),
+                lockout.after_failures,
+                lockout.lasts,
+            )?;
+            return match failed {
+                Some(until) => Err(locked(until)),
+                None => Err(bad()),
+            };
         }
         if staff.disabled {
             store.append_audit(&AuditEntry::server(
@@ -368,7 +413,7 @@ async fn sign_in(
             refresh_expires_at: now + lifetimes.refresh,
         };
         store.issue_tokens(&issue)?;
-        store.append_audit(&AuditEntry::server(Some(staff.id), device, "sign_in", "signed in"))?;
+        store.sign_in_succeeded(staff.id, req.device_id)?;
         Ok(SessionGrant {
             session: SignInResponse {
                 access_token,

@@ -13,6 +13,9 @@ use sha2::{Digest, Sha256};
 pub const TOKEN_LIFETIME_MINUTES: i64 = 15;
 /// How long a refresh token lasts unspent: a working day and the night after it.
 pub const REFRESH_LIFETIME_HOURS: i64 = 24;
+/// Consecutive failed sign-ins that lock an account, and for how long.
+pub const LOCKOUT_AFTER_FAILURES: u32 = 5;
+pub const LOCKOUT_MINUTES: i64 = 15;
 /// Shortest password `add-staff` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 

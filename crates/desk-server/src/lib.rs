@@ -23,7 +23,7 @@ use std::sync::Arc;
 use desk_domain::{Role, Site};
 use tokio::sync::broadcast;
 
-pub use api::TokenLifetimes;
+pub use api::{Lockout, TokenLifetimes};
 pub use bench::bench_drain;
 pub use error::{PushError, StoreError};
 pub use server::{Server, ServerError};

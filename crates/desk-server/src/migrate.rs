@@ -34,6 +34,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0003_audit.sql",
         sql: include_str!("../../../migrations/server/sqlite/0003_audit.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_sign_in_locks.sql",
+        sql: include_str!("../../../migrations/server/sqlite/0004_sign_in_locks.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -51,6 +56,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 3,
         name: "0003_audit.sql",
         sql: include_str!("../../../migrations/server/postgres/0003_audit.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_sign_in_locks.sql",
+        sql: include_str!("../../../migrations/server/postgres/0004_sign_in_locks.sql"),
     },
 ];
 

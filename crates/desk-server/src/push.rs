@@ -390,6 +390,17 @@ mod tests {
         fn put_audit(&mut self, e: &crate::store::AuditEntry) -> Result<(), StoreError> {
             self.inner.put_audit(e)
         }
+        fn sign_in_lock(&mut self, id: i64) -> Result<(u32, Option<chrono::DateTime<Utc>>), StoreError> {
+            self.inner.sign_in_lock(id)
+        }
+        fn put_sign_in_lock(
+            &mut self,
+            id: i64,
+            f: u32,
+            until: Option<chrono::DateTime<Utc>>,
+        ) -> Result<(), StoreError> {
+            self.inner.put_sign_in_lock(id, f, until)
+        }
         fn audit_last_seq(&mut self, d: Uuid) -> Result<u64, StoreError> {
             self.inner.audit_last_seq(d)
         }

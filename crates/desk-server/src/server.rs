@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::api::{AppState, TokenLifetimes, router};
+use crate::api::{AppState, Lockout, TokenLifetimes, router};
 use crate::store::Store;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +33,16 @@ impl Server {
         listen: SocketAddr,
         lifetimes: TokenLifetimes,
     ) -> Result<Server, ServerError> {
+        Self::start_configured(store, listen, lifetimes, Lockout::default()).await
+    }
+
+    /// [`Server::start_with`] with another lockout policy (tests use a second).
+    pub async fn start_configured(
+        store: Arc<dyn Store>,
+        listen: SocketAddr,
+        lifetimes: TokenLifetimes,
+        lockout: Lockout,
+    ) -> Result<Server, ServerError> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| ServerError::Bind { addr: listen, source })?;
@@ -43,6 +53,7 @@ impl Server {
         let app = router(AppState {
             store,
             lifetimes,
+            lockout,
             shutdown: watching.clone(),
         });
         let mut stopping = watching;

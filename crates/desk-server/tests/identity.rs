@@ -524,3 +524,76 @@ async fn sqlite_changes_and_sign_ins_are_audited() {
 async fn postgres_changes_and_sign_ins_are_audited() {
     changes_and_sign_ins_are_audited("postgres").await;
 }
+
+async fn lockout_after_five_failures_and_unlock_after_the_period(backend: &str) {
+    let (db, store) = world_store(backend);
+    let lockout = desk_server::Lockout {
+        after_failures: 5,
+        lasts: chrono::Duration::seconds(2),
+    };
+    let server = Server::start_configured(
+        store.clone(),
+        "127.0.0.1:0".parse().unwrap(),
+        TokenLifetimes::default(),
+        lockout,
+    )
+    .await
+    .unwrap();
+    let r = Running {
+        _db: db,
+        base: format!("http://{}", server.addr),
+        store,
+        server,
+        http: reqwest::Client::new(),
+    };
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let attempt = |password: &'static str| {
+        let r = &r;
+        async move {
+            r.http
+                .post(r.url("/v1/session"))
+                .json(&json!({"username": "desk.a", "password": password, "device_id": caller.device_id}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A good sign-in clears the count: four failures, a success, four more do not lock.
+    for _ in 0..4 {
+        assert_eq!(error_of(attempt("wrong password 1").await).await.1, "bad_credentials");
+    }
+    assert_eq!(attempt(PASSWORD).await.status(), StatusCode::OK);
+    let audited = r.store.count("audit_log").unwrap();
+    for _ in 0..4 {
+        assert_eq!(error_of(attempt("wrong password 2").await).await.1, "bad_credentials");
+    }
+    // The fifth in a row locks, and says until when.
+    let res = attempt("wrong password 3").await;
+    assert_eq!(res.status(), StatusCode::LOCKED);
+    let body: ErrorBody = res.json().await.unwrap();
+    assert_eq!(body.code, "account_locked");
+    assert!(body.message.contains("locked until"), "{}", body.message);
+    // Five failures and the lock are in the audit store.
+    assert_eq!(r.store.count("audit_log").unwrap(), audited + 6);
+    // Even the right password is refused while locked.
+    let res = attempt(PASSWORD).await;
+    assert_eq!(error_of(res).await, (StatusCode::LOCKED, "account_locked".to_owned()));
+
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(
+        attempt(PASSWORD).await.status(),
+        StatusCode::OK,
+        "unlocked after the period"
+    );
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_lockout_after_five_failures_and_unlock_after_the_period() {
+    lockout_after_five_failures_and_unlock_after_the_period("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_lockout_after_five_failures_and_unlock_after_the_period() {
+    lockout_after_five_failures_and_unlock_after_the_period("postgres").await;
+}

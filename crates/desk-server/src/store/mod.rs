@@ -272,6 +272,20 @@ pub trait Store: Send + Sync {
         device_id: Uuid,
         entries: &[desk_domain::AuditRecord],
     ) -> Result<u64, PushError>;
+    /// Until when the account is locked by failed sign-ins, if it is now.
+    fn locked_until(&self, staff_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Counts a failed sign-in (audited as `sign_in_failed`); the `after_failures`th in a row
+    /// locks the account for `lasts` (audited as `locked`) and returns the unlock time.
+    fn sign_in_failed(
+        &self,
+        staff_id: i64,
+        device_id: Uuid,
+        now: DateTime<Utc>,
+        after_failures: u32,
+        lasts: chrono::Duration,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Clears the failure count and audits the sign-in.
+    fn sign_in_succeeded(&self, staff_id: i64, device_id: Uuid) -> Result<(), StoreError>;
     /// Every audit row about a person, oldest first.
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
     /// Applies a batch (already checked to be one device's, sorted by `seq` without repeats) in
@@ -351,6 +365,14 @@ pub(crate) trait StoreTx {
     fn put_audit(&mut self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// The highest uploaded seq held for a device (0 if none).
     fn audit_last_seq(&mut self, device_id: Uuid) -> Result<u64, StoreError>;
+    /// Consecutive failed sign-ins and the lock, if any was set.
+    fn sign_in_lock(&mut self, staff_id: i64) -> Result<(u32, Option<DateTime<Utc>>), StoreError>;
+    fn put_sign_in_lock(
+        &mut self,
+        staff_id: i64,
+        failures: u32,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError>;
     /// Tells other server instances, on commit, that these buckets changed.
     fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
 }
@@ -458,6 +480,53 @@ impl<B: Backend> Store for Storage<B> {
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
         self.backend.audit_for_person(person_id)
     }
+    fn locked_until(&self, staff_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.backend
+            .write(|tx| Ok(tx.sign_in_lock(staff_id)?.1.filter(|until| *until > now)))
+    }
+    fn sign_in_failed(
+        &self,
+        staff_id: i64,
+        device_id: Uuid,
+        now: DateTime<Utc>,
+        after_failures: u32,
+        lasts: chrono::Duration,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.backend.write(|tx| {
+            let who = (Some(staff_id), Some(device_id));
+            tx.put_audit(&AuditEntry::server(who.0, who.1, "sign_in_failed", "wrong password"))?;
+            let (failures, _) = tx.sign_in_lock(staff_id)?;
+            let failures = failures + 1;
+            if failures >= after_failures {
+                let until = now + lasts;
+                tx.put_sign_in_lock(staff_id, 0, Some(until))?;
+                tx.put_audit(&AuditEntry::server(
+                    who.0,
+                    who.1,
+                    "locked",
+                    format!(
+                        "{failures} failed sign-ins in a row; locked until {}",
+                        until.to_rfc3339()
+                    ),
+                ))?;
+                Ok(Some(until))
+            } else {
+                tx.put_sign_in_lock(staff_id, failures, None)?;
+                Ok(None)
+            }
+        })
+    }
+    fn sign_in_succeeded(&self, staff_id: i64, device_id: Uuid) -> Result<(), StoreError> {
+        self.backend.write(|tx| {
+            tx.put_sign_in_lock(staff_id, 0, None)?;
+            tx.put_audit(&AuditEntry::server(
+                Some(staff_id),
+                Some(device_id),
+                "sign_in",
+                "signed in",
+            ))
+        })
+    }
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError> {
         let result = self
             .backend
@@ -490,8 +559,9 @@ impl<B: Backend> Store for Storage<B> {
         self.backend.booking(id)
     }
     fn count(&self, table: &str) -> Result<u64, StoreError> {
-        const TABLES: [&str; 9] = [
+        const TABLES: [&str; 10] = [
             "audit_log",
+            "sign_in_locks",
             "staff",
             "access_tokens",
             "refresh_tokens",

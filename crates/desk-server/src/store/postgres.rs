@@ -411,6 +411,29 @@ impl StoreTx for PgTx<'_> {
         )?;
         Ok(())
     }
+    fn sign_in_lock(&mut self, staff_id: i64) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
+        let r = self.conn.query_opt(
+            "SELECT failures, locked_until FROM sign_in_locks WHERE staff_id = $1",
+            &[&staff_id],
+        )?;
+        Ok(match r {
+            Some(r) => (r.try_get::<_, i32>(0)? as u32, r.try_get(1)?),
+            None => (0, None),
+        })
+    }
+    fn put_sign_in_lock(
+        &mut self,
+        staff_id: i64,
+        failures: u32,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO sign_in_locks (staff_id, failures, locked_until) VALUES ($1, $2, $3)
+             ON CONFLICT (staff_id) DO UPDATE SET failures = EXCLUDED.failures, locked_until = EXCLUDED.locked_until",
+            &[&staff_id, &(failures as i32), &locked_until],
+        )?;
+        Ok(())
+    }
     fn audit_last_seq(&mut self, device_id: Uuid) -> Result<u64, StoreError> {
         let r = self.conn.query_opt(
             "SELECT COALESCE(MAX(device_seq), 0) FROM audit_log WHERE device_id = $1",

@@ -484,6 +484,37 @@ impl StoreTx for SqliteTx<'_> {
             ])?;
         Ok(())
     }
+    fn sign_in_lock(&mut self, staff_id: i64) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
+        let found = self
+            .conn
+            .prepare_cached("SELECT failures, locked_until FROM sign_in_locks WHERE staff_id = ?1")?
+            .query_row([staff_id], |r| {
+                Ok((r.get::<_, u32>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .optional()?;
+        let Some((failures, until)) = found else {
+            return Ok((0, None));
+        };
+        let until = until
+            .map(|u| DateTime::parse_from_rfc3339(&u).map(|d| d.with_timezone(&Utc)))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("sign-in lock time: {e}")))?;
+        Ok((failures, until))
+    }
+    fn put_sign_in_lock(
+        &mut self,
+        staff_id: i64,
+        failures: u32,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sign_in_locks (staff_id, failures, locked_until) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (staff_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+            )?
+            .execute(params![staff_id, failures, locked_until.map(|u| u.to_rfc3339())])?;
+        Ok(())
+    }
     fn audit_last_seq(&mut self, device_id: Uuid) -> Result<u64, StoreError> {
         Ok(self
             .conn
