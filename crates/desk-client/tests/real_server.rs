@@ -133,3 +133,46 @@ async fn views_at_the_desk_reach_the_real_servers_audit_store() {
     assert_eq!(views[0].record_kind.as_deref(), Some("customer"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_disabled_account_on_the_real_server_loses_its_desk_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = desk_server::open_store(&StoreConfig::Sqlite {
+        path: dir.path().join("council.db"),
+    })
+    .unwrap();
+    let staff_id = desk_server::add_staff(
+        &*store,
+        NewStaff {
+            username: "desk.b".into(),
+            display_name: "Desk B".into(),
+            password: PASSWORD.into(),
+            roles: vec![Role::LeisureDesk],
+            sites: vec![Site::leisure(1)],
+        },
+    )
+    .unwrap();
+    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
+    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let desk = Desk::sign_in_staff(cfg.clone(), "desk.b", PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    desk.sync_now().await.unwrap();
+    let folder = cfg.store_path("desk.b").parent().unwrap().to_path_buf();
+    assert!(folder.exists());
+
+    store
+        .update_staff(staff_id, &[Role::LeisureDesk], &[Site::leisure(1)], true)
+        .unwrap();
+    let err = desk.sync_now().await.unwrap_err();
+    assert_eq!(err.code(), "account_disabled", "{err}");
+    assert!(!folder.exists(), "the store is gone");
+    let keyring = Keyring::new(&cfg.keyring_service);
+    assert!(keyring.store_key(&staff_account("desk.b")).unwrap().is_none());
+    assert!(keyring.refresh_token(&staff_account("desk.b")).unwrap().is_none());
+    assert_eq!(desk.centres().await.unwrap_err().code(), "locked");
+    server.stop().await;
+}
