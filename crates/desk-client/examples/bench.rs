@@ -42,4 +42,7 @@ async fn main() {
         cost.pull_rows_per_s_encrypted
     );
     println!("BENCH desk_initial_pull_encryption_ratio {:.2} x", cost.pull_ratio());
+    let (made, verified) = bench::offline_unlock_verify();
+    println!("BENCH desk_offline_verifier_make {} ms", ms(made));
+    println!("BENCH desk_offline_unlock_verify {} ms", ms(verified));
 }

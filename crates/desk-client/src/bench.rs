@@ -411,3 +411,9 @@ mod tests {
         assert_eq!(p95(vec![]), Duration::ZERO);
     }
 }
+
+/// How long an offline unlock's argon2id check of the password takes (target ≤ 500 ms), and
+/// making the verifier after an online sign-in.
+pub fn offline_unlock_verify() -> (Duration, Duration) {
+    crate::identity::verifier_costs("correct horse battery").expect("argon2id runs")
+}

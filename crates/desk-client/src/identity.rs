@@ -142,7 +142,7 @@ fn check_credentials(username: &str, password: &str) -> Result<(), DeskError> {
     Ok(())
 }
 
-fn hash_password(password: &str) -> Result<String, DeskError> {
+pub(crate) fn hash_password(password: &str) -> Result<String, DeskError> {
     use rand::RngCore;
     let mut salt = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut salt);
@@ -151,6 +151,19 @@ fn hash_password(password: &str) -> Result<String, DeskError> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| DeskError::Store(format!("password hash: {e}")))
+}
+
+/// Time to make a verifier and to check a password against it (an offline unlock's cost).
+pub(crate) fn verifier_costs(password: &str) -> Result<(Duration, Duration), DeskError> {
+    let t = std::time::Instant::now();
+    let verifier = hash_password(password)?;
+    let made = t.elapsed();
+    let parsed = PasswordHash::new(&verifier).map_err(|e| DeskError::Store(e.to_string()))?;
+    let t = std::time::Instant::now();
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .map_err(|e| DeskError::Store(e.to_string()))?;
+    Ok((made, t.elapsed()))
 }
 
 /// Whether the server could not be asked (as opposed to answering no).
