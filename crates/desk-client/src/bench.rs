@@ -389,6 +389,12 @@ pub fn search_customers_p95(dir: &Path, people: usize, n: usize) -> Duration {
     p95(samples)
 }
 
+/// How long an offline unlock's argon2id check of the password takes (target ≤ 500 ms), and
+/// making the verifier after an online sign-in.
+pub fn offline_unlock_verify() -> (Duration, Duration) {
+    crate::identity::verifier_costs("correct horse battery").expect("argon2id runs")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,10 +416,4 @@ mod tests {
         assert_eq!(p95(vec![Duration::from_millis(3)]), Duration::from_millis(3));
         assert_eq!(p95(vec![]), Duration::ZERO);
     }
-}
-
-/// How long an offline unlock's argon2id check of the password takes (target ≤ 500 ms), and
-/// making the verifier after an online sign-in.
-pub fn offline_unlock_verify() -> (Duration, Duration) {
-    crate::identity::verifier_costs("correct horse battery").expect("argon2id runs")
 }
