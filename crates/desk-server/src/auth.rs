@@ -19,6 +19,44 @@ pub const LOCKOUT_MINUTES: i64 = 15;
 /// Shortest password `add-staff` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
+/// Longest password accepted (argon2 would take more, but nobody types this much).
+pub const MAX_PASSWORD_CHARS: usize = 200;
+
+/// Common passwords of at least [`MIN_PASSWORD_CHARS`] characters, lower case.
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+/// Why `password` is not good enough for `username`, if it is not. Refused: shorter than 12 or
+/// longer than 200 characters, on the common-password list, containing the username, or
+/// containing "password" or "council".
+pub fn password_problem(username: &str, password: &str) -> Option<String> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Some(format!("a password needs at least {MIN_PASSWORD_CHARS} characters"));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Some(format!("a password may have at most {MAX_PASSWORD_CHARS} characters"));
+    }
+    let lower = password.to_lowercase();
+    let user = username.trim().to_lowercase();
+    if user.chars().count() >= 3 && lower.contains(&user) {
+        return Some("a password must not contain the username".into());
+    }
+    for word in ["password", "council"] {
+        if lower.contains(word) {
+            return Some(format!("a password must not contain \"{word}\""));
+        }
+    }
+    let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    let common = COMMON_PASSWORDS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .any(|l| l == lower || l == squeezed);
+    if common {
+        return Some("that is one of the most common passwords; choose another".into());
+    }
+    None
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("could not hash the password: {0}")]
 pub struct HashError(String);
@@ -70,6 +108,30 @@ mod tests {
         assert!(verify_password(&h, "correct horse battery"));
         assert!(!verify_password(&h, "correct horse batterx"));
         assert!(!verify_password("not a hash", "correct horse battery"));
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_with_a_reason() {
+        assert_eq!(password_problem("morag", "correct horse battery"), None);
+        let cases = [
+            ("morag", "short", "at least 12"),
+            ("morag", &"x".repeat(201), "at most 200"),
+            ("morag", "Morag-is-the-best-2026", "username"),
+            ("morag", "MyPassword-is-long", "\"password\""),
+            ("morag", "moray council 2026", "\"council\""),
+            ("morag", "Qwerty123456", "common"),
+            ("morag", "correct horse battery staple", "common"),
+        ];
+        for (user, pw, want) in cases {
+            let got = password_problem(user, pw).unwrap_or_default();
+            assert!(got.contains(want), "{pw:?}: {got:?}");
+        }
+        assert!(
+            COMMON_PASSWORDS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .all(|l| l.chars().count() >= 12)
+        );
     }
 
     #[test]

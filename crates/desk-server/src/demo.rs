@@ -1803,7 +1803,12 @@ mod tests {
             ]
         );
         for s in &d.staff {
-            assert!(s.password.chars().count() >= 12, "{}", s.username);
+            assert_eq!(
+                crate::auth::password_problem(&s.username, &s.password),
+                None,
+                "{}",
+                s.username
+            );
         }
         let roles: HashSet<Role> = d.staff.iter().flat_map(|s| s.roles.iter().copied()).collect();
         assert_eq!(roles.len(), Role::ALL.len());

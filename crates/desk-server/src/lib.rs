@@ -86,11 +86,8 @@ pub fn add_staff(store: &dyn Store, new: NewStaff) -> Result<i64, StoreError> {
     if new.display_name.trim().is_empty() {
         return Err(StoreError::Invalid("a display name is required".into()));
     }
-    if new.password.chars().count() < auth::MIN_PASSWORD_CHARS {
-        return Err(StoreError::Invalid(format!(
-            "a password needs at least {} characters",
-            auth::MIN_PASSWORD_CHARS
-        )));
+    if let Some(problem) = auth::password_problem(username, &new.password) {
+        return Err(StoreError::Invalid(problem));
     }
     if new.roles.is_empty() {
         return Err(StoreError::Invalid("give at least one role".into()));
@@ -103,6 +100,75 @@ pub fn add_staff(store: &dyn Store, new: NewStaff) -> Result<i64, StoreError> {
         roles: new.roles,
         sites: new.sites,
     })
+}
+
+fn staff_named(store: &dyn Store, username: &str) -> Result<StaffRecord, StoreError> {
+    store
+        .staff_by_username(username)?
+        .ok_or_else(|| StoreError::Invalid(format!("there is no staff member `{username}`")))
+}
+
+/// Disables (or enables again) an account. A disabled account's tokens are refused at once
+/// with `account_disabled`, and its desks purge their copy of the data.
+pub fn set_staff_disabled(store: &dyn Store, username: &str, disabled: bool) -> Result<StaffRecord, StoreError> {
+    let staff = staff_named(store, username)?;
+    store.update_staff(staff.id, &staff.roles, &staff.sites, disabled)?;
+    staff_named(store, username)
+}
+
+/// Replaces an account's roles and sites. The next pull of each of its desks starts over
+/// (`reset`) with only the buckets still in scope.
+pub fn set_access(
+    store: &dyn Store,
+    username: &str,
+    roles: Vec<Role>,
+    sites: Vec<Site>,
+) -> Result<StaffRecord, StoreError> {
+    if roles.is_empty() {
+        return Err(StoreError::Invalid("give at least one role".into()));
+    }
+    let staff = staff_named(store, username)?;
+    store.update_staff(staff.id, &roles, &sites, staff.disabled)?;
+    staff_named(store, username)
+}
+
+/// Sets a new password (same rules as `add_staff`) and clears any sign-in lock.
+pub fn reset_password(store: &dyn Store, username: &str, password: &str) -> Result<(), StoreError> {
+    let staff = staff_named(store, username)?;
+    if let Some(problem) = auth::password_problem(&staff.username, password) {
+        return Err(StoreError::Invalid(problem));
+    }
+    let hash = auth::hash_password(password).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    store.set_password_hash(staff.id, &hash)
+}
+
+/// Everything held about a person and every access to it, as text: the basis of a subject
+/// access request. Records first (customer row, bookings), then the audit trail.
+pub fn person_report(store: &dyn Store, person_id: i64) -> Result<String, StoreError> {
+    use std::fmt::Write;
+    let records = store.person_records(person_id)?;
+    let trail = store.audit_for_person(person_id)?;
+    let mut out = format!("Person {person_id}\n\nRecords held ({}):\n", records.len());
+    for (table, id, data) in &records {
+        let _ = writeln!(out, "  {table} {id}: {data}");
+    }
+    let _ = writeln!(out, "\nAccesses and changes ({}):", trail.len());
+    for e in &trail {
+        let who = e.staff_id.map_or_else(|| "-".to_owned(), |s| format!("staff {s}"));
+        let device = e.device_id.map_or_else(|| "-".to_owned(), |d| d.to_string());
+        let _ = writeln!(
+            out,
+            "  {} {} {} {} {} by {who} on {device} ({}): {}",
+            e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            e.action,
+            e.record_kind.as_deref().unwrap_or("-"),
+            e.record_id.as_deref().unwrap_or("-"),
+            e.source,
+            e.device_seq.map_or_else(String::new, |s| format!("seq {s}")),
+            e.detail
+        );
+    }
+    Ok(out)
 }
 
 /// Loads generated demo data and its staff. Idempotent: data already there (judged by its first

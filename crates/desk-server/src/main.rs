@@ -61,6 +61,47 @@ enum Cmd {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Disable a staff account: its tokens are refused at once and its desks purge their data.
+    DisableStaff {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Enable a disabled staff account again.
+    EnableStaff {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Set a new password (read from DESK_STAFF_PASSWORD or standard input); clears a lockout.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Replace a staff member's roles and sites.
+    SetAccess {
+        #[arg(long)]
+        username: String,
+        /// leisure-desk, school-office, contact-centre, supervisor, trainer, administrator (repeatable)
+        #[arg(long = "role", required = true)]
+        roles: Vec<Role>,
+        /// leisure:N, school:N or office:N (repeatable)
+        #[arg(long = "site")]
+        sites: Vec<Site>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Print every record held about a person and every access to it (subject access request).
+    Audit {
+        #[arg(long, value_name = "ID")]
+        person: i64,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Import centres, activities and sessions from a CSV file, all or nothing.
     ImportTimetable {
         file: PathBuf,
@@ -159,6 +200,48 @@ fn main() -> anyhow::Result<()> {
             )
             .with_context(|| format!("adding `{username}`"))?;
             println!("added staff member {username} (id {id})");
+        }
+        Cmd::DisableStaff { username, store } => {
+            let store = open(&store)?;
+            desk_server::set_staff_disabled(&*store, &username, true)
+                .with_context(|| format!("disabling `{username}`"))?;
+            println!("disabled staff member {username}");
+        }
+        Cmd::EnableStaff { username, store } => {
+            let store = open(&store)?;
+            desk_server::set_staff_disabled(&*store, &username, false)
+                .with_context(|| format!("enabling `{username}`"))?;
+            println!("enabled staff member {username}");
+        }
+        Cmd::ResetPassword { username, store } => {
+            let password = read_password()?;
+            let store = open(&store)?;
+            desk_server::reset_password(&*store, &username, &password)
+                .with_context(|| format!("resetting the password of `{username}`"))?;
+            println!("new password set for {username}");
+        }
+        Cmd::SetAccess {
+            username,
+            roles,
+            sites,
+            store,
+        } => {
+            let store = open(&store)?;
+            let staff = desk_server::set_access(&*store, &username, roles, sites)
+                .with_context(|| format!("setting the access of `{username}`"))?;
+            let names = |v: Vec<String>| if v.is_empty() { "-".to_owned() } else { v.join(", ") };
+            println!(
+                "{username}: roles {}; sites {}",
+                names(staff.roles.iter().map(|r| format!("{r:?}")).collect()),
+                names(staff.sites.iter().map(ToString::to_string).collect())
+            );
+        }
+        Cmd::Audit { person, store } => {
+            let store = open(&store)?;
+            print!(
+                "{}",
+                desk_server::person_report(&*store, person).context("reading the audit store")?
+            );
         }
         Cmd::ImportTimetable { file, store } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;

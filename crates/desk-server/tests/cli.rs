@@ -1,6 +1,8 @@
 //! The `desk-server` binary: subcommands, password handling, all-or-nothing timetable import,
 //! idempotent demo data, and `serve` answering on the address it prints.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -31,7 +33,18 @@ fn help_lists_every_subcommand() {
     let out = run(&["--help"], None);
     assert!(out.status.success());
     let help = text(&out.stdout);
-    for sub in ["serve", "migrate", "add-staff", "import-timetable", "demo-data"] {
+    for sub in [
+        "serve",
+        "migrate",
+        "add-staff",
+        "disable-staff",
+        "enable-staff",
+        "reset-password",
+        "set-access",
+        "audit",
+        "import-timetable",
+        "demo-data",
+    ] {
         assert!(help.contains(sub), "--help lists {sub}:\n{help}");
     }
 }
@@ -188,4 +201,145 @@ fn serve_prints_its_address_and_answers() {
     let caps: desk_domain::Capabilities = serde_json::from_str(&body).unwrap();
     assert_eq!(caps.backend, "sqlite");
     assert!(dir.path().join("council.db").exists());
+}
+
+#[test]
+fn account_admin_disables_enables_resets_and_sets_access() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let added = run(
+        &[
+            "add-staff",
+            "--data-dir",
+            d,
+            "--username",
+            "morag",
+            "--display-name",
+            "Morag MacLeod",
+            "--role",
+            "leisure-desk",
+            "--site",
+            "leisure:1",
+            "--site",
+            "leisure:2",
+        ],
+        Some("a long enough passphrase"),
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    for (weak, why) in [
+        ("Password1234567", "\"password\""),
+        ("moray council 2026", "\"council\""),
+        ("Iain-2026-spring", "username"),
+        ("qwerty123456", "common"),
+    ] {
+        let out = run(
+            &[
+                "add-staff",
+                "--data-dir",
+                d,
+                "--username",
+                "iain",
+                "--display-name",
+                "Iain",
+                "--role",
+                "trainer",
+            ],
+            Some(weak),
+        );
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains(why), "{weak}: {}", text(&out.stderr));
+    }
+    assert!(store(dir.path()).staff_by_username("iain").unwrap().is_none());
+
+    let out = run(&["disable-staff", "--data-dir", d, "--username", "morag"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(store(dir.path()).staff_by_username("morag").unwrap().unwrap().disabled);
+    let out = run(&["enable-staff", "--data-dir", d, "--username", "morag"], None);
+    assert!(out.status.success());
+    assert!(!store(dir.path()).staff_by_username("morag").unwrap().unwrap().disabled);
+    let out = run(&["disable-staff", "--data-dir", d, "--username", "nobody"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no staff member `nobody`"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(
+        &[
+            "set-access",
+            "--data-dir",
+            d,
+            "--username",
+            "morag",
+            "--role",
+            "leisure-desk",
+            "--site",
+            "leisure:2",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let staff = store(dir.path()).staff_by_username("morag").unwrap().unwrap();
+    assert_eq!(staff.sites, vec![desk_domain::Site::leisure(2)]);
+    assert_eq!(staff.roles, vec![desk_domain::Role::LeisureDesk]);
+
+    let weak = run(
+        &["reset-password", "--data-dir", d, "--username", "morag"],
+        Some("short"),
+    );
+    assert!(!weak.status.success());
+    let out = run(
+        &["reset-password", "--data-dir", d, "--username", "morag"],
+        Some("a new and longer phrase"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let staff = store(dir.path()).staff_by_username("morag").unwrap().unwrap();
+    assert!(desk_server::auth::verify_password(
+        &staff.password_hash,
+        "a new and longer phrase"
+    ));
+    assert!(!desk_server::auth::verify_password(
+        &staff.password_hash,
+        "a long enough passphrase"
+    ));
+}
+
+#[test]
+fn audit_person_prints_records_and_accesses() {
+    use common::*;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let booking = {
+        let s = store(dir.path());
+        s.load(&world()).unwrap();
+        let caller = leisure_caller(&*s, "desk.a", CENTRE_A);
+        let cmd = book(SESSION_FULLABLE, 7);
+        let pushed = s.push(&caller, &[envelope(caller.device_id, 1, &cmd)], now()).unwrap();
+        assert_eq!(pushed.receipts.len(), 1);
+        s.append_audit(&desk_server::AuditEntry {
+            record_kind: Some("customer".into()),
+            record_id: Some("7".into()),
+            person_id: Some(7),
+            ..desk_server::AuditEntry::server(Some(caller.staff_id), Some(caller.device_id), "view", "search result")
+        })
+        .unwrap();
+        booking_id(&cmd)
+    };
+    let out = run(&["audit", "--data-dir", d, "--person", "7"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("Records held (2)"), "{report}");
+    assert!(report.contains("customers 7: {"), "{report}");
+    assert!(report.contains(&format!("bookings {booking}: {{")), "{report}");
+    assert!(report.contains("Accesses and changes (2)"), "{report}");
+    assert!(
+        report.contains(&format!(" change booking {booking} server")),
+        "{report}"
+    );
+    assert!(report.contains(" view customer 7 server"), "{report}");
+    // Someone else's records are not in it.
+    assert!(!report.contains("customers 8"), "{report}");
+    let bad = run(&["audit", "--data-dir", d, "--person", "seven"], None);
+    assert!(!bad.status.success());
 }

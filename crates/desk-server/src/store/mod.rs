@@ -286,6 +286,11 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<DateTime<Utc>>, StoreError>;
     /// Clears the failure count and audits the sign-in.
     fn sign_in_succeeded(&self, staff_id: i64, device_id: Uuid) -> Result<(), StoreError>;
+    /// Replaces a staff member's password hash and clears any sign-in lock.
+    fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError>;
+    /// What the server holds about a person, as desks would see it: `(table, id, JSON)` for the
+    /// customer row and each of their bookings.
+    fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError>;
     /// Every audit row about a person, oldest first.
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
     /// Applies a batch (already checked to be one device's, sorted by `seq` without repeats) in
@@ -410,6 +415,8 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
     fn count(&self, table: &str) -> Result<u64, StoreError>;
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError>;
+    fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError>;
 }
 
 pub(crate) struct Storage<B: Backend> {
@@ -479,6 +486,12 @@ impl<B: Backend> Store for Storage<B> {
     }
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
         self.backend.audit_for_person(person_id)
+    }
+    fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError> {
+        self.backend.set_password_hash(id, password_hash)
+    }
+    fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
+        self.backend.person_records(person_id)
     }
     fn locked_until(&self, staff_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.backend

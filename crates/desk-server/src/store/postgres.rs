@@ -1078,6 +1078,35 @@ impl Backend for PgBackend {
         })
     }
 
+    fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError> {
+        self.with_conn(|c| {
+            let n = c.execute(
+                "UPDATE staff SET password_hash = $1 WHERE id = $2",
+                &[&password_hash, &id],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Invalid(format!("no staff member {id}")));
+            }
+            c.execute("DELETE FROM sign_in_locks WHERE staff_id = $1", &[&id])?;
+            Ok(())
+        })
+    }
+
+    fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
+        self.with_conn(|c| {
+            let s = c.stmt(
+                "SELECT tbl, id, COALESCE(data::text, '') FROM sync_rows
+                 WHERE (tbl = 'customers' AND id = $1)
+                    OR (tbl = 'bookings' AND id IN (SELECT id::text FROM bookings WHERE customer_id = $2))
+                 ORDER BY tbl DESC, id",
+            )?;
+            let rows = c.client.query(&s, &[&person_id.to_string(), &person_id])?;
+            rows.iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                .collect()
+        })
+    }
+
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
         self.with_conn(|c| {
             let s = c.stmt("SELECT at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq FROM audit_log WHERE person_id = $1 ORDER BY at, id")?;

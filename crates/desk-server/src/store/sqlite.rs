@@ -806,6 +806,34 @@ impl Backend for SqliteBackend {
         })
     }
 
+    fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError> {
+        let conn = lock(&self.writer);
+        let n = conn.execute(
+            "UPDATE staff SET password_hash = ?1 WHERE id = ?2",
+            params![password_hash, id],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Invalid(format!("no staff member {id}")));
+        }
+        conn.execute("DELETE FROM sign_in_locks WHERE staff_id = ?1", [id])?;
+        Ok(())
+    }
+
+    fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
+        self.reader(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT tbl, id, COALESCE(data, '') FROM sync_rows
+                 WHERE (tbl = 'customers' AND id = ?1)
+                    OR (tbl = 'bookings' AND id IN (SELECT id FROM bookings WHERE customer_id = ?2))
+                 ORDER BY tbl DESC, id",
+            )?;
+            let rows = stmt.query_map(params![person_id.to_string(), person_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
         self.reader(|c| {
             let mut stmt = c.prepare_cached(
