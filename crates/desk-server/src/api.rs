@@ -322,6 +322,9 @@ async fn capabilities(State(state): State<AppState>) -> Json<Capabilities> {
     })
 }
 
+/// Longest username a sign-in looks up.
+pub const MAX_USERNAME_CHARS: usize = 200;
+
 fn account_disabled() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
@@ -352,7 +355,17 @@ async fn sign_in(
             )
         };
         let device = Some(req.device_id);
-        let Some(staff) = store.staff_by_username(&req.username)? else {
+        // No account has an empty, overlong or control-character name (PostgreSQL text cannot
+        // even hold NUL): such a name is an unknown username, not a database error.
+        let plausible = !req.username.is_empty()
+            && req.username.chars().count() <= MAX_USERNAME_CHARS
+            && !req.username.chars().any(char::is_control);
+        let found = if plausible {
+            store.staff_by_username(&req.username)?
+        } else {
+            None
+        };
+        let Some(staff) = found else {
             auth::verify_nobody(&req.password);
             // The typed name is not kept: it may be a password typed into the wrong field.
             store.append_audit(&AuditEntry::server(None, device, "sign_in_failed", "unknown username"))?;

@@ -138,3 +138,32 @@ pub fn bench_drain(store: Arc<dyn Store>, mutations: usize) -> f64 {
     });
     mutations as f64 / started.elapsed().as_secs_f64()
 }
+
+/// How long one sign-in takes on the server's side: the account lookup, the argon2id check of
+/// the password (the bulk of it) and the failure bookkeeping. The median of five runs, against
+/// a throwaway account created for the purpose. Panics if the store fails.
+pub fn bench_sign_in(store: &dyn Store) -> std::time::Duration {
+    const PASSWORD: &str = "bench sign-in phrase 2026";
+    let username = format!("bench.sign-in.{}", Uuid::new_v4().simple());
+    let hash = crate::auth::hash_password(PASSWORD).expect("hash");
+    store
+        .insert_staff(&NewStaffRecord {
+            username: username.clone(),
+            display_name: "Sign-in benchmark".into(),
+            password_hash: hash,
+            roles: vec![Role::LeisureDesk],
+            sites: Vec::new(),
+        })
+        .expect("add the benchmark account");
+    let mut runs: Vec<std::time::Duration> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            let staff = store.staff_by_username(&username).expect("lookup").expect("account");
+            assert!(store.locked_until(staff.id, Utc::now()).expect("lock check").is_none());
+            assert!(crate::auth::verify_password(&staff.password_hash, PASSWORD));
+            started.elapsed()
+        })
+        .collect();
+    runs.sort();
+    runs[runs.len() / 2]
+}

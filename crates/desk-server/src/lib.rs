@@ -24,7 +24,7 @@ use desk_domain::{Role, Site};
 use tokio::sync::broadcast;
 
 pub use api::{Lockout, TokenLifetimes};
-pub use bench::bench_drain;
+pub use bench::{bench_drain, bench_sign_in};
 pub use error::{PushError, StoreError};
 pub use server::{Server, ServerError};
 pub use store::{
@@ -78,10 +78,14 @@ impl std::fmt::Debug for NewStaff {
 /// Creates a staff account; returns its id. Refuses a short password or a taken username.
 pub fn add_staff(store: &dyn Store, new: NewStaff) -> Result<i64, StoreError> {
     let username = new.username.trim();
-    if username.is_empty() || username.chars().any(char::is_whitespace) {
-        return Err(StoreError::Invalid(
-            "a username must be non-empty and have no spaces".into(),
-        ));
+    if username.is_empty()
+        || username.chars().count() > api::MAX_USERNAME_CHARS
+        || username.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(StoreError::Invalid(format!(
+            "a username must be 1 to {} characters with no spaces or control characters",
+            api::MAX_USERNAME_CHARS
+        )));
     }
     if new.display_name.trim().is_empty() {
         return Err(StoreError::Invalid("a display name is required".into()));
