@@ -42,7 +42,7 @@ const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(here, '..', '..', 'doc
 const DEMO_USER = 'demo.leisure';
 const DEMO_PASSWORD = 'Demo-Leisure-2017';
 const SECOND_USER = 'e2e.second.desk';
-const SECOND_PASSWORD = 'second-desk-password-1';
+const SECOND_PASSWORD = 'Second-Desk-E2E-2026';
 
 /** Local calendar date of a `NaiveDateTime` string, `YYYY-MM-DD`. */
 const dayOf = (startsAt) => startsAt.slice(0, 10);

@@ -93,17 +93,17 @@ async function withServer(fn) {
   for (let c = 1; c <= 8; c++) sites.push('--site', `leisure:${c}`);
   sites.push('--site', `leisure:${BENCH_CENTRE}`);
   run(['add-staff', '--username', 'bench.desk', '--display-name', 'Benchmark Desk', '--role', 'leisure-desk', ...sites], {
-    DESK_STAFF_PASSWORD: 'bench-desk-password-1',
+    DESK_STAFF_PASSWORD: 'Benchmark-Desk-2026',
   });
   await server.start();
   try {
     // How many customers the desk will search over.
     const probe = new SecondDesk(server.url);
-    await probe.signIn('bench.desk', 'bench-desk-password-1');
+    await probe.signIn('bench.desk', 'Benchmark-Desk-2026');
     const rows = await probe.pullAll();
     const ui = await Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, 'bench-desk'), '--server-url', server.url]);
     try {
-      await signIn(ui, { url: server.url, username: 'bench.desk', password: 'bench-desk-password-1' });
+      await signIn(ui, { url: server.url, username: 'bench.desk', password: 'Benchmark-Desk-2026' });
       await waitUntilSynced(ui);
       await fn(ui, { benchDay, otherDay, customers: rows.customers });
     } finally {
