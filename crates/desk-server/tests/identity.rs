@@ -598,20 +598,6 @@ async fn postgres_lockout_after_five_failures_and_unlock_after_the_period() {
     lockout_after_five_failures_and_unlock_after_the_period("postgres").await;
 }
 
-#[test]
-fn sign_in_costs_at_most_half_a_second() {
-    let (_db, store) = world_store("sqlite");
-    let took = desk_server::bench_sign_in(&*store);
-    eprintln!("sign-in (argon2id verify): {took:?}");
-    // Debug builds are slower than release; the target is for release, so allow this build 4x.
-    let limit = if cfg!(debug_assertions) { 2000 } else { 500 };
-    assert!(took <= std::time::Duration::from_millis(limit), "{took:?}");
-    assert!(
-        took >= std::time::Duration::from_millis(1),
-        "argon2id cannot be this quick: {took:?}"
-    );
-}
-
 async fn bad_sign_in_input_gets_a_code_and_changes_nothing(backend: &str) {
     let r = start(backend, TokenLifetimes::default()).await;
     let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);

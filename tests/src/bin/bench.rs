@@ -114,6 +114,23 @@ async fn main() -> Result<()> {
         server.stop().await;
     }
 
+    if wants("sign_in") {
+        let (_db, store) = world_store(Backend::Sqlite, &tmp.path().join("sign-in"), &small_world(0));
+        bench("sign_in_argon2id_verify", ms(desk_server::bench_sign_in(&*store)), "ms");
+        let (_made, verified) = desk_client::bench::offline_unlock_verify();
+        bench("offline_unlock_verify", ms(verified), "ms");
+    }
+
+    if wants("encryption") {
+        let cost = desk_client::bench::encryption_cost(&tmp.path().join("encryption"), 500, 100_000).await;
+        bench("book_place_commit_p95_plain", ms(cost.commit_p95_plain), "ms");
+        bench("book_place_commit_p95_encrypted", ms(cost.commit_p95_encrypted), "ms");
+        bench("encryption_commit_ratio", cost.commit_ratio(), "x");
+        bench("initial_pull_apply_plain", cost.pull_rows_per_s_plain, "rows/s");
+        bench("initial_pull_apply_encrypted", cost.pull_rows_per_s_encrypted, "rows/s");
+        bench("encryption_pull_ratio", cost.pull_ratio(), "x");
+    }
+
     if wants("search") {
         let p = desk_client::bench::search_customers_p95(&tmp.path().join("search"), 100_000, 500);
         bench("search_customers_p95_100k", ms(p), "ms");
