@@ -8,13 +8,11 @@ fn main() {
     context.config_mut().app.windows.clear();
     tauri::Builder::default()
         .setup(|app| {
-            // A real (empty) document, so WebKit starts its web process as it does for the app;
-            // `about:blank` is rendered without one and would understate the baseline.
-            let blank = tauri::WebviewUrl::External(
-                "data:text/html,%3C!doctype%20html%3E%3Ctitle%3EEmpty%3C/title%3E%3Cbody%3E%3C/body%3E"
-                    .parse()
-                    .expect("a valid URL"),
-            );
+            // `EMPTY_WINDOW_URL` (the benchmark serves an empty document on loopback) so WebKit
+            // starts its web process as it does for the app; `about:blank` is rendered without one
+            // and would understate the baseline.
+            let url = std::env::var("EMPTY_WINDOW_URL").unwrap_or_else(|_| "about:blank".to_owned());
+            let blank = tauri::WebviewUrl::External(url.parse().expect("EMPTY_WINDOW_URL is a URL"));
             tauri::WebviewWindowBuilder::new(app, "empty", blank)
                 .title("Empty Tauri window")
                 .inner_size(1200.0, 800.0)

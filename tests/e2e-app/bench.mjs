@@ -2,6 +2,7 @@
 // Run through `tests/e2e-app/run bench`, which provides the display, D-Bus, tauri-driver and
 // the environment below. Prints one `BENCH name value unit` line per figure, plus detail lines.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -219,8 +220,8 @@ function pssTree(pid) {
   return { kb: total, parts };
 }
 
-async function idlePss(program, args, settleMs) {
-  const proc = spawn(program, args, { stdio: 'ignore' });
+async function idlePss(program, args, settleMs, env = {}) {
+  const proc = spawn(program, args, { stdio: 'ignore', env: { ...process.env, ...env } });
   try {
     await sleep(settleMs);
     if (proc.exitCode !== null) throw new Error(`${program} exited early with ${proc.exitCode}`);
@@ -234,7 +235,14 @@ async function idlePss(program, args, settleMs) {
 }
 
 async function memory(demoDir) {
-  const empty = await idlePss(EMPTY_WINDOW, [], 8000);
+  // The empty window shows an empty document served on loopback, so WebKit runs its web process.
+  const page = http.createServer((_, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><html lang="en"><title>Empty</title><body></body></html>');
+  });
+  await new Promise((r) => page.listen(0, '127.0.0.1', r));
+  const empty = await idlePss(EMPTY_WINDOW, [], 8000, { EMPTY_WINDOW_URL: `http://127.0.0.1:${page.address().port}/` });
+  page.close();
   const app = await idlePss(APP, ['--demo', '--data-dir', demoDir], 15000);
   console.log(`detail idle_pss empty_window_mb=${Math.round(empty.kb / 1024)} (${empty.parts.join(' ')})`);
   console.log(`detail idle_pss app_demo_mb=${Math.round(app.kb / 1024)} (${app.parts.join(' ')})`);
