@@ -772,3 +772,27 @@ impl Desk {
         self.inner.poke_head.load(Ordering::Relaxed)
     }
 }
+
+impl Desk {
+    /// Who is signed in at this desk: the profile from the server's last answer, or (after an
+    /// offline unlock, which asks the server nothing) the one stored at the last online sign-in.
+    /// `None` when no sign-in ever reached this store.
+    pub async fn staff_profile(&self) -> Result<Option<StaffProfile>, DeskError> {
+        let known = self
+            .inner
+            .auth
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|a| a.staff.clone());
+        if known.is_some() {
+            return Ok(known);
+        }
+        self.db(|conn| {
+            store::meta_get(conn, "staff_profile")?
+                .map(|p| serde_json::from_str(&p).map_err(|e| DeskError::Store(format!("stored staff profile: {e}"))))
+                .transpose()
+        })
+        .await
+    }
+}
