@@ -24,6 +24,7 @@ fn config(out_dir: &Path) -> Config {
 pub fn export_to(out_dir: &Path) -> Result<(), ts_rs::ExportError> {
     let cfg = config(out_dir);
     crate::AppInfo::export_all(&cfg)?;
+    crate::DeskLocked::export_all(&cfg)?;
     desk_domain::ErrorBody::export_all(&cfg)?;
     desk_domain::StaffProfile::export_all(&cfg)?;
     desk_domain::Centre::export_all(&cfg)?;

@@ -6,7 +6,7 @@ use desk_client::{
     AttentionItem, BookingView, CustomerView, DeskError, SessionDetail, SessionView, SyncReport, SyncStatus,
 };
 use desk_domain::{Centre, Channel, ErrorBody, StaffProfile};
-use tauri::{AppHandle, State};
+use tauri::State;
 use uuid::Uuid;
 
 use crate::{AppInfo, Shell};
@@ -39,6 +39,10 @@ commands![
     set_server_url,
     sign_in,
     sign_out,
+    lock,
+    unlock,
+    switch_user,
+    touch,
     sync_status,
     sync_now,
     centres,
@@ -55,22 +59,43 @@ commands![
 
 #[tauri::command]
 async fn app_info(shell: State<'_, Shell>) -> Ipc<AppInfo> {
-    Ok(shell.app_info().await)
+    shell.app_info().await
 }
 
 #[tauri::command]
 async fn set_server_url(shell: State<'_, Shell>, url: String) -> Ipc<()> {
-    shell.desk().await?.set_server_url(&url).await.ipc()
+    shell.set_server_url(&url).await
 }
 
 #[tauri::command]
 async fn sign_in(shell: State<'_, Shell>, username: String, password: String) -> Ipc<StaffProfile> {
-    shell.desk().await?.sign_in(&username, &password).await.ipc()
+    shell.sign_in(&username, &password).await
 }
 
 #[tauri::command]
-async fn sign_out(shell: State<'_, Shell>, app: AppHandle) -> Ipc<()> {
-    shell.sign_out(&app).await
+async fn sign_out(shell: State<'_, Shell>) -> Ipc<()> {
+    shell.sign_out().await
+}
+
+#[tauri::command]
+async fn lock(shell: State<'_, Shell>) -> Ipc<()> {
+    shell.lock().await
+}
+
+#[tauri::command]
+async fn unlock(shell: State<'_, Shell>, password: String) -> Ipc<StaffProfile> {
+    shell.unlock(&password).await
+}
+
+#[tauri::command]
+async fn switch_user(shell: State<'_, Shell>, username: String, password: String) -> Ipc<StaffProfile> {
+    shell.switch_user(&username, &password).await
+}
+
+/// Only the window's own user activity calls this; background calls never count as use.
+#[tauri::command]
+fn touch(shell: State<'_, Shell>) {
+    shell.touch()
 }
 
 #[tauri::command]

@@ -65,10 +65,11 @@ fn prepare(demo_dir: &Path, first_day: NaiveDate) -> anyhow::Result<(std::sync::
     });
     let fresh = !matches!(&loaded, Some((week, password)) if *week == first_day && !password.is_empty());
     if fresh {
-        // A half-loaded store or one for another week: start again from nothing, desk included
-        // (its replica and cursor belong to the old server store).
+        // A half-loaded store or one for another week: start again from nothing, staff desks
+        // included (their replicas and cursors belong to the old server store). `desk` is where
+        // the single unencrypted desk of earlier versions lived.
         let _ = std::fs::remove_file(&marker);
-        for dir in [server_dir.clone(), demo_dir.join("desk")] {
+        for dir in [server_dir.clone(), demo_dir.join("staff"), demo_dir.join("desk")] {
             remove_dir_if_present(&dir)?;
         }
     }

@@ -9,17 +9,28 @@
 pub mod bindings;
 mod commands;
 pub mod demo;
+pub mod settings;
 mod shell;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::Serialize;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
-pub use shell::Shell;
+pub use shell::{Shell, Window};
 
 /// The event the window listens to for the desk's sync status (payload: `SyncStatus`).
 pub const SYNC_STATUS_EVENT: &str = "sync-status";
+
+/// The event sent when the desk locks, idle or asked to (payload: [`DeskLocked`]).
+pub const DESK_LOCKED_EVENT: &str = "desk-locked";
+
+/// The payload of [`DESK_LOCKED_EVENT`]: whose desk it is, for the lock screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct DeskLocked {
+    pub username: String,
+}
 
 /// What the interface needs to know about how the app was started.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -27,10 +38,16 @@ pub struct AppInfo {
     /// Running against the embedded demo server with fictional data: show the banner.
     pub demo: bool,
     pub version: String,
-    /// The council server address the desk talks to (remembered between runs).
+    /// The council server address the next sign-in uses (remembered between runs).
     pub server_url: Option<String>,
     /// A user name to put in the sign-in form (the demo account in demo mode).
     pub default_username: Option<String>,
+    /// The council's idle time before the desk locks, in seconds (said on the lock screen).
+    pub idle_lock_secs: u64,
+    /// The user name the desk is locked for, while it is locked.
+    pub locked_for: Option<String>,
+    /// A staff member's desk is open, locked or not (`locked_for` says which).
+    pub signed_in: bool,
 }
 
 /// How the app was asked to start: from the command line and the environment.
@@ -44,20 +61,31 @@ pub struct Launch {
     /// `--server-url` or `COUNCIL_DESK_SERVER_URL`: the server address used until one is chosen
     /// at sign-in.
     pub server_url: Option<String>,
+    /// `--idle-lock-secs N` or `COUNCIL_DESK_IDLE_LOCK_SECS`: seconds without use before the
+    /// desk locks ([`Launch::DEFAULT_IDLE_LOCK_SECS`]; 0 or not a number → the default; at
+    /// most [`Launch::MAX_IDLE_LOCK_SECS`]).
+    pub idle_lock_secs: u64,
 }
 
 /// The server address a desk starts with when none was ever chosen: `desk-server serve`'s default.
 pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8640";
 
 impl Launch {
-    /// `--demo`, `--data-dir DIR` and `--server-url URL` (also as `--name=value`) win over the
-    /// environment: WebDriver starts the app with arguments but cannot give it an environment.
+    /// Five minutes: the council's usual policy for shared reception desks.
+    pub const DEFAULT_IDLE_LOCK_SECS: u64 = 300;
+    /// An hour: a longer idle time would leave a walked-away desk open for too long.
+    pub const MAX_IDLE_LOCK_SECS: u64 = 3600;
+
+    /// `--demo`, `--data-dir DIR`, `--server-url URL` and `--idle-lock-secs N` (also as
+    /// `--name=value`) win over the environment: WebDriver starts the app with arguments but
+    /// cannot give it an environment.
     pub fn from_args_and_env(args: impl IntoIterator<Item = String>, env: impl Fn(&str) -> Option<String>) -> Launch {
         let flag = |v: Option<String>| v.is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
         let non_empty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
         let mut demo = flag(env("COUNCIL_DESK_DEMO"));
         let mut data_dir = non_empty(env("COUNCIL_DESK_DATA_DIR"));
         let mut server_url = non_empty(env("COUNCIL_DESK_SERVER_URL"));
+        let mut idle_lock = non_empty(env("COUNCIL_DESK_IDLE_LOCK_SECS"));
         let mut args = args.into_iter().skip(1);
         while let Some(arg) = args.next() {
             let (name, inline) = match arg.split_once('=') {
@@ -68,6 +96,7 @@ impl Launch {
                 "--demo" => demo = true,
                 "--data-dir" => data_dir = non_empty(inline.or_else(|| args.next())).or(data_dir),
                 "--server-url" => server_url = non_empty(inline.or_else(|| args.next())).or(server_url),
+                "--idle-lock-secs" => idle_lock = non_empty(inline.or_else(|| args.next())).or(idle_lock),
                 // Anything else (a second launch's arguments, WebDriver's own) is not ours.
                 _ => {}
             }
@@ -76,6 +105,44 @@ impl Launch {
             demo,
             data_dir: data_dir.map(PathBuf::from),
             server_url,
+            idle_lock_secs: Self::idle_lock_secs(idle_lock.as_deref()),
+        }
+    }
+
+    fn idle_lock_secs(given: Option<&str>) -> u64 {
+        match given.map(|v| v.trim().parse::<u64>()) {
+            Some(Ok(0)) | None => Self::DEFAULT_IDLE_LOCK_SECS,
+            Some(Ok(n)) => n.min(Self::MAX_IDLE_LOCK_SECS),
+            Some(Err(_)) => {
+                tracing::warn!(
+                    "the idle lock time {:?} is not a whole number of seconds; using {}",
+                    given.unwrap_or_default(),
+                    Self::DEFAULT_IDLE_LOCK_SECS
+                );
+                Self::DEFAULT_IDLE_LOCK_SECS
+            }
+        }
+    }
+
+    pub fn idle_lock_after(&self) -> Duration {
+        Duration::from_secs(self.idle_lock_secs)
+    }
+}
+
+/// The window, as the shell sees it: the events it sends there.
+impl Window for tauri::AppHandle {
+    fn sync_status(&self, status: &desk_client::SyncStatus) {
+        if let Err(e) = self.emit(SYNC_STATUS_EVENT, status) {
+            tracing::warn!("could not send sync status to the window: {e}");
+        }
+    }
+
+    fn desk_locked(&self, username: &str) {
+        let payload = DeskLocked {
+            username: username.to_owned(),
+        };
+        if let Err(e) = self.emit(DESK_LOCKED_EVENT, payload) {
+            tracing::warn!("could not tell the window the desk locked: {e}");
         }
     }
 }
@@ -99,7 +166,7 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
                 Some(dir) => dir.clone(),
                 None => app.path().app_data_dir()?,
             };
-            let shell = Shell::new(launch.clone(), data_dir);
+            let shell = Shell::new(launch.clone(), data_dir, std::sync::Arc::new(app.handle().clone()));
             app.manage(shell);
             shell::start(app.handle().clone());
             Ok(())
@@ -162,5 +229,34 @@ mod tests {
         // A flag without its value keeps what the environment said.
         let l = Launch::from_args_and_env(args(&["--data-dir"]), &env);
         assert_eq!(l.data_dir, Some(PathBuf::from("/tmp/from-env")));
+    }
+
+    #[test]
+    fn idle_lock_time_defaults_to_five_minutes_and_is_bounded() {
+        let secs = |a: &[&str], e: &'static [(&'static str, &'static str)]| {
+            Launch::from_args_and_env(args(a), env_of(e)).idle_lock_secs
+        };
+        assert_eq!(secs(&[], &[]), 300);
+        assert_eq!(secs(&["--idle-lock-secs", "60"], &[]), 60);
+        assert_eq!(secs(&["--idle-lock-secs=2"], &[]), 2);
+        assert_eq!(secs(&[], &[("COUNCIL_DESK_IDLE_LOCK_SECS", "90")]), 90);
+        // The argument wins over the environment; a flag without a value keeps the environment's.
+        assert_eq!(
+            secs(&["--idle-lock-secs", "30"], &[("COUNCIL_DESK_IDLE_LOCK_SECS", "90")]),
+            30
+        );
+        assert_eq!(
+            secs(&["--idle-lock-secs"], &[("COUNCIL_DESK_IDLE_LOCK_SECS", "90")]),
+            90
+        );
+        // 0 and junk give the default; more than an hour is an hour.
+        for junk in ["0", "-5", "five", "1.5", "", " ", "300s", "99999999999999999999999"] {
+            assert_eq!(secs(&["--idle-lock-secs", junk], &[]), 300, "{junk:?}");
+        }
+        assert_eq!(secs(&["--idle-lock-secs", "3600"], &[]), 3600);
+        assert_eq!(secs(&["--idle-lock-secs", "3601"], &[]), 3600);
+        assert_eq!(secs(&[], &[("COUNCIL_DESK_IDLE_LOCK_SECS", "86400")]), 3600);
+        let l = Launch::from_args_and_env(args(&["--idle-lock-secs", " 45 "]), env_of(&[]));
+        assert_eq!(l.idle_lock_after(), Duration::from_secs(45));
     }
 }

@@ -9,10 +9,22 @@ export type AppInfo = {
  */
 demo: boolean, version: string, 
 /**
- * The council server address the desk talks to (remembered between runs).
+ * The council server address the next sign-in uses (remembered between runs).
  */
 server_url: string | null, 
 /**
  * A user name to put in the sign-in form (the demo account in demo mode).
  */
-default_username: string | null, };
+default_username: string | null, 
+/**
+ * The council's idle time before the desk locks, in seconds (said on the lock screen).
+ */
+idle_lock_secs: number, 
+/**
+ * The user name the desk is locked for, while it is locked.
+ */
+locked_for: string | null, 
+/**
+ * A staff member's desk is open, locked or not (`locked_for` says which).
+ */
+signed_in: boolean, };
