@@ -3,15 +3,22 @@
 // and tauri-driver, then these tests; they start the council server themselves so they can stop
 // and restart it.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { Journal, ServerAudit, tamperWithAudit, unaudited } from './lib/audit.mjs';
+import { bookingIs, customerSecrets, isLocked, leaks, pageCopies, personalDataShown, unlock, waitUnlocked } from './lib/lock.mjs';
 import { Link, SecondDesk, ServerProcess, freePort } from './lib/stack.mjs';
 import {
   bookFromSession,
+  bookingCustomerIds,
+  bookingIdOf,
   capture,
+  customerResultIds,
   fullName,
   go,
   openSession,
@@ -43,6 +50,13 @@ const DEMO_USER = 'demo.leisure';
 const DEMO_PASSWORD = 'Demo-Leisure-2017';
 const SECOND_USER = 'e2e.second.desk';
 const SECOND_PASSWORD = 'Second-Desk-E2E-2026';
+// A leisure-desk account for another centre only: the user the shared desk is switched to.
+const OTHER_USER = 'e2e.other.centre';
+const OTHER_PASSWORD = 'Other-Centre-E2E-2026';
+const OTHER_CENTRE = 2;
+
+/** The folder name of a staff member's store (the desk's hash of the user name). */
+const storeFolder = (username) => createHash('sha256').update(username.trim().toLowerCase()).digest().subarray(0, 16).toString('hex');
 
 /** Local calendar date of a `NaiveDateTime` string, `YYYY-MM-DD`. */
 const dayOf = (startsAt) => startsAt.slice(0, 10);
@@ -55,8 +69,39 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
   let server;
   let link;
   let second;
+  let other;
   let ui;
   let plan;
+  // What each step of the journeys showed or changed, checked against the server's audit store.
+  const journal = new Journal();
+  // The app's device id for each staff member (each store has its own), when the shell says it.
+  const devices = {};
+
+  const launch = (dataDir, extra = []) =>
+    Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, dataDir), '--server-url', link.url, ...extra]);
+
+  /** Notes the app's device id for the signed-in staff member, if `app_info` gives it. */
+  const learnDevice = async (username) => {
+    const info = await ui.invoke('app_info');
+    assert.ok(info.ok, `app_info: ${JSON.stringify(info.error)}`);
+    if (typeof info.value.device_id === 'string') devices[username] = info.value.device_id;
+    return info.value;
+  };
+
+  /** Writes down the customers the session's booking rows show now, as viewed by `username`. */
+  const noteBookingsShown = async (step, username) =>
+    journal.viewed(step, { username, customerIds: await bookingCustomerIds(ui) });
+
+  /** Books from the session page and writes down the search results shown and the booking made. */
+  const book = async (step, username, customer, channel, { want = 'confirmed', status, sources, timeout } = {}) => {
+    const { shown } = await bookFromSession(ui, customer, channel);
+    journal.viewed(`${step}: search results`, { username, customerIds: shown });
+    await waitForBooking(ui, fullName(customer), want, { status, timeout });
+    const bookingId = await bookingIdOf(ui, fullName(customer));
+    journal.changed(step, { username, bookingId, customerId: customer.id, command: 'book_place', sources });
+    await noteBookingsShown(`${step}: session bookings`, username);
+    return bookingId;
+  };
 
   before(async () => {
     mkdirSync(WORK, { recursive: true });
@@ -66,7 +111,19 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       port: await freePort(),
       log: 'inherit',
     });
-    server.prepare({ secondUser: SECOND_USER, secondPassword: SECOND_PASSWORD });
+    server.prepare({
+      secondUser: SECOND_USER,
+      secondPassword: SECOND_PASSWORD,
+      staff: [
+        {
+          username: OTHER_USER,
+          password: OTHER_PASSWORD,
+          displayName: 'Other Centre (E2E)',
+          roles: ['leisure-desk'],
+          sites: [`leisure:${OTHER_CENTRE}`],
+        },
+      ],
+    });
     await server.start();
     link = new Link(await freePort(), server.port);
     await link.up();
@@ -84,21 +141,55 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     let nearlyFull;
     for (const day of [...new Set(sessions.map((s) => dayOf(s.starts_at)))]) {
       const onDay = sessions.filter((s) => dayOf(s.starts_at) === day);
-      roomy = onDay.find((s) => free(s) >= 5);
+      // Room for the five places the journeys book in it, and one more.
+      roomy = onDay.find((s) => free(s) >= 6);
       nearlyFull = onDay.find((s) => s !== roomy && free(s) >= 1 && free(s) <= 4 && s.waiting === 0);
       if (roomy && nearlyFull) break;
     }
     assert.ok(roomy && nearlyFull, 'the demo timetable has a roomy and a nearly full session on one future day');
-    const customers = rows.customers.filter((c) => c.home_centre_id === 1).slice(0, 12);
+    const atCentre1 = rows.customers.filter((c) => c.home_centre_id === 1);
+    const customers = atCentre1.slice(0, 12);
     assert.equal(customers.length, 12, 'enough customers at centre 1');
     // Leave exactly one place in the nearly full session, taken by the second desk.
     for (let i = 0; free(nearlyFull) - i > 1; i++) {
       const outcome = await second.bookPlace(nearlyFull.id, customers[11 - i].id);
       assert.equal(outcome.status, 'applied', JSON.stringify(outcome));
     }
-    plan = { day: dayOf(roomy.starts_at), roomy, nearlyFull, customers };
 
-    ui = await Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, 'desk-1'), '--server-url', link.url]);
+    // What the other centre's account may see, over HTTP with its own device id.
+    other = new SecondDesk(server.url);
+    await other.signIn(OTHER_USER, OTHER_PASSWORD);
+    const otherRows = await other.pullAll();
+    assert.deepEqual(
+      otherRows.customers.filter((c) => c.home_centre_id !== OTHER_CENTRE).map((c) => c.id),
+      [],
+      'the other centre account is sent only its own centre’s customers',
+    );
+    const otherSurnames = new Set(otherRows.customers.map((c) => c.last_name.toLowerCase()));
+    // Customer X: at centre 1, with a surname nobody at the other centre has, so the other
+    // account's search for X's name must come back empty.
+    const x = atCentre1.slice(12).find((c) => !otherSurnames.has(c.last_name.toLowerCase()));
+    assert.ok(x, 'a centre-1 customer whose surname is not used at the other centre');
+    const otherSession = otherRows.sessions
+      .filter((s) => s.centre_id === OTHER_CENTRE && !s.cancelled && dayOf(s.starts_at) > today)
+      .sort((a, b) => a.starts_at.localeCompare(b.starts_at))[0];
+    assert.ok(otherSession, 'the other centre has a future session');
+    const y = otherRows.customers[0];
+    assert.ok(y, 'the other centre has customers');
+
+    plan = {
+      day: dayOf(roomy.starts_at),
+      roomy,
+      nearlyFull,
+      customers,
+      centre1: new Map(atCentre1.map((c) => [c.id, c])),
+      centre1Sessions: sessions,
+      x,
+      y,
+      otherSession,
+    };
+
+    ui = await launch('desk-1');
   });
 
   after(async () => {
@@ -116,12 +207,17 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     assert.deepEqual(await seriousViolations(ui), [], 'sign-in: axe serious/critical violations');
     await signIn(ui, { url: link.url, username: DEMO_USER, password: DEMO_PASSWORD });
     await waitUntilSynced(ui);
+    const info = await learnDevice(DEMO_USER);
+    assert.equal(info.idle_lock_secs, 300, 'the idle lock defaults to 5 minutes');
+    assert.equal(info.signed_in, true);
+    assert.equal(info.locked_for, null);
 
     // Timetable and session detail.
     await openTimetable(ui, 1, plan.day);
     await capture(ui, SHOTS, 'timetable');
     assert.deepEqual(await seriousViolations(ui), [], 'timetable: axe serious/critical violations');
     await openSessionFromTimetable(ui, plan.roomy.id);
+    await noteBookingsShown('roomy session opened', DEMO_USER);
     await capture(ui, SHOTS, 'session-detail');
     assert.deepEqual(await seriousViolations(ui), [], 'session detail: axe serious/critical violations');
 
@@ -137,14 +233,12 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await openSession(ui, plan.roomy.id);
 
     // Online: booked, then confirmed by the server.
-    await bookFromSession(ui, a);
-    await waitForBooking(ui, fullName(a), 'confirmed', { status: 'booked' });
+    await book('book A online', DEMO_USER, a, 'face-to-face', { status: 'booked' });
 
     // The server stops: the booking is kept as Pending.
     await link.down();
     await server.stop();
-    await bookFromSession(ui, b, 'telephone');
-    await waitForBooking(ui, fullName(b), 'pending');
+    const bBooking = await book('book B offline', DEMO_USER, b, 'telephone', { want: 'pending' });
     await ui.waitFor(`${tid('header-online')}[data-online="false"]`, { timeout: 60000 });
     const pending = await (await ui.find(tid('header-pending'))).attr('data-count');
     assert.ok(Number(pending) >= 1, `header shows pending changes (${pending})`);
@@ -154,6 +248,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await link.up();
     await (await ui.find(tid('header-sync-now'))).click();
     await waitForBooking(ui, fullName(b), 'confirmed', { status: 'booked', timeout: 60000 });
+    assert.equal(await bookingIdOf(ui, fullName(b)), bBooking, 'the confirmed booking is the one made offline');
 
     // Offline again (the server is up for everyone else): book the last place of the nearly full session.
     await openSession(ui, plan.nearlyFull.id);
@@ -162,9 +257,13 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
        return el && Number(el.dataset.capacity) - Number(el.dataset.booked) === 1;`,
       { what: 'the nearly full session shows one place left' },
     );
+    await noteBookingsShown('nearly full session opened', DEMO_USER);
     await link.down();
-    await bookFromSession(ui, c);
-    await waitForBooking(ui, fullName(c), 'pending');
+    // Refused by the server later, so only the desk audits it.
+    await book('book C offline, lost to the second desk', DEMO_USER, c, 'face-to-face', {
+      want: 'pending',
+      sources: ['desk'],
+    });
 
     // Meanwhile a second desk takes that last place.
     const outcome = await second.bookPlace(plan.nearlyFull.id, d.id);
@@ -191,6 +290,13 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await openSession(ui, plan.nearlyFull.id);
     await (await ui.find(tid('header-sync-now'))).click();
     await waitForBooking(ui, fullName(c), 'confirmed', { status: 'waiting', timeout: 60000 });
+    journal.changed('alternative taken: C joins the waiting list', {
+      username: DEMO_USER,
+      bookingId: await bookingIdOf(ui, fullName(c)),
+      customerId: c.id,
+      command: 'join_waiting_list',
+    });
+    await noteBookingsShown('nearly full session after the alternative', DEMO_USER);
   });
 
   it('books a place with the keyboard alone', async () => {
@@ -216,6 +322,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await tabTo(tid('customer-search'));
     await ui.keys(e.membership_no);
     await ui.waitFor(`${tid('customer-result')}[data-customer-id="${e.id}"]`);
+    journal.viewed('keyboard booking: search results', { username: DEMO_USER, customerIds: await customerResultIds(ui) });
     await ui.keys(Key.ArrowDown, Key.Enter);
     await ui.waitFor(`${tid('book-chosen')}[data-customer-id="${e.id}"]`);
     await tabTo(tid('channel-face-to-face'));
@@ -225,6 +332,12 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await ui.keys(Key.Enter);
     await ui.waitFor(`${tid('session-detail')}[data-session-id="${plan.roomy.id}"]`);
     await waitForBooking(ui, fullName(e), 'confirmed', { status: 'booked', timeout: 60000 });
+    journal.changed('keyboard booking', {
+      username: DEMO_USER,
+      bookingId: await bookingIdOf(ui, fullName(e)),
+      customerId: e.id,
+      command: 'book_place',
+    });
   });
 
   it('keeps bad input beside the field and sends nothing', async () => {
@@ -239,7 +352,379 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     const pending = await (await ui.find(tid('header-pending'))).attr('data-count');
     assert.equal(Number(pending), 0, 'no pending change after refused input');
   });
+
+  it('locks itself after 3 idle seconds to a screen that holds no personal data, in the page or the desk; the password unlocks it and a booking made offline before the lock is still pending, then confirmed', async () => {
+    await ui.end();
+    ui = null;
+    ui = await launch('desk-1', ['--idle-lock-secs', '3']);
+    await signIn(ui, { url: link.url, username: DEMO_USER, password: DEMO_PASSWORD });
+    const info = await learnDevice(DEMO_USER);
+    assert.equal(info.idle_lock_secs, 3, 'app_info reports the idle lock given at launch');
+
+    // Offline: a booking made now stays Pending across the lock. Every step below is input
+    // (clicks, typing), so the desk stays open until the test stops sending any.
+    await link.down();
+    const f = plan.customers[5];
+    await openSession(ui, plan.roomy.id);
+    const fBooking = await book('book F offline before the lock', DEMO_USER, f, 'telephone', { want: 'pending' });
+    const onSession = await personalDataShown(ui);
+    // Then a customer search that shows several people.
+    await (await ui.waitFor(tid('session-book'))).click();
+    const search = await ui.waitFor(tid('customer-search'));
+    await search.type(plan.customers[6].last_name.slice(0, 3));
+    await ui.waitFor(tid('customer-result'));
+    const inSearch = await personalDataShown(ui);
+    journal.viewed('search before the lock', { username: DEMO_USER, customerIds: inSearch.customerIds });
+    const quietFrom = Date.now();
+
+    assert.ok(onSession.strings.includes(fullName(f)), `the session showed ${fullName(f)}: ${onSession.strings}`);
+    assert.ok(inSearch.customerIds.length >= 1, 'the search showed customers');
+    const shownIds = [...onSession.customerIds, ...inSearch.customerIds];
+    const secrets = [
+      ...onSession.strings,
+      ...inSearch.strings,
+      ...shownIds.flatMap((id) => customerSecrets(plan.centre1.get(id) ?? assert.fail(`customer ${id} is not at centre 1`))),
+    ];
+    // The check can fail: right now the page holds what was shown.
+    const before = await pageCopies(ui);
+    for (const s of inSearch.strings) assert.ok(before.text.includes(s), `before the lock the page shows ${s}`);
+
+    // No more input: the desk locks itself.
+    await ui.waitFor(tid('lock-screen'), { timeout: 20000 });
+    const lockedAfter = Date.now() - quietFrom;
+    assert.ok(lockedAfter < 15000, `locked ${lockedAfter} ms after the last input`);
+    assert.ok((await (await ui.find(tid('lock-username'))).text()).includes(DEMO_USER), 'the lock screen names whose desk it is');
+    await capture(ui, SHOTS, 'lock-screen');
+    assert.deepEqual(await seriousViolations(ui), [], 'lock screen: axe serious/critical violations');
+
+    const assertNothingShown = async (when) => {
+      assert.deepEqual(leaks(await pageCopies(ui), secrets), [], `${when}: personal data in the locked page`);
+      const screens = await ui.exec(
+        `return [...document.querySelectorAll(arguments[0])].map((e) => e.getAttribute('data-testid'));`,
+        ['session-detail', 'booking-form', 'booking-row', 'customer-result', 'timetable-row', 'header-staff', 'header-attention', 'header-pending', 'attention-item']
+          .map(tid)
+          .join(', '),
+      );
+      assert.deepEqual(screens, [], `${when}: screens of the open desk are still in the page`);
+    };
+    await assertNothingShown('locked');
+    const locked = await learnDevice(DEMO_USER);
+    assert.equal(locked.locked_for, DEMO_USER, 'app_info says whose desk is locked');
+
+    // The session's address shows only the lock screen.
+    await go(ui, `#/sessions/${plan.roomy.id}`);
+    await sleep(1500);
+    await ui.waitFor(tid('lock-screen'));
+    await assertNothingShown(`locked, at #/sessions/${plan.roomy.id}`);
+
+    // The desk itself is locked, not just the window.
+    for (const [command, args] of [
+      ['search_customers', { text: f.last_name, limit: 10 }],
+      ['session', { id: plan.roomy.id }],
+      ['timetable', { centreId: 1, day: plan.day }],
+      ['needs_attention', {}],
+    ]) {
+      const r = await ui.invoke(command, args);
+      assert.equal(r.ok, false, `${command} on a locked desk answered ${JSON.stringify(r.value)?.slice(0, 300)}`);
+      assert.equal(r.error?.code, 'locked', `${command} on a locked desk: ${JSON.stringify(r.error)}`);
+      assert.equal(typeof r.error?.message, 'string');
+    }
+
+    // A wrong password is refused beside the field; the right one (offline: the server is out of
+    // reach) opens the desk where it was, with the records back.
+    await (await ui.find(tid('unlock-password'))).type('Not-The-Right-Password-1');
+    await (await ui.find(tid('unlock-submit'))).click();
+    await ui.waitFor(tid('unlock-password-error'));
+    await ui.waitFor(tid('lock-screen'));
+    await assertNothingShown('after a wrong password');
+    await unlock(ui, DEMO_PASSWORD);
+    await ui.waitFor(`${tid('session-detail')}[data-session-id="${plan.roomy.id}"]`);
+    // The desk may lock again after 3 quiet seconds while the test watches: each wait unlocks it.
+    await waitUnlocked(
+      ui,
+      DEMO_PASSWORD,
+      `const names = arguments[0];
+       const shown = [...document.querySelectorAll('[data-testid="booking-name"]')].map((e) => e.textContent.trim());
+       return names.every((n) => shown.includes(n));`,
+      { what: 'the session shows its bookings again' },
+      onSession.strings,
+    );
+    await waitUnlocked(ui, DEMO_PASSWORD, bookingIs, { what: `${fullName(f)}'s booking is still pending` }, fullName(f), 'pending', null);
+    assert.equal(await bookingIdOf(ui, fullName(f)), fBooking);
+
+    // The server is back: the booking made before the lock is confirmed.
+    await link.up();
+    await waitUnlocked(
+      ui,
+      DEMO_PASSWORD,
+      bookingIs,
+      {
+        timeout: 90000,
+        what: `${fullName(f)}'s booking is confirmed`,
+        poke: async () => (await ui.find(tid('header-sync-now'))).click(),
+      },
+      fullName(f),
+      'confirmed',
+      'booked',
+    );
+    await noteBookingsShown('roomy session after the unlock', DEMO_USER);
+  });
+
+  it('switch user opens the other staff member’s own store, which shows none of the first user’s records; switching back finds the first user’s pending booking, which then syncs', async () => {
+    const { x, y } = plan;
+    await ui.end();
+    ui = null;
+    ui = await launch('desk-1');
+    await signIn(ui, { url: link.url, username: DEMO_USER, password: DEMO_PASSWORD });
+    await waitUntilSynced(ui);
+    await learnDevice(DEMO_USER);
+
+    // User A books customer X while offline: Pending, in A's store only.
+    await link.down();
+    await openSession(ui, plan.roomy.id);
+    await noteBookingsShown('A opens the roomy session', DEMO_USER);
+    const xBooking = await book('A books X offline', DEMO_USER, x, 'face-to-face', { want: 'pending' });
+
+    // A locks the desk; B signs in to a store of their own.
+    await (await ui.find(tid('lock-now'))).click();
+    await ui.waitFor(tid('lock-screen'));
+    assert.deepEqual(leaks(await pageCopies(ui), customerSecrets(x)), [], 'X is not on the lock screen');
+    await link.up();
+    await (await ui.find(tid('lock-switch-user'))).click();
+    await ui.waitFor(tid('sign-in-form'));
+    await ui.waitFor(tid('sign-in-cancel'));
+    await signIn(ui, { url: link.url, username: OTHER_USER, password: OTHER_PASSWORD });
+    await waitUntilSynced(ui);
+    const infoB = await learnDevice(OTHER_USER);
+    assert.equal(infoB.locked_for, null);
+    assert.ok((await (await ui.find(tid('header-staff'))).text()).includes('Other Centre'), 'B is signed in');
+
+    // B cannot find X, by name or membership number, in the desk or in the window.
+    for (const text of [fullName(x), x.last_name, x.membership_no]) {
+      const r = await ui.invoke('search_customers', { text, limit: 50 });
+      assert.ok(r.ok, `B's search for ${text}: ${JSON.stringify(r.error)}`);
+      assert.deepEqual(r.value, [], `B's search for ${text} finds nothing`);
+    }
+    await go(ui, `#/sessions/${plan.otherSession.id}/book`);
+    const search = await ui.waitFor(tid('customer-search'));
+    await search.type(fullName(x));
+    await ui.waitUntil(
+      `return (document.querySelector('[data-testid="customer-results-count"]')?.textContent ?? '').includes('No customers match');`,
+      { what: 'B’s search says no customers match' },
+    );
+    await sleep(1000);
+    assert.equal((await ui.findAll(tid('customer-result'))).length, 0);
+
+    // B's timetable has no centre-1 sessions; nothing of A's is pending or needs attention.
+    const timetable = await ui.invoke('timetable', { centreId: 1, day: plan.day });
+    assert.ok(!timetable.ok || timetable.value.length === 0, `B's desk holds centre-1 sessions: ${JSON.stringify(timetable.value)?.slice(0, 300)}`);
+    await go(ui, `#/timetable?centre=1&day=${plan.day}`);
+    await sleep(1500);
+    const centre1Ids = new Set(plan.centre1Sessions.map((s) => s.id));
+    const rowsShown = await ui.exec(
+      `return [...document.querySelectorAll('[data-testid="timetable-row"]')].map((r) => Number(r.dataset.sessionId));`,
+    );
+    assert.deepEqual(rowsShown.filter((id) => centre1Ids.has(id)), [], 'B’s timetable shows centre-1 sessions');
+    assert.equal(Number(await (await ui.find(tid('header-pending'))).attr('data-count')), 0, 'B has no pending changes');
+    assert.equal(Number(await (await ui.find(tid('header-attention'))).attr('data-count')), 0, 'B has nothing needing attention');
+    await go(ui, '#/attention');
+    await ui.waitFor(tid('attention-empty'));
+    const bText = await ui.exec('return document.body.innerText;');
+    for (const cust of [...plan.customers.slice(0, 6), x]) {
+      assert.ok(!bText.includes(fullName(cust)), `B's window shows ${fullName(cust)}`);
+    }
+
+    // B looks up one of their own centre's customers: a view by B, on B's own device id.
+    await go(ui, `#/sessions/${plan.otherSession.id}/book`);
+    const searchY = await ui.waitFor(tid('customer-search'));
+    await searchY.clear();
+    await searchY.type(y.membership_no);
+    await ui.waitFor(`${tid('customer-result')}[data-customer-id="${y.id}"]`);
+    journal.viewed('B searches their own centre', { username: OTHER_USER, customerIds: await customerResultIds(ui) });
+
+    // Two stores on this desk, one per staff member.
+    const staffDir = path.join(WORK, 'desk-1', 'staff');
+    assert.deepEqual(readdirSync(staffDir).sort(), [storeFolder(DEMO_USER), storeFolder(OTHER_USER)].sort());
+    for (const u of [DEMO_USER, OTHER_USER]) {
+      assert.ok(existsSync(path.join(staffDir, storeFolder(u), 'desk.db')), `${u}'s store file`);
+    }
+
+    // B's views reach the server before B's desk is locked (B's audit rows stay in B's store otherwise).
+    const audit = new ServerAudit(server);
+    const bId = audit.staffIds()[OTHER_USER];
+    await ui.waitUntil(`return document.querySelector('[data-testid="header-sync-now"]') !== null;`);
+    const deadline = Date.now() + 60000;
+    while (!audit.personRows(y.id).some((r) => Number(r.staff_id) === bId && r.action === 'view')) {
+      assert.ok(Date.now() < deadline, `B's view of customer ${y.id} never reached the server`);
+      await (await ui.find(tid('header-sync-now'))).click().catch(() => {});
+      await sleep(2000);
+    }
+
+    // The server never saw A's booking while A's desk was locked.
+    const serverRows = await second.pullAll();
+    assert.ok(!(serverRows.bookings ?? []).some((bk) => bk.id === xBooking), 'A’s pending booking left A’s store while it was locked');
+
+    // Back to A, offline: the pending booking is still there; online again, it syncs.
+    await (await ui.find(tid('lock-now'))).click();
+    await ui.waitFor(tid('lock-screen'));
+    assert.ok((await (await ui.find(tid('lock-username'))).text()).includes(OTHER_USER));
+    await link.down();
+    await (await ui.find(tid('lock-switch-user'))).click();
+    await signIn(ui, { url: link.url, username: DEMO_USER, password: DEMO_PASSWORD });
+    await openSession(ui, plan.roomy.id);
+    await waitForBooking(ui, fullName(x), 'pending');
+    assert.equal(await bookingIdOf(ui, fullName(x)), xBooking);
+    assert.ok(Number(await (await ui.find(tid('header-pending'))).attr('data-count')) >= 1, 'A’s change is waiting to send');
+    await link.up();
+    await (await ui.find(tid('header-sync-now'))).click();
+    await waitForBooking(ui, fullName(x), 'confirmed', { status: 'booked', timeout: 60000 });
+    await noteBookingsShown('A back on the roomy session', DEMO_USER);
+
+    // A cancels X's place: a change audited at the desk and at the server.
+    await (await ui.find(`${tid('booking-cancel')}[data-cancel-for="${xBooking}"]`)).click();
+    await ui.waitFor(tid('cancel-confirm-panel'));
+    await (await ui.find(tid('cancel-channel-telephone'))).click();
+    await (await ui.find(tid('cancel-confirm'))).click();
+    await ui.gone(`${tid('booking-row')}[data-booking-id="${xBooking}"]`);
+    journal.changed('A cancels X', { username: DEMO_USER, bookingId: xBooking, customerId: x.id, command: 'cancel_place' });
+    await (await ui.find(tid('header-sync-now'))).click();
+    await ui.waitFor(tid('header-pending'), { timeout: 60000, test: async (el) => Number(await el.attr('data-count')) === 0 });
+  });
+
+  it('every view and change of these journeys is in the server’s audit store with staff member, device, time and record', async () => {
+    for (const s of second.sent.filter((s) => s.outcome.status === 'applied')) {
+      journal.changed('second desk books', {
+        username: SECOND_USER,
+        device: second.deviceId,
+        bookingId: s.bookingId,
+        customerId: s.customerId,
+        command: 'book_place',
+        sources: ['server'],
+      });
+    }
+    const audit = new ServerAudit(server);
+    const staffIds = audit.staffIds();
+    for (const u of [DEMO_USER, OTHER_USER, SECOND_USER]) assert.ok(Number.isInteger(staffIds[u]), `staff id of ${u}`);
+
+    // A's desk uploads what it holds at its next sync; wait for it (asking for syncs).
+    const deadline = Date.now() + 90000;
+    let missing;
+    for (;;) {
+      const rowsByPerson = new Map(journal.personIds.map((id) => [id, audit.personRows(id)]));
+      learnDevicesFromRows(journal, rowsByPerson, staffIds, devices);
+      missing = unaudited(journal, rowsByPerson, { staffIds, devices, until: new Date() });
+      if (missing.length === 0 || Date.now() > deadline) break;
+      await (await ui.find(tid('header-sync-now'))).click().catch(() => {});
+      await sleep(3000);
+    }
+    assert.deepEqual(missing, [], `journal steps missing from the audit store (of ${journal.entries.length})`);
+    assert.ok(journal.entries.length >= 20, `the journeys audited enough to mean something: ${journal.entries.length}`);
+    for (const u of [DEMO_USER, OTHER_USER]) {
+      assert.match(devices[u] ?? '', /^[0-9a-f-]{36}$/, `the app's device id for ${u}`);
+      assert.notEqual(devices[u], second.deviceId);
+    }
+  });
+
+  it('no endpoint changes or removes an audit row: PUT, PATCH and DELETE are refused with {code, message}, a re-upload keeps the stored row', async () => {
+    // Nothing else writes to the store from here on.
+    await ui.end();
+    ui = null;
+    const audit = new ServerAudit(server);
+    const person = plan.customers[0].id;
+
+    // An upload of a seq the server holds is answered as stored, never rewritten.
+    const upload = (detail) =>
+      second.call('POST', '/v1/audit', {
+        device_id: second.deviceId,
+        entries: [
+          {
+            seq: 1,
+            at: new Date().toISOString(),
+            action: 'view',
+            record_kind: 'customer',
+            record_id: String(person),
+            person_id: person,
+            detail,
+          },
+        ],
+      });
+    await upload('first upload by the E2E second desk');
+    const rewrite = await upload('rewritten by the E2E second desk').then(
+      (r) => ({ ok: true, r }),
+      (e) => ({ ok: false, e: e.message }),
+    );
+    const held = audit.personRows(person).filter((r) => r.device_id === second.deviceId && r.source === 'desk');
+    assert.deepEqual(
+      held.map((r) => r.detail),
+      ['first upload by the E2E second desk'],
+      `the re-upload (${JSON.stringify(rewrite)}) left the stored row as it was`,
+    );
+
+    const snapshot = () => ({
+      persons: [...journal.personIds, person].map((id) => audit.personText(id)),
+      all: audit.allRows(),
+    });
+    const before = snapshot();
+    assert.ok(before.all.length > 0);
+
+    // Declared PUT/PATCH/DELETE operations (e.g. signing out) run with a token of their own.
+    const tokenFor = async (declared) => {
+      if (!declared) return second.token;
+      const throwaway = new SecondDesk(server.url);
+      await throwaway.signIn(SECOND_USER, SECOND_PASSWORD);
+      return throwaway.token;
+    };
+    const answers = await tamperWithAudit(server.url, tokenFor);
+    assert.ok(answers.some((a) => a.path === '/v1/audit' && a.method === 'DELETE'));
+    for (const a of answers) {
+      const what = `${a.method} ${a.path} → ${a.status} ${a.body.slice(0, 200)}`;
+      if (a.declared) {
+        assert.ok(a.status < 500, what);
+        continue;
+      }
+      assert.ok(a.status === 404 || a.status === 405, what);
+      const body = JSON.parse(a.body);
+      assert.equal(typeof body.code, 'string', what);
+      assert.equal(typeof body.message, 'string', what);
+    }
+
+    const after = snapshot();
+    assert.deepEqual(after.persons, before.persons, 'every person’s audit JSON is byte-identical');
+    assert.deepEqual(after.all.slice(0, before.all.length), before.all, 'no stored audit row changed or went');
+    assert.deepEqual(
+      after.all.slice(before.all.length).filter((r) => r.person_id !== null),
+      [],
+      'no audit row about a person was added',
+    );
+  });
 });
+
+/**
+ * Fills in the app's device id for each staff member `app_info` did not give it for: the device
+ * of the server's own rows about changes that member made in the app (a step whose record is
+ * known), else of their uploaded desk rows. Each must name exactly one device.
+ */
+function learnDevicesFromRows(journal, rowsByPerson, staffIds, devices) {
+  for (const username of new Set(journal.entries.filter((e) => e.device === 'app').map((e) => e.username))) {
+    if (devices[username]) continue;
+    const known = journal.entries.filter((e) => e.device === 'app' && e.username === username);
+    for (const source of ['server', 'desk']) {
+      const found = new Set();
+      for (const e of known.filter((k) => (k.source ?? 'desk') === source)) {
+        for (const r of rowsByPerson.get(e.personId) ?? []) {
+          if (r.source === source && String(r.record_id) === e.recordId && Number(r.staff_id) === staffIds[username]) {
+            found.add(r.device_id);
+          }
+        }
+      }
+      if (found.size > 0) {
+        assert.equal(found.size, 1, `${username}'s app rows name one device: ${[...found]}`);
+        devices[username] = [...found][0];
+        break;
+      }
+    }
+  }
+}
 
 describe('one app instance at a time', () => {
   it('a second launch hands over to the running window and exits', async () => {

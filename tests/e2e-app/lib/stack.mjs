@@ -47,28 +47,39 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Loads the demo dataset and staff (once), and adds a staff account for the second desk. */
-  prepare({ secondUser, secondPassword }) {
-    const run = (args, env = {}) =>
-      execFileSync(this.bin, [...args, '--data-dir', this.dataDir], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    run(['demo-data']);
-    run(
-      [
-        'add-staff',
-        '--username',
-        secondUser,
-        '--display-name',
-        'Second Desk (E2E)',
-        '--role',
-        'leisure-desk',
-        '--site',
-        'leisure:1',
-      ],
-      { DESK_STAFF_PASSWORD: secondPassword },
-    );
+  /**
+   * Loads the demo dataset and staff (once), adds a staff account for the second desk, and
+   * any `staff` given as `{ username, password, displayName, roles: [...], sites: [...] }`.
+   */
+  prepare({ secondUser, secondPassword, staff = [] }) {
+    this.run(['demo-data']);
+    const accounts = [
+      { username: secondUser, password: secondPassword, displayName: 'Second Desk (E2E)', roles: ['leisure-desk'], sites: ['leisure:1'] },
+      ...staff,
+    ];
+    for (const a of accounts) {
+      this.run(
+        [
+          'add-staff',
+          '--username',
+          a.username,
+          '--display-name',
+          a.displayName,
+          ...a.roles.flatMap((r) => ['--role', r]),
+          ...a.sites.flatMap((site) => ['--site', site]),
+        ],
+        { DESK_STAFF_PASSWORD: a.password },
+      );
+    }
+  }
+
+  /** Runs an admin subcommand of `desk-server` over this server's data dir; its standard output. */
+  run(args, env = {}) {
+    return execFileSync(this.bin, [...args, '--data-dir', this.dataDir], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    });
   }
 
   async start() {
@@ -148,9 +159,11 @@ export class SecondDesk {
     this.deviceId = randomUUID();
     this.seq = 0;
     this.token = null;
+    this.staff = null;
+    this.sent = [];
   }
 
-  async call(method, path, body) {
+  async call(method, path, body, retried = false) {
     const res = await fetch(this.url + path, {
       method,
       headers: {
@@ -160,13 +173,20 @@ export class SecondDesk {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = await res.json();
+    // An access token lasts 15 minutes: sign in again once and repeat the call.
+    if (res.status === 401 && this.credentials && path !== '/v1/session' && !retried) {
+      await this.signIn(...this.credentials);
+      return this.call(method, path, body, true);
+    }
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${json.code}: ${json.message}`);
     return json;
   }
 
   async signIn(username, password) {
+    this.credentials = [username, password];
     const r = await this.call('POST', '/v1/session', { username, password, device_id: this.deviceId });
     this.token = r.access_token;
+    this.staff = r.staff;
     return r.staff;
   }
 
@@ -188,9 +208,13 @@ export class SecondDesk {
     }
   }
 
-  /** Books `customerId` into `sessionId`; returns the receipt's outcome. */
+  /**
+   * Books `customerId` into `sessionId`; returns the receipt's outcome. Every booking sent is
+   * kept in `this.sent` (`{ bookingId, sessionId, customerId, outcome }`) for the audit checks.
+   */
   async bookPlace(sessionId, customerId) {
     this.seq += 1;
+    const bookingId = randomUUID();
     const r = await this.call('POST', '/v1/push', {
       device_id: this.deviceId,
       mutations: [
@@ -200,13 +224,15 @@ export class SecondDesk {
           seq: this.seq,
           name: 'leisure.book_place',
           args_version: 1,
-          args: { booking_id: randomUUID(), session_id: sessionId, customer_id: customerId },
+          args: { booking_id: bookingId, session_id: sessionId, customer_id: customerId },
           base_cursor: null,
           created_at: new Date().toISOString(),
           channel: 'telephone',
         },
       ],
     });
-    return r.receipts[0].outcome;
+    const outcome = r.receipts[0].outcome;
+    this.sent.push({ bookingId, sessionId, customerId, outcome });
+    return outcome;
   }
 }

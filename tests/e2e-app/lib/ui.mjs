@@ -81,18 +81,47 @@ export async function openSession(ui, sessionId) {
   await ui.waitFor(`${tid('session-detail')}[data-session-id="${sessionId}"]`);
 }
 
-/** From a session's page: search by membership number, choose the customer, pick the channel, submit. */
+/** The customer ids of the search results on screen now. */
+export function customerResultIds(ui) {
+  return ui.exec(
+    `return [...document.querySelectorAll('[data-testid="customer-result"]')].map((r) => Number(r.dataset.customerId));`,
+  );
+}
+
+/** The customer ids of the session's booking rows on screen now. */
+export function bookingCustomerIds(ui) {
+  return ui.exec(
+    `return [...document.querySelectorAll('[data-testid="booking-row"]')].map((r) => Number(r.dataset.customerId));`,
+  );
+}
+
+/** The booking id of `name`'s row in the session's bookings (null when there is none). */
+export function bookingIdOf(ui, name) {
+  return ui.exec(
+    `const row = [...document.querySelectorAll('[data-testid="booking-row"]')]
+       .find((r) => r.querySelector('[data-testid="booking-name"]')?.textContent.trim() === arguments[0]);
+     return row ? row.dataset.bookingId : null;`,
+    name,
+  );
+}
+
+/**
+ * From a session's page: search by membership number, choose the customer, pick the channel,
+ * submit. Returns the customer ids the search showed when the customer appeared.
+ */
 export async function bookFromSession(ui, customer, channel = 'face-to-face') {
   await (await ui.waitFor(tid('session-book'))).click();
   await ui.waitFor(tid('booking-form'));
   const search = await ui.waitFor(tid('customer-search'));
   await search.type(customer.membership_no);
   const result = await ui.waitFor(`${tid('customer-result')}[data-customer-id="${customer.id}"]`);
+  const shown = await customerResultIds(ui);
   await result.click();
   await ui.waitFor(`${tid('book-chosen')}[data-customer-id="${customer.id}"]`);
   await (await ui.find(tid(`channel-${channel}`))).click();
   await (await ui.find(tid('book-submit'))).click();
   await ui.waitFor(tid('session-detail'));
+  return { shown };
 }
 
 export const fullName = (c) => `${c.first_name} ${c.last_name}`;

@@ -120,6 +120,26 @@ export class Session {
     await this.waitUntil(`return document.querySelector(arguments[0]) === null`, { timeout, what: `${css} is gone` }, css);
   }
 
+  /** The page source as WebDriver serialises it (the DOM as it is now, not the file loaded). */
+  source() {
+    return this.cmd('GET', '/source');
+  }
+
+  /**
+   * Calls a shell command straight through Tauri's IPC, as the page could: `{ ok: true, value }`
+   * or `{ ok: false, error }` with the rejection as sent (`{code, message}` from the shell).
+   */
+  invoke(command, args = {}) {
+    return this.execAsync(
+      `const [command, args, done] = arguments;
+       window.__TAURI_INTERNALS__.invoke(command, args).then(
+         (value) => done({ ok: true, value: value ?? null }),
+         (error) => done({ ok: false, error: error ?? null }));`,
+      command,
+      args,
+    );
+  }
+
   /** A PNG of the window as a Buffer. */
   async screenshot() {
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
