@@ -129,6 +129,9 @@ const VERIFIER: &str = "offline_verifier";
 const VERIFIED_AT: &str = "offline_verified_at";
 const FAILURES: &str = "offline_failures";
 
+/// How long [`Desk::sign_out`] waits for the server to end the sign-in.
+const SIGN_OUT_WAIT: Duration = Duration::from_secs(5);
+
 fn check_credentials(username: &str, password: &str) -> Result<(), DeskError> {
     if username.trim().is_empty() || password.is_empty() {
         return Err(DeskError::invalid("Enter a user name and a password."));
@@ -367,6 +370,72 @@ impl Desk {
         Desk::sign_in_staff(config, username, password).await
     }
 
+    /// Signs the staff member out of this desk: the refresh token is forgotten in the keyring,
+    /// the offline verifier's sign-in time is cleared (the next unlock must be an online
+    /// sign-in) and the desk locks; then the server is asked to end the sign-in
+    /// (`DELETE /v1/session`: every access and refresh token of it revoked, audited). That last
+    /// step is best effort: offline, or if the server does not answer within 5 seconds, the
+    /// desk is signed out all the same and the server's tokens expire on their own.
+    ///
+    /// The store, its key and its outbox stay: pending changes are pushed at the owner's next
+    /// sign-in. A desk not opened for a member of staff forgets its access token instead.
+    pub async fn sign_out(&self) -> Result<(), DeskError> {
+        // A running sync cycle may rotate the refresh token: let it finish first.
+        let _one_at_a_time = self.inner.cycle.lock().await;
+        let access = self.token();
+        let url = self.server_url();
+        let refresh = match self.inner.identity.clone() {
+            Some(id) => {
+                let unlocked = !self.is_locked();
+                let conn = self.inner.conn.clone();
+                tokio::task::spawn_blocking(move || -> Result<Option<String>, DeskError> {
+                    let refresh = id.keyring.refresh_token(&id.account)?;
+                    let forget_verified_at = |c: &Connection| -> Result<(), DeskError> {
+                        store::durable(c)?;
+                        c.execute("DELETE FROM meta WHERE key = ?1", [VERIFIED_AT])?;
+                        Ok(())
+                    };
+                    let guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+                    match guard.as_ref() {
+                        Some(c) if unlocked => forget_verified_at(c)?,
+                        // Locked: the store is opened just for this, with the keyring's key.
+                        _ => {
+                            drop(guard);
+                            if id.path().exists() {
+                                forget_verified_at(&id.open_store()?)?;
+                            }
+                        }
+                    }
+                    id.keyring.forget_refresh_token(&id.account)?;
+                    Ok(refresh)
+                })
+                .await
+                .map_err(|e| DeskError::Store(format!("signing out failed: {e}")))??
+            }
+            None => None,
+        };
+        if self.inner.identity.is_some() {
+            self.lock().await;
+        } else {
+            self.sign_out_here();
+        }
+        if access.is_some() || refresh.is_some() {
+            let told = tokio::time::timeout(
+                SIGN_OUT_WAIT,
+                self.inner
+                    .transport
+                    .sign_out(&url, access.as_deref(), refresh.as_deref()),
+            )
+            .await;
+            match told {
+                Ok(Ok(())) => tracing::info!("signed out; the server ended the sign-in"),
+                Ok(Err(e)) => tracing::info!(error = %e, "signed out here; the server did not end the sign-in"),
+                Err(_) => tracing::info!("signed out here; the server did not answer in time"),
+            }
+        }
+        Ok(())
+    }
+
     /// Removes this staff member's store and keyring entries (the server said the account is
     /// disabled). The desk stays locked for good.
     pub(crate) async fn purge(&self) -> Result<(), DeskError> {
@@ -473,7 +542,9 @@ impl Desk {
                     self.sign_out_here();
                 }
             }
-            "token_reused" | "token_expired" | "unauthorized" | "unauthorised" => self.sign_out_here(),
+            "token_reused" | "token_expired" | "session_ended" | "unauthorized" | "unauthorised" => {
+                self.sign_out_here()
+            }
             _ => {}
         }
     }

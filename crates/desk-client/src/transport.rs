@@ -229,6 +229,28 @@ impl Transport {
         Self::answer(resp).await
     }
 
+    /// `DELETE /v1/session`: ends the sign-in that either token belongs to (all its access and
+    /// refresh tokens). A refusal means the server does not know the sign-in (already ended).
+    pub async fn sign_out(
+        &self,
+        base: &str,
+        access_token: Option<&str>,
+        refresh_token: Option<&str>,
+    ) -> Result<(), TransportError> {
+        let mut req = self.http.delete(Self::url(base, "/v1/session"));
+        if let Some(token) = access_token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(token) = refresh_token {
+            req = req.json(&serde_json::json!({ "refresh_token": token }));
+        }
+        let resp = req.send().await.map_err(from_reqwest)?;
+        if resp.status().is_success() {
+            return Ok(());
+        }
+        Self::answer::<serde_json::Value>(resp).await.map(|_| ())
+    }
+
     pub async fn push(&self, base: &str, token: &str, req: &PushRequest) -> Result<PushResponse, TransportError> {
         let resp = self
             .http

@@ -176,3 +176,170 @@ async fn a_disabled_account_on_the_real_server_loses_its_desk_store() {
     assert_eq!(desk.centres().await.unwrap_err().code(), "locked");
     server.stop().await;
 }
+
+/// A council server on SQLite with one centre, one session tomorrow and one customer, and the
+/// staff member `username`.
+fn small_council(dir: &std::path::Path, username: &str) -> std::sync::Arc<dyn desk_server::Store> {
+    let store = desk_server::open_store(&StoreConfig::Sqlite {
+        path: dir.join("council.db"),
+    })
+    .unwrap();
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Duration::days(1);
+    desk_server::load_demo(
+        &*store,
+        &desk_server::demo::DemoData {
+            centres: vec![desk_domain::Centre {
+                id: 1,
+                name: "Moray Leisure Centre".into(),
+                town: "Elgin".into(),
+            }],
+            activities: vec![desk_domain::Activity {
+                id: 10,
+                centre_id: 1,
+                name: "Aqua Fit".into(),
+                kind: desk_domain::ActivityKind::Class,
+            }],
+            sessions: vec![desk_domain::Session {
+                id: 1,
+                centre_id: 1,
+                activity_id: 10,
+                activity_name: "Aqua Fit".into(),
+                starts_at: tomorrow.and_hms_opt(9, 0, 0).unwrap(),
+                duration_minutes: 45,
+                capacity: 10,
+                booked: 0,
+                waiting: 0,
+                location: "Pool".into(),
+                instructor: "Seònaid".into(),
+                cancelled: false,
+            }],
+            customers: vec![desk_domain::Customer {
+                id: 7,
+                home_centre_id: 1,
+                first_name: "Mòrag".into(),
+                last_name: "O'Neill".into(),
+                date_of_birth: chrono::NaiveDate::from_ymd_opt(1980, 2, 1).unwrap(),
+                membership_no: "M000007".into(),
+                email: None,
+                phone: None,
+                postcode: "IV30 1AB".into(),
+                concession: false,
+            }],
+            schools: vec![],
+            pupils: vec![],
+            contacts: vec![],
+            ct_accounts: vec![],
+            staff: vec![desk_server::demo::DemoStaff {
+                username: username.into(),
+                display_name: "Desk".into(),
+                password: PASSWORD.into(),
+                roles: vec![Role::LeisureDesk],
+                sites: vec![Site::leisure(1)],
+            }],
+        },
+    )
+    .unwrap();
+    store
+}
+
+/// The `action` of every row of the server's SQLite audit store.
+fn server_audit_actions(dir: &std::path::Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(dir.join("council.db")).unwrap();
+    let mut stmt = c.prepare("SELECT action FROM audit_log ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<Vec<String>, _>>()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_sign_in_on_the_real_server_and_keeps_pending_changes_for_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = small_council(dir.path(), "desk.c");
+    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = format!("http://{}", server.addr);
+    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), url.clone());
+    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let keyring = Keyring::new(&cfg.keyring_service);
+    let account = staff_account("desk.c");
+    let desk = Desk::sign_in_staff(cfg.clone(), "desk.c", PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    desk.sync_now().await.unwrap();
+    let booking = desk
+        .book_place(1, 7, desk_domain::Channel::FaceToFace)
+        .await
+        .unwrap()
+        .id;
+    let refresh = keyring.refresh_token(&account).unwrap().expect("kept in the keyring");
+
+    desk.sign_out().await.unwrap();
+    assert!(desk.is_locked());
+    assert_eq!(desk.centres().await.unwrap_err().code(), "locked");
+    assert!(keyring.refresh_token(&account).unwrap().is_none(), "forgotten");
+    assert!(keyring.store_key(&account).unwrap().is_some(), "the store's key stays");
+    assert!(cfg.store_path("desk.c").exists(), "the store stays");
+    // The server ended the sign-in: the old refresh token is dead, and it was audited.
+    let res = reqwest::Client::new()
+        .post(format!("{url}/v1/session/refresh"))
+        .json(&serde_json::json!({ "refresh_token": refresh }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        res.json::<desk_domain::ErrorBody>().await.unwrap().code,
+        "session_ended"
+    );
+    assert_eq!(
+        server_audit_actions(dir.path())
+            .iter()
+            .filter(|a| *a == "sign_out")
+            .count(),
+        1
+    );
+    assert!(store.booking(booking).unwrap().is_none(), "not pushed yet");
+
+    // The next sign-in pushes what was pending.
+    let again = Desk::sign_in_staff(cfg.clone(), "desk.c", PASSWORD).await.unwrap();
+    again.sync_now().await.unwrap();
+    let held = store.booking(booking).unwrap().expect("pushed at the next sign-in");
+    assert_eq!(held.customer_id, 7);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sign_out_while_the_server_is_unreachable_still_signs_out_here() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = small_council(dir.path(), "desk.d");
+    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
+    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let keyring = Keyring::new(&cfg.keyring_service);
+    let account = staff_account("desk.d");
+    let desk = Desk::sign_in_staff(cfg.clone(), "desk.d", PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    desk.sync_now().await.unwrap();
+    server.stop().await;
+
+    let started = std::time::Instant::now();
+    desk.sign_out()
+        .await
+        .expect("signed out here although the server is gone");
+    assert!(started.elapsed() < Duration::from_secs(7), "{:?}", started.elapsed());
+    assert!(desk.is_locked());
+    assert!(keyring.refresh_token(&account).unwrap().is_none());
+    // Signed out means the next unlock is an online sign-in, not the offline verifier.
+    let err = desk.unlock(PASSWORD).await.unwrap_err();
+    assert_eq!(err.code(), "online_sign_in_required", "{err}");
+    assert!(desk.is_locked());
+    assert!(
+        !server_audit_actions(dir.path()).iter().any(|a| a == "sign_out"),
+        "the server never heard of it"
+    );
+}

@@ -6,8 +6,10 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -38,9 +40,10 @@ pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
 pub const POKE_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Every route, as `(method, path)`; the OpenAPI document lists each of them.
-pub const ROUTES: [(&str, &str); 8] = [
+pub const ROUTES: [(&str, &str); 9] = [
     ("get", "/v1/capabilities"),
     ("post", "/v1/session"),
+    ("delete", "/v1/session"),
     ("post", "/v1/session/refresh"),
     ("post", "/v1/push"),
     ("post", "/v1/audit"),
@@ -268,7 +271,7 @@ impl FromRequestParts<AppState> for Authed {
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/capabilities", get(capabilities))
-        .route("/v1/session", post(sign_in))
+        .route("/v1/session", post(sign_in).delete(sign_out))
         .route("/v1/session/refresh", post(refresh))
         .route("/v1/push", post(push))
         .route("/v1/audit", post(audit))
@@ -443,7 +446,7 @@ async fn sign_in(
 
 #[utoipa::path(post, path = "/v1/session/refresh", request_body = RefreshRequest, responses(
     (status = 200, body = SessionGrant),
-    (status = 401, body = ErrorBody, description = "unauthorized, token_expired or token_reused (every token of the sign-in is now revoked)"),
+    (status = 401, body = ErrorBody, description = "unauthorized, token_expired, session_ended (signed out or password reset) or token_reused (every token of the sign-in is now revoked)"),
     (status = 403, body = ErrorBody, description = "account_disabled"),
 ))]
 async fn refresh(
@@ -487,11 +490,72 @@ async fn refresh(
                     "This refresh token was already used; every token of this sign-in is now revoked. Sign in again.",
                 ))
             }
+            RefreshOutcome::Ended => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "session_ended",
+                "This sign-in has ended (signed out, or the password was reset); sign in again.",
+            )),
             RefreshOutcome::Disabled => Err(account_disabled()),
         }
     })
     .await?;
     Ok(Json(answer))
+}
+
+/// The bearer token of a request, if it has a well-formed one.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+#[utoipa::path(delete, path = "/v1/session", request_body(content = RefreshRequest,
+    description = "Optional: the refresh token of the sign-in to end. Without a body, the bearer token names it."),
+    security(("bearer" = [])), responses(
+    (status = 204, description = "The sign-in is ended: all its access tokens deleted, its refresh tokens revoked; audited as sign_out"),
+    (status = 400, body = ErrorBody, description = "malformed_json"),
+    (status = 401, body = ErrorBody, description = "unauthorized: neither token is known (nothing changed)"),
+    (status = 422, body = ErrorBody, description = "invalid_body"),
+))]
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, ApiError> {
+    // Either token names the sign-in, so a desk whose access token has expired (or was never
+    // fetched after an offline unlock) can still end it with the refresh token alone.
+    let refresh = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let req: RefreshRequest = serde_json::from_slice(&body).map_err(|e| {
+            let code = if e.is_data() { "invalid_body" } else { "malformed_json" };
+            let status = if e.is_data() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            ApiError::new(
+                status,
+                code,
+                format!("The body must be {{\"refresh_token\": \"…\"}}: {e}"),
+            )
+        })?;
+        Some(auth::token_hash(req.refresh_token.trim()))
+    };
+    let access = bearer(&headers).map(auth::token_hash);
+    if refresh.is_none() && access.is_none() {
+        return Err(ApiError::unauthorized(
+            "Name the sign-in to end: a bearer token or {\"refresh_token\": \"…\"} in the body.",
+        ));
+    }
+    let store = state.store.clone();
+    let ended = blocking(move || Ok(store.sign_out(access.as_ref(), refresh.as_ref(), Utc::now())?)).await?;
+    match ended {
+        Some(_) => Ok(StatusCode::NO_CONTENT),
+        None => Err(ApiError::unauthorized(
+            "Neither token is known; this sign-in has already ended or never existed.",
+        )),
+    }
 }
 
 #[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])), responses(
@@ -788,7 +852,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Council Desk server", description = "Command sync between Council Desk desks and the council server."),
-    paths(capabilities, sign_in, refresh, push, audit, pull, poke, openapi_json),
+    paths(capabilities, sign_in, sign_out, refresh, push, audit, pull, poke, openapi_json),
     components(schemas(ErrorBody, desk_domain::Mutation, desk_domain::Change, desk_domain::Outcome, desk_domain::Alternative)),
     modifiers(&BearerAuth)
 )]

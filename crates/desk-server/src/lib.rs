@@ -28,7 +28,7 @@ pub use bench::{bench_drain, bench_sign_in};
 pub use error::{PushError, StoreError};
 pub use server::{Server, ServerError};
 pub use store::{
-    AuditEntry, Caller, EntityBatch, NewStaffRecord, NextTokens, Poke, PullPage, PushResult, RefreshOutcome,
+    AuditEntry, Caller, EntityBatch, NewStaffRecord, NextTokens, Poke, PullPage, PushResult, RefreshOutcome, SignedOut,
     StaffRecord, Store, SyncRow, TokenIssue,
 };
 
@@ -112,11 +112,16 @@ fn staff_named(store: &dyn Store, username: &str) -> Result<StaffRecord, StoreEr
         .ok_or_else(|| StoreError::Invalid(format!("there is no staff member `{username}`")))
 }
 
-/// Disables (or enables again) an account. A disabled account's tokens are refused at once
-/// with `account_disabled`, and its desks purge their copy of the data.
+/// Disables (or enables again) an account. Disabling ends every sign-in of the account
+/// (access tokens deleted, refresh tokens revoked), so enabling it again later needs a fresh
+/// sign-in; its refresh tokens are answered `account_disabled` meanwhile, and its desks purge
+/// their copy of the data.
 pub fn set_staff_disabled(store: &dyn Store, username: &str, disabled: bool) -> Result<StaffRecord, StoreError> {
     let staff = staff_named(store, username)?;
     store.update_staff(staff.id, &staff.roles, &staff.sites, disabled)?;
+    if disabled {
+        store.end_staff_sessions(staff.id, "account disabled", chrono::Utc::now())?;
+    }
     staff_named(store, username)
 }
 
@@ -136,14 +141,18 @@ pub fn set_access(
     staff_named(store, username)
 }
 
-/// Sets a new password (same rules as `add_staff`) and clears any sign-in lock.
+/// Sets a new password (same rules as `add_staff`), clears any sign-in lock and ends every
+/// sign-in made with the old one (access tokens deleted, refresh tokens revoked: a desk's next
+/// refresh is answered `session_ended`).
 pub fn reset_password(store: &dyn Store, username: &str, password: &str) -> Result<(), StoreError> {
     let staff = staff_named(store, username)?;
     if let Some(problem) = auth::password_problem(&staff.username, password) {
         return Err(StoreError::Invalid(problem));
     }
     let hash = auth::hash_password(password).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    store.set_password_hash(staff.id, &hash)
+    store.set_password_hash(staff.id, &hash)?;
+    store.end_staff_sessions(staff.id, "password reset", chrono::Utc::now())?;
+    Ok(())
 }
 
 /// Everything held about a person and every access to it, as text: the basis of a subject

@@ -39,6 +39,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0004_sign_in_locks.sql",
         sql: include_str!("../../../migrations/server/sqlite/0004_sign_in_locks.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_session_end.sql",
+        sql: include_str!("../../../migrations/server/sqlite/0005_session_end.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -61,6 +66,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "0004_sign_in_locks.sql",
         sql: include_str!("../../../migrations/server/postgres/0004_sign_in_locks.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_session_end.sql",
+        sql: include_str!("../../../migrations/server/postgres/0005_session_end.sql"),
     },
 ];
 

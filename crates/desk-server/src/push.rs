@@ -416,6 +416,15 @@ mod tests {
         fn revoke_family(&mut self, f: Uuid) -> Result<(), StoreError> {
             self.inner.revoke_family(f)
         }
+        fn access_family(&mut self, h: &[u8; 32]) -> Result<Option<(Uuid, i64, Uuid)>, StoreError> {
+            self.inner.access_family(h)
+        }
+        fn end_family(&mut self, f: Uuid, now: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
+            self.inner.end_family(f, now)
+        }
+        fn end_staff_tokens(&mut self, id: i64, now: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+            self.inner.end_staff_tokens(id, now)
+        }
         fn put_tokens(&mut self, t: &crate::store::TokenIssue) -> Result<(), StoreError> {
             self.inner.put_tokens(t)
         }

@@ -663,3 +663,203 @@ async fn sqlite_bad_sign_in_input_gets_a_code_and_changes_nothing() {
 async fn postgres_bad_sign_in_input_gets_a_code_and_changes_nothing() {
     bad_sign_in_input_gets_a_code_and_changes_nothing("postgres").await;
 }
+
+/// The `action` of every audit row, oldest first, read straight from the database.
+fn audit_actions(db: &TestDb) -> Vec<String> {
+    match &db.config {
+        desk_server::StoreConfig::Sqlite { path } => {
+            let c = rusqlite::Connection::open(path).unwrap();
+            let mut stmt = c.prepare("SELECT action FROM audit_log ORDER BY id").unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<Vec<String>, _>>()
+                .unwrap()
+        }
+        desk_server::StoreConfig::Postgres { url } => {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                c.query("SELECT action FROM audit_log ORDER BY id", &[])
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect()
+            })
+            .join()
+            .unwrap()
+        }
+    }
+}
+
+impl Running {
+    async fn sign_out(&self, bearer: Option<&str>, refresh_token: Option<&str>) -> reqwest::Response {
+        let mut req = self.http.delete(self.url("/v1/session"));
+        if let Some(b) = bearer {
+            req = req.bearer_auth(b);
+        }
+        if let Some(t) = refresh_token {
+            req = req.json(&json!({ "refresh_token": t }));
+        }
+        req.send().await.unwrap()
+    }
+}
+
+async fn sign_out_ends_the_whole_sign_in(backend: &str) {
+    let r = start(backend, TokenLifetimes::default()).await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+
+    // By refresh token: every access token and refresh token of the chain dies, other
+    // sign-ins live on.
+    let first = r.sign_in("desk.a", caller.device_id).await;
+    let second: SessionGrant = r.refresh(&first.refresh_token).await.json().await.unwrap();
+    let other = r.sign_in("desk.a", Uuid::now_v7()).await;
+    let res = r.sign_out(None, Some(&second.refresh_token)).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    for access in [&first.session.access_token, &second.session.access_token] {
+        let (s, body) = r.pull_status(access).await;
+        assert_eq!(
+            (s, body.unwrap().code.as_str()),
+            (StatusCode::UNAUTHORIZED, "unauthorized")
+        );
+    }
+    for refresh in [&first.refresh_token, &second.refresh_token] {
+        let (s, code) = error_of(r.refresh(refresh).await).await;
+        assert_eq!(
+            (s, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "session_ended"),
+            "an ended sign-in is not mistaken for a stolen token"
+        );
+    }
+    assert_eq!(r.pull_status(&other.session.access_token).await.0, StatusCode::OK);
+    assert_eq!(r.refresh(&other.refresh_token).await.status(), StatusCode::OK);
+    let actions = audit_actions(&r._db);
+    assert_eq!(actions.iter().filter(|a| *a == "sign_out").count(), 1, "{actions:?}");
+
+    // By bearer token alone: its refresh token dies with it.
+    let third = r.sign_in("desk.a", caller.device_id).await;
+    assert_eq!(
+        r.sign_out(Some(&third.session.access_token), None).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        r.pull_status(&third.session.access_token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, code) = error_of(r.refresh(&third.refresh_token).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::UNAUTHORIZED, "session_ended"));
+
+    // Bad and unknown input: a {code, message} and nothing changed (no audit row either).
+    let held = r.store.count("audit_log").unwrap();
+    let (s, code) = error_of(r.sign_out(None, None).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::UNAUTHORIZED, "unauthorized"));
+    let (s, code) = error_of(r.sign_out(Some("not-a-token"), Some("nor-this")).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::UNAUTHORIZED, "unauthorized"));
+    let res = r
+        .http
+        .delete(r.url("/v1/session"))
+        .bearer_auth(&other.session.access_token)
+        .header("content-type", "application/json")
+        .body("{\"refresh_token\":")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(res).await,
+        (StatusCode::BAD_REQUEST, "malformed_json".to_owned())
+    );
+    let res = r
+        .http
+        .delete(r.url("/v1/session"))
+        .json(&json!({"refresh_token": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(res).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body".to_owned())
+    );
+    assert_eq!(r.store.count("audit_log").unwrap(), held);
+    assert_eq!(r.pull_status(&other.session.access_token).await.0, StatusCode::OK);
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_sign_out_ends_the_whole_sign_in() {
+    sign_out_ends_the_whole_sign_in("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_sign_out_ends_the_whole_sign_in() {
+    sign_out_ends_the_whole_sign_in("postgres").await;
+}
+
+async fn reset_password_and_disable_end_every_sign_in(backend: &str) {
+    let r = start(backend, TokenLifetimes::default()).await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let bystander = leisure_caller(&*r.store, "desk.b", CENTRE_A);
+    let on_a = r.sign_in("desk.a", caller.device_id).await;
+    let on_b = r.sign_in("desk.a", Uuid::now_v7()).await;
+    let theirs = r.sign_in("desk.b", bystander.device_id).await;
+
+    desk_server::reset_password(&*r.store, "desk.a", "a brand new passphrase 77").unwrap();
+    for grant in [&on_a, &on_b] {
+        assert_eq!(
+            r.pull_status(&grant.session.access_token).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        let (s, code) = error_of(r.refresh(&grant.refresh_token).await).await;
+        assert_eq!((s, code.as_str()), (StatusCode::UNAUTHORIZED, "session_ended"));
+    }
+    // The old password no longer signs in; the new one does.
+    let res = r
+        .http
+        .post(r.url("/v1/session"))
+        .json(&json!({"username": "desk.a", "password": PASSWORD, "device_id": caller.device_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(res).await.1, "bad_credentials");
+    let res = r
+        .http
+        .post(r.url("/v1/session"))
+        .json(&json!({"username": "desk.a", "password": "a brand new passphrase 77", "device_id": caller.device_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let fresh: SessionGrant = res.json().await.unwrap();
+    // Another account is untouched.
+    assert_eq!(r.pull_status(&theirs.session.access_token).await.0, StatusCode::OK);
+
+    // Disabling ends the fresh sign-in too; while disabled its refresh says so (the desk
+    // purges on that answer), and enabling again does not bring the old sign-in back.
+    desk_server::set_staff_disabled(&*r.store, "desk.a", true).unwrap();
+    let (s, code) = error_of(r.refresh(&fresh.refresh_token).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::FORBIDDEN, "account_disabled"));
+    desk_server::set_staff_disabled(&*r.store, "desk.a", false).unwrap();
+    assert_eq!(
+        r.pull_status(&fresh.session.access_token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, code) = error_of(r.refresh(&fresh.refresh_token).await).await;
+    assert_eq!((s, code.as_str()), (StatusCode::UNAUTHORIZED, "session_ended"));
+    assert_eq!(r.refresh(&theirs.refresh_token).await.status(), StatusCode::OK);
+
+    let actions = audit_actions(&r._db);
+    assert_eq!(
+        actions.iter().filter(|a| *a == "sessions_ended").count(),
+        2,
+        "{actions:?}"
+    );
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_reset_password_and_disable_end_every_sign_in() {
+    reset_password_and_disable_end_every_sign_in("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_reset_password_and_disable_end_every_sign_in() {
+    reset_password_and_disable_end_every_sign_in("postgres").await;
+}

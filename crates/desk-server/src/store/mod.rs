@@ -92,6 +92,8 @@ pub struct RefreshRecord {
     pub device_id: Uuid,
     pub expires_at: DateTime<Utc>,
     pub spent: bool,
+    /// Its sign-in was ended on purpose (sign-out, password reset, account disabled).
+    pub revoked: bool,
 }
 
 /// What spending a refresh token came to. Only `Rotated` stored the new pair.
@@ -106,7 +108,17 @@ pub enum RefreshOutcome {
     Expired,
     /// It was spent already: the whole family is now revoked.
     Reused,
+    /// Its sign-in was ended on purpose (signed out, password reset); nothing more was revoked.
+    Ended,
     Disabled,
+}
+
+/// The sign-in a [`Store::sign_out`] ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedOut {
+    pub staff_id: i64,
+    pub device_id: Uuid,
+    pub family: Uuid,
 }
 
 /// One row of the append-only audit store.
@@ -261,6 +273,19 @@ pub trait Store: Send + Sync {
         next: &NextTokens,
         now: DateTime<Utc>,
     ) -> Result<RefreshOutcome, StoreError>;
+    /// Ends the sign-in (token family) that the access token or the refresh token belongs to:
+    /// its access tokens are deleted and its refresh tokens revoked, and a `sign_out` row is
+    /// audited, in one transaction. `None`: neither token is known, nothing changed.
+    fn sign_out(
+        &self,
+        access_hash: Option<&[u8; 32]>,
+        refresh_hash: Option<&[u8; 32]>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SignedOut>, StoreError>;
+    /// Ends every sign-in of an account (access tokens deleted, refresh tokens revoked) and
+    /// audits it as `sessions_ended` with `why`, in one transaction. Returns how many sign-ins
+    /// were still live.
+    fn end_staff_sessions(&self, staff_id: i64, why: &str, now: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Appends one row to the audit store. There is no method to change or delete one.
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// Stores a desk's audit entries (sorted by seq, no repeats) for `staff_id` and `device_id`,
@@ -366,6 +391,14 @@ pub(crate) trait StoreTx {
     fn spend_refresh_token(&mut self, hash: &[u8; 32]) -> Result<(), StoreError>;
     /// Deletes the family's access tokens and spends all its refresh tokens.
     fn revoke_family(&mut self, family: Uuid) -> Result<(), StoreError>;
+    /// `(family, staff_id, device_id)` of a stored access token; `None` if unknown or issued
+    /// without a family.
+    fn access_family(&mut self, hash: &[u8; 32]) -> Result<Option<(Uuid, i64, Uuid)>, StoreError>;
+    /// Deletes the family's access tokens and marks its refresh tokens spent and revoked.
+    fn end_family(&mut self, family: Uuid, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Deletes every access token of the account and marks every refresh token of it spent and
+    /// revoked; returns how many families still had an unspent, unrevoked refresh token.
+    fn end_staff_tokens(&mut self, staff_id: i64, now: DateTime<Utc>) -> Result<u64, StoreError>;
     fn put_tokens(&mut self, issue: &TokenIssue) -> Result<(), StoreError>;
     fn put_audit(&mut self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// The highest uploaded seq held for a device (0 if none).
@@ -471,6 +504,64 @@ impl<B: Backend> Store for Storage<B> {
         now: DateTime<Utc>,
     ) -> Result<RefreshOutcome, StoreError> {
         self.backend.write(|tx| refresh_in(tx, spent_hash, next, now))
+    }
+    fn sign_out(
+        &self,
+        access_hash: Option<&[u8; 32]>,
+        refresh_hash: Option<&[u8; 32]>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SignedOut>, StoreError> {
+        self.backend.write(|tx| {
+            let mut found = None;
+            if let Some(hash) = refresh_hash
+                && let Some(r) = tx.refresh_token(hash)?
+            {
+                found = Some(SignedOut {
+                    staff_id: r.staff_id,
+                    device_id: r.device_id,
+                    family: r.family,
+                });
+            }
+            if found.is_none()
+                && let Some(hash) = access_hash
+                && let Some((family, staff_id, device_id)) = tx.access_family(hash)?
+            {
+                found = Some(SignedOut {
+                    staff_id,
+                    device_id,
+                    family,
+                });
+            }
+            let Some(out) = found else {
+                return Ok(None);
+            };
+            tx.end_family(out.family, now)?;
+            tx.put_audit(&AuditEntry {
+                at: now,
+                ..AuditEntry::server(
+                    Some(out.staff_id),
+                    Some(out.device_id),
+                    "sign_out",
+                    "signed out; every token of this sign-in revoked",
+                )
+            })?;
+            Ok(Some(out))
+        })
+    }
+    fn end_staff_sessions(&self, staff_id: i64, why: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.backend.write(|tx| {
+            let live = tx.end_staff_tokens(staff_id, now)?;
+            tx.put_audit(&AuditEntry {
+                at: now,
+                ..AuditEntry::server(
+                    Some(staff_id),
+                    None,
+                    "sessions_ended",
+                    format!("{why}; {live} live sign-in(s) revoked"),
+                )
+            })?;
+            Ok(live)
+        })
     }
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         self.backend.write(|tx| tx.put_audit(entry))
@@ -638,6 +729,15 @@ fn refresh_in(
     let Some(record) = tx.refresh_token(spent_hash)? else {
         return Ok(RefreshOutcome::Unknown);
     };
+    // A disabled account is told so whatever the token's state: that answer is what makes its
+    // desk purge its data.
+    let staff = match tx.staff(record.staff_id)? {
+        Some(s) if !s.disabled => s,
+        _ => return Ok(RefreshOutcome::Disabled),
+    };
+    if record.revoked {
+        return Ok(RefreshOutcome::Ended);
+    }
     if record.spent {
         tx.revoke_family(record.family)?;
         return Ok(RefreshOutcome::Reused);
@@ -645,10 +745,6 @@ fn refresh_in(
     if record.expires_at <= now {
         return Ok(RefreshOutcome::Expired);
     }
-    let staff = match tx.staff(record.staff_id)? {
-        Some(s) if !s.disabled => s,
-        _ => return Ok(RefreshOutcome::Disabled),
-    };
     tx.spend_refresh_token(spent_hash)?;
     tx.put_tokens(&TokenIssue {
         access_hash: next.access_hash,

@@ -452,7 +452,8 @@ impl StoreTx for PgTx<'_> {
     }
     fn refresh_token(&mut self, hash: &[u8; 32]) -> Result<Option<RefreshRecord>, StoreError> {
         let Some(r) = self.conn.query_opt(
-            "SELECT family, staff_id, device_id, expires_at, spent FROM refresh_tokens WHERE token_hash = $1",
+            "SELECT family, staff_id, device_id, expires_at, spent, revoked_at IS NOT NULL
+             FROM refresh_tokens WHERE token_hash = $1",
             &[&&hash[..]],
         )?
         else {
@@ -464,6 +465,7 @@ impl StoreTx for PgTx<'_> {
             device_id: r.try_get(2)?,
             expires_at: r.try_get(3)?,
             spent: r.try_get(4)?,
+            revoked: r.try_get(5)?,
         }))
     }
     fn spend_refresh_token(&mut self, hash: &[u8; 32]) -> Result<(), StoreError> {
@@ -479,6 +481,42 @@ impl StoreTx for PgTx<'_> {
         self.conn
             .execute("UPDATE refresh_tokens SET spent = TRUE WHERE family = $1", &[&family])?;
         Ok(())
+    }
+    fn access_family(&mut self, hash: &[u8; 32]) -> Result<Option<(Uuid, i64, Uuid)>, StoreError> {
+        let row = self.conn.query_opt(
+            "SELECT family, staff_id, device_id FROM access_tokens WHERE token_hash = $1 AND family IS NOT NULL",
+            &[&&hash[..]],
+        )?;
+        Ok(match row {
+            Some(r) => Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
+            None => None,
+        })
+    }
+    fn end_family(&mut self, family: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM access_tokens WHERE family = $1", &[&family])?;
+        self.conn.execute(
+            "UPDATE refresh_tokens SET spent = TRUE, revoked_at = COALESCE(revoked_at, $2) WHERE family = $1",
+            &[&family, &now],
+        )?;
+        Ok(())
+    }
+    fn end_staff_tokens(&mut self, staff_id: i64, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let live: i64 = match self.conn.query_opt(
+            "SELECT COUNT(DISTINCT family) FROM refresh_tokens
+             WHERE staff_id = $1 AND NOT spent AND revoked_at IS NULL",
+            &[&staff_id],
+        )? {
+            Some(r) => r.try_get(0)?,
+            None => 0,
+        };
+        self.conn
+            .execute("DELETE FROM access_tokens WHERE staff_id = $1", &[&staff_id])?;
+        self.conn.execute(
+            "UPDATE refresh_tokens SET spent = TRUE, revoked_at = COALESCE(revoked_at, $2) WHERE staff_id = $1",
+            &[&staff_id, &now],
+        )?;
+        Ok(u64::try_from(live).unwrap_or(0))
     }
     fn put_tokens(&mut self, t: &TokenIssue) -> Result<(), StoreError> {
         self.conn

@@ -400,7 +400,8 @@ impl StoreTx for SqliteTx<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT family, staff_id, device_id, expires_at, spent FROM refresh_tokens WHERE token_hash = ?1",
+                "SELECT family, staff_id, device_id, expires_at, spent, revoked_at IS NOT NULL
+                 FROM refresh_tokens WHERE token_hash = ?1",
             )?
             .query_row([&hash[..]], |r| {
                 let family: String = r.get(0)?;
@@ -414,6 +415,7 @@ impl StoreTx for SqliteTx<'_> {
                         .map_err(conversion)?
                         .with_timezone(&Utc),
                     spent: r.get(4)?,
+                    revoked: r.get(5)?,
                 })
             })
             .optional()?)
@@ -433,6 +435,52 @@ impl StoreTx for SqliteTx<'_> {
             .prepare_cached("UPDATE refresh_tokens SET spent = 1 WHERE family = ?1")?
             .execute([&family])?;
         Ok(())
+    }
+    fn access_family(&mut self, hash: &[u8; 32]) -> Result<Option<(Uuid, i64, Uuid)>, StoreError> {
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT family, staff_id, device_id FROM access_tokens WHERE token_hash = ?1 AND family IS NOT NULL",
+            )?
+            .query_row([&hash[..]], |r| {
+                let family: String = r.get(0)?;
+                let device: String = r.get(2)?;
+                Ok((
+                    Uuid::parse_str(&family).map_err(conversion)?,
+                    r.get::<_, i64>(1)?,
+                    Uuid::parse_str(&device).map_err(conversion)?,
+                ))
+            })
+            .optional()?;
+        Ok(found)
+    }
+    fn end_family(&mut self, family: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let family = family.to_string();
+        self.conn
+            .prepare_cached("DELETE FROM access_tokens WHERE family = ?1")?
+            .execute([&family])?;
+        self.conn
+            .prepare_cached(
+                "UPDATE refresh_tokens SET spent = 1, revoked_at = COALESCE(revoked_at, ?2) WHERE family = ?1",
+            )?
+            .execute(params![&family, now.to_rfc3339()])?;
+        Ok(())
+    }
+    fn end_staff_tokens(&mut self, staff_id: i64, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let live: i64 = self.conn.query_row(
+            "SELECT COUNT(DISTINCT family) FROM refresh_tokens WHERE staff_id = ?1 AND spent = 0 AND revoked_at IS NULL",
+            [staff_id],
+            |r| r.get(0),
+        )?;
+        self.conn
+            .prepare_cached("DELETE FROM access_tokens WHERE staff_id = ?1")?
+            .execute([staff_id])?;
+        self.conn
+            .prepare_cached(
+                "UPDATE refresh_tokens SET spent = 1, revoked_at = COALESCE(revoked_at, ?2) WHERE staff_id = ?1",
+            )?
+            .execute(params![staff_id, now.to_rfc3339()])?;
+        Ok(u64::try_from(live).unwrap_or(0))
     }
     fn put_tokens(&mut self, t: &TokenIssue) -> Result<(), StoreError> {
         self.conn
