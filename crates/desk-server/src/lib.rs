@@ -28,8 +28,8 @@ pub use bench::{bench_drain, bench_sign_in};
 pub use error::{PushError, StoreError};
 pub use server::{Server, ServerError};
 pub use store::{
-    AuditEntry, Caller, EntityBatch, NewStaffRecord, NextTokens, Poke, PullPage, PushResult, RefreshOutcome, SignedOut,
-    StaffRecord, Store, SyncRow, TokenIssue,
+    AuditEntry, Caller, EntityBatch, NewStaffRecord, NextTokens, PersonRef, Poke, PullPage, PushResult, RefreshOutcome,
+    SignedOut, StaffRecord, Store, SyncRow, TokenIssue,
 };
 
 /// Where the server keeps its data.
@@ -155,19 +155,127 @@ pub fn reset_password(store: &dyn Store, username: &str, password: &str) -> Resu
     Ok(())
 }
 
-/// Everything held about a person and every access to it, as text: the basis of a subject
-/// access request. Records first (customer row, bookings), then the audit trail.
-pub fn person_report(store: &dyn Store, person_id: i64) -> Result<String, StoreError> {
-    use std::fmt::Write;
-    let records = store.person_records(person_id)?;
-    let trail = store.audit_for_person(person_id)?;
-    let mut out = format!("Person {person_id}\n\nRecords held ({}):\n", records.len());
-    for (table, id, data) in &records {
-        let _ = writeln!(out, "  {table} {id}: {data}");
+/// What the server holds about a person and every access to it: the basis of a subject
+/// access request. `desk-server audit --person REF [--json]` prints it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersonReport {
+    /// `customer:7`, `pupil:45`, `ct:67`.
+    pub person: String,
+    /// `customer`, `pupil` or `ct_account`.
+    pub kind: &'static str,
+    pub id: i64,
+    /// The person's own record first, then the records hanging off it.
+    pub records: Vec<HeldRecord>,
+    /// Every view and change of those records, oldest first.
+    pub accesses: Vec<Access>,
+}
+
+/// One record held, as desks would see it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HeldRecord {
+    /// The synced table (`customers`, `bookings`, `pupils`, `contacts`, `ct_accounts`).
+    pub table: String,
+    /// As audit rows name it (`customer`, `booking`, `pupil`, `contact`, `ct_account`).
+    pub record_kind: String,
+    pub id: String,
+    /// `None` once the record was deleted (only its tombstone is held).
+    pub data: Option<serde_json::Value>,
+}
+
+/// One audit row about the person, with the staff member named.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Access {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `view` or `change` (rows uploaded by desks and written by the server alike).
+    pub action: String,
+    pub staff_id: Option<i64>,
+    pub staff_username: Option<String>,
+    pub staff_display_name: Option<String>,
+    pub device_id: Option<uuid::Uuid>,
+    pub record_kind: Option<String>,
+    pub record_id: Option<String>,
+    /// As stored: the id of the person the row names, of the kind its record kind implies.
+    pub person_id: Option<i64>,
+    /// What was shown or done, e.g. `customer search result`, `session 3 bookings`, or the
+    /// command of a change.
+    pub detail: String,
+    /// `desk` (uploaded, with the desk's `device_seq`) or `server`.
+    pub source: String,
+    pub device_seq: Option<u64>,
+}
+
+/// Everything held about `person` and every access to it.
+pub fn person_report_data(store: &dyn Store, person: PersonRef) -> Result<PersonReport, StoreError> {
+    let records = store
+        .records_of(person)?
+        .into_iter()
+        .map(|(table, id, data)| HeldRecord {
+            record_kind: store::record_kind_of(&table).to_owned(),
+            data: if data.is_empty() {
+                None
+            } else {
+                Some(serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)))
+            },
+            table,
+            id,
+        })
+        .collect();
+    let mut names = std::collections::HashMap::new();
+    let mut accesses = Vec::new();
+    for e in store.audit_of(person)? {
+        let staff = match e.staff_id {
+            Some(id) => match names.get(&id) {
+                Some(known) => known,
+                None => {
+                    let found = store.staff_by_id(id)?.map(|s| (s.username, s.display_name));
+                    names.entry(id).or_insert(found)
+                }
+            },
+            None => &None,
+        };
+        accesses.push(Access {
+            at: e.at,
+            action: e.action,
+            staff_id: e.staff_id,
+            staff_username: staff.as_ref().map(|s| s.0.clone()),
+            staff_display_name: staff.as_ref().map(|s| s.1.clone()),
+            device_id: e.device_id,
+            record_kind: e.record_kind,
+            record_id: e.record_id,
+            person_id: e.person_id,
+            detail: e.detail,
+            source: e.source,
+            device_seq: e.device_seq,
+        });
     }
-    let _ = writeln!(out, "\nAccesses and changes ({}):", trail.len());
-    for e in &trail {
-        let who = e.staff_id.map_or_else(|| "-".to_owned(), |s| format!("staff {s}"));
+    Ok(PersonReport {
+        person: person.to_string(),
+        kind: person.kind(),
+        id: person.id(),
+        records,
+        accesses,
+    })
+}
+
+/// [`person_report_data`] as text: records first, then the audit trail.
+pub fn person_report(store: &dyn Store, person: PersonRef) -> Result<String, StoreError> {
+    use std::fmt::Write;
+    let report = person_report_data(store, person)?;
+    let mut out = format!("Person {}\n\nRecords held ({}):\n", report.person, report.records.len());
+    for r in &report.records {
+        let data = r
+            .data
+            .as_ref()
+            .map_or_else(|| "(deleted)".to_owned(), ToString::to_string);
+        let _ = writeln!(out, "  {} {}: {data}", r.table, r.id);
+    }
+    let _ = writeln!(out, "\nAccesses and changes ({}):", report.accesses.len());
+    for e in &report.accesses {
+        let who = match (e.staff_id, &e.staff_username) {
+            (Some(id), Some(name)) => format!("{name} (staff {id})"),
+            (Some(id), None) => format!("staff {id}"),
+            _ => "-".to_owned(),
+        };
         let device = e.device_id.map_or_else(|| "-".to_owned(), |d| d.to_string());
         let _ = writeln!(
             out,

@@ -97,8 +97,15 @@ enum Cmd {
     },
     /// Print every record held about a person and every access to it (subject access request).
     Audit {
-        #[arg(long, value_name = "ID")]
-        person: i64,
+        /// customer:ID (with their bookings), pupil:ID (with their contacts) or ct:ID (a
+        /// council-tax account and its liable people); a bare ID is a customer.
+        #[arg(long, value_name = "REF")]
+        person: desk_server::PersonRef,
+        /// Print the report as JSON: {person, kind, id, records: [{table, record_kind, id,
+        /// data}], accesses: [{at, action, staff_id, staff_username, staff_display_name,
+        /// device_id, record_kind, record_id, person_id, detail, source, device_seq}]}.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -236,12 +243,17 @@ fn main() -> anyhow::Result<()> {
                 names(staff.sites.iter().map(ToString::to_string).collect())
             );
         }
-        Cmd::Audit { person, store } => {
+        Cmd::Audit { person, json, store } => {
             let store = open(&store)?;
-            print!(
-                "{}",
-                desk_server::person_report(&*store, person).context("reading the audit store")?
-            );
+            if json {
+                let report = desk_server::person_report_data(&*store, person).context("reading the audit store")?;
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!(
+                    "{}",
+                    desk_server::person_report(&*store, person).context("reading the audit store")?
+                );
+            }
         }
         Cmd::ImportTimetable { file, store } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;

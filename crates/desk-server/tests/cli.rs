@@ -329,6 +329,7 @@ fn audit_person_prints_records_and_accesses() {
     let out = run(&["audit", "--data-dir", d, "--person", "7"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = text(&out.stdout);
+    assert!(report.contains("Person customer:7"), "{report}");
     assert!(report.contains("Records held (2)"), "{report}");
     assert!(report.contains("customers 7: {"), "{report}");
     assert!(report.contains(&format!("bookings {booking}: {{")), "{report}");
@@ -337,9 +338,227 @@ fn audit_person_prints_records_and_accesses() {
         report.contains(&format!(" change booking {booking} server")),
         "{report}"
     );
-    assert!(report.contains(" view customer 7 server"), "{report}");
+    assert!(report.contains(" view customer 7 server by desk.a (staff "), "{report}");
     // Someone else's records are not in it.
     assert!(!report.contains("customers 8"), "{report}");
     let bad = run(&["audit", "--data-dir", d, "--person", "seven"], None);
     assert!(!bad.status.success());
+}
+
+/// The CLI's store arguments for a test database.
+fn store_args(db: &common::TestDb) -> Vec<String> {
+    match &db.config {
+        desk_server::StoreConfig::Sqlite { path } => {
+            vec!["--data-dir".into(), path.parent().unwrap().to_str().unwrap().into()]
+        }
+        desk_server::StoreConfig::Postgres { url } => vec!["--database".into(), url.clone()],
+    }
+}
+
+fn audit_json(db: &common::TestDb, person: &str) -> serde_json::Value {
+    let mut args = vec!["audit".to_owned(), "--person".into(), person.into(), "--json".into()];
+    args.extend(store_args(db));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&args, None);
+    assert!(out.status.success(), "{person}: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{person}: not JSON ({e}): {}", text(&out.stdout)))
+}
+
+/// Customer 7, pupil 7 and council-tax account 7 are three different people: each report holds
+/// only its own records and the accesses to them.
+fn audit_covers_every_kind_of_person(backend: &str) {
+    use common::*;
+    use desk_domain::{Contact, CouncilTaxBand, CtAccount, LiablePerson, Pupil, School, SchoolKind};
+    let db = db(backend);
+    let s = open(&db);
+    let dob = chrono::NaiveDate::from_ymd_opt(2015, 3, 9).unwrap();
+    let pupil = |id: i64, first: &str| Pupil {
+        id,
+        school_id: 3,
+        first_name: first.into(),
+        last_name: "Mac an t-Sagairt".into(),
+        date_of_birth: dob,
+        stage: "P5".into(),
+        class: "P5A".into(),
+    };
+    let contact = |id: i64, pupil_id: i64, name: &str| Contact {
+        id,
+        pupil_id,
+        school_id: 3,
+        name: name.into(),
+        relationship: "Mother".into(),
+        phone: "01343 000000".into(),
+        email: None,
+        priority: 1,
+    };
+    let ct = |id: i64, liable: &str| CtAccount {
+        id,
+        reference: format!("CT{id:08}"),
+        office_id: 1,
+        band: CouncilTaxBand::C,
+        address: "1 High Street, Elgin".into(),
+        postcode: "IV30 1AB".into(),
+        uprn: format!("{id}"),
+        liable: vec![LiablePerson {
+            name: liable.into(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap(),
+        }],
+        phone: None,
+        email: None,
+        single_person_discount: false,
+        direct_debit: true,
+        paperless: false,
+    };
+    let mut batch = world();
+    batch.schools = vec![School {
+        id: 3,
+        name: "Seafield Primary".into(),
+        kind: SchoolKind::Primary,
+        town: "Elgin".into(),
+    }];
+    batch.pupils = vec![pupil(7, "Ùisdean"), pupil(8, "Eilidh")];
+    batch.contacts = vec![
+        contact(70, 7, "Catrìona Mac an t-Sagairt"),
+        contact(71, 7, "Padraig Mac an t-Sagairt"),
+        contact(80, 8, "Someone Else"),
+    ];
+    batch.ct_accounts = vec![ct(7, "Seumas Rothach"), ct(8, "Other Payer")];
+    s.load(&batch).unwrap();
+    let caller = leisure_caller(&*s, "desk.a", CENTRE_A);
+    let cmd = book(SESSION_FULLABLE, 7);
+    s.push(&caller, &[envelope(caller.device_id, 1, &cmd)], now()).unwrap();
+    let booking = booking_id(&cmd).to_string();
+    let view = |kind: &str, id: &str, person: Option<i64>, detail: &str| {
+        s.append_audit(&desk_server::AuditEntry {
+            record_kind: Some(kind.into()),
+            record_id: Some(id.into()),
+            person_id: person,
+            source: "desk".into(),
+            ..desk_server::AuditEntry::server(Some(caller.staff_id), Some(caller.device_id), "view", detail)
+        })
+        .unwrap();
+    };
+    view("customer", "7", Some(7), "customer search result");
+    view("customer", "8", Some(8), "customer search result");
+    view("pupil", "7", Some(7), "pupil record");
+    // Found by the record it is about, although it names no person.
+    view("contact", "71", None, "emergency contacts");
+    view("pupil", "8", Some(8), "pupil record");
+    view("ct_account", "7", Some(7), "account enquiry");
+    view("ct_account", "8", Some(8), "account enquiry");
+
+    let kinds = |v: &serde_json::Value, list: &str, field: &str| -> Vec<String> {
+        v[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e[field].as_str().unwrap(),
+                    e[if list == "records" { "id" } else { "record_id" }].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+
+    let customer = audit_json(&db, "customer:7");
+    assert_eq!(audit_json(&db, "7"), customer, "a bare number is a customer");
+    assert_eq!(
+        (
+            customer["person"].as_str(),
+            customer["kind"].as_str(),
+            customer["id"].as_i64()
+        ),
+        (Some("customer:7"), Some("customer"), Some(7))
+    );
+    assert_eq!(
+        kinds(&customer, "records", "table"),
+        ["customers 7".to_owned(), format!("bookings {booking}")]
+    );
+    assert_eq!(customer["records"][0]["data"]["id"], 7);
+    assert_eq!(customer["records"][1]["data"]["customer_id"], 7);
+    let mut accessed = kinds(&customer, "accesses", "record_kind");
+    accessed.sort();
+    assert_eq!(accessed, [format!("booking {booking}"), "customer 7".to_owned()]);
+    for a in customer["accesses"].as_array().unwrap() {
+        assert_eq!(a["staff_id"], caller.staff_id);
+        assert_eq!(a["staff_username"], "desk.a");
+        assert_eq!(a["device_id"], caller.device_id.to_string());
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(a["at"].as_str().unwrap()).is_ok(),
+            "{a}"
+        );
+        assert_eq!(a["person_id"], 7);
+    }
+    let change = customer["accesses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "change")
+        .unwrap();
+    assert_eq!(
+        (change["source"].as_str(), change["record_kind"].as_str()),
+        (Some("server"), Some("booking"))
+    );
+    let seen = customer["accesses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "view")
+        .unwrap();
+    assert_eq!(seen["detail"], "customer search result");
+
+    let pupil = audit_json(&db, "pupil:7");
+    assert_eq!(pupil["kind"], "pupil");
+    assert_eq!(
+        kinds(&pupil, "records", "table"),
+        ["pupils 7", "contacts 70", "contacts 71"]
+    );
+    assert_eq!(pupil["records"][0]["data"]["first_name"], "Ùisdean");
+    assert_eq!(kinds(&pupil, "accesses", "record_kind"), ["pupil 7", "contact 71"]);
+
+    let account = audit_json(&db, "ct:7");
+    assert_eq!(account["kind"], "ct_account");
+    assert_eq!(kinds(&account, "records", "table"), ["ct_accounts 7"]);
+    assert_eq!(account["records"][0]["data"]["liable"][0]["name"], "Seumas Rothach");
+    assert_eq!(kinds(&account, "accesses", "record_kind"), ["ct_account 7"]);
+    assert_eq!(account["accesses"][0]["detail"], "account enquiry");
+
+    let nobody = audit_json(&db, "pupil:9");
+    assert!(nobody["records"].as_array().unwrap().is_empty());
+    assert!(nobody["accesses"].as_array().unwrap().is_empty());
+
+    // The text form names the person the same way.
+    let mut args = vec!["audit".to_owned(), "--person".into(), "pupil:7".into()];
+    args.extend(store_args(&db));
+    let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    let report = text(&out.stdout);
+    assert!(report.contains("Person pupil:7"), "{report}");
+    assert!(report.contains("contacts 71: {"), "{report}");
+    assert!(report.contains(" view contact 71 desk by desk.a"), "{report}");
+    assert!(!report.contains("Eilidh"), "{report}");
+
+    for bad in ["seven", "school:7", "pupil:", "pupil:-1", "customer:0", "ct:7:1", ""] {
+        let mut args = vec!["audit".to_owned(), "--person".into(), bad.into(), "--json".into()];
+        args.extend(store_args(&db));
+        let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), None);
+        assert!(!out.status.success(), "{bad:?} is refused");
+        assert!(out.stdout.is_empty(), "{bad:?}: nothing printed");
+        assert!(
+            text(&out.stderr).contains("customer:ID"),
+            "{bad:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn sqlite_audit_covers_every_kind_of_person() {
+    audit_covers_every_kind_of_person("sqlite");
+}
+
+#[test]
+fn postgres_audit_covers_every_kind_of_person() {
+    audit_covers_every_kind_of_person("postgres");
 }

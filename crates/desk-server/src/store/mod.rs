@@ -160,6 +160,87 @@ impl AuditEntry {
     }
 }
 
+/// A person the server holds records about, named by the record that is theirs: a leisure
+/// customer (with their bookings), a pupil (with their contacts) or a council-tax account
+/// (whose liable people are in it). Written `customer:7`, `pupil:45`, `ct:67`; a bare number
+/// is a customer, as before pupils and council-tax accounts were covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonRef {
+    Customer(i64),
+    Pupil(i64),
+    CtAccount(i64),
+}
+
+impl PersonRef {
+    pub fn id(self) -> i64 {
+        match self {
+            PersonRef::Customer(id) | PersonRef::Pupil(id) | PersonRef::CtAccount(id) => id,
+        }
+    }
+
+    /// `customer`, `pupil` or `ct_account`: the record kind of the person's own record.
+    pub fn kind(self) -> &'static str {
+        match self {
+            PersonRef::Customer(_) => "customer",
+            PersonRef::Pupil(_) => "pupil",
+            PersonRef::CtAccount(_) => "ct_account",
+        }
+    }
+
+    /// Record kinds whose audit rows name this kind of person in `person_id`.
+    pub fn audited_kinds(self) -> &'static [&'static str] {
+        match self {
+            PersonRef::Customer(_) => &["customer", "booking"],
+            PersonRef::Pupil(_) => &["pupil", "contact"],
+            PersonRef::CtAccount(_) => &["ct_account"],
+        }
+    }
+}
+
+impl std::fmt::Display for PersonRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let prefix = match self {
+            PersonRef::Customer(_) => "customer",
+            PersonRef::Pupil(_) => "pupil",
+            PersonRef::CtAccount(_) => "ct",
+        };
+        write!(f, "{prefix}:{}", self.id())
+    }
+}
+
+impl std::str::FromStr for PersonRef {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad =
+            || format!("`{s}` does not name a person: use customer:ID, pupil:ID or ct:ID (a bare ID is a customer)");
+        let (kind, id) = s.trim().split_once(':').unwrap_or(("customer", s.trim()));
+        let id: i64 = id.parse().map_err(|_| bad())?;
+        if id <= 0 {
+            return Err(bad());
+        }
+        match kind {
+            "customer" => Ok(PersonRef::Customer(id)),
+            "pupil" => Ok(PersonRef::Pupil(id)),
+            "ct" | "ct_account" => Ok(PersonRef::CtAccount(id)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// The record kind of a synced table's rows, as audit rows name it.
+pub fn record_kind_of(table: &str) -> &str {
+    match table {
+        "customers" => "customer",
+        "bookings" => "booking",
+        "pupils" => "pupil",
+        "contacts" => "contact",
+        "ct_accounts" => "ct_account",
+        "sessions" => "session",
+        other => other,
+    }
+}
+
 /// Who is pushing: from the bearer token, never from the envelope.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -318,6 +399,16 @@ pub trait Store: Send + Sync {
     fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError>;
     /// Every audit row about a person, oldest first.
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// What the server holds about a person of any kind, as desks would see it:
+    /// `(table, id, JSON)` for their own record and the records hanging off it (a customer's
+    /// bookings, a pupil's contacts). A deleted row's JSON is empty.
+    fn records_of(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError>;
+    /// Every audit row about a person of any kind, oldest first: rows about one of the records
+    /// [`records_of`](Self::records_of) returns, and rows whose `person_id` names them with a
+    /// record kind of theirs (a booking audited for a customer, say).
+    fn audit_of(&self, person: PersonRef) -> Result<Vec<AuditEntry>, StoreError>;
+    /// A staff account by id (for naming who accessed a record).
+    fn staff_by_id(&self, id: i64) -> Result<Option<StaffRecord>, StoreError>;
     /// Applies a batch (already checked to be one device's, sorted by `seq` without repeats) in
     /// one transaction with a savepoint per mutation.
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError>;
@@ -449,7 +540,15 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn count(&self, table: &str) -> Result<u64, StoreError>;
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
     fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError>;
-    fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError>;
+    fn person_records(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError>;
+    /// Audit rows of `record_kind`, narrowed to `record_id` and/or `person_id` where given,
+    /// each with its row id.
+    fn audit_rows(
+        &self,
+        record_kind: &str,
+        record_id: Option<&str>,
+        person_id: Option<i64>,
+    ) -> Result<Vec<(i64, AuditEntry)>, StoreError>;
 }
 
 pub(crate) struct Storage<B: Backend> {
@@ -582,7 +681,25 @@ impl<B: Backend> Store for Storage<B> {
         self.backend.set_password_hash(id, password_hash)
     }
     fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
-        self.backend.person_records(person_id)
+        self.backend.person_records(PersonRef::Customer(person_id))
+    }
+    fn records_of(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError> {
+        self.backend.person_records(person)
+    }
+    fn audit_of(&self, person: PersonRef) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut rows = std::collections::BTreeMap::new();
+        for kind in person.audited_kinds() {
+            rows.extend(self.backend.audit_rows(kind, None, Some(person.id()))?);
+        }
+        for (table, id, _) in self.backend.person_records(person)? {
+            rows.extend(self.backend.audit_rows(record_kind_of(&table), Some(&id), None)?);
+        }
+        let mut rows: Vec<(i64, AuditEntry)> = rows.into_iter().collect();
+        rows.sort_by(|a, b| (a.1.at, a.0).cmp(&(b.1.at, b.0)));
+        Ok(rows.into_iter().map(|(_, e)| e).collect())
+    }
+    fn staff_by_id(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
+        self.backend.write(|tx| tx.staff(id))
     }
     fn locked_until(&self, staff_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.backend

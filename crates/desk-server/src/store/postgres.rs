@@ -17,8 +17,8 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::{
-    AuditEntry, Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage, StoreTx,
-    SyncRow, TokenIssue, TokenRecord,
+    AuditEntry, Backend, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage,
+    StoreTx, SyncRow, TokenIssue, TokenRecord,
 };
 use crate::error::StoreError;
 use crate::migrate::{self, Migration, MigrationTarget};
@@ -1130,14 +1130,28 @@ impl Backend for PgBackend {
         })
     }
 
-    fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
-        self.with_conn(|c| {
-            let s = c.stmt(
+    fn person_records(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError> {
+        let sql = match person {
+            PersonRef::Customer(_) => {
                 "SELECT tbl, id, COALESCE(data::text, '') FROM sync_rows
                  WHERE (tbl = 'customers' AND id = $1)
                     OR (tbl = 'bookings' AND id IN (SELECT id::text FROM bookings WHERE customer_id = $2))
-                 ORDER BY tbl DESC, id",
-            )?;
+                 ORDER BY tbl DESC, id"
+            }
+            PersonRef::Pupil(_) => {
+                "SELECT tbl, id, COALESCE(data::text, '') FROM sync_rows
+                 WHERE (tbl = 'pupils' AND id = $1)
+                    OR (tbl = 'contacts' AND id IN (SELECT id::text FROM contacts WHERE pupil_id = $2))
+                 ORDER BY tbl DESC, id"
+            }
+            PersonRef::CtAccount(_) => {
+                "SELECT tbl, id, COALESCE(data::text, '') FROM sync_rows
+                 WHERE tbl = 'ct_accounts' AND id = $1 AND $2::bigint IS NOT NULL"
+            }
+        };
+        let person_id = person.id();
+        self.with_conn(|c| {
+            let s = c.stmt(sql)?;
             let rows = c.client.query(&s, &[&person_id.to_string(), &person_id])?;
             rows.iter()
                 .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
@@ -1163,6 +1177,42 @@ impl Backend for PgBackend {
                         source: r.try_get(8)?,
                         device_seq: r.try_get::<_, Option<i64>>(9)?.map(|s| s as u64),
                     })
+                })
+                .collect()
+        })
+    }
+
+    fn audit_rows(
+        &self,
+        record_kind: &str,
+        record_id: Option<&str>,
+        person_id: Option<i64>,
+    ) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
+        self.with_conn(|c| {
+            let s = c.stmt(
+                "SELECT at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq, id
+                 FROM audit_log
+                 WHERE record_kind = $1 AND ($2::text IS NULL OR record_id = $2)
+                   AND ($3::bigint IS NULL OR person_id = $3)",
+            )?;
+            let rows = c.client.query(&s, &[&record_kind, &record_id, &person_id])?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get::<_, i64>(10)?,
+                        AuditEntry {
+                            at: r.try_get(0)?,
+                            staff_id: r.try_get(1)?,
+                            device_id: r.try_get(2)?,
+                            action: r.try_get(3)?,
+                            record_kind: r.try_get(4)?,
+                            record_id: r.try_get(5)?,
+                            person_id: r.try_get(6)?,
+                            detail: r.try_get(7)?,
+                            source: r.try_get(8)?,
+                            device_seq: r.try_get::<_, Option<i64>>(9)?.map(|s| s as u64),
+                        },
+                    ))
                 })
                 .collect()
         })

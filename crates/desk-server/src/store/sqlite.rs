@@ -14,8 +14,8 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::{
-    AuditEntry, Backend, NewStaffRecord, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage, StoreTx,
-    SyncRow, TokenIssue, TokenRecord,
+    AuditEntry, Backend, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage,
+    StoreTx, SyncRow, TokenIssue, TokenRecord,
 };
 use crate::error::StoreError;
 use crate::migrate::{self, Migration, MigrationTarget};
@@ -867,16 +867,63 @@ impl Backend for SqliteBackend {
         Ok(())
     }
 
-    fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
-        self.reader(|c| {
-            let mut stmt = c.prepare_cached(
+    fn person_records(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError> {
+        let sql = match person {
+            PersonRef::Customer(_) => {
                 "SELECT tbl, id, COALESCE(data, '') FROM sync_rows
                  WHERE (tbl = 'customers' AND id = ?1)
                     OR (tbl = 'bookings' AND id IN (SELECT id FROM bookings WHERE customer_id = ?2))
-                 ORDER BY tbl DESC, id",
+                 ORDER BY tbl DESC, id"
+            }
+            PersonRef::Pupil(_) => {
+                "SELECT tbl, id, COALESCE(data, '') FROM sync_rows
+                 WHERE (tbl = 'pupils' AND id = ?1)
+                    OR (tbl = 'contacts' AND id IN (SELECT CAST(id AS TEXT) FROM contacts WHERE pupil_id = ?2))
+                 ORDER BY tbl DESC, id"
+            }
+            PersonRef::CtAccount(_) => {
+                "SELECT tbl, id, COALESCE(data, '') FROM sync_rows
+                 WHERE tbl = 'ct_accounts' AND id = ?1 AND ?2 = ?2"
+            }
+        };
+        let id = person.id();
+        self.reader(|c| {
+            let mut stmt = c.prepare_cached(sql)?;
+            let rows = stmt.query_map(params![id.to_string(), id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn audit_rows(
+        &self,
+        record_kind: &str,
+        record_id: Option<&str>,
+        person_id: Option<i64>,
+    ) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
+        self.reader(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq, id
+                 FROM audit_log
+                 WHERE record_kind = ?1 AND (?2 IS NULL OR record_id = ?2) AND (?3 IS NULL OR person_id = ?3)",
             )?;
-            let rows = stmt.query_map(params![person_id.to_string(), person_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            let rows = stmt.query_map(params![record_kind, record_id, person_id], |r| {
+                let at: String = r.get(0)?;
+                let device: Option<String> = r.get(2)?;
+                Ok((
+                    r.get::<_, i64>(10)?,
+                    AuditEntry {
+                        at: DateTime::parse_from_rfc3339(&at).map_err(conversion)?.with_timezone(&Utc),
+                        staff_id: r.get(1)?,
+                        device_id: device.map(|d| Uuid::parse_str(&d)).transpose().map_err(conversion)?,
+                        action: r.get(3)?,
+                        record_kind: r.get(4)?,
+                        record_id: r.get(5)?,
+                        person_id: r.get(6)?,
+                        detail: r.get(7)?,
+                        source: r.get(8)?,
+                        device_seq: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
+                    },
+                ))
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
