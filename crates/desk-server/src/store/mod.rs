@@ -695,7 +695,7 @@ impl<B: Backend> Store for Storage<B> {
             rows.extend(self.backend.audit_rows(record_kind_of(&table), Some(&id), None)?);
         }
         let mut rows: Vec<(i64, AuditEntry)> = rows.into_iter().collect();
-        rows.sort_by(|a, b| (a.1.at, a.0).cmp(&(b.1.at, b.0)));
+        rows.sort_by_key(|(id, e)| (e.at, *id));
         Ok(rows.into_iter().map(|(_, e)| e).collect())
     }
     fn staff_by_id(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
