@@ -863,3 +863,213 @@ async fn sqlite_reset_password_and_disable_end_every_sign_in() {
 async fn postgres_reset_password_and_disable_end_every_sign_in() {
     reset_password_and_disable_end_every_sign_in("postgres").await;
 }
+
+/// Every row of the audit store, each as one line of text (all columns, NULL as `∅`), in id order.
+fn audit_rows_as_text(db: &TestDb) -> Vec<String> {
+    const COLUMNS: &str =
+        "id, at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq";
+    match &db.config {
+        desk_server::StoreConfig::Sqlite { path } => {
+            let c = rusqlite::Connection::open(path).unwrap();
+            let mut stmt = c
+                .prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))
+                .unwrap();
+            stmt.query_map([], |r| {
+                let mut line = Vec::new();
+                for i in 0..11 {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push(match v {
+                        rusqlite::types::Value::Null => "∅".to_owned(),
+                        rusqlite::types::Value::Integer(n) => n.to_string(),
+                        rusqlite::types::Value::Real(f) => f.to_string(),
+                        rusqlite::types::Value::Text(t) => t,
+                        rusqlite::types::Value::Blob(b) => format!("{b:?}"),
+                    });
+                }
+                Ok(line.join("\u{1f}"))
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap()
+        }
+        desk_server::StoreConfig::Postgres { url } => {
+            let url = url.clone();
+            let texts: Vec<String> = COLUMNS
+                .split(", ")
+                .map(|c| format!("COALESCE({c}::text, '∅')"))
+                .collect();
+            let sql = format!("SELECT {} FROM audit_log ORDER BY id", texts.join(", "));
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                c.query(&sql, &[])
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        (0..11)
+                            .map(|i| r.get::<_, String>(i))
+                            .collect::<Vec<_>>()
+                            .join("\u{1f}")
+                    })
+                    .collect()
+            })
+            .join()
+            .unwrap()
+        }
+    }
+}
+
+fn digest(rows: &[String]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for row in rows {
+        h.update(row.as_bytes());
+        h.update(b"\n");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Issue 4 item 6: no audit row can be changed through any endpoint. Every operation the
+/// OpenAPI document lists, and every other method on each of its paths (and on a would-be row
+/// address), is called with a valid token and bodies that try to rewrite or remove rows; after
+/// each call the rows held before it must be exactly as they were (same digest), with at most
+/// new rows appended.
+async fn no_endpoint_changes_or_removes_audit_rows(backend: &str) {
+    let r = start(backend, TokenLifetimes::default()).await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let dev = caller.device_id;
+    let mut grant = r.sign_in("desk.a", dev).await;
+    // Rows of every source: sign-ins, a failed sign-in, desk views, a server-written change.
+    let res = r
+        .http
+        .post(r.url("/v1/session"))
+        .json(&json!({"username": "desk.a", "password": "not the password", "device_id": dev}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = r
+        .http
+        .post(r.url("/v1/audit"))
+        .bearer_auth(&grant.session.access_token)
+        .json(&desk_domain::AuditUpload {
+            device_id: dev,
+            entries: vec![view(1, 7), view(2, 8), view(3, 7)],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let cmd = book(SESSION_FULLABLE, 7);
+    let res = r
+        .http
+        .post(r.url("/v1/push"))
+        .bearer_auth(&grant.session.access_token)
+        .json(&desk_domain::PushRequest {
+            device_id: dev,
+            mutations: vec![envelope(dev, 1, &cmd)],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let actions = audit_actions(&r._db);
+    for a in ["sign_in", "sign_in_failed", "view", "change"] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
+
+    let doc: serde_json::Value = r
+        .http
+        .get(r.url("/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(paths.len(), 8, "{paths:?}");
+    paths.extend(["/v1/audit/1".to_owned(), "/v1/audit/{id}".to_owned()]);
+    // An upload that restates seq 1 with other words (held rows are skipped) and adds seq 4
+    // (appended: allowed).
+    let rewrite = json!({
+        "device_id": dev,
+        "entries": [
+            {"seq": 1, "at": "2020-01-01T00:00:00Z", "action": "view", "record_kind": "customer",
+             "record_id": "8", "person_id": 8, "detail": "rewritten"},
+            {"seq": 4, "at": "2026-01-01T00:00:00Z", "action": "view", "record_kind": "customer",
+             "record_id": "9", "person_id": 9, "detail": "appended by the tamper test"},
+        ],
+    });
+    let push = json!({"device_id": dev, "mutations": []});
+    let tamper = json!({
+        "id": 1, "seq": 1, "action": "delete", "detail": "rewritten", "person_id": 7, "staff_id": null,
+        "sql": "DELETE FROM audit_log; UPDATE audit_log SET detail = 'x'", "where": {"id": {"$gte": 0}},
+    });
+    let mut documented = 0;
+    let mut calls = 0;
+    for path in &paths {
+        let concrete = path.replace("{id}", "1");
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if doc["paths"][path.as_str()][method].is_object() {
+                documented += 1;
+            }
+            for body in [&rewrite, &push, &tamper, &serde_json::Value::Null] {
+                let before = audit_rows_as_text(&r._db);
+                let mut req = r
+                    .http
+                    .request(method.to_uppercase().parse().unwrap(), r.url(&concrete))
+                    .bearer_auth(&grant.session.access_token)
+                    .timeout(std::time::Duration::from_secs(2));
+                if !body.is_null() {
+                    req = req.json(body);
+                }
+                // The poke stream never ends: its answer is its headers, then it is dropped.
+                let status = match req.send().await {
+                    Ok(res) => Some(res.status()),
+                    Err(e) if e.is_timeout() => None,
+                    Err(e) => panic!("{method} {concrete}: {e}"),
+                };
+                calls += 1;
+                let after = audit_rows_as_text(&r._db);
+                assert!(
+                    after.len() >= before.len(),
+                    "{method} {concrete} ({status:?}) removed audit rows"
+                );
+                assert_eq!(
+                    digest(&after[..before.len()]),
+                    digest(&before),
+                    "{method} {concrete} ({status:?}) with {body} changed audit rows held before it"
+                );
+                // Only a sign-out may have ended the token; sign in again to carry on.
+                if r.pull_status(&grant.session.access_token).await.0 != StatusCode::OK {
+                    assert_eq!((method, path.as_str()), ("delete", "/v1/session"), "{status:?}");
+                    grant = r.sign_in("desk.a", dev).await;
+                }
+            }
+        }
+    }
+    assert_eq!(documented, desk_server::api::ROUTES.len());
+    assert_eq!(calls, paths.len() * 5 * 4);
+    // The original desk row is still there, word for word.
+    let rows = audit_rows_as_text(&r._db);
+    assert!(rows.iter().any(|row| row.contains("search result")));
+    assert!(!rows.iter().any(|row| row.contains("rewritten")), "{rows:#?}");
+    assert_eq!(
+        rows.iter()
+            .filter(|row| row.contains("appended by the tamper test"))
+            .count(),
+        1,
+        "the new entry of the upload was appended once"
+    );
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_no_endpoint_changes_or_removes_audit_rows() {
+    no_endpoint_changes_or_removes_audit_rows("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_no_endpoint_changes_or_removes_audit_rows() {
+    no_endpoint_changes_or_removes_audit_rows("postgres").await;
+}
