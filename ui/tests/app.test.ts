@@ -38,12 +38,7 @@ function reset(): void {
 beforeEach(() => {
   reset();
   window.location.hash = '';
-  vi.mocked(ipc.appInfo).mockReset().mockResolvedValue({
-    demo: true,
-    version: '0.1.0',
-    server_url: 'http://127.0.0.1:1',
-    default_username: 'demo.leisure',
-  });
+  vi.mocked(ipc.appInfo).mockReset().mockResolvedValue(f.appInfo());
   vi.mocked(ipc.syncStatus).mockReset().mockResolvedValue(f.status());
   vi.mocked(ipc.onSyncStatus).mockReset().mockImplementation(async (cb) => {
     emit = cb;
@@ -66,7 +61,9 @@ describe('the app', () => {
   });
 
   it('without demo mode and without a sign-in shows the sign-in screen and no banner', async () => {
-    vi.mocked(ipc.appInfo).mockResolvedValue({ demo: false, version: '0.1.0', server_url: null, default_username: null });
+    vi.mocked(ipc.appInfo).mockResolvedValue(
+      f.appInfo({ demo: false, server_url: null, default_username: null, signed_in: false }),
+    );
     vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ signed_in: null }));
     render(App);
     expect(await screen.findByTestId('sign-in-form')).toBeInTheDocument();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { refusalTitle, signInError } from '../src/lib/errors';
+import { actionErrorMessage, refusalTitle, signInError, unlockError } from '../src/lib/errors';
 
 describe('sign-in errors are placed by code', () => {
   it('puts a wrong password beside the password', () => {
@@ -42,5 +42,40 @@ describe('refusals', () => {
   it('have plain titles by code', () => {
     expect(refusalTitle('session_full')).toBe('The session was full');
     expect(refusalTitle('something_new')).toBe('The server did not accept this');
+  });
+});
+
+describe('identity errors by code', () => {
+  it('place lockouts and offline-unlock limits beside the right sign-in field', () => {
+    expect(signInError({ code: 'account_locked', message: 'Try again after 10:42.' })).toEqual({
+      field: 'username',
+      message: 'This account is locked after too many wrong passwords. Try again after 10:42.',
+    });
+    expect(signInError({ code: 'too_many_attempts', message: 'x' }).field).toBe('password');
+    expect(signInError({ code: 'too_many_attempts', message: 'x' }).message).toMatch(/Too many wrong passwords/);
+    const online = signInError({ code: 'online_sign_in_required', message: 'Your last online sign-in was on 1 Nov.' });
+    expect(online.field).toBe('server-url');
+    expect(online.message).toBe('Your last online sign-in was on 1 Nov.');
+    expect(signInError({ code: 'online_sign_in_required', message: '' }).message).toMatch(/needs to reach the council server/);
+    expect(signInError({ code: 'keyring_unavailable', message: 'x' }).message).toMatch(/keyring/);
+  });
+
+  it('say what went wrong on the lock screen', () => {
+    expect(unlockError({ code: 'bad_credentials', message: 'server words' })).toBe(
+      'The password is not right. Check it and try again',
+    );
+    expect(unlockError({ code: 'too_many_attempts', message: 'x' })).toMatch(/Too many wrong passwords/);
+    expect(unlockError({ code: 'online_sign_in_required', message: 'Offline unlock lasts 7 days.' })).toBe(
+      'Offline unlock lasts 7 days.',
+    );
+    expect(unlockError({ code: 'account_locked', message: '' })).toMatch(/locked after too many wrong passwords/);
+    expect(unlockError({ code: 'account_disabled', message: 'x' })).toMatch(/disabled/);
+    expect(unlockError({ code: 'signed_out', message: 'x' })).toMatch(/Switch user/);
+    expect(unlockError({ code: 'something_new', message: 'Detail.' })).toBe('Unlocking did not work: Detail.');
+  });
+
+  it('name a locked desk and a signed-out desk for any other action', () => {
+    expect(actionErrorMessage({ code: 'locked', message: 'x' })).toMatch(/locked/);
+    expect(actionErrorMessage({ code: 'signed_out', message: 'x' })).toMatch(/Nobody is signed in/);
   });
 });

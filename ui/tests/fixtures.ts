@@ -1,4 +1,5 @@
 // Test data shaped exactly as the desk sends it over IPC.
+import type { AppInfo } from '../src/lib/bindings/AppInfo';
 import type { AttentionItem } from '../src/lib/bindings/AttentionItem';
 import type { BookingView } from '../src/lib/bindings/BookingView';
 import type { Centre } from '../src/lib/bindings/Centre';
@@ -98,3 +99,16 @@ export const attentionItem: AttentionItem = {
     { kind: 'book_session', session_id: 14, starts_at: '2026-12-03T09:00:00', activity_name: 'Aqua Fit', spaces: 3 },
   ],
 };
+
+export function appInfo(extra: Partial<AppInfo> = {}): AppInfo {
+  return {
+    demo: true,
+    version: '0.1.0',
+    server_url: 'http://127.0.0.1:1',
+    default_username: 'demo.leisure',
+    idle_lock_secs: 300,
+    locked_for: null,
+    signed_in: true,
+    ...extra,
+  };
+}

@@ -19,6 +19,10 @@ describe('command wrappers', () => {
     await ipc.setServerUrl('https://desk.example');
     await ipc.signIn('ailsa', 'pw');
     await ipc.signOut();
+    await ipc.lock();
+    await ipc.unlock('pw');
+    await ipc.switchUser('morven', 'pw2');
+    await ipc.touch();
     await ipc.syncStatus();
     await ipc.syncNow();
     await ipc.centres();
@@ -36,6 +40,10 @@ describe('command wrappers', () => {
       ['set_server_url', { url: 'https://desk.example' }],
       ['sign_in', { username: 'ailsa', password: 'pw' }],
       ['sign_out', undefined],
+      ['lock', undefined],
+      ['unlock', { password: 'pw' }],
+      ['switch_user', { username: 'morven', password: 'pw2' }],
+      ['touch', undefined],
       ['sync_status', undefined],
       ['sync_now', undefined],
       ['centres', undefined],
@@ -55,7 +63,8 @@ describe('command wrappers', () => {
     const { COMMANDS } = await import('../src/lib/bindings/commands');
     invoke.mockResolvedValue(null);
     const calls: Array<() => Promise<unknown>> = [
-      ipc.appInfo, () => ipc.setServerUrl('u'), () => ipc.signIn('a', 'b'), ipc.signOut, ipc.syncStatus, ipc.syncNow,
+      ipc.appInfo, () => ipc.setServerUrl('u'), () => ipc.signIn('a', 'b'), ipc.signOut, ipc.lock,
+      () => ipc.unlock('p'), () => ipc.switchUser('a', 'b'), ipc.touch, ipc.syncStatus, ipc.syncNow,
       ipc.centres, () => ipc.timetable(1, '2026-12-02'), () => ipc.session(1), () => ipc.searchCustomers('ab', 1),
       () => ipc.bookPlace(1, 1, 'email'), () => ipc.joinWaitingList(1, 1, 'email'), () => ipc.cancelPlace('b', 'email'),
       ipc.needsAttention, () => ipc.takeAlternative('i', 0), () => ipc.dismissAttention('i', 'n'),
@@ -75,6 +84,33 @@ describe('command wrappers', () => {
   it('turn a bare string rejection from Tauri into code ipc', async () => {
     invoke.mockRejectedValue('command sign_in not found');
     await expect(ipc.signIn('a', 'b')).rejects.toMatchObject({ code: 'ipc', message: 'command sign_in not found' });
+  });
+
+  it('tell the session-end handler when a command meets a locked desk or nobody signed in', async () => {
+    const seen: string[] = [];
+    ipc.setSessionEndHandler((code) => seen.push(code));
+    try {
+      invoke.mockRejectedValueOnce({ code: 'locked', message: 'This desk is locked.' });
+      await expect(ipc.centres()).rejects.toMatchObject({ code: 'locked' });
+      invoke.mockRejectedValueOnce({ code: 'signed_out', message: 'Nobody.' });
+      await expect(ipc.needsAttention()).rejects.toMatchObject({ code: 'signed_out' });
+      invoke.mockRejectedValueOnce({ code: 'bad_credentials', message: 'No.' });
+      await expect(ipc.unlock('x')).rejects.toMatchObject({ code: 'bad_credentials' });
+      expect(seen).toEqual(['locked', 'signed_out']);
+    } finally {
+      ipc.setSessionEndHandler(null);
+    }
+  });
+
+  it('deliver desk-locked payloads to the handler', async () => {
+    listen.mockImplementation(async (_name: string, cb: (e: { payload: unknown }) => void) => {
+      cb({ payload: { username: 'ailsa.mackenzie' } });
+      return () => {};
+    });
+    const seen: unknown[] = [];
+    await ipc.onDeskLocked((l) => seen.push(l));
+    expect(listen.mock.calls[0]?.[0]).toBe('desk-locked');
+    expect(seen).toEqual([{ username: 'ailsa.mackenzie' }]);
   });
 
   it('deliver sync-status payloads to the handler', async () => {

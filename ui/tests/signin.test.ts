@@ -16,7 +16,7 @@ beforeEach(() => {
   vi.mocked(ipc.setServerUrl).mockReset().mockResolvedValue(null);
   vi.mocked(ipc.signIn).mockReset();
   auth.staff = null;
-  auth.info = { demo: false, version: '0.1.0', server_url: null, default_username: null };
+  auth.info = f.appInfo({ demo: false, server_url: null, default_username: null, signed_in: false });
 });
 
 async function fill(values: { url?: string; user?: string; pass?: string }): Promise<ReturnType<typeof userEvent.setup>> {
@@ -99,7 +99,7 @@ describe('sign-in form', () => {
   });
 
   it('starts with the remembered address and username', () => {
-    auth.info = { demo: false, version: '0.1.0', server_url: 'https://desk.example', default_username: 'ailsa' };
+    auth.info = f.appInfo({ demo: false, server_url: 'https://desk.example', default_username: 'ailsa' });
     render(SignIn);
     expect(screen.getByLabelText('Server address')).toHaveValue('https://desk.example');
     expect(screen.getByLabelText('Username')).toHaveValue('ailsa');

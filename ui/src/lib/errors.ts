@@ -38,8 +38,62 @@ export function signInError(
       };
     case 'incompatible_server':
       return { field: 'server-url', message: 'The server at this address runs a version this desk cannot use' };
+    case 'account_locked':
+      return { field: 'username', message: accountLocked(error) };
+    case 'too_many_attempts':
+      return { field: 'password', message: TOO_MANY_ATTEMPTS };
+    case 'online_sign_in_required':
+      return { field: 'server-url', message: onlineSignInRequired(error) };
+    case 'keyring_unavailable':
+      return { field: 'password', message: KEYRING };
     default:
       return { field: 'password', message: `Sign-in did not work: ${error.message}` };
+  }
+}
+
+const TOO_MANY_ATTEMPTS =
+  'Too many wrong passwords have been entered at this desk. Connect to the council network and sign in again';
+const KEYRING =
+  'This computer’s password store (keyring) cannot be used, so the desk cannot be opened. Contact the IT service desk';
+
+function accountLocked(error: ErrorBody): string {
+  // The server's message says until when; it is written for staff.
+  const detail = error.message.trim();
+  return detail
+    ? `This account is locked after too many wrong passwords. ${detail}`
+    : 'This account is locked after too many wrong passwords. Try again in 15 minutes';
+}
+
+function onlineSignInRequired(error: ErrorBody): string {
+  // The desk's message says when the last online sign-in was; it is written for staff.
+  const detail = error.message.trim();
+  return detail || 'This desk needs to reach the council server to check your password. Connect to the network and try again';
+}
+
+/** What to say beside the password on the lock screen when unlocking failed, by code. */
+export function unlockError(error: ErrorBody): string {
+  switch (error.code) {
+    case 'bad_credentials':
+      return 'The password is not right. Check it and try again';
+    case 'invalid_input':
+      return 'Enter your password';
+    case 'too_many_attempts':
+      return TOO_MANY_ATTEMPTS;
+    case 'online_sign_in_required':
+      return onlineSignInRequired(error);
+    case 'account_locked':
+      return accountLocked(error);
+    case 'account_disabled':
+      return 'This account has been disabled, and its records have been removed from this desk. Ask your supervisor or the IT service desk';
+    case 'signed_out':
+      return 'Nobody is signed in at this desk any more. Choose Switch user to sign in';
+    case 'keyring_unavailable':
+      return KEYRING;
+    case 'offline':
+    case 'server_error':
+      return 'The server could not check your password. Try again in a few minutes';
+    default:
+      return `Unlocking did not work: ${error.message}`;
   }
 }
 
@@ -76,6 +130,10 @@ export function actionErrorMessage(error: ErrorBody): string {
   switch (error.code) {
     case 'not_signed_in':
       return 'You are not signed in. Sign in again to carry on';
+    case 'signed_out':
+      return 'Nobody is signed in at this desk. Sign in to carry on';
+    case 'locked':
+      return 'This desk is locked. Enter your password to unlock it';
     case 'offline':
       return 'The server cannot be reached. The desk will keep trying';
     case 'server_error':

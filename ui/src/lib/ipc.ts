@@ -11,6 +11,7 @@ import type { Centre } from './bindings/Centre';
 import type { Channel } from './bindings/Channel';
 import type { CustomerView } from './bindings/CustomerView';
 import type { CommandName } from './bindings/commands';
+import type { DeskLocked } from './bindings/DeskLocked';
 import type { ErrorBody } from './bindings/ErrorBody';
 import type { SessionDetail } from './bindings/SessionDetail';
 import type { SessionView } from './bindings/SessionView';
@@ -20,6 +21,21 @@ import type { SyncStatus } from './bindings/SyncStatus';
 
 /** The name of the event the shell emits whenever the desk's sync status changes. */
 export const SYNC_STATUS_EVENT = 'sync-status';
+/** The name of the event the shell emits when the desk locks (idle, or asked to). */
+export const DESK_LOCKED_EVENT = 'desk-locked';
+
+/** Codes that mean the desk answered no command because it is locked or nobody is signed in. */
+export type SessionEndCode = 'locked' | 'signed_out';
+
+let onSessionEnd: ((code: SessionEndCode) => void) | null = null;
+
+/**
+ * Called whenever any command is refused with `locked` or `signed_out`, so the app can show the
+ * lock or sign-in screen even if the `desk-locked` event was missed.
+ */
+export function setSessionEndHandler(handler: ((code: SessionEndCode) => void) | null): void {
+  onSessionEnd = handler;
+}
 
 export class IpcError extends Error {
   readonly code: string;
@@ -55,7 +71,9 @@ async function call<T>(command: CommandName, args?: Record<string, unknown>): Pr
   try {
     return await invoke<T>(command, args);
   } catch (error) {
-    throw new IpcError(toErrorBody(error));
+    const body = toErrorBody(error);
+    if ((body.code === 'locked' || body.code === 'signed_out') && onSessionEnd) onSessionEnd(body.code);
+    throw new IpcError(body);
   }
 }
 
@@ -64,6 +82,12 @@ export const setServerUrl = (url: string): Promise<null> => call('set_server_url
 export const signIn = (username: string, password: string): Promise<StaffProfile> =>
   call('sign_in', { username, password });
 export const signOut = (): Promise<null> => call('sign_out');
+export const lock = (): Promise<null> => call('lock');
+export const unlock = (password: string): Promise<StaffProfile> => call('unlock', { password });
+export const switchUser = (username: string, password: string): Promise<StaffProfile> =>
+  call('switch_user', { username, password });
+/** The member of staff used the window (keys, pointer, wheel); throttled by the caller. */
+export const touch = (): Promise<null> => call('touch');
 export const syncStatus = (): Promise<SyncStatus> => call('sync_status');
 export const syncNow = (): Promise<SyncReport> => call('sync_now');
 export const centres = (): Promise<Centre[]> => call('centres');
@@ -84,6 +108,11 @@ export const takeAlternative = (itemId: string, alternative: number): Promise<Bo
   call('take_alternative', { itemId, alternative });
 export const dismissAttention = (itemId: string, note: string): Promise<null> =>
   call('dismiss_attention', { itemId, note });
+
+/** Calls `handler` with every `desk-locked` event until the returned function is called. */
+export function onDeskLocked(handler: (locked: DeskLocked) => void): Promise<UnlistenFn> {
+  return listen<DeskLocked>(DESK_LOCKED_EVENT, (event) => handler(event.payload));
+}
 
 /** Calls `handler` with every `sync-status` event until the returned function is called. */
 export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {

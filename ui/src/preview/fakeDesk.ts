@@ -40,6 +40,7 @@ export class FakeDesk {
   status: SyncStatus;
   demo: boolean;
   listeners: Array<(s: SyncStatus) => void> = [];
+  locked = false;
 
   constructor(options: FakeDeskOptions = {}) {
     this.demo = options.demo ?? true;
@@ -151,9 +152,33 @@ export class FakeDesk {
   }
 
   handle(cmd: string, args: Record<string, unknown>): unknown {
+    if (this.locked && !['app_info', 'lock', 'unlock', 'switch_user', 'set_server_url', 'touch'].includes(cmd)) {
+      throw { code: 'locked', message: 'This desk is locked. Enter your password to unlock it.' };
+    }
     switch (cmd) {
       case 'app_info':
-        return { demo: this.demo, version: '0.1.0-preview', server_url: 'http://127.0.0.1:8640', default_username: 'demo.leisure' };
+        return {
+          demo: this.demo,
+          version: '0.1.0-preview',
+          server_url: 'http://127.0.0.1:8640',
+          default_username: 'demo.leisure',
+          idle_lock_secs: 300,
+          locked_for: this.locked ? this.staff.username : null,
+          signed_in: this.status.signed_in !== null || this.locked,
+        };
+      case 'lock':
+        this.locked = true;
+        return null;
+      case 'unlock':
+        if (args.password !== 'password') throw { code: 'bad_credentials', message: 'Wrong password.' };
+        this.locked = false;
+        return this.staff;
+      case 'switch_user':
+        if (args.password !== 'password') throw { code: 'bad_credentials', message: 'Wrong username or password.' };
+        this.locked = false;
+        return this.staff;
+      case 'touch':
+        return null;
       case 'set_server_url':
         return null;
       case 'sign_in':

@@ -29,6 +29,15 @@ export class AttentionState {
     }
   }
 
+  /** Forgets every item (the desk locked or signed out); an answer in flight is dropped. */
+  reset(): void {
+    this.#request += 1;
+    this.items = [];
+    this.loaded = false;
+    this.loading = false;
+    this.error = null;
+  }
+
   /** Takes the server's alternative number `index` for the item; the item then leaves the list. */
   async take(itemId: string, index: number): Promise<BookingView> {
     const booking = await ipc.takeAlternative(itemId, index);

@@ -1,9 +1,14 @@
-// Who is signed in on this desk, and what the app is (demo or not, remembered server address).
+// Who is signed in on this desk, whether the desk is locked and for whom, and what the app is
+// (demo or not, the server address for the next sign-in, the idle lock time).
 import type { AppInfo } from '../bindings/AppInfo';
 import type { ErrorBody } from '../bindings/ErrorBody';
 import type { StaffProfile } from '../bindings/StaffProfile';
 import * as ipc from '../ipc';
 import { toErrorBody } from '../ipc';
+import { attention } from './attention.svelte';
+import { flash } from './flash.svelte';
+import { sync } from './sync.svelte';
+import { timetable } from './timetable.svelte';
 
 export class SignInFailure extends Error {
   constructor(
@@ -15,9 +20,19 @@ export class SignInFailure extends Error {
   }
 }
 
+/** Drops every record the interface holds in memory: the desk locked or nobody is signed in. */
+export function forgetRecords(): void {
+  timetable.reset();
+  attention.reset();
+  flash.clear();
+  sync.reset();
+}
+
 export class AuthState {
   info = $state<AppInfo | null>(null);
   staff = $state<StaffProfile | null>(null);
+  /** The user name the desk is locked for, while it is locked. */
+  locked = $state<string | null>(null);
   /** Set once app_info and the first sync status have answered (or failed). */
   ready = $state(false);
   /** Why the app could not start talking to the desk engine, if it could not. */
@@ -28,8 +43,12 @@ export class AuthState {
   async start(): Promise<void> {
     try {
       this.info = await ipc.appInfo();
-      const status = await ipc.syncStatus();
-      this.staff = status.signed_in;
+      if (this.info.locked_for !== null) {
+        this.locked = this.info.locked_for;
+      } else if (this.info.signed_in) {
+        const status = await ipc.syncStatus();
+        this.staff = status.signed_in;
+      }
     } catch (error) {
       this.startError = toErrorBody(error);
     } finally {
@@ -38,10 +57,16 @@ export class AuthState {
   }
 
   /**
-   * Points the desk at the server, then signs in. Throws `SignInFailure`: the desk's error and
-   * which of the two steps it came from.
+   * Points the desk at the server, then signs in (or, from the lock screen, switches to another
+   * member of staff's own desk). Throws `SignInFailure`: the desk's error and which of the two
+   * steps it came from.
    */
-  async signIn(serverUrl: string, username: string, password: string): Promise<StaffProfile> {
+  async signIn(
+    serverUrl: string,
+    username: string,
+    password: string,
+    mode: 'sign-in' | 'switch' = 'sign-in',
+  ): Promise<StaffProfile> {
     try {
       await ipc.setServerUrl(serverUrl);
     } catch (error) {
@@ -49,19 +74,71 @@ export class AuthState {
     }
     let staff: StaffProfile;
     try {
-      staff = await ipc.signIn(username, password);
+      staff = mode === 'switch' ? await ipc.switchUser(username, password) : await ipc.signIn(username, password);
     } catch (error) {
       throw new SignInFailure('sign-in', toErrorBody(error));
     }
+    forgetRecords();
     this.staff = staff;
+    this.locked = null;
     this.notice = null;
-    if (this.info) this.info = { ...this.info, server_url: serverUrl };
+    if (this.info) this.info = { ...this.info, server_url: serverUrl, signed_in: true, locked_for: null };
+    void sync.refresh();
     return staff;
+  }
+
+  /** Unlocks with the password; throws the desk's `IpcError` when it refuses. */
+  async unlock(password: string): Promise<StaffProfile> {
+    const staff = await ipc.unlock(password);
+    this.staff = staff;
+    this.locked = null;
+    if (this.info) this.info = { ...this.info, locked_for: null };
+    void sync.refresh();
+    return staff;
+  }
+
+  /** Locks now; the screen changes at once, before the desk's `desk-locked` event arrives. */
+  async lock(): Promise<void> {
+    const username = this.staff?.username ?? this.locked ?? '';
+    this.lockedByDesk(username);
+    await ipc.lock();
+  }
+
+  /** The desk locked (idle, or asked to): show the lock screen and drop every record. */
+  lockedByDesk(username: string): void {
+    this.locked = username;
+    this.staff = null;
+    if (this.info) this.info = { ...this.info, locked_for: username };
+    forgetRecords();
+  }
+
+  /**
+   * A command was refused because the desk is locked (an event was missed) or nobody is signed
+   * in any more: ask the desk which, and show that screen.
+   */
+  async sessionEnded(code: ipc.SessionEndCode): Promise<void> {
+    if (code === 'locked' && this.locked !== null) return;
+    if (code === 'signed_out' && this.staff === null && this.locked === null) return;
+    try {
+      const info = await ipc.appInfo();
+      this.info = info;
+      if (info.locked_for !== null) this.lockedByDesk(info.locked_for);
+      else if (!info.signed_in) this.signedOut();
+    } catch {
+      // The next command will say the same; nothing more to do here.
+    }
   }
 
   async signOut(): Promise<void> {
     await ipc.signOut();
+    this.signedOut();
+  }
+
+  private signedOut(): void {
     this.staff = null;
+    this.locked = null;
+    if (this.info) this.info = { ...this.info, signed_in: false, locked_for: null };
+    forgetRecords();
   }
 
   /** The desk lost the sign-in (token refused): back to the sign-in screen, saying why. */

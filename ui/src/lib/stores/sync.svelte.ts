@@ -37,6 +37,24 @@ export class SyncState {
     };
   }
 
+  /** Asks the desk for its status now (after an unlock the events may have been missed). */
+  async refresh(): Promise<void> {
+    try {
+      const status = await ipc.syncStatus();
+      // An error from before the lock (say, `locked` itself) is no longer news.
+      this.error = null;
+      this.#apply(status);
+    } catch (error) {
+      this.error = toErrorBody(error);
+    }
+  }
+
+  /** Forgets the status shown (the desk locked or signed out). */
+  reset(): void {
+    this.status = null;
+    this.error = null;
+  }
+
   async syncNow(): Promise<void> {
     if (this.syncing) return;
     this.syncing = true;

@@ -67,6 +67,18 @@ export class TimetableState {
     }
   }
 
+  /** Forgets everything loaded (the desk locked or signed out); an answer in flight is dropped. */
+  reset(): void {
+    this.#request += 1;
+    this.centres = [];
+    this.centreId = null;
+    this.day = '';
+    this.sessions = [];
+    this.activity = ALL_ACTIVITIES;
+    this.loading = false;
+    this.error = null;
+  }
+
   /** Reloads what is shown (after a sync brought new data). */
   async refresh(): Promise<void> {
     if (this.centreId !== null && this.day !== '') await this.show(this.centreId, this.day);
