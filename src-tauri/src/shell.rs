@@ -233,7 +233,8 @@ impl Shell {
 
     async fn enter(&self, username: &str, password: &str) -> Result<StaffProfile, ErrorBody> {
         self.touch();
-        self.lock_current(true).await;
+        // Not announced: the window is showing the sign-in form that asked for this.
+        self.lock_current(false).await;
         let desk = Desk::sign_in_staff(self.config(), username, password)
             .await
             .map_err(ipc)?;
