@@ -343,3 +343,50 @@ async fn sign_out_while_the_server_is_unreachable_still_signs_out_here() {
         "the server never heard of it"
     );
 }
+
+#[tokio::test]
+async fn refused_sign_ins_against_the_real_server_leave_no_store_and_no_keyring_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = small_council(dir.path(), "desk.e");
+    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
+    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let keyring = Keyring::new(&cfg.keyring_service);
+    // 196 characters: within the desk's limit, so the server is asked.
+    let long = "correct horse ".repeat(14);
+    for (username, password) in [
+        ("desk.e'; DROP TABLE staff; --", PASSWORD),
+        ("desk.e' OR '1'='1", PASSWORD),
+        ("desk.e", "not the password at all"),
+        ("desk.e", long.as_str()),
+        ("nobody", PASSWORD),
+    ] {
+        let err = Desk::sign_in_staff(cfg.clone(), username, password)
+            .await
+            .expect_err(username);
+        assert_eq!(err.code(), "bad_credentials", "{username:?}: {err}");
+        assert!(!err.to_string().is_empty());
+        assert!(
+            !cfg.store_path(username).parent().unwrap().exists(),
+            "{username:?}: no store folder is left"
+        );
+        let account = staff_account(username);
+        assert!(keyring.store_key(&account).unwrap().is_none(), "{username:?}");
+        assert!(keyring.refresh_token(&account).unwrap().is_none(), "{username:?}");
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("desk").join("staff")).map_or(0, |d| d.count()),
+        0,
+        "no store folder of any name"
+    );
+    // The server's accounts are intact and the real account signs in.
+    assert_eq!(store.count("staff").unwrap(), 1);
+    let desk = Desk::sign_in_staff(cfg.clone(), "desk.e", PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    desk.sync_now().await.unwrap();
+    assert_eq!(desk.centres().await.unwrap().len(), 1);
+    server.stop().await;
+}

@@ -1073,3 +1073,184 @@ async fn sqlite_no_endpoint_changes_or_removes_audit_rows() {
 async fn postgres_no_endpoint_changes_or_removes_audit_rows() {
     no_endpoint_changes_or_removes_audit_rows("postgres").await;
 }
+
+/// Issue 4 item 7, the gaps the other tests leave: credentials that are empty, overlong or not
+/// UTF-8 for a real account, and missing, malformed, tampered and expired bearer tokens on every
+/// endpoint that takes one. Each gets a 4xx `{code, message}`; nothing is stored but the audit
+/// rows of failed sign-ins.
+async fn bad_credentials_and_tokens_everywhere_change_nothing(backend: &str) {
+    let r = start(
+        backend,
+        TokenLifetimes {
+            access: chrono::Duration::seconds(1),
+            refresh: chrono::Duration::hours(1),
+        },
+    )
+    .await;
+    let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
+    let dev = caller.device_id;
+    let expired = r.sign_in("desk.a", dev).await;
+    let tables = [
+        "staff",
+        "access_tokens",
+        "refresh_tokens",
+        "receipts",
+        "sync_rows",
+        "sign_in_locks",
+    ];
+    let counts = |r: &Running| tables.map(|t| r.store.count(t).unwrap());
+    let before = counts(&r);
+    let audit_before = audit_rows_as_text(&r._db);
+    let head = r.store.head().unwrap();
+
+    // Credentials for a real account.
+    let overlong = "correct horse ".repeat(1_000);
+    for password in ["", overlong.as_str(), "' OR '1'='1' --"] {
+        let res = r
+            .http
+            .post(r.url("/v1/session"))
+            .json(&json!({"username": "desk.a", "password": password, "device_id": dev}))
+            .send()
+            .await
+            .unwrap();
+        let (s, code) = error_of(res).await;
+        assert_eq!(
+            (s, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            "{}",
+            password.len()
+        );
+    }
+    // Not UTF-8 inside well-formed JSON, and a lone surrogate escape.
+    let mut bodies: Vec<Vec<u8>> = Vec::new();
+    for (user, pass) in [
+        (&b"desk.a"[..], &b"\xff\xfe\xfd"[..]),
+        (&b"desk\xc3\x28a"[..], PASSWORD.as_bytes()),
+    ] {
+        let mut body = b"{\"username\":\"".to_vec();
+        body.extend_from_slice(user);
+        body.extend_from_slice(b"\",\"password\":\"");
+        body.extend_from_slice(pass);
+        body.extend_from_slice(format!("\",\"device_id\":\"{dev}\"}}").as_bytes());
+        bodies.push(body);
+    }
+    bodies.push(format!("{{\"username\":\"desk.a\",\"password\":\"\\ud800\",\"device_id\":\"{dev}\"}}").into_bytes());
+    for body in bodies {
+        let res = r
+            .http
+            .post(r.url("/v1/session"))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let (s, code) = error_of(res).await;
+        assert!(s.is_client_error(), "{}: {s}", String::from_utf8_lossy(&body));
+        assert!(["malformed_json", "invalid_body"].contains(&code.as_str()), "{code}");
+    }
+    // The three wrong passwords above count towards a lock-out (`sign_in_locks`, as they
+    // should); nothing else changed, and the only new audit rows are the failed sign-ins.
+    assert_eq!(counts(&r)[..5], before[..5]);
+    let failed: Vec<String> = audit_rows_as_text(&r._db)[audit_before.len()..].to_vec();
+    assert_eq!(failed.len(), 3, "{failed:#?}");
+    assert!(
+        failed.iter().all(|row| row.contains("\u{1f}sign_in_failed\u{1f}")),
+        "{failed:#?}"
+    );
+    assert!(
+        !failed
+            .iter()
+            .any(|row| row.contains("correct horse") || row.contains("OR '1'")),
+        "no typed password is kept: {failed:#?}"
+    );
+
+    // Bearer tokens: missing, other schemes, empty, not ASCII, tampered, expired.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let mut tampered = expired.session.access_token.clone().into_bytes();
+    tampered[3] = if tampered[3] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    let headers: Vec<(Option<Vec<u8>>, &str)> = vec![
+        (None, "unauthorized"),
+        (Some(b"Basic ZGVzay5hOnBhc3N3b3Jk".to_vec()), "unauthorized"),
+        (Some(b"Bearer ".to_vec()), "unauthorized"),
+        (Some(b"Bearer \xff\xfe".to_vec()), "unauthorized"),
+        (Some(b"Bearer ' OR 1=1 --".to_vec()), "unauthorized"),
+        (Some(format!("Bearer {tampered}").into_bytes()), "unauthorized"),
+        (
+            Some(format!("Bearer {}", "x".repeat(4_000)).into_bytes()),
+            "unauthorized",
+        ),
+        (
+            Some(format!("Bearer {}", expired.session.access_token).into_bytes()),
+            "token_expired",
+        ),
+    ];
+    let audit_before = audit_rows_as_text(&r._db);
+    let before = counts(&r);
+    let endpoints = [
+        (
+            "POST",
+            "/v1/push",
+            json!({"device_id": dev, "mutations": [envelope(dev, 1, &book(SESSION_FULLABLE, 7))]}),
+        ),
+        ("POST", "/v1/audit", json!({"device_id": dev, "entries": [view(1, 7)]})),
+        ("GET", "/v1/pull", serde_json::Value::Null),
+        ("GET", "/v1/poke", serde_json::Value::Null),
+    ];
+    for (method, path, body) in &endpoints {
+        for (header, want) in &headers {
+            let mut req = r
+                .http
+                .request(method.parse().unwrap(), r.url(path))
+                .timeout(std::time::Duration::from_secs(5));
+            if let Some(h) = header {
+                req = req.header("authorization", reqwest::header::HeaderValue::from_bytes(h).unwrap());
+            }
+            if !body.is_null() {
+                req = req.json(body);
+            }
+            let (s, code) = error_of(req.send().await.unwrap()).await;
+            assert_eq!(
+                (s, code.as_str()),
+                (StatusCode::UNAUTHORIZED, *want),
+                "{method} {path} with {:?}",
+                header
+                    .as_ref()
+                    .map(|h| String::from_utf8_lossy(h).chars().take(40).collect::<String>())
+            );
+        }
+    }
+    // Sign-out with a token it does not know ends nothing.
+    for (header, _) in headers
+        .iter()
+        .filter(|(h, want)| h.is_some() && *want == "unauthorized")
+    {
+        let res = r
+            .http
+            .delete(r.url("/v1/session"))
+            .header(
+                "authorization",
+                reqwest::header::HeaderValue::from_bytes(header.as_ref().unwrap()).unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_of(res).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(counts(&r), before);
+    assert_eq!(audit_rows_as_text(&r._db), audit_before);
+    assert_eq!(r.store.head().unwrap(), head);
+    // The real sign-in is untouched: its refresh token still works.
+    assert_eq!(r.refresh(&expired.refresh_token).await.status(), StatusCode::OK);
+    r.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_bad_credentials_and_tokens_everywhere_change_nothing() {
+    bad_credentials_and_tokens_everywhere_change_nothing("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_bad_credentials_and_tokens_everywhere_change_nothing() {
+    bad_credentials_and_tokens_everywhere_change_nothing("postgres").await;
+}
