@@ -339,8 +339,10 @@ impl Shell {
         }
     }
 
-    /// Signs the staff member out: the sync loop stops, the desk is locked and closed. Pending
-    /// changes stay in the staff member's store for their next sign-in.
+    /// Signs the staff member out ([`Desk::sign_out`]: the refresh token forgotten, the next
+    /// unlock needs the server, the sign-in ended on the server when it can be reached) and
+    /// closes the desk. Pending changes stay in the staff member's store for their next
+    /// sign-in. Nobody is signed in afterwards even if part of that failed (the error says what).
     pub async fn sign_out(&self) -> Result<(), ErrorBody> {
         self.started().await?;
         let _one = self.transitions.lock().await;
@@ -350,11 +352,11 @@ impl Shell {
         if let Some(sync) = gone.sync {
             sync.stop().await;
         }
-        // Desk::sign_out (revoking the session on the server) is not in desk-client yet: the
-        // lock closes the store and forgets the access token.
+        let signed_out = gone.desk.sign_out().await;
+        // Whatever the server or keyring said, this desk is closed.
         gone.desk.lock().await;
         gone.status.abort();
-        Ok(())
+        signed_out.map_err(ipc)
     }
 
     /// Starts demo mode: the embedded server, then the demo account's sign-in.

@@ -138,6 +138,22 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
         window.statuses.lock().unwrap().iter().any(|s| s.signed_in.is_some()),
         "the window heard the sync status"
     );
+    assert!(
+        second_store.exists(),
+        "signing out keeps the store (and any pending changes)"
+    );
+    assert_eq!(shell.sign_out().await, Ok(()), "signing out twice is harmless");
+
+    // The same member signs in again, online, to the same store.
+    let back = shell
+        .sign_in(SECOND_USER, SECOND_PASSWORD)
+        .await
+        .expect("signs in again");
+    assert_eq!(back.username, SECOND_USER);
+    assert_eq!(
+        shell.desk().await.expect("open").centres().await.expect("centres"),
+        theirs
+    );
     shell.shutdown().await;
 }
 
