@@ -165,11 +165,15 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       [],
       'the other centre account is sent only its own centre’s customers',
     );
-    const otherSurnames = new Set(otherRows.customers.map((c) => c.last_name.toLowerCase()));
-    // Customer X: at centre 1, with a surname nobody at the other centre has, so the other
-    // account's search for X's name must come back empty.
-    const x = atCentre1.slice(12).find((c) => !otherSurnames.has(c.last_name.toLowerCase()));
-    assert.ok(x, 'a centre-1 customer whose surname is not used at the other centre');
+    // Customer X: at centre 1, with a name that as search words (each a prefix, all required,
+    // as the desk searches) matches nobody at the other centre, so the other account's search
+    // for X's name must come back empty because X is not on its desk, not by chance.
+    const words = (text) => text.toLowerCase().replace(/['’‘]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const otherWords = otherRows.customers.map((c) => words(`${c.first_name} ${c.last_name} ${c.membership_no}`));
+    const matchesOther = (c) =>
+      otherWords.some((ws) => words(fullName(c)).every((t) => ws.some((w) => w.startsWith(t))));
+    const x = atCentre1.slice(12).find((c) => !matchesOther(c));
+    assert.ok(x, 'a centre-1 customer whose name matches nobody at the other centre');
     const otherSession = otherRows.sessions
       .filter((s) => s.centre_id === OTHER_CENTRE && !s.cancelled && dayOf(s.starts_at) > today)
       .sort((a, b) => a.starts_at.localeCompare(b.starts_at))[0];
@@ -353,7 +357,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     assert.equal(Number(pending), 0, 'no pending change after refused input');
   });
 
-  it('locks itself after 3 idle seconds to a screen that holds no personal data, in the page or the desk; the password unlocks it and a booking made offline before the lock is still pending, then confirmed', async () => {
+  it('locks itself after 3 idle seconds to a screen that holds no personal data, in the page or the desk; the password unlocks it and a booking made offline before the lock is still pending, then confirmed', async (t) => {
     // Offline, at the desk as it was: a booking that stays Pending across the restart and the lock.
     await link.down();
     const f = plan.customers[5];
@@ -372,8 +376,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     let onSession;
     let inSearch;
     let before;
-    for (let attempt = 1; ; attempt++) {
-      if (await isLocked(ui)) await unlock(ui, DEMO_PASSWORD);
+    const showAll = async () => {
       await openSession(ui, plan.roomy.id);
       await ui.waitUntil(bookingIs, { what: `${fullName(f)}'s booking is pending` }, fullName(f), 'pending', null);
       onSession = await personalDataShown(ui);
@@ -385,9 +388,19 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       inSearch = await personalDataShown(ui);
       // Taken while the search shows: proof the leak checks below can fail.
       before = await pageCopies(ui);
-      if (!(await isLocked(ui)) && inSearch.strings.every((t) => before.text.includes(t))) break;
+    };
+    for (let attempt = 1; ; attempt++) {
+      if (await isLocked(ui)) await unlock(ui, DEMO_PASSWORD);
+      const failed = await showAll().then(
+        () => null,
+        (e) => e,
+      );
+      const lockedNow = await isLocked(ui);
+      if (failed && !lockedNow) throw failed;
+      if (!lockedNow && inSearch.strings.every((t) => before.text.includes(t))) break;
       assert.ok(attempt < 4, 'the desk locked before the screens could be read, four times');
     }
+    t.diagnostic(`screens read with the desk open (${onSession.strings.length + inSearch.strings.length} strings noted)`);
     const quietFrom = Date.now();
     journal.viewed('session before the lock', { username: DEMO_USER, customerIds: onSession.customerIds });
     journal.viewed('search before the lock', { username: DEMO_USER, customerIds: inSearch.customerIds });
@@ -406,6 +419,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await ui.waitFor(tid('lock-screen'), { timeout: 20000 });
     const lockedAfter = Date.now() - quietFrom;
     assert.ok(lockedAfter < 15000, `locked ${lockedAfter} ms after the last input`);
+    t.diagnostic(`locked ${lockedAfter} ms after the screens were read`);
     assert.ok((await (await ui.find(tid('lock-username'))).text()).includes(DEMO_USER), 'the lock screen names whose desk it is');
     await capture(ui, SHOTS, 'lock-screen');
     assert.deepEqual(await seriousViolations(ui), [], 'lock screen: axe serious/critical violations');
@@ -517,7 +531,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     assert.ok((await (await ui.find(tid('header-staff'))).text()).includes('Other Centre'), 'B is signed in');
 
     // B cannot find X, by name or membership number, in the desk or in the window.
-    for (const text of [fullName(x), x.last_name, x.membership_no]) {
+    for (const text of [fullName(x), x.membership_no]) {
       const r = await ui.invoke('search_customers', { text, limit: 50 });
       assert.ok(r.ok, `B's search for ${text}: ${JSON.stringify(r.error)}`);
       assert.deepEqual(r.value, [], `B's search for ${text} finds nothing`);
@@ -608,7 +622,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await ui.waitFor(tid('header-pending'), { timeout: 60000, test: async (el) => Number(await el.attr('data-count')) === 0 });
   });
 
-  it('every view and change of these journeys is in the server’s audit store with staff member, device, time and record', async () => {
+  it('every view and change of these journeys is in the server’s audit store with staff member, device, time and record', async (t) => {
     for (const s of second.sent.filter((s) => s.outcome.status === 'applied')) {
       journal.changed('second desk books', {
         username: SECOND_USER,
@@ -636,13 +650,17 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     }
     assert.deepEqual(missing, [], `journal steps missing from the audit store (of ${journal.entries.length})`);
     assert.ok(journal.entries.length >= 20, `the journeys audited enough to mean something: ${journal.entries.length}`);
+    t.diagnostic(
+      `${journal.entries.length} journal entries about ${journal.personIds.length} people found through ` +
+        `${audit.hasJson ? 'desk-server audit --person ID --json' : 'the SQLite audit_log'}; app devices ${JSON.stringify(devices)}`,
+    );
     for (const u of [DEMO_USER, OTHER_USER]) {
       assert.match(devices[u] ?? '', /^[0-9a-f-]{36}$/, `the app's device id for ${u}`);
       assert.notEqual(devices[u], second.deviceId);
     }
   });
 
-  it('no endpoint changes or removes an audit row: PUT, PATCH and DELETE are refused with {code, message}, a re-upload keeps the stored row', async () => {
+  it('no endpoint changes or removes an audit row: PUT, PATCH and DELETE are refused with {code, message}, a re-upload keeps the stored row', async (t) => {
     // Nothing else writes to the store from here on.
     await ui.end();
     ui = null;
@@ -693,6 +711,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     };
     const answers = await tamperWithAudit(server.url, tokenFor);
     assert.ok(answers.some((a) => a.path === '/v1/audit' && a.method === 'DELETE'));
+    t.diagnostic(`${answers.length} PUT/PATCH/DELETE calls, ${answers.filter((a) => a.declared).length} of them declared operations`);
     for (const a of answers) {
       const what = `${a.method} ${a.path} → ${a.status} ${a.body.slice(0, 200)}`;
       if (a.declared) {
