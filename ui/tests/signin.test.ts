@@ -98,6 +98,12 @@ describe('sign-in form', () => {
     expect(ipc.signIn).not.toHaveBeenCalled();
   });
 
+  it('says after how long the desk locks itself', () => {
+    auth.info = f.appInfo({ idle_lock_secs: 600 });
+    render(SignIn);
+    expect(screen.getByTestId('sign-in-idle-policy')).toHaveTextContent('Council Desk locks after 10 minutes without use.');
+  });
+
   it('starts with the remembered address and username', () => {
     auth.info = f.appInfo({ demo: false, server_url: 'https://desk.example', default_username: 'ailsa' });
     render(SignIn);
