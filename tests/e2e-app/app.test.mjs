@@ -181,6 +181,22 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     const y = otherRows.customers[0];
     assert.ok(y, 'the other centre has customers');
 
+    // A third centre-1 session with a few places left: the second desk fills it while A's
+    // booking there is offline, so A's desk holds a refused booking in Needs attention when
+    // the desk is switched to the other user.
+    const bookedIn = (sid) =>
+      new Set((rows.bookings ?? []).filter((bk) => bk.session_id === sid && bk.status !== 'cancelled').map((bk) => bk.customer_id));
+    const w = customers[7];
+    const third = sessions.find(
+      (s) => s !== roomy && s !== nearlyFull && free(s) >= 1 && free(s) <= 8 && s.waiting === 0 && !bookedIn(s.id).has(w.id),
+    );
+    assert.ok(third, 'a third centre-1 session with 1 to 8 places left');
+    const fillers = atCentre1
+      .slice(12)
+      .filter((c) => c.id !== x.id && !bookedIn(third.id).has(c.id))
+      .slice(0, free(third));
+    assert.equal(fillers.length, free(third), 'customers enough to fill the third session');
+
     plan = {
       day: dayOf(roomy.starts_at),
       roomy,
@@ -190,6 +206,9 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       centre1Sessions: sessions,
       x,
       y,
+      w,
+      third,
+      fillers,
       otherSession,
     };
 
@@ -510,6 +529,26 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await waitUntilSynced(ui);
     await learnDevice(DEMO_USER);
 
+    // A's unfinished business: a booking made offline whose place the second desk takes, so
+    // it comes back refused and waits in A's Needs attention.
+    await link.down();
+    await openSession(ui, plan.third.id);
+    await book('A books W offline, lost to the second desk', DEMO_USER, plan.w, 'telephone', {
+      want: 'pending',
+      sources: ['desk'],
+    });
+    for (const filler of plan.fillers) {
+      const outcome = await second.bookPlace(plan.third.id, filler.id);
+      assert.equal(outcome.status, 'applied', `second desk fills the third session: ${JSON.stringify(outcome)}`);
+    }
+    await link.up();
+    await (await ui.find(tid('header-sync-now'))).click();
+    await ui.waitFor(tid('header-attention'), {
+      timeout: 60000,
+      test: async (el) => Number(await el.attr('data-count')) >= 1,
+    });
+    const aAttention = Number(await (await ui.find(tid('header-attention'))).attr('data-count'));
+
     // User A books customer X while offline: Pending, in A's store only.
     await link.down();
     await openSession(ui, plan.roomy.id);
@@ -561,7 +600,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await go(ui, '#/attention');
     await ui.waitFor(tid('attention-empty'));
     const bText = await ui.exec('return document.body.innerText;');
-    for (const cust of [...plan.customers.slice(0, 6), x]) {
+    for (const cust of [...plan.customers.slice(0, 8), x]) {
       assert.ok(!bText.includes(fullName(cust)), `B's window shows ${fullName(cust)}`);
     }
 
@@ -593,7 +632,8 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
 
     // The server never saw A's booking while A's desk was locked.
     const serverRows = await second.pullAll();
-    assert.ok(!(serverRows.bookings ?? []).some((bk) => bk.id === xBooking), 'A’s pending booking left A’s store while it was locked');
+    assert.ok(Array.isArray(serverRows.bookings) && serverRows.bookings.length > 0, 'the server’s bookings were read');
+    assert.ok(!serverRows.bookings.some((bk) => bk.id === xBooking), 'A’s pending booking left A’s store while it was locked');
 
     // Back to A, offline: the pending booking is still there; online again, it syncs.
     await (await ui.find(tid('lock-now'))).click();
@@ -606,6 +646,11 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await waitForBooking(ui, fullName(x), 'pending');
     assert.equal(await bookingIdOf(ui, fullName(x)), xBooking);
     assert.ok(Number(await (await ui.find(tid('header-pending'))).attr('data-count')) >= 1, 'A’s change is waiting to send');
+    assert.equal(
+      Number(await (await ui.find(tid('header-attention'))).attr('data-count')),
+      aAttention,
+      'A’s Needs attention is as A left it',
+    );
     await link.up();
     await (await ui.find(tid('header-sync-now'))).click();
     await waitForBooking(ui, fullName(x), 'confirmed', { status: 'booked', timeout: 60000 });
