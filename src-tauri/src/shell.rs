@@ -7,8 +7,9 @@
 //! - The idle lock is kept here, not in the page: [`Shell::watch_idle`] locks the desk once
 //!   nothing has counted as activity ([`Shell::touch`], sign-in, unlock, switch user) for the
 //!   desk's `idle_lock_after`, whatever the page does.
-//! - Locking closes the store first and then stops the sync loop (so a long pull cannot delay
-//!   the lock); the outbox stays in the store and the loop starts again on unlock.
+//! - Locking closes the store first, then tells the window, then stops the sync loop (so a long
+//!   pull cannot delay the lock); the outbox stays in the store and the loop starts again on
+//!   unlock.
 //! - Sign-in, unlock, switch user, lock and sign-out run one at a time.
 
 use std::path::{Path, PathBuf};
@@ -320,8 +321,8 @@ impl Shell {
         }
     }
 
-    /// Closes the store (every data call answers `locked` from here on), then stops the sync
-    /// loop, then tells the window when `announce`. Call with `transitions` held.
+    /// Closes the store (every data call answers `locked` from here on), tells the window when
+    /// `announce`, then stops the sync loop. Call with `transitions` held.
     async fn lock_current(&self, announce: bool) {
         let (desk, sync) = {
             let mut current = self.current.lock().await;
@@ -331,11 +332,12 @@ impl Shell {
             }
         };
         desk.lock().await;
-        if let Some(sync) = sync {
-            sync.stop().await;
-        }
+        // The window hears at once; stopping the loop may wait for a request in flight.
         if announce {
             self.window.desk_locked(desk.staff_username().unwrap_or_default());
+        }
+        if let Some(sync) = sync {
+            sync.stop().await;
         }
     }
 

@@ -42,7 +42,7 @@ const SECOND_PASSWORD: &str = "Demo-Leisure2-2017";
 async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_another_staff_store() {
     let dir = tempfile::tempdir().expect("temp dir");
     let window = Arc::new(Recorder::default());
-    let shell = Shell::new(launch(dir.path(), 1), dir.path().to_owned(), window.clone());
+    let shell = Arc::new(Shell::new(launch(dir.path(), 1), dir.path().to_owned(), window.clone()));
 
     // Nobody signed in yet: data commands say so.
     shell.mark_started(Ok(()));
@@ -94,10 +94,10 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert_eq!(wrong.code, "bad_credentials", "{wrong:?}");
     assert_eq!(shell.desk().await.unwrap_err().code, "locked");
     let profile = shell.unlock("Demo-Leisure-2017").await.expect("unlocks");
+    assert!(!shell.lock_if_idle().await, "unlocking counts as activity");
     assert_eq!(profile.username, "demo.leisure");
     let desk = shell.desk().await.expect("unlocked");
     assert_eq!(desk.centres().await.expect("centres again")[0].id, first_centre);
-    assert!(!shell.lock_if_idle().await, "unlocking counts as activity");
 
     // Lock on request, then switch user: the second member gets their own store and sees only
     // their own centre; the first store stays on disk, closed.
@@ -124,6 +124,30 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
         "the second member sees their own centre only"
     );
     assert_eq!(shell.app_info().await.unwrap().locked_for, None);
+
+    // The idle timer itself, as the app runs it: it locks the second desk on its own.
+    let timer = tokio::spawn({
+        let shell = shell.clone();
+        async move { shell.watch_idle().await }
+    });
+    let announced = window.locked.lock().unwrap().len();
+    let started = std::time::Instant::now();
+    while window.locked.lock().unwrap().len() == announced {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the idle timer did not lock the desk"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "locked before the idle time had passed"
+    );
+    let last_locked = window.locked.lock().unwrap().last().cloned();
+    assert_eq!(last_locked.as_deref(), Some(SECOND_USER));
+    assert_eq!(shell.app_info().await.unwrap().locked_for.as_deref(), Some(SECOND_USER));
+    timer.abort();
+    shell.unlock(SECOND_PASSWORD).await.expect("unlocks");
 
     // Sign out: nobody is signed in; every data command says so.
     shell.sign_out().await.expect("signs out");
