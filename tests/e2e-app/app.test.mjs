@@ -408,7 +408,9 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       // Taken while the search shows: proof the leak checks below can fail.
       before = await pageCopies(ui);
     };
+    let attempts = 0;
     for (let attempt = 1; ; attempt++) {
+      attempts = attempt;
       if (await isLocked(ui)) await unlock(ui, DEMO_PASSWORD);
       const failed = await showAll().then(
         () => null,
@@ -419,7 +421,9 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       if (!lockedNow && inSearch.strings.every((t) => before.text.includes(t))) break;
       assert.ok(attempt < 4, 'the desk locked before the screens could be read, four times');
     }
-    t.diagnostic(`screens read with the desk open (${onSession.strings.length + inSearch.strings.length} strings noted)`);
+    t.diagnostic(
+      `screens read with the desk open at attempt ${attempts} (${onSession.strings.length + inSearch.strings.length} strings noted)`,
+    );
     const quietFrom = Date.now();
     journal.viewed('session before the lock', { username: DEMO_USER, customerIds: onSession.customerIds });
     journal.viewed('search before the lock', { username: DEMO_USER, customerIds: inSearch.customerIds });
@@ -639,6 +643,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await (await ui.find(tid('lock-now'))).click();
     await ui.waitFor(tid('lock-screen'));
     assert.ok((await (await ui.find(tid('lock-username'))).text()).includes(OTHER_USER));
+    assert.deepEqual(leaks(await pageCopies(ui), customerSecrets(y)), [], 'B’s customer is not on B’s lock screen');
     await link.down();
     await (await ui.find(tid('lock-switch-user'))).click();
     await signIn(ui, { url: link.url, username: DEMO_USER, password: DEMO_PASSWORD });
