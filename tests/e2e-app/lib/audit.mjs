@@ -147,7 +147,7 @@ export function unaudited(journal, rowsByPerson, { staffIds, devices, until }) {
     const ok = sameRecord.find((r) => {
       const at = Date.parse(r.at);
       // The admin tool names the staff user too: it must be the same one.
-      const named = r.staff_username === undefined || r.staff_username === null || r.staff_username === e.username;
+      const named = r.staff_username == null || r.staff_username === e.username;
       return Number(r.staff_id) === staffId && named && r.device_id === device && at >= from && at <= to;
     });
     if (!ok) {

@@ -110,5 +110,6 @@ export const bookingIs = `
   if (!row) return false;
   const pending = row.querySelector('[data-testid="badge-pending"]') !== null;
   if (want === 'pending' ? !pending : pending) return false;
-  if (status && !(row.querySelector('[data-testid="booking-status"]')?.textContent ?? '').toLowerCase().includes(status.toLowerCase())) return false;
+  const statusText = (row.querySelector('[data-testid="booking-status"]')?.textContent ?? '').toLowerCase();
+  if (status && !statusText.includes(status.toLowerCase())) return false;
   return true;`;
