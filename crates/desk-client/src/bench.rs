@@ -181,25 +181,7 @@ pub fn initial_pull_apply_rate(dir: &Path, rows: u64, key: Option<&StoreKey>) ->
     }
     let mut conn = store::open(&path, key).expect("bench store opens");
     store::migrate(&mut conn).expect("bench store migrates");
-    let page_rows = u64::from(PULL_PAGE);
-    let pages: Vec<PullResponse> = (0..rows.div_ceil(page_rows))
-        .map(|p| {
-            let first = p * page_rows + 1;
-            let last = ((p + 1) * page_rows).min(rows);
-            PullResponse {
-                changes: (first..=last)
-                    .map(|i| change(table::CUSTOMERS, i, i, &fake_customer(i)))
-                    .collect(),
-                cursor: format!("v{last}"),
-                has_more: last < rows,
-                reset: p == 0,
-                buckets: vec!["leisure:site:1".into()],
-                receipts: Vec::new(),
-                device_last_seq: 0,
-                head: rows,
-            }
-        })
-        .collect();
+    let pages = pull_pages(rows);
     let t = Instant::now();
     for page in &pages {
         crate::sync::apply_page(&mut conn, page, None).expect("bench page applies");
@@ -230,18 +212,153 @@ impl EncryptionCost {
 
 /// Measures `commits` durable `book_place` commits and an initial pull of `rows` customers,
 /// each on a plain and on an encrypted store, alternating so both see the same machine.
+///
+/// Fair by construction: both stores are opened by [`store::open`] (same journal mode, WAL;
+/// same `synchronous=FULL` for commands, `NORMAL` for pulled pages; same page and cache size;
+/// `temp_store=MEMORY`), hold the same rows, do the same work (rules, overlay, outbox, audit)
+/// and are timed the same number of times, one commit (or pull page) on each in turn, the order
+/// swapped every time, after [`WARM_UP_COMMITS`] untimed commits on each.
 pub async fn encryption_cost(dir: &Path, commits: usize, rows: u64) -> EncryptionCost {
     let key = StoreKey::random();
-    let commit_p95_plain = book_place_commit_p95_keyed(dir, commits, None).await;
-    let commit_p95_encrypted = book_place_commit_p95_keyed(dir, commits, Some(&key)).await;
-    let pull_rows_per_s_plain = initial_pull_apply_rate(dir, rows, None);
-    let pull_rows_per_s_encrypted = initial_pull_apply_rate(dir, rows, Some(&key));
+    let (commit_p95_plain, commit_p95_encrypted) = book_place_commit_p95_pair(dir, commits, &key).await;
+    let (pull_rows_per_s_plain, pull_rows_per_s_encrypted) = initial_pull_apply_rates(dir, rows, &key);
     EncryptionCost {
         commit_p95_plain,
         commit_p95_encrypted,
         pull_rows_per_s_plain,
         pull_rows_per_s_encrypted,
     }
+}
+
+/// Untimed `book_place` commits on each store before [`encryption_cost`] starts timing.
+pub const WARM_UP_COMMITS: usize = 50;
+
+/// A desk over a fresh store (plain with `None`) seeded with `customers` customers and enough
+/// sessions for them, like [`book_place_samples`] seeds it.
+async fn seeded_bench_desk(dir: &Path, key: Option<&StoreKey>, customers: usize) -> (Desk, i64) {
+    let data_dir = dir.join(if key.is_some() {
+        "book_place_keyed"
+    } else {
+        "book_place_plain"
+    });
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir).expect("bench folder can be made");
+    let conn = store::open(&data_dir.join("desk.db"), key).expect("bench store opens");
+    let desk = Desk::from_connection(conn, "http://127.0.0.1:9", None).expect("bench desk opens");
+    let sessions = customers.div_ceil(50).max(1);
+    let n = customers as u64;
+    desk.db(move |conn| {
+        let centre = Centre {
+            id: 1,
+            name: "Elgin".into(),
+            town: "Elgin".into(),
+        };
+        seed(
+            conn,
+            std::iter::once(change(table::CENTRES, 1, 1, &centre))
+                .chain((1..=sessions as i64).map(|s| change(table::SESSIONS, s, 1, &bench_session(s, 10_000))))
+                .chain((1..=n).map(|i| change(table::CUSTOMERS, i, 1, &fake_customer(i)))),
+        );
+        Ok(())
+    })
+    .await
+    .expect("bench seed");
+    (desk, sessions as i64)
+}
+
+/// p95 of `n` durable `book_place` commits on a plain and on an encrypted store, timed in turn.
+pub async fn book_place_commit_p95_pair(dir: &Path, n: usize, key: &StoreKey) -> (Duration, Duration) {
+    let customers = n + WARM_UP_COMMITS;
+    let (plain, sessions) = seeded_bench_desk(dir, None, customers).await;
+    let (keyed, _) = seeded_bench_desk(dir, Some(key), customers).await;
+    let book = |desk: &Desk, i: usize| {
+        let desk = desk.clone();
+        async move {
+            let session = (i as i64 % sessions) + 1;
+            let t = Instant::now();
+            desk.book_place(session, i as i64 + 1, Channel::FaceToFace)
+                .await
+                .expect("bench booking is allowed");
+            t.elapsed()
+        }
+    };
+    for i in 0..WARM_UP_COMMITS {
+        book(&plain, i).await;
+        book(&keyed, i).await;
+    }
+    let mut plain_samples = Vec::with_capacity(n);
+    let mut keyed_samples = Vec::with_capacity(n);
+    for i in WARM_UP_COMMITS..customers {
+        if i % 2 == 0 {
+            plain_samples.push(book(&plain, i).await);
+            keyed_samples.push(book(&keyed, i).await);
+        } else {
+            keyed_samples.push(book(&keyed, i).await);
+            plain_samples.push(book(&plain, i).await);
+        }
+    }
+    (p95(plain_samples), p95(keyed_samples))
+}
+
+/// Initial-pull apply rates (rows per second) on a plain and on an encrypted store: the same
+/// pages of `rows` customers, each page applied to one store then the other, order swapped
+/// every page.
+pub fn initial_pull_apply_rates(dir: &Path, rows: u64, key: &StoreKey) -> (f64, f64) {
+    std::fs::create_dir_all(dir).expect("bench folder can be made");
+    let open = |name: &str, key: Option<&StoreKey>| {
+        let path = dir.join(name);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let mut conn = store::open(&path, key).expect("bench store opens");
+        store::migrate(&mut conn).expect("bench store migrates");
+        conn
+    };
+    let mut plain = open("pull_plain.db", None);
+    let mut keyed = open("pull_keyed.db", Some(key));
+    let pages = pull_pages(rows);
+    let (mut plain_time, mut keyed_time) = (Duration::ZERO, Duration::ZERO);
+    let apply = |conn: &mut Connection, page: &PullResponse| {
+        let t = Instant::now();
+        crate::sync::apply_page(conn, page, None).expect("bench page applies");
+        t.elapsed()
+    };
+    for (p, page) in pages.iter().enumerate() {
+        if p % 2 == 0 {
+            plain_time += apply(&mut plain, page);
+            keyed_time += apply(&mut keyed, page);
+        } else {
+            keyed_time += apply(&mut keyed, page);
+            plain_time += apply(&mut plain, page);
+        }
+    }
+    (
+        rows as f64 / plain_time.as_secs_f64(),
+        rows as f64 / keyed_time.as_secs_f64(),
+    )
+}
+
+/// An initial pull of `rows` customers in pages of [`PULL_PAGE`].
+fn pull_pages(rows: u64) -> Vec<PullResponse> {
+    let page_rows = u64::from(PULL_PAGE);
+    (0..rows.div_ceil(page_rows))
+        .map(|p| {
+            let first = p * page_rows + 1;
+            let last = ((p + 1) * page_rows).min(rows);
+            PullResponse {
+                changes: (first..=last)
+                    .map(|i| change(table::CUSTOMERS, i, i, &fake_customer(i)))
+                    .collect(),
+                cursor: format!("v{last}"),
+                has_more: last < rows,
+                reset: p == 0,
+                buckets: vec!["leisure:site:1".into()],
+                receipts: Vec::new(),
+                device_last_seq: 0,
+                head: rows,
+            }
+        })
+        .collect()
 }
 
 async fn book_place_samples(desk: Desk, n: usize) -> Duration {
