@@ -396,15 +396,22 @@ impl Desk {
                         Ok(())
                     };
                     let guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-                    match guard.as_ref() {
-                        Some(c) if unlocked => forget_verified_at(c)?,
+                    let forgotten = match guard.as_ref() {
+                        Some(c) if unlocked => forget_verified_at(c),
                         // Locked: the store is opened just for this, with the keyring's key.
                         _ => {
                             drop(guard);
                             if id.path().exists() {
-                                forget_verified_at(&id.open_store()?)?;
+                                id.open_store().and_then(|c| forget_verified_at(&c))
+                            } else {
+                                Ok(())
                             }
                         }
+                    };
+                    // A store that cannot be opened (its key is gone) cannot be unlocked offline
+                    // either: signing out carries on and still forgets the refresh token.
+                    if let Err(e) = forgotten {
+                        tracing::warn!(error = %e, "signing out: could not clear the offline sign-in time");
                     }
                     id.keyring.forget_refresh_token(&id.account)?;
                     Ok(refresh)
