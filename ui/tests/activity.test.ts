@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { ACTIVITY_EVENTS, idleLockSentence, reportActivity, throttle, TOUCH_INTERVAL_MS } from '../src/lib/activity';
+import {
+  ACTIVITY_EVENTS,
+  idleLockSentence,
+  reportActivity,
+  throttle,
+  touchIntervalFor,
+  TOUCH_INTERVAL_MS,
+} from '../src/lib/activity';
 
 describe('throttle', () => {
   it('calls at once, then at most once per interval', () => {
@@ -49,6 +56,32 @@ describe('reporting activity', () => {
     now = 60_000;
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
     expect(touch).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('the throttle follows the idle-lock time', () => {
+  it('is five seconds for the usual lock, and a third of a short lock so steady use never locks', () => {
+    expect(touchIntervalFor(300)).toBe(5000);
+    expect(touchIntervalFor(15)).toBe(5000);
+    expect(touchIntervalFor(3)).toBe(1000);
+    expect(touchIntervalFor(1)).toBe(333);
+    expect(touchIntervalFor(0)).toBe(5000);
+    expect(touchIntervalFor(Number.NaN)).toBe(5000);
+  });
+
+  it('reads the interval at each event, so a policy learnt after start-up applies', () => {
+    let now = 0;
+    let idleSecs = 300;
+    const touch = vi.fn();
+    const stop = reportActivity(window, touch, () => touchIntervalFor(idleSecs), () => now);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    now = 1500;
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    expect(touch).toHaveBeenCalledTimes(1);
+    idleSecs = 3;
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    expect(touch).toHaveBeenCalledTimes(2);
+    stop();
   });
 });
 

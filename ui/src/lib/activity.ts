@@ -4,6 +4,16 @@
 /** At most one `touch` per this long (the IPC contract's limit). */
 export const TOUCH_INTERVAL_MS = 5000;
 
+/**
+ * The throttle for a given idle-lock time: the contract's 5 s, but never so long that a desk in
+ * steady use goes a whole idle period without a `touch` (a council may set the lock to a few
+ * seconds on a training desk): at least three touches fit in one idle period.
+ */
+export function touchIntervalFor(idleLockSecs: number): number {
+  if (!Number.isFinite(idleLockSecs) || idleLockSecs <= 0) return TOUCH_INTERVAL_MS;
+  return Math.min(TOUCH_INTERVAL_MS, Math.floor((idleLockSecs * 1000) / 3));
+}
+
 /** The events that count as use. Background work (sync, polling) never calls `touch`. */
 export const ACTIVITY_EVENTS = ['keydown', 'pointerdown', 'wheel'] as const;
 
@@ -11,11 +21,16 @@ export const ACTIVITY_EVENTS = ['keydown', 'pointerdown', 'wheel'] as const;
  * Returns a function that calls `fn` at once and then at most once per `intervalMs`; calls in
  * between are dropped (the next one after the interval goes through).
  */
-export function throttle(fn: () => void, intervalMs: number, now: () => number = Date.now): () => void {
+export function throttle(
+  fn: () => void,
+  intervalMs: number | (() => number),
+  now: () => number = Date.now,
+): () => void {
   let last = -Infinity;
+  const interval = typeof intervalMs === 'function' ? intervalMs : () => intervalMs;
   return () => {
     const t = now();
-    if (t - last < intervalMs) return;
+    if (t - last < interval()) return;
     last = t;
     fn();
   };
@@ -25,7 +40,7 @@ export function throttle(fn: () => void, intervalMs: number, now: () => number =
 export function reportActivity(
   target: Pick<Window, 'addEventListener' | 'removeEventListener'>,
   touch: () => void,
-  intervalMs: number = TOUCH_INTERVAL_MS,
+  intervalMs: number | (() => number) = TOUCH_INTERVAL_MS,
   now: () => number = Date.now,
 ): () => void {
   const send = throttle(touch, intervalMs, now);
