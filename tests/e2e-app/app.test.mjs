@@ -542,6 +542,18 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       'booked',
     );
     await noteBookingsShown('roomy session after the unlock', DEMO_USER);
+
+    // Someone working at the desk keeps it open: a key press every half second for more than
+    // twice the idle time never meets the lock screen (the window touches the shell often
+    // enough for a short lock too). Then quiet again: it locks.
+    if (await isLocked(ui)) await unlock(ui, DEMO_PASSWORD);
+    const busyFrom = Date.now();
+    while (Date.now() - busyFrom < 7500) {
+      await ui.keys(Key.Shift);
+      assert.equal(await isLocked(ui), false, `locked ${Date.now() - busyFrom} ms into steady use`);
+      await sleep(500);
+    }
+    await ui.waitFor(tid('lock-screen'), { timeout: 15000 });
   });
 
   it('switch user opens the other staff member’s own store, which shows none of the first user’s records; switching back finds the first user’s pending booking, which then syncs', async () => {
