@@ -152,20 +152,6 @@ pub async fn book_place_commit_p95(dir: &Path, n: usize) -> Duration {
     book_place_samples(desk, n).await
 }
 
-/// [`book_place_commit_p95`] on a store encrypted with `key` (SQLCipher), or plain with `None`.
-pub async fn book_place_commit_p95_keyed(dir: &Path, n: usize, key: Option<&StoreKey>) -> Duration {
-    let data_dir = dir.join(if key.is_some() {
-        "book_place_keyed"
-    } else {
-        "book_place_plain"
-    });
-    let _ = std::fs::remove_dir_all(&data_dir);
-    std::fs::create_dir_all(&data_dir).expect("bench folder can be made");
-    let conn = store::open(&data_dir.join("desk.db"), key).expect("bench store opens");
-    let desk = Desk::from_connection(conn, "http://127.0.0.1:9", None).expect("bench desk opens");
-    book_place_samples(desk, n).await
-}
-
 /// Rows per second of an initial pull's apply: `rows` customers in pages of [`PULL_PAGE`],
 /// each page applied as sync applies it (one transaction with cursor, receipts and overlay),
 /// on a store encrypted with `key`, or plain with `None`. Network time is not included.
@@ -234,7 +220,7 @@ pub async fn encryption_cost(dir: &Path, commits: usize, rows: u64) -> Encryptio
 pub const WARM_UP_COMMITS: usize = 50;
 
 /// A desk over a fresh store (plain with `None`) seeded with `customers` customers and enough
-/// sessions for them, like [`book_place_samples`] seeds it.
+/// sessions for them ([`seed_bookable`]).
 async fn seeded_bench_desk(dir: &Path, key: Option<&StoreKey>, customers: usize) -> (Desk, i64) {
     let data_dir = dir.join(if key.is_some() {
         "book_place_keyed"
@@ -245,6 +231,13 @@ async fn seeded_bench_desk(dir: &Path, key: Option<&StoreKey>, customers: usize)
     std::fs::create_dir_all(&data_dir).expect("bench folder can be made");
     let conn = store::open(&data_dir.join("desk.db"), key).expect("bench store opens");
     let desk = Desk::from_connection(conn, "http://127.0.0.1:9", None).expect("bench desk opens");
+    let sessions = seed_bookable(&desk, customers).await;
+    (desk, sessions)
+}
+
+/// Seeds one centre, `customers` customers and a session per 50 of them, each with room for
+/// every booking; returns the number of sessions (ids `1..=n`).
+async fn seed_bookable(desk: &Desk, customers: usize) -> i64 {
     let sessions = customers.div_ceil(50).max(1);
     let n = customers as u64;
     desk.db(move |conn| {
@@ -263,7 +256,7 @@ async fn seeded_bench_desk(dir: &Path, key: Option<&StoreKey>, customers: usize)
     })
     .await
     .expect("bench seed");
-    (desk, sessions as i64)
+    sessions as i64
 }
 
 /// p95 of `n` durable `book_place` commits on a plain and on an encrypted store, timed in turn.
@@ -362,27 +355,10 @@ fn pull_pages(rows: u64) -> Vec<PullResponse> {
 }
 
 async fn book_place_samples(desk: Desk, n: usize) -> Duration {
-    let n_u64 = n as u64;
-    let sessions = n.div_ceil(50).max(1);
-    desk.db(move |conn| {
-        let centre = Centre {
-            id: 1,
-            name: "Elgin".into(),
-            town: "Elgin".into(),
-        };
-        seed(
-            conn,
-            std::iter::once(change(table::CENTRES, 1, 1, &centre))
-                .chain((1..=sessions as i64).map(|s| change(table::SESSIONS, s, 1, &bench_session(s, 10_000))))
-                .chain((1..=n_u64).map(|i| change(table::CUSTOMERS, i, 1, &fake_customer(i)))),
-        );
-        Ok(())
-    })
-    .await
-    .expect("bench seed");
+    let sessions = seed_bookable(&desk, n).await;
     let mut samples = Vec::with_capacity(n);
     for i in 0..n {
-        let session = (i % sessions) as i64 + 1;
+        let session = (i as i64 % sessions) + 1;
         let t = Instant::now();
         desk.book_place(session, i as i64 + 1, Channel::FaceToFace)
             .await

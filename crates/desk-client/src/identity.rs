@@ -491,24 +491,10 @@ impl Desk {
                 if let Some(next) = fresh.refresh_token {
                     self.keep_refresh_token(next).await?;
                 }
-                let known = self
-                    .inner
-                    .auth
-                    .read()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .as_ref()
-                    .map(|a| a.staff.clone());
-                let staff: desk_domain::StaffProfile = match known {
-                    Some(s) => s,
-                    None => {
-                        self.db(|conn| {
-                            let profile = store::meta_get(conn, "staff_profile")?
-                                .ok_or_else(|| DeskError::Store("no staff profile is stored".into()))?;
-                            serde_json::from_str(&profile).map_err(|e| DeskError::Store(e.to_string()))
-                        })
-                        .await?
-                    }
-                };
+                let staff = self
+                    .staff_profile()
+                    .await?
+                    .ok_or_else(|| DeskError::Store("no staff profile is stored".into()))?;
                 *self.inner.auth.write().unwrap_or_else(|p| p.into_inner()) = Some(crate::desk::Auth {
                     token: fresh.access_token,
                     staff: staff.clone(),

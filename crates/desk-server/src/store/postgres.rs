@@ -1163,22 +1163,7 @@ impl Backend for PgBackend {
         self.with_conn(|c| {
             let s = c.stmt("SELECT at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq FROM audit_log WHERE person_id = $1 ORDER BY at, id")?;
             let rows = c.client.query(&s, &[&person_id])?;
-            rows.iter()
-                .map(|r| {
-                    Ok(AuditEntry {
-                        at: r.try_get(0)?,
-                        staff_id: r.try_get(1)?,
-                        device_id: r.try_get(2)?,
-                        action: r.try_get(3)?,
-                        record_kind: r.try_get(4)?,
-                        record_id: r.try_get(5)?,
-                        person_id: r.try_get(6)?,
-                        detail: r.try_get(7)?,
-                        source: r.try_get(8)?,
-                        device_seq: r.try_get::<_, Option<i64>>(9)?.map(|s| s as u64),
-                    })
-                })
-                .collect()
+            Ok(rows.iter().map(audit_entry).collect::<Result<_, _>>()?)
         })
     }
 
@@ -1196,25 +1181,10 @@ impl Backend for PgBackend {
                    AND ($3::bigint IS NULL OR person_id = $3)",
             )?;
             let rows = c.client.query(&s, &[&record_kind, &record_id, &person_id])?;
-            rows.iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get::<_, i64>(10)?,
-                        AuditEntry {
-                            at: r.try_get(0)?,
-                            staff_id: r.try_get(1)?,
-                            device_id: r.try_get(2)?,
-                            action: r.try_get(3)?,
-                            record_kind: r.try_get(4)?,
-                            record_id: r.try_get(5)?,
-                            person_id: r.try_get(6)?,
-                            detail: r.try_get(7)?,
-                            source: r.try_get(8)?,
-                            device_seq: r.try_get::<_, Option<i64>>(9)?.map(|s| s as u64),
-                        },
-                    ))
-                })
-                .collect()
+            Ok(rows
+                .iter()
+                .map(|r| Ok((r.try_get::<_, i64>(10)?, audit_entry(r)?)))
+                .collect::<Result<_, postgres::Error>>()?)
         })
     }
 
@@ -1224,4 +1194,21 @@ impl Backend for PgBackend {
             Ok(row.get::<_, i64>(0) as u64)
         })
     }
+}
+
+/// An audit row from the columns `at, staff_id, device_id, action, record_kind, record_id,
+/// person_id, detail, source, device_seq`, in that order from column 0.
+fn audit_entry(r: &Row) -> Result<AuditEntry, postgres::Error> {
+    Ok(AuditEntry {
+        at: r.try_get(0)?,
+        staff_id: r.try_get(1)?,
+        device_id: r.try_get(2)?,
+        action: r.try_get(3)?,
+        record_kind: r.try_get(4)?,
+        record_id: r.try_get(5)?,
+        person_id: r.try_get(6)?,
+        detail: r.try_get(7)?,
+        source: r.try_get(8)?,
+        device_seq: r.try_get::<_, Option<i64>>(9)?.map(|s| s as u64),
+    })
 }

@@ -98,6 +98,27 @@ fn parse_enum<T: serde::de::DeserializeOwned>(s: String) -> rusqlite::Result<T> 
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
+/// An audit row from the columns `at, staff_id, device_id, action, record_kind, record_id,
+/// person_id, detail, source, device_seq`, in that order from column 0.
+fn audit_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    let at: String = r.get(0)?;
+    let device: Option<String> = r.get(2)?;
+    Ok(AuditEntry {
+        at: DateTime::parse_from_rfc3339(&at)
+            .map_err(conversion)?
+            .with_timezone(&Utc),
+        staff_id: r.get(1)?,
+        device_id: device.map(|d| Uuid::parse_str(&d)).transpose().map_err(conversion)?,
+        action: r.get(3)?,
+        record_kind: r.get(4)?,
+        record_id: r.get(5)?,
+        person_id: r.get(6)?,
+        detail: r.get(7)?,
+        source: r.get(8)?,
+        device_seq: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
+    })
+}
+
 fn conversion<E: std::error::Error + Send + Sync + 'static>(e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
 }
@@ -907,23 +928,7 @@ impl Backend for SqliteBackend {
                  WHERE record_kind = ?1 AND (?2 IS NULL OR record_id = ?2) AND (?3 IS NULL OR person_id = ?3)",
             )?;
             let rows = stmt.query_map(params![record_kind, record_id, person_id], |r| {
-                let at: String = r.get(0)?;
-                let device: Option<String> = r.get(2)?;
-                Ok((
-                    r.get::<_, i64>(10)?,
-                    AuditEntry {
-                        at: DateTime::parse_from_rfc3339(&at).map_err(conversion)?.with_timezone(&Utc),
-                        staff_id: r.get(1)?,
-                        device_id: device.map(|d| Uuid::parse_str(&d)).transpose().map_err(conversion)?,
-                        action: r.get(3)?,
-                        record_kind: r.get(4)?,
-                        record_id: r.get(5)?,
-                        person_id: r.get(6)?,
-                        detail: r.get(7)?,
-                        source: r.get(8)?,
-                        device_seq: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
-                    },
-                ))
+                Ok((r.get::<_, i64>(10)?, audit_entry(r)?))
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
@@ -934,22 +939,7 @@ impl Backend for SqliteBackend {
             let mut stmt = c.prepare_cached(
                 "SELECT at, staff_id, device_id, action, record_kind, record_id, person_id, detail, source, device_seq FROM audit_log WHERE person_id = ?1 ORDER BY at, id",
             )?;
-            let rows = stmt.query_map([person_id], |r| {
-                let at: String = r.get(0)?;
-                let device: Option<String> = r.get(2)?;
-                Ok(AuditEntry {
-                    at: DateTime::parse_from_rfc3339(&at).map_err(conversion)?.with_timezone(&Utc),
-                    staff_id: r.get(1)?,
-                    device_id: device.map(|d| Uuid::parse_str(&d)).transpose().map_err(conversion)?,
-                    action: r.get(3)?,
-                    record_kind: r.get(4)?,
-                    record_id: r.get(5)?,
-                    person_id: r.get(6)?,
-                    detail: r.get(7)?,
-                    source: r.get(8)?,
-                    device_seq: r.get::<_, Option<i64>>(9)?.map(|s| s as u64),
-                })
-            })?;
+            let rows = stmt.query_map([person_id], audit_entry)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
