@@ -110,22 +110,22 @@ async fn sync_now(shell: State<'_, Shell>) -> Ipc<SyncReport> {
 
 #[tauri::command]
 async fn centres(shell: State<'_, Shell>) -> Ipc<Vec<Centre>> {
-    shell.desk().await?.centres().await.ipc()
+    shell.desk().await?.leisure().centres().await.ipc()
 }
 
 #[tauri::command]
 async fn timetable(shell: State<'_, Shell>, centre_id: i64, day: NaiveDate) -> Ipc<Vec<SessionView>> {
-    shell.desk().await?.timetable(centre_id, day).await.ipc()
+    shell.desk().await?.leisure().timetable(centre_id, day).await.ipc()
 }
 
 #[tauri::command]
 async fn session(shell: State<'_, Shell>, id: i64) -> Ipc<SessionDetail> {
-    shell.desk().await?.session(id).await.ipc()
+    shell.desk().await?.leisure().session(id).await.ipc()
 }
 
 #[tauri::command]
 async fn search_customers(shell: State<'_, Shell>, text: String, limit: u32) -> Ipc<Vec<CustomerView>> {
-    shell.desk().await?.search_customers(&text, limit).await.ipc()
+    shell.desk().await?.leisure().search_customers(&text, limit).await.ipc()
 }
 
 #[tauri::command]
@@ -133,6 +133,7 @@ async fn book_place(shell: State<'_, Shell>, session_id: i64, customer_id: i64, 
     shell
         .desk()
         .await?
+        .leisure()
         .book_place(session_id, customer_id, channel)
         .await
         .ipc()
@@ -148,6 +149,7 @@ async fn join_waiting_list(
     shell
         .desk()
         .await?
+        .leisure()
         .join_waiting_list(session_id, customer_id, channel)
         .await
         .ipc()
@@ -155,7 +157,13 @@ async fn join_waiting_list(
 
 #[tauri::command]
 async fn cancel_place(shell: State<'_, Shell>, booking_id: Uuid, channel: Channel) -> Ipc<()> {
-    shell.desk().await?.cancel_place(booking_id, channel).await.ipc()
+    shell
+        .desk()
+        .await?
+        .leisure()
+        .cancel_place(booking_id, channel)
+        .await
+        .ipc()
 }
 
 #[tauri::command]

@@ -31,7 +31,7 @@ async fn demo_server_loads_once_then_reuses_its_store_and_the_demo_account_signs
     assert_eq!(staff.username, USERNAME);
     let report = desk.sync_now().await.expect("first sync");
     assert!(report.pulled_rows > 1000, "the demo data reached the desk: {report:?}");
-    let centres = desk.centres().await.expect("centres");
+    let centres = desk.leisure().centres().await.expect("centres");
     assert_eq!(centres.len(), 1, "demo.leisure sees its own centre only: {centres:?}");
     server.stop().await;
 

@@ -68,7 +68,7 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert_eq!(info.default_username.as_deref(), Some("demo.leisure"));
     let desk = shell.desk().await.expect("signed in, unlocked");
     desk.sync_now().await.expect("first sync");
-    let centres = desk.centres().await.expect("centres");
+    let centres = desk.leisure().centres().await.expect("centres");
     assert_eq!(centres.len(), 1, "{centres:?}");
     let first_centre = centres[0].id;
 
@@ -81,7 +81,7 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert!(!shell.lock_if_idle().await, "a locked desk is not locked again");
     assert_eq!(shell.desk().await.unwrap_err().code, "locked");
     assert_eq!(
-        desk.centres().await.unwrap_err().code(),
+        desk.leisure().centres().await.unwrap_err().code(),
         "locked",
         "the store itself is closed"
     );
@@ -97,7 +97,10 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert!(!shell.lock_if_idle().await, "unlocking counts as activity");
     assert_eq!(profile.username, "demo.leisure");
     let desk = shell.desk().await.expect("unlocked");
-    assert_eq!(desk.centres().await.expect("centres again")[0].id, first_centre);
+    assert_eq!(
+        desk.leisure().centres().await.expect("centres again")[0].id,
+        first_centre
+    );
 
     // Lock on request, then switch user: the second member gets their own store and sees only
     // their own centre; the first store stays on disk, closed.
@@ -117,7 +120,7 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert!(store.exists(), "the first member's store stays");
     let desk = shell.desk().await.expect("second desk open");
     desk.sync_now().await.expect("second desk syncs");
-    let theirs = desk.centres().await.expect("centres");
+    let theirs = desk.leisure().centres().await.expect("centres");
     assert_eq!(theirs.len(), 1);
     assert_ne!(
         theirs[0].id, first_centre,
@@ -154,7 +157,7 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert_eq!(shell.desk().await.unwrap_err().code, "signed_out");
     assert!(!shell.app_info().await.unwrap().signed_in);
     assert_eq!(
-        desk.centres().await.unwrap_err().code(),
+        desk.leisure().centres().await.unwrap_err().code(),
         "locked",
         "the store was closed"
     );
@@ -175,7 +178,14 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
         .expect("signs in again");
     assert_eq!(back.username, SECOND_USER);
     assert_eq!(
-        shell.desk().await.expect("open").centres().await.expect("centres"),
+        shell
+            .desk()
+            .await
+            .expect("open")
+            .leisure()
+            .centres()
+            .await
+            .expect("centres"),
         theirs
     );
     shell.shutdown().await;

@@ -33,7 +33,7 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
             loop {
                 let session = ids::FILLER_FROM + CRASH_SESSIONS + (n % 50);
                 let customer = 1 + (n / 50) % ids::CUSTOMERS_A;
-                let _ = other.book_place(session, customer, Channel::Telephone).await;
+                let _ = other.leisure().book_place(session, customer, Channel::Telephone).await;
                 let _ = other.sync_now().await;
                 n += 1;
                 tokio::time::sleep(Duration::from_millis(30)).await;
@@ -101,7 +101,7 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
     // Every planned booking exists exactly once on the server.
     for k in 0..PLAN {
         let (session, customer) = crash_plan(k);
-        let detail = fresh.session(session).await.unwrap();
+        let detail = fresh.leisure().session(session).await.unwrap();
         let held = detail
             .bookings
             .iter()
@@ -113,8 +113,8 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
     let mut day = tomorrow();
     let last = day + chrono::Duration::days(80);
     while day <= last {
-        let want = fresh.timetable(ids::CENTRE_A, day).await.unwrap();
-        let got = survivor.timetable(ids::CENTRE_A, day).await.unwrap();
+        let want = fresh.leisure().timetable(ids::CENTRE_A, day).await.unwrap();
+        let got = survivor.leisure().timetable(ids::CENTRE_A, day).await.unwrap();
         assert_eq!(got.len(), want.len(), "sessions on {day}");
         for (g, w) in got.iter().zip(&want) {
             assert_eq!(g.session, w.session, "session {} on {day}", w.session.id);
@@ -123,6 +123,7 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
     }
     for s in ids::FILLER_FROM..ids::FILLER_FROM + CRASH_SESSIONS + 50 {
         let mut got: Vec<_> = survivor
+            .leisure()
             .session(s)
             .await
             .unwrap()
@@ -131,6 +132,7 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
             .map(|b| (b.id, b.status.as_str()))
             .collect();
         let mut want: Vec<_> = fresh
+            .leisure()
             .session(s)
             .await
             .unwrap()

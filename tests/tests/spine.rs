@@ -18,24 +18,28 @@ async fn offline_booking_is_confirmed_on_both_desks(backend: Backend) {
     b.sync_now().await.unwrap();
 
     server.stop().await;
-    let booking = a.book_place(ids::BIG_SESSION, 7, Channel::FaceToFace).await.unwrap();
+    let booking = a
+        .leisure()
+        .book_place(ids::BIG_SESSION, 7, Channel::FaceToFace)
+        .await
+        .unwrap();
     assert!(booking.pending, "a booking made offline is pending");
     assert!(a.sync_now().await.is_err(), "sync fails while the server is down");
     let status = a.sync_status().await.unwrap();
     assert!(!status.online);
     assert_eq!(status.pending, 1);
-    let detail = a.session(ids::BIG_SESSION).await.unwrap();
+    let detail = a.leisure().session(ids::BIG_SESSION).await.unwrap();
     assert_eq!(detail.session.session.booked, 1, "the overlay counts the pending place");
     assert!(detail.session.pending);
     assert!(detail.bookings.iter().any(|bk| bk.id == booking.id && bk.pending));
-    let on_b = b.session(ids::BIG_SESSION).await.unwrap();
+    let on_b = b.leisure().session(ids::BIG_SESSION).await.unwrap();
     assert_eq!(on_b.session.session.booked, 0, "desk B has not heard of it yet");
 
     server.restart().await;
     a.sync_now().await.unwrap();
     b.sync_now().await.unwrap();
     for (name, desk) in [("A", &a), ("B", &b)] {
-        let detail = desk.session(ids::BIG_SESSION).await.unwrap();
+        let detail = desk.leisure().session(ids::BIG_SESSION).await.unwrap();
         assert_eq!(detail.session.session.booked, 1, "desk {name}: exactly one place taken");
         assert!(!detail.session.pending, "desk {name}: nothing pending");
         let confirmed = detail
@@ -77,27 +81,36 @@ async fn sync_loops_carry_bookings_between_desks(backend: Backend) {
     let loop_b = b.start_sync();
     let wait = Duration::from_secs(20);
     eventually(wait, "first sync on B", || async {
-        b.session(ids::BIG_SESSION).await.is_ok()
+        b.leisure().session(ids::BIG_SESSION).await.is_ok()
     })
     .await;
     eventually(wait, "first sync on A", || async {
-        a.session(ids::BIG_SESSION).await.is_ok()
+        a.leisure().session(ids::BIG_SESSION).await.is_ok()
     })
     .await;
 
-    let first = a.book_place(ids::BIG_SESSION, 11, Channel::Telephone).await.unwrap();
+    let first = a
+        .leisure()
+        .book_place(ids::BIG_SESSION, 11, Channel::Telephone)
+        .await
+        .unwrap();
     eventually(wait, "B sees A's booking through the poke", || async {
-        let d = b.session(ids::BIG_SESSION).await.unwrap();
+        let d = b.leisure().session(ids::BIG_SESSION).await.unwrap();
         d.bookings.iter().any(|bk| bk.id == first.id && !bk.pending)
     })
     .await;
 
     server.stop().await;
-    let second = a.book_place(ids::BIG_SESSION, 12, Channel::FaceToFace).await.unwrap();
+    let second = a
+        .leisure()
+        .book_place(ids::BIG_SESSION, 12, Channel::FaceToFace)
+        .await
+        .unwrap();
     assert!(second.pending);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
-        a.session(ids::BIG_SESSION)
+        a.leisure()
+            .session(ids::BIG_SESSION)
             .await
             .unwrap()
             .bookings
@@ -109,14 +122,23 @@ async fn sync_loops_carry_bookings_between_desks(backend: Backend) {
         Duration::from_secs(60),
         "the offline booking is confirmed on both desks",
         || async {
-            let on_a = a.session(ids::BIG_SESSION).await.unwrap();
-            let on_b = b.session(ids::BIG_SESSION).await.unwrap();
+            let on_a = a.leisure().session(ids::BIG_SESSION).await.unwrap();
+            let on_b = b.leisure().session(ids::BIG_SESSION).await.unwrap();
             on_a.bookings.iter().any(|bk| bk.id == second.id && !bk.pending)
                 && on_b.bookings.iter().any(|bk| bk.id == second.id && !bk.pending)
         },
     )
     .await;
-    assert_eq!(b.session(ids::BIG_SESSION).await.unwrap().session.session.booked, 2);
+    assert_eq!(
+        b.leisure()
+            .session(ids::BIG_SESSION)
+            .await
+            .unwrap()
+            .session
+            .session
+            .booked,
+        2
+    );
     loop_a.stop().await;
     loop_b.stop().await;
     server.stop().await;
@@ -142,8 +164,16 @@ async fn lost_push_response_is_applied_once(backend: Backend) {
     let b = signed_in_desk(tmp.path().join("b"), &server.url(), STAFF_A).await;
     a.sync_now().await.unwrap();
 
-    let booking = a.book_place(ids::BIG_SESSION, 21, Channel::FaceToFace).await.unwrap();
-    let other = a.book_place(ids::ONE_PLACE, 22, Channel::FaceToFace).await.unwrap();
+    let booking = a
+        .leisure()
+        .book_place(ids::BIG_SESSION, 21, Channel::FaceToFace)
+        .await
+        .unwrap();
+    let other = a
+        .leisure()
+        .book_place(ids::ONE_PLACE, 22, Channel::FaceToFace)
+        .await
+        .unwrap();
     proxy.lose_push_responses(true);
     assert!(a.sync_now().await.is_err(), "the desk never heard back");
     assert_eq!(proxy.lost(), 1);
@@ -155,8 +185,26 @@ async fn lost_push_response_is_applied_once(backend: Backend) {
 
     // The server did act on it: another desk sees both places taken.
     b.sync_now().await.unwrap();
-    assert_eq!(b.session(ids::BIG_SESSION).await.unwrap().session.session.booked, 1);
-    assert_eq!(b.session(ids::ONE_PLACE).await.unwrap().session.session.booked, 1);
+    assert_eq!(
+        b.leisure()
+            .session(ids::BIG_SESSION)
+            .await
+            .unwrap()
+            .session
+            .session
+            .booked,
+        1
+    );
+    assert_eq!(
+        b.leisure()
+            .session(ids::ONE_PLACE)
+            .await
+            .unwrap()
+            .session
+            .session
+            .booked,
+        1
+    );
 
     proxy.lose_push_responses(false);
     a.sync_now().await.unwrap();
@@ -167,12 +215,21 @@ async fn lost_push_response_is_applied_once(backend: Backend) {
         "a second application would have been refused as already booked or full"
     );
     for (session, id) in [(ids::BIG_SESSION, booking.id), (ids::ONE_PLACE, other.id)] {
-        let detail = a.session(session).await.unwrap();
+        let detail = a.leisure().session(session).await.unwrap();
         assert_eq!(detail.session.session.booked, 1, "applied exactly once");
         assert!(detail.bookings.iter().any(|bk| bk.id == id && !bk.pending));
     }
     b.sync_now().await.unwrap();
-    assert_eq!(b.session(ids::BIG_SESSION).await.unwrap().session.session.booked, 1);
+    assert_eq!(
+        b.leisure()
+            .session(ids::BIG_SESSION)
+            .await
+            .unwrap()
+            .session
+            .session
+            .booked,
+        1
+    );
     server.stop().await;
 }
 
@@ -201,6 +258,7 @@ async fn fifty_desks_race_for_twenty_places(backend: Backend) {
     // Every desk books offline-first: locally there is room for each of them.
     for (i, desk) in desks.iter().enumerate() {
         let booking = desk
+            .leisure()
             .book_place(ids::BIG_SESSION, 1 + i as i64, Channel::FaceToFace)
             .await
             .unwrap();
@@ -216,7 +274,7 @@ async fn fifty_desks_race_for_twenty_places(backend: Backend) {
     }
     let (mut applied, mut refused) = (0, 0);
     for (i, desk) in desks.iter().enumerate() {
-        let detail = desk.session(ids::BIG_SESSION).await.unwrap();
+        let detail = desk.leisure().session(ids::BIG_SESSION).await.unwrap();
         assert_eq!(
             detail.session.session.booked, 20,
             "desk {i} sees the session full, never over"
@@ -277,18 +335,31 @@ async fn a_desk_holds_and_changes_only_its_own_centre(backend: Backend) {
     let a = signed_in_desk(tmp.path().join("a"), &server.url(), STAFF_A).await;
     a.sync_now().await.unwrap();
 
-    let centres = a.centres().await.unwrap();
+    let centres = a.leisure().centres().await.unwrap();
     assert_eq!(centres.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ids::CENTRE_A]);
-    assert!(a.timetable(ids::CENTRE_B, tomorrow()).await.unwrap().is_empty());
-    assert!(a.session(ids::B_SESSION).await.is_err());
-    assert!(!a.timetable(ids::CENTRE_A, tomorrow()).await.unwrap().is_empty());
+    assert!(
+        a.leisure()
+            .timetable(ids::CENTRE_B, tomorrow())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(a.leisure().session(ids::B_SESSION).await.is_err());
+    assert!(
+        !a.leisure()
+            .timetable(ids::CENTRE_A, tomorrow())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let b_customer = world
         .customers
         .iter()
         .find(|c| c.home_centre_id == ids::CENTRE_B)
         .unwrap();
     assert!(
-        a.search_customers(&b_customer.membership_no, 10)
+        a.leisure()
+            .search_customers(&b_customer.membership_no, 10)
             .await
             .unwrap()
             .is_empty()
@@ -299,11 +370,16 @@ async fn a_desk_holds_and_changes_only_its_own_centre(backend: Backend) {
         .find(|c| c.home_centre_id == ids::CENTRE_A)
         .unwrap();
     assert_eq!(
-        a.search_customers(&a_customer.membership_no, 10).await.unwrap().len(),
+        a.leisure()
+            .search_customers(&a_customer.membership_no, 10)
+            .await
+            .unwrap()
+            .len(),
         1
     );
     assert!(
-        a.book_place(ids::B_SESSION, b_customer.id, Channel::FaceToFace)
+        a.leisure()
+            .book_place(ids::B_SESSION, b_customer.id, Channel::FaceToFace)
             .await
             .is_err(),
         "not bookable from here"
@@ -325,7 +401,7 @@ async fn a_desk_holds_and_changes_only_its_own_centre(backend: Backend) {
         .json()
         .await
         .unwrap();
-    let command = desk_domain::Command::BookPlace(desk_domain::command::BookPlace {
+    let command = desk_domain::Command::from(desk_domain::leisure::BookPlace {
         booking_id: uuid::Uuid::now_v7(),
         session_id: ids::B_SESSION,
         customer_id: b_customer.id,
@@ -366,8 +442,24 @@ async fn a_desk_holds_and_changes_only_its_own_centre(backend: Backend) {
     // Nothing changed at centre B.
     let b = signed_in_desk(tmp.path().join("b"), &server.url(), STAFF_B).await;
     b.sync_now().await.unwrap();
-    assert_eq!(b.session(ids::B_SESSION).await.unwrap().session.session.booked, 0);
-    assert!(b.centres().await.unwrap().iter().all(|c| c.id == ids::CENTRE_B));
+    assert_eq!(
+        b.leisure()
+            .session(ids::B_SESSION)
+            .await
+            .unwrap()
+            .session
+            .session
+            .booked,
+        0
+    );
+    assert!(
+        b.leisure()
+            .centres()
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.id == ids::CENTRE_B)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

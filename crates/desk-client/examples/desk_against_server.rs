@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
 
     for text in ["oneill", "O'Neill", "macaoidh", "mac"] {
         let t = Instant::now();
-        let found = desk.search_customers(text, 20).await?;
+        let found = desk.leisure().search_customers(text, 20).await?;
         println!(
             "search {text:?}: {} found in {:?}, first {:?}",
             found.len(),
@@ -53,9 +53,9 @@ async fn main() -> anyhow::Result<()> {
             found.first().map(|c| format!("{} {}", c.first_name, c.last_name))
         );
     }
-    let centres = desk.centres().await?;
+    let centres = desk.leisure().centres().await?;
     println!("centres: {}", centres.len());
-    let found = desk.search_customers("Seonaid", 5).await?;
+    let found = desk.leisure().search_customers("Seonaid", 5).await?;
     println!(
         "search Seonaid: {:?}",
         found
@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let Some(customer) = found
         .first()
-        .or(desk.search_customers("mac", 1).await?.first())
+        .or(desk.leisure().search_customers("mac", 1).await?.first())
         .cloned()
     else {
         println!("no customers in scope; nothing booked");
@@ -75,10 +75,14 @@ async fn main() -> anyhow::Result<()> {
     for centre in &centres {
         for d in 1..8 {
             let day = today + chrono::Duration::days(d);
-            for s in desk.timetable(centre.id, day).await? {
+            for s in desk.leisure().timetable(centre.id, day).await? {
                 if s.session.booked < s.session.capacity && !s.session.cancelled {
                     let t = Instant::now();
-                    let booking = match desk.book_place(s.session.id, customer.id, Channel::FaceToFace).await {
+                    let booking = match desk
+                        .leisure()
+                        .book_place(s.session.id, customer.id, Channel::FaceToFace)
+                        .await
+                    {
                         Ok(b) => b,
                         Err(e) => {
                             println!("session {} refused locally: {e}", s.session.id);
@@ -94,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
                     );
                     let report = desk.sync_now().await?;
                     println!("sync: {report:?}");
-                    let detail = desk.session(s.session.id).await?;
+                    let detail = desk.leisure().session(s.session.id).await?;
                     let mine = detail.bookings.iter().find(|b| b.id == booking.id);
                     println!("after sync: {mine:?}; booked {}", detail.session.session.booked);
                     println!("status: {:?}", desk.sync_status().await?);

@@ -269,7 +269,8 @@ pub async fn book_place_commit_p95_pair(dir: &Path, n: usize, key: &StoreKey) ->
         async move {
             let session = (i as i64 % sessions) + 1;
             let t = Instant::now();
-            desk.book_place(session, i as i64 + 1, Channel::FaceToFace)
+            desk.leisure()
+                .book_place(session, i as i64 + 1, Channel::FaceToFace)
                 .await
                 .expect("bench booking is allowed");
             t.elapsed()
@@ -360,7 +361,8 @@ async fn book_place_samples(desk: Desk, n: usize) -> Duration {
     for i in 0..n {
         let session = (i as i64 % sessions) + 1;
         let t = Instant::now();
-        desk.book_place(session, i as i64 + 1, Channel::FaceToFace)
+        desk.leisure()
+            .book_place(session, i as i64 + 1, Channel::FaceToFace)
             .await
             .expect("bench booking is allowed");
         samples.push(t.elapsed());

@@ -5,17 +5,17 @@
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use desk_domain::command::{BookPlace, CancelPlace, JoinWaitingList};
-use desk_domain::{Alternative, BookingStatus, Centre, Channel, Command, SignInRequest, StaffProfile};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use desk_domain::{Alternative, Channel, Command, Ctx, Effect, SignInRequest, StaffProfile};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
-use crate::overlay::{self, OverlayError, Replay};
+use crate::facts::DeskFacts;
+use crate::overlay;
 use crate::transport::{Transport, parse_server_url};
 use crate::views::*;
-use crate::{DeskError, audit, replica, search, store};
+use crate::{DeskError, audit, store};
 
 pub(crate) const MAX_TEXT: usize = 200;
 const MAX_NOTE: usize = 500;
@@ -66,7 +66,7 @@ pub(crate) fn local_now() -> NaiveDateTime {
     chrono::Local::now().naive_local()
 }
 
-fn check_id(what: &str, id: i64) -> Result<(), DeskError> {
+pub(crate) fn check_id(what: &str, id: i64) -> Result<(), DeskError> {
     if id <= 0 {
         return Err(DeskError::invalid(format!(
             "{what} must be a positive number, not {id}."
@@ -93,84 +93,49 @@ pub(crate) fn check_text(what: &str, text: &str, max: usize, allow_newlines: boo
     Ok(())
 }
 
-fn when(starts_at: NaiveDateTime) -> String {
-    starts_at.format("%H:%M %a %-d %b").to_string()
+/// The signed-in staff member this store belongs to, as recorded at sign-in (0 before).
+fn staff_of(conn: &Connection) -> rusqlite::Result<i64> {
+    Ok(conn
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'staff_id'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
 }
 
-fn customer_name(conn: &Connection, id: i64) -> rusqlite::Result<String> {
-    Ok(replica::customer(conn, id)?
-        .map(|c| format!("{} {}", c.first_name, c.last_name))
-        .unwrap_or_else(|| format!("customer {id}")))
-}
-
-fn overlay_error(e: OverlayError) -> DeskError {
-    match e {
-        OverlayError::Refused(r) => r.into(),
-        OverlayError::NotFound(m) => DeskError::NotFound(m),
-        OverlayError::Sql(e) => e.into(),
-    }
-}
-
-/// Checks a command against replica + overlay and, if the rules allow it, puts it on the
-/// overlay and in the outbox with the next seq, all inside `tx`. Returns the booking it touched.
+/// Decides a command against replica + overlay and, if its service allows it, puts its effects
+/// on the overlay, the command in the outbox with the next seq, and an audit line for each
+/// personal record it changes, all inside `tx`. Returns the seq. A refusal records nothing.
 pub(crate) fn record(
     tx: &Transaction<'_>,
     cmd: &Command,
     channel: Channel,
     now: NaiveDateTime,
-) -> Result<BookingView, DeskError> {
-    let (booking_id, summary) = match cmd {
-        Command::BookPlace(BookPlace {
-            booking_id,
-            session_id,
-            customer_id,
-        })
-        | Command::JoinWaitingList(JoinWaitingList {
-            booking_id,
-            session_id,
-            customer_id,
-        }) => {
-            let customer = replica::customer(tx, *customer_id)?
-                .ok_or_else(|| DeskError::NotFound(format!("Customer {customer_id} is not on this desk.")))?;
-            let session = replica::session(tx, *session_id)?
-                .ok_or_else(|| DeskError::NotFound(format!("Session {session_id} is not on this desk.")))?;
-            let name = format!("{} {}", customer.first_name, customer.last_name);
-            let summary = if matches!(cmd, Command::BookPlace(_)) {
-                format!("Book {name} into {} {}", session.activity_name, when(session.starts_at))
-            } else {
-                format!(
-                    "Put {name} on the waiting list for {} {}",
-                    session.activity_name,
-                    when(session.starts_at)
-                )
-            };
-            (*booking_id, summary)
-        }
-        Command::CancelPlace(CancelPlace { booking_id }) => {
-            let b = overlay::booking(tx, *booking_id)?
-                .ok_or_else(|| DeskError::NotFound(format!("Booking {booking_id} is not on this desk.")))?;
-            let name = customer_name(tx, b.customer_id)?;
-            let session = replica::session(tx, b.session_id)?;
-            let what = session
-                .map(|s| format!("{} {}", s.activity_name, when(s.starts_at)))
-                .unwrap_or_else(|| format!("session {}", b.session_id));
-            let summary = if b.status == BookingStatus::Waiting {
-                format!("Take {name} off the waiting list for {what}")
-            } else {
-                format!("Cancel {name}'s place in {what}")
-            };
-            (*booking_id, summary)
-        }
+) -> Result<i64, DeskError> {
+    let ctx = Ctx {
+        now,
+        at: Utc::now(),
+        staff_id: staff_of(tx)?,
+        channel,
     };
+    let effects = match overlay::decide(tx, cmd, &ctx)? {
+        Ok(effects) => effects,
+        Err(refusal) if refusal.code.is_missing_record() => return Err(DeskError::NotFound(refusal.message)),
+        Err(refusal) => return Err(refusal.into()),
+    };
+    // Said before the effects are shown: a cancel names the place as it was.
+    let summary = cmd.summary(&mut DeskFacts::new(tx))?;
     let (seq, cursor): (i64, Option<String>) =
         tx.query_row("SELECT next_seq, cursor FROM sync_state WHERE id = 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    overlay::apply(tx, cmd, seq, Replay::Check, now).map_err(overlay_error)?;
+    let kept = overlay::apply_decided(tx, &effects, seq)?;
     let (name, args_version, args) = cmd.to_envelope_parts();
     tx.prepare_cached(
-        "INSERT INTO outbox (seq, mutation_id, name, args_version, args, base_cursor, created_at, channel, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO outbox (seq, mutation_id, name, args_version, args, base_cursor, created_at, channel, summary, effects)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         seq,
@@ -181,28 +146,24 @@ pub(crate) fn record(
         cursor,
         Utc::now().to_rfc3339(),
         channel.as_str(),
-        summary
+        summary,
+        serde_json::to_string(&kept).map_err(|e| DeskError::Store(e.to_string()))?
     ])?;
     tx.prepare_cached("UPDATE sync_state SET next_seq = next_seq + 1 WHERE id = 1")?
         .execute([])?;
-    let b = overlay::booking(tx, booking_id)?
-        .ok_or_else(|| DeskError::Store(format!("booking {booking_id} vanished while being recorded")))?;
-    audit::append(
-        tx,
-        "change",
-        "booking",
-        &booking_id.to_string(),
-        Some(b.customer_id),
-        &format!("{name} (session {}, outbox seq {seq})", b.session_id),
-    )?;
-    Ok(BookingView {
-        id: b.id,
-        session_id: b.session_id,
-        customer_id: b.customer_id,
-        customer_name: customer_name(tx, b.customer_id)?,
-        status: b.status,
-        pending: b.pending,
-    })
+    for effect in &effects {
+        if let Effect::Audit(note) = effect {
+            audit::append(
+                tx,
+                "change",
+                note.kind.as_str(),
+                &note.record_id,
+                note.person_id,
+                &format!("{name}: {} (outbox seq {seq})", note.detail),
+            )?;
+        }
+    }
+    Ok(seq)
 }
 
 pub(crate) fn channel_of(s: &str) -> Channel {
@@ -436,135 +397,26 @@ impl Desk {
         self.inner.max_push.load(Ordering::Relaxed)
     }
 
-    async fn record_command(&self, cmd: Command, channel: Channel) -> Result<BookingView, DeskError> {
-        let view = self
+    /// Records a command of any service in one durable transaction and returns `view` of what
+    /// it changed, read in the same transaction; then asks for a push.
+    pub(crate) async fn record_command<T, F>(&self, cmd: Command, channel: Channel, view: F) -> Result<T, DeskError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, DeskError> + Send + 'static,
+    {
+        let shown = self
             .db(move |conn| {
                 store::durable(conn)?;
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let view = record(&tx, &cmd, channel, local_now())?;
+                record(&tx, &cmd, channel, local_now())?;
+                let shown = view(&tx)?;
                 tx.commit()?;
-                Ok(view)
+                Ok(shown)
             })
             .await?;
         self.inner.push_wanted.notify_one();
         self.refresh_counts_after_write().await;
-        Ok(view)
-    }
-
-    /// Books the customer into the session on this desk at once (pending), for the server to
-    /// confirm. Refused here, with nothing recorded, if the local rules say no (say it is full).
-    pub async fn book_place(
-        &self,
-        session_id: i64,
-        customer_id: i64,
-        channel: Channel,
-    ) -> Result<BookingView, DeskError> {
-        check_id("The session id", session_id)?;
-        check_id("The customer id", customer_id)?;
-        let cmd = Command::BookPlace(BookPlace {
-            booking_id: Uuid::now_v7(),
-            session_id,
-            customer_id,
-        });
-        self.record_command(cmd, channel).await
-    }
-
-    pub async fn join_waiting_list(
-        &self,
-        session_id: i64,
-        customer_id: i64,
-        channel: Channel,
-    ) -> Result<BookingView, DeskError> {
-        check_id("The session id", session_id)?;
-        check_id("The customer id", customer_id)?;
-        let cmd = Command::JoinWaitingList(JoinWaitingList {
-            booking_id: Uuid::now_v7(),
-            session_id,
-            customer_id,
-        });
-        self.record_command(cmd, channel).await
-    }
-
-    pub async fn cancel_place(&self, booking_id: Uuid, channel: Channel) -> Result<(), DeskError> {
-        if booking_id.is_nil() {
-            return Err(DeskError::invalid("The booking id must not be empty."));
-        }
-        self.record_command(Command::CancelPlace(CancelPlace { booking_id }), channel)
-            .await
-            .map(|_| ())
-    }
-
-    pub async fn centres(&self) -> Result<Vec<Centre>, DeskError> {
-        self.db(|conn| Ok(replica::centres(conn)?)).await
-    }
-
-    /// The centre's sessions on that day, in start order, with this desk's pending bookings
-    /// counted in.
-    pub async fn timetable(&self, centre_id: i64, day: NaiveDate) -> Result<Vec<SessionView>, DeskError> {
-        check_id("The centre id", centre_id)?;
-        self.db(move |conn| {
-            let sessions = replica::sessions_on(conn, centre_id, day)?;
-            let mut out = Vec::with_capacity(sessions.len());
-            for s in sessions {
-                let (session, pending) = overlay::with_overlay(conn, s)?;
-                out.push(SessionView { session, pending });
-            }
-            Ok(out)
-        })
-        .await
-    }
-
-    pub async fn session(&self, id: i64) -> Result<SessionDetail, DeskError> {
-        check_id("The session id", id)?;
-        self.db(move |conn| {
-            // A write transaction: the customers shown are audited with the read that shows them.
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (session, pending) = overlay::effective_session(&tx, id)?
-                .ok_or_else(|| DeskError::NotFound(format!("Session {id} is not on this desk.")))?;
-            let mut bookings = Vec::new();
-            for b in overlay::session_bookings(&tx, id)? {
-                if b.status == BookingStatus::Cancelled {
-                    continue;
-                }
-                audit::viewed_customer(&tx, b.customer_id, &format!("session {id} bookings"))?;
-                bookings.push(BookingView {
-                    id: b.id,
-                    session_id: b.session_id,
-                    customer_id: b.customer_id,
-                    customer_name: customer_name(&tx, b.customer_id)?,
-                    status: b.status,
-                    pending: b.pending,
-                });
-            }
-            tx.commit()?;
-            Ok(SessionDetail {
-                session: SessionView { session, pending },
-                bookings,
-            })
-        })
-        .await
-    }
-
-    /// Customers whose names start with the words typed (accents and apostrophes ignored), or
-    /// whose membership number starts so, or born on a date given as dd/mm/yyyy or yyyy-mm-dd.
-    pub async fn search_customers(&self, text: &str, limit: u32) -> Result<Vec<CustomerView>, DeskError> {
-        check_text("The search text", text, MAX_TEXT, false)?;
-        if !(1..=100).contains(&limit) {
-            return Err(DeskError::invalid(format!(
-                "The limit must be between 1 and 100, not {limit}."
-            )));
-        }
-        let text = text.to_owned();
-        self.db(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let found = search::search(&tx, &text, limit)?;
-            for c in &found {
-                audit::viewed_customer(&tx, c.id, "customer search result")?;
-            }
-            tx.commit()?;
-            Ok(found)
-        })
-        .await
+        Ok(shown)
     }
 
     pub async fn sync_status(&self) -> Result<SyncStatus, DeskError> {
@@ -657,14 +509,15 @@ impl Desk {
             .db(move |conn| {
                 store::durable(conn)?;
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let item: Option<(String, String, String)> = tx
+                let item: Option<(String, u32, String, String, String)> = tx
                     .query_row(
-                        "SELECT args, alternatives, channel FROM attention WHERE mutation_id = ?1 AND resolved_at IS NULL",
+                        "SELECT name, args_version, args, alternatives, channel FROM attention
+                         WHERE mutation_id = ?1 AND resolved_at IS NULL",
                         [item_id.to_string()],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                     )
                     .optional()?;
-                let (args, alternatives, channel) =
+                let (name, args_version, args, alternatives, channel) =
                     item.ok_or_else(|| DeskError::NotFound(format!("Nothing needs attention under {item_id}.")))?;
                 let alternatives: Vec<Alternative> =
                     serde_json::from_str(&alternatives).map_err(|e| DeskError::Store(e.to_string()))?;
@@ -674,30 +527,18 @@ impl Desk {
                         alternatives.len()
                     ))
                 })?;
-                let args: serde_json::Value = serde_json::from_str(&args).map_err(|e| DeskError::Store(e.to_string()))?;
-                let customer_id = args
-                    .get("customer_id")
-                    .and_then(serde_json::Value::as_i64)
-                    .ok_or_else(|| DeskError::invalid("This item names no customer, so no alternative can be taken."))?;
-                let (cmd, words) = match chosen {
-                    Alternative::JoinWaitingList { session_id } => (
-                        Command::JoinWaitingList(JoinWaitingList {
-                            booking_id: Uuid::now_v7(),
-                            session_id: *session_id,
-                            customer_id,
-                        }),
-                        format!("joined the waiting list for session {session_id}"),
-                    ),
-                    Alternative::BookSession { session_id, .. } => (
-                        Command::BookPlace(BookPlace {
-                            booking_id: Uuid::now_v7(),
-                            session_id: *session_id,
-                            customer_id,
-                        }),
-                        format!("booked session {session_id} instead"),
-                    ),
-                };
-                let view = record(&tx, &cmd, channel_of(&channel), local_now())?;
+                let args: serde_json::Value =
+                    serde_json::from_str(&args).map_err(|e| DeskError::Store(e.to_string()))?;
+                let refused =
+                    Command::parse(&name, args_version, &args).map_err(|e| DeskError::Store(e.to_string()))?;
+                let (cmd, words) = refused.taking(chosen, Uuid::now_v7()).ok_or_else(|| {
+                    DeskError::invalid("This item names no customer, so no alternative can be taken.")
+                })?;
+                record(&tx, &cmd, channel_of(&channel), local_now())?;
+                let view = crate::leisure::booking_view(
+                    &tx,
+                    crate::leisure::booking_of(&cmd).expect("an alternative is a booking"),
+                )?;
                 tx.execute(
                     "UPDATE attention SET resolved_at = ?2, resolution = ?3 WHERE mutation_id = ?1",
                     params![item_id.to_string(), Utc::now().to_rfc3339(), words],

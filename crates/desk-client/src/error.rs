@@ -17,7 +17,7 @@ pub enum DeskError {
     Offline(String),
     /// A desk-domain rule refused the command locally; nothing was recorded.
     #[error("{message}")]
-    Refused { code: &'static str, message: String },
+    Refused { code: desk_domain::Code, message: String },
     /// The server answered with a permanent 4xx refusal.
     #[error("The council server refused the request ({code}): {message}")]
     ServerRejected { status: u16, code: String, message: String },
@@ -34,6 +34,9 @@ pub enum DeskError {
     /// The offline unlock period since the last online sign-in has passed.
     #[error("{0}")]
     OnlineSignInRequired(String),
+    /// The password given for an offline unlock is not this member of staff's.
+    #[error("{0}")]
+    WrongPassword(String),
     /// Too many wrong passwords were given at this desk while offline.
     #[error("Too many wrong passwords were entered at this desk. Sign in when the desk is online.")]
     TooManyAttempts,
@@ -54,12 +57,13 @@ impl DeskError {
             DeskError::NotFound(_) => "not_found",
             DeskError::NotSignedIn => "not_signed_in",
             DeskError::Offline(_) => "offline",
-            DeskError::Refused { code, .. } => code,
+            DeskError::Refused { code, .. } => code.as_str(),
             DeskError::ServerRejected { code, .. } => code,
             DeskError::ServerError(_) => "server_error",
             DeskError::IncompatibleServer(_) => "incompatible_server",
             DeskError::Locked => "locked",
             DeskError::OnlineSignInRequired(_) => "online_sign_in_required",
+            DeskError::WrongPassword(_) => "bad_credentials",
             DeskError::TooManyAttempts => "too_many_attempts",
             DeskError::Keyring(_) => "keyring_unavailable",
             DeskError::Store(_) => "store_error",
@@ -101,8 +105,8 @@ impl From<crate::keys::KeyringError> for DeskError {
     }
 }
 
-impl From<desk_domain::leisure::Refusal> for DeskError {
-    fn from(r: desk_domain::leisure::Refusal) -> Self {
+impl From<desk_domain::Refusal> for DeskError {
+    fn from(r: desk_domain::Refusal) -> Self {
         DeskError::Refused {
             code: r.code,
             message: r.message,

@@ -209,13 +209,10 @@ fn unlock_offline(conn: &Connection, config: &StaffDeskConfig, password: &str) -
         if failures >= config.max_offline_attempts {
             return Err(DeskError::TooManyAttempts);
         }
-        return Err(DeskError::Refused {
-            code: "bad_credentials",
-            message: format!(
-                "The password is wrong. {} more wrong attempts at this desk and it will need an online sign-in.",
-                config.max_offline_attempts - failures
-            ),
-        });
+        return Err(DeskError::WrongPassword(format!(
+            "The password is wrong. {} more wrong attempts at this desk and it will need an online sign-in.",
+            config.max_offline_attempts - failures
+        )));
     }
     store::meta_set(conn, FAILURES, "0")?;
     Ok(())

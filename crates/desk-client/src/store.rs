@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_log",
         sql: include_str!("../../../migrations/client/0006_audit_log.sql"),
     },
+    Migration {
+        version: 7,
+        name: "generic_overlay",
+        sql: include_str!("../../../migrations/client/0007_generic_overlay.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

@@ -730,7 +730,7 @@ async fn poke_loop(desk: Desk, mut stop: watch::Receiver<bool>) {
 mod tests {
     use super::*;
     use chrono::Duration as Days;
-    use desk_domain::command::BookPlace;
+    use desk_domain::leisure::BookPlace;
     use desk_domain::{
         Booking, BookingStatus, Centre, Change, ChangeOp, Channel, Command, Customer, Session, entities::table,
     };
@@ -784,11 +784,11 @@ mod tests {
     }
 
     fn effective(conn: &Connection) -> (u32, bool, Vec<(Uuid, bool)>) {
-        let (s, pending) = overlay::effective_session(conn, 1).unwrap().unwrap();
-        let bookings = overlay::session_bookings(conn, 1)
+        let (s, pending) = crate::leisure::reads::effective_session(conn, 1).unwrap().unwrap();
+        let bookings = crate::leisure::reads::session_bookings(conn, 1)
             .unwrap()
             .into_iter()
-            .map(|b| (b.id, b.pending))
+            .map(|b| (b.booking.id, b.pending))
             .collect();
         (s.booked, pending, bookings)
     }
@@ -835,7 +835,7 @@ mod tests {
         .unwrap();
 
         let booking_id = Uuid::now_v7();
-        let cmd = Command::BookPlace(BookPlace {
+        let cmd = Command::from(BookPlace {
             booking_id,
             session_id: 1,
             customer_id: 7,
@@ -953,7 +953,7 @@ mod tests {
             None,
         )
         .unwrap();
-        let cmd = Command::BookPlace(BookPlace {
+        let cmd = Command::from(BookPlace {
             booking_id: Uuid::now_v7(),
             session_id: 1,
             customer_id: 1,

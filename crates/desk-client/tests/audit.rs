@@ -20,7 +20,7 @@ async fn views_and_changes_are_audited_with_the_staff_member() {
     let desk = synced_desk(dir.path(), &server).await;
     assert!(desk.audit_log(0, 100).await.unwrap().is_empty(), "a sync views nothing");
 
-    let found = desk.search_customers("Mòrag", 10).await.unwrap();
+    let found = desk.leisure().search_customers("Mòrag", 10).await.unwrap();
     assert_eq!(found.len(), 1);
     let log = desk.audit_log(0, 100).await.unwrap();
     assert_eq!(log.len(), 1);
@@ -36,10 +36,10 @@ async fn views_and_changes_are_audited_with_the_staff_member() {
     assert_eq!(log[0].staff_id, Some(1), "the signed-in staff member");
 
     // A search that shows nobody audits nobody.
-    assert!(desk.search_customers("Zebedee", 10).await.unwrap().is_empty());
+    assert!(desk.leisure().search_customers("Zebedee", 10).await.unwrap().is_empty());
     assert_eq!(desk.audit_log(0, 100).await.unwrap().len(), 1);
 
-    let booked = desk.book_place(1, 2, Channel::Telephone).await.unwrap();
+    let booked = desk.leisure().book_place(1, 2, Channel::Telephone).await.unwrap();
     let log = desk.audit_log(1, 100).await.unwrap();
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0].seq, 2);
@@ -49,12 +49,12 @@ async fn views_and_changes_are_audited_with_the_staff_member() {
     assert_eq!(log[0].person_id, Some(2));
 
     // Refused (session 1 has one place, now taken): nothing recorded, nothing audited.
-    let refused = desk.book_place(1, 3, Channel::Telephone).await.unwrap_err();
+    let refused = desk.leisure().book_place(1, 3, Channel::Telephone).await.unwrap_err();
     assert_eq!(refused.code(), "session_full", "{refused}");
     assert_eq!(desk.audit_log(0, 100).await.unwrap().len(), 2);
 
     // The session's detail shows its customers: each one shown is audited.
-    let detail = desk.session(1).await.unwrap();
+    let detail = desk.leisure().session(1).await.unwrap();
     assert_eq!(detail.bookings.len(), 1);
     let log = desk.audit_log(2, 100).await.unwrap();
     assert_eq!(log.len(), 1);
@@ -71,7 +71,7 @@ async fn the_audit_log_cannot_be_changed_or_emptied() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
-    desk.search_customers("Mòrag", 10).await.unwrap();
+    desk.leisure().search_customers("Mòrag", 10).await.unwrap();
     drop(desk);
     let conn = store::open(&dir.path().join("desk.db"), None).unwrap();
     for sql in [
@@ -94,8 +94,8 @@ async fn the_sync_uploads_the_audit_log_once_in_seq_order() {
     server.world().no_audit_endpoint = true;
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
-    desk.search_customers("Mòrag", 10).await.unwrap();
-    desk.book_place(1, 2, Channel::FaceToFace).await.unwrap();
+    desk.leisure().search_customers("Mòrag", 10).await.unwrap();
+    desk.leisure().book_place(1, 2, Channel::FaceToFace).await.unwrap();
 
     // A server without the endpoint: the sync still completes and the entries wait.
     desk.sync_now()
@@ -105,7 +105,7 @@ async fn the_sync_uploads_the_audit_log_once_in_seq_order() {
 
     server.world().no_audit_endpoint = false;
     desk.sync_now().await.unwrap();
-    desk.session(1).await.unwrap();
+    desk.leisure().session(1).await.unwrap();
     desk.sync_now().await.unwrap();
     desk.sync_now().await.unwrap();
     let w = server.world();

@@ -82,7 +82,7 @@ async fn the_staff_store_holds_no_personal_text_and_opens_only_with_its_key() {
     // The same sync into a plain store shows the byte search can find the names.
     let plain_dir = dir.path().join("plain");
     let plain = synced_desk(&plain_dir, &server).await;
-    assert_eq!(plain.search_customers("Catrìona", 5).await.unwrap().len(), 1);
+    assert_eq!(plain.leisure().search_customers("Catrìona", 5).await.unwrap().len(), 1);
     let plain_bytes = folder_bytes(&plain_dir);
     for text in PERSONAL {
         assert!(contains(&plain_bytes, text), "{text} is in the plain store");
@@ -90,7 +90,7 @@ async fn the_staff_store_holds_no_personal_text_and_opens_only_with_its_key() {
 
     let desk = signed_in(&cfg, "eilidh").await;
     desk.sync_now().await.unwrap();
-    assert_eq!(desk.search_customers("Catrìona", 5).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().search_customers("Catrìona", 5).await.unwrap().len(), 1);
     let store_dir = cfg.data_dir.join("staff").join(staff_account("eilidh"));
     let path = cfg.store_path("eilidh");
     assert!(path.starts_with(&store_dir) && path.exists());
@@ -158,21 +158,21 @@ async fn offline_unlock_works_within_the_period_and_is_refused_after_it() {
     desk.lock().await;
     desk.unlock(PASSWORD).await.expect("offline unlock within the period");
     assert!(!desk.is_locked());
-    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().search_customers("Mòrag", 5).await.unwrap().len(), 1);
     assert!(!desk.sync_status().await.unwrap().online);
 
     // A fresh start offline works the same way.
     desk.lock().await;
     drop(desk);
     let again = Desk::sign_in_staff(cfg.clone(), "eilidh", PASSWORD).await.unwrap();
-    assert_eq!(again.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+    assert_eq!(again.leisure().search_customers("Mòrag", 5).await.unwrap().len(), 1);
 
     again.lock().await;
     tokio::time::sleep(Duration::from_millis(3_200)).await;
     let err = again.unlock(PASSWORD).await.unwrap_err();
     assert_eq!(err.code(), "online_sign_in_required", "{err}");
     assert!(again.is_locked());
-    assert_eq!(again.centres().await.unwrap_err().code(), "locked");
+    assert_eq!(again.leisure().centres().await.unwrap_err().code(), "locked");
 }
 
 #[tokio::test]
@@ -223,24 +223,31 @@ async fn lock_hides_data_and_keeps_pending_changes() {
     assert_eq!(desk.idle_lock_after(), Duration::from_secs(300));
     desk.sync_now().await.unwrap();
     drop(server);
-    let booked = desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    let booked = desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap();
     assert!(booked.pending);
 
     desk.lock().await;
     assert!(desk.is_locked());
-    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap_err().code(), "locked");
-    assert_eq!(desk.session(1).await.unwrap_err().code(), "locked");
-    assert_eq!(desk.centres().await.unwrap_err().code(), "locked");
-    assert_eq!(desk.timetable(1, day(1)).await.unwrap_err().code(), "locked");
+    assert_eq!(
+        desk.leisure().search_customers("Mòrag", 5).await.unwrap_err().code(),
+        "locked"
+    );
+    assert_eq!(desk.leisure().session(1).await.unwrap_err().code(), "locked");
+    assert_eq!(desk.leisure().centres().await.unwrap_err().code(), "locked");
+    assert_eq!(desk.leisure().timetable(1, day(1)).await.unwrap_err().code(), "locked");
     assert_eq!(desk.needs_attention().await.unwrap_err().code(), "locked");
     assert_eq!(
-        desk.book_place(1, 2, Channel::FaceToFace).await.unwrap_err().code(),
+        desk.leisure()
+            .book_place(1, 2, Channel::FaceToFace)
+            .await
+            .unwrap_err()
+            .code(),
         "locked"
     );
     assert_eq!(desk.sync_status().await.unwrap_err().code(), "locked");
 
     desk.unlock(PASSWORD).await.unwrap();
-    let detail = desk.session(1).await.unwrap();
+    let detail = desk.leisure().session(1).await.unwrap();
     assert_eq!(detail.bookings.len(), 1);
     assert!(detail.bookings[0].pending);
     assert_eq!(desk.sync_status().await.unwrap().pending, 1);
@@ -253,16 +260,19 @@ async fn switch_user_opens_the_other_staff_members_own_store() {
     let cfg = config(dir.path(), &server.url);
     let eilidh = signed_in(&cfg, "eilidh").await;
     eilidh.sync_now().await.unwrap();
-    eilidh.book_place(1, 1, Channel::Telephone).await.unwrap();
+    eilidh.leisure().book_place(1, 1, Channel::Telephone).await.unwrap();
     let eilidh_device = eilidh.device_id();
 
     let calum = eilidh.switch_user("calum", PASSWORD).await.unwrap();
     assert!(eilidh.is_locked());
-    assert_eq!(eilidh.search_customers("Mòrag", 5).await.unwrap_err().code(), "locked");
+    assert_eq!(
+        eilidh.leisure().search_customers("Mòrag", 5).await.unwrap_err().code(),
+        "locked"
+    );
     assert_eq!(calum.staff_username(), Some("calum"));
     assert_ne!(calum.device_id(), eilidh_device, "each staff store is its own device");
-    assert!(calum.search_customers("Mòrag", 5).await.unwrap().is_empty());
-    assert!(calum.centres().await.unwrap().is_empty());
+    assert!(calum.leisure().search_customers("Mòrag", 5).await.unwrap().is_empty());
+    assert!(calum.leisure().centres().await.unwrap().is_empty());
     assert_eq!(calum.sync_status().await.unwrap().pending, 0);
     assert_ne!(cfg.store_path("calum"), cfg.store_path("eilidh"));
 
@@ -296,14 +306,14 @@ async fn an_expired_access_token_is_refreshed_silently_and_the_sync_completes() 
     );
 
     server.world().expire_access_tokens();
-    desk.book_place(2, 3, Channel::FaceToFace).await.unwrap();
+    desk.leisure().book_place(2, 3, Channel::FaceToFace).await.unwrap();
     server
         .world()
         .add_customer(customer(5, "Ùisdean", "Dòmhnallach", (1960, 1, 1)));
     let report = desk.sync_now().await.expect("refreshed and carried on");
     assert_eq!(report.pushed, 1);
     assert_eq!(server.world().refreshes, 1);
-    assert_eq!(desk.search_customers("Ùisdean", 5).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().search_customers("Ùisdean", 5).await.unwrap().len(), 1);
     let second = keyring_of(&cfg).refresh_token(&account).unwrap().unwrap();
     assert_ne!(first, second, "the refresh token rotates");
     assert!(desk.sync_status().await.unwrap().signed_in.is_some());
@@ -334,7 +344,7 @@ async fn a_reused_refresh_token_signs_the_desk_out() {
         "the whole chain is revoked"
     );
     // Data stays readable on the desk; only syncing stopped.
-    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().search_customers("Mòrag", 5).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -355,7 +365,10 @@ async fn a_disabled_account_stops_syncing_and_its_store_is_purged() {
     assert!(keyring_of(&cfg).store_key(&account).unwrap().is_none());
     assert!(keyring_of(&cfg).refresh_token(&account).unwrap().is_none());
     assert!(desk.is_locked());
-    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap_err().code(), "locked");
+    assert_eq!(
+        desk.leisure().search_customers("Mòrag", 5).await.unwrap_err().code(),
+        "locked"
+    );
     // The background loop contacts the server often enough to hear it within 60 s.
     assert!(desk_client::PERIODIC_PULL <= Duration::from_secs(30));
 
@@ -375,7 +388,7 @@ async fn rows_that_leave_the_scope_are_gone_after_the_next_pull() {
     let cfg = config(dir.path(), &server.url);
     let desk = signed_in(&cfg, "eilidh").await;
     desk.sync_now().await.unwrap();
-    assert_eq!(desk.search_customers("Iain", 5).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().search_customers("Iain", 5).await.unwrap().len(), 1);
 
     // Customer 3's bucket leaves the staff member's scope: the server resets the pull and
     // sends only what is still in scope.
@@ -386,8 +399,8 @@ async fn rows_that_leave_the_scope_are_gone_after_the_next_pull() {
         w.reset_next_pull = true;
     }
     desk.sync_now().await.unwrap();
-    assert!(desk.search_customers("Iain", 5).await.unwrap().is_empty());
-    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+    assert!(desk.leisure().search_customers("Iain", 5).await.unwrap().is_empty());
+    assert_eq!(desk.leisure().search_customers("Mòrag", 5).await.unwrap().len(), 1);
     let key = keyring_of(&cfg).store_key(&staff_account("eilidh")).unwrap().unwrap();
     let conn = store::open(&cfg.store_path("eilidh"), Some(&key)).unwrap();
     let ids: Vec<String> = conn
@@ -424,5 +437,5 @@ async fn after_an_offline_unlock_the_desk_signs_itself_back_in_when_the_server_r
     let status = desk.sync_status().await.unwrap();
     assert_eq!(status.signed_in.map(|s| s.username), Some("eilidh".to_owned()));
     assert_eq!(server.world().refreshes, 1);
-    assert_eq!(desk.search_customers("Beathag", 5).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().search_customers("Beathag", 5).await.unwrap().len(), 1);
 }

@@ -62,39 +62,86 @@ async fn search_folds_accents_and_apostrophes_and_finds_numbers_and_dates() {
     let ids = |v: Vec<desk_client::CustomerView>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
 
     // Sorted by surname: MacAoidh (2) before Ross (4).
-    assert_eq!(ids(desk.search_customers("Seonaid", 10).await.unwrap()), vec![2, 4]);
-    assert_eq!(ids(desk.search_customers("seònaid", 10).await.unwrap()), vec![2, 4]);
-    assert_eq!(ids(desk.search_customers("SEON", 10).await.unwrap()), vec![2, 4]);
-    assert_eq!(ids(desk.search_customers("oneill", 10).await.unwrap()), vec![1]);
-    assert_eq!(ids(desk.search_customers("O'Neill", 10).await.unwrap()), vec![1]);
-    assert_eq!(ids(desk.search_customers("O’Neill", 10).await.unwrap()), vec![1]);
-    assert_eq!(ids(desk.search_customers("o'nei", 10).await.unwrap()), vec![1]);
-    assert_eq!(ids(desk.search_customers("Neill", 10).await.unwrap()), vec![1]);
-    assert_eq!(ids(desk.search_customers("morag oneill", 10).await.unwrap()), vec![1]);
-    assert_eq!(ids(desk.search_customers("mairi macleoid", 10).await.unwrap()), vec![5]);
-    assert!(
-        desk.search_customers("morag grant", 10).await.unwrap().is_empty(),
-        "every word must match"
-    );
-    assert_eq!(ids(desk.search_customers("M000003", 10).await.unwrap()), vec![3]);
-    assert_eq!(ids(desk.search_customers("01/02/1980", 10).await.unwrap()), vec![5, 1]);
-    assert_eq!(ids(desk.search_customers("1980-02-01", 10).await.unwrap()), vec![5, 1]);
     assert_eq!(
-        ids(desk.search_customers("Morag 01/02/1980", 10).await.unwrap()),
+        ids(desk.leisure().search_customers("Seonaid", 10).await.unwrap()),
+        vec![2, 4]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("seònaid", 10).await.unwrap()),
+        vec![2, 4]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("SEON", 10).await.unwrap()),
+        vec![2, 4]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("oneill", 10).await.unwrap()),
         vec![1]
     );
     assert_eq!(
-        ids(desk.search_customers("Seonaid", 1).await.unwrap()),
+        ids(desk.leisure().search_customers("O'Neill", 10).await.unwrap()),
+        vec![1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("O’Neill", 10).await.unwrap()),
+        vec![1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("o'nei", 10).await.unwrap()),
+        vec![1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("Neill", 10).await.unwrap()),
+        vec![1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("morag oneill", 10).await.unwrap()),
+        vec![1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("mairi macleoid", 10).await.unwrap()),
+        vec![5]
+    );
+    assert!(
+        desk.leisure()
+            .search_customers("morag grant", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "every word must match"
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("M000003", 10).await.unwrap()),
+        vec![3]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("01/02/1980", 10).await.unwrap()),
+        vec![5, 1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("1980-02-01", 10).await.unwrap()),
+        vec![5, 1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("Morag 01/02/1980", 10).await.unwrap()),
+        vec![1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("Seonaid", 1).await.unwrap()),
         vec![2],
         "limit holds"
     );
-    assert!(desk.search_customers("   ", 10).await.unwrap().is_empty());
+    assert!(desk.leisure().search_customers("   ", 10).await.unwrap().is_empty());
     assert!(
-        desk.search_customers("\" OR * NEAR(", 10).await.unwrap().is_empty(),
+        desk.leisure()
+            .search_customers("\" OR * NEAR(", 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "no FTS5 syntax errors"
     );
 
-    let found = desk.search_customers("oneill", 10).await.unwrap().remove(0);
+    let found = desk.leisure().search_customers("oneill", 10).await.unwrap().remove(0);
     assert_eq!(found.first_name, "Mòrag");
     assert_eq!(found.membership_no, "M000001");
     assert_eq!(found.postcode, "IV30 1AB");
@@ -108,9 +155,15 @@ async fn search_folds_accents_and_apostrophes_and_finds_numbers_and_dates() {
         w.delete(desk_domain::entities::table::CUSTOMERS, "4");
     }
     desk.sync_now().await.unwrap();
-    assert!(desk.search_customers("oneill", 10).await.unwrap().is_empty());
-    assert_eq!(ids(desk.search_customers("sutherl", 10).await.unwrap()), vec![1]);
-    assert_eq!(ids(desk.search_customers("Seonaid", 10).await.unwrap()), vec![2]);
+    assert!(desk.leisure().search_customers("oneill", 10).await.unwrap().is_empty());
+    assert_eq!(
+        ids(desk.leisure().search_customers("sutherl", 10).await.unwrap()),
+        vec![1]
+    );
+    assert_eq!(
+        ids(desk.leisure().search_customers("Seonaid", 10).await.unwrap()),
+        vec![2]
+    );
 }
 
 fn code<T: std::fmt::Debug>(r: Result<T, desk_client::DeskError>) -> String {
@@ -121,26 +174,44 @@ fn code<T: std::fmt::Debug>(r: Result<T, desk_client::DeskError>) -> String {
 async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let desk = open_desk(dir.path(), "http://127.0.0.1:9").await;
-    assert_eq!(code(desk.book_place(0, 1, Channel::FaceToFace).await), "invalid_input");
-    assert_eq!(code(desk.book_place(1, -4, Channel::FaceToFace).await), "invalid_input");
     assert_eq!(
-        code(desk.join_waiting_list(-1, 1, Channel::Email).await),
+        code(desk.leisure().book_place(0, 1, Channel::FaceToFace).await),
         "invalid_input"
     );
     assert_eq!(
-        code(desk.cancel_place(uuid::Uuid::nil(), Channel::Email).await),
+        code(desk.leisure().book_place(1, -4, Channel::FaceToFace).await),
         "invalid_input"
     );
-    assert_eq!(code(desk.timetable(0, day(0)).await), "invalid_input");
-    assert_eq!(code(desk.session(0).await), "invalid_input");
-    assert_eq!(code(desk.session(5).await), "not_found");
-    assert_eq!(code(desk.search_customers(&"a".repeat(201), 10).await), "invalid_input");
-    assert!(desk.search_customers(&"a".repeat(200), 10).await.is_ok());
-    assert_eq!(code(desk.search_customers("ab\u{0}c", 10).await), "invalid_input");
-    assert_eq!(code(desk.search_customers("ab\nc", 10).await), "invalid_input");
-    assert_eq!(code(desk.search_customers("smith", 0).await), "invalid_input");
-    assert_eq!(code(desk.search_customers("smith", 101).await), "invalid_input");
-    assert!(desk.search_customers("smith", 100).await.is_ok());
+    assert_eq!(
+        code(desk.leisure().join_waiting_list(-1, 1, Channel::Email).await),
+        "invalid_input"
+    );
+    assert_eq!(
+        code(desk.leisure().cancel_place(uuid::Uuid::nil(), Channel::Email).await),
+        "invalid_input"
+    );
+    assert_eq!(code(desk.leisure().timetable(0, day(0)).await), "invalid_input");
+    assert_eq!(code(desk.leisure().session(0).await), "invalid_input");
+    assert_eq!(code(desk.leisure().session(5).await), "not_found");
+    assert_eq!(
+        code(desk.leisure().search_customers(&"a".repeat(201), 10).await),
+        "invalid_input"
+    );
+    assert!(desk.leisure().search_customers(&"a".repeat(200), 10).await.is_ok());
+    assert_eq!(
+        code(desk.leisure().search_customers("ab\u{0}c", 10).await),
+        "invalid_input"
+    );
+    assert_eq!(
+        code(desk.leisure().search_customers("ab\nc", 10).await),
+        "invalid_input"
+    );
+    assert_eq!(code(desk.leisure().search_customers("smith", 0).await), "invalid_input");
+    assert_eq!(
+        code(desk.leisure().search_customers("smith", 101).await),
+        "invalid_input"
+    );
+    assert!(desk.leisure().search_customers("smith", 100).await.is_ok());
     assert_eq!(code(desk.sign_in(&"u".repeat(201), "pw").await), "invalid_input");
     assert_eq!(code(desk.sign_in("eilidh", "").await), "invalid_input");
     assert_eq!(
@@ -159,7 +230,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     assert_eq!((status.pending, status.needs_attention), (0, 0));
 
     // Errors serialise as {code, message} for IPC.
-    let err = desk.book_place(0, 1, Channel::FaceToFace).await.unwrap_err();
+    let err = desk.leisure().book_place(0, 1, Channel::FaceToFace).await.unwrap_err();
     let json = serde_json::to_value(&err).unwrap();
     assert_eq!(json["code"], "invalid_input");
     assert!(json["message"].as_str().unwrap().contains("session id"));
@@ -171,13 +242,13 @@ async fn views_serialise_for_the_app() {
     seed(&mut server.world(), 5);
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
-    let b = desk.book_place(1, 1, Channel::AssistedDigital).await.unwrap();
+    let b = desk.leisure().book_place(1, 1, Channel::AssistedDigital).await.unwrap();
     let json = serde_json::to_value(&b).unwrap();
     assert_eq!(json["status"], "booked");
     assert_eq!(json["pending"], true);
     let back: desk_client::BookingView = serde_json::from_value(json).unwrap();
     assert_eq!(back, b);
-    let detail = serde_json::to_value(desk.session(1).await.unwrap()).unwrap();
+    let detail = serde_json::to_value(desk.leisure().session(1).await.unwrap()).unwrap();
     assert_eq!(detail["session"]["session"]["booked"], 1);
     let status = serde_json::to_value(desk.sync_status().await.unwrap()).unwrap();
     assert_eq!(status["pending"], 1);
@@ -190,16 +261,16 @@ async fn the_outbox_survives_reopening_and_keeps_seq_gapless() {
     seed(&mut server.world(), 5);
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
-    let a = desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    let a = desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap();
     drop(desk);
     let desk = open_desk(dir.path(), &server.url).await;
     assert_eq!(desk.sync_status().await.unwrap().pending, 1);
-    let detail = desk.session(1).await.unwrap();
+    let detail = desk.leisure().session(1).await.unwrap();
     assert!(
         detail.bookings.iter().any(|b| b.id == a.id && b.pending),
         "overlay rebuilt on open"
     );
-    desk.book_place(1, 2, Channel::FaceToFace).await.unwrap();
+    desk.leisure().book_place(1, 2, Channel::FaceToFace).await.unwrap();
     desk.sign_in("eilidh", "correct horse").await.unwrap();
     let report = desk.sync_now().await.unwrap();
     assert_eq!(report.applied, 2);

@@ -120,7 +120,7 @@ async fn views_at_the_desk_reach_the_real_servers_audit_store() {
         .await
         .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
     desk.sync_now().await.unwrap();
-    assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().search_customers("Mòrag", 5).await.unwrap().len(), 1);
     desk.sync_now().await.unwrap();
     desk.sync_now().await.unwrap();
 
@@ -173,7 +173,7 @@ async fn a_disabled_account_on_the_real_server_loses_its_desk_store() {
     let keyring = Keyring::new(&cfg.keyring_service);
     assert!(keyring.store_key(&staff_account("desk.b")).unwrap().is_none());
     assert!(keyring.refresh_token(&staff_account("desk.b")).unwrap().is_none());
-    assert_eq!(desk.centres().await.unwrap_err().code(), "locked");
+    assert_eq!(desk.leisure().centres().await.unwrap_err().code(), "locked");
     server.stop().await;
 }
 
@@ -269,6 +269,7 @@ async fn sign_out_ends_the_sign_in_on_the_real_server_and_keeps_pending_changes_
         .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
     desk.sync_now().await.unwrap();
     let booking = desk
+        .leisure()
         .book_place(1, 7, desk_domain::Channel::FaceToFace)
         .await
         .unwrap()
@@ -277,7 +278,7 @@ async fn sign_out_ends_the_sign_in_on_the_real_server_and_keeps_pending_changes_
 
     desk.sign_out().await.unwrap();
     assert!(desk.is_locked());
-    assert_eq!(desk.centres().await.unwrap_err().code(), "locked");
+    assert_eq!(desk.leisure().centres().await.unwrap_err().code(), "locked");
     assert!(keyring.refresh_token(&account).unwrap().is_none(), "forgotten");
     assert!(keyring.store_key(&account).unwrap().is_some(), "the store's key stays");
     assert!(cfg.store_path("desk.c").exists(), "the store stays");
@@ -387,6 +388,6 @@ async fn refused_sign_ins_against_the_real_server_leave_no_store_and_no_keyring_
         .await
         .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
     desk.sync_now().await.unwrap();
-    assert_eq!(desk.centres().await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().centres().await.unwrap().len(), 1);
     server.stop().await;
 }

@@ -15,15 +15,15 @@ async fn a_booking_made_while_the_server_is_down_is_pending_then_confirmed() {
     seed(&mut server.world(), 5);
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
-    assert_eq!(desk.centres().await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().centres().await.unwrap().len(), 1);
 
     server.world().down = true;
-    let booking = desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    let booking = desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap();
     assert!(booking.pending);
     assert_eq!(booking.status, BookingStatus::Booked);
     assert_eq!(booking.customer_name, "Mòrag O'Neill");
 
-    let tt = desk.timetable(1, day(1)).await.unwrap();
+    let tt = desk.leisure().timetable(1, day(1)).await.unwrap();
     assert_eq!(tt.len(), 1);
     assert_eq!(tt[0].session.booked, 1, "counts include this desk's pending booking");
     assert!(tt[0].pending);
@@ -39,7 +39,7 @@ async fn a_booking_made_while_the_server_is_down_is_pending_then_confirmed() {
     server.world().down = false;
     let report = desk.sync_now().await.unwrap();
     assert_eq!((report.pushed, report.applied, report.rejected), (1, 1, 0));
-    let detail = desk.session(1).await.unwrap();
+    let detail = desk.leisure().session(1).await.unwrap();
     assert_eq!(detail.bookings.len(), 1);
     assert_eq!(detail.bookings[0].id, booking.id);
     assert!(!detail.bookings[0].pending, "confirmed by the pull");
@@ -61,7 +61,7 @@ async fn a_refused_booking_moves_to_needs_attention_with_alternatives() {
     let desk = synced_desk(dir.path(), &server).await;
 
     // Offline, the desk still sees the place free and books it.
-    let mine = desk.book_place(1, 2, Channel::Telephone).await.unwrap();
+    let mine = desk.leisure().book_place(1, 2, Channel::Telephone).await.unwrap();
     assert!(mine.pending);
     // Meanwhile another desk takes the only place.
     server.world().book_elsewhere(1, 3);
@@ -93,7 +93,7 @@ async fn a_refused_booking_moves_to_needs_attention_with_alternatives() {
     );
 
     // The refused booking left the overlay; the session shows the server's truth.
-    let detail = desk.session(1).await.unwrap();
+    let detail = desk.leisure().session(1).await.unwrap();
     assert_eq!(detail.session.session.booked, 1);
     assert!(detail.bookings.iter().all(|b| b.id != mine.id));
     let status = desk.sync_status().await.unwrap();
@@ -109,7 +109,7 @@ async fn a_refused_booking_moves_to_needs_attention_with_alternatives() {
     assert!(taken.pending);
     assert_eq!(taken.customer_id, 2);
     assert!(desk.needs_attention().await.unwrap().is_empty());
-    let detail = desk.session(1).await.unwrap();
+    let detail = desk.leisure().session(1).await.unwrap();
     assert_eq!(detail.session.session.waiting, 1);
     assert_eq!(detail.bookings.last().unwrap().status, BookingStatus::Waiting);
 
@@ -127,8 +127,8 @@ async fn dismissing_needs_a_note_and_taking_another_session_books_it() {
     seed(&mut server.world(), 1);
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
-    desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
-    desk.book_place(1, 2, Channel::FaceToFace).await.unwrap_err(); // full locally: refused at once
+    desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    desk.leisure().book_place(1, 2, Channel::FaceToFace).await.unwrap_err(); // full locally: refused at once
     server.world().book_elsewhere(1, 3);
     desk.sync_now().await.unwrap();
     let item = desk.needs_attention().await.unwrap().remove(0);
@@ -169,7 +169,7 @@ async fn dismissing_needs_a_note_and_taking_another_session_books_it() {
     assert_eq!(desk.sync_now().await.unwrap().applied, 1);
 
     // A second refusal, dismissed with a note.
-    desk.book_place(2, 3, Channel::Email).await.unwrap();
+    desk.leisure().book_place(2, 3, Channel::Email).await.unwrap();
     {
         let mut w = server.world();
         let mut s = w.sessions[&2].clone();
@@ -195,14 +195,18 @@ async fn local_rules_refuse_at_once_and_record_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
 
-    let err = desk.book_place(1, 1, Channel::FaceToFace).await.unwrap_err();
+    let err = desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap_err();
     assert_eq!(err.code(), "session_full");
     assert!(err.to_string().contains("full"), "{err}");
-    let err = desk.join_waiting_list(2, 1, Channel::FaceToFace).await.unwrap_err();
+    let err = desk
+        .leisure()
+        .join_waiting_list(2, 1, Channel::FaceToFace)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "places_available");
-    let err = desk.book_place(1, 99, Channel::FaceToFace).await.unwrap_err();
+    let err = desk.leisure().book_place(1, 99, Channel::FaceToFace).await.unwrap_err();
     assert_eq!(err.code(), "not_found");
-    let err = desk.book_place(99, 1, Channel::FaceToFace).await.unwrap_err();
+    let err = desk.leisure().book_place(99, 1, Channel::FaceToFace).await.unwrap_err();
     assert_eq!(err.code(), "not_found");
     assert_eq!(
         desk.sync_status().await.unwrap().pending,
@@ -211,9 +215,13 @@ async fn local_rules_refuse_at_once_and_record_nothing() {
     );
 
     // Twice the same customer: the second is refused by the overlay.
-    desk.book_place(2, 1, Channel::FaceToFace).await.unwrap();
+    desk.leisure().book_place(2, 1, Channel::FaceToFace).await.unwrap();
     assert_eq!(
-        desk.book_place(2, 1, Channel::FaceToFace).await.unwrap_err().code(),
+        desk.leisure()
+            .book_place(2, 1, Channel::FaceToFace)
+            .await
+            .unwrap_err()
+            .code(),
         "already_booked"
     );
     assert_eq!(desk.sync_status().await.unwrap().pending, 1);
@@ -226,27 +234,32 @@ async fn cancelling_a_pending_booking_and_a_confirmed_one() {
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
 
-    let a = desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
-    desk.cancel_place(a.id, Channel::FaceToFace).await.unwrap();
-    let detail = desk.session(1).await.unwrap();
+    let a = desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    desk.leisure().cancel_place(a.id, Channel::FaceToFace).await.unwrap();
+    let detail = desk.leisure().session(1).await.unwrap();
     assert_eq!(detail.session.session.booked, 0);
     assert!(detail.bookings.is_empty(), "cancelled bookings are not listed");
     assert_eq!(
-        desk.cancel_place(a.id, Channel::FaceToFace).await.unwrap_err().code(),
+        desk.leisure()
+            .cancel_place(a.id, Channel::FaceToFace)
+            .await
+            .unwrap_err()
+            .code(),
         "already_cancelled"
     );
 
-    let b = desk.book_place(1, 2, Channel::FaceToFace).await.unwrap();
+    let b = desk.leisure().book_place(1, 2, Channel::FaceToFace).await.unwrap();
     desk.sync_now().await.unwrap();
     assert_eq!(server.world().live_bookings(1).len(), 1);
-    desk.cancel_place(b.id, Channel::Telephone).await.unwrap();
-    assert_eq!(desk.session(1).await.unwrap().session.session.booked, 0);
+    desk.leisure().cancel_place(b.id, Channel::Telephone).await.unwrap();
+    assert_eq!(desk.leisure().session(1).await.unwrap().session.session.booked, 0);
     let report = desk.sync_now().await.unwrap();
     assert_eq!(report.applied, 1);
     assert!(server.world().live_bookings(1).is_empty());
     assert_eq!(desk.sync_status().await.unwrap().pending, 0);
     assert_eq!(
-        desk.cancel_place(uuid::Uuid::now_v7(), Channel::FaceToFace)
+        desk.leisure()
+            .cancel_place(uuid::Uuid::now_v7(), Channel::FaceToFace)
             .await
             .unwrap_err()
             .code(),
@@ -260,8 +273,8 @@ async fn a_lost_push_response_is_retried_and_applied_once() {
     seed(&mut server.world(), 5);
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
-    let b1 = desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
-    let b2 = desk.book_place(1, 2, Channel::FaceToFace).await.unwrap();
+    let b1 = desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    let b2 = desk.leisure().book_place(1, 2, Channel::FaceToFace).await.unwrap();
 
     server.world().lose_next_push_response = true;
     let err = desk.sync_now().await.unwrap_err();
@@ -284,7 +297,7 @@ async fn a_lost_push_response_is_retried_and_applied_once() {
         assert_eq!(w.applied.len(), 2);
         assert_eq!(w.live_bookings(1).len(), 2);
     }
-    let detail = desk.session(1).await.unwrap();
+    let detail = desk.leisure().session(1).await.unwrap();
     assert_eq!(detail.session.session.booked, 2);
     assert!(detail.bookings.iter().all(|b| !b.pending));
     assert!(detail.bookings.iter().any(|b| b.id == b1.id) && detail.bookings.iter().any(|b| b.id == b2.id));
@@ -307,15 +320,15 @@ async fn pulls_page_apply_tombstones_and_reset_drops_what_is_gone() {
     let report = desk.sync_now().await.unwrap();
     assert_eq!(report.pulled_rows, 12_006);
     assert_eq!(report.pages, 3, "5,000 rows a page");
-    assert_eq!(desk.search_customers("Ross12009", 10).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().search_customers("Ross12009", 10).await.unwrap().len(), 1);
 
     server.world().delete(table::SESSIONS, "2");
     desk.sync_now().await.unwrap();
     assert!(
-        desk.timetable(1, day(2)).await.unwrap().is_empty(),
+        desk.leisure().timetable(1, day(2)).await.unwrap().is_empty(),
         "tombstone removed the session"
     );
-    assert_eq!(desk.timetable(1, day(1)).await.unwrap().len(), 1);
+    assert_eq!(desk.leisure().timetable(1, day(1)).await.unwrap().len(), 1);
 
     // The server forgets customer 3 without a tombstone and answers with reset.
     {
@@ -323,13 +336,13 @@ async fn pulls_page_apply_tombstones_and_reset_drops_what_is_gone() {
         w.log.retain(|c| !(c.table == table::CUSTOMERS && c.id == "3"));
         w.reset_next_pull = true;
     }
-    let before = desk.search_customers("Iain", 10).await.unwrap();
+    let before = desk.leisure().search_customers("Iain", 10).await.unwrap();
     assert_eq!(before.len(), 1);
     let report = desk.sync_now().await.unwrap();
     assert!(report.pulled_rows > 12_000, "reset pulls from the beginning");
-    assert!(desk.search_customers("Iain", 10).await.unwrap().is_empty());
-    assert_eq!(desk.search_customers("Seonaid", 10).await.unwrap().len(), 1);
-    assert!(desk.timetable(1, day(2)).await.unwrap().is_empty());
+    assert!(desk.leisure().search_customers("Iain", 10).await.unwrap().is_empty());
+    assert_eq!(desk.leisure().search_customers("Seonaid", 10).await.unwrap().len(), 1);
+    assert!(desk.leisure().timetable(1, day(2)).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -376,7 +389,7 @@ async fn a_seq_gap_is_reported_and_nothing_is_lost() {
     seed(&mut server.world(), 5);
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
-    desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap();
     desk.sync_now().await.unwrap();
     // The server is restored from a backup taken before that push.
     {
@@ -384,7 +397,7 @@ async fn a_seq_gap_is_reported_and_nothing_is_lost() {
         w.last_seq.clear();
         w.receipts.clear();
     }
-    desk.book_place(2, 1, Channel::FaceToFace).await.unwrap();
+    desk.leisure().book_place(2, 1, Channel::FaceToFace).await.unwrap();
     let err = desk.sync_now().await.unwrap_err();
     assert!(
         matches!(&err, DeskError::ServerRejected { code, .. } if code == "seq_gap"),
@@ -420,9 +433,9 @@ async fn a_booking_on_one_desk_reaches_another_through_a_poke() {
     let mut worst = Duration::ZERO;
     for customer in 1..=3 {
         let t = Instant::now();
-        let booking = a.book_place(1, customer, Channel::FaceToFace).await.unwrap();
+        let booking = a.leisure().book_place(1, customer, Channel::FaceToFace).await.unwrap();
         loop {
-            let detail = b.session(1).await.unwrap();
+            let detail = b.leisure().session(1).await.unwrap();
             if detail.bookings.iter().any(|x| x.id == booking.id) {
                 break;
             }
@@ -440,7 +453,7 @@ async fn a_booking_on_one_desk_reaches_another_through_a_poke() {
     }
     loop_a.stop().await;
     loop_b.stop().await;
-    assert_eq!(b.session(1).await.unwrap().session.session.booked, 3);
+    assert_eq!(b.leisure().session(1).await.unwrap().session.session.booked, 3);
 }
 
 #[tokio::test]
@@ -452,7 +465,7 @@ async fn the_sync_loop_retries_until_the_server_is_back() {
     server.world().down = true;
     let sync = desk.start_sync();
     let mut status = desk.watch_status();
-    desk.book_place(1, 1, Channel::FaceToFace).await.unwrap();
+    desk.leisure().book_place(1, 1, Channel::FaceToFace).await.unwrap();
     tokio::time::timeout(Duration::from_secs(5), status.wait_for(|s| !s.online))
         .await
         .expect("the header learns the server is down")
@@ -474,8 +487,14 @@ async fn the_server_s_capabilities_set_the_batch_size_and_an_incompatible_server
     let dir = tempfile::tempdir().unwrap();
     let desk = synced_desk(dir.path(), &server).await;
     for customer in 1..=3 {
-        desk.book_place(1, customer, Channel::FaceToFace).await.unwrap();
-        desk.book_place(2, customer, Channel::FaceToFace).await.unwrap();
+        desk.leisure()
+            .book_place(1, customer, Channel::FaceToFace)
+            .await
+            .unwrap();
+        desk.leisure()
+            .book_place(2, customer, Channel::FaceToFace)
+            .await
+            .unwrap();
     }
     let pushes = server.world().pushes;
     let report = desk.sync_now().await.unwrap();
@@ -551,7 +570,15 @@ async fn the_poke_stream_is_opened_again_after_it_ends() {
         let booking = server.world().book_elsewhere(1, round + 1);
         server.poke();
         let t = Instant::now();
-        while !desk.session(1).await.unwrap().bookings.iter().any(|b| b.id == booking) {
+        while !desk
+            .leisure()
+            .session(1)
+            .await
+            .unwrap()
+            .bookings
+            .iter()
+            .any(|b| b.id == booking)
+        {
             assert!(
                 t.elapsed() < Duration::from_secs(5),
                 "round {round}: no poke reached the desk after its stream ended"

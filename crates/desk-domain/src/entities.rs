@@ -19,7 +19,8 @@ pub mod table {
     pub const PUPILS: &str = "pupils";
     pub const CONTACTS: &str = "contacts";
     pub const CT_ACCOUNTS: &str = "ct_accounts";
-    pub const ALL: [&str; 9] = [
+    pub const CUSTOMER_NOTES: &str = "customer_notes";
+    pub const ALL: [&str; 10] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -29,6 +30,7 @@ pub mod table {
         PUPILS,
         CONTACTS,
         CT_ACCOUNTS,
+        CUSTOMER_NOTES,
     ];
 }
 
@@ -137,6 +139,20 @@ pub struct Booking {
     pub created_at: DateTime<Utc>,
     pub staff_id: i64,
     pub channel: crate::Channel,
+}
+
+/// A note a receptionist keeps on a customer's record. Lives in the customer's home centre's
+/// bucket, like the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CustomerNote {
+    pub id: Uuid,
+    pub customer_id: i64,
+    pub centre_id: i64,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+    pub staff_id: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{Duration, Local, Utc};
-use desk_domain::command::BookPlace;
+use desk_domain::leisure::BookPlace;
 use desk_domain::{Activity, ActivityKind, Centre, Channel, Command, Customer, Mutation, Outcome, Role, Session, Site};
 use uuid::Uuid;
 
@@ -98,7 +98,7 @@ pub fn bench_drain(store: Arc<dyn Store>, mutations: usize) -> f64 {
                 .step_by(DEVICES)
                 .enumerate()
                 .map(|(i, k)| {
-                    let cmd = Command::BookPlace(BookPlace {
+                    let cmd = Command::from(BookPlace {
                         booking_id: Uuid::now_v7(),
                         session_id: offset + (k / PLACES_PER_SESSION) as i64,
                         customer_id: offset + (k % PLACES_PER_SESSION) as i64,

@@ -12,6 +12,7 @@ pub mod demo;
 mod error;
 pub mod migrate;
 mod push;
+mod records;
 pub mod rows;
 mod server;
 pub mod store;

@@ -1,15 +1,18 @@
-//! Applying a device's mutations: the receipt protocol and the leisure commands, written once
-//! over [`StoreTx`] for both backends. The rules themselves come from `desk_domain::leisure`.
+//! Applying a device's mutations: the receipt protocol, and each command decided by its service
+//! in `desk_domain` and its effects written, once over [`StoreTx`] for both backends.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDateTime, Utc};
-use desk_domain::leisure::{self, CancelEffect, Refusal};
-use desk_domain::{Booking, BookingStatus, Bucket, Command, Mutation, Outcome, Receipt, table};
+use chrono::{NaiveDateTime, Utc};
+use desk_domain::{
+    Booking, Bucket, Command, Ctx, Customer, Effect, Mutation, Outcome, Receipt, Record, Session, Source, leisure,
+    table,
+};
 use uuid::Uuid;
 
 use crate::error::{PushError, StoreError};
+use crate::records;
 use crate::store::{AuditEntry, Caller, Poke, PushResult, StoreTx};
 
 /// Applies `mutations` (one device's, sorted by seq, no repeats) inside the caller's
@@ -112,187 +115,116 @@ pub(crate) fn apply_batch(
 
 type Applied = (Outcome, Vec<String>);
 
-fn refused(code: &str, message: String) -> Result<Applied, StoreError> {
-    Ok((Outcome::rejected(code, message), Vec::new()))
-}
-
-fn refusal(r: Refusal) -> Result<Applied, StoreError> {
-    Ok((r.into_outcome(Vec::new()), Vec::new()))
-}
-
-/// One mutation's effects. `Ok` carries the outcome to store (refusals included); `Err` is a
-/// store failure and leaves nothing behind.
+/// One mutation: parsed, decided by its service in `desk_domain` against facts read in this
+/// transaction, and its effects written. `Ok` carries the outcome to store (refusals
+/// included); `Err` is a store failure and leaves nothing behind.
 fn execute(tx: &mut dyn StoreTx, caller: &Caller, m: &Mutation, now: NaiveDateTime) -> Result<Applied, StoreError> {
     let command = match Command::parse(&m.name, m.args_version, &m.args) {
         Ok(c) => c,
-        Err(e) => return refused(e.code(), e.to_string()),
+        Err(e) => return Ok((e.into_refusal().into_outcome(), Vec::new())),
     };
-    match command {
-        Command::BookPlace(a) => take_place(tx, caller, m, a.booking_id, a.session_id, a.customer_id, false, now),
-        Command::JoinWaitingList(a) => take_place(tx, caller, m, a.booking_id, a.session_id, a.customer_id, true, now),
-        Command::CancelPlace(a) => cancel_place(tx, caller, a.booking_id, now),
-    }
-}
-
-fn write_sync<T: serde::Serialize>(
-    tx: &mut dyn StoreTx,
-    table: &str,
-    id: &str,
-    bucket: &str,
-    row: &T,
-) -> Result<(), StoreError> {
-    let version = tx.next_version();
-    tx.put_sync_row(table, id, bucket, version, &serde_json::to_string(row)?)
-}
-
-fn out_of_scope(session_id: i64) -> Result<Applied, StoreError> {
-    refused(
-        "out_of_scope",
-        format!("Session {session_id} is at a centre outside your sites, so it cannot be changed from this desk."),
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn take_place(
-    tx: &mut dyn StoreTx,
-    caller: &Caller,
-    m: &Mutation,
-    booking_id: Uuid,
-    session_id: i64,
-    customer_id: i64,
-    waiting_list: bool,
-    now: NaiveDateTime,
-) -> Result<Applied, StoreError> {
-    let Some((mut session, facts)) = tx.session_for_place(session_id, customer_id, booking_id)? else {
-        return refused("unknown_session", format!("There is no session {session_id}."));
-    };
-    if !caller.may_act_at_centre(session.centre_id) {
-        return out_of_scope(session_id);
-    }
-    if !facts.customer_exists {
-        return refused("unknown_customer", format!("There is no customer {customer_id}."));
-    }
-    if facts.booking_id_taken {
-        return refused(
-            "duplicate_booking",
-            format!("A booking with id {booking_id} already exists."),
-        );
-    }
-    let existing = facts.live;
-    let check = if waiting_list {
-        leisure::check_join_waiting_list(&session, existing, now)
-    } else {
-        leisure::check_book(&session, existing, now)
-    };
-    if let Err(r) = check {
-        let alternatives = if r.code == "session_full" {
-            let until = session.starts_at + Duration::days(leisure::ALTERNATIVE_WINDOW_DAYS);
-            let candidates = tx.sessions_between(session.centre_id, session.activity_id, now, until)?;
-            leisure::alternatives(&session, &candidates, now)
-        } else {
-            Vec::new()
-        };
-        return Ok((r.into_outcome(alternatives), Vec::new()));
-    }
-
-    let before = session.booked;
-    let (status, waiting_position) = if waiting_list {
-        session.waiting += 1;
-        (BookingStatus::Waiting, tx.max_waiting_position(session_id)? + 1)
-    } else {
-        session.booked += 1;
-        (BookingStatus::Booked, 0)
-    };
-    if !tx.update_session_counts(&session, before)? {
-        return Err(StoreError::Conflict(format!(
-            "session {session_id} changed under a locked update"
-        )));
-    }
-    let booking = Booking {
-        id: booking_id,
-        session_id,
-        customer_id,
-        centre_id: session.centre_id,
-        status,
-        waiting_position,
-        created_at: Utc::now(),
+    let ctx = Ctx {
+        now,
+        at: Utc::now(),
         staff_id: caller.staff_id,
         channel: m.channel,
     };
-    put_booking_audited(tx, caller, &booking, &m.name)?;
-    let bucket = Bucket::LeisureSite(session.centre_id).to_string();
-    write_sync(tx, table::BOOKINGS, &booking.id.to_string(), &bucket, &booking)?;
-    write_sync(tx, table::SESSIONS, &session.id.to_string(), &bucket, &session)?;
-    Ok((Outcome::Applied, vec![bucket]))
-}
-
-/// Every booking the server writes is a change to a record about a person (the customer):
-/// audited in the same transaction (and savepoint) as the write itself.
-fn put_booking_audited(tx: &mut dyn StoreTx, caller: &Caller, b: &Booking, detail: &str) -> Result<(), StoreError> {
-    tx.put_booking(b)?;
-    tx.put_audit(&AuditEntry {
-        record_kind: Some("booking".to_owned()),
-        record_id: Some(b.id.to_string()),
-        person_id: Some(b.customer_id),
-        ..AuditEntry::server(
-            Some(caller.staff_id),
-            Some(caller.device_id),
-            "change",
-            format!("{detail}: session {} now {:?}", b.session_id, b.status).to_lowercase(),
-        )
-    })
-}
-
-fn cancel_place(
-    tx: &mut dyn StoreTx,
-    caller: &Caller,
-    booking_id: Uuid,
-    now: NaiveDateTime,
-) -> Result<Applied, StoreError> {
-    let Some(mut booking) = tx.booking(booking_id)? else {
-        return refused("unknown_booking", format!("There is no booking {booking_id}."));
-    };
-    let Some(mut session) = tx.session_for_update(booking.session_id)? else {
-        return Err(StoreError::Corrupt(format!(
-            "booking {booking_id} names missing session {}",
-            booking.session_id
-        )));
-    };
-    if !caller.may_act_at_centre(session.centre_id) {
-        return out_of_scope(session.id);
+    let decision = command.decide(&mut Facts { tx: &mut *tx, caller }, &ctx)?;
+    match decision {
+        Err(refusal) => Ok((refusal.into_outcome(), Vec::new())),
+        Ok(effects) => Ok((Outcome::Applied, interpret(tx, caller, &effects)?)),
     }
-    let effect = match leisure::check_cancel(&session, booking.status, now) {
-        Ok(e) => e,
-        Err(r) => return refusal(r),
-    };
-    let before = session.booked;
-    let bucket = Bucket::LeisureSite(session.centre_id).to_string();
-    booking.status = BookingStatus::Cancelled;
-    booking.waiting_position = 0;
-    put_booking_audited(tx, caller, &booking, "cancel_place")?;
-    write_sync(tx, table::BOOKINGS, &booking.id.to_string(), &bucket, &booking)?;
-    match effect {
-        CancelEffect::LeaveWaitingList => session.waiting = session.waiting.saturating_sub(1),
-        CancelEffect::FreePlace { promote_first_waiting } => {
-            session.booked = session.booked.saturating_sub(1);
-            if promote_first_waiting && let Some(mut next) = tx.first_waiting(session.id)? {
-                next.status = BookingStatus::Booked;
-                next.waiting_position = 0;
-                session.booked += 1;
-                session.waiting = session.waiting.saturating_sub(1);
-                put_booking_audited(tx, caller, &next, "promoted from the waiting list by cancel_place")?;
-                write_sync(tx, table::BOOKINGS, &next.id.to_string(), &bucket, &next)?;
+}
+
+/// The server's interpreter of effects: records to their tables and the change log, in
+/// order, and audit notes to the audit store. Returns the buckets touched.
+fn interpret(tx: &mut dyn StoreTx, caller: &Caller, effects: &[Effect]) -> Result<Vec<String>, StoreError> {
+    let mut touched = BTreeSet::new();
+    for effect in effects {
+        match effect {
+            Effect::Audit(note) => tx.put_audit(&AuditEntry {
+                record_kind: Some(note.kind.as_str().to_owned()),
+                record_id: Some(note.record_id.clone()),
+                person_id: note.person_id,
+                ..AuditEntry::server(
+                    Some(caller.staff_id),
+                    Some(caller.device_id),
+                    "change",
+                    note.detail.clone(),
+                )
+            })?,
+            Effect::Put(record) => {
+                records::put(tx, record, &[])?;
+                write_sync(tx, record)?;
+                touched.insert(record.bucket.clone());
+            }
+            Effect::Count { record, deltas } => {
+                records::put(tx, record, deltas)?;
+                write_sync(tx, record)?;
+                touched.insert(record.bucket.clone());
             }
         }
     }
-    if !tx.update_session_counts(&session, before)? {
-        return Err(StoreError::Conflict(format!(
-            "session {} changed under a locked update",
-            session.id
-        )));
+    Ok(touched.into_iter().collect())
+}
+
+fn write_sync(tx: &mut dyn StoreTx, record: &Record) -> Result<(), StoreError> {
+    let version = tx.next_version();
+    tx.put_sync_row(
+        &record.table,
+        &record.id,
+        &record.bucket,
+        version,
+        &record.row.to_string(),
+    )
+}
+
+/// The facts a service's `decide` reads, from this transaction (sessions read for update).
+struct Facts<'a> {
+    tx: &'a mut dyn StoreTx,
+    caller: &'a Caller,
+}
+
+impl Source for Facts<'_> {
+    type Error = StoreError;
+    fn may_write(&self, bucket: &Bucket) -> bool {
+        self.caller.buckets.contains(bucket)
     }
-    write_sync(tx, table::SESSIONS, &session.id.to_string(), &bucket, &session)?;
-    Ok((Outcome::Applied, vec![bucket]))
+}
+
+impl leisure::Facts for Facts<'_> {
+    fn place(
+        &mut self,
+        session_id: i64,
+        customer_id: i64,
+        booking_id: Uuid,
+    ) -> Result<Option<(Session, leisure::PlaceFacts)>, StoreError> {
+        self.tx.session_for_place(session_id, customer_id, booking_id)
+    }
+    fn session(&mut self, id: i64) -> Result<Option<Session>, StoreError> {
+        self.tx.session_for_update(id)
+    }
+    fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
+        self.tx.booking(id)
+    }
+    fn customer(&mut self, id: i64) -> Result<Option<Customer>, StoreError> {
+        records::get(self.tx, table::CUSTOMERS, &id.to_string())
+    }
+    fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError> {
+        self.tx.first_waiting(session_id)
+    }
+    fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError> {
+        self.tx.max_waiting_position(session_id)
+    }
+    fn sessions_between(
+        &mut self,
+        centre_id: i64,
+        activity_id: i64,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> Result<Vec<Session>, StoreError> {
+        self.tx.sessions_between(centre_id, activity_id, from, until)
+    }
 }
 
 #[cfg(test)]
@@ -303,7 +235,7 @@ mod tests {
     use super::*;
     use crate::rows::{Cell, TableSpec};
     use crate::store::{Backend, EntityBatch, Store};
-    use desk_domain::command::BookPlace;
+    use desk_domain::leisure::BookPlace;
     use desk_domain::{Activity, ActivityKind, Centre, Channel, Customer, Receipt, Role, Session, Site};
 
     /// Delegates to a real transaction, failing `put_receipt` for one seq.
@@ -431,7 +363,7 @@ mod tests {
     }
 
     fn world() -> EntityBatch {
-        let starts_at = chrono::Local::now().naive_local() + Duration::days(1);
+        let starts_at = chrono::Local::now().naive_local() + chrono::Duration::days(1);
         EntityBatch {
             centres: vec![Centre {
                 id: 1,
@@ -478,7 +410,7 @@ mod tests {
 
     fn batch(device: Uuid, seqs: std::ops::RangeInclusive<u64>) -> Vec<Mutation> {
         seqs.map(|seq| {
-            let (name, args_version, args) = Command::BookPlace(BookPlace {
+            let (name, args_version, args) = Command::from(BookPlace {
                 booking_id: Uuid::now_v7(),
                 session_id: 1,
                 customer_id: seq as i64,

@@ -95,9 +95,15 @@ async fn main() -> Result<()> {
         for (i, session) in places.enumerate() {
             let customer = 1 + i as i64;
             let started = Instant::now();
-            let booking = a.book_place(session, customer, Channel::FaceToFace).await?;
+            let booking = a.leisure().book_place(session, customer, Channel::FaceToFace).await?;
             loop {
-                let seen = b.session(session).await?.bookings.iter().any(|bk| bk.id == booking.id);
+                let seen = b
+                    .leisure()
+                    .session(session)
+                    .await?
+                    .bookings
+                    .iter()
+                    .any(|bk| bk.id == booking.id);
                 if seen {
                     break;
                 }

@@ -22,18 +22,25 @@ async fn main() -> Result<()> {
     .await?;
     desk.sign_in(user, password).await?;
     // The desk needs the timetable and customers before it can book anything.
-    while desk.session(council_desk_tests::crash_plan(0).0).await.is_err() {
+    while desk
+        .leisure()
+        .session(council_desk_tests::crash_plan(0).0)
+        .await
+        .is_err()
+    {
         let _ = desk.sync_now().await;
     }
     for k in 0..plan {
         let (session, customer) = council_desk_tests::crash_plan(k);
-        let detail = desk.session(session).await?;
+        let detail = desk.leisure().session(session).await?;
         let held = detail
             .bookings
             .iter()
             .any(|b| b.customer_id == customer && b.status != BookingStatus::Cancelled);
         if !held {
-            desk.book_place(session, customer, Channel::FaceToFace).await?;
+            desk.leisure()
+                .book_place(session, customer, Channel::FaceToFace)
+                .await?;
         }
         if k % 7 == 6 {
             let _ = desk.sync_now().await;

@@ -15,12 +15,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use desk_client::{Desk, DeskConfig};
-use desk_domain::leisure::{self, CancelEffect};
+use desk_domain::leisure;
 use desk_domain::{
     Booking, BookingStatus, Centre, Change, ChangeOp, Channel, Command, Customer, ErrorBody, Outcome, PullQuery,
     PullResponse, PushRequest, PushResponse, Receipt, Role, Session, SignInRequest, SignInResponse, Site, StaffProfile,
     entities::table,
 };
+use desk_domain::{Ctx, Effect, Source};
 use serde::Serialize;
 use tokio::net::TcpSocket;
 use tokio::sync::broadcast;
@@ -143,109 +144,43 @@ impl World {
             })
     }
 
-    /// The server's side of a command: rules, effects, change log. Returns the outcome.
+    /// The server's side of a command: decided by its service in desk-domain, as the real
+    /// server does, and its effects written to this world's tables and change log in order
+    /// (the session row last, so its version is the receipt's). Returns the outcome.
     pub fn execute(&mut self, cmd: &Command, mutation_id: Uuid, channel: Channel) -> Outcome {
-        let now = self.now();
-        let place = |w: &mut World, booking_id: Uuid, session_id: i64, customer_id: i64, waiting: bool| -> Outcome {
-            let Some(session) = w.sessions.get(&session_id).cloned() else {
-                return Outcome::rejected("not_found", "no such session");
-            };
-            let existing = w.existing(session_id, customer_id);
-            let rule = if waiting {
-                leisure::check_join_waiting_list(&session, existing, now)
-            } else {
-                leisure::check_book(&session, existing, now)
-            };
-            if let Err(refusal) = rule {
-                let alts = leisure::alternatives(&session, w.sessions.values(), now);
-                return refusal.into_outcome(alts);
-            }
-            let mut s = session;
-            let position = if waiting {
-                s.waiting += 1;
-                w.bookings
-                    .values()
-                    .filter(|b| b.session_id == session_id && b.status == BookingStatus::Waiting)
-                    .map(|b| b.waiting_position)
-                    .max()
-                    .unwrap_or(0)
-                    + 1
-            } else {
-                s.booked += 1;
-                0
-            };
-            let b = Booking {
-                id: booking_id,
-                session_id,
-                customer_id,
-                centre_id: s.centre_id,
-                status: if waiting {
-                    BookingStatus::Waiting
-                } else {
-                    BookingStatus::Booked
-                },
-                waiting_position: position,
-                created_at: Utc::now(),
-                staff_id: 1,
-                channel,
-            };
-            // As the real server does: booking rows first, the session row last, so the
-            // session row's version is the receipt's.
-            w.log(table::BOOKINGS, b.id, &b);
-            w.bookings.insert(b.id, b);
-            w.put_session(s);
-            *w.applied.entry(mutation_id).or_default() += 1;
-            Outcome::Applied
+        let ctx = Ctx {
+            now: self.now(),
+            at: Utc::now(),
+            staff_id: 1,
+            channel,
         };
-        match cmd {
-            Command::BookPlace(a) => place(self, a.booking_id, a.session_id, a.customer_id, false),
-            Command::JoinWaitingList(a) => place(self, a.booking_id, a.session_id, a.customer_id, true),
-            Command::CancelPlace(a) => {
-                let Some(mut b) = self.bookings.get(&a.booking_id).cloned() else {
-                    return Outcome::rejected("not_found", "no such booking");
-                };
-                let mut s = self.sessions[&b.session_id].clone();
-                match leisure::check_cancel(&s, b.status, now) {
-                    Err(r) => r.into_outcome(vec![]),
-                    Ok(effect) => {
-                        match effect {
-                            CancelEffect::LeaveWaitingList => s.waiting -= 1,
-                            CancelEffect::FreePlace { promote_first_waiting } => {
-                                s.booked -= 1;
-                                if promote_first_waiting {
-                                    let first = self
-                                        .bookings
-                                        .values()
-                                        .filter(|w| w.session_id == s.id && w.status == BookingStatus::Waiting)
-                                        .min_by_key(|w| w.waiting_position)
-                                        .cloned();
-                                    if let Some(mut w) = first {
-                                        w.status = BookingStatus::Booked;
-                                        w.waiting_position = 0;
-                                        s.booked += 1;
-                                        s.waiting -= 1;
-                                        self.log(table::BOOKINGS, w.id, &w);
-                                        self.bookings.insert(w.id, w);
-                                    }
-                                }
-                            }
-                        }
-                        b.status = BookingStatus::Cancelled;
-                        self.log(table::BOOKINGS, b.id, &b);
-                        self.bookings.insert(b.id, b);
-                        self.put_session(s);
-                        *self.applied.entry(mutation_id).or_default() += 1;
-                        Outcome::Applied
-                    }
+        let effects = match cmd.decide(self, &ctx) {
+            Ok(Ok(effects)) => effects,
+            Ok(Err(refusal)) => return refusal.into_outcome(),
+            Err(never) => match never {},
+        };
+        for effect in effects {
+            let (Effect::Put(r) | Effect::Count { record: r, .. }) = effect else {
+                continue;
+            };
+            match r.table.as_str() {
+                table::BOOKINGS => {
+                    let b: Booking = r.parse().unwrap();
+                    self.log(table::BOOKINGS, b.id, &b);
+                    self.bookings.insert(b.id, b);
                 }
+                table::SESSIONS => self.put_session(r.parse().unwrap()),
+                other => panic!("the test world has no table {other}"),
             }
         }
+        *self.applied.entry(mutation_id).or_default() += 1;
+        Outcome::Applied
     }
 
     /// Another desk (or the web) takes a place, straight on the server.
     pub fn book_elsewhere(&mut self, session_id: i64, customer_id: i64) -> Uuid {
         let id = Uuid::now_v7();
-        let cmd = Command::BookPlace(desk_domain::command::BookPlace {
+        let cmd = Command::from(desk_domain::leisure::BookPlace {
             booking_id: id,
             session_id,
             customer_id,
@@ -460,7 +395,7 @@ async fn push(State(app): State<AppState>, headers: HeaderMap, Json(req): Json<P
             }
             let outcome = match Command::parse(&m.name, m.args_version, &m.args) {
                 Ok(cmd) => w.execute(&cmd, m.mutation_id, m.channel),
-                Err(e) => Outcome::rejected(e.code(), e.to_string()),
+                Err(e) => e.into_refusal().into_outcome(),
             };
             let r = Receipt {
                 seq: m.seq,
@@ -710,4 +645,73 @@ pub async fn synced_desk(dir: &std::path::Path, server: &FakeServer) -> Desk {
     desk.sign_in("eilidh", "correct horse").await.unwrap();
     desk.sync_now().await.unwrap();
     desk
+}
+
+impl Source for World {
+    type Error = std::convert::Infallible;
+    fn may_write(&self, _bucket: &desk_domain::Bucket) -> bool {
+        true
+    }
+}
+
+impl leisure::Facts for World {
+    fn place(
+        &mut self,
+        session_id: i64,
+        customer_id: i64,
+        booking_id: Uuid,
+    ) -> Result<Option<(Session, leisure::PlaceFacts)>, Self::Error> {
+        let Some(session) = self.sessions.get(&session_id).cloned() else {
+            return Ok(None);
+        };
+        let facts = leisure::PlaceFacts {
+            customer_exists: self.customers.contains_key(&customer_id),
+            booking_id_taken: self.bookings.contains_key(&booking_id),
+            live: self
+                .existing(session_id, customer_id)
+                .filter(|s| *s != BookingStatus::Cancelled),
+        };
+        Ok(Some((session, facts)))
+    }
+    fn session(&mut self, id: i64) -> Result<Option<Session>, Self::Error> {
+        Ok(self.sessions.get(&id).cloned())
+    }
+    fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, Self::Error> {
+        Ok(self.bookings.get(&id).cloned())
+    }
+    fn customer(&mut self, id: i64) -> Result<Option<Customer>, Self::Error> {
+        Ok(self.customers.get(&id).cloned())
+    }
+    fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, Self::Error> {
+        Ok(self
+            .bookings
+            .values()
+            .filter(|w| w.session_id == session_id && w.status == BookingStatus::Waiting)
+            .min_by_key(|w| w.waiting_position)
+            .cloned())
+    }
+    fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, Self::Error> {
+        Ok(self
+            .bookings
+            .values()
+            .filter(|b| b.session_id == session_id && b.status == BookingStatus::Waiting)
+            .map(|b| b.waiting_position)
+            .max()
+            .unwrap_or(0))
+    }
+    fn sessions_between(
+        &mut self,
+        centre_id: i64,
+        activity_id: i64,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> Result<Vec<Session>, Self::Error> {
+        Ok(self
+            .sessions
+            .values()
+            .filter(|s| s.centre_id == centre_id && s.activity_id == activity_id)
+            .filter(|s| s.starts_at >= from && s.starts_at <= until)
+            .cloned()
+            .collect())
+    }
 }

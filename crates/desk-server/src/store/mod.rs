@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use desk_domain::{Booking, BookingStatus, Bucket, Mutation, Receipt, Role, Session, Site, StaffProfile, table};
+use desk_domain::{Booking, Bucket, Mutation, Receipt, Role, Session, Site, StaffProfile, table};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -249,12 +249,6 @@ pub struct Caller {
     pub buckets: Vec<Bucket>,
 }
 
-impl Caller {
-    pub fn may_act_at_centre(&self, centre_id: i64) -> bool {
-        self.buckets.contains(&Bucket::LeisureSite(centre_id))
-    }
-}
-
 #[derive(Debug)]
 pub struct PushResult {
     /// One per mutation handled, in `seq` order (replays included).
@@ -316,13 +310,7 @@ pub struct Poke {
 }
 
 /// Facts about a customer and a new booking id, read together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PlaceFacts {
-    pub customer_exists: bool,
-    pub booking_id_taken: bool,
-    /// The customer's booked or waiting entry in the session, if any.
-    pub live: Option<BookingStatus>,
-}
+pub use desk_domain::leisure::PlaceFacts;
 
 /// Most receipts returned by one pull.
 pub const MAX_PULL_RECEIPTS: u32 = desk_domain::MAX_PULL_LIMIT;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Local, NaiveDateTime, Utc};
-use desk_domain::command::{BookPlace, CancelPlace, JoinWaitingList};
+use desk_domain::leisure::{self, BookPlace, CancelPlace, JoinWaitingList};
 use desk_domain::{Activity, ActivityKind, Bucket, Centre, Channel, Command, Customer, Mutation, Role, Session, Site};
 use desk_server::{Caller, EntityBatch, NewStaff, Store, StoreConfig};
 use uuid::Uuid;
@@ -251,7 +251,7 @@ pub fn envelope(device_id: Uuid, seq: u64, cmd: &Command) -> Mutation {
 }
 
 pub fn book(session_id: i64, customer_id: i64) -> Command {
-    Command::BookPlace(BookPlace {
+    Command::from(BookPlace {
         booking_id: Uuid::now_v7(),
         session_id,
         customer_id,
@@ -259,7 +259,7 @@ pub fn book(session_id: i64, customer_id: i64) -> Command {
 }
 
 pub fn join_waiting(session_id: i64, customer_id: i64) -> Command {
-    Command::JoinWaitingList(JoinWaitingList {
+    Command::from(JoinWaitingList {
         booking_id: Uuid::now_v7(),
         session_id,
         customer_id,
@@ -267,14 +267,16 @@ pub fn join_waiting(session_id: i64, customer_id: i64) -> Command {
 }
 
 pub fn cancel(booking_id: Uuid) -> Command {
-    Command::CancelPlace(CancelPlace { booking_id })
+    Command::from(CancelPlace { booking_id })
 }
 
 pub fn booking_id(cmd: &Command) -> Uuid {
-    match cmd {
-        Command::BookPlace(a) => a.booking_id,
-        Command::JoinWaitingList(a) => a.booking_id,
-        Command::CancelPlace(a) => a.booking_id,
+    let Command::Leisure(c) = cmd;
+    match c {
+        leisure::Command::BookPlace(a) => a.booking_id,
+        leisure::Command::JoinWaitingList(a) => a.booking_id,
+        leisure::Command::CancelPlace(a) => a.booking_id,
+        leisure::Command::AddNote(a) => panic!("note {} names no booking", a.note_id),
     }
 }
 

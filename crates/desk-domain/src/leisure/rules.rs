@@ -4,37 +4,15 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::Code;
 use crate::entities::{BookingStatus, Session};
-use crate::wire::{Alternative, Outcome};
+use crate::refusal::Refusal;
+use crate::wire::Alternative;
 
 /// Alternatives offered are sessions starting within this many days after the one refused.
 pub const ALTERNATIVE_WINDOW_DAYS: i64 = 7;
 /// At most this many other sessions are offered, soonest first.
 pub const MAX_ALTERNATIVE_SESSIONS: usize = 3;
-
-/// A permanent refusal of a leisure command, in words a receptionist can read out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Refusal {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Refusal {
-            code,
-            message: message.into(),
-        }
-    }
-
-    pub fn into_outcome(self, alternatives: Vec<Alternative>) -> Outcome {
-        Outcome::Rejected {
-            code: self.code.to_owned(),
-            message: self.message,
-            alternatives,
-        }
-    }
-}
 
 /// Places left in a session; never negative, even if capacity was cut below bookings.
 pub fn spaces(session: &Session) -> u32 {
@@ -49,13 +27,13 @@ pub fn is_full(session: &Session) -> bool {
 fn bookable(session: &Session, now: NaiveDateTime) -> Result<(), Refusal> {
     if session.cancelled {
         return Err(Refusal::new(
-            "session_cancelled",
+            Code::SessionCancelled,
             format!("{} at {} has been cancelled.", session.activity_name, when(session)),
         ));
     }
     if session.starts_at <= now {
         return Err(Refusal::new(
-            "session_started",
+            Code::SessionStarted,
             format!("{} at {} has already started.", session.activity_name, when(session)),
         ));
     }
@@ -65,7 +43,7 @@ fn bookable(session: &Session, now: NaiveDateTime) -> Result<(), Refusal> {
 fn not_already_in(session: &Session, existing: Option<BookingStatus>) -> Result<(), Refusal> {
     match existing {
         Some(BookingStatus::Booked) => Err(Refusal::new(
-            "already_booked",
+            Code::AlreadyBooked,
             format!(
                 "This customer already has a place in {} at {}.",
                 session.activity_name,
@@ -73,7 +51,7 @@ fn not_already_in(session: &Session, existing: Option<BookingStatus>) -> Result<
             ),
         )),
         Some(BookingStatus::Waiting) => Err(Refusal::new(
-            "already_waiting",
+            Code::AlreadyWaiting,
             format!(
                 "This customer is already on the waiting list for {} at {}.",
                 session.activity_name,
@@ -90,7 +68,7 @@ pub fn check_book(session: &Session, existing: Option<BookingStatus>, now: Naive
     not_already_in(session, existing)?;
     if is_full(session) {
         return Err(Refusal::new(
-            "session_full",
+            Code::SessionFull,
             format!(
                 "{} at {} is full: all {} places were taken before this booking reached the server.",
                 session.activity_name,
@@ -113,7 +91,7 @@ pub fn check_join_waiting_list(
     not_already_in(session, existing)?;
     if !is_full(session) {
         return Err(Refusal::new(
-            "places_available",
+            Code::PlacesAvailable,
             format!(
                 "{} at {} has {} place(s) free, so the customer can be booked in instead.",
                 session.activity_name,
@@ -137,7 +115,7 @@ pub enum CancelEffect {
 pub fn check_cancel(session: &Session, status: BookingStatus, now: NaiveDateTime) -> Result<CancelEffect, Refusal> {
     if session.starts_at <= now {
         return Err(Refusal::new(
-            "session_started",
+            Code::SessionStarted,
             format!(
                 "{} at {} has already started, so the booking cannot be cancelled.",
                 session.activity_name,
@@ -146,7 +124,10 @@ pub fn check_cancel(session: &Session, status: BookingStatus, now: NaiveDateTime
         ));
     }
     match status {
-        BookingStatus::Cancelled => Err(Refusal::new("already_cancelled", "This booking was already cancelled.")),
+        BookingStatus::Cancelled => Err(Refusal::new(
+            Code::AlreadyCancelled,
+            "This booking was already cancelled.",
+        )),
         BookingStatus::Waiting => Ok(CancelEffect::LeaveWaitingList),
         BookingStatus::Booked => Ok(CancelEffect::FreePlace {
             promote_first_waiting: session.waiting > 0 && !session.cancelled,
@@ -277,7 +258,7 @@ mod tests {
             ),
         ];
         for (name, s, existing, want) in cases {
-            let got = check_book(&s, existing, now).map_err(|r| r.code);
+            let got = check_book(&s, existing, now).map_err(|r| r.code.as_str());
             assert_eq!(got, want, "case {name}");
         }
     }
@@ -292,7 +273,8 @@ mod tests {
         assert_eq!(
             check_join_waiting_list(&session(1, at(2, 9), 20, 5), None, now)
                 .unwrap_err()
-                .code,
+                .code
+                .as_str(),
             "places_available"
         );
     }
@@ -319,7 +301,10 @@ mod tests {
             Ok(CancelEffect::LeaveWaitingList)
         );
         assert_eq!(
-            check_cancel(&s, BookingStatus::Cancelled, now).unwrap_err().code,
+            check_cancel(&s, BookingStatus::Cancelled, now)
+                .unwrap_err()
+                .code
+                .as_str(),
             "already_cancelled"
         );
     }

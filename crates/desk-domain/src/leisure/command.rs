@@ -1,0 +1,93 @@
+//! The leisure commands and their arguments, declared once.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The longest note on a customer, in characters.
+pub const MAX_NOTE: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookPlace {
+    /// Made on the desk, so the desk can show and cancel the booking before it is confirmed.
+    pub booking_id: Uuid,
+    pub session_id: i64,
+    pub customer_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelPlace {
+    pub booking_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinWaitingList {
+    pub booking_id: Uuid,
+    pub session_id: i64,
+    pub customer_id: i64,
+}
+
+/// A note on a customer's record ("prefers the 07:00 swim", "asked about the family pass").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddNote {
+    pub note_id: Uuid,
+    pub customer_id: i64,
+    pub text: String,
+}
+
+crate::service_commands! {
+    pub enum Command {
+        BookPlace(BookPlace) = "leisure.book_place", version 1,
+        CancelPlace(CancelPlace) = "leisure.cancel_place", version 1,
+        JoinWaitingList(JoinWaitingList) = "leisure.join_waiting_list", version 1,
+        AddNote(AddNote) = "leisure.add_note", version 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Command as Any;
+    use serde_json::json;
+
+    #[test]
+    fn parses_known_commands_and_round_trips() {
+        let cmd = Any::from(BookPlace {
+            booking_id: Uuid::now_v7(),
+            session_id: 7,
+            customer_id: 9,
+        });
+        let (name, v, args) = cmd.to_envelope_parts();
+        assert_eq!(name, "leisure.book_place");
+        assert_eq!(Any::parse(name, v, &args).unwrap(), cmd);
+    }
+
+    #[test]
+    fn refuses_unknown_names_versions_and_bad_args() {
+        let args = json!({"booking_id": Uuid::nil(), "session_id": 1, "customer_id": 2});
+        let code = |r: Result<Any, crate::CommandError>| r.unwrap_err().code().as_str();
+        assert_eq!(code(Any::parse("leisure.book_pitch", 1, &args)), "unknown_command");
+        assert_eq!(code(Any::parse("leisure.book_place", 2, &args)), "unknown_command");
+        let wrong_type = json!({"booking_id": Uuid::nil(), "session_id": "one", "customer_id": 2});
+        assert_eq!(code(Any::parse("leisure.book_place", 1, &wrong_type)), "bad_args");
+        let extra = json!({"booking_id": Uuid::nil(), "session_id": 1, "customer_id": 2, "price": 0});
+        assert_eq!(code(Any::parse("leisure.book_place", 1, &extra)), "bad_args");
+    }
+
+    #[test]
+    fn the_catalogue_lists_every_command_once() {
+        let names: Vec<String> = Any::catalogue().into_iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            [
+                "leisure.book_place",
+                "leisure.cancel_place",
+                "leisure.join_waiting_list",
+                "leisure.add_note"
+            ]
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Leisure bookings: places in a session, its waiting list, and notes on a customer. The rules
+//! are in [`rules`]; the commands, their facts and the one `decide` are here and in [`decide`].
+
+mod code;
+mod command;
+mod decide;
+pub mod rules;
+
+pub use code::Code;
+pub use command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
+pub use decide::{Facts, PlaceFacts, decide, summary, taking};
+pub use rules::*;
