@@ -8,7 +8,6 @@
 pub mod api;
 pub mod auth;
 mod bench;
-pub mod demo;
 mod error;
 pub mod migrate;
 mod push;
@@ -292,9 +291,9 @@ pub fn person_report(store: &dyn Store, person: PersonRef) -> Result<String, Sto
     Ok(out)
 }
 
-/// Loads generated demo data and its staff. Idempotent: data already there (judged by its first
+/// Loads generated demo data and its staff (see `desk_fixtures::generate`). Idempotent: data already there (judged by its first
 /// session) is not loaded again, and staff whose username exists are left as they are.
-pub fn load_demo(store: &dyn Store, data: &demo::DemoData) -> Result<(), StoreError> {
+pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<(), StoreError> {
     let loaded = match data.sessions.first() {
         Some(s) => store.session(s.id)?.is_some(),
         None => false,

@@ -9,39 +9,17 @@ use common::*;
 use desk_domain::{
     Capabilities, ErrorBody, Outcome, PullResponse, PushRequest, PushResponse, Role, SignInResponse, Site,
 };
-use desk_server::{Server, Store};
+use desk_server::{Lockout, Server, TokenLifetimes};
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-struct Running {
-    _db: TestDb,
-    store: Arc<dyn Store>,
-    server: Server,
-    base: String,
-    http: reqwest::Client,
-}
-
 async fn start(backend: &str) -> Running {
-    let (db, store) = world_store(backend);
-    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    Running {
-        _db: db,
-        base: format!("http://{}", server.addr),
-        store,
-        server,
-        http: reqwest::Client::new(),
-    }
+    Running::start(backend, TokenLifetimes::default(), Lockout::default()).await
 }
 
 impl Running {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     async fn sign_in(&self, username: &str, device_id: Uuid) -> reqwest::Response {
         self.http
             .post(self.url("/v1/session"))

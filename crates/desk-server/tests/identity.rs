@@ -7,38 +7,16 @@ use std::sync::Arc;
 
 use common::*;
 use desk_domain::{ErrorBody, Role, SessionGrant, SignInResponse, Site};
-use desk_server::{Server, Store, TokenLifetimes};
+use desk_server::{Lockout, Server, Store, TokenLifetimes};
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-struct Running {
-    _db: TestDb,
-    store: Arc<dyn Store>,
-    server: Server,
-    base: String,
-    http: reqwest::Client,
-}
-
 async fn start(backend: &str, lifetimes: TokenLifetimes) -> Running {
-    let (db, store) = world_store(backend);
-    let server = Server::start_with(store.clone(), "127.0.0.1:0".parse().unwrap(), lifetimes)
-        .await
-        .unwrap();
-    Running {
-        _db: db,
-        base: format!("http://{}", server.addr),
-        store,
-        server,
-        http: reqwest::Client::new(),
-    }
+    Running::start(backend, lifetimes, Lockout::default()).await
 }
 
 impl Running {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     async fn sign_in(&self, username: &str, device_id: Uuid) -> SessionGrant {
         let res = self
             .http
@@ -526,26 +504,11 @@ async fn postgres_changes_and_sign_ins_are_audited() {
 }
 
 async fn lockout_after_five_failures_and_unlock_after_the_period(backend: &str) {
-    let (db, store) = world_store(backend);
     let lockout = desk_server::Lockout {
         after_failures: 5,
         lasts: chrono::Duration::seconds(2),
     };
-    let server = Server::start_configured(
-        store.clone(),
-        "127.0.0.1:0".parse().unwrap(),
-        TokenLifetimes::default(),
-        lockout,
-    )
-    .await
-    .unwrap();
-    let r = Running {
-        _db: db,
-        base: format!("http://{}", server.addr),
-        store,
-        server,
-        http: reqwest::Client::new(),
-    };
+    let r = Running::start(backend, TokenLifetimes::default(), lockout).await;
     let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
     let attempt = |password: &'static str| {
         let r = &r;
