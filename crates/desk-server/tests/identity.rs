@@ -3,11 +3,9 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
 use desk_domain::{ErrorBody, Role, SessionGrant, SignInResponse, Site};
-use desk_server::{Lockout, Server, Store, TokenLifetimes};
+use desk_server::{Lockout, Store, TokenLifetimes};
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;

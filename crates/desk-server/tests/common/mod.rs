@@ -8,6 +8,8 @@ use chrono::{Duration, NaiveDateTime};
 use desk_domain::{Bucket, Customer, Session};
 use desk_server::{EntityBatch, Lockout, Server, Store, TokenLifetimes};
 use desk_testkit::{Backend, world as kit};
+// Not every test file uses every helper.
+#[allow(unused_imports)]
 pub use desk_testkit::{
     PASSWORD, TestDb, book, booking_id, cancel, envelope, join_waiting, leisure_caller, now, postgres_url,
     quick_caller, tomorrow_at,
