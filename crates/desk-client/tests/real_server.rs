@@ -29,14 +29,11 @@ async fn against_the_real_server_expired_access_is_refreshed_and_a_reused_refres
         },
     )
     .await;
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), server.url());
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let cfg = staff_config(dir.path(), server.url());
     let keyring = Keyring::new(&cfg.keyring_service);
     let account = staff_account("desk.a");
 
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.a", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let desk = sign_in(&cfg, "desk.a").await;
     desk.sync_now().await.unwrap();
     let first = keyring.refresh_token(&account).unwrap().expect("kept in the keyring");
 
@@ -76,11 +73,8 @@ async fn views_at_the_desk_reach_the_real_servers_audit_store() {
     )
     .unwrap();
     let mut server = TestServer::start(store.clone()).await;
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), server.url());
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.a", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let cfg = staff_config(dir.path(), server.url());
+    let desk = sign_in(&cfg, "desk.a").await;
     desk.sync_now().await.unwrap();
     assert_eq!(desk.search_customers("Mòrag", 5).await.unwrap().len(), 1);
     desk.sync_now().await.unwrap();
@@ -102,11 +96,8 @@ async fn a_disabled_account_on_the_real_server_loses_its_desk_store() {
     let store = sqlite_store(dir.path());
     let staff_id = add_leisure_staff(&*store, "desk.b", "Desk B", 1);
     let mut server = TestServer::start(store.clone()).await;
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), server.url());
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.b", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let cfg = staff_config(dir.path(), server.url());
+    let desk = sign_in(&cfg, "desk.b").await;
     desk.sync_now().await.unwrap();
     let folder = cfg.store_path("desk.b").parent().unwrap().to_path_buf();
     assert!(folder.exists());
@@ -122,6 +113,20 @@ async fn a_disabled_account_on_the_real_server_loses_its_desk_store() {
     assert!(keyring.refresh_token(&staff_account("desk.b")).unwrap().is_none());
     assert_eq!(desk.centres().await.unwrap_err().code(), "locked");
     server.stop().await;
+}
+
+/// A staff desk's configuration under `<dir>/desk`, with a keyring service of its own.
+fn staff_config(dir: &std::path::Path, server_url: String) -> StaffDeskConfig {
+    let mut cfg = StaffDeskConfig::new(dir.join("desk"), server_url);
+    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    cfg
+}
+
+/// Signs `username` in with [`PASSWORD`]; a failure names the likely cause.
+async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
+    Desk::sign_in_staff(cfg.clone(), username, PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
 }
 
 /// A council server on SQLite with one centre, one session tomorrow and one customer, and the
@@ -159,13 +164,10 @@ async fn sign_out_ends_the_sign_in_on_the_real_server_and_keeps_pending_changes_
     let store = small_council(dir.path(), "desk.c");
     let mut server = TestServer::start(store.clone()).await;
     let url = server.url();
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), url.clone());
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let cfg = staff_config(dir.path(), url.clone());
     let keyring = Keyring::new(&cfg.keyring_service);
     let account = staff_account("desk.c");
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.c", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let desk = sign_in(&cfg, "desk.c").await;
     desk.sync_now().await.unwrap();
     let booking = desk
         .book_place(1, 7, desk_domain::Channel::FaceToFace)
@@ -214,13 +216,10 @@ async fn sign_out_while_the_server_is_unreachable_still_signs_out_here() {
     let dir = tempfile::tempdir().unwrap();
     let store = small_council(dir.path(), "desk.d");
     let mut server = TestServer::start(store.clone()).await;
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), server.url());
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let cfg = staff_config(dir.path(), server.url());
     let keyring = Keyring::new(&cfg.keyring_service);
     let account = staff_account("desk.d");
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.d", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let desk = sign_in(&cfg, "desk.d").await;
     desk.sync_now().await.unwrap();
     server.stop().await;
 
@@ -246,8 +245,7 @@ async fn refused_sign_ins_against_the_real_server_leave_no_store_and_no_keyring_
     let dir = tempfile::tempdir().unwrap();
     let store = small_council(dir.path(), "desk.e");
     let mut server = TestServer::start(store.clone()).await;
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), server.url());
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let cfg = staff_config(dir.path(), server.url());
     let keyring = Keyring::new(&cfg.keyring_service);
     // 196 characters: within the desk's limit, so the server is asked.
     let long = "correct horse ".repeat(14);
@@ -278,9 +276,7 @@ async fn refused_sign_ins_against_the_real_server_leave_no_store_and_no_keyring_
     );
     // The server's accounts are intact and the real account signs in.
     assert_eq!(store.count("staff").unwrap(), 1);
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.e", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let desk = sign_in(&cfg, "desk.e").await;
     desk.sync_now().await.unwrap();
     assert_eq!(desk.centres().await.unwrap().len(), 1);
     server.stop().await;

@@ -74,6 +74,19 @@ impl std::fmt::Debug for NewStaff {
     }
 }
 
+/// A generated demo or training account, to create as it is.
+impl From<&desk_fixtures::DemoStaff> for NewStaff {
+    fn from(s: &desk_fixtures::DemoStaff) -> Self {
+        NewStaff {
+            username: s.username.clone(),
+            display_name: s.display_name.clone(),
+            password: s.password.clone(),
+            roles: s.roles.clone(),
+            sites: s.sites.clone(),
+        }
+    }
+}
+
 /// Creates a staff account; returns its id. Refuses a short password or a taken username.
 pub fn add_staff(store: &dyn Store, new: NewStaff) -> Result<i64, StoreError> {
     let username = new.username.trim();
@@ -312,16 +325,7 @@ pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<()
     }
     for s in &data.staff {
         if store.staff_by_username(&s.username)?.is_none() {
-            add_staff(
-                store,
-                NewStaff {
-                    username: s.username.clone(),
-                    display_name: s.display_name.clone(),
-                    password: s.password.clone(),
-                    roles: s.roles.clone(),
-                    sites: s.sites.clone(),
-                },
-            )?;
+            add_staff(store, NewStaff::from(s))?;
         }
     }
     Ok(())

@@ -5,9 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use desk_domain::{
-    Capabilities, ErrorBody, Outcome, PullResponse, PushRequest, PushResponse, Role, SignInResponse, Site,
-};
+use desk_domain::{Capabilities, ErrorBody, Outcome, PushRequest, PushResponse, Role, SignInResponse, Site};
 use desk_server::{Lockout, Server, TokenLifetimes};
 use futures_util::StreamExt;
 use reqwest::StatusCode;
@@ -45,23 +43,6 @@ impl Running {
             .send()
             .await
             .unwrap()
-    }
-
-    async fn pull(&self, token: &str, cursor: Option<&str>, limit: u32) -> PullResponse {
-        let mut q = vec![("limit", limit.to_string())];
-        if let Some(c) = cursor {
-            q.push(("cursor", c.to_owned()));
-        }
-        let res = self
-            .http
-            .get(self.url("/v1/pull"))
-            .bearer_auth(token)
-            .query(&q)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        res.json().await.unwrap()
     }
 
     async fn answers(&self) {

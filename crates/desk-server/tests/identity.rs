@@ -252,24 +252,8 @@ async fn removing_a_site_resets_the_pull_to_the_remaining_buckets(backend: &str)
         .unwrap();
     let grant = r.sign_in("desk.a", caller.device_id).await;
     let pull = |cursor: Option<String>| {
-        let r = &r;
-        let token = grant.session.access_token.clone();
-        async move {
-            let mut q = vec![("limit", "5000".to_owned())];
-            if let Some(c) = cursor {
-                q.push(("cursor", c));
-            }
-            let res = r
-                .http
-                .get(r.url("/v1/pull"))
-                .bearer_auth(token)
-                .query(&q)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), StatusCode::OK);
-            res.json::<desk_domain::PullResponse>().await.unwrap()
-        }
+        let (r, token) = (&r, grant.session.access_token.clone());
+        async move { r.pull(&token, cursor.as_deref(), 5000).await }
     };
     let both = pull(None).await;
     assert_eq!(

@@ -23,17 +23,8 @@ pub fn leisure_staff(username: &str, display_name: &str, centre: i64) -> DemoSta
 /// Stores a leisure-desk member of staff at `centre` with [`PASSWORD`] (hashed as for real);
 /// returns their id.
 pub fn add_leisure_staff(store: &dyn Store, username: &str, display_name: &str, centre: i64) -> i64 {
-    desk_server::add_staff(
-        store,
-        NewStaff {
-            username: username.into(),
-            display_name: display_name.into(),
-            password: PASSWORD.into(),
-            roles: vec![Role::LeisureDesk],
-            sites: vec![Site::leisure(centre)],
-        },
-    )
-    .expect("staff added")
+    let staff = leisure_staff(username, display_name, centre);
+    desk_server::add_staff(store, NewStaff::from(&staff)).expect("staff added")
 }
 
 /// A leisure-desk member of staff at `centre` (stored, with a real password) and a device.

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDateTime};
-use desk_domain::{Bucket, Customer, Session};
+use desk_domain::{Bucket, Customer, PullResponse, Session};
 use desk_server::{EntityBatch, Lockout, Server, Store, TokenLifetimes};
 use desk_testkit::{Backend, world as kit};
 // Not every test file uses every helper.
@@ -135,5 +135,23 @@ impl Running {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// One page of `GET /v1/pull` as `token`; it must succeed.
+    pub async fn pull(&self, token: &str, cursor: Option<&str>, limit: u32) -> PullResponse {
+        let mut q = vec![("limit", limit.to_string())];
+        if let Some(c) = cursor {
+            q.push(("cursor", c.to_owned()));
+        }
+        let res = self
+            .http
+            .get(self.url("/v1/pull"))
+            .bearer_auth(token)
+            .query(&q)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::OK);
+        res.json().await.unwrap()
     }
 }
