@@ -437,15 +437,7 @@ async fn postgres_pokes_cross_server_instances() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_lists_every_route() {
     let r = start("sqlite").await;
-    let doc: serde_json::Value = r
-        .http
-        .get(r.url("/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = r.get_json("/v1/openapi.json").await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for (method, path) in desk_server::api::ROUTES {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

@@ -922,15 +922,7 @@ async fn no_endpoint_changes_or_removes_audit_rows(backend: &str) {
         assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
     }
 
-    let doc: serde_json::Value = r
-        .http
-        .get(r.url("/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = r.get_json("/v1/openapi.json").await;
     let mut paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
     assert_eq!(paths.len(), 8, "{paths:?}");
     paths.extend(["/v1/audit/1".to_owned(), "/v1/audit/{id}".to_owned()]);

@@ -137,6 +137,18 @@ impl Running {
         format!("{}{path}", self.base)
     }
 
+    /// `GET path` without a token, as JSON.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// One page of `GET /v1/pull` as `token`; it must succeed.
     pub async fn pull(&self, token: &str, cursor: Option<&str>, limit: u32) -> PullResponse {
         let mut q = vec![("limit", limit.to_string())];
