@@ -108,3 +108,51 @@ fn admin_sql(admin: &str, sql: &str) -> Result<(), postgres::Error> {
     .join()
     .expect("admin thread")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backends_are_named_as_test_tables_name_them() {
+        assert_eq!(Backend::named("sqlite"), Backend::Sqlite);
+        assert_eq!(Backend::named("postgres"), Backend::Postgres);
+    }
+
+    #[test]
+    fn a_fresh_sqlite_database_goes_with_its_folder() {
+        let db = TestDb::fresh(Backend::Sqlite);
+        let StoreConfig::Sqlite { path } = db.config.clone() else {
+            panic!("not SQLite: {:?}", db.config)
+        };
+        db.open();
+        assert!(path.exists());
+        drop(db);
+        assert!(!path.exists(), "{} is removed", path.display());
+    }
+
+    #[test]
+    fn a_fresh_postgres_database_is_dropped_afterwards() {
+        let db = TestDb::fresh(Backend::Postgres);
+        let StoreConfig::Postgres { url } = db.config.clone() else {
+            panic!("not PostgreSQL: {:?}", db.config)
+        };
+        db.open();
+        let name = url.rsplit_once('/').unwrap().1.to_owned();
+        let exists = |name: String| {
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&postgres_url(), postgres::NoTls).unwrap();
+                let n: i64 = c
+                    .query_one("SELECT count(*) FROM pg_database WHERE datname = $1", &[&name])
+                    .unwrap()
+                    .get(0);
+                n == 1
+            })
+            .join()
+            .unwrap()
+        };
+        assert!(exists(name.clone()));
+        drop(db);
+        assert!(!exists(name), "dropped");
+    }
+}
