@@ -150,12 +150,7 @@ fn small_council(dir: &std::path::Path, username: &str) -> std::sync::Arc<dyn de
 
 /// The `action` of every row of the server's SQLite audit store.
 fn server_audit_actions(dir: &std::path::Path) -> Vec<String> {
-    let c = rusqlite::Connection::open(dir.join("council.db")).unwrap();
-    let mut stmt = c.prepare("SELECT action FROM audit_log ORDER BY id").unwrap();
-    stmt.query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<Vec<String>, _>>()
-        .unwrap()
+    TestDb::new(Backend::Sqlite, dir).column("SELECT action FROM audit_log ORDER BY id")
 }
 
 #[tokio::test]

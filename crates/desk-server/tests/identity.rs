@@ -297,25 +297,6 @@ fn view(seq: u64, customer: i64) -> desk_domain::AuditRecord {
     }
 }
 
-/// Runs SQL straight against the test database, as an administrator with a shell would.
-fn raw_sql(db: &TestDb, sql: &str) -> Result<(), String> {
-    match &db.config {
-        desk_server::StoreConfig::Sqlite { path } => {
-            let c = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
-            c.execute_batch(sql).map_err(|e| e.to_string())
-        }
-        desk_server::StoreConfig::Postgres { url } => {
-            let (url, sql) = (url.clone(), sql.to_owned());
-            std::thread::spawn(move || {
-                let mut c = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
-                c.batch_execute(&sql).map_err(|e| format!("{e:?}"))
-            })
-            .join()
-            .unwrap()
-        }
-    }
-}
-
 async fn audit_is_uploaded_idempotently_and_append_only(backend: &str) {
     let r = start(backend, TokenLifetimes::default()).await;
     let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
@@ -401,7 +382,7 @@ async fn audit_is_uploaded_idempotently_and_append_only(backend: &str) {
         "DELETE FROM audit_log",
         "DELETE FROM audit_log WHERE person_id = 7",
     ] {
-        let err = raw_sql(&r._db, sql).expect_err(sql);
+        let err = r._db.execute(sql).expect_err(sql);
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
     assert_eq!(r.store.count("audit_log").unwrap(), held);
@@ -611,29 +592,7 @@ async fn postgres_bad_sign_in_input_gets_a_code_and_changes_nothing() {
 
 /// The `action` of every audit row, oldest first, read straight from the database.
 fn audit_actions(db: &TestDb) -> Vec<String> {
-    match &db.config {
-        desk_server::StoreConfig::Sqlite { path } => {
-            let c = rusqlite::Connection::open(path).unwrap();
-            let mut stmt = c.prepare("SELECT action FROM audit_log ORDER BY id").unwrap();
-            stmt.query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<Vec<String>, _>>()
-                .unwrap()
-        }
-        desk_server::StoreConfig::Postgres { url } => {
-            let url = url.clone();
-            std::thread::spawn(move || {
-                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-                c.query("SELECT action FROM audit_log ORDER BY id", &[])
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect()
-            })
-            .join()
-            .unwrap()
-        }
-    }
+    db.column("SELECT action FROM audit_log ORDER BY id")
 }
 
 impl Running {

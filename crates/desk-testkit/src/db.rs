@@ -87,6 +87,50 @@ impl TestDb {
     pub fn open(&self) -> Arc<dyn Store> {
         desk_server::open_store(&self.config).expect("store opens")
     }
+
+    /// Runs SQL straight against the database, as an administrator with a shell would,
+    /// bypassing the store. The error carries the database's own message.
+    pub fn execute(&self, sql: &str) -> Result<(), String> {
+        match &self.config {
+            StoreConfig::Sqlite { path } => {
+                let c = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
+                c.execute_batch(sql).map_err(|e| e.to_string())
+            }
+            StoreConfig::Postgres { url } => {
+                let (url, sql) = (url.clone(), sql.to_owned());
+                std::thread::spawn(move || {
+                    let mut c = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
+                    c.batch_execute(&sql).map_err(|e| format!("{e:?}"))
+                })
+                .join()
+                .expect("SQL thread")
+            }
+        }
+    }
+
+    /// The first column, as text, of every row a query returns, read straight from the
+    /// database.
+    pub fn column(&self, sql: &str) -> Vec<String> {
+        match &self.config {
+            StoreConfig::Sqlite { path } => {
+                let c = rusqlite::Connection::open(path).unwrap();
+                let mut stmt = c.prepare(sql).unwrap();
+                stmt.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<Vec<String>, _>>()
+                    .unwrap()
+            }
+            StoreConfig::Postgres { url } => {
+                let (url, sql) = (url.clone(), sql.to_owned());
+                std::thread::spawn(move || {
+                    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                    c.query(&sql, &[]).unwrap().iter().map(|r| r.get(0)).collect()
+                })
+                .join()
+                .expect("SQL thread")
+            }
+        }
+    }
 }
 
 impl Drop for TestDb {
