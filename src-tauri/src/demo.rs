@@ -27,7 +27,7 @@ impl DemoServer {
     /// Starts the embedded server over `<demo_dir>/server/council.db`, loading the demo data
     /// first when the store is new or was made for another week.
     pub async fn start(demo_dir: &Path) -> anyhow::Result<DemoServer> {
-        let first_day = desk_server::demo::default_first_day(chrono::Local::now().date_naive());
+        let first_day = desk_fixtures::default_first_day(chrono::Local::now().date_naive());
         let demo_dir = demo_dir.to_owned();
         let (store, password) = tokio::task::spawn_blocking(move || prepare(&demo_dir, first_day))
             .await
@@ -81,7 +81,7 @@ fn prepare(demo_dir: &Path, first_day: NaiveDate) -> anyhow::Result<(std::sync::
     let password = match loaded {
         Some((_, password)) if !fresh => password,
         _ => {
-            let data = desk_server::demo::generate(desk_server::demo::DEFAULT_SEED, first_day);
+            let data = desk_fixtures::generate(desk_fixtures::DEFAULT_SEED, first_day);
             let password = data
                 .staff
                 .iter()

@@ -1,150 +1,23 @@
 //! Shared by the end-to-end tests and the benchmark command: a real council server on loopback
 //! (SQLite or PostgreSQL), a small fictional world to load into it, and desks to talk to it.
 
-pub mod proxy;
-
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use chrono::{Local, NaiveDate, NaiveDateTime, NaiveTime};
-use desk_client::{Desk, DeskConfig};
-use desk_domain::{Activity, ActivityKind, Centre, Customer, Role, Session, Site};
-use desk_server::demo::{DemoData, DemoStaff};
-use desk_server::{Server, Store, StoreConfig};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use desk_client::Desk;
+use desk_domain::{Customer, Session};
+use desk_fixtures::DemoData;
+use desk_server::Store;
+use desk_testkit::leisure_staff;
+use desk_testkit::world::{centre, class};
+/// The database, server, proxy and polling helpers every crate's tests share.
+pub use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, eventually, postgres_url, proxy, tomorrow};
 
-/// The password of every account in [`small_world`].
-pub const PASSWORD: &str = "correct horse battery";
 /// Leisure desk at centre 1.
 pub const STAFF_A: &str = "desk.a";
 /// Leisure desk at centre 2.
 pub const STAFF_B: &str = "desk.b";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// The PostgreSQL server the tests use. The test command starts one and sets this; running the
-/// PostgreSQL tests without it is an error, never a silent skip.
-pub fn postgres_url() -> String {
-    std::env::var("DESK_TEST_POSTGRES_URL")
-        .expect("DESK_TEST_POSTGRES_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
-}
-
-/// A database of its own for one test: a fresh SQLite file, or a freshly created PostgreSQL
-/// database (dropped again by [`TestDb::drop`]).
-pub struct TestDb {
-    pub config: StoreConfig,
-    pg_admin: Option<(String, String)>,
-}
-
-impl TestDb {
-    pub fn new(backend: Backend, dir: &Path) -> Self {
-        match backend {
-            Backend::Sqlite => TestDb {
-                config: StoreConfig::Sqlite {
-                    path: dir.join("council.db"),
-                },
-                pg_admin: None,
-            },
-            Backend::Postgres => {
-                let admin = postgres_url();
-                let name = format!("desk_e2e_{}", uuid::Uuid::new_v4().simple());
-                admin_sql(&admin, &format!("CREATE DATABASE {name}")).expect("create test database");
-                let url = match admin.rsplit_once('/') {
-                    Some((base, _)) => format!("{base}/{name}"),
-                    None => panic!("DESK_TEST_POSTGRES_URL has no database part: {admin}"),
-                };
-                TestDb {
-                    config: StoreConfig::Postgres { url },
-                    pg_admin: Some((admin, name)),
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = &self.pg_admin {
-            let _ = admin_sql(admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-        }
-    }
-}
-
-/// Runs one statement on the admin connection. The `postgres` client blocks on a runtime of its
-/// own, so it runs on a plain thread: tests call this from inside tokio.
-fn admin_sql(admin: &str, sql: &str) -> Result<(), postgres::Error> {
-    let (admin, sql) = (admin.to_owned(), sql.to_owned());
-    std::thread::spawn(move || {
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls)?;
-        client.batch_execute(&sql)
-    })
-    .join()
-    .expect("admin thread")
-}
-
-/// A real council server on loopback that a test can take down and bring back on the same
-/// address, keeping its database.
-pub struct TestServer {
-    pub store: Arc<dyn Store>,
-    pub addr: SocketAddr,
-    running: Option<Server>,
-}
-
-impl TestServer {
-    pub async fn start(store: Arc<dyn Store>) -> Self {
-        let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-            .await
-            .expect("server starts");
-        TestServer {
-            addr: server.addr,
-            store,
-            running: Some(server),
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub async fn stop(&mut self) {
-        if let Some(server) = self.running.take() {
-            server.stop().await;
-        }
-    }
-
-    pub async fn restart(&mut self) {
-        assert!(self.running.is_none(), "server is already running");
-        // The port was ours a moment ago; another process could take it, so retry briefly.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            match Server::start(self.store.clone(), self.addr).await {
-                Ok(server) => {
-                    self.running = Some(server);
-                    return;
-                }
-                Err(e) if Instant::now() < deadline => {
-                    eprintln!("restart on {} not yet possible: {e}", self.addr);
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("server did not restart on {}: {e}", self.addr),
-            }
-        }
-    }
-}
-
-/// Tomorrow in the council's wall-clock time, so every session in the small world is bookable.
-pub fn tomorrow() -> NaiveDate {
-    Local::now().date_naive() + chrono::Duration::days(1)
-}
-
-fn at(day: NaiveDate, h: u32, m: u32) -> NaiveDateTime {
-    day.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap())
-}
 
 /// Ids in [`small_world`] that tests refer to.
 pub mod ids {
@@ -182,50 +55,27 @@ const LAST: [&str; 10] = [
     "O'Neill", "MacAoidh", "McIntosh", "Grant", "Stewart", "Innes", "D'Arcy", "Shand", "Geddes", "Cumming",
 ];
 
+fn at(day: NaiveDate, h: u32, m: u32) -> NaiveDateTime {
+    day.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap())
+}
+
 /// A small fictional world: two centres, a handful of sessions, a few hundred customers, and
 /// `filler_sessions` extra sessions at centre A so pulls span several pages.
 pub fn small_world(filler_sessions: usize) -> DemoData {
     let day = tomorrow();
     let centres = vec![
-        Centre {
-            id: ids::CENTRE_A,
-            name: "Lossie Links Leisure".into(),
-            town: "Lossiemouth".into(),
-        },
-        Centre {
-            id: ids::CENTRE_B,
-            name: "Findhorn Bay Pool".into(),
-            town: "Forres".into(),
-        },
+        centre(ids::CENTRE_A, "Lossie Links Leisure", "Lossiemouth"),
+        centre(ids::CENTRE_B, "Findhorn Bay Pool", "Forres"),
     ];
     let activities = vec![
-        Activity {
-            id: ids::AQUA_FIT,
-            centre_id: ids::CENTRE_A,
-            name: "Aqua Fit".into(),
-            kind: ActivityKind::Class,
-        },
-        Activity {
-            id: 20,
-            centre_id: ids::CENTRE_B,
-            name: "Spin".into(),
-            kind: ActivityKind::Class,
-        },
+        class(ids::AQUA_FIT, ids::CENTRE_A, "Aqua Fit"),
+        class(20, ids::CENTRE_B, "Spin"),
     ];
     let session =
         |id: i64, centre_id: i64, activity_id: i64, name: &str, starts_at: NaiveDateTime, capacity: u32| Session {
-            id,
-            centre_id,
-            activity_id,
             activity_name: name.into(),
-            starts_at,
-            duration_minutes: 45,
-            capacity,
-            booked: 0,
-            waiting: 0,
             location: "Main pool".into(),
-            instructor: "Seònaid".into(),
-            cancelled: false,
+            ..desk_testkit::world::session(id, centre_id, activity_id, starts_at, capacity)
         };
     let mut sessions = vec![
         session(
@@ -282,61 +132,28 @@ pub fn small_world(filler_sessions: usize) -> DemoData {
     let mut customers: Vec<Customer> = (1..=ids::CUSTOMERS_A).map(|id| customer(id, ids::CENTRE_A)).collect();
     customers
         .extend((ids::CUSTOMERS_A + 1..=ids::CUSTOMERS_A + ids::CUSTOMERS_B).map(|id| customer(id, ids::CENTRE_B)));
-    let staff = |username: &str, site: Site| DemoStaff {
-        username: username.into(),
-        display_name: format!("Test {username}"),
-        password: PASSWORD.into(),
-        roles: vec![Role::LeisureDesk],
-        sites: vec![site],
-    };
+    let staff = |username: &str, centre: i64| leisure_staff(username, &format!("Test {username}"), centre);
     DemoData {
         centres,
         activities,
         sessions,
         customers,
-        schools: vec![],
-        pupils: vec![],
-        contacts: vec![],
-        ct_accounts: vec![],
-        staff: vec![
-            staff(STAFF_A, Site::leisure(ids::CENTRE_A)),
-            staff(STAFF_B, Site::leisure(ids::CENTRE_B)),
-        ],
+        staff: vec![staff(STAFF_A, ids::CENTRE_A), staff(STAFF_B, ids::CENTRE_B)],
+        ..DemoData::default()
     }
 }
 
 /// Opens a fresh server database of `backend` holding `world`.
 pub fn world_store(backend: Backend, dir: &Path, world: &DemoData) -> (TestDb, Arc<dyn Store>) {
     let db = TestDb::new(backend, dir);
-    let store = desk_server::open_store(&db.config).expect("open store");
+    let store = db.open();
     desk_server::load_demo(&*store, world).expect("load world");
     (db, store)
 }
 
-/// A desk with its own data directory, signed in as `username`.
+/// A desk with its own data directory, signed in as `username` (with [`PASSWORD`]).
 pub async fn signed_in_desk(dir: PathBuf, server_url: &str, username: &str) -> Desk {
-    std::fs::create_dir_all(&dir).unwrap();
-    let desk = Desk::open(DeskConfig {
-        data_dir: dir,
-        server_url: server_url.to_owned(),
-    })
-    .await
-    .expect("desk opens");
-    desk.sign_in(username, PASSWORD).await.expect("sign in");
-    desk
-}
-
-/// Polls `check` until it holds or `within` passes.
-pub async fn eventually<F, Fut>(within: Duration, what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + within;
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    desk_testkit::signed_in_desk(&dir, server_url, username).await
 }
 
 /// Sessions the crash test books into (centre A filler sessions, 25 places each).

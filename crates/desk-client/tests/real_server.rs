@@ -5,47 +5,35 @@ use std::time::Duration;
 
 use desk_client::keys::Keyring;
 use desk_client::{Desk, StaffDeskConfig, staff_account};
-use desk_domain::{Role, Site};
-use desk_server::{NewStaff, Server, StoreConfig, TokenLifetimes};
+use desk_domain::{Customer, Role, Site};
+use desk_fixtures::DemoData;
+use desk_server::TokenLifetimes;
+use desk_testkit::world::{centre, class, customer, session};
+use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, add_leisure_staff, leisure_staff, tomorrow_at};
 
-const PASSWORD: &str = "correct horse battery";
+/// The council server's store on SQLite, as `<dir>/council.db`.
+fn sqlite_store(dir: &std::path::Path) -> std::sync::Arc<dyn desk_server::Store> {
+    TestDb::new(Backend::Sqlite, dir).open()
+}
 
 #[tokio::test]
 async fn against_the_real_server_expired_access_is_refreshed_and_a_reused_refresh_token_signs_out() {
     let dir = tempfile::tempdir().unwrap();
-    let store = desk_server::open_store(&StoreConfig::Sqlite {
-        path: dir.path().join("council.db"),
-    })
-    .unwrap();
-    desk_server::add_staff(
-        &*store,
-        NewStaff {
-            username: "desk.a".into(),
-            display_name: "Desk A".into(),
-            password: PASSWORD.into(),
-            roles: vec![Role::LeisureDesk],
-            sites: vec![Site::leisure(1)],
-        },
-    )
-    .unwrap();
-    let server = Server::start_with(
+    let store = sqlite_store(dir.path());
+    add_leisure_staff(&*store, "desk.a", "Desk A", 1);
+    let mut server = TestServer::start_with(
         store,
-        "127.0.0.1:0".parse().unwrap(),
         TokenLifetimes {
             access: chrono::Duration::seconds(1),
             refresh: chrono::Duration::hours(1),
         },
     )
-    .await
-    .unwrap();
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    .await;
+    let cfg = staff_config(dir.path(), server.url());
     let keyring = Keyring::new(&cfg.keyring_service);
     let account = staff_account("desk.a");
 
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.a", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let desk = sign_in(&cfg, "desk.a").await;
     desk.sync_now().await.unwrap();
     let first = keyring.refresh_token(&account).unwrap().expect("kept in the keyring");
 
@@ -70,55 +58,23 @@ async fn against_the_real_server_expired_access_is_refreshed_and_a_reused_refres
 #[tokio::test]
 async fn views_at_the_desk_reach_the_real_servers_audit_store() {
     let dir = tempfile::tempdir().unwrap();
-    let store = desk_server::open_store(&StoreConfig::Sqlite {
-        path: dir.path().join("council.db"),
-    })
-    .unwrap();
-    let customer = desk_domain::Customer {
-        id: 7,
-        home_centre_id: 1,
-        first_name: "Mòrag".into(),
-        last_name: "O'Neill".into(),
-        date_of_birth: chrono::NaiveDate::from_ymd_opt(1980, 2, 1).unwrap(),
-        membership_no: "M000007".into(),
-        email: Some("morag@example.org".into()),
-        phone: None,
-        postcode: "IV30 1AB".into(),
-        concession: false,
-    };
+    let store = sqlite_store(dir.path());
     desk_server::load_demo(
         &*store,
-        &desk_server::demo::DemoData {
-            centres: vec![desk_domain::Centre {
-                id: 1,
-                name: "Moray Leisure Centre".into(),
-                town: "Elgin".into(),
+        &DemoData {
+            centres: vec![centre(1, "Moray Leisure Centre", "Elgin")],
+            customers: vec![Customer {
+                email: Some("morag@example.org".into()),
+                ..customer(7, 1, "Mòrag", "O'Neill", (1980, 2, 1))
             }],
-            activities: vec![],
-            sessions: vec![],
-            customers: vec![customer],
-            schools: vec![],
-            pupils: vec![],
-            contacts: vec![],
-            ct_accounts: vec![],
-            staff: vec![desk_server::demo::DemoStaff {
-                username: "desk.a".into(),
-                display_name: "Desk A".into(),
-                password: PASSWORD.into(),
-                roles: vec![Role::LeisureDesk],
-                sites: vec![Site::leisure(1)],
-            }],
+            staff: vec![leisure_staff("desk.a", "Desk A", 1)],
+            ..DemoData::default()
         },
     )
     .unwrap();
-    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.a", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let mut server = TestServer::start(store.clone()).await;
+    let cfg = staff_config(dir.path(), server.url());
+    let desk = sign_in(&cfg, "desk.a").await;
     desk.sync_now().await.unwrap();
     assert_eq!(desk.leisure().search_customers("Mòrag", 5).await.unwrap().len(), 1);
     desk.sync_now().await.unwrap();
@@ -137,29 +93,11 @@ async fn views_at_the_desk_reach_the_real_servers_audit_store() {
 #[tokio::test]
 async fn a_disabled_account_on_the_real_server_loses_its_desk_store() {
     let dir = tempfile::tempdir().unwrap();
-    let store = desk_server::open_store(&StoreConfig::Sqlite {
-        path: dir.path().join("council.db"),
-    })
-    .unwrap();
-    let staff_id = desk_server::add_staff(
-        &*store,
-        NewStaff {
-            username: "desk.b".into(),
-            display_name: "Desk B".into(),
-            password: PASSWORD.into(),
-            roles: vec![Role::LeisureDesk],
-            sites: vec![Site::leisure(1)],
-        },
-    )
-    .unwrap();
-    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.b", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let store = sqlite_store(dir.path());
+    let staff_id = add_leisure_staff(&*store, "desk.b", "Desk B", 1);
+    let mut server = TestServer::start(store.clone()).await;
+    let cfg = staff_config(dir.path(), server.url());
+    let desk = sign_in(&cfg, "desk.b").await;
     desk.sync_now().await.unwrap();
     let folder = cfg.store_path("desk.b").parent().unwrap().to_path_buf();
     assert!(folder.exists());
@@ -177,65 +115,33 @@ async fn a_disabled_account_on_the_real_server_loses_its_desk_store() {
     server.stop().await;
 }
 
+/// A staff desk's configuration under `<dir>/desk`, with a keyring service of its own.
+fn staff_config(dir: &std::path::Path, server_url: String) -> StaffDeskConfig {
+    let mut cfg = StaffDeskConfig::new(dir.join("desk"), server_url);
+    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    cfg
+}
+
+/// Signs `username` in with [`PASSWORD`]; a failure names the likely cause.
+async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
+    Desk::sign_in_staff(cfg.clone(), username, PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
+}
+
 /// A council server on SQLite with one centre, one session tomorrow and one customer, and the
 /// staff member `username`.
 fn small_council(dir: &std::path::Path, username: &str) -> std::sync::Arc<dyn desk_server::Store> {
-    let store = desk_server::open_store(&StoreConfig::Sqlite {
-        path: dir.join("council.db"),
-    })
-    .unwrap();
-    let tomorrow = chrono::Local::now().date_naive() + chrono::Duration::days(1);
+    let store = sqlite_store(dir);
     desk_server::load_demo(
         &*store,
-        &desk_server::demo::DemoData {
-            centres: vec![desk_domain::Centre {
-                id: 1,
-                name: "Moray Leisure Centre".into(),
-                town: "Elgin".into(),
-            }],
-            activities: vec![desk_domain::Activity {
-                id: 10,
-                centre_id: 1,
-                name: "Aqua Fit".into(),
-                kind: desk_domain::ActivityKind::Class,
-            }],
-            sessions: vec![desk_domain::Session {
-                id: 1,
-                centre_id: 1,
-                activity_id: 10,
-                activity_name: "Aqua Fit".into(),
-                starts_at: tomorrow.and_hms_opt(9, 0, 0).unwrap(),
-                duration_minutes: 45,
-                capacity: 10,
-                booked: 0,
-                waiting: 0,
-                location: "Pool".into(),
-                instructor: "Seònaid".into(),
-                cancelled: false,
-            }],
-            customers: vec![desk_domain::Customer {
-                id: 7,
-                home_centre_id: 1,
-                first_name: "Mòrag".into(),
-                last_name: "O'Neill".into(),
-                date_of_birth: chrono::NaiveDate::from_ymd_opt(1980, 2, 1).unwrap(),
-                membership_no: "M000007".into(),
-                email: None,
-                phone: None,
-                postcode: "IV30 1AB".into(),
-                concession: false,
-            }],
-            schools: vec![],
-            pupils: vec![],
-            contacts: vec![],
-            ct_accounts: vec![],
-            staff: vec![desk_server::demo::DemoStaff {
-                username: username.into(),
-                display_name: "Desk".into(),
-                password: PASSWORD.into(),
-                roles: vec![Role::LeisureDesk],
-                sites: vec![Site::leisure(1)],
-            }],
+        &DemoData {
+            centres: vec![centre(1, "Moray Leisure Centre", "Elgin")],
+            activities: vec![class(10, 1, "Aqua Fit")],
+            sessions: vec![session(1, 1, 10, tomorrow_at(9), 10)],
+            customers: vec![customer(7, 1, "Mòrag", "O'Neill", (1980, 2, 1))],
+            staff: vec![leisure_staff(username, "Desk", 1)],
+            ..DemoData::default()
         },
     )
     .unwrap();
@@ -244,29 +150,19 @@ fn small_council(dir: &std::path::Path, username: &str) -> std::sync::Arc<dyn de
 
 /// The `action` of every row of the server's SQLite audit store.
 fn server_audit_actions(dir: &std::path::Path) -> Vec<String> {
-    let c = rusqlite::Connection::open(dir.join("council.db")).unwrap();
-    let mut stmt = c.prepare("SELECT action FROM audit_log ORDER BY id").unwrap();
-    stmt.query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<Vec<String>, _>>()
-        .unwrap()
+    TestDb::new(Backend::Sqlite, dir).column("SELECT action FROM audit_log ORDER BY id")
 }
 
 #[tokio::test]
 async fn sign_out_ends_the_sign_in_on_the_real_server_and_keeps_pending_changes_for_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let store = small_council(dir.path(), "desk.c");
-    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let url = format!("http://{}", server.addr);
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), url.clone());
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let mut server = TestServer::start(store.clone()).await;
+    let url = server.url();
+    let cfg = staff_config(dir.path(), url.clone());
     let keyring = Keyring::new(&cfg.keyring_service);
     let account = staff_account("desk.c");
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.c", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let desk = sign_in(&cfg, "desk.c").await;
     desk.sync_now().await.unwrap();
     let booking = desk
         .leisure()
@@ -315,16 +211,11 @@ async fn sign_out_ends_the_sign_in_on_the_real_server_and_keeps_pending_changes_
 async fn sign_out_while_the_server_is_unreachable_still_signs_out_here() {
     let dir = tempfile::tempdir().unwrap();
     let store = small_council(dir.path(), "desk.d");
-    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let mut server = TestServer::start(store.clone()).await;
+    let cfg = staff_config(dir.path(), server.url());
     let keyring = Keyring::new(&cfg.keyring_service);
     let account = staff_account("desk.d");
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.d", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let desk = sign_in(&cfg, "desk.d").await;
     desk.sync_now().await.unwrap();
     server.stop().await;
 
@@ -349,11 +240,8 @@ async fn sign_out_while_the_server_is_unreachable_still_signs_out_here() {
 async fn refused_sign_ins_against_the_real_server_leave_no_store_and_no_keyring_entry() {
     let dir = tempfile::tempdir().unwrap();
     let store = small_council(dir.path(), "desk.e");
-    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let mut cfg = StaffDeskConfig::new(dir.path().join("desk"), format!("http://{}", server.addr));
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
+    let mut server = TestServer::start(store.clone()).await;
+    let cfg = staff_config(dir.path(), server.url());
     let keyring = Keyring::new(&cfg.keyring_service);
     // 196 characters: within the desk's limit, so the server is asked.
     let long = "correct horse ".repeat(14);
@@ -384,9 +272,7 @@ async fn refused_sign_ins_against_the_real_server_leave_no_store_and_no_keyring_
     );
     // The server's accounts are intact and the real account signs in.
     assert_eq!(store.count("staff").unwrap(), 1);
-    let desk = Desk::sign_in_staff(cfg.clone(), "desk.e", PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()));
+    let desk = sign_in(&cfg, "desk.e").await;
     desk.sync_now().await.unwrap();
     assert_eq!(desk.leisure().centres().await.unwrap().len(), 1);
     server.stop().await;

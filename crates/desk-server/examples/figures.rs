@@ -42,8 +42,8 @@ fn main() -> anyhow::Result<()> {
         let rate = desk_server::bench_drain(store.clone(), 5_000);
         println!("BENCH server_drain_{backend} {rate:.0} mutations/s");
 
-        let first_day = desk_server::demo::default_first_day(chrono::Local::now().date_naive());
-        let data = desk_server::demo::generate(desk_server::demo::DEFAULT_SEED, first_day);
+        let first_day = desk_fixtures::default_first_day(chrono::Local::now().date_naive());
+        let data = desk_fixtures::generate(desk_fixtures::DEFAULT_SEED, first_day);
         let started = Instant::now();
         desk_server::load_demo(&*store, &data)?;
         println!("BENCH demo_load_{backend} {:.2} s", started.elapsed().as_secs_f64());

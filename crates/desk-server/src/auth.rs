@@ -101,6 +101,16 @@ pub fn token_hash(token: &str) -> [u8; 32] {
 mod tests {
     use super::*;
 
+    /// The demo accounts are generated in desk-fixtures; the rules they must pass live here.
+    #[test]
+    fn every_demo_staff_password_passes_the_password_rules() {
+        let staff = desk_fixtures::demo_staff();
+        assert!(!staff.is_empty());
+        for s in &staff {
+            assert_eq!(password_problem(&s.username, &s.password), None, "{}", s.username);
+        }
+    }
+
     #[test]
     fn passwords_verify_only_themselves() {
         let h = hash_password("correct horse battery").unwrap();

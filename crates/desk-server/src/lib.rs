@@ -8,7 +8,6 @@
 pub mod api;
 pub mod auth;
 mod bench;
-pub mod demo;
 mod error;
 pub mod migrate;
 mod push;
@@ -73,6 +72,19 @@ impl std::fmt::Debug for NewStaff {
             .field("roles", &self.roles)
             .field("sites", &self.sites)
             .finish()
+    }
+}
+
+/// A generated demo or training account, to create as it is.
+impl From<&desk_fixtures::DemoStaff> for NewStaff {
+    fn from(s: &desk_fixtures::DemoStaff) -> Self {
+        NewStaff {
+            username: s.username.clone(),
+            display_name: s.display_name.clone(),
+            password: s.password.clone(),
+            roles: s.roles.clone(),
+            sites: s.sites.clone(),
+        }
     }
 }
 
@@ -293,9 +305,9 @@ pub fn person_report(store: &dyn Store, person: PersonRef) -> Result<String, Sto
     Ok(out)
 }
 
-/// Loads generated demo data and its staff. Idempotent: data already there (judged by its first
+/// Loads generated demo data and its staff (see `desk_fixtures::generate`). Idempotent: data already there (judged by its first
 /// session) is not loaded again, and staff whose username exists are left as they are.
-pub fn load_demo(store: &dyn Store, data: &demo::DemoData) -> Result<(), StoreError> {
+pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<(), StoreError> {
     let loaded = match data.sessions.first() {
         Some(s) => store.session(s.id)?.is_some(),
         None => false,
@@ -314,16 +326,7 @@ pub fn load_demo(store: &dyn Store, data: &demo::DemoData) -> Result<(), StoreEr
     }
     for s in &data.staff {
         if store.staff_by_username(&s.username)?.is_none() {
-            add_staff(
-                store,
-                NewStaff {
-                    username: s.username.clone(),
-                    display_name: s.display_name.clone(),
-                    password: s.password.clone(),
-                    roles: s.roles.clone(),
-                    sites: s.sites.clone(),
-                },
-            )?;
+            add_staff(store, NewStaff::from(s))?;
         }
     }
     Ok(())

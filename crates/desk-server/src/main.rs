@@ -117,7 +117,7 @@ enum Cmd {
     },
     /// Load the generated demo data and demo staff (does nothing if already loaded).
     DemoData {
-        #[arg(long, default_value_t = desk_server::demo::DEFAULT_SEED)]
+        #[arg(long, default_value_t = desk_fixtures::DEFAULT_SEED)]
         seed: u64,
         #[command(flatten)]
         store: StoreArgs,
@@ -274,8 +274,8 @@ fn main() -> anyhow::Result<()> {
         }
         Cmd::DemoData { seed, store } => {
             let store = open(&store)?;
-            let first_day = desk_server::demo::default_first_day(chrono::Local::now().date_naive());
-            let data = desk_server::demo::generate(seed, first_day);
+            let first_day = desk_fixtures::default_first_day(chrono::Local::now().date_naive());
+            let data = desk_fixtures::generate(seed, first_day);
             let started = std::time::Instant::now();
             desk_server::load_demo(&*store, &data).context("loading the demo data")?;
             println!(

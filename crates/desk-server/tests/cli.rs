@@ -21,11 +21,9 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// The store the binary wrote under `--data-dir dir`.
 fn store(dir: &std::path::Path) -> std::sync::Arc<dyn desk_server::Store> {
-    desk_server::open_store(&desk_server::StoreConfig::Sqlite {
-        path: dir.join("council.db"),
-    })
-    .unwrap()
+    desk_testkit::TestDb::new(desk_testkit::Backend::Sqlite, dir).open()
 }
 
 #[test]

@@ -2,46 +2,21 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use desk_domain::{
-    Capabilities, ErrorBody, Outcome, PullResponse, PushRequest, PushResponse, Role, SignInResponse, Site,
-};
-use desk_server::{Server, Store};
+use desk_domain::{Capabilities, ErrorBody, Outcome, PushRequest, PushResponse, Role, SignInResponse, Site};
+use desk_server::{Lockout, Server, TokenLifetimes};
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-struct Running {
-    _db: TestDb,
-    store: Arc<dyn Store>,
-    server: Server,
-    base: String,
-    http: reqwest::Client,
-}
-
 async fn start(backend: &str) -> Running {
-    let (db, store) = world_store(backend);
-    let server = Server::start(store.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    Running {
-        _db: db,
-        base: format!("http://{}", server.addr),
-        store,
-        server,
-        http: reqwest::Client::new(),
-    }
+    Running::start(backend, TokenLifetimes::default(), Lockout::default()).await
 }
 
 impl Running {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     async fn sign_in(&self, username: &str, device_id: Uuid) -> reqwest::Response {
         self.http
             .post(self.url("/v1/session"))
@@ -68,23 +43,6 @@ impl Running {
             .send()
             .await
             .unwrap()
-    }
-
-    async fn pull(&self, token: &str, cursor: Option<&str>, limit: u32) -> PullResponse {
-        let mut q = vec![("limit", limit.to_string())];
-        if let Some(c) = cursor {
-            q.push(("cursor", c.to_owned()));
-        }
-        let res = self
-            .http
-            .get(self.url("/v1/pull"))
-            .bearer_auth(token)
-            .query(&q)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        res.json().await.unwrap()
     }
 
     async fn answers(&self) {
@@ -479,15 +437,7 @@ async fn postgres_pokes_cross_server_instances() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_lists_every_route() {
     let r = start("sqlite").await;
-    let doc: serde_json::Value = r
-        .http
-        .get(r.url("/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = r.get_json("/v1/openapi.json").await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for (method, path) in desk_server::api::ROUTES {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

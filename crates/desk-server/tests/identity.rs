@@ -3,42 +3,18 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
 use desk_domain::{ErrorBody, Role, SessionGrant, SignInResponse, Site};
-use desk_server::{Server, Store, TokenLifetimes};
+use desk_server::{Lockout, Store, TokenLifetimes};
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-struct Running {
-    _db: TestDb,
-    store: Arc<dyn Store>,
-    server: Server,
-    base: String,
-    http: reqwest::Client,
-}
-
 async fn start(backend: &str, lifetimes: TokenLifetimes) -> Running {
-    let (db, store) = world_store(backend);
-    let server = Server::start_with(store.clone(), "127.0.0.1:0".parse().unwrap(), lifetimes)
-        .await
-        .unwrap();
-    Running {
-        _db: db,
-        base: format!("http://{}", server.addr),
-        store,
-        server,
-        http: reqwest::Client::new(),
-    }
+    Running::start(backend, lifetimes, Lockout::default()).await
 }
 
 impl Running {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     async fn sign_in(&self, username: &str, device_id: Uuid) -> SessionGrant {
         let res = self
             .http
@@ -276,24 +252,8 @@ async fn removing_a_site_resets_the_pull_to_the_remaining_buckets(backend: &str)
         .unwrap();
     let grant = r.sign_in("desk.a", caller.device_id).await;
     let pull = |cursor: Option<String>| {
-        let r = &r;
-        let token = grant.session.access_token.clone();
-        async move {
-            let mut q = vec![("limit", "5000".to_owned())];
-            if let Some(c) = cursor {
-                q.push(("cursor", c));
-            }
-            let res = r
-                .http
-                .get(r.url("/v1/pull"))
-                .bearer_auth(token)
-                .query(&q)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), StatusCode::OK);
-            res.json::<desk_domain::PullResponse>().await.unwrap()
-        }
+        let (r, token) = (&r, grant.session.access_token.clone());
+        async move { r.pull(&token, cursor.as_deref(), 5000).await }
     };
     let both = pull(None).await;
     assert_eq!(
@@ -334,25 +294,6 @@ fn view(seq: u64, customer: i64) -> desk_domain::AuditRecord {
         record_id: customer.to_string(),
         person_id: Some(customer),
         detail: "search result".into(),
-    }
-}
-
-/// Runs SQL straight against the test database, as an administrator with a shell would.
-fn raw_sql(db: &TestDb, sql: &str) -> Result<(), String> {
-    match &db.config {
-        desk_server::StoreConfig::Sqlite { path } => {
-            let c = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
-            c.execute_batch(sql).map_err(|e| e.to_string())
-        }
-        desk_server::StoreConfig::Postgres { url } => {
-            let (url, sql) = (url.clone(), sql.to_owned());
-            std::thread::spawn(move || {
-                let mut c = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
-                c.batch_execute(&sql).map_err(|e| format!("{e:?}"))
-            })
-            .join()
-            .unwrap()
-        }
     }
 }
 
@@ -441,7 +382,7 @@ async fn audit_is_uploaded_idempotently_and_append_only(backend: &str) {
         "DELETE FROM audit_log",
         "DELETE FROM audit_log WHERE person_id = 7",
     ] {
-        let err = raw_sql(&r._db, sql).expect_err(sql);
+        let err = r._db.execute(sql).expect_err(sql);
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
     assert_eq!(r.store.count("audit_log").unwrap(), held);
@@ -526,26 +467,11 @@ async fn postgres_changes_and_sign_ins_are_audited() {
 }
 
 async fn lockout_after_five_failures_and_unlock_after_the_period(backend: &str) {
-    let (db, store) = world_store(backend);
     let lockout = desk_server::Lockout {
         after_failures: 5,
         lasts: chrono::Duration::seconds(2),
     };
-    let server = Server::start_configured(
-        store.clone(),
-        "127.0.0.1:0".parse().unwrap(),
-        TokenLifetimes::default(),
-        lockout,
-    )
-    .await
-    .unwrap();
-    let r = Running {
-        _db: db,
-        base: format!("http://{}", server.addr),
-        store,
-        server,
-        http: reqwest::Client::new(),
-    };
+    let r = Running::start(backend, TokenLifetimes::default(), lockout).await;
     let caller = leisure_caller(&*r.store, "desk.a", CENTRE_A);
     let attempt = |password: &'static str| {
         let r = &r;
@@ -666,29 +592,7 @@ async fn postgres_bad_sign_in_input_gets_a_code_and_changes_nothing() {
 
 /// The `action` of every audit row, oldest first, read straight from the database.
 fn audit_actions(db: &TestDb) -> Vec<String> {
-    match &db.config {
-        desk_server::StoreConfig::Sqlite { path } => {
-            let c = rusqlite::Connection::open(path).unwrap();
-            let mut stmt = c.prepare("SELECT action FROM audit_log ORDER BY id").unwrap();
-            stmt.query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<Vec<String>, _>>()
-                .unwrap()
-        }
-        desk_server::StoreConfig::Postgres { url } => {
-            let url = url.clone();
-            std::thread::spawn(move || {
-                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-                c.query("SELECT action FROM audit_log ORDER BY id", &[])
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect()
-            })
-            .join()
-            .unwrap()
-        }
-    }
+    db.column("SELECT action FROM audit_log ORDER BY id")
 }
 
 impl Running {
@@ -977,15 +881,7 @@ async fn no_endpoint_changes_or_removes_audit_rows(backend: &str) {
         assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
     }
 
-    let doc: serde_json::Value = r
-        .http
-        .get(r.url("/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = r.get_json("/v1/openapi.json").await;
     let mut paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
     assert_eq!(paths.len(), 8, "{paths:?}");
     paths.extend(["/v1/audit/1".to_owned(), "/v1/audit/{id}".to_owned()]);

@@ -13,8 +13,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
-use desk_client::{Desk, DeskConfig};
+use chrono::{NaiveDateTime, Utc};
+use desk_client::Desk;
 use desk_domain::leisure;
 use desk_domain::{
     Booking, BookingStatus, Centre, Change, ChangeOp, Channel, Command, Customer, ErrorBody, Outcome, PullQuery,
@@ -579,64 +579,27 @@ impl Drop for FakeServer {
     }
 }
 
-pub fn day(offset_days: i64) -> NaiveDate {
-    chrono::Local::now().date_naive() + chrono::Duration::days(offset_days)
-}
+pub use desk_testkit::{day, open_desk};
 
+/// Session `id` of Aqua Fit at centre 1, `offset_days` from today at `hour`.
 pub fn session(id: i64, offset_days: i64, hour: u32, capacity: u32) -> Session {
-    Session {
-        id,
-        centre_id: 1,
-        activity_id: 10,
-        activity_name: "Aqua Fit".into(),
-        starts_at: day(offset_days).and_hms_opt(hour, 0, 0).unwrap(),
-        duration_minutes: 45,
-        capacity,
-        booked: 0,
-        waiting: 0,
-        location: "Pool".into(),
-        instructor: "Seònaid".into(),
-        cancelled: false,
-    }
+    desk_testkit::world::session(id, 1, 10, day(offset_days).and_hms_opt(hour, 0, 0).unwrap(), capacity)
 }
 
+/// A customer of centre 1.
 pub fn customer(id: i64, first: &str, last: &str, dob: (i32, u32, u32)) -> Customer {
-    Customer {
-        id,
-        home_centre_id: 1,
-        first_name: first.into(),
-        last_name: last.into(),
-        date_of_birth: NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2).unwrap(),
-        membership_no: format!("M{id:06}"),
-        email: None,
-        phone: None,
-        postcode: "IV30 1AB".into(),
-        concession: false,
-    }
+    desk_testkit::world::customer(id, 1, first, last, dob)
 }
 
 /// A small leisure centre: session 1 (capacity given) tomorrow at 09:00, session 2 the day
 /// after with room, and three customers with Gaelic and Irish names.
 pub fn seed(world: &mut World, capacity: u32) {
-    world.add_centre(Centre {
-        id: 1,
-        name: "Moray Leisure Centre".into(),
-        town: "Elgin".into(),
-    });
+    world.add_centre(desk_testkit::world::centre(1, "Moray Leisure Centre", "Elgin"));
     world.put_session(session(1, 1, 9, capacity));
     world.put_session(session(2, 2, 9, 20));
     world.add_customer(customer(1, "Mòrag", "O'Neill", (1980, 2, 1)));
     world.add_customer(customer(2, "Seònaid", "MacAoidh", (1975, 12, 24)));
     world.add_customer(customer(3, "Iain", "Grant", (2001, 6, 30)));
-}
-
-pub async fn open_desk(dir: &std::path::Path, url: &str) -> Desk {
-    Desk::open(DeskConfig {
-        data_dir: dir.to_path_buf(),
-        server_url: url.into(),
-    })
-    .await
-    .unwrap()
 }
 
 /// A desk signed in and synced against the server.

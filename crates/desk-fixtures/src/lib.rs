@@ -1,0 +1,121 @@
+//! The generated fictional council, for demo mode and training: pure data, no I/O. The
+//! council server loads it through its store (`desk_server::load_demo`).
+//!
+//! The demo dataset: a deterministic, seeded and entirely fictional council at the scale of
+//! Moray's — 8 leisure centres with about 1,500 class sessions a week (two weeks of them),
+//! 30,000 leisure customers, 50 schools with about 13,000 pupils and their contacts, and
+//! 45,000 council-tax accounts — plus the demo staff accounts that can sign in to it.
+//!
+//! Every centre, school, street, person and phone number is made up; postcodes use real Moray
+//! outward codes (so the data looks local) with random inward codes, and email addresses use the
+//! reserved `example.*` domains.
+//!
+//! Determinism: the same `(seed, first_day)` gives the same data on every platform. Each table
+//! draws from its own ChaCha8 stream of the seed (ChaCha is specified bit for bit, and every
+//! draw here goes through `u32`/`u64`/`bool` ranges, never `usize` or floats), so changing how
+//! one table is generated does not reshuffle the others.
+
+mod council_tax;
+mod draw;
+mod leisure;
+mod names;
+mod school;
+mod staff;
+#[cfg(test)]
+mod tests;
+
+use chrono::{Datelike, Days, NaiveDate};
+use desk_domain::{Activity, Centre, Contact, CtAccount, Customer, Pupil, Role, School, Session, Site};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::council_tax::ct_accounts;
+use crate::leisure::{customers, leisure};
+use crate::school::schools;
+pub use crate::school::{school_year_start, stage_birth_window};
+pub use crate::staff::demo_staff;
+
+/// The seed `desk-server demo-data` uses unless told otherwise.
+pub const DEFAULT_SEED: u64 = 2017;
+
+/// A council-tax account reference format: a fixed prefix and a zero-padded serial number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferenceFormat {
+    pub prefix: &'static str,
+    pub digits: usize,
+}
+
+impl ReferenceFormat {
+    pub fn format(self, serial: u64) -> String {
+        format!("{}{:0width$}", self.prefix, serial, width = self.digits)
+    }
+}
+
+/// The account-reference format of the demo council, e.g. `MC00123456`. Every council numbers
+/// its accounts its own way (see DOMAIN.md, council tax); change it here and nowhere else.
+pub const CT_REFERENCE_FORMAT: ReferenceFormat = ReferenceFormat {
+    prefix: "MC",
+    digits: 8,
+};
+
+/// A staff account that demo mode creates, with its password in the clear so that the README
+/// can show it. These passwords protect nothing but fictional data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoStaff {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub roles: Vec<Role>,
+    pub sites: Vec<Site>,
+}
+
+/// The whole demo dataset. Ids start at 1 in every table; `sessions` carry booked and waiting
+/// counts only (there are no booking rows behind them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoData {
+    pub centres: Vec<Centre>,
+    pub activities: Vec<Activity>,
+    pub sessions: Vec<Session>,
+    pub customers: Vec<Customer>,
+    pub schools: Vec<School>,
+    pub pupils: Vec<Pupil>,
+    pub contacts: Vec<Contact>,
+    pub ct_accounts: Vec<CtAccount>,
+    pub staff: Vec<DemoStaff>,
+}
+
+/// The Monday of `today`'s week: the demo timetable starts there, so "today" always has classes.
+pub fn default_first_day(today: NaiveDate) -> NaiveDate {
+    today - Days::new(u64::from(today.weekday().num_days_from_monday()))
+}
+
+/// Generates the demo dataset: two weeks of sessions from `first_day`, and pupils whose stages
+/// fit the school year that `first_day` falls in. Same `(seed, first_day)`, same data.
+pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
+    let (centres, activities, sessions) = leisure(&mut stream(seed, STREAM_LEISURE), first_day);
+    let customers = customers(&mut stream(seed, STREAM_CUSTOMERS), first_day);
+    let (schools, pupils, contacts) = schools(&mut stream(seed, STREAM_SCHOOLS), first_day);
+    let ct_accounts = ct_accounts(&mut stream(seed, STREAM_COUNCIL_TAX), first_day);
+    DemoData {
+        centres,
+        activities,
+        sessions,
+        customers,
+        schools,
+        pupils,
+        contacts,
+        ct_accounts,
+        staff: demo_staff(),
+    }
+}
+
+const STREAM_LEISURE: u64 = 1;
+const STREAM_CUSTOMERS: u64 = 2;
+const STREAM_SCHOOLS: u64 = 3;
+const STREAM_COUNCIL_TAX: u64 = 4;
+
+fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}

@@ -1,0 +1,53 @@
+//! Leisure commands with fresh booking ids, and the mutation envelopes a desk would send.
+
+use chrono::Utc;
+use desk_domain::leisure::{self, BookPlace, CancelPlace, JoinWaitingList};
+use desk_domain::{Channel, Command, Mutation};
+use uuid::Uuid;
+
+/// `cmd` as mutation `seq` of `device_id`, face to face.
+pub fn envelope(device_id: Uuid, seq: u64, cmd: &Command) -> Mutation {
+    let (name, args_version, args) = cmd.to_envelope_parts();
+    Mutation {
+        mutation_id: Uuid::now_v7(),
+        device_id,
+        seq,
+        name: name.into(),
+        args_version,
+        args,
+        base_cursor: None,
+        created_at: Utc::now(),
+        channel: Channel::FaceToFace,
+    }
+}
+
+pub fn book(session_id: i64, customer_id: i64) -> Command {
+    Command::from(BookPlace {
+        booking_id: Uuid::now_v7(),
+        session_id,
+        customer_id,
+    })
+}
+
+pub fn join_waiting(session_id: i64, customer_id: i64) -> Command {
+    Command::from(JoinWaitingList {
+        booking_id: Uuid::now_v7(),
+        session_id,
+        customer_id,
+    })
+}
+
+pub fn cancel(booking_id: Uuid) -> Command {
+    Command::from(CancelPlace { booking_id })
+}
+
+/// The booking a command makes or cancels.
+pub fn booking_id(cmd: &Command) -> Uuid {
+    let Command::Leisure(c) = cmd;
+    match c {
+        leisure::Command::BookPlace(a) => a.booking_id,
+        leisure::Command::JoinWaitingList(a) => a.booking_id,
+        leisure::Command::CancelPlace(a) => a.booking_id,
+        leisure::Command::AddNote(a) => panic!("note {} names no booking", a.note_id),
+    }
+}
