@@ -6,10 +6,9 @@ import type { ErrorBody } from '../bindings/ErrorBody';
 import type { StaffProfile } from '../bindings/StaffProfile';
 import * as ipc from '../ipc';
 import { toErrorBody } from '../ipc';
-import { attention } from '../../services/core/stores/attention.svelte';
 import { flash } from './flash.svelte';
+import { forgetRegisteredRecords } from './records';
 import { sync } from './sync.svelte';
-import { timetable } from '../../services/leisure/stores/timetable.svelte';
 
 export class SignInFailure extends Error {
   constructor(
@@ -23,8 +22,7 @@ export class SignInFailure extends Error {
 
 /** Drops every record the interface holds in memory: the desk locked or nobody is signed in. */
 export function forgetRecords(): void {
-  timetable.reset();
-  attention.reset();
+  forgetRegisteredRecords();
   flash.clear();
   sync.reset();
 }

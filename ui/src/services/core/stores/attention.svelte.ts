@@ -4,6 +4,7 @@ import type { BookingView } from '../../../lib/bindings/BookingView';
 import type { ErrorBody } from '../../../lib/bindings/ErrorBody';
 import * as ipc from '../../../lib/ipc';
 import { toErrorBody } from '../../../lib/ipc';
+import { onForgetRecords } from '../../../lib/stores/records';
 
 export class AttentionState {
   items = $state<AttentionItem[]>([]);
@@ -54,3 +55,4 @@ export class AttentionState {
 }
 
 export const attention = new AttentionState();
+onForgetRecords(() => attention.reset());

@@ -4,6 +4,7 @@ import type { ErrorBody } from '../../../lib/bindings/ErrorBody';
 import type { SessionView } from '../../../lib/bindings/SessionView';
 import * as ipc from '../../../lib/ipc';
 import { toErrorBody } from '../../../lib/ipc';
+import { onForgetRecords } from '../../../lib/stores/records';
 
 export const ALL_ACTIVITIES = '';
 
@@ -86,3 +87,4 @@ export class TimetableState {
 }
 
 export const timetable = new TimetableState();
+onForgetRecords(() => timetable.reset());
