@@ -41,7 +41,7 @@ macro_rules! contract {
             = $via:ident |$h:ident $(, $r:ident)?| $body:expr;
     )*) => {
         $($(
-            #[doc = concat!("The request of `", stringify!($name), "`.")]
+            #[doc = concat!(" The request of `", stringify!($name), "`.")]
             #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
             #[serde(rename_all = "camelCase")]
             pub struct $Req { $(pub $field: $fty),* }

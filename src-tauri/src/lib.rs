@@ -7,7 +7,7 @@
 //! in-process on a loopback port with fictional data and signs in to a demo account.
 
 pub mod bindings;
-mod commands;
+pub mod commands;
 pub mod demo;
 pub mod settings;
 mod shell;

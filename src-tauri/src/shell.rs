@@ -159,11 +159,9 @@ impl Shell {
         let (signed_in, locked_for, open_desk) = {
             let current = self.current.lock().await;
             match current.as_ref() {
-                Some(s) if s.desk.is_locked() => (
-                    true,
-                    Some(s.desk.staff_username().unwrap_or_default().to_owned()),
-                    None,
-                ),
+                Some(s) if s.desk.is_locked() => {
+                    (true, Some(s.desk.staff_username().unwrap_or_default().to_owned()), None)
+                }
                 Some(s) => (true, None, Some(s.desk.clone())),
                 None => (false, None, None),
             }

@@ -320,10 +320,18 @@ mod tests {
         use Capability::*;
         assert_eq!(capabilities(&[Role::LeisureDesk]), vec![LeisureBook, Attention]);
         assert_eq!(capabilities(&[Role::Supervisor]), vec![LeisureBook, Attention]);
-        for other in [Role::SchoolOffice, Role::ContactCentre, Role::Trainer, Role::Administrator] {
+        for other in [
+            Role::SchoolOffice,
+            Role::ContactCentre,
+            Role::Trainer,
+            Role::Administrator,
+        ] {
             assert_eq!(capabilities(&[other]), vec![Attention], "{other}");
         }
-        assert_eq!(capabilities(&[Role::LeisureDesk, Role::Supervisor]), vec![LeisureBook, Attention]);
+        assert_eq!(
+            capabilities(&[Role::LeisureDesk, Role::Supervisor]),
+            vec![LeisureBook, Attention]
+        );
         assert_eq!(capabilities(&[]), vec![Attention]);
         assert_eq!(serde_json::to_string(&LeisureBook).unwrap(), "\"leisure.book\"");
     }

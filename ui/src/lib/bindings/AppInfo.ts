@@ -30,6 +30,7 @@ locked_for: string | null,
  */
 signed_in: boolean, 
 /**
- * What the signed-in member of staff may do here.
+ * What the signed-in member of staff may do here (empty while locked or signed out): the
+ * interface's navigation and route guards follow this, never the roles themselves.
  */
 capabilities: Array<Capability>, };
