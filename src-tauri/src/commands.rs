@@ -34,6 +34,10 @@ pub struct CommandSpec {
 /// with `$h` bound either to the [`Shell`] (`shell |s, r| …`, for sign-in, lock and the like) or
 /// to the signed-in, unlocked [`desk_client::Desk`] (`desk |d, r| …`, every data command: the
 /// shell answers `signed_out` or `locked` before the body runs), and `$r` to the request.
+///
+/// The handler takes the request's fields as its own arguments, and the request struct is built
+/// from them: on the wire a command's arguments stay top-level camelCase keys (`{centreId, day}`),
+/// which is exactly the generated request type, so `invoke(name, req)` needs no wrapping.
 macro_rules! contract {
     ($(
         $(#[doc = $doc:literal])*
