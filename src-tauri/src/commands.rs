@@ -1,182 +1,126 @@
-//! The IPC commands: each a one-line adapter over [`desk_client::Desk`]. Arguments arrive in
-//! camelCase from the window (Tauri's default) and errors leave as `ErrorBody {code, message}`.
+//! The IPC contract, declared once. Each line of [`contract!`] below names a command, its request
+//! (the fields the window sends, camelCase on the wire as Tauri's default) and its response, and
+//! says what it does in one line over the [`Shell`] or the signed-in staff member's
+//! [`desk_client::Desk`]. From that one list come:
+//!
+//! - the `#[tauri::command]` handlers and the invoke [`handler`];
+//! - a request struct per command (ts-rs exports it, so the window's request type is the Rust one);
+//! - [`NAMES`] and [`CONTRACT`], from which `bindings.rs` writes `commands.ts`: the command names
+//!   and the `Requests`/`Responses` maps the window's one generic `call` is typed by.
+//!
+//! A new desk command is one more line here (`desk |d, r| d.method(...).await`); errors leave as
+//! `ErrorBody {code, message}` without any code of its own.
 
 use chrono::NaiveDate;
-use desk_client::{
-    AttentionItem, BookingView, CustomerView, DeskError, SessionDetail, SessionView, SyncReport, SyncStatus,
-};
+use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::{Centre, Channel, ErrorBody, StaffProfile};
 use tauri::State;
 use uuid::Uuid;
 
+use crate::bindings::TypeInfo;
 use crate::{AppInfo, Shell};
 
 type Ipc<T> = Result<T, ErrorBody>;
 
-trait IntoIpc<T> {
-    fn ipc(self) -> Ipc<T>;
+/// One command of the contract, as `bindings.rs` needs it to write the TypeScript side.
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// `None`: the command takes no arguments.
+    pub request: Option<TypeInfo>,
+    pub response: TypeInfo,
 }
 
-impl<T> IntoIpc<T> for Result<T, DeskError> {
-    fn ipc(self) -> Ipc<T> {
-        self.map_err(|e| e.to_body())
-    }
-}
+/// Expands the list into handlers, request types and the contract's description. The body runs
+/// with `$h` bound either to the [`Shell`] (`shell |s, r| …`, for sign-in, lock and the like) or
+/// to the signed-in, unlocked [`desk_client::Desk`] (`desk |d, r| …`, every data command: the
+/// shell answers `signed_out` or `locked` before the body runs), and `$r` to the request.
+///
+/// The handler takes the request's fields as its own arguments, and the request struct is built
+/// from them: on the wire a command's arguments stay top-level camelCase keys (`{centreId, day}`),
+/// which is exactly the generated request type, so `invoke(name, req)` needs no wrapping.
+macro_rules! contract {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident($($Req:ident { $($field:ident: $fty:ty),* $(,)? })?) -> $Resp:ty
+            = $via:ident |$h:ident $(, $r:ident)?| $body:expr;
+    )*) => {
+        $($(
+            #[doc = concat!(" The request of `", stringify!($name), "`.")]
+            #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+            #[serde(rename_all = "camelCase")]
+            pub struct $Req { $(pub $field: $fty),* }
+        )?)*
 
-/// Every command, for the invoke handler and the list of generated command names.
-macro_rules! commands {
-    ($($name:ident),* $(,)?) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            async fn $name(shell: State<'_, Shell> $($(, $field: $fty)*)?) -> Ipc<$Resp> {
+                $(let $r = $Req { $($field),* };)?
+                contract!(@via $via shell $h $body)
+            }
+        )*
+
+        /// The invoke handler: every command of the contract.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$($name),*]
         }
-        /// The command names the window may invoke, in the order of the IPC contract.
+
+        /// The command names the window may invoke, in the order of the contract.
         pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Every command with its request and response types.
+        pub const CONTRACT: &[CommandSpec] = &[$(CommandSpec {
+            name: stringify!($name),
+            request: contract!(@req $($Req)?),
+            response: TypeInfo::of::<$Resp>(),
+        }),*];
     };
+    (@via shell $shell:ident $h:ident $body:expr) => {{
+        let $h: &Shell = &$shell;
+        $body
+    }};
+    (@via desk $shell:ident $h:ident $body:expr) => {{
+        let $h = $shell.desk().await?;
+        ($body).map_err(|e| e.to_body())
+    }};
+    (@req $Req:ident) => { Some(TypeInfo::of::<$Req>()) };
+    (@req) => { None };
 }
 
-commands![
-    app_info,
-    set_server_url,
-    sign_in,
-    sign_out,
-    lock,
-    unlock,
-    switch_user,
-    touch,
-    sync_status,
-    sync_now,
-    centres,
-    timetable,
-    session,
-    search_customers,
-    book_place,
-    join_waiting_list,
-    cancel_place,
-    needs_attention,
-    take_alternative,
-    dismiss_attention,
-];
-
-#[tauri::command]
-async fn app_info(shell: State<'_, Shell>) -> Ipc<AppInfo> {
-    shell.app_info().await
-}
-
-#[tauri::command]
-async fn set_server_url(shell: State<'_, Shell>, url: String) -> Ipc<()> {
-    shell.set_server_url(&url).await
-}
-
-#[tauri::command]
-async fn sign_in(shell: State<'_, Shell>, username: String, password: String) -> Ipc<StaffProfile> {
-    shell.sign_in(&username, &password).await
-}
-
-#[tauri::command]
-async fn sign_out(shell: State<'_, Shell>) -> Ipc<()> {
-    shell.sign_out().await
-}
-
-#[tauri::command]
-async fn lock(shell: State<'_, Shell>) -> Ipc<()> {
-    shell.lock().await
-}
-
-#[tauri::command]
-async fn unlock(shell: State<'_, Shell>, password: String) -> Ipc<StaffProfile> {
-    shell.unlock(&password).await
-}
-
-#[tauri::command]
-async fn switch_user(shell: State<'_, Shell>, username: String, password: String) -> Ipc<StaffProfile> {
-    shell.switch_user(&username, &password).await
-}
-
-/// Only the window's own user activity calls this; background calls never count as use.
-#[tauri::command]
-fn touch(shell: State<'_, Shell>) {
-    shell.touch()
-}
-
-#[tauri::command]
-async fn sync_status(shell: State<'_, Shell>) -> Ipc<SyncStatus> {
-    shell.desk().await?.sync_status().await.ipc()
-}
-
-#[tauri::command]
-async fn sync_now(shell: State<'_, Shell>) -> Ipc<SyncReport> {
-    shell.desk().await?.sync_now().await.ipc()
-}
-
-#[tauri::command]
-async fn centres(shell: State<'_, Shell>) -> Ipc<Vec<Centre>> {
-    shell.desk().await?.leisure().centres().await.ipc()
-}
-
-#[tauri::command]
-async fn timetable(shell: State<'_, Shell>, centre_id: i64, day: NaiveDate) -> Ipc<Vec<SessionView>> {
-    shell.desk().await?.leisure().timetable(centre_id, day).await.ipc()
-}
-
-#[tauri::command]
-async fn session(shell: State<'_, Shell>, id: i64) -> Ipc<SessionDetail> {
-    shell.desk().await?.leisure().session(id).await.ipc()
-}
-
-#[tauri::command]
-async fn search_customers(shell: State<'_, Shell>, text: String, limit: u32) -> Ipc<Vec<CustomerView>> {
-    shell.desk().await?.leisure().search_customers(&text, limit).await.ipc()
-}
-
-#[tauri::command]
-async fn book_place(shell: State<'_, Shell>, session_id: i64, customer_id: i64, channel: Channel) -> Ipc<BookingView> {
-    shell
-        .desk()
-        .await?
-        .leisure()
-        .book_place(session_id, customer_id, channel)
-        .await
-        .ipc()
-}
-
-#[tauri::command]
-async fn join_waiting_list(
-    shell: State<'_, Shell>,
-    session_id: i64,
-    customer_id: i64,
-    channel: Channel,
-) -> Ipc<BookingView> {
-    shell
-        .desk()
-        .await?
-        .leisure()
-        .join_waiting_list(session_id, customer_id, channel)
-        .await
-        .ipc()
-}
-
-#[tauri::command]
-async fn cancel_place(shell: State<'_, Shell>, booking_id: Uuid, channel: Channel) -> Ipc<()> {
-    shell
-        .desk()
-        .await?
-        .leisure()
-        .cancel_place(booking_id, channel)
-        .await
-        .ipc()
-}
-
-#[tauri::command]
-async fn needs_attention(shell: State<'_, Shell>) -> Ipc<Vec<AttentionItem>> {
-    shell.desk().await?.needs_attention().await.ipc()
-}
-
-#[tauri::command]
-async fn take_alternative(shell: State<'_, Shell>, item_id: Uuid, alternative: usize) -> Ipc<BookingView> {
-    shell.desk().await?.take_alternative(item_id, alternative).await.ipc()
-}
-
-#[tauri::command]
-async fn dismiss_attention(shell: State<'_, Shell>, item_id: Uuid, note: String) -> Ipc<()> {
-    shell.desk().await?.dismiss_attention(item_id, &note).await.ipc()
+contract! {
+    /// How the app was started, whether (and for whom) the desk is locked, what the staff member may do.
+    app_info() -> AppInfo = shell |s| s.app_info().await;
+    set_server_url(SetServerUrlRequest { url: String }) -> () = shell |s, r| s.set_server_url(&r.url).await;
+    sign_in(SignInRequest { username: String, password: String }) -> StaffProfile
+        = shell |s, r| s.sign_in(&r.username, &r.password).await;
+    sign_out() -> () = shell |s| s.sign_out().await;
+    lock() -> () = shell |s| s.lock().await;
+    unlock(UnlockRequest { password: String }) -> StaffProfile = shell |s, r| s.unlock(&r.password).await;
+    switch_user(SwitchUserRequest { username: String, password: String }) -> StaffProfile
+        = shell |s, r| s.switch_user(&r.username, &r.password).await;
+    /// Only the window's own user activity calls this; background calls never count as use.
+    touch() -> () = shell |s| {
+        s.touch();
+        Ok(())
+    };
+    sync_status() -> SyncStatus = desk |d| d.sync_status().await;
+    sync_now() -> SyncReport = desk |d| d.sync_now().await;
+    centres() -> Vec<Centre> = desk |d| d.leisure().centres().await;
+    /// `day` is a calendar date, `YYYY-MM-DD`.
+    timetable(TimetableRequest { centre_id: i64, day: NaiveDate }) -> Vec<SessionView>
+        = desk |d, r| d.leisure().timetable(r.centre_id, r.day).await;
+    session(SessionRequest { id: i64 }) -> SessionDetail = desk |d, r| d.leisure().session(r.id).await;
+    search_customers(SearchCustomersRequest { text: String, limit: u32 }) -> Vec<CustomerView>
+        = desk |d, r| d.leisure().search_customers(&r.text, r.limit).await;
+    book_place(BookPlaceRequest { session_id: i64, customer_id: i64, channel: Channel }) -> BookingView
+        = desk |d, r| d.leisure().book_place(r.session_id, r.customer_id, r.channel).await;
+    join_waiting_list(JoinWaitingListRequest { session_id: i64, customer_id: i64, channel: Channel }) -> BookingView
+        = desk |d, r| d.leisure().join_waiting_list(r.session_id, r.customer_id, r.channel).await;
+    cancel_place(CancelPlaceRequest { booking_id: Uuid, channel: Channel }) -> ()
+        = desk |d, r| d.leisure().cancel_place(r.booking_id, r.channel).await;
+    needs_attention() -> Vec<AttentionItem> = desk |d| d.needs_attention().await;
+    take_alternative(TakeAlternativeRequest { item_id: Uuid, alternative: usize }) -> BookingView
+        = desk |d, r| d.take_alternative(r.item_id, r.alternative).await;
+    dismiss_attention(DismissAttentionRequest { item_id: Uuid, note: String }) -> ()
+        = desk |d, r| d.dismiss_attention(r.item_id, &r.note).await;
 }

@@ -7,7 +7,7 @@
 //! in-process on a loopback port with fictional data and signs in to a demo account.
 
 pub mod bindings;
-mod commands;
+pub mod commands;
 pub mod demo;
 pub mod settings;
 mod shell;
@@ -48,6 +48,9 @@ pub struct AppInfo {
     pub locked_for: Option<String>,
     /// A staff member's desk is open, locked or not (`locked_for` says which).
     pub signed_in: bool,
+    /// What the signed-in member of staff may do here (empty while locked or signed out): the
+    /// interface's navigation and route guards follow this, never the roles themselves.
+    pub capabilities: Vec<desk_domain::scope::Capability>,
 }
 
 /// How the app was asked to start: from the command line and the environment.

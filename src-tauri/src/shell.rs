@@ -156,17 +156,28 @@ impl Shell {
 
     pub async fn app_info(&self) -> Result<AppInfo, ErrorBody> {
         self.started().await?;
-        let (signed_in, locked_for) = {
+        let (signed_in, locked_for, open_desk) = {
             let current = self.current.lock().await;
             match current.as_ref() {
-                Some(s) => (
-                    true,
-                    s.desk
-                        .is_locked()
-                        .then(|| s.desk.staff_username().unwrap_or_default().to_owned()),
-                ),
-                None => (false, None),
+                Some(s) if s.desk.is_locked() => {
+                    (true, Some(s.desk.staff_username().unwrap_or_default().to_owned()), None)
+                }
+                Some(s) => (true, None, Some(s.desk.clone())),
+                None => (false, None, None),
             }
+        };
+        // Read outside the lock on `current`: the profile comes from the desk's own store.
+        let capabilities = match open_desk {
+            Some(desk) => match desk.staff_profile().await {
+                Ok(Some(staff)) => desk_domain::scope::capabilities(&staff.roles),
+                Ok(None) => Vec::new(),
+                // The app must still start; with nothing offered, the staff member sees Home.
+                Err(e) => {
+                    tracing::warn!("could not read the staff profile for the capabilities: {e}");
+                    Vec::new()
+                }
+            },
+            None => Vec::new(),
         };
         Ok(AppInfo {
             demo: self.launch.demo,
@@ -176,6 +187,7 @@ impl Shell {
             idle_lock_secs: self.launch.idle_lock_secs,
             locked_for,
             signed_in,
+            capabilities,
         })
     }
 

@@ -76,3 +76,25 @@ fn command_list_names_every_command_of_the_contract() {
         assert!(ts.contains(&format!("\"{name}\"")), "{name} missing from commands.ts");
     }
 }
+
+#[test]
+fn contract_types_each_command_by_its_request_and_response() {
+    let ts = council_desk::bindings::commands_ts();
+    for line in [
+        "  app_info: void;",
+        "  timetable: TimetableRequest;",
+        "  book_place: BookPlaceRequest;",
+        "  app_info: AppInfo;",
+        "  timetable: Array<SessionView>;",
+        "  cancel_place: null;",
+        "import type { BookPlaceRequest } from './BookPlaceRequest';",
+        "import type { SessionView } from './SessionView';",
+    ] {
+        assert!(ts.contains(line), "commands.ts lacks {line:?}:\n{ts}");
+    }
+    assert_eq!(
+        council_desk::commands::NAMES.len(),
+        council_desk::commands::CONTRACT.len(),
+        "one entry per command"
+    );
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use council_desk::{Launch, Shell, Window};
 use desk_client::{StaffDeskConfig, SyncStatus};
+use desk_domain::scope::Capability;
 
 /// What the shell told the window.
 #[derive(Default)]
@@ -51,6 +52,7 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert!(!info.signed_in);
     assert_eq!(info.locked_for, None);
     assert_eq!(info.idle_lock_secs, 1);
+    assert!(info.capabilities.is_empty(), "nobody signed in may do nothing");
     assert_eq!(shell.lock().await.unwrap_err().code, "signed_out");
     assert_eq!(shell.unlock("anything").await.unwrap_err().code, "signed_out");
 
@@ -66,6 +68,12 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert!(info.signed_in);
     assert_eq!(info.locked_for, None);
     assert_eq!(info.default_username.as_deref(), Some("demo.leisure"));
+    // The desk says what the leisure-desk role opens; the interface follows that alone.
+    assert_eq!(
+        info.capabilities,
+        vec![Capability::LeisureBook, Capability::Attention],
+        "demo.leisure's capabilities"
+    );
     let desk = shell.desk().await.expect("signed in, unlocked");
     desk.sync_now().await.expect("first sync");
     let centres = desk.leisure().centres().await.expect("centres");
@@ -88,6 +96,7 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     let info = shell.app_info().await.unwrap();
     assert!(info.signed_in);
     assert_eq!(info.locked_for.as_deref(), Some("demo.leisure"));
+    assert!(info.capabilities.is_empty(), "a locked desk offers nothing");
 
     // A wrong password keeps it locked; the right one opens the same store again.
     let wrong = shell.unlock("not-the-password").await.unwrap_err();

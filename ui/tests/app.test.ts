@@ -4,18 +4,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { SyncStatus } from '../src/lib/bindings/SyncStatus';
 
+import { desk, resetDesk } from './desk';
+
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return {
-    ...real,
-    appInfo: vi.fn(),
-    syncStatus: vi.fn(),
-    onSyncStatus: vi.fn(),
-    signOut: vi.fn(),
-    centres: vi.fn(),
-    timetable: vi.fn(),
-    needsAttention: vi.fn(),
-  };
+  return { ...(await import('./desk')).withDesk(real), onSyncStatus: vi.fn() };
 });
 
 const ipc = await import('../src/lib/ipc');
@@ -38,16 +31,16 @@ function reset(): void {
 beforeEach(() => {
   reset();
   window.location.hash = '';
-  vi.mocked(ipc.appInfo).mockReset().mockResolvedValue(f.appInfo());
-  vi.mocked(ipc.syncStatus).mockReset().mockResolvedValue(f.status());
+  desk.app_info.mockReset().mockResolvedValue(f.appInfo());
+  desk.sync_status.mockReset().mockResolvedValue(f.status());
   vi.mocked(ipc.onSyncStatus).mockReset().mockImplementation(async (cb) => {
     emit = cb;
     return () => {};
   });
-  vi.mocked(ipc.signOut).mockReset().mockResolvedValue(null);
-  vi.mocked(ipc.centres).mockReset().mockResolvedValue(f.centres);
-  vi.mocked(ipc.timetable).mockReset().mockResolvedValue(f.day);
-  vi.mocked(ipc.needsAttention).mockReset().mockResolvedValue([]);
+  desk.sign_out.mockReset().mockResolvedValue(null);
+  desk.centres.mockReset().mockResolvedValue(f.centres);
+  desk.timetable.mockReset().mockResolvedValue(f.day);
+  desk.needs_attention.mockReset().mockResolvedValue([]);
 });
 
 describe('the app', () => {
@@ -61,10 +54,10 @@ describe('the app', () => {
   });
 
   it('without demo mode and without a sign-in shows the sign-in screen and no banner', async () => {
-    vi.mocked(ipc.appInfo).mockResolvedValue(
+    desk.app_info.mockResolvedValue(
       f.appInfo({ demo: false, server_url: null, default_username: null, signed_in: false }),
     );
-    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ signed_in: null }));
+    desk.sync_status.mockResolvedValue(f.status({ signed_in: null }));
     render(App);
     expect(await screen.findByTestId('sign-in-form')).toBeInTheDocument();
     expect(screen.queryByTestId('demo-banner')).toBeNull();
@@ -73,7 +66,7 @@ describe('the app', () => {
   });
 
   it('follows a sign-in that arrives by event (demo sign-in after start)', async () => {
-    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ signed_in: null }));
+    desk.sync_status.mockResolvedValue(f.status({ signed_in: null }));
     render(App);
     await screen.findByTestId('sign-in-form');
     emit(f.status());
@@ -98,14 +91,15 @@ describe('the app', () => {
   });
 
   it('shows a school-office member no leisure screens', async () => {
-    vi.mocked(ipc.syncStatus).mockResolvedValue(
+    desk.app_info.mockResolvedValue(f.appInfo({ capabilities: f.otherCapabilities }));
+    desk.sync_status.mockResolvedValue(
       f.status({ signed_in: { ...f.leisureStaff, roles: ['school-office'], sites: ['school:4'] } }),
     );
     window.location.hash = '#/timetable';
     render(App);
     expect(await screen.findByTestId('home-no-services')).toBeInTheDocument();
     expect(screen.queryByTestId('nav-timetable')).toBeNull();
-    expect(ipc.timetable).not.toHaveBeenCalled();
+    expect(desk.timetable).not.toHaveBeenCalled();
   });
 
   it('keeps focus on Next day while moving through days from the start screen', async () => {
@@ -114,7 +108,7 @@ describe('the app', () => {
     const next = await screen.findByTestId('timetable-next');
     await user.click(next);
     await user.click(screen.getByTestId('timetable-next'));
-    await vi.waitFor(() => expect(vi.mocked(ipc.timetable).mock.calls.length).toBeGreaterThanOrEqual(3));
+    await vi.waitFor(() => expect(desk.timetable.mock.calls.length).toBeGreaterThanOrEqual(3));
     expect(screen.getByTestId('timetable-next')).toBe(next);
     expect(next).toHaveFocus();
   });
@@ -123,12 +117,12 @@ describe('the app', () => {
     render(App);
     const user = userEvent.setup();
     await user.click(await screen.findByTestId('header-sign-out'));
-    expect(ipc.signOut).toHaveBeenCalled();
+    expect(desk.sign_out).toHaveBeenCalled();
     expect(await screen.findByTestId('sign-in-form')).toBeInTheDocument();
   });
 
   it('says so when the desk engine does not answer at start', async () => {
-    vi.mocked(ipc.appInfo).mockRejectedValue('command app_info not found');
+    desk.app_info.mockRejectedValue('command app_info not found');
     render(App);
     expect(await screen.findByTestId('start-error')).toHaveTextContent('did not answer as expected');
   });

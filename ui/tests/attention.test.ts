@@ -2,21 +2,23 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { desk, resetDesk } from './desk';
+
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return { ...real, needsAttention: vi.fn(), takeAlternative: vi.fn(), dismissAttention: vi.fn() };
+  return { ...(await import('./desk')).withDesk(real) };
 });
 
 const ipc = await import('../src/lib/ipc');
-const { attention } = await import('../src/lib/stores/attention.svelte');
+const { attention } = await import('../src/services/core/stores/attention.svelte');
 const { flash } = await import('../src/lib/stores/flash.svelte');
-const { default: NeedsAttention } = await import('../src/screens/NeedsAttention.svelte');
+const { default: NeedsAttention } = await import('../src/services/core/screens/NeedsAttention.svelte');
 const f = await import('./fixtures');
 
 beforeEach(() => {
-  vi.mocked(ipc.needsAttention).mockReset().mockResolvedValueOnce([f.attentionItem]).mockResolvedValue([]);
-  vi.mocked(ipc.takeAlternative).mockReset();
-  vi.mocked(ipc.dismissAttention).mockReset();
+  desk.needs_attention.mockReset().mockResolvedValueOnce([f.attentionItem]).mockResolvedValue([]);
+  desk.take_alternative.mockReset();
+  desk.dismiss_attention.mockReset();
   attention.items = [];
   attention.loaded = false;
   flash.clear();
@@ -42,12 +44,12 @@ describe('needs attention', () => {
   });
 
   it.each([0, 1])('alternative %i calls take_alternative with its index', async (index) => {
-    vi.mocked(ipc.takeAlternative).mockResolvedValue(f.booking('b-9', "Mòrag O'Neill", index === 0 ? 'waiting' : 'booked', true));
+    desk.take_alternative.mockResolvedValue(f.booking('b-9', "Mòrag O'Neill", index === 0 ? 'waiting' : 'booked', true));
     const item = await shown();
     const user = userEvent.setup();
     await user.click(within(item).getAllByTestId('attention-alternative')[index]!);
-    expect(ipc.takeAlternative).toHaveBeenCalledWith(f.attentionItem.id, index);
-    expect(ipc.dismissAttention).not.toHaveBeenCalled();
+    expect(desk.take_alternative).toHaveBeenCalledWith({ itemId: f.attentionItem.id, alternative: index });
+    expect(desk.dismiss_attention).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(screen.queryByTestId('attention-item')).toBeNull());
     expect(flash.message?.heading).toBe(index === 0 ? "Mòrag O'Neill is on the waiting list" : "Mòrag O'Neill is booked");
   });
@@ -58,27 +60,30 @@ describe('needs attention', () => {
     await user.click(within(item).getByTestId('attention-dismiss'));
     expect(within(item).getByTestId('attention-note-error')).toHaveTextContent('Enter a note');
     expect(screen.getByTestId('error-summary')).toHaveTextContent('Enter a note');
-    expect(ipc.dismissAttention).not.toHaveBeenCalled();
+    expect(desk.dismiss_attention).not.toHaveBeenCalled();
     await user.click(within(item).getByTestId('attention-note'));
     await user.paste('x'.repeat(501));
     await user.click(within(item).getByTestId('attention-dismiss'));
     expect(within(item).getByTestId('attention-note-error')).toHaveTextContent('500 characters or fewer');
-    expect(ipc.dismissAttention).not.toHaveBeenCalled();
+    expect(desk.dismiss_attention).not.toHaveBeenCalled();
   });
 
   it('dismisses with the note', async () => {
-    vi.mocked(ipc.dismissAttention).mockResolvedValue(null);
+    desk.dismiss_attention.mockResolvedValue(null);
     const item = await shown();
     const user = userEvent.setup();
     await user.type(within(item).getByTestId('attention-note'), "  Phoned Mòrag O'Neill, booked Friday instead ");
     await user.click(within(item).getByTestId('attention-dismiss'));
-    expect(ipc.dismissAttention).toHaveBeenCalledWith(f.attentionItem.id, "Phoned Mòrag O'Neill, booked Friday instead");
-    expect(ipc.takeAlternative).not.toHaveBeenCalled();
+    expect(desk.dismiss_attention).toHaveBeenCalledWith({
+      itemId: f.attentionItem.id,
+      note: "Phoned Mòrag O'Neill, booked Friday instead",
+    });
+    expect(desk.take_alternative).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(screen.getByTestId('attention-empty')).toBeInTheDocument());
   });
 
   it('says when nothing needs attention', async () => {
-    vi.mocked(ipc.needsAttention).mockReset().mockResolvedValue([]);
+    desk.needs_attention.mockReset().mockResolvedValue([]);
     render(NeedsAttention);
     expect(await screen.findByTestId('attention-empty')).toHaveTextContent('Nothing needs attention');
   });

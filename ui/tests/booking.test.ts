@@ -2,25 +2,27 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { desk, resetDesk } from './desk';
+
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return { ...real, session: vi.fn(), searchCustomers: vi.fn(), bookPlace: vi.fn(), joinWaitingList: vi.fn() };
+  return { ...(await import('./desk')).withDesk(real) };
 });
 
 const ipc = await import('../src/lib/ipc');
 const { router } = await import('../src/lib/router.svelte');
 const { flash } = await import('../src/lib/stores/flash.svelte');
-const { default: BookCustomer } = await import('../src/screens/BookCustomer.svelte');
+const { default: BookCustomer } = await import('../src/services/leisure/screens/BookCustomer.svelte');
 const f = await import('./fixtures');
 
 const open = f.day[2]!; // Aqua Fit 10:00, 5 of 20
 const full = f.day[1]!; // Aqua Fit 09:00, 20 of 20
 
 beforeEach(() => {
-  vi.mocked(ipc.session).mockReset().mockResolvedValue(f.detail(open, []));
-  vi.mocked(ipc.searchCustomers).mockReset().mockResolvedValue(f.customers);
-  vi.mocked(ipc.bookPlace).mockReset();
-  vi.mocked(ipc.joinWaitingList).mockReset();
+  desk.session.mockReset().mockResolvedValue(f.detail(open, []));
+  desk.search_customers.mockReset().mockResolvedValue(f.customers);
+  desk.book_place.mockReset();
+  desk.join_waiting_list.mockReset();
   flash.clear();
   router.start();
 });
@@ -35,7 +37,7 @@ describe('booking form', () => {
   it('searches as you type and lists results', async () => {
     const user = await ready();
     await user.type(screen.getByTestId('customer-search'), 'mo');
-    expect(ipc.searchCustomers).toHaveBeenLastCalledWith('mo', 20);
+    expect(desk.search_customers).toHaveBeenLastCalledWith({ text: 'mo', limit: 20 });
     expect(screen.getAllByTestId('customer-result')).toHaveLength(3);
     expect(screen.getByTestId('customer-results-count')).toHaveTextContent('3 customers match');
     expect(screen.getByRole('combobox')).toHaveAttribute('aria-expanded', 'true');
@@ -53,7 +55,7 @@ describe('booking form', () => {
     expect(input).toHaveAttribute('aria-activedescendant', screen.getAllByTestId('customer-result')[2]!.id);
     await user.keyboard('{ArrowDown}{Enter}');
     expect(screen.getByTestId('book-chosen-name')).toHaveTextContent("Mòrag O'Neill");
-    expect(ipc.bookPlace).not.toHaveBeenCalled();
+    expect(desk.book_place).not.toHaveBeenCalled();
   });
 
   it('Escape closes the results', async () => {
@@ -75,8 +77,8 @@ describe('booking form', () => {
     await user.type(screen.getByTestId('customer-search'), 'mo');
     await user.click(screen.getByTestId('book-submit'));
     expect(screen.getByTestId('customer-search-error')).toHaveTextContent('Select the customer from the search results');
-    expect(ipc.bookPlace).not.toHaveBeenCalled();
-    expect(ipc.joinWaitingList).not.toHaveBeenCalled();
+    expect(desk.book_place).not.toHaveBeenCalled();
+    expect(desk.join_waiting_list).not.toHaveBeenCalled();
   });
 
   it('refuses a future date of birth and 300-character text without searching', async () => {
@@ -91,39 +93,39 @@ describe('booking form', () => {
     await user.click(screen.getByTestId('channel-telephone'));
     await user.click(screen.getByTestId('book-submit'));
     expect(screen.getByTestId('error-summary')).toHaveTextContent('Search must be 200 characters or fewer');
-    expect(ipc.searchCustomers).not.toHaveBeenCalledWith(expect.stringMatching(/2999|x{300}/), expect.anything());
-    expect(ipc.bookPlace).not.toHaveBeenCalled();
+    expect(desk.search_customers).not.toHaveBeenCalledWith({ text: expect.stringMatching(/2999|x{300}/), limit: expect.anything() });
+    expect(desk.book_place).not.toHaveBeenCalled();
   });
 
   it('books the chosen customer with the channel and shows Pending', async () => {
-    vi.mocked(ipc.bookPlace).mockResolvedValue(f.booking('b-1', "Mòrag O'Neill", 'booked', true));
+    desk.book_place.mockResolvedValue(f.booking('b-1', "Mòrag O'Neill", 'booked', true));
     const user = await ready();
     await user.type(screen.getByTestId('customer-search'), "Mòrag O'N");
-    expect(ipc.searchCustomers).toHaveBeenLastCalledWith("Mòrag O'N", 20);
+    expect(desk.search_customers).toHaveBeenLastCalledWith({ text: "Mòrag O'N", limit: 20 });
     await user.click(screen.getAllByTestId('customer-result')[0]!);
     await user.click(screen.getByTestId('channel-telephone'));
     await user.click(screen.getByTestId('book-submit'));
-    expect(ipc.bookPlace).toHaveBeenCalledWith(11, 101, 'telephone');
+    expect(desk.book_place).toHaveBeenCalledWith({ sessionId: 11, customerId: 101, channel: 'telephone' });
     expect(flash.message?.heading).toBe("Mòrag O'Neill is booked into Aqua Fit");
     expect(flash.message?.body).toMatch(/Pending until the server confirms/);
     expect(router.current).toEqual({ name: 'session', id: 11 });
   });
 
   it('puts a full session’s customer on the waiting list', async () => {
-    vi.mocked(ipc.session).mockResolvedValue(f.detail(full, []));
-    vi.mocked(ipc.joinWaitingList).mockResolvedValue(f.booking('b-2', 'Morven Ross', 'waiting', true));
+    desk.session.mockResolvedValue(f.detail(full, []));
+    desk.join_waiting_list.mockResolvedValue(f.booking('b-2', 'Morven Ross', 'waiting', true));
     const user = await ready(10);
     expect(screen.getByTestId('book-full-note')).toHaveTextContent('All 20 places are taken');
     await user.type(screen.getByTestId('customer-search'), 'morv');
     await user.click(screen.getAllByTestId('customer-result')[1]!);
     await user.click(screen.getByTestId('channel-face-to-face'));
     await user.click(screen.getByTestId('book-submit'));
-    expect(ipc.joinWaitingList).toHaveBeenCalledWith(10, 102, 'face-to-face');
-    expect(ipc.bookPlace).not.toHaveBeenCalled();
+    expect(desk.join_waiting_list).toHaveBeenCalledWith({ sessionId: 10, customerId: 102, channel: 'face-to-face' });
+    expect(desk.book_place).not.toHaveBeenCalled();
   });
 
   it('shows the desk’s refusal in the summary and beside the customer', async () => {
-    vi.mocked(ipc.bookPlace).mockRejectedValue(
+    desk.book_place.mockRejectedValue(
       new ipc.IpcError({ code: 'already_booked', message: 'This customer already has a place in Aqua Fit at 10:00.' }),
     );
     const user = await ready();

@@ -2,6 +2,7 @@
 import type { AppInfo } from '../src/lib/bindings/AppInfo';
 import type { AttentionItem } from '../src/lib/bindings/AttentionItem';
 import type { BookingView } from '../src/lib/bindings/BookingView';
+import type { Capability } from '../src/lib/bindings/Capability';
 import type { Centre } from '../src/lib/bindings/Centre';
 import type { CustomerView } from '../src/lib/bindings/CustomerView';
 import type { SessionDetail } from '../src/lib/bindings/SessionDetail';
@@ -21,6 +22,11 @@ export const leisureStaff: StaffProfile = {
   roles: ['leisure-desk'],
   sites: ['leisure:1'],
 };
+
+/** What the desk reports a leisure-desk member (and a supervisor) may do: scope.rs `capabilities`. */
+export const leisureCapabilities: Capability[] = ['leisure.book', 'attention'];
+/** What it reports for any other role. */
+export const otherCapabilities: Capability[] = ['attention'];
 
 export function sessionView(
   id: number,
@@ -109,6 +115,7 @@ export function appInfo(extra: Partial<AppInfo> = {}): AppInfo {
     idle_lock_secs: 300,
     locked_for: null,
     signed_in: true,
+    capabilities: leisureCapabilities,
     ...extra,
   };
 }

@@ -10,6 +10,7 @@ describe('header', () => {
       staff: f.leisureStaff,
       status: f.status({ pending: 3, needs_attention: 2, last_synced_at: new Date().toISOString() }),
       centres: f.centres,
+      capabilities: f.leisureCapabilities,
     });
     expect(screen.getByTestId('header-staff')).toHaveTextContent('Ailsa Mackenzie');
     expect(screen.getByTestId('header-site')).toHaveTextContent('Riverside Leisure Centre');
@@ -71,8 +72,13 @@ describe('header', () => {
     );
   });
 
-  it('offers the leisure timetable only to leisure roles', () => {
-    const { unmount } = render(Header, { staff: f.leisureStaff, status: f.status(), centres: [] });
+  it('offers the leisure timetable only to leisure roles (as the desk reports their capabilities)', () => {
+    const { unmount } = render(Header, {
+      staff: f.leisureStaff,
+      status: f.status(),
+      centres: [],
+      capabilities: f.leisureCapabilities,
+    });
     expect(screen.getByTestId('nav-timetable')).toHaveAttribute('href', '#/timetable');
     expect(screen.getByTestId('nav-attention')).toBeInTheDocument();
     unmount();
@@ -81,14 +87,21 @@ describe('header', () => {
       staff: { ...f.leisureStaff, roles: ['school-office'], sites: ['school:4'] },
       status: f.status(),
       centres: [],
+      capabilities: f.otherCapabilities,
     });
     expect(screen.queryByTestId('nav-timetable')).toBeNull();
     expect(screen.getByTestId('nav-attention')).toBeInTheDocument();
     expect(screen.getByTestId('header-site')).toHaveTextContent('School 4');
   });
 
+  // Which roles open leisure is desk-domain's `capabilities` (tested there); the header follows it.
   it('lets a supervisor use leisure', () => {
-    render(Header, { staff: { ...f.leisureStaff, roles: ['supervisor'] }, status: f.status(), centres: [] });
+    render(Header, {
+      staff: { ...f.leisureStaff, roles: ['supervisor'] },
+      status: f.status(),
+      centres: [],
+      capabilities: f.leisureCapabilities,
+    });
     expect(screen.getByTestId('nav-timetable')).toBeInTheDocument();
   });
 

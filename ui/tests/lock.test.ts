@@ -5,35 +5,20 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeskLocked } from '../src/lib/bindings/DeskLocked';
 import type { SyncStatus } from '../src/lib/bindings/SyncStatus';
 
+import { desk, resetDesk } from './desk';
+
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return {
-    ...real,
-    appInfo: vi.fn(),
-    syncStatus: vi.fn(),
-    onSyncStatus: vi.fn(),
-    onDeskLocked: vi.fn(),
-    setServerUrl: vi.fn(),
-    signIn: vi.fn(),
-    signOut: vi.fn(),
-    lock: vi.fn(),
-    unlock: vi.fn(),
-    switchUser: vi.fn(),
-    touch: vi.fn(),
-    centres: vi.fn(),
-    timetable: vi.fn(),
-    session: vi.fn(),
-    needsAttention: vi.fn(),
-  };
+  return { ...(await import('./desk')).withDesk(real), onSyncStatus: vi.fn(), onDeskLocked: vi.fn() };
 });
 
 const ipc = await import('../src/lib/ipc');
 const { auth } = await import('../src/lib/stores/auth.svelte');
 const { sync } = await import('../src/lib/stores/sync.svelte');
-const { timetable } = await import('../src/lib/stores/timetable.svelte');
-const { attention } = await import('../src/lib/stores/attention.svelte');
+const { timetable } = await import('../src/services/leisure/stores/timetable.svelte');
+const { attention } = await import('../src/services/core/stores/attention.svelte');
 const { default: App } = await import('../src/App.svelte');
-const { default: LockScreen } = await import('../src/screens/LockScreen.svelte');
+const { default: LockScreen } = await import('../src/services/core/screens/LockScreen.svelte');
 const f = await import('./fixtures');
 
 let lockedEvent: (payload: DeskLocked) => void = () => {};
@@ -52,8 +37,8 @@ beforeEach(() => {
   timetable.reset();
   attention.reset();
   window.location.hash = '';
-  vi.mocked(ipc.appInfo).mockReset().mockResolvedValue(f.appInfo());
-  vi.mocked(ipc.syncStatus).mockReset().mockResolvedValue(f.status());
+  desk.app_info.mockReset().mockResolvedValue(f.appInfo());
+  desk.sync_status.mockReset().mockResolvedValue(f.status());
   vi.mocked(ipc.onSyncStatus).mockReset().mockImplementation(async (cb) => {
     statusEvent = cb;
     return () => {};
@@ -62,19 +47,19 @@ beforeEach(() => {
     lockedEvent = cb;
     return () => {};
   });
-  vi.mocked(ipc.setServerUrl).mockReset().mockResolvedValue(null);
-  vi.mocked(ipc.signIn).mockReset();
-  vi.mocked(ipc.signOut).mockReset().mockResolvedValue(null);
-  vi.mocked(ipc.lock).mockReset().mockResolvedValue(null);
-  vi.mocked(ipc.unlock).mockReset().mockResolvedValue(f.leisureStaff);
-  vi.mocked(ipc.switchUser).mockReset().mockResolvedValue(SECOND);
-  vi.mocked(ipc.touch).mockReset().mockResolvedValue(null);
-  vi.mocked(ipc.centres).mockReset().mockResolvedValue(f.centres);
-  vi.mocked(ipc.timetable).mockReset().mockResolvedValue(f.day);
-  vi.mocked(ipc.session).mockReset().mockResolvedValue(
+  desk.set_server_url.mockReset().mockResolvedValue(null);
+  desk.sign_in.mockReset();
+  desk.sign_out.mockReset().mockResolvedValue(null);
+  desk.lock.mockReset().mockResolvedValue(null);
+  desk.unlock.mockReset().mockResolvedValue(f.leisureStaff);
+  desk.switch_user.mockReset().mockResolvedValue(SECOND);
+  desk.touch.mockReset().mockResolvedValue(null);
+  desk.centres.mockReset().mockResolvedValue(f.centres);
+  desk.timetable.mockReset().mockResolvedValue(f.day);
+  desk.session.mockReset().mockResolvedValue(
     f.detail(f.day[2]!, [f.booking('b-1', "Mòrag O'Neill", 'booked')]),
   );
-  vi.mocked(ipc.needsAttention).mockReset().mockResolvedValue([f.attentionItem]);
+  desk.needs_attention.mockReset().mockResolvedValue([f.attentionItem]);
 });
 
 describe('the lock screen', () => {
@@ -151,14 +136,14 @@ describe('locking in the app', () => {
     statusEvent(f.status());
     expect(screen.getByTestId('lock-screen')).toBeInTheDocument();
 
-    vi.mocked(ipc.session).mockClear();
+    desk.session.mockClear();
     const user = userEvent.setup();
     await user.type(screen.getByTestId('unlock-password'), 'right password');
     await user.click(screen.getByTestId('unlock-submit'));
-    expect(ipc.unlock).toHaveBeenCalledWith('right password');
+    expect(desk.unlock).toHaveBeenCalledWith({ password: 'right password' });
     expect(await screen.findByTestId('session-detail')).toBeInTheDocument();
     expect(window.location.hash).toBe('#/sessions/11');
-    expect(ipc.session).toHaveBeenCalledWith(11);
+    expect(desk.session).toHaveBeenCalledWith({ id: 11 });
     expect(screen.queryByTestId('lock-screen')).toBeNull();
   });
 
@@ -166,24 +151,24 @@ describe('locking in the app', () => {
     render(App);
     const user = userEvent.setup();
     await user.click(await screen.findByTestId('lock-now'));
-    expect(ipc.lock).toHaveBeenCalled();
+    expect(desk.lock).toHaveBeenCalled();
     expect(await screen.findByTestId('lock-screen')).toBeInTheDocument();
     expect(screen.getByTestId('lock-username')).toHaveTextContent('ailsa.mackenzie');
   });
 
   it('starts on the lock screen when the desk is already locked', async () => {
-    vi.mocked(ipc.appInfo).mockResolvedValue(f.appInfo({ locked_for: 'ailsa.mackenzie', idle_lock_secs: 120 }));
+    desk.app_info.mockResolvedValue(f.appInfo({ locked_for: 'ailsa.mackenzie', idle_lock_secs: 120 }));
     render(App);
     expect(await screen.findByTestId('lock-screen')).toBeInTheDocument();
     expect(screen.getByTestId('lock-policy')).toHaveTextContent('locks after 2 minutes without use');
-    expect(ipc.centres).not.toHaveBeenCalled();
-    expect(ipc.needsAttention).not.toHaveBeenCalled();
-    expect(ipc.timetable).not.toHaveBeenCalled();
+    expect(desk.centres).not.toHaveBeenCalled();
+    expect(desk.needs_attention).not.toHaveBeenCalled();
+    expect(desk.timetable).not.toHaveBeenCalled();
   });
 
   it('switch user signs the other member in to their own desk and starts at home', async () => {
-    vi.mocked(ipc.appInfo).mockResolvedValue(f.appInfo({ locked_for: 'ailsa.mackenzie' }));
-    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ signed_in: SECOND }));
+    desk.app_info.mockResolvedValue(f.appInfo({ locked_for: 'ailsa.mackenzie' }));
+    desk.sync_status.mockResolvedValue(f.status({ signed_in: SECOND }));
     window.location.hash = '#/sessions/11';
     render(App);
     const user = userEvent.setup();
@@ -191,15 +176,15 @@ describe('locking in the app', () => {
     await user.type(screen.getByTestId('sign-in-username'), 'morven.ross');
     await user.type(screen.getByTestId('sign-in-password'), 'her password');
     await user.click(screen.getByTestId('sign-in-submit'));
-    expect(ipc.switchUser).toHaveBeenCalledWith('morven.ross', 'her password');
-    expect(ipc.signIn).not.toHaveBeenCalled();
+    expect(desk.switch_user).toHaveBeenCalledWith({ username: 'morven.ross', password: 'her password' });
+    expect(desk.sign_in).not.toHaveBeenCalled();
     expect(await screen.findByTestId('header-staff')).toHaveTextContent('Morven Ross');
     expect(window.location.hash).toBe('#/');
   });
 
   it('a failed switch stays on the form with the error; cancel returns to the lock screen', async () => {
-    vi.mocked(ipc.appInfo).mockResolvedValue(f.appInfo({ locked_for: 'ailsa.mackenzie' }));
-    vi.mocked(ipc.switchUser).mockRejectedValue(new ipc.IpcError({ code: 'bad_credentials', message: 'No.' }));
+    desk.app_info.mockResolvedValue(f.appInfo({ locked_for: 'ailsa.mackenzie' }));
+    desk.switch_user.mockRejectedValue(new ipc.IpcError({ code: 'bad_credentials', message: 'No.' }));
     render(App);
     const user = userEvent.setup();
     await user.click(await screen.findByTestId('lock-switch-user'));
@@ -214,8 +199,8 @@ describe('locking in the app', () => {
   it('a command refused as locked shows the lock screen even when the event was missed', async () => {
     render(App);
     await screen.findByTestId('identity-bar');
-    vi.mocked(ipc.appInfo).mockResolvedValue(f.appInfo({ locked_for: 'ailsa.mackenzie' }));
-    vi.mocked(ipc.needsAttention).mockRejectedValue(new ipc.IpcError({ code: 'locked', message: 'Locked.' }));
+    desk.app_info.mockResolvedValue(f.appInfo({ locked_for: 'ailsa.mackenzie' }));
+    desk.needs_attention.mockRejectedValue(new ipc.IpcError({ code: 'locked', message: 'Locked.' }));
     // The real ipc module calls the handler; the mocks here stand in for it.
     await auth.sessionEnded('locked');
     expect(await screen.findByTestId('lock-screen')).toBeInTheDocument();
@@ -226,15 +211,15 @@ describe('locking in the app', () => {
     await screen.findByTestId('identity-bar');
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'b' }));
-    expect(ipc.touch).toHaveBeenCalledTimes(1);
+    expect(desk.touch).toHaveBeenCalledTimes(1);
     lockedEvent({ username: 'ailsa.mackenzie' });
     await screen.findByTestId('lock-screen');
-    vi.mocked(ipc.touch).mockClear();
+    desk.touch.mockClear();
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 10_000);
       window.dispatchEvent(new Event('pointerdown'));
-      expect(ipc.touch).not.toHaveBeenCalled();
+      expect(desk.touch).not.toHaveBeenCalled();
     } finally {
       vi.useRealTimers();
     }

@@ -2,14 +2,16 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { desk, resetDesk } from './desk';
+
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return { ...real, session: vi.fn(), cancelPlace: vi.fn() };
+  return { ...(await import('./desk')).withDesk(real) };
 });
 
 const ipc = await import('../src/lib/ipc');
 const { sync } = await import('../src/lib/stores/sync.svelte');
-const { default: SessionDetail } = await import('../src/screens/SessionDetail.svelte');
+const { default: SessionDetail } = await import('../src/services/leisure/screens/SessionDetail.svelte');
 const f = await import('./fixtures');
 
 const bookings = [
@@ -19,8 +21,8 @@ const bookings = [
 ];
 
 beforeEach(() => {
-  vi.mocked(ipc.session).mockReset().mockResolvedValue(f.detail(f.day[2]!, bookings));
-  vi.mocked(ipc.cancelPlace).mockReset().mockResolvedValue(null);
+  desk.session.mockReset().mockResolvedValue(f.detail(f.day[2]!, bookings));
+  desk.cancel_place.mockReset().mockResolvedValue(null);
   sync.status = null;
 });
 
@@ -51,13 +53,13 @@ describe('session detail', () => {
     await user.click(within(rows[1]!).getByTestId('booking-cancel'));
     const panel = screen.getByTestId('cancel-confirm-panel');
     expect(panel).toHaveTextContent("Cancel Morven Ross's place?");
-    expect(ipc.cancelPlace).not.toHaveBeenCalled();
+    expect(desk.cancel_place).not.toHaveBeenCalled();
     await user.click(within(panel).getByTestId('cancel-confirm'));
     expect(screen.getByTestId('cancel-channel-error')).toHaveTextContent('Select how the customer asked to cancel');
-    expect(ipc.cancelPlace).not.toHaveBeenCalled();
+    expect(desk.cancel_place).not.toHaveBeenCalled();
     await user.click(within(panel).getByTestId('cancel-channel-telephone'));
     await user.click(within(panel).getByTestId('cancel-confirm'));
-    expect(ipc.cancelPlace).toHaveBeenCalledWith('b-2', 'telephone');
+    expect(desk.cancel_place).toHaveBeenCalledWith({ bookingId: 'b-2', channel: 'telephone' });
     await vi.waitFor(() => expect(screen.queryByTestId('cancel-confirm-panel')).toBeNull());
     expect(screen.getByRole('heading', { name: 'Bookings' })).toHaveFocus();
   });
@@ -68,13 +70,13 @@ describe('session detail', () => {
     await user.click(within(rows[0]!).getByTestId('booking-cancel'));
     await user.click(screen.getByTestId('cancel-keep'));
     expect(screen.queryByTestId('cancel-confirm-panel')).toBeNull();
-    expect(ipc.cancelPlace).not.toHaveBeenCalled();
+    expect(desk.cancel_place).not.toHaveBeenCalled();
     expect(within(rows[0]!).getByTestId('booking-cancel')).toHaveFocus();
   });
 
   it('shows the booking confirmed after a sync', async () => {
     await shown();
-    vi.mocked(ipc.session).mockResolvedValue(
+    desk.session.mockResolvedValue(
       f.detail({ ...f.day[2]!, pending: false }, [f.booking('b-1', "Mòrag O'Neill", 'booked', false)]),
     );
     sync.status = f.status({ last_synced_at: new Date().toISOString() });

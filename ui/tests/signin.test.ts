@@ -2,19 +2,21 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { desk, resetDesk } from './desk';
+
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return { ...real, setServerUrl: vi.fn(), signIn: vi.fn() };
+  return { ...(await import('./desk')).withDesk(real) };
 });
 
 const ipc = await import('../src/lib/ipc');
 const { auth } = await import('../src/lib/stores/auth.svelte');
-const { default: SignIn } = await import('../src/screens/SignIn.svelte');
+const { default: SignIn } = await import('../src/services/core/screens/SignIn.svelte');
 const f = await import('./fixtures');
 
 beforeEach(() => {
-  vi.mocked(ipc.setServerUrl).mockReset().mockResolvedValue(null);
-  vi.mocked(ipc.signIn).mockReset();
+  desk.set_server_url.mockReset().mockResolvedValue(null);
+  desk.sign_in.mockReset();
   auth.staff = null;
   auth.info = f.appInfo({ demo: false, server_url: null, default_username: null, signed_in: false });
 });
@@ -39,8 +41,8 @@ describe('sign-in form', () => {
     expect(summary).toHaveTextContent('There is a problem');
     expect(summary.querySelectorAll('a')).toHaveLength(3);
     expect(summary).toHaveFocus();
-    expect(ipc.setServerUrl).not.toHaveBeenCalled();
-    expect(ipc.signIn).not.toHaveBeenCalled();
+    expect(desk.set_server_url).not.toHaveBeenCalled();
+    expect(desk.sign_in).not.toHaveBeenCalled();
   });
 
   it('refuses a server address that is not a URL, and a 300-character username', async () => {
@@ -50,8 +52,8 @@ describe('sign-in form', () => {
     expect(screen.getByTestId('sign-in-server-error')).toHaveTextContent('as a web address');
     expect(screen.getByTestId('sign-in-username-error')).toHaveTextContent('200 characters or fewer');
     expect(screen.getByLabelText('Server address')).toHaveAttribute('aria-invalid', 'true');
-    expect(ipc.setServerUrl).not.toHaveBeenCalled();
-    expect(ipc.signIn).not.toHaveBeenCalled();
+    expect(desk.set_server_url).not.toHaveBeenCalled();
+    expect(desk.sign_in).not.toHaveBeenCalled();
   });
 
   it('summary links move focus to the field', async () => {
@@ -63,13 +65,13 @@ describe('sign-in form', () => {
   });
 
   it('signs in with an accented username and remembers the server', async () => {
-    vi.mocked(ipc.signIn).mockResolvedValue(f.leisureStaff);
+    desk.sign_in.mockResolvedValue(f.leisureStaff);
     const onSignedIn = vi.fn();
     render(SignIn, { onSignedIn });
     const user = await fill({ url: 'http://127.0.0.1:8640', user: "mòrag.o'neill", pass: 'pass word' });
     await user.click(screen.getByTestId('sign-in-submit'));
-    expect(ipc.setServerUrl).toHaveBeenCalledWith('http://127.0.0.1:8640');
-    expect(ipc.signIn).toHaveBeenCalledWith("mòrag.o'neill", 'pass word');
+    expect(desk.set_server_url).toHaveBeenCalledWith({ url: 'http://127.0.0.1:8640' });
+    expect(desk.sign_in).toHaveBeenCalledWith({ username: "mòrag.o'neill", password: 'pass word' });
     expect(onSignedIn).toHaveBeenCalled();
     expect(auth.staff).toEqual(f.leisureStaff);
   });
@@ -80,7 +82,7 @@ describe('sign-in form', () => {
     ['offline', 'sign-in-server-error', 'cannot be reached'],
     ['server_error', 'sign-in-server-error', 'had a problem'],
   ])('shows %s beside the right field', async (code, testid, words) => {
-    vi.mocked(ipc.signIn).mockRejectedValue(new ipc.IpcError({ code, message: 'server words' }));
+    desk.sign_in.mockRejectedValue(new ipc.IpcError({ code, message: 'server words' }));
     render(SignIn);
     const user = await fill({ url: 'https://desk.example', user: 'ailsa', pass: 'pw' });
     await user.click(screen.getByTestId('sign-in-submit'));
@@ -90,12 +92,12 @@ describe('sign-in form', () => {
   });
 
   it('shows an address the desk refused beside the address', async () => {
-    vi.mocked(ipc.setServerUrl).mockRejectedValue(new ipc.IpcError({ code: 'invalid_input', message: 'no' }));
+    desk.set_server_url.mockRejectedValue(new ipc.IpcError({ code: 'invalid_input', message: 'no' }));
     render(SignIn);
     const user = await fill({ url: 'https://desk.example', user: 'ailsa', pass: 'pw' });
     await user.click(screen.getByTestId('sign-in-submit'));
     expect(await screen.findByTestId('sign-in-server-error')).toHaveTextContent('as a web address');
-    expect(ipc.signIn).not.toHaveBeenCalled();
+    expect(desk.sign_in).not.toHaveBeenCalled();
   });
 
   it('says after how long the desk locks itself', () => {

@@ -2,37 +2,28 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { SyncStatus } from '../src/lib/bindings/SyncStatus';
 
+import { desk, resetDesk } from './desk';
+
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return {
-    ...real,
-    timetable: vi.fn(),
-    centres: vi.fn(),
-    searchCustomers: vi.fn(),
-    syncStatus: vi.fn(),
-    syncNow: vi.fn(),
-    onSyncStatus: vi.fn(),
-    needsAttention: vi.fn(),
-    takeAlternative: vi.fn(),
-    dismissAttention: vi.fn(),
-  };
+  return { ...(await import('./desk')).withDesk(real), onSyncStatus: vi.fn() };
 });
 
 const ipc = await import('../src/lib/ipc');
-const { TimetableState, ALL_ACTIVITIES } = await import('../src/lib/stores/timetable.svelte');
-const { CustomerSearch } = await import('../src/lib/stores/customerSearch.svelte');
+const { TimetableState, ALL_ACTIVITIES } = await import('../src/services/leisure/stores/timetable.svelte');
+const { CustomerSearch } = await import('../src/services/leisure/stores/customerSearch.svelte');
 const { SyncState } = await import('../src/lib/stores/sync.svelte');
-const { AttentionState } = await import('../src/lib/stores/attention.svelte');
+const { AttentionState } = await import('../src/services/core/stores/attention.svelte');
 const f = await import('./fixtures');
 
 beforeEach(() => {
-  vi.mocked(ipc.timetable).mockReset();
-  vi.mocked(ipc.searchCustomers).mockReset();
-  vi.mocked(ipc.syncStatus).mockReset();
+  desk.timetable.mockReset();
+  desk.search_customers.mockReset();
+  desk.sync_status.mockReset();
   vi.mocked(ipc.onSyncStatus).mockReset();
-  vi.mocked(ipc.needsAttention).mockReset();
-  vi.mocked(ipc.takeAlternative).mockReset();
-  vi.mocked(ipc.dismissAttention).mockReset();
+  desk.needs_attention.mockReset();
+  desk.take_alternative.mockReset();
+  desk.dismiss_attention.mockReset();
 });
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
@@ -43,10 +34,10 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
 
 describe('timetable store', () => {
   it('sorts by start time and filters by activity', async () => {
-    vi.mocked(ipc.timetable).mockResolvedValue(f.day);
+    desk.timetable.mockResolvedValue(f.day);
     const t = new TimetableState();
     await t.show(1, '2026-12-02');
-    expect(ipc.timetable).toHaveBeenCalledWith(1, '2026-12-02');
+    expect(desk.timetable).toHaveBeenCalledWith({ centreId: 1, day: '2026-12-02' });
     expect(t.visible.map((s) => s.session.id)).toEqual([10, 11, 13, 12]);
     expect(t.activities).toEqual(['Aqua Fit', 'Spin', 'Yoga']);
     t.activity = 'Aqua Fit';
@@ -56,7 +47,7 @@ describe('timetable store', () => {
   });
 
   it('drops the filter when the new day has no such activity', async () => {
-    vi.mocked(ipc.timetable).mockResolvedValueOnce(f.day).mockResolvedValueOnce([f.sessionView(20, 'Judo', '17:00', 1, 10)]);
+    desk.timetable.mockResolvedValueOnce(f.day).mockResolvedValueOnce([f.sessionView(20, 'Judo', '17:00', 1, 10)]);
     const t = new TimetableState();
     await t.show(1, '2026-12-02');
     t.activity = 'Yoga';
@@ -67,7 +58,7 @@ describe('timetable store', () => {
 
   it('keeps the newest day when an older answer arrives late', async () => {
     const slow = deferred<typeof f.day>();
-    vi.mocked(ipc.timetable).mockReturnValueOnce(slow.promise).mockResolvedValueOnce([f.sessionView(30, 'Spin', '07:00', 0, 10)]);
+    desk.timetable.mockReturnValueOnce(slow.promise).mockResolvedValueOnce([f.sessionView(30, 'Spin', '07:00', 0, 10)]);
     const t = new TimetableState();
     const first = t.show(1, '2026-12-02');
     await t.show(1, '2026-12-03');
@@ -78,7 +69,7 @@ describe('timetable store', () => {
   });
 
   it('keeps the error code when the desk refuses', async () => {
-    vi.mocked(ipc.timetable).mockRejectedValue(new ipc.IpcError({ code: 'not_signed_in', message: 'Sign in.' }));
+    desk.timetable.mockRejectedValue(new ipc.IpcError({ code: 'not_signed_in', message: 'Sign in.' }));
     const t = new TimetableState();
     await t.show(1, '2026-12-02');
     expect(t.error).toEqual({ code: 'not_signed_in', message: 'Sign in.' });
@@ -95,20 +86,20 @@ describe('customer search store', () => {
     expect(s.inputError).toBe('Date of birth must be today or in the past');
     await s.search('m');
     expect(s.inputError).toBeNull();
-    expect(ipc.searchCustomers).not.toHaveBeenCalled();
+    expect(desk.search_customers).not.toHaveBeenCalled();
   });
 
   it('sends names with accents and apostrophes as typed, trimmed', async () => {
-    vi.mocked(ipc.searchCustomers).mockResolvedValue([f.customers[0]!]);
+    desk.search_customers.mockResolvedValue([f.customers[0]!]);
     const s = new CustomerSearch();
     await s.search("  Mòrag O'Neill ");
-    expect(ipc.searchCustomers).toHaveBeenCalledWith("Mòrag O'Neill", 20);
+    expect(desk.search_customers).toHaveBeenCalledWith({ text: "Mòrag O'Neill", limit: 20 });
     expect(s.results).toHaveLength(1);
   });
 
   it('shows only the answer to the newest text', async () => {
     const slow = deferred<typeof f.customers>();
-    vi.mocked(ipc.searchCustomers).mockReturnValueOnce(slow.promise).mockResolvedValueOnce([f.customers[1]!]);
+    desk.search_customers.mockReturnValueOnce(slow.promise).mockResolvedValueOnce([f.customers[1]!]);
     const s = new CustomerSearch();
     const first = s.search('mo');
     await s.search('morv');
@@ -126,7 +117,7 @@ describe('sync store', () => {
       emit = cb;
       return () => {};
     });
-    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ pending: 1 }));
+    desk.sync_status.mockResolvedValue(f.status({ pending: 1 }));
     const s = new SyncState();
     await s.start();
     expect(s.status?.pending).toBe(1);
@@ -141,7 +132,7 @@ describe('sync store', () => {
       emit = cb;
       return () => {};
     });
-    vi.mocked(ipc.syncStatus).mockReturnValue(answer.promise);
+    desk.sync_status.mockReturnValue(answer.promise);
     const s = new SyncState();
     const started = s.start();
     await Promise.resolve();
@@ -160,8 +151,8 @@ describe('sync now', () => {
       emit = cb;
       return () => {};
     });
-    vi.mocked(ipc.syncStatus).mockResolvedValue(f.status({ online: false }));
-    vi.mocked(ipc.syncNow).mockRejectedValueOnce(new ipc.IpcError({ code: 'offline', message: 'No route.' }));
+    desk.sync_status.mockResolvedValue(f.status({ online: false }));
+    desk.sync_now.mockRejectedValueOnce(new ipc.IpcError({ code: 'offline', message: 'No route.' }));
     const s = new SyncState();
     await s.start();
     await s.syncNow();
@@ -176,19 +167,19 @@ describe('sync now', () => {
 
 describe('needs attention store', () => {
   it('takes an alternative by index and drops the item', async () => {
-    vi.mocked(ipc.needsAttention).mockResolvedValueOnce([f.attentionItem]).mockResolvedValue([]);
-    vi.mocked(ipc.takeAlternative).mockResolvedValue(f.booking('b-1', "Mòrag O'Neill", 'waiting', true));
+    desk.needs_attention.mockResolvedValueOnce([f.attentionItem]).mockResolvedValue([]);
+    desk.take_alternative.mockResolvedValue(f.booking('b-1', "Mòrag O'Neill", 'waiting', true));
     const a = new AttentionState();
     await a.load();
     expect(a.items).toHaveLength(1);
     await a.take(f.attentionItem.id, 0);
-    expect(ipc.takeAlternative).toHaveBeenCalledWith(f.attentionItem.id, 0);
+    expect(desk.take_alternative).toHaveBeenCalledWith({ itemId: f.attentionItem.id, alternative: 0 });
     expect(a.items).toHaveLength(0);
   });
 
   it('keeps the item when taking the alternative fails', async () => {
-    vi.mocked(ipc.needsAttention).mockResolvedValue([f.attentionItem]);
-    vi.mocked(ipc.takeAlternative).mockRejectedValue(new ipc.IpcError({ code: 'session_full', message: 'Full.' }));
+    desk.needs_attention.mockResolvedValue([f.attentionItem]);
+    desk.take_alternative.mockRejectedValue(new ipc.IpcError({ code: 'session_full', message: 'Full.' }));
     const a = new AttentionState();
     await a.load();
     await expect(a.take(f.attentionItem.id, 1)).rejects.toMatchObject({ code: 'session_full' });

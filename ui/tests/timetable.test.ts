@@ -2,20 +2,22 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { desk, resetDesk } from './desk';
+
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return { ...real, centres: vi.fn(), timetable: vi.fn() };
+  return { ...(await import('./desk')).withDesk(real) };
 });
 
 const ipc = await import('../src/lib/ipc');
-const { timetable } = await import('../src/lib/stores/timetable.svelte');
+const { timetable } = await import('../src/services/leisure/stores/timetable.svelte');
 const { router } = await import('../src/lib/router.svelte');
-const { default: Timetable } = await import('../src/screens/Timetable.svelte');
+const { default: Timetable } = await import('../src/services/leisure/screens/Timetable.svelte');
 const f = await import('./fixtures');
 
 beforeEach(() => {
-  vi.mocked(ipc.centres).mockReset().mockResolvedValue(f.centres);
-  vi.mocked(ipc.timetable).mockReset().mockResolvedValue(f.day);
+  desk.centres.mockReset().mockResolvedValue(f.centres);
+  desk.timetable.mockReset().mockResolvedValue(f.day);
   timetable.centres = [];
   timetable.sessions = [];
   timetable.centreId = null;
@@ -30,7 +32,7 @@ describe('timetable screen', () => {
   it('shows the day at the staff member’s centre in time order with counts and badges', async () => {
     render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
     await vi.waitFor(() => expect(rows()).toHaveLength(4));
-    expect(ipc.timetable).toHaveBeenCalledWith(1, '2026-12-02');
+    expect(desk.timetable).toHaveBeenCalledWith({ centreId: 1, day: '2026-12-02' });
     expect(rows().map((r) => r.dataset.sessionId)).toEqual(['10', '11', '13', '12']);
     const full = rows()[0]!;
     expect(within(full).getByTestId('timetable-time')).toHaveTextContent('09:00 to 09:45');
@@ -45,8 +47,8 @@ describe('timetable screen', () => {
 
   it('defaults to the staff member’s own centre and today', async () => {
     render(Timetable, { staff: { ...f.leisureStaff, sites: ['leisure:2'] } });
-    await vi.waitFor(() => expect(ipc.timetable).toHaveBeenCalled());
-    const [centre, day] = vi.mocked(ipc.timetable).mock.calls[0]!;
+    await vi.waitFor(() => expect(desk.timetable).toHaveBeenCalled());
+    const [{ centreId: centre, day }] = desk.timetable.mock.calls[0]!;
     expect(centre).toBe(2);
     expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
@@ -89,7 +91,7 @@ describe('timetable screen', () => {
   });
 
   it('says when the day has no sessions', async () => {
-    vi.mocked(ipc.timetable).mockResolvedValue([]);
+    desk.timetable.mockResolvedValue([]);
     render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-25' });
     expect(await screen.findByTestId('timetable-empty')).toHaveTextContent(
       'No sessions at Riverside Leisure Centre on Friday 25 December 2026',

@@ -60,6 +60,33 @@ impl fmt::Display for Role {
     }
 }
 
+/// Something the desk lets a staff member do, as the interface offers it: its navigation and
+/// route guards follow these and never read roles themselves, so the role rules stay here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Capability {
+    /// The leisure timetable, a session's bookings, booking and cancelling places.
+    #[serde(rename = "leisure.book")]
+    LeisureBook,
+    /// The Needs attention list: the staff member's own offline changes the server refused.
+    #[serde(rename = "attention")]
+    Attention,
+}
+
+/// The capabilities these roles give, sorted and without repeats. The one place the desk's
+/// interface learns what a role opens; the server still enforces scope on every command.
+pub fn capabilities(roles: &[Role]) -> Vec<Capability> {
+    let mut out = Vec::new();
+    if roles.iter().any(|r| r.reaches(SiteKind::Leisure)) {
+        out.push(Capability::LeisureBook);
+    }
+    // Anyone signed in may have made changes the server later refused: they always see them.
+    out.push(Capability::Attention);
+    out.sort();
+    out.dedup();
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} `{value}`")]
 pub struct ParseScopeError {
@@ -286,6 +313,27 @@ mod tests {
     fn supervisor_sees_every_service_at_their_sites() {
         let sites = [Site::leisure(1), Site::school(4), Site::office(1)];
         assert_eq!(Bucket::scope(&[Role::Supervisor], &sites).len(), 3);
+    }
+
+    #[test]
+    fn capabilities_follow_the_roles() {
+        use Capability::*;
+        assert_eq!(capabilities(&[Role::LeisureDesk]), vec![LeisureBook, Attention]);
+        assert_eq!(capabilities(&[Role::Supervisor]), vec![LeisureBook, Attention]);
+        for other in [
+            Role::SchoolOffice,
+            Role::ContactCentre,
+            Role::Trainer,
+            Role::Administrator,
+        ] {
+            assert_eq!(capabilities(&[other]), vec![Attention], "{other}");
+        }
+        assert_eq!(
+            capabilities(&[Role::LeisureDesk, Role::Supervisor]),
+            vec![LeisureBook, Attention]
+        );
+        assert_eq!(capabilities(&[]), vec![Attention]);
+        assert_eq!(serde_json::to_string(&LeisureBook).unwrap(), "\"leisure.book\"");
     }
 
     #[test]

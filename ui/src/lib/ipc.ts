@@ -1,23 +1,17 @@
-// One typed function per Tauri command of the shell (see the IPC contract). Every rejection is
-// turned into an `IpcError` carrying the `{code, message}` the shell sent, so screens decide what
-// to show by `code` and never by matching message text.
-import { invoke } from '@tauri-apps/api/core';
+// The window's side of the IPC contract: one generic `call`, typed by the `Requests` and
+// `Responses` maps generated from the shell's one list of commands (src-tauri/src/commands.rs),
+// so a new command needs no code here. Every rejection is turned into an `IpcError` carrying the
+// `{code, message}` the shell sent, so screens decide what to show by `code` and never by
+// matching message text.
+import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 
-import type { AppInfo } from './bindings/AppInfo';
-import type { AttentionItem } from './bindings/AttentionItem';
-import type { BookingView } from './bindings/BookingView';
-import type { Centre } from './bindings/Centre';
-import type { Channel } from './bindings/Channel';
-import type { CustomerView } from './bindings/CustomerView';
-import type { CommandName } from './bindings/commands';
+import type { CommandName, Requests, Responses } from './bindings/commands';
 import type { DeskLocked } from './bindings/DeskLocked';
 import type { ErrorBody } from './bindings/ErrorBody';
-import type { SessionDetail } from './bindings/SessionDetail';
-import type { SessionView } from './bindings/SessionView';
-import type { StaffProfile } from './bindings/StaffProfile';
-import type { SyncReport } from './bindings/SyncReport';
 import type { SyncStatus } from './bindings/SyncStatus';
+
+export type { CommandName, Requests, Responses };
 
 /** The name of the event the shell emits whenever the desk's sync status changes. */
 export const SYNC_STATUS_EVENT = 'sync-status';
@@ -67,47 +61,22 @@ export function toErrorBody(error: unknown): ErrorBody {
   return { code: 'ipc', message: 'The desk did not answer as expected.' };
 }
 
-async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
+/** What `call` takes after the command's name: nothing for a command without arguments. */
+export type CallArgs<K extends CommandName> = Requests[K] extends void ? [] : [req: Requests[K]];
+
+/**
+ * Invokes a shell command: `call('timetable', { centreId: 1, day: '2026-12-02' })`. The request's
+ * fields are the command's arguments (camelCase, as Tauri expects them).
+ */
+export async function call<K extends CommandName>(name: K, ...args: CallArgs<K>): Promise<Responses[K]> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Responses[K]>(name, args[0] as InvokeArgs | undefined);
   } catch (error) {
     const body = toErrorBody(error);
     if ((body.code === 'locked' || body.code === 'signed_out') && onSessionEnd) onSessionEnd(body.code);
     throw new IpcError(body);
   }
 }
-
-export const appInfo = (): Promise<AppInfo> => call('app_info');
-export const setServerUrl = (url: string): Promise<null> => call('set_server_url', { url });
-export const signIn = (username: string, password: string): Promise<StaffProfile> =>
-  call('sign_in', { username, password });
-export const signOut = (): Promise<null> => call('sign_out');
-export const lock = (): Promise<null> => call('lock');
-export const unlock = (password: string): Promise<StaffProfile> => call('unlock', { password });
-export const switchUser = (username: string, password: string): Promise<StaffProfile> =>
-  call('switch_user', { username, password });
-/** The member of staff used the window (keys, pointer, wheel); throttled by the caller. */
-export const touch = (): Promise<null> => call('touch');
-export const syncStatus = (): Promise<SyncStatus> => call('sync_status');
-export const syncNow = (): Promise<SyncReport> => call('sync_now');
-export const centres = (): Promise<Centre[]> => call('centres');
-/** `day` is a calendar date, `YYYY-MM-DD`. */
-export const timetable = (centreId: number, day: string): Promise<SessionView[]> =>
-  call('timetable', { centreId, day });
-export const session = (id: number): Promise<SessionDetail> => call('session', { id });
-export const searchCustomers = (text: string, limit: number): Promise<CustomerView[]> =>
-  call('search_customers', { text, limit });
-export const bookPlace = (sessionId: number, customerId: number, channel: Channel): Promise<BookingView> =>
-  call('book_place', { sessionId, customerId, channel });
-export const joinWaitingList = (sessionId: number, customerId: number, channel: Channel): Promise<BookingView> =>
-  call('join_waiting_list', { sessionId, customerId, channel });
-export const cancelPlace = (bookingId: string, channel: Channel): Promise<null> =>
-  call('cancel_place', { bookingId, channel });
-export const needsAttention = (): Promise<AttentionItem[]> => call('needs_attention');
-export const takeAlternative = (itemId: string, alternative: number): Promise<BookingView> =>
-  call('take_alternative', { itemId, alternative });
-export const dismissAttention = (itemId: string, note: string): Promise<null> =>
-  call('dismiss_attention', { itemId, note });
 
 /** Calls `handler` with every `desk-locked` event until the returned function is called. */
 export function onDeskLocked(handler: (locked: DeskLocked) => void): Promise<UnlistenFn> {

@@ -5,6 +5,7 @@ import type { AttentionItem } from '../lib/bindings/AttentionItem';
 import type { BookingView } from '../lib/bindings/BookingView';
 import type { Centre } from '../lib/bindings/Centre';
 import type { CustomerView } from '../lib/bindings/CustomerView';
+import { COMMANDS, type CommandName, type Requests, type Responses } from '../lib/bindings/commands';
 import type { SessionView } from '../lib/bindings/SessionView';
 import type { StaffProfile } from '../lib/bindings/StaffProfile';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
@@ -151,100 +152,109 @@ export class FakeDesk {
     return booking;
   }
 
-  handle(cmd: string, args: Record<string, unknown>): unknown {
-    if (this.locked && !['app_info', 'lock', 'unlock', 'switch_user', 'set_server_url', 'touch'].includes(cmd)) {
+  /** Commands a locked desk still answers; every other one is refused with `locked`. */
+  static readonly WHILE_LOCKED: readonly CommandName[] = ['app_info', 'lock', 'unlock', 'switch_user', 'set_server_url', 'touch'];
+
+  /**
+   * One answer per command of the generated contract, typed by its request and response: a
+   * command added to the shell's list and not here fails `npm run check`.
+   */
+  readonly commands: { [K in CommandName]: (req: Requests[K]) => Responses[K] } = {
+    app_info: () => {
+      const open = this.status.signed_in !== null && !this.locked;
+      return {
+        demo: this.demo,
+        version: '0.1.0-preview',
+        server_url: 'http://127.0.0.1:8640',
+        default_username: 'demo.leisure',
+        idle_lock_secs: 300,
+        locked_for: this.locked ? this.staff.username : null,
+        signed_in: this.status.signed_in !== null || this.locked,
+        // The fake's one staff member is on the leisure desk; the real desk works this out in Rust.
+        capabilities: open ? ['leisure.book', 'attention'] : [],
+      };
+    },
+    lock: () => {
+      this.locked = true;
+      return null;
+    },
+    unlock: ({ password }) => {
+      if (password !== 'password') throw { code: 'bad_credentials', message: 'Wrong password.' };
+      this.locked = false;
+      return this.staff;
+    },
+    switch_user: ({ password }) => {
+      if (password !== 'password') throw { code: 'bad_credentials', message: 'Wrong username or password.' };
+      this.locked = false;
+      return this.staff;
+    },
+    touch: () => null,
+    set_server_url: () => null,
+    sign_in: ({ password }) => {
+      if (password !== 'password') throw { code: 'bad_credentials', message: 'Wrong username or password.' };
+      this.status = { ...this.status, signed_in: this.staff };
+      this.#emit();
+      return this.staff;
+    },
+    sign_out: () => {
+      this.status = { ...this.status, signed_in: null };
+      return null;
+    },
+    sync_status: () => this.status,
+    sync_now: () => {
+      for (const b of this.bookings) b.pending = false;
+      for (const s of this.sessions) s.pending = false;
+      this.status = { ...this.status, last_synced_at: new Date().toISOString() };
+      this.#emit();
+      return { pushed: 0, applied: 0, rejected: 0, pulled_rows: 0, pages: 1 };
+    },
+    centres: () => this.centres,
+    timetable: ({ centreId, day }) =>
+      this.sessions.filter((s) => s.session.centre_id === centreId && s.session.starts_at.startsWith(day)),
+    session: ({ id }) => {
+      const view = this.sessions.find((s) => s.session.id === id);
+      if (!view) throw { code: 'not_found', message: 'No such session.' };
+      return { session: view, bookings: this.bookings.filter((b) => b.session_id === id) };
+    },
+    search_customers: ({ text, limit }) => {
+      const plain = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+      const wanted = plain(text);
+      return this.customers
+        .filter((c) => plain(`${c.first_name} ${c.last_name} ${c.membership_no}`).includes(wanted))
+        .slice(0, limit);
+    },
+    book_place: ({ sessionId, customerId }) => this.#book(sessionId, customerId, false),
+    join_waiting_list: ({ sessionId, customerId }) => this.#book(sessionId, customerId, true),
+    cancel_place: ({ bookingId }) => {
+      const b = this.bookings.find((x) => x.id === bookingId);
+      if (!b) throw { code: 'not_found', message: 'No such booking.' };
+      b.status = 'cancelled';
+      this.#emit();
+      return null;
+    },
+    needs_attention: () => this.attention,
+    take_alternative: ({ itemId, alternative }) => {
+      const item = this.attention.find((i) => i.id === itemId);
+      const alt = item?.alternatives[alternative];
+      if (!item || !alt) throw { code: 'not_found', message: 'No such item.' };
+      this.attention = this.attention.filter((i) => i !== item);
+      return this.#book(alt.session_id, 1, alt.kind === 'join_waiting_list');
+    },
+    dismiss_attention: ({ itemId }) => {
+      this.attention = this.attention.filter((i) => i.id !== itemId);
+      this.#emit();
+      return null;
+    },
+  };
+
+  /** Answers one invoke, as the shell would: by the command's name, with its arguments. */
+  handle(cmd: string, args: unknown): unknown {
+    if (!(COMMANDS as readonly string[]).includes(cmd)) throw { code: 'ipc', message: `unknown command ${cmd}` };
+    const name = cmd as CommandName;
+    if (this.locked && !FakeDesk.WHILE_LOCKED.includes(name)) {
       throw { code: 'locked', message: 'This desk is locked. Enter your password to unlock it.' };
     }
-    switch (cmd) {
-      case 'app_info':
-        return {
-          demo: this.demo,
-          version: '0.1.0-preview',
-          server_url: 'http://127.0.0.1:8640',
-          default_username: 'demo.leisure',
-          idle_lock_secs: 300,
-          locked_for: this.locked ? this.staff.username : null,
-          signed_in: this.status.signed_in !== null || this.locked,
-        };
-      case 'lock':
-        this.locked = true;
-        return null;
-      case 'unlock':
-        if (args.password !== 'password') throw { code: 'bad_credentials', message: 'Wrong password.' };
-        this.locked = false;
-        return this.staff;
-      case 'switch_user':
-        if (args.password !== 'password') throw { code: 'bad_credentials', message: 'Wrong username or password.' };
-        this.locked = false;
-        return this.staff;
-      case 'touch':
-        return null;
-      case 'set_server_url':
-        return null;
-      case 'sign_in':
-        if (args.password !== 'password') throw { code: 'bad_credentials', message: 'Wrong username or password.' };
-        this.status = { ...this.status, signed_in: this.staff };
-        this.#emit();
-        return this.staff;
-      case 'sign_out':
-        this.status = { ...this.status, signed_in: null };
-        return null;
-      case 'sync_status':
-        return this.status;
-      case 'sync_now':
-        for (const b of this.bookings) b.pending = false;
-        for (const s of this.sessions) s.pending = false;
-        this.status = { ...this.status, last_synced_at: new Date().toISOString() };
-        this.#emit();
-        return { pushed: 0, applied: 0, rejected: 0, pulled_rows: 0, pages: 1 };
-      case 'centres':
-        return this.centres;
-      case 'timetable':
-        return this.sessions.filter(
-          (s) => s.session.centre_id === args.centreId && s.session.starts_at.startsWith(String(args.day)),
-        );
-      case 'session': {
-        const view = this.sessions.find((s) => s.session.id === args.id);
-        if (!view) throw { code: 'not_found', message: 'No such session.' };
-        return { session: view, bookings: this.bookings.filter((b) => b.session_id === args.id) };
-      }
-      case 'search_customers': {
-        const text = String(args.text)
-          .normalize('NFD')
-          .replace(/\p{Diacritic}/gu, '')
-          .toLowerCase();
-        const plain = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
-        return this.customers
-          .filter((c) => plain(`${c.first_name} ${c.last_name} ${c.membership_no}`).includes(text))
-          .slice(0, Number(args.limit));
-      }
-      case 'book_place':
-        return this.#book(Number(args.sessionId), Number(args.customerId), false);
-      case 'join_waiting_list':
-        return this.#book(Number(args.sessionId), Number(args.customerId), true);
-      case 'cancel_place': {
-        const b = this.bookings.find((x) => x.id === args.bookingId);
-        if (!b) throw { code: 'not_found', message: 'No such booking.' };
-        b.status = 'cancelled';
-        this.#emit();
-        return null;
-      }
-      case 'needs_attention':
-        return this.attention;
-      case 'take_alternative': {
-        const item = this.attention.find((i) => i.id === args.itemId);
-        const alt = item?.alternatives[Number(args.alternative)];
-        if (!item || !alt) throw { code: 'not_found', message: 'No such item.' };
-        this.attention = this.attention.filter((i) => i !== item);
-        return this.#book(alt.session_id, 1, alt.kind === 'join_waiting_list');
-      }
-      case 'dismiss_attention':
-        this.attention = this.attention.filter((i) => i.id !== args.itemId);
-        this.#emit();
-        return null;
-      default:
-        throw { code: 'ipc', message: `unknown command ${cmd}` };
-    }
+    return (this.commands[name] as (req: unknown) => unknown)(args);
   }
 }
 

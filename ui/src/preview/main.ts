@@ -19,7 +19,7 @@ mockIPC(
   async (cmd, payload) => {
     // A little latency, as a real desk has.
     await new Promise((r) => setTimeout(r, 5));
-    return desk.handle(cmd, (payload ?? {}) as Record<string, unknown>);
+    return desk.handle(cmd, payload ?? {});
   },
   { shouldMockEvents: true },
 );

@@ -1,14 +1,14 @@
 // Who is signed in on this desk, whether the desk is locked and for whom, and what the app is
 // (demo or not, the server address for the next sign-in, the idle lock time).
 import type { AppInfo } from '../bindings/AppInfo';
+import type { Capability } from '../bindings/Capability';
 import type { ErrorBody } from '../bindings/ErrorBody';
 import type { StaffProfile } from '../bindings/StaffProfile';
 import * as ipc from '../ipc';
 import { toErrorBody } from '../ipc';
-import { attention } from './attention.svelte';
 import { flash } from './flash.svelte';
+import { forgetRegisteredRecords } from './records';
 import { sync } from './sync.svelte';
-import { timetable } from './timetable.svelte';
 
 export class SignInFailure extends Error {
   constructor(
@@ -22,8 +22,7 @@ export class SignInFailure extends Error {
 
 /** Drops every record the interface holds in memory: the desk locked or nobody is signed in. */
 export function forgetRecords(): void {
-  timetable.reset();
-  attention.reset();
+  forgetRegisteredRecords();
   flash.clear();
   sync.reset();
 }
@@ -39,14 +38,46 @@ export class AuthState {
   startError = $state<ErrorBody | null>(null);
   /** Shown on the sign-in screen after the desk signed the member of staff out. */
   notice = $state<string | null>(null);
+  /** What the signed-in member of staff may do, as the desk reports it (never worked out here). */
+  capabilities: readonly Capability[] = $derived(this.staff ? (this.info?.capabilities ?? []) : []);
+
+  /** Whether the signed-in member of staff may do this (`null`: anyone signed in may). */
+  can(capability: Capability | null): boolean {
+    return capability === null ? this.staff !== null : this.capabilities.includes(capability);
+  }
+
+  /**
+   * Asks the desk again what it knows (the capabilities change with who is signed in), keeping
+   * `known`: what the command just done already settled. If the desk cannot say, what was known
+   * stays, with `known` applied.
+   */
+  private async refreshInfo(known: Partial<AppInfo>): Promise<void> {
+    try {
+      this.info = { ...(await ipc.call('app_info')), ...known };
+    } catch {
+      if (this.info) this.info = { ...this.info, ...known };
+    }
+  }
+
+  /**
+   * The desk reports who is signed in (a sync status): a different member of staff than the one
+   * shown brings their own capabilities, asked for before their screens are shown.
+   */
+  async follow(staff: StaffProfile): Promise<void> {
+    if (this.staff?.username !== staff.username) {
+      await this.refreshInfo({ signed_in: true, locked_for: null });
+      if (this.locked !== null) return;
+    }
+    this.staff = staff;
+  }
 
   async start(): Promise<void> {
     try {
-      this.info = await ipc.appInfo();
+      this.info = await ipc.call('app_info');
       if (this.info.locked_for !== null) {
         this.locked = this.info.locked_for;
       } else if (this.info.signed_in) {
-        const status = await ipc.syncStatus();
+        const status = await ipc.call('sync_status');
         this.staff = status.signed_in;
       }
     } catch (error) {
@@ -68,31 +99,34 @@ export class AuthState {
     mode: 'sign-in' | 'switch' = 'sign-in',
   ): Promise<StaffProfile> {
     try {
-      await ipc.setServerUrl(serverUrl);
+      await ipc.call('set_server_url', { url: serverUrl });
     } catch (error) {
       throw new SignInFailure('server-url', toErrorBody(error));
     }
     let staff: StaffProfile;
     try {
-      staff = mode === 'switch' ? await ipc.switchUser(username, password) : await ipc.signIn(username, password);
+      staff =
+        mode === 'switch'
+          ? await ipc.call('switch_user', { username, password })
+          : await ipc.call('sign_in', { username, password });
     } catch (error) {
       throw new SignInFailure('sign-in', toErrorBody(error));
     }
     forgetRecords();
+    await this.refreshInfo({ server_url: serverUrl, signed_in: true, locked_for: null });
     this.staff = staff;
     this.locked = null;
     this.notice = null;
-    if (this.info) this.info = { ...this.info, server_url: serverUrl, signed_in: true, locked_for: null };
     void sync.refresh();
     return staff;
   }
 
   /** Unlocks with the password; throws the desk's `IpcError` when it refuses. */
   async unlock(password: string): Promise<StaffProfile> {
-    const staff = await ipc.unlock(password);
+    const staff = await ipc.call('unlock', { password });
+    await this.refreshInfo({ locked_for: null });
     this.staff = staff;
     this.locked = null;
-    if (this.info) this.info = { ...this.info, locked_for: null };
     void sync.refresh();
     return staff;
   }
@@ -101,7 +135,7 @@ export class AuthState {
   async lock(): Promise<void> {
     const username = this.staff?.username ?? this.locked ?? '';
     this.lockedByDesk(username);
-    await ipc.lock();
+    await ipc.call('lock');
   }
 
   /** The desk locked (idle, or asked to): show the lock screen and drop every record. */
@@ -120,7 +154,7 @@ export class AuthState {
     if (code === 'locked' && this.locked !== null) return;
     if (code === 'signed_out' && this.staff === null && this.locked === null) return;
     try {
-      const info = await ipc.appInfo();
+      const info = await ipc.call('app_info');
       this.info = info;
       if (info.locked_for !== null) this.lockedByDesk(info.locked_for);
       else if (!info.signed_in) this.signedOut();
@@ -130,7 +164,7 @@ export class AuthState {
   }
 
   async signOut(): Promise<void> {
-    await ipc.signOut();
+    await ipc.call('sign_out');
     this.signedOut();
   }
 

@@ -20,7 +20,7 @@ export class SyncState {
     });
     const before = this.#events;
     try {
-      const status = await ipc.syncStatus();
+      const status = await ipc.call('sync_status');
       // An event that arrived while we were asking is newer than this answer.
       if (this.#events === before) this.#apply(status);
     } catch (error) {
@@ -40,7 +40,7 @@ export class SyncState {
   /** Asks the desk for its status now (after an unlock the events may have been missed). */
   async refresh(): Promise<void> {
     try {
-      const status = await ipc.syncStatus();
+      const status = await ipc.call('sync_status');
       // An error from before the lock (say, `locked` itself) is no longer news.
       this.error = null;
       this.#apply(status);
@@ -60,8 +60,8 @@ export class SyncState {
     this.syncing = true;
     this.error = null;
     try {
-      await ipc.syncNow();
-      this.#apply(await ipc.syncStatus());
+      await ipc.call('sync_now');
+      this.#apply(await ipc.call('sync_status'));
     } catch (error) {
       this.error = toErrorBody(error);
     } finally {

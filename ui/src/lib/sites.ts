@@ -1,25 +1,7 @@
-// What a staff member's roles open in the interface. The server enforces scope; this only keeps
-// the navigation to what the member of staff can use.
+// How a staff member's sites read on screen. What their roles open is not decided here: the desk
+// reports it as capabilities (AppInfo.capabilities), from one function in desk-domain.
 import type { Centre } from './bindings/Centre';
-import type { Role } from './bindings/Role';
 import type { Site } from './bindings/Site';
-
-export function canUseLeisure(roles: readonly Role[]): boolean {
-  return roles.includes('leisure-desk') || roles.includes('supervisor');
-}
-
-export interface NavItem {
-  id: 'timetable' | 'attention';
-  label: string;
-  href: string;
-}
-
-export function navItems(roles: readonly Role[]): NavItem[] {
-  const items: NavItem[] = [];
-  if (canUseLeisure(roles)) items.push({ id: 'timetable', label: 'Leisure timetable', href: '#/timetable' });
-  items.push({ id: 'attention', label: 'Needs attention', href: '#/attention' });
-  return items;
-}
 
 const KIND_WORDS: Record<string, string> = { leisure: 'Leisure centre', school: 'School', office: 'Council tax office' };
 

@@ -1,9 +1,10 @@
 // One centre's sessions on one day, with the activity filter applied in the interface.
-import type { Centre } from '../bindings/Centre';
-import type { ErrorBody } from '../bindings/ErrorBody';
-import type { SessionView } from '../bindings/SessionView';
-import * as ipc from '../ipc';
-import { toErrorBody } from '../ipc';
+import type { Centre } from '../../../lib/bindings/Centre';
+import type { ErrorBody } from '../../../lib/bindings/ErrorBody';
+import type { SessionView } from '../../../lib/bindings/SessionView';
+import * as ipc from '../../../lib/ipc';
+import { toErrorBody } from '../../../lib/ipc';
+import { onForgetRecords } from '../../../lib/stores/records';
 
 export const ALL_ACTIVITIES = '';
 
@@ -37,7 +38,7 @@ export class TimetableState {
 
   async loadCentres(): Promise<void> {
     try {
-      this.centres = await ipc.centres();
+      this.centres = await ipc.call('centres');
     } catch (error) {
       this.error = toErrorBody(error);
     }
@@ -53,7 +54,7 @@ export class TimetableState {
     this.error = null;
     if (changed) this.sessions = [];
     try {
-      const sessions = await ipc.timetable(centreId, day);
+      const sessions = await ipc.call('timetable', { centreId, day });
       if (request !== this.#request) return;
       this.sessions = sessions;
       if (this.activity !== ALL_ACTIVITIES && !this.activities.includes(this.activity)) {
@@ -86,3 +87,4 @@ export class TimetableState {
 }
 
 export const timetable = new TimetableState();
+onForgetRecords(() => timetable.reset());

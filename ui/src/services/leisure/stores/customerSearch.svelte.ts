@@ -1,10 +1,10 @@
 // Search as you type: every keystroke asks the desk (its local index answers in milliseconds)
 // and only the answer to the newest text is kept. Text that fails the checks is not sent.
-import type { CustomerView } from '../bindings/CustomerView';
-import type { ErrorBody } from '../bindings/ErrorBody';
-import * as ipc from '../ipc';
-import { toErrorBody } from '../ipc';
-import { customerSearchError } from '../validation';
+import type { CustomerView } from '../../../lib/bindings/CustomerView';
+import type { ErrorBody } from '../../../lib/bindings/ErrorBody';
+import * as ipc from '../../../lib/ipc';
+import { toErrorBody } from '../../../lib/ipc';
+import { customerSearchError } from '../../../lib/validation';
 
 export const SEARCH_LIMIT = 20;
 /** Shorter text matches too much to be useful. */
@@ -34,7 +34,7 @@ export class CustomerSearch {
     }
     this.searching = true;
     try {
-      const results = await ipc.searchCustomers(trimmed, SEARCH_LIMIT);
+      const results = await ipc.call('search_customers', { text: trimmed, limit: SEARCH_LIMIT });
       if (request !== this.#request) return;
       this.results = results;
       this.answered = trimmed;

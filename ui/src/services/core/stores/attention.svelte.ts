@@ -1,9 +1,10 @@
 // The rejected actions waiting for someone to deal with them.
-import type { AttentionItem } from '../bindings/AttentionItem';
-import type { BookingView } from '../bindings/BookingView';
-import type { ErrorBody } from '../bindings/ErrorBody';
-import * as ipc from '../ipc';
-import { toErrorBody } from '../ipc';
+import type { AttentionItem } from '../../../lib/bindings/AttentionItem';
+import type { BookingView } from '../../../lib/bindings/BookingView';
+import type { ErrorBody } from '../../../lib/bindings/ErrorBody';
+import * as ipc from '../../../lib/ipc';
+import { toErrorBody } from '../../../lib/ipc';
+import { onForgetRecords } from '../../../lib/stores/records';
 
 export class AttentionState {
   items = $state<AttentionItem[]>([]);
@@ -16,7 +17,7 @@ export class AttentionState {
     const request = ++this.#request;
     this.loading = true;
     try {
-      const items = await ipc.needsAttention();
+      const items = await ipc.call('needs_attention');
       if (request !== this.#request) return;
       this.items = items;
       this.error = null;
@@ -40,17 +41,18 @@ export class AttentionState {
 
   /** Takes the server's alternative number `index` for the item; the item then leaves the list. */
   async take(itemId: string, index: number): Promise<BookingView> {
-    const booking = await ipc.takeAlternative(itemId, index);
+    const booking = await ipc.call('take_alternative', { itemId, alternative: index });
     this.items = this.items.filter((i) => i.id !== itemId);
     void this.load();
     return booking;
   }
 
   async dismiss(itemId: string, note: string): Promise<void> {
-    await ipc.dismissAttention(itemId, note);
+    await ipc.call('dismiss_attention', { itemId, note });
     this.items = this.items.filter((i) => i.id !== itemId);
     void this.load();
   }
 }
 
 export const attention = new AttentionState();
+onForgetRecords(() => attention.reset());
