@@ -329,3 +329,87 @@ async fn bad_staff_credentials_are_refused_before_anything_is_made() {
     assert!(folder.chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(folder, desk_client::staff_account(sneaky));
 }
+
+/// The worked example of docs/adding-a-service.md: a note on a customer, recorded offline through
+/// the seam (decide, overlay, outbox, audit), shown at once, settled by the server's answer.
+#[tokio::test]
+async fn a_note_on_a_customer_is_kept_offline_and_settles_through_the_seam() {
+    let server = FakeServer::start().await;
+    seed(&mut server.world(), 5);
+    let dir = tempfile::tempdir().unwrap();
+    let desk = synced_desk(dir.path(), &server).await;
+    let notes = desk.leisure();
+
+    for (bad, why) in [("   ", "empty"), ("bell\u{7}", "control character")] {
+        assert_eq!(
+            code(notes.add_note(1, bad, Channel::Telephone).await),
+            "invalid_input",
+            "{why}"
+        );
+    }
+    assert_eq!(
+        code(notes.add_note(1, &"x".repeat(501), Channel::Telephone).await),
+        "invalid_input"
+    );
+    assert_eq!(
+        code(notes.add_note(404, "Hello", Channel::Telephone).await),
+        "not_found"
+    );
+    assert_eq!(
+        desk.sync_status().await.unwrap().pending,
+        0,
+        "refused notes record nothing"
+    );
+
+    server.world().down = true;
+    let note = notes
+        .add_note(1, "  Prefers the 07:00 swim. ", Channel::Telephone)
+        .await
+        .unwrap();
+    assert_eq!(note.text, "Prefers the 07:00 swim.");
+    assert_eq!(note.customer_id, 1);
+    assert_eq!(
+        notes.customer_notes(1).await.unwrap(),
+        vec![note.clone()],
+        "shown at once, offline"
+    );
+    assert!(notes.customer_notes(2).await.unwrap().is_empty());
+    assert_eq!(desk.sync_status().await.unwrap().pending, 1);
+    let changed: Vec<_> = desk
+        .audit_log(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "change")
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(
+        (
+            changed[0].record_kind.as_str(),
+            changed[0].record_id.as_str(),
+            changed[0].person_id
+        ),
+        ("customer_note", note.id.to_string().as_str(), Some(1))
+    );
+
+    server.world().down = false;
+    desk.sync_now().await.unwrap();
+    assert_eq!(desk.sync_status().await.unwrap().pending, 0, "applied and pulled back");
+    let synced = notes.customer_notes(1).await.unwrap();
+    assert_eq!(
+        synced.len(),
+        1,
+        "the replica's copy replaces the pending one, not beside it"
+    );
+    assert_eq!(
+        (synced[0].id, synced[0].text.as_str()),
+        (note.id, "Prefers the 07:00 swim.")
+    );
+    assert!(
+        server
+            .world()
+            .log
+            .iter()
+            .any(|c| c.table == "customer_notes" && c.id == note.id.to_string())
+    );
+}
