@@ -4,6 +4,7 @@
 //! the sync loop uploads them in seq order.
 
 use chrono::{DateTime, Utc};
+use desk_domain::RecordKind;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +29,7 @@ pub struct AuditEntry {
 pub(crate) fn append(
     conn: &Connection,
     action: &str,
-    record_kind: &str,
+    record_kind: RecordKind,
     record_id: &str,
     person_id: Option<i64>,
     detail: &str,
@@ -40,7 +41,7 @@ pub(crate) fn append(
     .execute(params![
         Utc::now().to_rfc3339(),
         action,
-        record_kind,
+        record_kind.as_str(),
         record_id,
         person_id,
         detail
@@ -53,7 +54,7 @@ pub(crate) fn viewed_customer(conn: &Connection, customer_id: i64, detail: &str)
     append(
         conn,
         "view",
-        "customer",
+        RecordKind::Customer,
         &customer_id.to_string(),
         Some(customer_id),
         detail,

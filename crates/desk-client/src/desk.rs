@@ -156,7 +156,7 @@ pub(crate) fn record(
             audit::append(
                 tx,
                 "change",
-                note.kind.as_str(),
+                note.kind,
                 &note.record_id,
                 note.person_id,
                 &format!("{name}: {} (outbox seq {seq})", note.detail),
