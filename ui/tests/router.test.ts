@@ -10,6 +10,7 @@ describe('hash routes', () => {
       { name: 'timetable', centreId: null, day: null },
       { name: 'session', id: 17 },
       { name: 'book', id: 17 },
+      { name: 'customer-notes', id: 101 },
       { name: 'attention' },
     ];
     for (const route of routes) expect(parseHash(hrefFor(route))).toEqual(route);
@@ -20,5 +21,7 @@ describe('hash routes', () => {
     expect(parseHash('#/sessions/0')).toMatchObject({ name: 'not-found' });
     expect(parseHash('#/timetable?centre=-1&day=tomorrow')).toEqual({ name: 'timetable', centreId: null, day: null });
     expect(parseHash('')).toEqual({ name: 'home' });
+    expect(parseHash('#/customers/101')).toMatchObject({ name: 'not-found' });
+    expect(parseHash('#/customers/0/notes')).toMatchObject({ name: 'not-found' });
   });
 });

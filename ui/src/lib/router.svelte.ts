@@ -6,6 +6,7 @@ export type Route =
   | { name: 'timetable'; centreId: number | null; day: string | null }
   | { name: 'session'; id: number }
   | { name: 'book'; id: number }
+  | { name: 'customer-notes'; id: number }
   | { name: 'attention' }
   | { name: 'not-found'; path: string };
 
@@ -34,6 +35,10 @@ export function parseHash(hash: string): Route {
     if (id !== null && parts.length === 2) return { name: 'session', id };
     if (id !== null && parts.length === 3 && parts[2] === 'book') return { name: 'book', id };
   }
+  if (parts[0] === 'customers') {
+    const id = positiveId(parts[1]);
+    if (id !== null && parts.length === 3 && parts[2] === 'notes') return { name: 'customer-notes', id };
+  }
   if (parts.length === 1 && parts[0] === 'attention') return { name: 'attention' };
   return { name: 'not-found', path: raw };
 }
@@ -53,6 +58,8 @@ export function hrefFor(route: Route): string {
       return `#/sessions/${route.id}`;
     case 'book':
       return `#/sessions/${route.id}/book`;
+    case 'customer-notes':
+      return `#/customers/${route.id}/notes`;
     case 'attention':
       return '#/attention';
     case 'not-found':
