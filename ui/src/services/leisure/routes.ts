@@ -10,7 +10,7 @@ import Timetable from './screens/Timetable.svelte';
 export const leisureRoutes = [
   route({
     name: 'timetable',
-    path: '/timetable?centre=:id&day=YYYY-MM-DD',
+    path: '/timetable?centre=:centreId&day=YYYY-MM-DD',
     title: 'Leisure timetable',
     capability: 'leisure.book',
     component: Timetable,
