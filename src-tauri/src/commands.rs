@@ -13,7 +13,7 @@
 
 use chrono::NaiveDate;
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
-use desk_domain::{Centre, Channel, ErrorBody, StaffProfile};
+use desk_domain::{Centre, Channel, CustomerNote, ErrorBody, StaffProfile};
 use tauri::State;
 use uuid::Uuid;
 
@@ -118,6 +118,12 @@ contract! {
         = desk |d, r| d.leisure().join_waiting_list(r.session_id, r.customer_id, r.channel).await;
     cancel_place(CancelPlaceRequest { booking_id: Uuid, channel: Channel }) -> ()
         = desk |d, r| d.leisure().cancel_place(r.booking_id, r.channel).await;
+    /// A note on the customer's record (1 to 500 characters), pending until the server confirms it.
+    add_note(AddNoteRequest { customer_id: i64, text: String, channel: Channel }) -> CustomerNote
+        = desk |d, r| d.leisure().add_note(r.customer_id, &r.text, r.channel).await;
+    /// The customer's notes, newest first (viewing them is audited).
+    customer_notes(CustomerNotesRequest { customer_id: i64 }) -> Vec<CustomerNote>
+        = desk |d, r| d.leisure().customer_notes(r.customer_id).await;
     needs_attention() -> Vec<AttentionItem> = desk |d| d.needs_attention().await;
     take_alternative(TakeAlternativeRequest { item_id: Uuid, alternative: usize }) -> BookingView
         = desk |d, r| d.take_alternative(r.item_id, r.alternative).await;

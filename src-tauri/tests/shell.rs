@@ -80,6 +80,37 @@ async fn demo_desk_locks_when_idle_unlocks_with_the_password_and_switches_to_ano
     assert_eq!(centres.len(), 1, "{centres:?}");
     let first_centre = centres[0].id;
 
+    // The contract's notes commands, as their lines call the desk: a note shows at once, newest
+    // first, and an empty or overlong one is refused with `invalid_input`.
+    let customer = desk.leisure().search_customers("a", 1).await.expect("search")[0].id;
+    let before = desk.leisure().customer_notes(customer).await.expect("notes").len();
+    let first = desk
+        .leisure()
+        .add_note(customer, "  Prefers the 07:00 swim. ", desk_domain::Channel::Telephone)
+        .await
+        .expect("note added");
+    assert_eq!(first.text, "Prefers the 07:00 swim.");
+    let second = desk
+        .leisure()
+        .add_note(
+            customer,
+            "Asked about\nthe family pass.",
+            desk_domain::Channel::FaceToFace,
+        )
+        .await
+        .expect("note with a line break added");
+    let notes = desk.leisure().customer_notes(customer).await.expect("notes");
+    assert_eq!(notes.len(), before + 2);
+    assert_eq!([notes[0].id, notes[1].id], [second.id, first.id], "newest first");
+    for bad in ["   ", &"x".repeat(501), "bell\u{7}"] {
+        let refused = desk
+            .leisure()
+            .add_note(customer, bad, desk_domain::Channel::Email)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.to_body().code, "invalid_input", "{bad:?}: {refused:?}");
+    }
+
     // Activity keeps it open; a second without any locks it, and the window hears whose desk it is.
     shell.touch();
     assert!(!shell.lock_if_idle().await, "just used: not idle");

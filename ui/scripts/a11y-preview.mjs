@@ -186,6 +186,12 @@ async function main() {
   await until('customer-result');
   failures += await check('booking-form-results');
 
+  await wd('POST', `/session/${session}/url`, { url: `${base}#/customers/1/notes` });
+  await until('note-form');
+  await click('note-submit');
+  await until('error-summary');
+  failures += await check('customer-notes-errors');
+
   await wd('POST', `/session/${session}/url`, { url: `${base}#/attention` });
   await until('attention-item');
   failures += await check('needs-attention');

@@ -8,14 +8,17 @@ import type { NavItem, RouteDef } from './lib/routes';
 import { coreRoutes } from './services/core/routes';
 import { leisureRoutes } from './services/leisure/routes';
 
-/** In navigation order: each service's screens, then the core ones. */
-export const ROUTES: readonly RouteDef[] = [...leisureRoutes, ...coreRoutes];
+/** In navigation order: each service's screens, then the core ones. Its entries type `Route`. */
+export const ROUTES = [...leisureRoutes, ...coreRoutes];
+
+/** The table as the screen picker reads it: entries side by side, whatever their routes. */
+const TABLE: readonly RouteDef[] = ROUTES;
 
 /** The service navigation, in table order; the header shows the links the staff member may use. */
-export const NAV: readonly NavItem[] = ROUTES.flatMap((r) => (r.nav ? [r.nav] : []));
+export const NAV: readonly NavItem[] = TABLE.flatMap((r) => (r.nav ? [r.nav] : []));
 
 const byName = (name: Route['name']): RouteDef => {
-  const def = ROUTES.find((r) => r.name === name);
+  const def = TABLE.find((r) => r.name === name);
   if (!def) throw new Error(`no route table entry for ${name}`);
   return def;
 };
@@ -34,7 +37,7 @@ export interface Screen {
 export function screenFor(route: Route, staff: StaffProfile, can: (c: Capability | null) => boolean): Screen {
   let shown = route;
   if (route.name === 'home') {
-    const start = ROUTES.find((r) => r.start && r.nav && can(r.capability));
+    const start = TABLE.find((r) => r.start && r.nav && can(r.capability));
     if (start?.nav) shown = parseHash(start.nav.href);
   }
   let def = byName(shown.name);

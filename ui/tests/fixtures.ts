@@ -4,6 +4,7 @@ import type { AttentionItem } from '../src/lib/bindings/AttentionItem';
 import type { BookingView } from '../src/lib/bindings/BookingView';
 import type { Capability } from '../src/lib/bindings/Capability';
 import type { Centre } from '../src/lib/bindings/Centre';
+import type { CustomerNote } from '../src/lib/bindings/CustomerNote';
 import type { CustomerView } from '../src/lib/bindings/CustomerView';
 import type { SessionDetail } from '../src/lib/bindings/SessionDetail';
 import type { SessionView } from '../src/lib/bindings/SessionView';
@@ -72,6 +73,10 @@ export const customers: CustomerView[] = [
 
 export function booking(id: string, name: string, status: BookingView['status'], pending = false): BookingView {
   return { id, session_id: 11, customer_id: 100, customer_name: name, status, pending };
+}
+
+export function note(id: string, text: string, createdAt: string, customerId = 101): CustomerNote {
+  return { id, customer_id: customerId, centre_id: 1, text, created_at: createdAt, staff_id: 5 };
 }
 
 export function detail(view: SessionView, bookings: BookingView[]): SessionDetail {

@@ -32,6 +32,8 @@ describe('call', () => {
     await ipc.call('book_place', { sessionId: 7, customerId: 11, channel: 'telephone' });
     await ipc.call('join_waiting_list', { sessionId: 7, customerId: 11, channel: 'email' });
     await ipc.call('cancel_place', { bookingId: 'b-1', channel: 'face-to-face' });
+    await ipc.call('add_note', { customerId: 11, text: 'Prefers mornings', channel: 'telephone' });
+    await ipc.call('customer_notes', { customerId: 11 });
     await ipc.call('needs_attention');
     await ipc.call('take_alternative', { itemId: 'm-1', alternative: 1 });
     await ipc.call('dismiss_attention', { itemId: 'm-1', note: 'Phoned' });
@@ -53,6 +55,8 @@ describe('call', () => {
       ['book_place', { sessionId: 7, customerId: 11, channel: 'telephone' }],
       ['join_waiting_list', { sessionId: 7, customerId: 11, channel: 'email' }],
       ['cancel_place', { bookingId: 'b-1', channel: 'face-to-face' }],
+      ['add_note', { customerId: 11, text: 'Prefers mornings', channel: 'telephone' }],
+      ['customer_notes', { customerId: 11 }],
       ['needs_attention', undefined],
       ['take_alternative', { itemId: 'm-1', alternative: 1 }],
       ['dismiss_attention', { itemId: 'm-1', note: 'Phoned' }],
@@ -66,7 +70,7 @@ describe('call', () => {
       [
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
-        'join_waiting_list', 'cancel_place', 'needs_attention', 'take_alternative', 'dismiss_attention',
+        'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'needs_attention', 'take_alternative', 'dismiss_attention',
       ].sort(),
     );
   });

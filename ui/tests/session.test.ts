@@ -47,6 +47,15 @@ describe('session detail', () => {
     expect(screen.getByTestId('session-book')).toHaveAttribute('href', '#/sessions/11/book');
   });
 
+  it("links each booking to the customer's notes", async () => {
+    const rows = await shown();
+    for (const row of rows) {
+      const link = within(row).getByTestId('booking-notes');
+      expect(link).toHaveAttribute('href', `#/customers/${row.dataset.customerId}/notes`);
+      expect(link).toHaveAccessibleName(`Notes on ${within(row).getByTestId('booking-name').textContent}'s record`);
+    }
+  });
+
   it('cancels only after the confirm step, with the channel', async () => {
     const rows = await shown();
     const user = userEvent.setup();

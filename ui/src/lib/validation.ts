@@ -91,6 +91,18 @@ export function noteError(value: string): string | null {
   return null;
 }
 
+/** Control characters a customer note may not hold: line breaks and tabs are fine (as the desk engine). */
+const NOTE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** A note on a customer's record: 1 to 500 characters, no control characters but line breaks and tabs. */
+export function customerNoteError(value: string): string | null {
+  const text = value.trim();
+  if (text === '') return 'Enter the note';
+  if (length(text) > MAX_NOTE) return `Note must be ${MAX_NOTE} characters or fewer`;
+  if (NOTE_CONTROL.test(text)) return 'Note must only include letters, numbers, spaces, line breaks and punctuation';
+  return null;
+}
+
 export interface DateFields {
   day: string;
   month: string;

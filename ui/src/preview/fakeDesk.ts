@@ -4,6 +4,7 @@
 import type { AttentionItem } from '../lib/bindings/AttentionItem';
 import type { BookingView } from '../lib/bindings/BookingView';
 import type { Centre } from '../lib/bindings/Centre';
+import type { CustomerNote } from '../lib/bindings/CustomerNote';
 import type { CustomerView } from '../lib/bindings/CustomerView';
 import { COMMANDS, type CommandName, type Requests, type Responses } from '../lib/bindings/commands';
 import type { SessionView } from '../lib/bindings/SessionView';
@@ -37,6 +38,7 @@ export class FakeDesk {
   sessions: SessionView[] = [];
   customers: CustomerView[] = [];
   bookings: BookingView[] = [];
+  notes: CustomerNote[] = [];
   attention: AttentionItem[] = [];
   status: SyncStatus;
   demo: boolean;
@@ -240,6 +242,29 @@ export class FakeDesk {
       this.attention = this.attention.filter((i) => i !== item);
       return this.#book(alt.session_id, 1, alt.kind === 'join_waiting_list');
     },
+    add_note: ({ customerId, text }) => {
+      const customer = this.customers.find((c) => c.id === customerId);
+      if (!customer) throw { code: 'not_found', message: `There is no customer ${customerId}.` };
+      const trimmed = text.trim();
+      if (trimmed === '') throw { code: 'invalid_input', message: 'Write the note before saving it.' };
+      const chars = Array.from(text).length;
+      if (chars > 500) throw { code: 'invalid_input', message: `The note must be at most 500 characters (it has ${chars}).` };
+      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(text)) {
+        throw { code: 'invalid_input', message: 'The note must not contain control characters.' };
+      }
+      const note: CustomerNote = {
+        id: crypto.randomUUID(),
+        customer_id: customerId,
+        centre_id: 1,
+        text: trimmed,
+        created_at: new Date().toISOString(),
+        staff_id: this.staff.id,
+      };
+      this.notes.push(note);
+      return note;
+    },
+    customer_notes: ({ customerId }) =>
+      this.notes.filter((n) => n.customer_id === customerId).sort((a, b) => b.created_at.localeCompare(a.created_at)),
     dismiss_attention: ({ itemId }) => {
       this.attention = this.attention.filter((i) => i.id !== itemId);
       this.#emit();

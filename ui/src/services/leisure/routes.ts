@@ -1,14 +1,16 @@
-// The leisure service's screens: timetable by centre and day, a session's bookings, booking a customer.
+// The leisure service's screens: timetable by centre and day, a session's bookings, booking a
+// customer, a customer's notes.
 import { route } from '../../lib/routes';
 import { timetable } from './stores/timetable.svelte';
 import BookCustomer from './screens/BookCustomer.svelte';
+import CustomerNotes from './screens/CustomerNotes.svelte';
 import SessionDetail from './screens/SessionDetail.svelte';
 import Timetable from './screens/Timetable.svelte';
 
 export const leisureRoutes = [
   route({
     name: 'timetable',
-    path: '/timetable?centre=:id&day=YYYY-MM-DD',
+    path: '/timetable?centre=:centreId&day=YYYY-MM-DD',
     title: 'Leisure timetable',
     capability: 'leisure.book',
     component: Timetable,
@@ -33,6 +35,15 @@ export const leisureRoutes = [
     title: 'Book a customer',
     capability: 'leisure.book',
     component: BookCustomer,
+    props: (r) => ({ id: r.id }),
+    section: 'timetable',
+  }),
+  route({
+    name: 'customer-notes',
+    path: '/customers/:id/notes',
+    title: 'Customer notes',
+    capability: 'leisure.book',
+    component: CustomerNotes,
     props: (r) => ({ id: r.id }),
     section: 'timetable',
   }),
