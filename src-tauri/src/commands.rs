@@ -126,7 +126,7 @@ contract! {
         = desk |d, r| d.leisure().customer_notes(r.customer_id).await;
     needs_attention() -> Vec<AttentionItem> = desk |d| d.needs_attention().await;
     take_alternative(TakeAlternativeRequest { item_id: Uuid, alternative: usize }) -> BookingView
-        = desk |d, r| d.take_alternative(r.item_id, r.alternative).await;
+        = desk |d, r| d.leisure().take_alternative(r.item_id, r.alternative).await;
     dismiss_attention(DismissAttentionRequest { item_id: Uuid, note: String }) -> ()
         = desk |d, r| d.dismiss_attention(r.item_id, &r.note).await;
 }

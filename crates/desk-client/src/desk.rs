@@ -504,7 +504,18 @@ impl Desk {
 
     /// Records the alternative the customer chose (a waiting-list place or another session) as
     /// a new command, and resolves the item, in one transaction.
-    pub async fn take_alternative(&self, item_id: Uuid, alternative: usize) -> Result<BookingView, DeskError> {
+    /// `view` reads back, in the same transaction, what the new command changed: the service
+    /// whose command it is knows how (see `Leisure::take_alternative`).
+    pub(crate) async fn take_alternative_as<T, F>(
+        &self,
+        item_id: Uuid,
+        alternative: usize,
+        view: F,
+    ) -> Result<T, DeskError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &Command) -> Result<T, DeskError> + Send + 'static,
+    {
         let view = self
             .db(move |conn| {
                 store::durable(conn)?;
@@ -531,14 +542,11 @@ impl Desk {
                     serde_json::from_str(&args).map_err(|e| DeskError::Store(e.to_string()))?;
                 let refused =
                     Command::parse(&name, args_version, &args).map_err(|e| DeskError::Store(e.to_string()))?;
-                let (cmd, words) = refused.taking(chosen, Uuid::now_v7()).ok_or_else(|| {
-                    DeskError::invalid("This item names no customer, so no alternative can be taken.")
-                })?;
+                let (cmd, words) = refused
+                    .taking(chosen, Uuid::now_v7())
+                    .ok_or_else(|| DeskError::invalid("This item offers nothing to take instead."))?;
                 record(&tx, &cmd, channel_of(&channel), local_now())?;
-                let view = crate::leisure::booking_view(
-                    &tx,
-                    crate::leisure::booking_of(&cmd).expect("an alternative is a booking"),
-                )?;
+                let view = view(&tx, &cmd)?;
                 tx.execute(
                     "UPDATE attention SET resolved_at = ?2, resolution = ?3 WHERE mutation_id = ?1",
                     params![item_id.to_string(), Utc::now().to_rfc3339(), words],

@@ -104,7 +104,7 @@ async fn a_refused_booking_moves_to_needs_attention_with_alternatives() {
     assert_eq!(desk.needs_attention().await.unwrap().len(), 1);
 
     // Taking the waiting list records a join_waiting_list for the same customer and channel.
-    let taken = desk.take_alternative(item.id, 0).await.unwrap();
+    let taken = desk.leisure().take_alternative(item.id, 0).await.unwrap();
     assert_eq!(taken.status, BookingStatus::Waiting);
     assert!(taken.pending);
     assert_eq!(taken.customer_id, 2);
@@ -143,11 +143,15 @@ async fn dismissing_needs_a_note_and_taking_another_session_books_it() {
         "still there after bad notes"
     );
     assert_eq!(
-        desk.take_alternative(item.id, 9).await.unwrap_err().code(),
+        desk.leisure().take_alternative(item.id, 9).await.unwrap_err().code(),
         "invalid_input"
     );
     assert_eq!(
-        desk.take_alternative(uuid::Uuid::now_v7(), 0).await.unwrap_err().code(),
+        desk.leisure()
+            .take_alternative(uuid::Uuid::now_v7(), 0)
+            .await
+            .unwrap_err()
+            .code(),
         "not_found"
     );
 
@@ -156,7 +160,7 @@ async fn dismissing_needs_a_note_and_taking_another_session_books_it() {
         .iter()
         .position(|a| matches!(a, Alternative::BookSession { session_id: 2, .. }))
         .unwrap();
-    let booked = desk.take_alternative(item.id, other).await.unwrap();
+    let booked = desk.leisure().take_alternative(item.id, other).await.unwrap();
     assert_eq!((booked.session_id, booked.status), (2, BookingStatus::Booked));
     assert_eq!(
         desk.dismiss_attention(item.id, "already dealt with")

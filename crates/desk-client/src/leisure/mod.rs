@@ -108,6 +108,19 @@ impl Leisure<'_> {
             .map(|_| ())
     }
 
+    /// Records the alternative the customer chose for a refused booking (its waiting list, or
+    /// another session) as a new booking, and resolves the Needs attention item, in one
+    /// transaction.
+    pub async fn take_alternative(&self, item_id: Uuid, alternative: usize) -> Result<BookingView, DeskError> {
+        self.desk
+            .take_alternative_as(item_id, alternative, |conn, cmd| {
+                let id =
+                    booking_of(cmd).ok_or_else(|| DeskError::Store("an alternative that is not a booking".into()))?;
+                booking_view(conn, id)
+            })
+            .await
+    }
+
     /// Adds a note to a customer's record (1 to 500 characters), shown at once, synced later.
     pub async fn add_note(&self, customer_id: i64, text: &str, channel: Channel) -> Result<CustomerNote, DeskError> {
         check_id("The customer id", customer_id)?;
