@@ -10,9 +10,7 @@ pub mod auth;
 mod bench;
 pub mod demo;
 mod error;
-pub mod migrate;
 mod push;
-pub mod rows;
 mod server;
 pub mod store;
 pub mod timetable_csv;
@@ -25,6 +23,7 @@ use tokio::sync::broadcast;
 
 pub use api::{Lockout, TokenLifetimes};
 pub use bench::{bench_drain, bench_sign_in};
+pub use desk_store::{migrate, rows};
 pub use error::{PushError, StoreError};
 pub use server::{Server, ServerError};
 pub use store::{
@@ -48,8 +47,16 @@ const POKE_BUFFER: usize = 1024;
 pub fn open_store(cfg: &StoreConfig) -> Result<Arc<dyn Store>, StoreError> {
     let (pokes, _) = broadcast::channel(POKE_BUFFER);
     Ok(match cfg {
+        #[cfg(feature = "sqlite")]
         StoreConfig::Sqlite { path } => store::sqlite::open(path, pokes)?,
+        #[cfg(feature = "postgres")]
         StoreConfig::Postgres { url } => store::postgres::open(url, pokes)?,
+        #[allow(unreachable_patterns)]
+        other => {
+            return Err(StoreError::Open(format!(
+                "this build has no backend for {other:?}; build desk-server with its feature"
+            )));
+        }
     })
 }
 

@@ -6,95 +6,15 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use desk_domain::{Booking, BookingStatus, Bucket, Mutation, Receipt, Role, Session, Site, StaffProfile, table};
+use desk_domain::{Booking, Bucket, Mutation, Receipt, Role, Session, Site, table};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::error::{PushError, StoreError};
 use crate::rows::{self, Cell, TableSpec};
 
-pub mod postgres;
-pub mod sqlite;
-
-/// A staff account as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffRecord {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub roles: Vec<Role>,
-    pub sites: Vec<Site>,
-    pub disabled: bool,
-}
-
-impl StaffRecord {
-    pub fn profile(&self) -> StaffProfile {
-        StaffProfile {
-            id: self.id,
-            username: self.username.clone(),
-            display_name: self.display_name.clone(),
-            roles: self.roles.clone(),
-            sites: self.sites.clone(),
-        }
-    }
-
-    /// The buckets this member of staff may see and act in now.
-    pub fn buckets(&self) -> Vec<Bucket> {
-        Bucket::scope(&self.roles, &self.sites)
-    }
-}
-
-/// A staff account to store; the password is already hashed.
-#[derive(Debug, Clone)]
-pub struct NewStaffRecord {
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub roles: Vec<Role>,
-    pub sites: Vec<Site>,
-}
-
-#[derive(Debug, Clone)]
-pub struct TokenRecord {
-    pub staff: StaffRecord,
-    pub device_id: Uuid,
-    pub expires_at: DateTime<Utc>,
-}
-
-/// The tokens of one sign-in (or of one refresh of it) to store; only their hashes are kept.
-#[derive(Debug, Clone)]
-pub struct TokenIssue {
-    pub access_hash: [u8; 32],
-    pub refresh_hash: [u8; 32],
-    /// Every token of one sign-in shares this; reuse of a spent refresh token revokes it.
-    pub family: Uuid,
-    pub staff_id: i64,
-    pub device_id: Uuid,
-    pub access_expires_at: DateTime<Utc>,
-    pub refresh_expires_at: DateTime<Utc>,
-}
-
-/// A fresh pair to replace a spent refresh token (same family, staff and device).
-#[derive(Debug, Clone)]
-pub struct NextTokens {
-    pub access_hash: [u8; 32],
-    pub refresh_hash: [u8; 32],
-    pub access_expires_at: DateTime<Utc>,
-    pub refresh_expires_at: DateTime<Utc>,
-}
-
-/// A refresh token as stored.
-#[derive(Debug, Clone)]
-pub struct RefreshRecord {
-    pub family: Uuid,
-    pub staff_id: i64,
-    pub device_id: Uuid,
-    pub expires_at: DateTime<Utc>,
-    pub spent: bool,
-    /// Its sign-in was ended on purpose (sign-out, password reset, account disabled).
-    pub revoked: bool,
-}
+pub use desk_store::records::*;
+pub use desk_store::{Backend, StoreTx};
 
 /// What spending a refresh token came to. Only `Rotated` stored the new pair.
 #[derive(Debug, Clone)]
@@ -119,126 +39,6 @@ pub struct SignedOut {
     pub staff_id: i64,
     pub device_id: Uuid,
     pub family: Uuid,
-}
-
-/// One row of the append-only audit store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub at: DateTime<Utc>,
-    /// `None` for a failed sign-in with an unknown username.
-    pub staff_id: Option<i64>,
-    pub device_id: Option<Uuid>,
-    /// `view`, `change`, `sign_in`, `sign_in_failed`, `locked`, …
-    pub action: String,
-    /// `customer`, `pupil`, `ct_account`, `session`, `booking`.
-    pub record_kind: Option<String>,
-    pub record_id: Option<String>,
-    /// The person the record is about, where it is about one.
-    pub person_id: Option<i64>,
-    pub detail: String,
-    /// `server` for rows the server wrote itself, `desk` for uploaded ones.
-    pub source: String,
-    /// The desk's own seq, for uploaded rows.
-    pub device_seq: Option<u64>,
-}
-
-impl AuditEntry {
-    /// A row the server writes about its own work.
-    pub fn server(staff_id: Option<i64>, device_id: Option<Uuid>, action: &str, detail: impl Into<String>) -> Self {
-        AuditEntry {
-            at: Utc::now(),
-            staff_id,
-            device_id,
-            action: action.to_owned(),
-            record_kind: None,
-            record_id: None,
-            person_id: None,
-            detail: detail.into(),
-            source: "server".to_owned(),
-            device_seq: None,
-        }
-    }
-}
-
-/// A person the server holds records about, named by the record that is theirs: a leisure
-/// customer (with their bookings), a pupil (with their contacts) or a council-tax account
-/// (whose liable people are in it). Written `customer:7`, `pupil:45`, `ct:67`; a bare number
-/// is a customer, as before pupils and council-tax accounts were covered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PersonRef {
-    Customer(i64),
-    Pupil(i64),
-    CtAccount(i64),
-}
-
-impl PersonRef {
-    pub fn id(self) -> i64 {
-        match self {
-            PersonRef::Customer(id) | PersonRef::Pupil(id) | PersonRef::CtAccount(id) => id,
-        }
-    }
-
-    /// `customer`, `pupil` or `ct_account`: the record kind of the person's own record.
-    pub fn kind(self) -> &'static str {
-        match self {
-            PersonRef::Customer(_) => "customer",
-            PersonRef::Pupil(_) => "pupil",
-            PersonRef::CtAccount(_) => "ct_account",
-        }
-    }
-
-    /// Record kinds whose audit rows name this kind of person in `person_id`.
-    pub fn audited_kinds(self) -> &'static [&'static str] {
-        match self {
-            PersonRef::Customer(_) => &["customer", "booking"],
-            PersonRef::Pupil(_) => &["pupil", "contact"],
-            PersonRef::CtAccount(_) => &["ct_account"],
-        }
-    }
-}
-
-impl std::fmt::Display for PersonRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let prefix = match self {
-            PersonRef::Customer(_) => "customer",
-            PersonRef::Pupil(_) => "pupil",
-            PersonRef::CtAccount(_) => "ct",
-        };
-        write!(f, "{prefix}:{}", self.id())
-    }
-}
-
-impl std::str::FromStr for PersonRef {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad =
-            || format!("`{s}` does not name a person: use customer:ID, pupil:ID or ct:ID (a bare ID is a customer)");
-        let (kind, id) = s.trim().split_once(':').unwrap_or(("customer", s.trim()));
-        let id: i64 = id.parse().map_err(|_| bad())?;
-        if id <= 0 {
-            return Err(bad());
-        }
-        match kind {
-            "customer" => Ok(PersonRef::Customer(id)),
-            "pupil" => Ok(PersonRef::Pupil(id)),
-            "ct" | "ct_account" => Ok(PersonRef::CtAccount(id)),
-            _ => Err(bad()),
-        }
-    }
-}
-
-/// The record kind of a synced table's rows, as audit rows name it.
-pub fn record_kind_of(table: &str) -> &str {
-    match table {
-        "customers" => "customer",
-        "bookings" => "booking",
-        "pupils" => "pupil",
-        "contacts" => "contact",
-        "ct_accounts" => "ct_account",
-        "sessions" => "session",
-        other => other,
-    }
 }
 
 /// Who is pushing: from the bearer token, never from the envelope.
@@ -267,27 +67,6 @@ pub struct PushResult {
     pub head: u64,
 }
 
-/// One row's newest state, with its JSON kept as stored text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SyncRow {
-    pub table: String,
-    pub id: String,
-    pub bucket: String,
-    pub version: u64,
-    pub deleted: bool,
-    pub data: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct PullPage {
-    pub rows: Vec<SyncRow>,
-    pub has_more: bool,
-    /// The change counter as seen by the same snapshot as `rows`.
-    pub head: u64,
-    pub receipts: Vec<Receipt>,
-    pub device_last_seq: u64,
-}
-
 /// Entities to load in one transaction (demo data, timetable import). Existing ids are updated;
 /// a session that already exists keeps its booked and waiting counts.
 #[derive(Debug, Clone, Default)]
@@ -307,25 +86,6 @@ pub struct LoadSummary {
     pub rows: usize,
     pub head: u64,
 }
-
-/// "Something changed in these buckets; the newest version is `head`."
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Poke {
-    pub head: u64,
-    pub buckets: Arc<Vec<String>>,
-}
-
-/// Facts about a customer and a new booking id, read together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PlaceFacts {
-    pub customer_exists: bool,
-    pub booking_id_taken: bool,
-    /// The customer's booked or waiting entry in the session, if any.
-    pub live: Option<BookingStatus>,
-}
-
-/// Most receipts returned by one pull.
-pub const MAX_PULL_RECEIPTS: u32 = desk_domain::MAX_PULL_LIMIT;
 
 /// The council server's storage. Synchronous: call it from async code through
 /// `tokio::task::spawn_blocking`.
@@ -432,123 +192,6 @@ pub trait Store: Send + Sync {
     /// Pokes for every committed change, from this process and (PostgreSQL) from every other
     /// server instance on the same database.
     fn subscribe(&self) -> broadcast::Receiver<Poke>;
-}
-
-/// What the shared logic needs inside one writing transaction. The transaction holds the
-/// change-counter lock from its start, so versions are handed out in memory and are written
-/// back at commit.
-pub(crate) trait StoreTx {
-    /// The counter as this transaction has moved it so far.
-    fn head(&self) -> u64;
-    fn next_version(&mut self) -> u64;
-    fn savepoint(&mut self) -> Result<(), StoreError>;
-    fn release(&mut self) -> Result<(), StoreError>;
-    fn rollback_to(&mut self) -> Result<(), StoreError>;
-    /// The device's owner and last applied seq.
-    fn device(&mut self, device_id: Uuid) -> Result<Option<(i64, u64)>, StoreError>;
-    fn put_device(&mut self, device_id: Uuid, staff_id: i64, last_seq: u64) -> Result<(), StoreError>;
-    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<Receipt>, StoreError>;
-    fn put_receipt(&mut self, device_id: Uuid, receipt: &Receipt) -> Result<(), StoreError>;
-    /// The session, locked against other writers until commit.
-    fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError>;
-    /// Sessions of an activity at a centre starting in `(from, until]`.
-    fn sessions_between(
-        &mut self,
-        centre_id: i64,
-        activity_id: i64,
-        from: NaiveDateTime,
-        until: NaiveDateTime,
-    ) -> Result<Vec<Session>, StoreError>;
-    /// Writes booked/waiting only if `booked` is still `expected_booked`; false if not.
-    fn update_session_counts(&mut self, session: &Session, expected_booked: u32) -> Result<bool, StoreError>;
-    /// The session (locked like [`StoreTx::session_for_update`]) and what taking a place in it
-    /// needs to know, in one round trip; `None` if there is no such session.
-    fn session_for_place(
-        &mut self,
-        session_id: i64,
-        customer_id: i64,
-        booking_id: Uuid,
-    ) -> Result<Option<(Session, PlaceFacts)>, StoreError>;
-    fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError>;
-    fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError>;
-    fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError>;
-    fn put_booking(&mut self, booking: &Booking) -> Result<(), StoreError>;
-    fn put_sync_row(&mut self, table: &str, id: &str, bucket: &str, version: u64, data: &str)
-    -> Result<(), StoreError>;
-    /// Inserts or updates many rows of one table.
-    fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError>;
-    fn staff(&mut self, id: i64) -> Result<Option<StaffRecord>, StoreError>;
-    fn refresh_token(&mut self, hash: &[u8; 32]) -> Result<Option<RefreshRecord>, StoreError>;
-    fn spend_refresh_token(&mut self, hash: &[u8; 32]) -> Result<(), StoreError>;
-    /// Deletes the family's access tokens and spends all its refresh tokens.
-    fn revoke_family(&mut self, family: Uuid) -> Result<(), StoreError>;
-    /// `(family, staff_id, device_id)` of a stored access token; `None` if unknown or issued
-    /// without a family.
-    fn access_family(&mut self, hash: &[u8; 32]) -> Result<Option<(Uuid, i64, Uuid)>, StoreError>;
-    /// Deletes the family's access tokens and marks its refresh tokens spent and revoked.
-    fn end_family(&mut self, family: Uuid, now: DateTime<Utc>) -> Result<(), StoreError>;
-    /// Deletes every access token of the account and marks every refresh token of it spent and
-    /// revoked; returns how many families still had an unspent, unrevoked refresh token.
-    fn end_staff_tokens(&mut self, staff_id: i64, now: DateTime<Utc>) -> Result<u64, StoreError>;
-    fn put_tokens(&mut self, issue: &TokenIssue) -> Result<(), StoreError>;
-    fn put_audit(&mut self, entry: &AuditEntry) -> Result<(), StoreError>;
-    /// The highest uploaded seq held for a device (0 if none).
-    fn audit_last_seq(&mut self, device_id: Uuid) -> Result<u64, StoreError>;
-    /// Consecutive failed sign-ins and the lock, if any was set.
-    fn sign_in_lock(&mut self, staff_id: i64) -> Result<(u32, Option<DateTime<Utc>>), StoreError>;
-    fn put_sign_in_lock(
-        &mut self,
-        staff_id: i64,
-        failures: u32,
-        locked_until: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError>;
-    /// Tells other server instances, on commit, that these buckets changed.
-    fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
-}
-
-/// A backend's primitives; [`Storage`] turns them into a [`Store`].
-pub(crate) trait Backend: Send + Sync + 'static {
-    const NAME: &'static str;
-    /// Runs `f` in a writing transaction that holds the change-counter lock; commits (writing the
-    /// counter back) if `f` succeeds, rolls back if not.
-    fn write<R: Send, E: From<StoreError> + Send>(
-        &self,
-        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
-    ) -> Result<R, E>;
-    fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError>;
-    fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
-    fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError>;
-    fn insert_token(
-        &self,
-        hash: &[u8; 32],
-        staff_id: i64,
-        device: Uuid,
-        expires: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError>;
-    fn pull(
-        &self,
-        buckets: &[String],
-        after: u64,
-        limit: u32,
-        device: Uuid,
-        ack_seq: u64,
-    ) -> Result<PullPage, StoreError>;
-    fn head(&self) -> Result<u64, StoreError>;
-    fn session(&self, id: i64) -> Result<Option<Session>, StoreError>;
-    fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
-    fn count(&self, table: &str) -> Result<u64, StoreError>;
-    fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
-    fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError>;
-    fn person_records(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError>;
-    /// Audit rows of `record_kind`, narrowed to `record_id` and/or `person_id` where given,
-    /// each with its row id.
-    fn audit_rows(
-        &self,
-        record_kind: &str,
-        record_id: Option<&str>,
-        person_id: Option<i64>,
-    ) -> Result<Vec<(i64, AuditEntry)>, StoreError>;
 }
 
 pub(crate) struct Storage<B: Backend> {
@@ -998,4 +641,47 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
         })?;
     }
     Ok((LoadSummary { rows: total, head }, touched))
+}
+
+/// The embedded backend: one SQLite file.
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use tokio::sync::broadcast;
+
+    use super::{Poke, Storage};
+    use crate::error::StoreError;
+
+    pub(crate) fn open(
+        path: &Path,
+        pokes: broadcast::Sender<Poke>,
+    ) -> Result<Arc<Storage<desk_server_sqlite::SqliteBackend>>, StoreError> {
+        Ok(Arc::new(Storage {
+            backend: desk_server_sqlite::open(path)?,
+            pokes,
+        }))
+    }
+}
+
+/// The backend for one or several server instances on one PostgreSQL database.
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres {
+    use std::sync::Arc;
+
+    use tokio::sync::broadcast;
+
+    use super::{Poke, Storage};
+    use crate::error::StoreError;
+
+    pub(crate) fn open(
+        url: &str,
+        pokes: broadcast::Sender<Poke>,
+    ) -> Result<Arc<Storage<desk_server_postgres::PgBackend>>, StoreError> {
+        Ok(Arc::new(Storage {
+            backend: desk_server_postgres::open(url, pokes.clone())?,
+            pokes,
+        }))
+    }
 }

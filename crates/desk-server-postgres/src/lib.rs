@@ -16,13 +16,12 @@ use postgres::{Client, NoTls, Row, Statement};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use super::{
-    AuditEntry, Backend, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage,
+use desk_store::migrate::{self, Migration, MigrationTarget};
+use desk_store::rows::{Cell, ColType, TableSpec};
+use desk_store::{
+    AuditEntry, Backend, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, StoreError,
     StoreTx, SyncRow, TokenIssue, TokenRecord,
 };
-use crate::error::StoreError;
-use crate::migrate::{self, Migration, MigrationTarget};
-use crate::rows::{Cell, ColType, TableSpec};
 
 /// The channel every instance listens on; the payload is `instance|head|bucket,bucket,…`.
 const POKE_CHANNEL: &str = "desk_poke";
@@ -31,7 +30,7 @@ const MIGRATION_LOCK: i64 = 0x6465_736b;
 /// Rows per multi-row insert when loading in bulk.
 const BULK_CHUNK: usize = 2_000;
 
-pub(crate) struct PgConn {
+struct PgConn {
     client: Client,
     statements: HashMap<String, Statement>,
 }
@@ -79,7 +78,7 @@ struct Pool {
     open: usize,
 }
 
-pub(crate) struct PgBackend {
+pub struct PgBackend {
     url: String,
     pool: Mutex<Pool>,
     returned: Condvar,
@@ -112,11 +111,13 @@ fn off_async<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     })
 }
 
-pub(crate) fn open(url: &str, pokes: broadcast::Sender<Poke>) -> Result<Arc<Storage<PgBackend>>, StoreError> {
+/// Connects, brings the schema up to date (one instance at a time), and starts forwarding other
+/// instances' pokes to `pokes`.
+pub fn open(url: &str, pokes: broadcast::Sender<Poke>) -> Result<PgBackend, StoreError> {
     off_async(|| open_here(url, pokes))
 }
 
-fn open_here(url: &str, pokes: broadcast::Sender<Poke>) -> Result<Arc<Storage<PgBackend>>, StoreError> {
+fn open_here(url: &str, pokes: broadcast::Sender<Poke>) -> Result<PgBackend, StoreError> {
     let mut conn = PgConn::connect(url)?;
     conn.client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
     let migrated = migrate::run(&mut PgMigrations(&mut conn.client), migrate::POSTGRES);
@@ -133,13 +134,8 @@ fn open_here(url: &str, pokes: broadcast::Sender<Poke>) -> Result<Arc<Storage<Pg
         instance: Uuid::new_v4(),
         stop_listener: Arc::new(AtomicBool::new(false)),
     };
-    spawn_listener(
-        url.to_owned(),
-        backend.instance,
-        pokes.clone(),
-        backend.stop_listener.clone(),
-    )?;
-    Ok(Arc::new(Storage { backend, pokes }))
+    spawn_listener(url.to_owned(), backend.instance, pokes, backend.stop_listener.clone())?;
+    Ok(backend)
 }
 
 /// Forwards pokes committed by other server instances to this one's subscribers.
@@ -1074,7 +1070,7 @@ impl Backend for PgBackend {
                     .query(
                         "SELECT seq, mutation_id, outcome, version FROM receipts
                          WHERE device_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-                        &[&device, &(ack_seq as i64), &i64::from(super::MAX_PULL_RECEIPTS)],
+                        &[&device, &(ack_seq as i64), &i64::from(desk_store::MAX_PULL_RECEIPTS)],
                     )?
                     .iter()
                     .map(receipt_row)

@@ -144,7 +144,7 @@ pub const SYNC_ROWS: TableSpec = TableSpec {
 };
 
 /// The text of a serde unit enum (`"class"` → `class`).
-pub(crate) fn enum_text<T: serde::Serialize>(v: &T) -> String {
+pub fn enum_text<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         other => format!("{other:?}"),
@@ -260,6 +260,6 @@ pub fn sync_row(table: &str, id: &str, bucket: &str, version: u64, data: Option<
 }
 
 /// Council wall-clock time as stored in SQLite text columns: sortable ISO-8601.
-pub(crate) fn ts_text(t: &NaiveDateTime) -> String {
+pub fn ts_text(t: &NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }

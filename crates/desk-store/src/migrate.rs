@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::error::StoreError;
+use crate::StoreError;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
@@ -125,7 +125,7 @@ pub fn run(target: &mut dyn MigrationTarget, list: &[Migration]) -> Result<usize
     Ok(count)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

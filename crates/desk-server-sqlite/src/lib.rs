@@ -4,32 +4,31 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use desk_domain::{Booking, Receipt, Role, Session, Site};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
-use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use super::{
-    AuditEntry, Backend, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, Storage,
+use desk_store::migrate::{self, Migration, MigrationTarget};
+use desk_store::rows::{Cell, TableSpec, ts_text};
+use desk_store::{
+    AuditEntry, Backend, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, StoreError,
     StoreTx, SyncRow, TokenIssue, TokenRecord,
 };
-use crate::error::StoreError;
-use crate::migrate::{self, Migration, MigrationTarget};
-use crate::rows::{Cell, TableSpec, ts_text};
 
 const TS_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
-pub(crate) struct SqliteBackend {
+pub struct SqliteBackend {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
 
-pub(crate) fn open(path: &Path, pokes: broadcast::Sender<Poke>) -> Result<Arc<Storage<SqliteBackend>>, StoreError> {
+/// Opens (creating if missing) the database file and brings its schema up to date.
+pub fn open(path: &Path) -> Result<SqliteBackend, StoreError> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
@@ -37,14 +36,11 @@ pub(crate) fn open(path: &Path, pokes: broadcast::Sender<Poke>) -> Result<Arc<St
     }
     let mut conn = connect(path)?;
     migrate::run(&mut SqliteMigrations(&mut conn), migrate::SQLITE)?;
-    Ok(Arc::new(Storage {
-        backend: SqliteBackend {
-            path: path.to_owned(),
-            writer: Mutex::new(conn),
-            readers: Mutex::new(Vec::new()),
-        },
-        pokes,
-    }))
+    Ok(SqliteBackend {
+        path: path.to_owned(),
+        writer: Mutex::new(conn),
+        readers: Mutex::new(Vec::new()),
+    })
 }
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {
@@ -200,7 +196,7 @@ fn cell_value(c: &Cell) -> Value {
     }
 }
 
-pub(crate) fn upsert_sql(spec: &TableSpec, placeholder: impl Fn(usize) -> String) -> String {
+fn upsert_sql(spec: &TableSpec, placeholder: impl Fn(usize) -> String) -> String {
     let cols: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
     let values: Vec<String> = (1..=cols.len()).map(placeholder).collect();
     let updates: Vec<String> = cols
@@ -828,7 +824,11 @@ impl Backend for SqliteBackend {
                          WHERE device_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
                     )?;
                     let found = stmt.query_map(
-                        params![device.to_string(), ack_seq as i64, i64::from(super::MAX_PULL_RECEIPTS)],
+                        params![
+                            device.to_string(),
+                            ack_seq as i64,
+                            i64::from(desk_store::MAX_PULL_RECEIPTS)
+                        ],
                         receipt_row,
                     )?;
                     found.collect::<Result<Vec<_>, _>>()?

@@ -1,0 +1,15 @@
+//! The council server's storage surface, shared by the server and its backends and linking no
+//! database driver of its own: the records, the table descriptions, the schema described once
+//! (and rendered for SQLite and PostgreSQL), the migration runner, and the traits a backend
+//! implements. Each backend is a crate of its own (`desk-server-sqlite`,
+//! `desk-server-postgres`), so a build links only the drivers it asks for.
+
+mod error;
+pub mod migrate;
+pub mod records;
+pub mod rows;
+mod tx;
+
+pub use error::StoreError;
+pub use records::*;
+pub use tx::{Backend, StoreTx};
