@@ -19,8 +19,8 @@ use uuid::Uuid;
 use desk_store::migrate::{self, Migration, MigrationTarget};
 use desk_store::rows::{Cell, ColType, TableSpec};
 use desk_store::{
-    AuditEntry, Backend, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, StoreError,
-    StoreTx, SyncRow, TokenIssue, TokenRecord,
+    AuditEntry, Backend, Dialect, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord,
+    StoreError, StoreTx, SyncRow, TokenIssue, TokenRecord,
 };
 
 /// The channel every instance listens on; the payload is `instance|head|bucket,bucket,…`.
@@ -120,7 +120,7 @@ pub fn open(url: &str, pokes: broadcast::Sender<Poke>) -> Result<PgBackend, Stor
 fn open_here(url: &str, pokes: broadcast::Sender<Poke>) -> Result<PgBackend, StoreError> {
     let mut conn = PgConn::connect(url)?;
     conn.client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
-    let migrated = migrate::run(&mut PgMigrations(&mut conn.client), migrate::POSTGRES);
+    let migrated = migrate::run(&mut PgMigrations(&mut conn.client), migrate::MIGRATIONS);
     conn.client
         .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
     migrated?;
@@ -207,6 +207,9 @@ fn parse_payload(payload: &str, me: Uuid) -> Option<Poke> {
 struct PgMigrations<'a>(&'a mut Client);
 
 impl MigrationTarget for PgMigrations<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
     fn applied(&mut self) -> Result<Vec<(u32, String)>, StoreError> {
         self.0.batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -223,14 +226,15 @@ impl MigrationTarget for PgMigrations<'_> {
     }
     fn apply(&mut self, m: &Migration) -> Result<(), StoreError> {
         let mut tx = self.0.transaction()?;
-        tx.batch_execute(m.sql).map_err(|e| StoreError::Migration {
-            version: m.version,
-            name: m.name.to_owned(),
-            reason: e.to_string(),
-        })?;
+        tx.batch_execute(&m.sql(Dialect::Postgres))
+            .map_err(|e| StoreError::Migration {
+                version: m.version,
+                name: m.name.to_owned(),
+                reason: e.to_string(),
+            })?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-            &[&(m.version as i32), &m.name, &m.checksum()],
+            &[&(m.version as i32), &m.name, &m.checksum(Dialect::Postgres)],
         )?;
         tx.commit()?;
         Ok(())
@@ -750,28 +754,35 @@ impl StoreTx for PgTx<'_> {
     }
 }
 
+/// The array type `unnest` reads a column from.
+fn array_type(ty: ColType) -> &'static str {
+    match ty {
+        ColType::Serial | ColType::Int => "int8",
+        ColType::Int32 => "int4",
+        ColType::Text | ColType::Json => "text",
+        ColType::Bool => "bool",
+        ColType::Date => "date",
+        ColType::Timestamp => "timestamp",
+        ColType::TimestampTz => "timestamptz",
+        ColType::Uuid => "uuid",
+        ColType::Blob => "bytea",
+    }
+}
+
+/// One multi-row upsert: a column array per parameter, unnested into rows.
 fn bulk_sql(spec: &TableSpec) -> String {
-    let cols: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
+    let cols: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
     let arrays: Vec<String> = spec
         .columns
         .iter()
         .enumerate()
-        .map(|(i, (_, t))| {
-            let ty = match t {
-                ColType::Int => "int8",
-                ColType::Text | ColType::OptText | ColType::Json => "text",
-                ColType::Bool => "bool",
-                ColType::Date => "date",
-                ColType::Timestamp => "timestamp",
-            };
-            format!("${}::{ty}[]", i + 1)
-        })
+        .map(|(i, c)| format!("${}::{}[]", i + 1, array_type(c.ty)))
         .collect();
     let selects: Vec<String> = spec
         .columns
         .iter()
         .enumerate()
-        .map(|(i, (_, t))| match t {
+        .map(|(i, c)| match c.ty {
             ColType::Json => format!("u.c{i}::json"),
             _ => format!("u.c{i}"),
         })
@@ -794,31 +805,35 @@ fn bulk_sql(spec: &TableSpec) -> String {
     )
 }
 
-/// One array parameter per column, for `unnest`.
+/// One array parameter per column, for `unnest`; NULL where a row holds [`Cell::Null`].
 fn column_arrays(spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<Vec<Box<dyn ToSql + Sync>>, StoreError> {
     let mut out: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(spec.columns.len());
-    for (i, (name, ty)) in spec.columns.iter().enumerate() {
-        let bad = || StoreError::Invalid(format!("{}.{name}: value of the wrong type", spec.name));
+    for (i, c) in spec.columns.iter().enumerate() {
+        let bad = || StoreError::Invalid(format!("{}.{}: value of the wrong type", spec.name, c.name));
         macro_rules! collect {
             ($pat:pat => $val:expr) => {{
                 let mut v = Vec::with_capacity(rows.len());
                 for row in rows {
                     match row.get(i) {
-                        Some($pat) => v.push($val),
+                        Some($pat) => v.push(Some($val)),
+                        Some(Cell::Null) => v.push(None),
                         _ => return Err(bad()),
                     }
                 }
                 Box::new(v) as Box<dyn ToSql + Sync>
             }};
         }
-        let column = match ty {
-            ColType::Int => collect!(Cell::Int(x) => *x),
+        let column = match c.ty {
+            ColType::Serial | ColType::Int => collect!(Cell::Int(x) => *x),
+            ColType::Int32 => collect!(Cell::Int(x) => i32::try_from(*x).map_err(|_| bad())?),
             ColType::Text => collect!(Cell::Text(x) => x.clone()),
-            ColType::OptText => collect!(Cell::OptText(x) => x.clone()),
             ColType::Json => collect!(Cell::Json(x) => x.clone()),
             ColType::Bool => collect!(Cell::Bool(x) => *x),
             ColType::Date => collect!(Cell::Date(x) => *x),
             ColType::Timestamp => collect!(Cell::Timestamp(x) => *x),
+            ColType::TimestampTz => collect!(Cell::TimestampTz(x) => *x),
+            ColType::Uuid => collect!(Cell::Uuid(x) => *x),
+            ColType::Blob => collect!(Cell::Blob(x) => x.clone()),
         };
         out.push(column);
     }

@@ -15,8 +15,8 @@ use uuid::Uuid;
 use desk_store::migrate::{self, Migration, MigrationTarget};
 use desk_store::rows::{Cell, TableSpec, ts_text};
 use desk_store::{
-    AuditEntry, Backend, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord, StoreError,
-    StoreTx, SyncRow, TokenIssue, TokenRecord,
+    AuditEntry, Backend, Dialect, NewStaffRecord, PersonRef, PlaceFacts, Poke, PullPage, RefreshRecord, StaffRecord,
+    StoreError, StoreTx, SyncRow, TokenIssue, TokenRecord,
 };
 
 const TS_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
@@ -35,7 +35,7 @@ pub fn open(path: &Path) -> Result<SqliteBackend, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Open(format!("{}: {e}", dir.display())))?;
     }
     let mut conn = connect(path)?;
-    migrate::run(&mut SqliteMigrations(&mut conn), migrate::SQLITE)?;
+    migrate::run(&mut SqliteMigrations(&mut conn), migrate::MIGRATIONS)?;
     Ok(SqliteBackend {
         path: path.to_owned(),
         writer: Mutex::new(conn),
@@ -58,6 +58,9 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
 struct SqliteMigrations<'a>(&'a mut Connection);
 
 impl MigrationTarget for SqliteMigrations<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
     fn applied(&mut self) -> Result<Vec<(u32, String)>, StoreError> {
         self.0.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -71,14 +74,15 @@ impl MigrationTarget for SqliteMigrations<'_> {
     }
     fn apply(&mut self, m: &Migration) -> Result<(), StoreError> {
         let tx = self.0.transaction()?;
-        tx.execute_batch(m.sql).map_err(|e| StoreError::Migration {
-            version: m.version,
-            name: m.name.to_owned(),
-            reason: e.to_string(),
-        })?;
+        tx.execute_batch(&m.sql(Dialect::Sqlite))
+            .map_err(|e| StoreError::Migration {
+                version: m.version,
+                name: m.name.to_owned(),
+                reason: e.to_string(),
+            })?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
-            params![m.version, m.name, m.checksum(), Utc::now().to_rfc3339()],
+            params![m.version, m.name, m.checksum(Dialect::Sqlite), Utc::now().to_rfc3339()],
         )?;
         tx.commit()?;
         Ok(())
@@ -185,19 +189,24 @@ fn receipt_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Receipt> {
     })
 }
 
+/// How SQLite stores a cell: instants as RFC 3339 text, wall-clock times and dates as
+/// sortable ISO-8601 text, UUIDs as hyphenated text, booleans as 0/1.
 fn cell_value(c: &Cell) -> Value {
     match c {
+        Cell::Null => Value::Null,
         Cell::Int(i) => Value::Integer(*i),
-        Cell::Text(s) => Value::Text(s.clone()),
-        Cell::OptText(s) | Cell::Json(s) => s.clone().map_or(Value::Null, Value::Text),
+        Cell::Text(s) | Cell::Json(s) => Value::Text(s.clone()),
         Cell::Bool(b) => Value::Integer(i64::from(*b)),
         Cell::Date(d) => Value::Text(d.format("%Y-%m-%d").to_string()),
         Cell::Timestamp(t) => Value::Text(ts_text(t)),
+        Cell::TimestampTz(t) => Value::Text(t.to_rfc3339()),
+        Cell::Uuid(u) => Value::Text(u.to_string()),
+        Cell::Blob(b) => Value::Blob(b.clone()),
     }
 }
 
 fn upsert_sql(spec: &TableSpec, placeholder: impl Fn(usize) -> String) -> String {
-    let cols: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
+    let cols: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
     let values: Vec<String> = (1..=cols.len()).map(placeholder).collect();
     let updates: Vec<String> = cols
         .iter()

@@ -8,8 +8,11 @@ mod error;
 pub mod migrate;
 pub mod records;
 pub mod rows;
+pub mod schema;
+pub mod tables;
 mod tx;
 
 pub use error::StoreError;
 pub use records::*;
+pub use schema::{ColType, Column, Dialect, TableSpec};
 pub use tx::{Backend, StoreTx};

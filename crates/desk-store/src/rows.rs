@@ -1,147 +1,35 @@
 //! Entities as table rows, for bulk loading (demo data, timetable import) through one code path
 //! on both backends.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use desk_domain::{Activity, Centre, Contact, CtAccount, Customer, Pupil, School, Session};
+use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColType {
-    Int,
-    Text,
-    OptText,
-    Bool,
-    Date,
-    Timestamp,
-    /// JSON text; a `json` column on PostgreSQL.
-    Json,
-}
-
+/// One value of a row, typed as its column is (see [`ColType`](crate::ColType)).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    Null,
     Int(i64),
     Text(String),
-    OptText(Option<String>),
     Bool(bool),
     Date(NaiveDate),
     Timestamp(NaiveDateTime),
-    Json(Option<String>),
+    TimestampTz(DateTime<Utc>),
+    Uuid(Uuid),
+    Blob(Vec<u8>),
+    /// JSON text.
+    Json(String),
 }
 
-pub struct TableSpec {
-    pub name: &'static str,
-    pub key: &'static [&'static str],
-    pub columns: &'static [(&'static str, ColType)],
+impl Cell {
+    /// Text, or NULL.
+    pub fn opt_text(s: Option<String>) -> Cell {
+        s.map_or(Cell::Null, Cell::Text)
+    }
 }
 
-use ColType::*;
-
-pub const CENTRES: TableSpec = TableSpec {
-    name: "centres",
-    key: &["id"],
-    columns: &[("id", Int), ("name", Text), ("town", Text)],
-};
-pub const ACTIVITIES: TableSpec = TableSpec {
-    name: "activities",
-    key: &["id"],
-    columns: &[("id", Int), ("centre_id", Int), ("name", Text), ("kind", Text)],
-};
-pub const SESSIONS: TableSpec = TableSpec {
-    name: "sessions",
-    key: &["id"],
-    columns: &[
-        ("id", Int),
-        ("centre_id", Int),
-        ("activity_id", Int),
-        ("activity_name", Text),
-        ("starts_at", Timestamp),
-        ("duration_minutes", Int),
-        ("capacity", Int),
-        ("booked", Int),
-        ("waiting", Int),
-        ("location", Text),
-        ("instructor", Text),
-        ("cancelled", Bool),
-    ],
-};
-pub const CUSTOMERS: TableSpec = TableSpec {
-    name: "customers",
-    key: &["id"],
-    columns: &[
-        ("id", Int),
-        ("home_centre_id", Int),
-        ("first_name", Text),
-        ("last_name", Text),
-        ("date_of_birth", Date),
-        ("membership_no", Text),
-        ("email", OptText),
-        ("phone", OptText),
-        ("postcode", Text),
-        ("concession", Bool),
-    ],
-};
-pub const SCHOOLS: TableSpec = TableSpec {
-    name: "schools",
-    key: &["id"],
-    columns: &[("id", Int), ("name", Text), ("kind", Text), ("town", Text)],
-};
-pub const PUPILS: TableSpec = TableSpec {
-    name: "pupils",
-    key: &["id"],
-    columns: &[
-        ("id", Int),
-        ("school_id", Int),
-        ("first_name", Text),
-        ("last_name", Text),
-        ("date_of_birth", Date),
-        ("stage", Text),
-        ("class", Text),
-    ],
-};
-pub const CONTACTS: TableSpec = TableSpec {
-    name: "contacts",
-    key: &["id"],
-    columns: &[
-        ("id", Int),
-        ("pupil_id", Int),
-        ("school_id", Int),
-        ("name", Text),
-        ("relationship", Text),
-        ("phone", Text),
-        ("email", OptText),
-        ("priority", Int),
-    ],
-};
-pub const CT_ACCOUNTS: TableSpec = TableSpec {
-    name: "ct_accounts",
-    key: &["id"],
-    columns: &[
-        ("id", Int),
-        ("reference", Text),
-        ("office_id", Int),
-        ("band", Text),
-        ("address", Text),
-        ("postcode", Text),
-        ("uprn", Text),
-        ("liable", Json),
-        ("phone", OptText),
-        ("email", OptText),
-        ("single_person_discount", Bool),
-        ("direct_debit", Bool),
-        ("paperless", Bool),
-    ],
-};
-pub const SYNC_ROWS: TableSpec = TableSpec {
-    name: "sync_rows",
-    key: &["tbl", "id"],
-    columns: &[
-        ("tbl", Text),
-        ("id", Text),
-        ("bucket", Text),
-        ("version", Int),
-        ("deleted", Bool),
-        ("data", Json),
-    ],
-};
+pub use crate::schema::{ColType, TableSpec};
+pub use crate::tables::{ACTIVITIES, CENTRES, CONTACTS, CT_ACCOUNTS, CUSTOMERS, PUPILS, SCHOOLS, SESSIONS, SYNC_ROWS};
 
 /// The text of a serde unit enum (`"class"` → `class`).
 pub fn enum_text<T: serde::Serialize>(v: &T) -> String {
@@ -189,8 +77,8 @@ pub fn customer(c: &Customer) -> Vec<Cell> {
         Cell::Text(c.last_name.clone()),
         Cell::Date(c.date_of_birth),
         Cell::Text(c.membership_no.clone()),
-        Cell::OptText(c.email.clone()),
-        Cell::OptText(c.phone.clone()),
+        Cell::opt_text(c.email.clone()),
+        Cell::opt_text(c.phone.clone()),
         Cell::Text(c.postcode.clone()),
         Cell::Bool(c.concession),
     ]
@@ -225,7 +113,7 @@ pub fn contact(c: &Contact) -> Vec<Cell> {
         Cell::Text(c.name.clone()),
         Cell::Text(c.relationship.clone()),
         Cell::Text(c.phone.clone()),
-        Cell::OptText(c.email.clone()),
+        Cell::opt_text(c.email.clone()),
         Cell::Int(c.priority.into()),
     ]
 }
@@ -239,9 +127,9 @@ pub fn ct_account(a: &CtAccount) -> Result<Vec<Cell>, serde_json::Error> {
         Cell::Text(a.address.clone()),
         Cell::Text(a.postcode.clone()),
         Cell::Text(a.uprn.clone()),
-        Cell::Json(Some(serde_json::to_string(&a.liable)?)),
-        Cell::OptText(a.phone.clone()),
-        Cell::OptText(a.email.clone()),
+        Cell::Json(serde_json::to_string(&a.liable)?),
+        Cell::opt_text(a.phone.clone()),
+        Cell::opt_text(a.email.clone()),
         Cell::Bool(a.single_person_discount),
         Cell::Bool(a.direct_debit),
         Cell::Bool(a.paperless),
@@ -255,7 +143,7 @@ pub fn sync_row(table: &str, id: &str, bucket: &str, version: u64, data: Option<
         Cell::Text(bucket.to_owned()),
         Cell::Int(version as i64),
         Cell::Bool(data.is_none()),
-        Cell::Json(data),
+        data.map_or(Cell::Null, Cell::Json),
     ]
 }
 
