@@ -15,4 +15,6 @@ mod tx;
 pub use error::StoreError;
 pub use records::*;
 pub use schema::{ColType, Column, Dialect, TableSpec};
-pub use tx::{Backend, StoreTx};
+pub use tx::{Cond, Database, Row, Select, StoreTx, Tables, Tx};
+pub mod ops;
+pub mod sql;

@@ -1,16 +1,248 @@
-//! The two traits a storage backend implements.
+//! What a storage backend implements: a small generic surface over the table descriptions
+//! ([`Tables`]), a writing transaction ([`Tx`]: the change counter, savepoints and the one hot
+//! path of a push), and the database itself ([`Database`]: transactions and the merged pull).
+//! Everything the server's logic names (a device, a receipt, a refresh token, …) is written
+//! once on top of these, in [`ops`](crate::ops), as the [`StoreTx`] operations.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use desk_domain::{Booking, Receipt, Role, Session, Site};
+use desk_domain::{Booking, Receipt, Session};
 use uuid::Uuid;
 
 use crate::StoreError;
 use crate::records::*;
-use crate::rows::{Cell, TableSpec};
+use crate::rows::Cell;
+use crate::schema::{ColType, TableSpec};
 
-/// What the shared logic needs inside one writing transaction. The transaction holds the
-/// change-counter lock from its start, so versions are handed out in memory and are written
-/// back at commit.
+/// A condition on one column of a [`Select`], an update or a delete.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Eq(&'static str, Cell),
+    Ne(&'static str, Cell),
+    Lt(&'static str, Cell),
+    Le(&'static str, Cell),
+    Gt(&'static str, Cell),
+    IsNull(&'static str),
+    NotNull(&'static str),
+}
+
+impl Cond {
+    pub fn column(&self) -> &'static str {
+        match self {
+            Cond::Eq(c, _) | Cond::Ne(c, _) | Cond::Lt(c, _) | Cond::Le(c, _) | Cond::Gt(c, _) => c,
+            Cond::IsNull(c) | Cond::NotNull(c) => c,
+        }
+    }
+}
+
+/// Rows of one table matching every condition (an index is expected to serve them), in
+/// `order` (a column name; `-name` for descending), at most `limit`.
+#[derive(Debug, Clone, Default)]
+pub struct Select<'a> {
+    pub filter: &'a [Cond],
+    pub order: &'a [&'static str],
+    pub limit: Option<u32>,
+    /// Lock the rows against other writers until commit (PostgreSQL; SQLite's writer holds the
+    /// database lock already).
+    pub for_update: bool,
+}
+
+/// One row, its cells in its table's column order.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub table: &'static TableSpec,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    fn cell(&self, name: &str) -> Result<&Cell, StoreError> {
+        self.table
+            .index_of(name)
+            .and_then(|i| self.cells.get(i))
+            .ok_or_else(|| StoreError::Corrupt(format!("{} has no column {name}", self.table.name)))
+    }
+
+    fn wrong(&self, name: &str, want: &str) -> StoreError {
+        StoreError::Corrupt(format!("{}.{name} is not {want}", self.table.name))
+    }
+
+    pub fn int(&self, name: &str) -> Result<i64, StoreError> {
+        self.opt_int(name)?.ok_or_else(|| self.wrong(name, "an integer"))
+    }
+    pub fn opt_int(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        match self.cell(name)? {
+            Cell::Int(i) => Ok(Some(*i)),
+            Cell::Null => Ok(None),
+            _ => Err(self.wrong(name, "an integer")),
+        }
+    }
+    /// A count or position: a non-negative integer that fits 32 bits.
+    pub fn u32(&self, name: &str) -> Result<u32, StoreError> {
+        u32::try_from(self.int(name)?).map_err(|_| self.wrong(name, "in range"))
+    }
+    pub fn text(&self, name: &str) -> Result<String, StoreError> {
+        self.opt_text(name)?.ok_or_else(|| self.wrong(name, "text"))
+    }
+    pub fn opt_text(&self, name: &str) -> Result<Option<String>, StoreError> {
+        match self.cell(name)? {
+            Cell::Text(s) | Cell::Json(s) => Ok(Some(s.clone())),
+            Cell::Null => Ok(None),
+            _ => Err(self.wrong(name, "text")),
+        }
+    }
+    pub fn bool(&self, name: &str) -> Result<bool, StoreError> {
+        match self.cell(name)? {
+            Cell::Bool(b) => Ok(*b),
+            _ => Err(self.wrong(name, "a boolean")),
+        }
+    }
+    pub fn timestamp(&self, name: &str) -> Result<NaiveDateTime, StoreError> {
+        match self.cell(name)? {
+            Cell::Timestamp(t) => Ok(*t),
+            _ => Err(self.wrong(name, "a timestamp")),
+        }
+    }
+    pub fn instant(&self, name: &str) -> Result<DateTime<Utc>, StoreError> {
+        self.opt_instant(name)?.ok_or_else(|| self.wrong(name, "an instant"))
+    }
+    pub fn opt_instant(&self, name: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        match self.cell(name)? {
+            Cell::TimestampTz(t) => Ok(Some(*t)),
+            Cell::Null => Ok(None),
+            _ => Err(self.wrong(name, "an instant")),
+        }
+    }
+    pub fn uuid(&self, name: &str) -> Result<Uuid, StoreError> {
+        self.opt_uuid(name)?.ok_or_else(|| self.wrong(name, "a UUID"))
+    }
+    pub fn opt_uuid(&self, name: &str) -> Result<Option<Uuid>, StoreError> {
+        match self.cell(name)? {
+            Cell::Uuid(u) => Ok(Some(*u)),
+            Cell::Null => Ok(None),
+            _ => Err(self.wrong(name, "a UUID")),
+        }
+    }
+}
+
+/// The generic row surface both backends implement over the table descriptions. It does not
+/// grow as services are added: a new table is a new description, not new methods.
+pub trait Tables {
+    fn select(&mut self, table: &'static TableSpec, q: &Select<'_>) -> Result<Vec<Row>, StoreError>;
+    /// Inserts one row from the named cells (a serial id left out is assigned). Returns the
+    /// assigned id (0 for a table without one), or `None` if a key or unique column refused
+    /// the row.
+    fn insert(&mut self, table: &'static TableSpec, cells: &[(&'static str, Cell)]) -> Result<Option<i64>, StoreError>;
+    /// Inserts or replaces whole rows (every column, in order), by key.
+    fn put_rows(&mut self, table: &'static TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError>;
+    /// Sets columns of the matching rows; returns how many matched.
+    fn update(
+        &mut self,
+        table: &'static TableSpec,
+        filter: &[Cond],
+        set: &[(&'static str, Cell)],
+    ) -> Result<u64, StoreError>;
+    fn delete(&mut self, table: &'static TableSpec, filter: &[Cond]) -> Result<u64, StoreError>;
+    fn count(&mut self, table: &'static TableSpec) -> Result<u64, StoreError>;
+
+    /// The row with this key.
+    fn get(&mut self, table: &'static TableSpec, key: &[Cell]) -> Result<Option<Row>, StoreError> {
+        self.get_where(table, key, false)
+    }
+    /// The row with this key, locked against other writers until commit.
+    fn get_for_update(&mut self, table: &'static TableSpec, key: &[Cell]) -> Result<Option<Row>, StoreError> {
+        self.get_where(table, key, true)
+    }
+    #[doc(hidden)]
+    fn get_where(
+        &mut self,
+        table: &'static TableSpec,
+        key: &[Cell],
+        for_update: bool,
+    ) -> Result<Option<Row>, StoreError> {
+        let filter: Vec<Cond> = table.key.iter().zip(key).map(|(c, v)| Cond::Eq(c, v.clone())).collect();
+        let q = Select {
+            filter: &filter,
+            limit: Some(1),
+            for_update,
+            ..Select::default()
+        };
+        Ok(self.select(table, &q)?.pop())
+    }
+    /// Inserts or replaces one whole row.
+    fn put(&mut self, table: &'static TableSpec, row: Vec<Cell>) -> Result<(), StoreError> {
+        self.put_rows(table, std::slice::from_ref(&row))
+    }
+    /// The matching rows, in `order`.
+    fn select_by(
+        &mut self,
+        table: &'static TableSpec,
+        filter: &[Cond],
+        order: &[&'static str],
+    ) -> Result<Vec<Row>, StoreError> {
+        self.select(
+            table,
+            &Select {
+                filter,
+                order,
+                ..Select::default()
+            },
+        )
+    }
+}
+
+/// A writing transaction: the generic surface, the change counter it holds locked, savepoints,
+/// and the one hand-written hot path of a push.
+pub trait Tx: Tables {
+    /// The counter as this transaction has moved it so far.
+    fn head(&self) -> u64;
+    fn next_version(&mut self) -> u64;
+    fn savepoint(&mut self) -> Result<(), StoreError>;
+    fn release(&mut self) -> Result<(), StoreError>;
+    fn rollback_to(&mut self) -> Result<(), StoreError>;
+    /// Tells other server instances, on commit, that these buckets changed.
+    fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
+    /// The session (locked) and what taking a place in it needs to know, in one round trip:
+    /// the capacity-checked place is the hottest write path.
+    fn session_for_place(
+        &mut self,
+        session_id: i64,
+        customer_id: i64,
+        booking_id: Uuid,
+    ) -> Result<Option<(Session, PlaceFacts)>, StoreError>;
+}
+
+/// A database a server runs on.
+pub trait Database: Send + Sync + 'static {
+    const NAME: &'static str;
+    /// Runs `f` in a writing transaction that holds the change-counter lock; commits (writing
+    /// the counter back) if `f` succeeds, rolls back if not.
+    fn write<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut dyn Tx) -> Result<R, E> + Send,
+    ) -> Result<R, E>;
+    /// Runs `f` on a connection that does not wait for writers.
+    fn read<R: Send>(&self, f: impl FnOnce(&mut dyn Tables) -> Result<R, StoreError> + Send) -> Result<R, StoreError>;
+    /// One page of a pull, rows, head and receipts from one snapshot: the merged pull is the
+    /// hottest read path, so each backend writes it by hand.
+    fn pull(
+        &self,
+        buckets: &[String],
+        after: u64,
+        limit: u32,
+        device: Uuid,
+        ack_seq: u64,
+    ) -> Result<PullPage, StoreError>;
+}
+
+/// A column's type, for backends binding a NULL.
+pub fn column_type(table: &TableSpec, name: &str) -> Result<ColType, StoreError> {
+    table
+        .column(name)
+        .map(|c| c.ty)
+        .ok_or_else(|| StoreError::Invalid(format!("{} has no column {name}", table.name)))
+}
+
+/// The operations the server's logic names, inside one writing transaction. Each is written
+/// once, over [`Tx`], in [`ops`](crate::ops); a test may wrap a transaction to inject failures.
 pub trait StoreTx {
     /// The counter as this transaction has moved it so far.
     fn head(&self) -> u64;
@@ -78,49 +310,4 @@ pub trait StoreTx {
     ) -> Result<(), StoreError>;
     /// Tells other server instances, on commit, that these buckets changed.
     fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
-}
-
-/// A backend's primitives; the server's `Storage` turns them into its `Store`.
-pub trait Backend: Send + Sync + 'static {
-    const NAME: &'static str;
-    /// Runs `f` in a writing transaction that holds the change-counter lock; commits (writing the
-    /// counter back) if `f` succeeds, rolls back if not.
-    fn write<R: Send, E: From<StoreError> + Send>(
-        &self,
-        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
-    ) -> Result<R, E>;
-    fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError>;
-    fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
-    fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError>;
-    fn insert_token(
-        &self,
-        hash: &[u8; 32],
-        staff_id: i64,
-        device: Uuid,
-        expires: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError>;
-    fn pull(
-        &self,
-        buckets: &[String],
-        after: u64,
-        limit: u32,
-        device: Uuid,
-        ack_seq: u64,
-    ) -> Result<PullPage, StoreError>;
-    fn head(&self) -> Result<u64, StoreError>;
-    fn session(&self, id: i64) -> Result<Option<Session>, StoreError>;
-    fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
-    fn count(&self, table: &str) -> Result<u64, StoreError>;
-    fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
-    fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError>;
-    fn person_records(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError>;
-    /// Audit rows of `record_kind`, narrowed to `record_id` and/or `person_id` where given,
-    /// each with its row id.
-    fn audit_rows(
-        &self,
-        record_kind: &str,
-        record_id: Option<&str>,
-        person_id: Option<i64>,
-    ) -> Result<Vec<(i64, AuditEntry)>, StoreError>;
 }

@@ -13,8 +13,36 @@ use uuid::Uuid;
 use crate::error::{PushError, StoreError};
 use crate::rows::{self, Cell, TableSpec};
 
+pub use desk_store::StoreTx;
+use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_of};
 pub use desk_store::records::*;
-pub use desk_store::{Backend, StoreTx};
+use desk_store::tables::{
+    ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACTS, SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD,
+    SYNC_ROWS,
+};
+use desk_store::{Cond, Tables};
+
+/// A database as the server's logic sees it: a writing transaction offers the operations the
+/// logic names ([`StoreTx`]), each written once in desk-store over the backend's generic
+/// surface.
+pub(crate) trait Backend {
+    fn write<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
+    ) -> Result<R, E>;
+}
+
+impl<D: desk_store::Database> Backend for D {
+    fn write<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        desk_store::Database::write(self, |tx| {
+            let mut tx = tx;
+            f(&mut tx)
+        })
+    }
+}
 
 /// What spending a refresh token came to. Only `Rotated` stored the new pair.
 #[derive(Debug, Clone)]
@@ -194,12 +222,77 @@ pub trait Store: Send + Sync {
     fn subscribe(&self) -> broadcast::Receiver<Poke>;
 }
 
-pub(crate) struct Storage<B: Backend> {
+pub(crate) struct Storage<B: desk_store::Database> {
     pub(crate) backend: B,
     pub(crate) pokes: broadcast::Sender<Poke>,
 }
 
-impl<B: Backend> Storage<B> {
+impl<B: desk_store::Database> Storage<B> {
+    /// A transaction offering the generic surface as well as the named operations.
+    fn tables<R: Send>(
+        &self,
+        f: impl FnOnce(&mut dyn desk_store::Tx) -> Result<R, StoreError> + Send,
+    ) -> Result<R, StoreError> {
+        desk_store::Database::write(&self.backend, f)
+    }
+
+    fn read<R: Send>(&self, f: impl FnOnce(&mut dyn Tables) -> Result<R, StoreError> + Send) -> Result<R, StoreError> {
+        desk_store::Database::read(&self.backend, f)
+    }
+
+    /// What the server holds about a person: `(table, id, JSON or "")`, their own record first,
+    /// then the records hanging off it, each in id order.
+    fn person_records(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError> {
+        self.read(|t| {
+            let id = person.id();
+            let (own, children): (&str, Vec<(&str, String)>) = match person {
+                PersonRef::Customer(_) => {
+                    let bookings = t.select_by(&BOOKINGS, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
+                    let ids = bookings.iter().map(|b| Ok(("bookings", b.uuid("id")?.to_string())));
+                    ("customers", ids.collect::<Result<_, StoreError>>()?)
+                }
+                PersonRef::Pupil(_) => {
+                    let contacts = t.select_by(&CONTACTS, &[Cond::Eq("pupil_id", Cell::Int(id))], &[])?;
+                    let ids = contacts.iter().map(|c| Ok(("contacts", c.int("id")?.to_string())));
+                    ("pupils", ids.collect::<Result<_, StoreError>>()?)
+                }
+                PersonRef::CtAccount(_) => ("ct_accounts", Vec::new()),
+            };
+            let mut children = children;
+            children.sort_by(|a, b| a.1.cmp(&b.1));
+            let mut out = Vec::new();
+            for (table, key) in std::iter::once((own, id.to_string())).chain(children) {
+                if let Some(r) = t.get(&SYNC_ROWS, &[Cell::Text(table.to_owned()), Cell::Text(key.clone())])? {
+                    out.push((table.to_owned(), key, r.opt_text("data")?.unwrap_or_default()));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Audit rows of `record_kind`, narrowed to `record_id` and/or `person_id` where given,
+    /// each with its row id.
+    fn audit_rows(
+        &self,
+        record_kind: &str,
+        record_id: Option<&str>,
+        person_id: Option<i64>,
+    ) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
+        let mut filter = vec![Cond::Eq("record_kind", Cell::Text(record_kind.to_owned()))];
+        if let Some(id) = record_id {
+            filter.push(Cond::Eq("record_id", Cell::Text(id.to_owned())));
+        }
+        if let Some(p) = person_id {
+            filter.push(Cond::Eq("person_id", Cell::Int(p)));
+        }
+        self.read(|t| {
+            t.select_by(&AUDIT_LOG, &filter, &[])?
+                .iter()
+                .map(|r| Ok((r.int("id")?, audit_of(r)?)))
+                .collect()
+        })
+    }
+
     fn publish(&self, head: u64, touched: Vec<String>) {
         if !touched.is_empty() {
             // No subscribers is fine: nobody is waiting.
@@ -211,18 +304,33 @@ impl<B: Backend> Storage<B> {
     }
 }
 
-impl<B: Backend> Store for Storage<B> {
+impl<B: desk_store::Database> Store for Storage<B> {
     fn backend(&self) -> &'static str {
         B::NAME
     }
     fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError> {
-        self.backend.insert_staff(new)
+        let cells = new_staff_cells(new)?;
+        self.tables(|t| {
+            t.insert(&STAFF, &cells)?
+                .ok_or_else(|| StoreError::Conflict(format!("username `{}` is taken", new.username)))
+        })
     }
     fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError> {
-        self.backend.staff_by_username(username)
+        self.read(|t| {
+            let found = t.select_by(&STAFF, &[Cond::Eq("username", Cell::Text(username.to_owned()))], &[])?;
+            found.first().map(staff_of).transpose()
+        })
     }
     fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError> {
-        self.backend.update_staff(id, roles, sites, disabled)
+        let set = [
+            ("roles", Cell::Text(serde_json::to_string(roles)?)),
+            ("sites", Cell::Text(serde_json::to_string(sites)?)),
+            ("disabled", Cell::Bool(disabled)),
+        ];
+        self.tables(|t| match t.update(&STAFF, &[Cond::Eq("id", Cell::Int(id))], &set)? {
+            0 => Err(StoreError::Invalid(format!("no staff member {id}"))),
+            _ => Ok(()),
+        })
     }
     fn insert_token(
         &self,
@@ -231,13 +339,36 @@ impl<B: Backend> Store for Storage<B> {
         device_id: Uuid,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.backend.insert_token(token_hash, staff_id, device_id, expires_at)
+        self.tables(|t| {
+            t.delete(&ACCESS_TOKENS, &[Cond::Lt("expires_at", Cell::TimestampTz(Utc::now()))])?;
+            let cells = [
+                ("token_hash", Cell::Blob(token_hash.to_vec())),
+                ("staff_id", Cell::Int(staff_id)),
+                ("device_id", Cell::Uuid(device_id)),
+                ("expires_at", Cell::TimestampTz(expires_at)),
+            ];
+            t.insert(&ACCESS_TOKENS, &cells)?
+                .ok_or_else(|| StoreError::Conflict("that access token exists already".into()))?;
+            Ok(())
+        })
     }
     fn token(&self, token_hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError> {
-        self.backend.token(token_hash)
+        self.read(|t| {
+            let Some(token) = t.get(&ACCESS_TOKENS, &[Cell::Blob(token_hash.to_vec())])? else {
+                return Ok(None);
+            };
+            let Some(staff) = t.get(&STAFF, &[Cell::Int(token.int("staff_id")?)])? else {
+                return Ok(None);
+            };
+            Ok(Some(TokenRecord {
+                staff: staff_of(&staff)?,
+                device_id: token.uuid("device_id")?,
+                expires_at: token.instant("expires_at")?,
+            }))
+        })
     }
     fn issue_tokens(&self, issue: &TokenIssue) -> Result<(), StoreError> {
-        self.backend.write(|tx| tx.put_tokens(issue))
+        Backend::write(&self.backend, |tx| tx.put_tokens(issue))
     }
     fn refresh(
         &self,
@@ -245,7 +376,7 @@ impl<B: Backend> Store for Storage<B> {
         next: &NextTokens,
         now: DateTime<Utc>,
     ) -> Result<RefreshOutcome, StoreError> {
-        self.backend.write(|tx| refresh_in(tx, spent_hash, next, now))
+        Backend::write(&self.backend, |tx| refresh_in(tx, spent_hash, next, now))
     }
     fn sign_out(
         &self,
@@ -253,7 +384,7 @@ impl<B: Backend> Store for Storage<B> {
         refresh_hash: Option<&[u8; 32]>,
         now: DateTime<Utc>,
     ) -> Result<Option<SignedOut>, StoreError> {
-        self.backend.write(|tx| {
+        Backend::write(&self.backend, |tx| {
             let mut found = None;
             if let Some(hash) = refresh_hash
                 && let Some(r) = tx.refresh_token(hash)?
@@ -291,7 +422,7 @@ impl<B: Backend> Store for Storage<B> {
         })
     }
     fn end_staff_sessions(&self, staff_id: i64, why: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.backend.write(|tx| {
+        Backend::write(&self.backend, |tx| {
             let live = tx.end_staff_tokens(staff_id, now)?;
             tx.put_audit(&AuditEntry {
                 at: now,
@@ -306,7 +437,7 @@ impl<B: Backend> Store for Storage<B> {
         })
     }
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        self.backend.write(|tx| tx.put_audit(entry))
+        Backend::write(&self.backend, |tx| tx.put_audit(entry))
     }
     fn upload_audit(
         &self,
@@ -314,39 +445,60 @@ impl<B: Backend> Store for Storage<B> {
         device_id: Uuid,
         entries: &[desk_domain::AuditRecord],
     ) -> Result<u64, PushError> {
-        self.backend
-            .write(|tx| upload_audit_in(tx, staff_id, device_id, entries))
+        Backend::write(&self.backend, |tx| upload_audit_in(tx, staff_id, device_id, entries))
     }
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        self.backend.audit_for_person(person_id)
+        self.read(|t| {
+            t.select_by(
+                &AUDIT_LOG,
+                &[Cond::Eq("person_id", Cell::Int(person_id))],
+                &["at", "id"],
+            )?
+            .iter()
+            .map(audit_of)
+            .collect()
+        })
     }
     fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError> {
-        self.backend.set_password_hash(id, password_hash)
+        self.tables(|t| {
+            let by_id = [Cond::Eq("id", Cell::Int(id))];
+            if t.update(
+                &STAFF,
+                &by_id,
+                &[("password_hash", Cell::Text(password_hash.to_owned()))],
+            )? == 0
+            {
+                return Err(StoreError::Invalid(format!("no staff member {id}")));
+            }
+            t.delete(&SIGN_IN_LOCKS, &[Cond::Eq("staff_id", Cell::Int(id))])?;
+            Ok(())
+        })
     }
     fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
-        self.backend.person_records(PersonRef::Customer(person_id))
+        self.person_records(PersonRef::Customer(person_id))
     }
     fn records_of(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError> {
-        self.backend.person_records(person)
+        self.person_records(person)
     }
     fn audit_of(&self, person: PersonRef) -> Result<Vec<AuditEntry>, StoreError> {
         let mut rows = std::collections::BTreeMap::new();
         for kind in person.audited_kinds() {
-            rows.extend(self.backend.audit_rows(kind, None, Some(person.id()))?);
+            rows.extend(self.audit_rows(kind, None, Some(person.id()))?);
         }
-        for (table, id, _) in self.backend.person_records(person)? {
-            rows.extend(self.backend.audit_rows(record_kind_of(&table), Some(&id), None)?);
+        for (table, id, _) in self.person_records(person)? {
+            rows.extend(self.audit_rows(record_kind_of(&table), Some(&id), None)?);
         }
         let mut rows: Vec<(i64, AuditEntry)> = rows.into_iter().collect();
         rows.sort_by_key(|(id, e)| (e.at, *id));
         Ok(rows.into_iter().map(|(_, e)| e).collect())
     }
     fn staff_by_id(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
-        self.backend.write(|tx| tx.staff(id))
+        Backend::write(&self.backend, |tx| tx.staff(id))
     }
     fn locked_until(&self, staff_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.backend
-            .write(|tx| Ok(tx.sign_in_lock(staff_id)?.1.filter(|until| *until > now)))
+        Backend::write(&self.backend, |tx| {
+            Ok(tx.sign_in_lock(staff_id)?.1.filter(|until| *until > now))
+        })
     }
     fn sign_in_failed(
         &self,
@@ -356,7 +508,7 @@ impl<B: Backend> Store for Storage<B> {
         after_failures: u32,
         lasts: chrono::Duration,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.backend.write(|tx| {
+        Backend::write(&self.backend, |tx| {
             let who = (Some(staff_id), Some(device_id));
             tx.put_audit(&AuditEntry::server(who.0, who.1, "sign_in_failed", "wrong password"))?;
             let (failures, _) = tx.sign_in_lock(staff_id)?;
@@ -381,7 +533,7 @@ impl<B: Backend> Store for Storage<B> {
         })
     }
     fn sign_in_succeeded(&self, staff_id: i64, device_id: Uuid) -> Result<(), StoreError> {
-        self.backend.write(|tx| {
+        Backend::write(&self.backend, |tx| {
             tx.put_sign_in_lock(staff_id, 0, None)?;
             tx.put_audit(&AuditEntry::server(
                 Some(staff_id),
@@ -392,9 +544,7 @@ impl<B: Backend> Store for Storage<B> {
         })
     }
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError> {
-        let result = self
-            .backend
-            .write(|tx| crate::push::apply_batch(tx, caller, mutations, now))?;
+        let result = Backend::write(&self.backend, |tx| crate::push::apply_batch(tx, caller, mutations, now))?;
         self.publish(result.head, result.touched.clone());
         Ok(result)
     }
@@ -406,21 +556,24 @@ impl<B: Backend> Store for Storage<B> {
         device_id: Uuid,
         ack_seq: u64,
     ) -> Result<PullPage, StoreError> {
-        self.backend.pull(buckets, after, limit, device_id, ack_seq)
+        desk_store::Database::pull(&self.backend, buckets, after, limit, device_id, ack_seq)
     }
     fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError> {
-        let (summary, touched) = self.backend.write(|tx| load_batch(tx, batch))?;
+        let (summary, touched) = Backend::write(&self.backend, |tx| load_batch(tx, batch))?;
         self.publish(summary.head, touched);
         Ok(summary)
     }
     fn head(&self) -> Result<u64, StoreError> {
-        self.backend.head()
+        self.read(|t| match t.get(&SYNC_HEAD, &[Cell::Int(1)])? {
+            Some(r) => Ok(r.int("version")? as u64),
+            None => Ok(0),
+        })
     }
     fn session(&self, id: i64) -> Result<Option<Session>, StoreError> {
-        self.backend.session(id)
+        self.read(|t| t.get(&SESSIONS, &[Cell::Int(id)])?.map(|r| session_of(&r)).transpose())
     }
     fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError> {
-        self.backend.booking(id)
+        self.read(|t| t.get(&BOOKINGS, &[Cell::Uuid(id)])?.map(|r| booking_of(&r)).transpose())
     }
     fn count(&self, table: &str) -> Result<u64, StoreError> {
         const TABLES: [&str; 10] = [
@@ -438,7 +591,12 @@ impl<B: Backend> Store for Storage<B> {
         if !TABLES.contains(&table) && !table::ALL.contains(&table) {
             return Err(StoreError::Invalid(format!("no table `{table}`")));
         }
-        self.backend.count(table)
+        let spec = match desk_store::tables::named(table) {
+            Some(spec) => spec,
+            None if table == SCHEMA_MIGRATIONS.name => &SCHEMA_MIGRATIONS,
+            None => return Err(StoreError::Invalid(format!("no table `{table}`"))),
+        };
+        self.read(|t| t.count(spec))
     }
     fn subscribe(&self) -> broadcast::Receiver<Poke> {
         self.pokes.subscribe()
