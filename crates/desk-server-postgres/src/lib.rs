@@ -380,6 +380,9 @@ fn buffered(table: &TableSpec) -> bool {
     table.name == RECEIPTS.name || table.name == SYNC_ROWS.name
 }
 
+/// A row waiting to be written, with its table.
+type Pending = (&'static TableSpec, Vec<Cell>);
+
 /// A writing transaction. Releasing a mutation's savepoint rides along with the next one's.
 struct PgTx<'c> {
     conn: &'c mut PgConn,
@@ -387,10 +390,10 @@ struct PgTx<'c> {
     head: u64,
     instance: Uuid,
     /// Rows of [`buffered`] tables not yet written, oldest first.
-    pending: Vec<(&'static TableSpec, Vec<Cell>)>,
+    pending: Vec<Pending>,
     /// Inside a savepoint: `pending`'s length when it was taken, and what of `pending` before
     /// that a flush since wrote (the savepoint's rollback undoes that write too).
-    savepoint: Option<(usize, Vec<(&'static TableSpec, Vec<Cell>)>)>,
+    savepoint: Option<(usize, Vec<Pending>)>,
     release_pending: bool,
 }
 
@@ -406,7 +409,9 @@ impl PgTx<'_> {
         }
         let pending = std::mem::take(&mut self.pending);
         let mut tables: Vec<&'static TableSpec> = Vec::new();
-        let mut newest: HashMap<(&str, Vec<String>), (usize, Vec<Cell>)> = HashMap::new();
+        // (table, key) -> (position in `pending`, row): the last write of a key wins.
+        type Newest<'a> = HashMap<(&'a str, Vec<String>), (usize, Vec<Cell>)>;
+        let mut newest: Newest<'_> = HashMap::new();
         for (order, (table, row)) in pending.into_iter().enumerate() {
             if !tables.iter().any(|t| t.name == table.name) {
                 tables.push(table);
