@@ -339,41 +339,6 @@ impl PgConn {
     }
 }
 
-impl Tables for PgConn {
-    fn select(&mut self, table: &'static TableSpec, q: &Select<'_>) -> Result<Vec<Row>, StoreError> {
-        let (rows, _) = self.run(&sql::select(D, table, q)?, true)?;
-        rows.iter().map(|r| row_of(table, r)).collect()
-    }
-    fn insert(&mut self, table: &'static TableSpec, cells: &[(&'static str, Cell)]) -> Result<Option<i64>, StoreError> {
-        let (rows, _) = self.run(&sql::insert(D, table, cells)?, true)?;
-        match rows.first() {
-            Some(r) => Ok(Some(match r.try_get::<_, i64>(0) {
-                Ok(id) => id,
-                Err(_) => i64::from(r.try_get::<_, i32>(0)?),
-            })),
-            None => Ok(None),
-        }
-    }
-    fn put_rows(&mut self, table: &'static TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
-        self.bulk_put(table, rows)
-    }
-    fn update(
-        &mut self,
-        table: &'static TableSpec,
-        filter: &[Cond],
-        set: &[(&'static str, Cell)],
-    ) -> Result<u64, StoreError> {
-        Ok(self.run(&sql::update(D, table, filter, set)?, false)?.1)
-    }
-    fn delete(&mut self, table: &'static TableSpec, filter: &[Cond]) -> Result<u64, StoreError> {
-        Ok(self.run(&sql::delete(D, table, filter)?, false)?.1)
-    }
-    fn count(&mut self, table: &'static TableSpec) -> Result<u64, StoreError> {
-        let row = self.client.query_one(&sql::count(table), &[])?;
-        Ok(row.get::<_, i64>(0) as u64)
-    }
-}
-
 /// Tables whose rows a push writes but never reads back in the same transaction: buffered and
 /// written in one statement each at commit, to keep round trips per mutation low.
 fn buffered(table: &TableSpec) -> bool {
@@ -395,6 +360,8 @@ struct PgTx<'c> {
     /// that a flush since wrote (the savepoint's rollback undoes that write too).
     savepoint: Option<(usize, Vec<Pending>)>,
     release_pending: bool,
+    /// Whether [`buffered`] tables are buffered: in a writing transaction only.
+    buffering: bool,
 }
 
 impl PgTx<'_> {
@@ -443,23 +410,45 @@ impl PgTx<'_> {
         }
         Ok(self.conn)
     }
+
+    /// The generic surface on a connection outside any transaction of this backend's making.
+    fn reading(conn: &mut PgConn) -> PgTx<'_> {
+        PgTx {
+            conn,
+            start: 0,
+            head: 0,
+            instance: Uuid::nil(),
+            pending: Vec::new(),
+            savepoint: None,
+            release_pending: false,
+            buffering: false,
+        }
+    }
 }
 
 impl Tables for PgTx<'_> {
     fn select(&mut self, table: &'static TableSpec, q: &Select<'_>) -> Result<Vec<Row>, StoreError> {
-        self.touch(table)?.select(table, q)
+        let (rows, _) = self.touch(table)?.run(&sql::select(D, table, q)?, true)?;
+        rows.iter().map(|r| row_of(table, r)).collect()
     }
     fn insert(&mut self, table: &'static TableSpec, cells: &[(&'static str, Cell)]) -> Result<Option<i64>, StoreError> {
-        self.touch(table)?.insert(table, cells)
+        let (rows, _) = self.touch(table)?.run(&sql::insert(D, table, cells)?, true)?;
+        match rows.first() {
+            Some(r) => Ok(Some(match r.try_get::<_, i64>(0) {
+                Ok(id) => id,
+                Err(_) => i64::from(r.try_get::<_, i32>(0)?),
+            })),
+            None => Ok(None),
+        }
     }
     fn put_rows(&mut self, table: &'static TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
-        if buffered(table) && rows.len() == 1 {
+        if self.buffering && buffered(table) && rows.len() == 1 {
             self.pending.push((table, rows[0].clone()));
             return Ok(());
         }
         // Buffered rows go first, so that a bulk write of the same row lands as the newer.
         self.flush()?;
-        self.conn.put_rows(table, rows)
+        self.conn.bulk_put(table, rows)
     }
     fn update(
         &mut self,
@@ -467,17 +456,21 @@ impl Tables for PgTx<'_> {
         filter: &[Cond],
         set: &[(&'static str, Cell)],
     ) -> Result<u64, StoreError> {
-        self.touch(table)?.update(table, filter, set)
+        Ok(self.touch(table)?.run(&sql::update(D, table, filter, set)?, false)?.1)
     }
     fn delete(&mut self, table: &'static TableSpec, filter: &[Cond]) -> Result<u64, StoreError> {
-        self.touch(table)?.delete(table, filter)
+        Ok(self.touch(table)?.run(&sql::delete(D, table, filter)?, false)?.1)
     }
     fn count(&mut self, table: &'static TableSpec) -> Result<u64, StoreError> {
-        self.touch(table)?.count(table)
+        let row = self.touch(table)?.client.query_one(&sql::count(table), &[])?;
+        Ok(row.get::<_, i64>(0) as u64)
     }
 }
 
 impl Tx for PgTx<'_> {
+    fn named(&mut self) -> &mut dyn desk_store::StoreTx {
+        self
+    }
     fn head(&self) -> u64 {
         self.head
     }
@@ -529,18 +522,9 @@ impl Tx for PgTx<'_> {
         booking_id: Uuid,
     ) -> Result<Option<(Session, PlaceFacts)>, StoreError> {
         let n = SESSIONS.columns.len();
-        let row = self.conn.query_opt(
-            &format!(
-                "SELECT {},
-                        EXISTS (SELECT 1 FROM customers WHERE id = $2),
-                        EXISTS (SELECT 1 FROM bookings WHERE id = $3),
-                        (SELECT status FROM bookings b WHERE b.session_id = $1 AND b.customer_id = $2
-                         AND b.status <> 'cancelled' ORDER BY b.status LIMIT 1)
-                 FROM sessions WHERE id = $1 FOR UPDATE OF sessions",
-                sql::columns(D, &SESSIONS)
-            ),
-            &[&session_id, &customer_id, &booking_id],
-        )?;
+        let row = self
+            .conn
+            .query_opt(&sql::place_facts(D), &[&session_id, &customer_id, &booking_id])?;
         let Some(row) = row else { return Ok(None) };
         let facts = PlaceFacts {
             customer_exists: row.try_get(n)?,
@@ -720,6 +704,7 @@ impl Database for PgBackend {
                 pending: Vec::new(),
                 savepoint: None,
                 release_pending: false,
+                buffering: true,
             };
             match f(&mut tx) {
                 Ok(r) => {
@@ -750,7 +735,7 @@ impl Database for PgBackend {
     }
 
     fn read<R: Send>(&self, f: impl FnOnce(&mut dyn Tables) -> Result<R, StoreError> + Send) -> Result<R, StoreError> {
-        self.with_conn(|c| f(c))
+        self.with_conn(|c| f(&mut PgTx::reading(c)))
     }
 
     fn pull(
@@ -770,7 +755,7 @@ impl Database for PgBackend {
                 let mut rows = merged_page(c, buckets, after, limit)?;
                 let has_more = rows.len() > limit as usize;
                 rows.truncate(limit as usize);
-                let (receipts, device_last_seq) = receipts_after(c, device, ack_seq)?;
+                let (receipts, device_last_seq) = receipts_after(&mut PgTx::reading(c), device, ack_seq)?;
                 Ok(PullPage {
                     rows,
                     has_more,

@@ -153,13 +153,28 @@ fn params(s: &Statement) -> impl Iterator<Item = Value> + '_ {
     s.params.iter().map(|(_, c)| bind(c))
 }
 
-/// The generic surface on one connection: reads outside a transaction, or inside the writer's.
-struct Conn<'c>(&'c Connection);
+/// The generic surface on one connection: reads outside a transaction, or the writer's
+/// transaction (which alone moves the counter).
+struct SqliteTx<'c> {
+    conn: &'c Connection,
+    start: u64,
+    head: u64,
+}
 
-impl Tables for Conn<'_> {
+impl<'c> SqliteTx<'c> {
+    fn reading(conn: &'c Connection) -> SqliteTx<'c> {
+        SqliteTx {
+            conn,
+            start: 0,
+            head: 0,
+        }
+    }
+}
+
+impl Tables for SqliteTx<'_> {
     fn select(&mut self, table: &'static TableSpec, q: &Select<'_>) -> Result<Vec<Row>, StoreError> {
         let s = sql::select(D, table, q)?;
-        let mut stmt = self.0.prepare_cached(&s.sql)?;
+        let mut stmt = self.conn.prepare_cached(&s.sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params(&s)))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -170,7 +185,7 @@ impl Tables for Conn<'_> {
     fn insert(&mut self, table: &'static TableSpec, cells: &[(&'static str, Cell)]) -> Result<Option<i64>, StoreError> {
         let s = sql::insert(D, table, cells)?;
         Ok(self
-            .0
+            .conn
             .prepare_cached(&s.sql)?
             .query_row(rusqlite::params_from_iter(params(&s)), |r| r.get(0))
             .optional()?)
@@ -178,7 +193,7 @@ impl Tables for Conn<'_> {
     fn put_rows(&mut self, table: &'static TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
         for row in rows {
             let s = sql::upsert(D, table, row)?;
-            self.0
+            self.conn
                 .prepare_cached(&s.sql)?
                 .execute(rusqlite::params_from_iter(params(&s)))?;
         }
@@ -192,55 +207,26 @@ impl Tables for Conn<'_> {
     ) -> Result<u64, StoreError> {
         let s = sql::update(D, table, filter, set)?;
         Ok(self
-            .0
+            .conn
             .prepare_cached(&s.sql)?
             .execute(rusqlite::params_from_iter(params(&s)))? as u64)
     }
     fn delete(&mut self, table: &'static TableSpec, filter: &[Cond]) -> Result<u64, StoreError> {
         let s = sql::delete(D, table, filter)?;
         Ok(self
-            .0
+            .conn
             .prepare_cached(&s.sql)?
             .execute(rusqlite::params_from_iter(params(&s)))? as u64)
     }
     fn count(&mut self, table: &'static TableSpec) -> Result<u64, StoreError> {
-        Ok(self.0.query_row(&sql::count(table), [], |r| r.get::<_, i64>(0))? as u64)
-    }
-}
-
-struct SqliteTx<'c> {
-    conn: &'c Connection,
-    start: u64,
-    head: u64,
-}
-
-impl Tables for SqliteTx<'_> {
-    fn select(&mut self, table: &'static TableSpec, q: &Select<'_>) -> Result<Vec<Row>, StoreError> {
-        Conn(self.conn).select(table, q)
-    }
-    fn insert(&mut self, table: &'static TableSpec, cells: &[(&'static str, Cell)]) -> Result<Option<i64>, StoreError> {
-        Conn(self.conn).insert(table, cells)
-    }
-    fn put_rows(&mut self, table: &'static TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
-        Conn(self.conn).put_rows(table, rows)
-    }
-    fn update(
-        &mut self,
-        table: &'static TableSpec,
-        filter: &[Cond],
-        set: &[(&'static str, Cell)],
-    ) -> Result<u64, StoreError> {
-        Conn(self.conn).update(table, filter, set)
-    }
-    fn delete(&mut self, table: &'static TableSpec, filter: &[Cond]) -> Result<u64, StoreError> {
-        Conn(self.conn).delete(table, filter)
-    }
-    fn count(&mut self, table: &'static TableSpec) -> Result<u64, StoreError> {
-        Conn(self.conn).count(table)
+        Ok(self.conn.query_row(&sql::count(table), [], |r| r.get::<_, i64>(0))? as u64)
     }
 }
 
 impl Tx for SqliteTx<'_> {
+    fn named(&mut self) -> &mut dyn desk_store::StoreTx {
+        self
+    }
     fn head(&self) -> u64 {
         self.head
     }
@@ -268,15 +254,7 @@ impl Tx for SqliteTx<'_> {
         booking_id: Uuid,
     ) -> Result<Option<(Session, PlaceFacts)>, StoreError> {
         let n = SESSIONS.columns.len();
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {},
-                    EXISTS (SELECT 1 FROM customers WHERE id = ?2),
-                    EXISTS (SELECT 1 FROM bookings WHERE id = ?3),
-                    (SELECT status FROM bookings b WHERE b.session_id = ?1 AND b.customer_id = ?2
-                     AND b.status <> 'cancelled' ORDER BY b.status LIMIT 1)
-             FROM sessions WHERE id = ?1",
-            sql::columns(D, &SESSIONS)
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&sql::place_facts(D))?;
         let mut rows = stmt.query(params![session_id, customer_id, booking_id.to_string()])?;
         let Some(r) = rows.next()? else { return Ok(None) };
         let live: Option<String> = r.get(n + 2)?;
@@ -411,7 +389,7 @@ impl Database for SqliteBackend {
     }
 
     fn read<R: Send>(&self, f: impl FnOnce(&mut dyn Tables) -> Result<R, StoreError> + Send) -> Result<R, StoreError> {
-        self.reader(|c| f(&mut Conn(c)))
+        self.reader(|c| f(&mut SqliteTx::reading(c)))
     }
 
     fn pull(
@@ -428,7 +406,7 @@ impl Database for SqliteBackend {
             let page = (|| {
                 let head = read_head(c)?;
                 let (rows, has_more) = merged_page(c, buckets, after, limit)?;
-                let (receipts, device_last_seq) = receipts_after(&mut Conn(c), device, ack_seq)?;
+                let (receipts, device_last_seq) = receipts_after(&mut SqliteTx::reading(c), device, ack_seq)?;
                 Ok(PullPage {
                     rows,
                     has_more,

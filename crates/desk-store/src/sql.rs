@@ -189,6 +189,26 @@ pub fn delete(dialect: Dialect, table: &TableSpec, filter: &[Cond]) -> Result<St
     Ok(b.done(sql))
 }
 
+/// The capacity-checked place's one read (the hot path of a push, so one round trip): the
+/// session's columns, locked, then whether the customer exists, whether the booking id is
+/// taken, and the customer's live (booked or waiting) status in the session, if any.
+/// Parameters: session id, customer id, booking id.
+pub fn place_facts(dialect: Dialect) -> String {
+    let (p1, p2, p3, lock) = match dialect {
+        Dialect::Sqlite => ("?1", "?2", "?3", ""),
+        Dialect::Postgres => ("$1", "$2", "$3", " FOR UPDATE OF sessions"),
+    };
+    format!(
+        "SELECT {},
+                EXISTS (SELECT 1 FROM customers WHERE id = {p2}),
+                EXISTS (SELECT 1 FROM bookings WHERE id = {p3}),
+                (SELECT status FROM bookings b WHERE b.session_id = {p1} AND b.customer_id = {p2}
+                 AND b.status <> 'cancelled' ORDER BY b.status LIMIT 1)
+         FROM sessions WHERE id = {p1}{lock}",
+        columns(dialect, &crate::tables::SESSIONS)
+    )
+}
+
 pub fn count(table: &TableSpec) -> String {
     format!("SELECT COUNT(*) FROM {}", table.name)
 }

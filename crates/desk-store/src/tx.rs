@@ -192,6 +192,9 @@ pub trait Tables {
 /// A writing transaction: the generic surface, the change counter it holds locked, savepoints,
 /// and the one hand-written hot path of a push.
 pub trait Tx: Tables {
+    /// This transaction as the named operations (`self`: a sized backend type gets them from
+    /// desk-store's blanket implementation).
+    fn named(&mut self) -> &mut dyn StoreTx;
     /// The counter as this transaction has moved it so far.
     fn head(&self) -> u64;
     fn next_version(&mut self) -> u64;

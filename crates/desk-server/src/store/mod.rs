@@ -37,10 +37,7 @@ impl<D: desk_store::Database> Backend for D {
         &self,
         f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
     ) -> Result<R, E> {
-        desk_store::Database::write(self, |tx| {
-            let mut tx = tx;
-            f(&mut tx)
-        })
+        desk_store::Database::write(self, |tx| f(tx.named()))
     }
 }
 
