@@ -1,5 +1,6 @@
 //! The council server: the authority for every rule. An axum HTTP API (`api`) over one storage
-//! trait ([`Store`]) with two backends, SQLite (embedded default) and PostgreSQL.
+//! trait ([`Store`]) with two backends, SQLite (embedded default) and PostgreSQL, each a crate
+//! of its own chosen by the cargo features `sqlite` and `postgres`.
 //!
 //! Library API used by the binary, the end-to-end tests and the desktop app's demo mode:
 //! [`open_store`], [`Server`], [`add_staff`], [`load_demo`], [`import_timetable`],

@@ -1,5 +1,5 @@
-//! Entities as table rows, for bulk loading (demo data, timetable import) through one code path
-//! on both backends.
+//! Cells, and entities as table rows for bulk loading (demo data, timetable import) through one
+//! code path on both backends.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use desk_domain::{Activity, Centre, Contact, CtAccount, Customer, Pupil, School, Session};

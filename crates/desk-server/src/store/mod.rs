@@ -1,6 +1,7 @@
-//! The storage trait the HTTP layer talks to, and the one implementation of its logic over two
-//! backends. Rules and receipt handling are written once (in `push` and `load`), against the
-//! small transaction trait [`StoreTx`] that SQLite and PostgreSQL each implement.
+//! The storage trait the HTTP layer talks to, and the one implementation of its logic over any
+//! backend. Rules and receipt handling are written once (in `push` and `load`) against the
+//! operations [`StoreTx`] names; those, and the reads here, are written once over desk-store's
+//! generic row surface, which is all a backend crate implements (see `docs/storage.md`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
