@@ -24,8 +24,8 @@ use desk_store::rows::Cell;
 use desk_store::sql;
 use desk_store::tables::{RECEIPTS, SESSIONS, SYNC_ROWS};
 use desk_store::{
-    ColType, Cond, Database, Dialect, PlaceFacts, Poke, PullPage, Row, Select, StoreError, SyncRow, TableSpec, Tables,
-    Tx,
+    ColType, Cond, Database, Dialect, PlaceFacts, Poke, PullPage, PullQuery, Row, Select, StoreError, SyncRow,
+    TableSpec, Tables, Transaction, Tx,
 };
 
 const D: Dialect = Dialect::Postgres;
@@ -351,8 +351,6 @@ type Pending = (&'static TableSpec, Vec<Cell>);
 /// A writing transaction. Releasing a mutation's savepoint rides along with the next one's.
 struct PgTx<'c> {
     conn: &'c mut PgConn,
-    start: u64,
-    head: u64,
     instance: Uuid,
     /// Rows of [`buffered`] tables not yet written, oldest first.
     pending: Vec<Pending>,
@@ -411,17 +409,16 @@ impl PgTx<'_> {
         Ok(self.conn)
     }
 
-    /// The generic surface on a connection outside any transaction of this backend's making.
-    fn reading(conn: &mut PgConn) -> PgTx<'_> {
+    /// The generic surface on a connection: in a writing transaction of `instance` if
+    /// `buffering`, or outside any transaction of this backend's making.
+    fn new(conn: &mut PgConn, instance: Uuid, buffering: bool) -> PgTx<'_> {
         PgTx {
             conn,
-            start: 0,
-            head: 0,
-            instance: Uuid::nil(),
+            instance,
             pending: Vec::new(),
             savepoint: None,
             release_pending: false,
-            buffering: false,
+            buffering,
         }
     }
 }
@@ -467,16 +464,18 @@ impl Tables for PgTx<'_> {
     }
 }
 
-impl Tx for PgTx<'_> {
-    fn named(&mut self) -> &mut dyn desk_store::StoreTx {
-        self
+impl Transaction for PgTx<'_> {
+    fn commit(&mut self, head: Option<u64>) -> Result<(), StoreError> {
+        self.savepoint = None;
+        self.flush()?;
+        if let Some(head) = head {
+            self.conn
+                .execute("UPDATE sync_head SET version = $1 WHERE id = 1", &[&(head as i64)])?;
+        }
+        Ok(self.conn.client.batch_execute("COMMIT")?)
     }
-    fn head(&self) -> u64 {
-        self.head
-    }
-    fn next_version(&mut self) -> u64 {
-        self.head += 1;
-        self.head
+    fn rollback(&mut self) {
+        let _ = self.conn.client.batch_execute("ROLLBACK");
     }
     fn savepoint(&mut self) -> Result<(), StoreError> {
         let sql = if self.release_pending {
@@ -696,66 +695,26 @@ impl Database for PgBackend {
                     return Err(e.into());
                 }
             };
-            let mut tx = PgTx {
-                conn,
-                start: head,
-                head,
-                instance: self.instance,
-                pending: Vec::new(),
-                savepoint: None,
-                release_pending: false,
-                buffering: true,
-            };
-            match f(&mut tx) {
-                Ok(r) => {
-                    let (start, end) = (tx.start, tx.head);
-                    tx.savepoint = None;
-                    let flushed = tx.flush();
-                    let conn = tx.conn;
-                    let finish = (|| {
-                        flushed?;
-                        if end != start {
-                            conn.execute("UPDATE sync_head SET version = $1 WHERE id = 1", &[&(end as i64)])?;
-                        }
-                        conn.client.batch_execute("COMMIT")?;
-                        Ok::<_, StoreError>(())
-                    })();
-                    if let Err(e) = finish {
-                        let _ = conn.client.batch_execute("ROLLBACK");
-                        return Err(e.into());
-                    }
-                    Ok(r)
-                }
-                Err(e) => {
-                    let _ = tx.conn.client.batch_execute("ROLLBACK");
-                    Err(e)
-                }
-            }
+            desk_store::write(PgTx::new(conn, self.instance, true), head, f)
         })
     }
 
     fn read<R: Send>(&self, f: impl FnOnce(&mut dyn Tables) -> Result<R, StoreError> + Send) -> Result<R, StoreError> {
-        self.with_conn(|c| f(&mut PgTx::reading(c)))
+        self.with_conn(|c| f(&mut PgTx::new(c, self.instance, false)))
     }
 
-    fn pull(
-        &self,
-        buckets: &[String],
-        after: u64,
-        limit: u32,
-        device: Uuid,
-        ack_seq: u64,
-    ) -> Result<PullPage, StoreError> {
+    fn pull(&self, q: &PullQuery<'_>) -> Result<PullPage, StoreError> {
         self.with_conn(|c| {
             // One snapshot for rows, head and receipts.
             c.client
                 .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
             let page = (|| {
                 let head = head_of(c)?;
-                let mut rows = merged_page(c, buckets, after, limit)?;
-                let has_more = rows.len() > limit as usize;
-                rows.truncate(limit as usize);
-                let (receipts, device_last_seq) = receipts_after(&mut PgTx::reading(c), device, ack_seq)?;
+                let mut rows = merged_page(c, q.buckets, q.after, q.limit)?;
+                let has_more = rows.len() > q.limit as usize;
+                rows.truncate(q.limit as usize);
+                let (receipts, device_last_seq) =
+                    receipts_after(&mut PgTx::new(c, self.instance, false), q.device, q.ack_seq)?;
                 Ok(PullPage {
                     rows,
                     has_more,

@@ -20,8 +20,8 @@ use desk_store::rows::{Cell, ts_text};
 use desk_store::sql::{self, Statement};
 use desk_store::tables::SESSIONS;
 use desk_store::{
-    ColType, Cond, Database, Dialect, PlaceFacts, Poke, PullPage, Row, Select, StoreError, SyncRow, TableSpec, Tables,
-    Tx,
+    ColType, Cond, Database, Dialect, PlaceFacts, Poke, PullPage, PullQuery, Row, Select, StoreError, SyncRow,
+    TableSpec, Tables, Transaction, Tx,
 };
 
 const TS_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
@@ -154,21 +154,9 @@ fn params(s: &Statement) -> impl Iterator<Item = Value> + '_ {
 }
 
 /// The generic surface on one connection: reads outside a transaction, or the writer's
-/// transaction (which alone moves the counter).
+/// transaction.
 struct SqliteTx<'c> {
     conn: &'c Connection,
-    start: u64,
-    head: u64,
-}
-
-impl<'c> SqliteTx<'c> {
-    fn reading(conn: &'c Connection) -> SqliteTx<'c> {
-        SqliteTx {
-            conn,
-            start: 0,
-            head: 0,
-        }
-    }
 }
 
 impl Tables for SqliteTx<'_> {
@@ -223,16 +211,17 @@ impl Tables for SqliteTx<'_> {
     }
 }
 
-impl Tx for SqliteTx<'_> {
-    fn named(&mut self) -> &mut dyn desk_store::StoreTx {
-        self
+impl Transaction for SqliteTx<'_> {
+    fn commit(&mut self, head: Option<u64>) -> Result<(), StoreError> {
+        if let Some(head) = head {
+            self.conn
+                .prepare_cached("UPDATE sync_head SET version = ?1 WHERE id = 1")?
+                .execute([head as i64])?;
+        }
+        Ok(self.conn.execute_batch("COMMIT")?)
     }
-    fn head(&self) -> u64 {
-        self.head
-    }
-    fn next_version(&mut self) -> u64 {
-        self.head += 1;
-        self.head
+    fn rollback(&mut self) {
+        let _ = self.conn.execute_batch("ROLLBACK");
     }
     fn savepoint(&mut self) -> Result<(), StoreError> {
         Ok(self.conn.execute_batch("SAVEPOINT mutation")?)
@@ -360,53 +349,21 @@ impl Database for SqliteBackend {
                 return Err(e.into());
             }
         };
-        let mut tx = SqliteTx {
-            conn: &conn,
-            start: head,
-            head,
-        };
-        match f(&mut tx) {
-            Ok(r) => {
-                let finish = (|| {
-                    if tx.head != tx.start {
-                        conn.prepare_cached("UPDATE sync_head SET version = ?1 WHERE id = 1")?
-                            .execute([tx.head as i64])?;
-                    }
-                    conn.execute_batch("COMMIT")?;
-                    Ok::<_, StoreError>(())
-                })();
-                if let Err(e) = finish {
-                    let _ = conn.execute_batch("ROLLBACK");
-                    return Err(e.into());
-                }
-                Ok(r)
-            }
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        desk_store::write(SqliteTx { conn: &conn }, head, f)
     }
 
     fn read<R: Send>(&self, f: impl FnOnce(&mut dyn Tables) -> Result<R, StoreError> + Send) -> Result<R, StoreError> {
-        self.reader(|c| f(&mut SqliteTx::reading(c)))
+        self.reader(|c| f(&mut SqliteTx { conn: c }))
     }
 
-    fn pull(
-        &self,
-        buckets: &[String],
-        after: u64,
-        limit: u32,
-        device: Uuid,
-        ack_seq: u64,
-    ) -> Result<PullPage, StoreError> {
+    fn pull(&self, q: &PullQuery<'_>) -> Result<PullPage, StoreError> {
         self.reader(|c| {
             // One read transaction: the rows, the head and the receipts come from one snapshot.
             c.execute_batch("BEGIN")?;
             let page = (|| {
                 let head = read_head(c)?;
-                let (rows, has_more) = merged_page(c, buckets, after, limit)?;
-                let (receipts, device_last_seq) = receipts_after(&mut SqliteTx::reading(c), device, ack_seq)?;
+                let (rows, has_more) = merged_page(c, q.buckets, q.after, q.limit)?;
+                let (receipts, device_last_seq) = receipts_after(&mut SqliteTx { conn: c }, q.device, q.ack_seq)?;
                 Ok(PullPage {
                     rows,
                     has_more,

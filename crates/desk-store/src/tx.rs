@@ -189,8 +189,131 @@ pub trait Tables {
     }
 }
 
-/// A writing transaction: the generic surface, the change counter it holds locked, savepoints,
-/// and the one hand-written hot path of a push.
+/// What a backend's writing transaction adds to the generic surface: savepoints, pokes, the
+/// one hand-written hot path of a push, and how it ends. [`write`] drives it.
+pub trait Transaction: Tables {
+    fn savepoint(&mut self) -> Result<(), StoreError>;
+    fn release(&mut self) -> Result<(), StoreError>;
+    fn rollback_to(&mut self) -> Result<(), StoreError>;
+    /// Tells other server instances, on commit, that these buckets changed.
+    fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
+    /// See [`Tx::session_for_place`].
+    fn session_for_place(
+        &mut self,
+        session_id: i64,
+        customer_id: i64,
+        booking_id: Uuid,
+    ) -> Result<Option<(Session, PlaceFacts)>, StoreError>;
+    /// Writes what is still buffered, and `head` if the transaction moved the counter, and
+    /// commits.
+    fn commit(&mut self, head: Option<u64>) -> Result<(), StoreError>;
+    /// Rolls back, best effort: a connection that cannot is found broken at its next use.
+    fn rollback(&mut self);
+}
+
+/// The change counter a writing transaction holds locked: versions are handed out in memory
+/// and written back at commit.
+struct Counter {
+    start: u64,
+    head: u64,
+}
+
+/// A backend's transaction with the counter: what the server's logic runs in.
+struct Write<T> {
+    tx: T,
+    counter: Counter,
+}
+
+/// The one shape of a writing transaction on every backend, once the backend has begun it and
+/// read the counter (`head`) under its lock: `f` runs; its success is committed, anything else
+/// rolled back.
+pub fn write<T: Transaction, R, E: From<StoreError>>(
+    tx: T,
+    head: u64,
+    f: impl FnOnce(&mut dyn Tx) -> Result<R, E>,
+) -> Result<R, E> {
+    let mut w = Write {
+        tx,
+        counter: Counter { start: head, head },
+    };
+    let outcome = f(&mut w);
+    let moved = (w.counter.head != w.counter.start).then_some(w.counter.head);
+    match outcome {
+        Ok(r) => match w.tx.commit(moved) {
+            Ok(()) => Ok(r),
+            Err(e) => {
+                w.tx.rollback();
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            w.tx.rollback();
+            Err(e)
+        }
+    }
+}
+
+impl<T: Transaction> Tables for Write<T> {
+    fn select(&mut self, table: &'static TableSpec, q: &Select<'_>) -> Result<Vec<Row>, StoreError> {
+        self.tx.select(table, q)
+    }
+    fn insert(&mut self, table: &'static TableSpec, cells: &[(&'static str, Cell)]) -> Result<Option<i64>, StoreError> {
+        self.tx.insert(table, cells)
+    }
+    fn put_rows(&mut self, table: &'static TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+        self.tx.put_rows(table, rows)
+    }
+    fn update(
+        &mut self,
+        table: &'static TableSpec,
+        filter: &[Cond],
+        set: &[(&'static str, Cell)],
+    ) -> Result<u64, StoreError> {
+        self.tx.update(table, filter, set)
+    }
+    fn delete(&mut self, table: &'static TableSpec, filter: &[Cond]) -> Result<u64, StoreError> {
+        self.tx.delete(table, filter)
+    }
+    fn count(&mut self, table: &'static TableSpec) -> Result<u64, StoreError> {
+        self.tx.count(table)
+    }
+}
+
+impl<T: Transaction> Tx for Write<T> {
+    fn named(&mut self) -> &mut dyn StoreTx {
+        self
+    }
+    fn head(&self) -> u64 {
+        self.counter.head
+    }
+    fn next_version(&mut self) -> u64 {
+        self.counter.head += 1;
+        self.counter.head
+    }
+    fn savepoint(&mut self) -> Result<(), StoreError> {
+        self.tx.savepoint()
+    }
+    fn release(&mut self) -> Result<(), StoreError> {
+        self.tx.release()
+    }
+    fn rollback_to(&mut self) -> Result<(), StoreError> {
+        self.tx.rollback_to()
+    }
+    fn notify(&mut self, poke: &Poke) -> Result<(), StoreError> {
+        self.tx.notify(poke)
+    }
+    fn session_for_place(
+        &mut self,
+        session_id: i64,
+        customer_id: i64,
+        booking_id: Uuid,
+    ) -> Result<Option<(Session, PlaceFacts)>, StoreError> {
+        self.tx.session_for_place(session_id, customer_id, booking_id)
+    }
+}
+
+/// A writing transaction as the server's logic sees it: the generic surface, the change
+/// counter it holds locked, savepoints, and the one hand-written hot path of a push.
 pub trait Tx: Tables {
     /// This transaction as the named operations (`self`: a sized backend type gets them from
     /// desk-store's blanket implementation).
@@ -217,7 +340,8 @@ pub trait Tx: Tables {
 pub trait Database: Send + Sync + 'static {
     const NAME: &'static str;
     /// Runs `f` in a writing transaction that holds the change-counter lock; commits (writing
-    /// the counter back) if `f` succeeds, rolls back if not.
+    /// the counter back) if `f` succeeds, rolls back if not: begins, reads the counter, and
+    /// hands over to [`write`].
     fn write<R: Send, E: From<StoreError> + Send>(
         &self,
         f: impl FnOnce(&mut dyn Tx) -> Result<R, E> + Send,
@@ -226,14 +350,18 @@ pub trait Database: Send + Sync + 'static {
     fn read<R: Send>(&self, f: impl FnOnce(&mut dyn Tables) -> Result<R, StoreError> + Send) -> Result<R, StoreError>;
     /// One page of a pull, rows, head and receipts from one snapshot: the merged pull is the
     /// hottest read path, so each backend writes it by hand.
-    fn pull(
-        &self,
-        buckets: &[String],
-        after: u64,
-        limit: u32,
-        device: Uuid,
-        ack_seq: u64,
-    ) -> Result<PullPage, StoreError>;
+    fn pull(&self, q: &PullQuery<'_>) -> Result<PullPage, StoreError>;
+}
+
+/// What one pull asks for: rows in `buckets` above version `after` (at most `limit`), and the
+/// device's receipts above `ack_seq`.
+#[derive(Debug, Clone, Copy)]
+pub struct PullQuery<'a> {
+    pub buckets: &'a [String],
+    pub after: u64,
+    pub limit: u32,
+    pub device: Uuid,
+    pub ack_seq: u64,
 }
 
 /// A column's type, for backends binding a NULL.

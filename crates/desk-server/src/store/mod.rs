@@ -554,7 +554,14 @@ impl<B: desk_store::Database> Store for Storage<B> {
         device_id: Uuid,
         ack_seq: u64,
     ) -> Result<PullPage, StoreError> {
-        desk_store::Database::pull(&self.backend, buckets, after, limit, device_id, ack_seq)
+        let q = desk_store::PullQuery {
+            buckets,
+            after,
+            limit,
+            device: device_id,
+            ack_seq,
+        };
+        desk_store::Database::pull(&self.backend, &q)
     }
     fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError> {
         let (summary, touched) = Backend::write(&self.backend, |tx| load_batch(tx, batch))?;
