@@ -11,7 +11,6 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use desk_domain::Session;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Statement};
@@ -19,12 +18,12 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use desk_store::migrate::{self, Migration, MigrationTarget};
-use desk_store::ops::{receipts_after, session_of};
+use desk_store::ops::receipts_after;
 use desk_store::rows::Cell;
 use desk_store::sql;
 use desk_store::tables::{RECEIPTS, SESSIONS, SYNC_ROWS};
 use desk_store::{
-    ColType, Cond, Database, Dialect, PlaceFacts, Poke, PullPage, PullQuery, Row, Select, StoreError, SyncRow,
+    ColType, Cond, Database, Dialect, Place, PlaceRead, Poke, PullPage, PullQuery, Row, Select, StoreError, SyncRow,
     TableSpec, Tables, Transaction, Tx,
 };
 
@@ -514,26 +513,18 @@ impl Transaction for PgTx<'_> {
             .execute("SELECT pg_notify($1, $2)", &[&POKE_CHANNEL, &payload])?;
         Ok(())
     }
-    fn session_for_place(
-        &mut self,
-        session_id: i64,
-        customer_id: i64,
-        booking_id: Uuid,
-    ) -> Result<Option<(Session, PlaceFacts)>, StoreError> {
-        let n = SESSIONS.columns.len();
-        let row = self
-            .conn
-            .query_opt(&sql::place_facts(D), &[&session_id, &customer_id, &booking_id])?;
-        let Some(row) = row else { return Ok(None) };
-        let facts = PlaceFacts {
-            customer_exists: row.try_get(n)?,
-            booking_id_taken: row.try_get(n + 1)?,
-            live: row
-                .try_get::<_, Option<String>>(n + 2)?
-                .map(|s| serde_json::from_value(serde_json::Value::String(s)))
-                .transpose()?,
+    fn place(&mut self, p: &Place) -> Result<Option<PlaceRead>, StoreError> {
+        let params: [&(dyn ToSql + Sync); 3] = [&p.session_id, &p.customer_id, &p.booking_id];
+        let Some(r) = self.conn.query_opt(&sql::place_facts(D), &params)? else {
+            return Ok(None);
         };
-        Ok(Some((session_of(&row_of(&SESSIONS, &row)?)?, facts)))
+        let n = SESSIONS.columns.len();
+        Ok(Some((
+            row_of(&SESSIONS, &r)?,
+            r.try_get(n)?,
+            r.try_get(n + 1)?,
+            r.try_get(n + 2)?,
+        )))
     }
 }
 

@@ -9,18 +9,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use desk_domain::Session;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use desk_store::migrate::{self, Migration, MigrationTarget};
-use desk_store::ops::{receipts_after, session_of};
+use desk_store::ops::receipts_after;
 use desk_store::rows::{Cell, ts_text};
 use desk_store::sql::{self, Statement};
 use desk_store::tables::SESSIONS;
 use desk_store::{
-    ColType, Cond, Database, Dialect, PlaceFacts, Poke, PullPage, PullQuery, Row, Select, StoreError, SyncRow,
+    ColType, Cond, Database, Dialect, Place, PlaceRead, Poke, PullPage, PullQuery, Row, Select, StoreError, SyncRow,
     TableSpec, Tables, Transaction, Tx,
 };
 
@@ -236,25 +235,12 @@ impl Transaction for SqliteTx<'_> {
         // One process owns an SQLite file: the in-process broadcast reaches everyone.
         Ok(())
     }
-    fn session_for_place(
-        &mut self,
-        session_id: i64,
-        customer_id: i64,
-        booking_id: Uuid,
-    ) -> Result<Option<(Session, PlaceFacts)>, StoreError> {
-        let n = SESSIONS.columns.len();
+    fn place(&mut self, p: &Place) -> Result<Option<PlaceRead>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&sql::place_facts(D))?;
-        let mut rows = stmt.query(params![session_id, customer_id, booking_id.to_string()])?;
+        let mut rows = stmt.query(params![p.session_id, p.customer_id, p.booking_id.to_string()])?;
         let Some(r) = rows.next()? else { return Ok(None) };
-        let live: Option<String> = r.get(n + 2)?;
-        let facts = PlaceFacts {
-            customer_exists: r.get(n)?,
-            booking_id_taken: r.get(n + 1)?,
-            live: live
-                .map(|s| serde_json::from_value(serde_json::Value::String(s)))
-                .transpose()?,
-        };
-        Ok(Some((session_of(&row_of(&SESSIONS, r)?)?, facts)))
+        let n = SESSIONS.columns.len();
+        Ok(Some((row_of(&SESSIONS, r)?, r.get(n)?, r.get(n + 1)?, r.get(n + 2)?)))
     }
 }
 

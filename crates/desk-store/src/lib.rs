@@ -15,6 +15,6 @@ mod tx;
 pub use error::StoreError;
 pub use records::*;
 pub use schema::{ColType, Column, Dialect, TableSpec};
-pub use tx::{Cond, Database, PullQuery, Row, Select, StoreTx, Tables, Transaction, Tx, write};
+pub use tx::{Cond, Database, Place, PlaceRead, PullQuery, Row, Select, StoreTx, Tables, Transaction, Tx, write};
 pub mod ops;
 pub mod sql;

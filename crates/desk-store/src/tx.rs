@@ -197,19 +197,27 @@ pub trait Transaction: Tables {
     fn rollback_to(&mut self) -> Result<(), StoreError>;
     /// Tells other server instances, on commit, that these buckets changed.
     fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
-    /// See [`Tx::session_for_place`].
-    fn session_for_place(
-        &mut self,
-        session_id: i64,
-        customer_id: i64,
-        booking_id: Uuid,
-    ) -> Result<Option<(Session, PlaceFacts)>, StoreError>;
+    /// The capacity-checked place's one read (`sql::place_facts`), as stored; `None` if there
+    /// is no such session. [`Tx::session_for_place`] makes records of it.
+    fn place(&mut self, p: &Place) -> Result<Option<PlaceRead>, StoreError>;
     /// Writes what is still buffered, and `head` if the transaction moved the counter, and
     /// commits.
     fn commit(&mut self, head: Option<u64>) -> Result<(), StoreError>;
     /// Rolls back, best effort: a connection that cannot is found broken at its next use.
     fn rollback(&mut self);
 }
+
+/// The place a push asks about.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    pub session_id: i64,
+    pub customer_id: i64,
+    pub booking_id: Uuid,
+}
+
+/// The session's row (locked), whether the customer exists, whether the booking id is taken,
+/// and the customer's live status in the session as stored.
+pub type PlaceRead = (Row, bool, bool, Option<String>);
 
 /// The change counter a writing transaction holds locked: versions are handed out in memory
 /// and written back at commit.
@@ -308,7 +316,22 @@ impl<T: Transaction> Tx for Write<T> {
         customer_id: i64,
         booking_id: Uuid,
     ) -> Result<Option<(Session, PlaceFacts)>, StoreError> {
-        self.tx.session_for_place(session_id, customer_id, booking_id)
+        let place = Place {
+            session_id,
+            customer_id,
+            booking_id,
+        };
+        let Some((row, customer_exists, booking_id_taken, live)) = self.tx.place(&place)? else {
+            return Ok(None);
+        };
+        let facts = PlaceFacts {
+            customer_exists,
+            booking_id_taken,
+            live: live
+                .map(|s| serde_json::from_value(serde_json::Value::String(s)))
+                .transpose()?,
+        };
+        Ok(Some((crate::ops::session_of(&row)?, facts)))
     }
 }
 
