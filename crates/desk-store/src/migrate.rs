@@ -68,7 +68,7 @@ pub const POSTGRES: &[Migration] = MIGRATIONS;
 /// it rendered when the files were retired (the second checksum), so an edit to an old step is
 /// refused on old and new databases alike.
 /// `(dialect, version, checksum of the retired file, checksum of the rendering that replaced it)`
-const RETIRED_FILES: &[(Dialect, u32, &str, &str)] = &[
+pub const RETIRED_FILES: &[(Dialect, u32, &str, &str)] = &[
     (
         Dialect::Sqlite,
         1,
