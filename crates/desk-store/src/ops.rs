@@ -99,17 +99,6 @@ pub fn receipt_of(r: &Row) -> Result<Receipt, StoreError> {
     })
 }
 
-pub fn sync_row_of(r: &Row) -> Result<SyncRow, StoreError> {
-    Ok(SyncRow {
-        table: r.text("tbl")?,
-        id: r.text("id")?,
-        bucket: r.text("bucket")?,
-        version: r.int("version")? as u64,
-        deleted: r.bool("deleted")?,
-        data: r.opt_text("data")?,
-    })
-}
-
 fn hash(h: &[u8; 32]) -> Cell {
     Cell::Blob(h.to_vec())
 }
