@@ -1,7 +1,8 @@
 //! What a storage backend implements: a small generic surface over the table descriptions
-//! ([`Tables`]), a writing transaction ([`Tx`]: the change counter, savepoints and the one hot
-//! path of a push), and the database itself ([`Database`]: transactions and the merged pull).
-//! Everything the server's logic names (a device, a receipt, a refresh token, …) is written
+//! ([`Tables`]), its writing transaction ([`Transaction`]: savepoints, pokes, the one hot read
+//! of a push, commit and rollback), and the database itself ([`Database`]: transactions and the
+//! merged pull). [`write`] runs the server's logic in a [`Tx`] (the transaction with the change
+//! counter). Everything the logic names (a device, a receipt, a refresh token, …) is written
 //! once on top of these, in [`ops`](crate::ops), as the [`StoreTx`] operations.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
