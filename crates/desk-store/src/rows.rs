@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use desk_domain::{Activity, Centre, Contact, CtAccount, Customer, Pupil, School, Session};
 use uuid::Uuid;
 
-/// One value of a row, typed as its column is (see [`ColType`](crate::ColType)).
+/// One value of a row, typed as its column is (see [`ColType`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Null,

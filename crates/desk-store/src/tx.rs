@@ -1,7 +1,7 @@
 //! What a storage backend implements: a small generic surface over the table descriptions
 //! ([`Tables`]), its writing transaction ([`Transaction`]: savepoints, pokes, the one hot read
 //! of a push, commit and rollback), and the database itself ([`Database`]: transactions and the
-//! merged pull). [`write`] runs the server's logic in a [`Tx`] (the transaction with the change
+//! merged pull). [`write()`] runs the server's logic in a [`Tx`] (the transaction with the change
 //! counter). Everything the logic names (a device, a receipt, a refresh token, …) is written
 //! once on top of these, in [`ops`](crate::ops), as the [`StoreTx`] operations.
 
@@ -191,7 +191,7 @@ pub trait Tables {
 }
 
 /// What a backend's writing transaction adds to the generic surface: savepoints, pokes, the
-/// one hand-written hot path of a push, and how it ends. [`write`] drives it.
+/// one hand-written hot path of a push, and how it ends. [`write()`] drives it.
 pub trait Transaction: Tables {
     fn savepoint(&mut self) -> Result<(), StoreError>;
     fn release(&mut self) -> Result<(), StoreError>;
@@ -365,7 +365,7 @@ pub trait Database: Send + Sync + 'static {
     const NAME: &'static str;
     /// Runs `f` in a writing transaction that holds the change-counter lock; commits (writing
     /// the counter back) if `f` succeeds, rolls back if not: begins, reads the counter, and
-    /// hands over to [`write`].
+    /// hands over to [`write()`].
     fn write<R: Send, E: From<StoreError> + Send>(
         &self,
         f: impl FnOnce(&mut dyn Tx) -> Result<R, E> + Send,
