@@ -51,7 +51,10 @@ pub fn open_store(cfg: &StoreConfig) -> Result<Arc<dyn Store>, StoreError> {
         #[cfg(feature = "sqlite")]
         StoreConfig::Sqlite { path } => store::sqlite::open(path, pokes)?,
         #[cfg(feature = "postgres")]
-        StoreConfig::Postgres { url } => store::postgres::open(url, pokes)?,
+        StoreConfig::Postgres { url } => Arc::new(store::Storage {
+            backend: desk_server_postgres::open(url, pokes.clone())?,
+            pokes,
+        }),
         #[allow(unreachable_patterns)]
         other => {
             return Err(StoreError::Open(format!(

@@ -806,44 +806,17 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     Ok((LoadSummary { rows: total, head }, touched))
 }
 
-/// The embedded backend: one SQLite file.
+/// The embedded backend: one SQLite file (`push`'s tests open it directly).
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite {
-    use std::path::Path;
-    use std::sync::Arc;
-
-    use tokio::sync::broadcast;
-
-    use super::{Poke, Storage};
-    use crate::error::StoreError;
+    use super::{Poke, Storage, StoreError};
 
     pub(crate) fn open(
-        path: &Path,
-        pokes: broadcast::Sender<Poke>,
-    ) -> Result<Arc<Storage<desk_server_sqlite::SqliteBackend>>, StoreError> {
-        Ok(Arc::new(Storage {
+        path: &std::path::Path,
+        pokes: tokio::sync::broadcast::Sender<Poke>,
+    ) -> Result<std::sync::Arc<Storage<desk_server_sqlite::SqliteBackend>>, StoreError> {
+        Ok(std::sync::Arc::new(Storage {
             backend: desk_server_sqlite::open(path)?,
-            pokes,
-        }))
-    }
-}
-
-/// The backend for one or several server instances on one PostgreSQL database.
-#[cfg(feature = "postgres")]
-pub(crate) mod postgres {
-    use std::sync::Arc;
-
-    use tokio::sync::broadcast;
-
-    use super::{Poke, Storage};
-    use crate::error::StoreError;
-
-    pub(crate) fn open(
-        url: &str,
-        pokes: broadcast::Sender<Poke>,
-    ) -> Result<Arc<Storage<desk_server_postgres::PgBackend>>, StoreError> {
-        Ok(Arc::new(Storage {
-            backend: desk_server_postgres::open(url, pokes.clone())?,
             pokes,
         }))
     }
