@@ -442,9 +442,10 @@ impl Tables for PgTx<'_> {
             self.pending.push((table, rows[0].clone()));
             return Ok(());
         }
-        // Buffered rows go first, so that a bulk write of the same row lands as the newer.
-        self.flush()?;
-        self.conn.bulk_put(table, rows)
+        // A buffered table's rows go first, so that a bulk write of the same row lands as the
+        // newer; other tables leave the buffer for commit (one statement per table, not one
+        // per mutation).
+        self.touch(table)?.bulk_put(table, rows)
     }
     fn update(
         &mut self,
