@@ -178,11 +178,18 @@ impl Tables for SqliteTx<'_> {
             .optional()?)
     }
     fn put_rows(&mut self, table: &'static TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+        let Some(first) = rows.first() else { return Ok(()) };
+        // One statement for every row (a bulk load is thousands): rendered once, bound per row.
+        let mut stmt = self.conn.prepare_cached(&sql::upsert(D, table, first)?.sql)?;
         for row in rows {
-            let s = sql::upsert(D, table, row)?;
-            self.conn
-                .prepare_cached(&s.sql)?
-                .execute(rusqlite::params_from_iter(params(&s)))?;
+            if row.len() != table.columns.len() {
+                return Err(StoreError::Invalid(format!(
+                    "{}: a row of {} cells",
+                    table.name,
+                    row.len()
+                )));
+            }
+            stmt.execute(rusqlite::params_from_iter(row.iter().map(bind)))?;
         }
         Ok(())
     }
