@@ -1,5 +1,6 @@
 //! The council server: the authority for every rule. An axum HTTP API (`api`) over one storage
-//! trait ([`Store`]) with two backends, SQLite (embedded default) and PostgreSQL.
+//! trait ([`Store`]) with two backends, SQLite (embedded default) and PostgreSQL, each a crate
+//! of its own chosen by the cargo features `sqlite` and `postgres`.
 //!
 //! Library API used by the binary, the end-to-end tests and the desktop app's demo mode:
 //! [`open_store`], [`Server`], [`add_staff`], [`load_demo`], [`import_timetable`],
@@ -9,10 +10,8 @@ pub mod api;
 pub mod auth;
 mod bench;
 mod error;
-pub mod migrate;
 mod push;
 mod records;
-pub mod rows;
 mod server;
 pub mod store;
 pub mod timetable_csv;
@@ -25,6 +24,7 @@ use tokio::sync::broadcast;
 
 pub use api::{Lockout, TokenLifetimes};
 pub use bench::{bench_drain, bench_sign_in};
+pub use desk_store::{migrate, rows};
 pub use error::{PushError, StoreError};
 pub use server::{Server, ServerError};
 pub use store::{
@@ -48,8 +48,19 @@ const POKE_BUFFER: usize = 1024;
 pub fn open_store(cfg: &StoreConfig) -> Result<Arc<dyn Store>, StoreError> {
     let (pokes, _) = broadcast::channel(POKE_BUFFER);
     Ok(match cfg {
+        #[cfg(feature = "sqlite")]
         StoreConfig::Sqlite { path } => store::sqlite::open(path, pokes)?,
-        StoreConfig::Postgres { url } => store::postgres::open(url, pokes)?,
+        #[cfg(feature = "postgres")]
+        StoreConfig::Postgres { url } => Arc::new(store::Storage {
+            backend: desk_server_postgres::open(url, pokes.clone())?,
+            pokes,
+        }),
+        #[allow(unreachable_patterns)]
+        other => {
+            return Err(StoreError::Open(format!(
+                "this build has no backend for {other:?}; build desk-server with its feature"
+            )));
+        }
     })
 }
 

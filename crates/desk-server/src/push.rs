@@ -313,6 +313,12 @@ mod tests {
         fn put_sync_row(&mut self, t: &str, i: &str, b: &str, v: u64, d: &str) -> Result<(), StoreError> {
             self.inner.put_sync_row(t, i, b, v, d)
         }
+        fn put_record(&mut self, t: &str, r: &serde_json::Value) -> Result<(), StoreError> {
+            self.inner.put_record(t, r)
+        }
+        fn get_record(&mut self, t: &str, i: &str) -> Result<Option<serde_json::Value>, StoreError> {
+            self.inner.get_record(t, i)
+        }
         fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
             self.inner.bulk_upsert(spec, rows)
         }

@@ -34,6 +34,7 @@ conformance!(
     bulk_load_is_all_or_nothing_and_keeps_bookings,
     timetable_import_reports_bad_rows_and_stores_nothing,
     changed_migration_is_refused,
+    a_database_migrated_from_the_retired_files_still_opens,
 );
 
 fn applied(o: &Outcome) -> bool {
@@ -529,6 +530,57 @@ fn changed_migration_is_refused(backend: &str) {
         .err()
         .expect("a changed migration is refused");
     assert!(err.to_string().contains("changed after it was applied"), "{err}");
+}
+
+/// Databases migrated before the schema was described once recorded the checksums of the
+/// hand-written files; they must open (and upgrade) as before.
+fn a_database_migrated_from_the_retired_files_still_opens(backend: &str) {
+    use desk_server::migrate::RETIRED_FILES;
+    use desk_store::Dialect;
+    let (db, store) = world_store(backend);
+    let head = store.head().unwrap();
+    drop(store);
+    let dialect = if backend == "sqlite" {
+        Dialect::Sqlite
+    } else {
+        Dialect::Postgres
+    };
+    let retired: Vec<(i32, String)> = RETIRED_FILES
+        .iter()
+        .filter(|(d, ..)| *d == dialect)
+        .map(|(_, v, file, _)| (*v as i32, (*file).to_owned()))
+        .collect();
+    assert_eq!(retired.len(), 5);
+    match &db.config {
+        desk_server::StoreConfig::Sqlite { path } => {
+            let c = rusqlite::Connection::open(path).unwrap();
+            for (v, sum) in &retired {
+                c.execute(
+                    "UPDATE schema_migrations SET checksum = ?1 WHERE version = ?2",
+                    rusqlite::params![sum, v],
+                )
+                .unwrap();
+            }
+        }
+        desk_server::StoreConfig::Postgres { url } => {
+            let (url, retired) = (url.clone(), retired.clone());
+            std::thread::spawn(move || {
+                let mut c = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+                for (v, sum) in &retired {
+                    c.execute(
+                        "UPDATE schema_migrations SET checksum = $1 WHERE version = $2",
+                        &[sum, v],
+                    )
+                    .unwrap();
+                }
+            })
+            .join()
+            .unwrap();
+        }
+    }
+    let store = desk_server::open_store(&db.config).expect("a database migrated from the retired files opens");
+    assert_eq!(store.head().unwrap(), head);
+    assert_eq!(session_of(&*store, SESSION_FULLABLE).capacity, 20);
 }
 
 #[test]

@@ -1,99 +1,45 @@
-//! The storage trait the HTTP layer talks to, and the one implementation of its logic over two
-//! backends. Rules and receipt handling are written once (in `push` and `load`), against the
-//! small transaction trait [`StoreTx`] that SQLite and PostgreSQL each implement.
+//! The storage trait the HTTP layer talks to, and the one implementation of its logic over any
+//! backend. Rules and receipt handling are written once (in `push` and `load`) against the
+//! operations [`StoreTx`] names; those, and the reads here, are written once over desk-store's
+//! generic row surface, which is all a backend crate implements (see `docs/storage.md`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use desk_domain::{Booking, Bucket, Mutation, Receipt, Role, Session, Site, StaffProfile, table};
+use desk_domain::{Booking, Bucket, Mutation, Receipt, Role, Session, Site, table};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::error::{PushError, StoreError};
 use crate::rows::{self, Cell, TableSpec};
 
-pub mod postgres;
-pub mod sqlite;
+pub use desk_store::StoreTx;
+use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_of};
+pub use desk_store::records::*;
+use desk_store::tables::{
+    ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACTS, CUSTOMER_NOTES, SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF,
+    SYNC_HEAD, SYNC_ROWS,
+};
+use desk_store::{Cond, Tables};
 
-/// A staff account as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffRecord {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub roles: Vec<Role>,
-    pub sites: Vec<Site>,
-    pub disabled: bool,
+/// A database as the server's logic sees it: a writing transaction offers the operations the
+/// logic names ([`StoreTx`]), each written once in desk-store over the backend's generic
+/// surface.
+pub(crate) trait Backend {
+    fn write<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
+    ) -> Result<R, E>;
 }
 
-impl StaffRecord {
-    pub fn profile(&self) -> StaffProfile {
-        StaffProfile {
-            id: self.id,
-            username: self.username.clone(),
-            display_name: self.display_name.clone(),
-            roles: self.roles.clone(),
-            sites: self.sites.clone(),
-        }
+impl<D: desk_store::Database> Backend for D {
+    fn write<R: Send, E: From<StoreError> + Send>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        desk_store::Database::write(self, |tx| f(tx.named()))
     }
-
-    /// The buckets this member of staff may see and act in now.
-    pub fn buckets(&self) -> Vec<Bucket> {
-        Bucket::scope(&self.roles, &self.sites)
-    }
-}
-
-/// A staff account to store; the password is already hashed.
-#[derive(Debug, Clone)]
-pub struct NewStaffRecord {
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub roles: Vec<Role>,
-    pub sites: Vec<Site>,
-}
-
-#[derive(Debug, Clone)]
-pub struct TokenRecord {
-    pub staff: StaffRecord,
-    pub device_id: Uuid,
-    pub expires_at: DateTime<Utc>,
-}
-
-/// The tokens of one sign-in (or of one refresh of it) to store; only their hashes are kept.
-#[derive(Debug, Clone)]
-pub struct TokenIssue {
-    pub access_hash: [u8; 32],
-    pub refresh_hash: [u8; 32],
-    /// Every token of one sign-in shares this; reuse of a spent refresh token revokes it.
-    pub family: Uuid,
-    pub staff_id: i64,
-    pub device_id: Uuid,
-    pub access_expires_at: DateTime<Utc>,
-    pub refresh_expires_at: DateTime<Utc>,
-}
-
-/// A fresh pair to replace a spent refresh token (same family, staff and device).
-#[derive(Debug, Clone)]
-pub struct NextTokens {
-    pub access_hash: [u8; 32],
-    pub refresh_hash: [u8; 32],
-    pub access_expires_at: DateTime<Utc>,
-    pub refresh_expires_at: DateTime<Utc>,
-}
-
-/// A refresh token as stored.
-#[derive(Debug, Clone)]
-pub struct RefreshRecord {
-    pub family: Uuid,
-    pub staff_id: i64,
-    pub device_id: Uuid,
-    pub expires_at: DateTime<Utc>,
-    pub spent: bool,
-    /// Its sign-in was ended on purpose (sign-out, password reset, account disabled).
-    pub revoked: bool,
 }
 
 /// What spending a refresh token came to. Only `Rotated` stored the new pair.
@@ -121,126 +67,6 @@ pub struct SignedOut {
     pub family: Uuid,
 }
 
-/// One row of the append-only audit store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub at: DateTime<Utc>,
-    /// `None` for a failed sign-in with an unknown username.
-    pub staff_id: Option<i64>,
-    pub device_id: Option<Uuid>,
-    /// `view`, `change`, `sign_in`, `sign_in_failed`, `locked`, …
-    pub action: String,
-    /// `customer`, `pupil`, `ct_account`, `session`, `booking`.
-    pub record_kind: Option<String>,
-    pub record_id: Option<String>,
-    /// The person the record is about, where it is about one.
-    pub person_id: Option<i64>,
-    pub detail: String,
-    /// `server` for rows the server wrote itself, `desk` for uploaded ones.
-    pub source: String,
-    /// The desk's own seq, for uploaded rows.
-    pub device_seq: Option<u64>,
-}
-
-impl AuditEntry {
-    /// A row the server writes about its own work.
-    pub fn server(staff_id: Option<i64>, device_id: Option<Uuid>, action: &str, detail: impl Into<String>) -> Self {
-        AuditEntry {
-            at: Utc::now(),
-            staff_id,
-            device_id,
-            action: action.to_owned(),
-            record_kind: None,
-            record_id: None,
-            person_id: None,
-            detail: detail.into(),
-            source: "server".to_owned(),
-            device_seq: None,
-        }
-    }
-}
-
-/// A person the server holds records about, named by the record that is theirs: a leisure
-/// customer (with their bookings), a pupil (with their contacts) or a council-tax account
-/// (whose liable people are in it). Written `customer:7`, `pupil:45`, `ct:67`; a bare number
-/// is a customer, as before pupils and council-tax accounts were covered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PersonRef {
-    Customer(i64),
-    Pupil(i64),
-    CtAccount(i64),
-}
-
-impl PersonRef {
-    pub fn id(self) -> i64 {
-        match self {
-            PersonRef::Customer(id) | PersonRef::Pupil(id) | PersonRef::CtAccount(id) => id,
-        }
-    }
-
-    /// `customer`, `pupil` or `ct_account`: the record kind of the person's own record.
-    pub fn kind(self) -> &'static str {
-        match self {
-            PersonRef::Customer(_) => "customer",
-            PersonRef::Pupil(_) => "pupil",
-            PersonRef::CtAccount(_) => "ct_account",
-        }
-    }
-
-    /// Record kinds whose audit rows name this kind of person in `person_id`.
-    pub fn audited_kinds(self) -> &'static [&'static str] {
-        match self {
-            PersonRef::Customer(_) => &["customer", "booking"],
-            PersonRef::Pupil(_) => &["pupil", "contact"],
-            PersonRef::CtAccount(_) => &["ct_account"],
-        }
-    }
-}
-
-impl std::fmt::Display for PersonRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let prefix = match self {
-            PersonRef::Customer(_) => "customer",
-            PersonRef::Pupil(_) => "pupil",
-            PersonRef::CtAccount(_) => "ct",
-        };
-        write!(f, "{prefix}:{}", self.id())
-    }
-}
-
-impl std::str::FromStr for PersonRef {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad =
-            || format!("`{s}` does not name a person: use customer:ID, pupil:ID or ct:ID (a bare ID is a customer)");
-        let (kind, id) = s.trim().split_once(':').unwrap_or(("customer", s.trim()));
-        let id: i64 = id.parse().map_err(|_| bad())?;
-        if id <= 0 {
-            return Err(bad());
-        }
-        match kind {
-            "customer" => Ok(PersonRef::Customer(id)),
-            "pupil" => Ok(PersonRef::Pupil(id)),
-            "ct" | "ct_account" => Ok(PersonRef::CtAccount(id)),
-            _ => Err(bad()),
-        }
-    }
-}
-
-/// The record kind of a synced table's rows, as audit rows name it.
-pub fn record_kind_of(table: &str) -> &str {
-    match table {
-        "customers" => "customer",
-        "bookings" => "booking",
-        "pupils" => "pupil",
-        "contacts" => "contact",
-        "ct_accounts" => "ct_account",
-        "sessions" => "session",
-        other => other,
-    }
-}
-
 /// Who is pushing: from the bearer token, never from the envelope.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -259,27 +85,6 @@ pub struct PushResult {
     /// Buckets that changed, and the head after the commit: what to poke.
     pub touched: Vec<String>,
     pub head: u64,
-}
-
-/// One row's newest state, with its JSON kept as stored text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SyncRow {
-    pub table: String,
-    pub id: String,
-    pub bucket: String,
-    pub version: u64,
-    pub deleted: bool,
-    pub data: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct PullPage {
-    pub rows: Vec<SyncRow>,
-    pub has_more: bool,
-    /// The change counter as seen by the same snapshot as `rows`.
-    pub head: u64,
-    pub receipts: Vec<Receipt>,
-    pub device_last_seq: u64,
 }
 
 /// Entities to load in one transaction (demo data, timetable import). Existing ids are updated;
@@ -301,19 +106,6 @@ pub struct LoadSummary {
     pub rows: usize,
     pub head: u64,
 }
-
-/// "Something changed in these buckets; the newest version is `head`."
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Poke {
-    pub head: u64,
-    pub buckets: Arc<Vec<String>>,
-}
-
-/// Facts about a customer and a new booking id, read together.
-pub use desk_domain::leisure::PlaceFacts;
-
-/// Most receipts returned by one pull.
-pub const MAX_PULL_RECEIPTS: u32 = desk_domain::MAX_PULL_LIMIT;
 
 /// The council server's storage. Synchronous: call it from async code through
 /// `tokio::task::spawn_blocking`.
@@ -422,113 +214,57 @@ pub trait Store: Send + Sync {
     fn subscribe(&self) -> broadcast::Receiver<Poke>;
 }
 
-/// What the shared logic needs inside one writing transaction. The transaction holds the
-/// change-counter lock from its start, so versions are handed out in memory and are written
-/// back at commit.
-pub(crate) trait StoreTx {
-    /// The counter as this transaction has moved it so far.
-    fn head(&self) -> u64;
-    fn next_version(&mut self) -> u64;
-    fn savepoint(&mut self) -> Result<(), StoreError>;
-    fn release(&mut self) -> Result<(), StoreError>;
-    fn rollback_to(&mut self) -> Result<(), StoreError>;
-    /// The device's owner and last applied seq.
-    fn device(&mut self, device_id: Uuid) -> Result<Option<(i64, u64)>, StoreError>;
-    fn put_device(&mut self, device_id: Uuid, staff_id: i64, last_seq: u64) -> Result<(), StoreError>;
-    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<Receipt>, StoreError>;
-    fn put_receipt(&mut self, device_id: Uuid, receipt: &Receipt) -> Result<(), StoreError>;
-    /// The session, locked against other writers until commit.
-    fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError>;
-    /// Sessions of an activity at a centre starting in `(from, until]`.
-    fn sessions_between(
-        &mut self,
-        centre_id: i64,
-        activity_id: i64,
-        from: NaiveDateTime,
-        until: NaiveDateTime,
-    ) -> Result<Vec<Session>, StoreError>;
-    /// Writes booked/waiting only if `booked` is still `expected_booked`; false if not.
-    fn update_session_counts(&mut self, session: &Session, expected_booked: u32) -> Result<bool, StoreError>;
-    /// The session (locked like [`StoreTx::session_for_update`]) and what taking a place in it
-    /// needs to know, in one round trip; `None` if there is no such session.
-    fn session_for_place(
-        &mut self,
-        session_id: i64,
-        customer_id: i64,
-        booking_id: Uuid,
-    ) -> Result<Option<(Session, PlaceFacts)>, StoreError>;
-    fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError>;
-    fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError>;
-    fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError>;
-    fn put_booking(&mut self, booking: &Booking) -> Result<(), StoreError>;
-    fn put_sync_row(&mut self, table: &str, id: &str, bucket: &str, version: u64, data: &str)
-    -> Result<(), StoreError>;
-    /// Inserts or updates many rows of one table.
-    fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError>;
-    fn staff(&mut self, id: i64) -> Result<Option<StaffRecord>, StoreError>;
-    fn refresh_token(&mut self, hash: &[u8; 32]) -> Result<Option<RefreshRecord>, StoreError>;
-    fn spend_refresh_token(&mut self, hash: &[u8; 32]) -> Result<(), StoreError>;
-    /// Deletes the family's access tokens and spends all its refresh tokens.
-    fn revoke_family(&mut self, family: Uuid) -> Result<(), StoreError>;
-    /// `(family, staff_id, device_id)` of a stored access token; `None` if unknown or issued
-    /// without a family.
-    fn access_family(&mut self, hash: &[u8; 32]) -> Result<Option<(Uuid, i64, Uuid)>, StoreError>;
-    /// Deletes the family's access tokens and marks its refresh tokens spent and revoked.
-    fn end_family(&mut self, family: Uuid, now: DateTime<Utc>) -> Result<(), StoreError>;
-    /// Deletes every access token of the account and marks every refresh token of it spent and
-    /// revoked; returns how many families still had an unspent, unrevoked refresh token.
-    fn end_staff_tokens(&mut self, staff_id: i64, now: DateTime<Utc>) -> Result<u64, StoreError>;
-    fn put_tokens(&mut self, issue: &TokenIssue) -> Result<(), StoreError>;
-    fn put_audit(&mut self, entry: &AuditEntry) -> Result<(), StoreError>;
-    /// The highest uploaded seq held for a device (0 if none).
-    fn audit_last_seq(&mut self, device_id: Uuid) -> Result<u64, StoreError>;
-    /// Consecutive failed sign-ins and the lock, if any was set.
-    fn sign_in_lock(&mut self, staff_id: i64) -> Result<(u32, Option<DateTime<Utc>>), StoreError>;
-    fn put_sign_in_lock(
-        &mut self,
-        staff_id: i64,
-        failures: u32,
-        locked_until: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError>;
-    /// Tells other server instances, on commit, that these buckets changed.
-    fn notify(&mut self, poke: &Poke) -> Result<(), StoreError>;
+pub(crate) struct Storage<B: desk_store::Database> {
+    pub(crate) backend: B,
+    pub(crate) pokes: broadcast::Sender<Poke>,
 }
 
-/// A backend's primitives; [`Storage`] turns them into a [`Store`].
-pub(crate) trait Backend: Send + Sync + 'static {
-    const NAME: &'static str;
-    /// Runs `f` in a writing transaction that holds the change-counter lock; commits (writing the
-    /// counter back) if `f` succeeds, rolls back if not.
-    fn write<R: Send, E: From<StoreError> + Send>(
+impl<B: desk_store::Database> Storage<B> {
+    /// A transaction offering the generic surface as well as the named operations.
+    fn tables<R: Send>(
         &self,
-        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E> + Send,
-    ) -> Result<R, E>;
-    fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError>;
-    fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError>;
-    fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError>;
-    fn insert_token(
-        &self,
-        hash: &[u8; 32],
-        staff_id: i64,
-        device: Uuid,
-        expires: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError>;
-    fn pull(
-        &self,
-        buckets: &[String],
-        after: u64,
-        limit: u32,
-        device: Uuid,
-        ack_seq: u64,
-    ) -> Result<PullPage, StoreError>;
-    fn head(&self) -> Result<u64, StoreError>;
-    fn session(&self, id: i64) -> Result<Option<Session>, StoreError>;
-    fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
-    fn count(&self, table: &str) -> Result<u64, StoreError>;
-    fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError>;
-    fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError>;
-    fn person_records(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError>;
+        f: impl FnOnce(&mut dyn desk_store::Tx) -> Result<R, StoreError> + Send,
+    ) -> Result<R, StoreError> {
+        desk_store::Database::write(&self.backend, f)
+    }
+
+    fn read<R: Send>(&self, f: impl FnOnce(&mut dyn Tables) -> Result<R, StoreError> + Send) -> Result<R, StoreError> {
+        desk_store::Database::read(&self.backend, f)
+    }
+
+    /// What the server holds about a person: `(table, id, JSON or "")`, their own record first,
+    /// then the records hanging off it, each in id order.
+    fn person_records(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError> {
+        self.read(|t| {
+            let id = person.id();
+            let (own, children): (&str, Vec<(&str, String)>) = match person {
+                PersonRef::Customer(_) => {
+                    let bookings = t.select_by(&BOOKINGS, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
+                    let notes = t.select_by(&CUSTOMER_NOTES, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
+                    let ids = (bookings.iter().map(|b| ("bookings", b)))
+                        .chain(notes.iter().map(|n| ("customer_notes", n)))
+                        .map(|(table, r)| Ok((table, r.uuid("id")?.to_string())));
+                    ("customers", ids.collect::<Result<_, StoreError>>()?)
+                }
+                PersonRef::Pupil(_) => {
+                    let contacts = t.select_by(&CONTACTS, &[Cond::Eq("pupil_id", Cell::Int(id))], &[])?;
+                    let ids = contacts.iter().map(|c| Ok(("contacts", c.int("id")?.to_string())));
+                    ("pupils", ids.collect::<Result<_, StoreError>>()?)
+                }
+                PersonRef::CtAccount(_) => ("ct_accounts", Vec::new()),
+            };
+            let mut children = children;
+            children.sort_by(|a, b| a.1.cmp(&b.1));
+            let mut out = Vec::new();
+            for (table, key) in std::iter::once((own, id.to_string())).chain(children) {
+                if let Some(r) = t.get(&SYNC_ROWS, &[Cell::Text(table.to_owned()), Cell::Text(key.clone())])? {
+                    out.push((table.to_owned(), key, r.opt_text("data")?.unwrap_or_default()));
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// Audit rows of `record_kind`, narrowed to `record_id` and/or `person_id` where given,
     /// each with its row id.
     fn audit_rows(
@@ -536,15 +272,22 @@ pub(crate) trait Backend: Send + Sync + 'static {
         record_kind: &str,
         record_id: Option<&str>,
         person_id: Option<i64>,
-    ) -> Result<Vec<(i64, AuditEntry)>, StoreError>;
-}
+    ) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
+        let mut filter = vec![Cond::Eq("record_kind", Cell::Text(record_kind.to_owned()))];
+        if let Some(id) = record_id {
+            filter.push(Cond::Eq("record_id", Cell::Text(id.to_owned())));
+        }
+        if let Some(p) = person_id {
+            filter.push(Cond::Eq("person_id", Cell::Int(p)));
+        }
+        self.read(|t| {
+            t.select_by(&AUDIT_LOG, &filter, &[])?
+                .iter()
+                .map(|r| Ok((r.int("id")?, audit_of(r)?)))
+                .collect()
+        })
+    }
 
-pub(crate) struct Storage<B: Backend> {
-    pub(crate) backend: B,
-    pub(crate) pokes: broadcast::Sender<Poke>,
-}
-
-impl<B: Backend> Storage<B> {
     fn publish(&self, head: u64, touched: Vec<String>) {
         if !touched.is_empty() {
             // No subscribers is fine: nobody is waiting.
@@ -556,18 +299,33 @@ impl<B: Backend> Storage<B> {
     }
 }
 
-impl<B: Backend> Store for Storage<B> {
+impl<B: desk_store::Database> Store for Storage<B> {
     fn backend(&self) -> &'static str {
         B::NAME
     }
     fn insert_staff(&self, new: &NewStaffRecord) -> Result<i64, StoreError> {
-        self.backend.insert_staff(new)
+        let cells = new_staff_cells(new)?;
+        self.tables(|t| {
+            t.insert(&STAFF, &cells)?
+                .ok_or_else(|| StoreError::Conflict(format!("username `{}` is taken", new.username)))
+        })
     }
     fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>, StoreError> {
-        self.backend.staff_by_username(username)
+        self.read(|t| {
+            let found = t.select_by(&STAFF, &[Cond::Eq("username", Cell::Text(username.to_owned()))], &[])?;
+            found.first().map(staff_of).transpose()
+        })
     }
     fn update_staff(&self, id: i64, roles: &[Role], sites: &[Site], disabled: bool) -> Result<(), StoreError> {
-        self.backend.update_staff(id, roles, sites, disabled)
+        let set = [
+            ("roles", Cell::Text(serde_json::to_string(roles)?)),
+            ("sites", Cell::Text(serde_json::to_string(sites)?)),
+            ("disabled", Cell::Bool(disabled)),
+        ];
+        self.tables(|t| match t.update(&STAFF, &[Cond::Eq("id", Cell::Int(id))], &set)? {
+            0 => Err(StoreError::Invalid(format!("no staff member {id}"))),
+            _ => Ok(()),
+        })
     }
     fn insert_token(
         &self,
@@ -576,13 +334,36 @@ impl<B: Backend> Store for Storage<B> {
         device_id: Uuid,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.backend.insert_token(token_hash, staff_id, device_id, expires_at)
+        self.tables(|t| {
+            t.delete(&ACCESS_TOKENS, &[Cond::Lt("expires_at", Cell::TimestampTz(Utc::now()))])?;
+            let cells = [
+                ("token_hash", Cell::Blob(token_hash.to_vec())),
+                ("staff_id", Cell::Int(staff_id)),
+                ("device_id", Cell::Uuid(device_id)),
+                ("expires_at", Cell::TimestampTz(expires_at)),
+            ];
+            t.insert(&ACCESS_TOKENS, &cells)?
+                .ok_or_else(|| StoreError::Conflict("that access token exists already".into()))?;
+            Ok(())
+        })
     }
     fn token(&self, token_hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError> {
-        self.backend.token(token_hash)
+        self.read(|t| {
+            let Some(token) = t.get(&ACCESS_TOKENS, &[Cell::Blob(token_hash.to_vec())])? else {
+                return Ok(None);
+            };
+            let Some(staff) = t.get(&STAFF, &[Cell::Int(token.int("staff_id")?)])? else {
+                return Ok(None);
+            };
+            Ok(Some(TokenRecord {
+                staff: staff_of(&staff)?,
+                device_id: token.uuid("device_id")?,
+                expires_at: token.instant("expires_at")?,
+            }))
+        })
     }
     fn issue_tokens(&self, issue: &TokenIssue) -> Result<(), StoreError> {
-        self.backend.write(|tx| tx.put_tokens(issue))
+        Backend::write(&self.backend, |tx| tx.put_tokens(issue))
     }
     fn refresh(
         &self,
@@ -590,7 +371,7 @@ impl<B: Backend> Store for Storage<B> {
         next: &NextTokens,
         now: DateTime<Utc>,
     ) -> Result<RefreshOutcome, StoreError> {
-        self.backend.write(|tx| refresh_in(tx, spent_hash, next, now))
+        Backend::write(&self.backend, |tx| refresh_in(tx, spent_hash, next, now))
     }
     fn sign_out(
         &self,
@@ -598,7 +379,7 @@ impl<B: Backend> Store for Storage<B> {
         refresh_hash: Option<&[u8; 32]>,
         now: DateTime<Utc>,
     ) -> Result<Option<SignedOut>, StoreError> {
-        self.backend.write(|tx| {
+        Backend::write(&self.backend, |tx| {
             let mut found = None;
             if let Some(hash) = refresh_hash
                 && let Some(r) = tx.refresh_token(hash)?
@@ -636,7 +417,7 @@ impl<B: Backend> Store for Storage<B> {
         })
     }
     fn end_staff_sessions(&self, staff_id: i64, why: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.backend.write(|tx| {
+        Backend::write(&self.backend, |tx| {
             let live = tx.end_staff_tokens(staff_id, now)?;
             tx.put_audit(&AuditEntry {
                 at: now,
@@ -651,7 +432,7 @@ impl<B: Backend> Store for Storage<B> {
         })
     }
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        self.backend.write(|tx| tx.put_audit(entry))
+        Backend::write(&self.backend, |tx| tx.put_audit(entry))
     }
     fn upload_audit(
         &self,
@@ -659,39 +440,60 @@ impl<B: Backend> Store for Storage<B> {
         device_id: Uuid,
         entries: &[desk_domain::AuditRecord],
     ) -> Result<u64, PushError> {
-        self.backend
-            .write(|tx| upload_audit_in(tx, staff_id, device_id, entries))
+        Backend::write(&self.backend, |tx| upload_audit_in(tx, staff_id, device_id, entries))
     }
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        self.backend.audit_for_person(person_id)
+        self.read(|t| {
+            t.select_by(
+                &AUDIT_LOG,
+                &[Cond::Eq("person_id", Cell::Int(person_id))],
+                &["at", "id"],
+            )?
+            .iter()
+            .map(audit_of)
+            .collect()
+        })
     }
     fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError> {
-        self.backend.set_password_hash(id, password_hash)
+        self.tables(|t| {
+            let by_id = [Cond::Eq("id", Cell::Int(id))];
+            if t.update(
+                &STAFF,
+                &by_id,
+                &[("password_hash", Cell::Text(password_hash.to_owned()))],
+            )? == 0
+            {
+                return Err(StoreError::Invalid(format!("no staff member {id}")));
+            }
+            t.delete(&SIGN_IN_LOCKS, &[Cond::Eq("staff_id", Cell::Int(id))])?;
+            Ok(())
+        })
     }
     fn person_records(&self, person_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
-        self.backend.person_records(PersonRef::Customer(person_id))
+        self.person_records(PersonRef::Customer(person_id))
     }
     fn records_of(&self, person: PersonRef) -> Result<Vec<(String, String, String)>, StoreError> {
-        self.backend.person_records(person)
+        self.person_records(person)
     }
     fn audit_of(&self, person: PersonRef) -> Result<Vec<AuditEntry>, StoreError> {
         let mut rows = std::collections::BTreeMap::new();
         for kind in person.audited_kinds() {
-            rows.extend(self.backend.audit_rows(kind, None, Some(person.id()))?);
+            rows.extend(self.audit_rows(kind.as_str(), None, Some(person.id()))?);
         }
-        for (table, id, _) in self.backend.person_records(person)? {
-            rows.extend(self.backend.audit_rows(record_kind_of(&table), Some(&id), None)?);
+        for (table, id, _) in self.person_records(person)? {
+            rows.extend(self.audit_rows(record_kind_of(&table), Some(&id), None)?);
         }
         let mut rows: Vec<(i64, AuditEntry)> = rows.into_iter().collect();
         rows.sort_by_key(|(id, e)| (e.at, *id));
         Ok(rows.into_iter().map(|(_, e)| e).collect())
     }
     fn staff_by_id(&self, id: i64) -> Result<Option<StaffRecord>, StoreError> {
-        self.backend.write(|tx| tx.staff(id))
+        Backend::write(&self.backend, |tx| tx.staff(id))
     }
     fn locked_until(&self, staff_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.backend
-            .write(|tx| Ok(tx.sign_in_lock(staff_id)?.1.filter(|until| *until > now)))
+        Backend::write(&self.backend, |tx| {
+            Ok(tx.sign_in_lock(staff_id)?.1.filter(|until| *until > now))
+        })
     }
     fn sign_in_failed(
         &self,
@@ -701,7 +503,7 @@ impl<B: Backend> Store for Storage<B> {
         after_failures: u32,
         lasts: chrono::Duration,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.backend.write(|tx| {
+        Backend::write(&self.backend, |tx| {
             let who = (Some(staff_id), Some(device_id));
             tx.put_audit(&AuditEntry::server(who.0, who.1, "sign_in_failed", "wrong password"))?;
             let (failures, _) = tx.sign_in_lock(staff_id)?;
@@ -726,7 +528,7 @@ impl<B: Backend> Store for Storage<B> {
         })
     }
     fn sign_in_succeeded(&self, staff_id: i64, device_id: Uuid) -> Result<(), StoreError> {
-        self.backend.write(|tx| {
+        Backend::write(&self.backend, |tx| {
             tx.put_sign_in_lock(staff_id, 0, None)?;
             tx.put_audit(&AuditEntry::server(
                 Some(staff_id),
@@ -737,9 +539,7 @@ impl<B: Backend> Store for Storage<B> {
         })
     }
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError> {
-        let result = self
-            .backend
-            .write(|tx| crate::push::apply_batch(tx, caller, mutations, now))?;
+        let result = Backend::write(&self.backend, |tx| crate::push::apply_batch(tx, caller, mutations, now))?;
         self.publish(result.head, result.touched.clone());
         Ok(result)
     }
@@ -751,21 +551,31 @@ impl<B: Backend> Store for Storage<B> {
         device_id: Uuid,
         ack_seq: u64,
     ) -> Result<PullPage, StoreError> {
-        self.backend.pull(buckets, after, limit, device_id, ack_seq)
+        let q = desk_store::PullQuery {
+            buckets,
+            after,
+            limit,
+            device: device_id,
+            ack_seq,
+        };
+        desk_store::Database::pull(&self.backend, &q)
     }
     fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError> {
-        let (summary, touched) = self.backend.write(|tx| load_batch(tx, batch))?;
+        let (summary, touched) = Backend::write(&self.backend, |tx| load_batch(tx, batch))?;
         self.publish(summary.head, touched);
         Ok(summary)
     }
     fn head(&self) -> Result<u64, StoreError> {
-        self.backend.head()
+        self.read(|t| match t.get(&SYNC_HEAD, &[Cell::Int(1)])? {
+            Some(r) => Ok(r.int("version")? as u64),
+            None => Ok(0),
+        })
     }
     fn session(&self, id: i64) -> Result<Option<Session>, StoreError> {
-        self.backend.session(id)
+        self.read(|t| t.get(&SESSIONS, &[Cell::Int(id)])?.map(|r| session_of(&r)).transpose())
     }
     fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError> {
-        self.backend.booking(id)
+        self.read(|t| t.get(&BOOKINGS, &[Cell::Uuid(id)])?.map(|r| booking_of(&r)).transpose())
     }
     fn count(&self, table: &str) -> Result<u64, StoreError> {
         const TABLES: [&str; 10] = [
@@ -783,7 +593,12 @@ impl<B: Backend> Store for Storage<B> {
         if !TABLES.contains(&table) && !table::ALL.contains(&table) {
             return Err(StoreError::Invalid(format!("no table `{table}`")));
         }
-        self.backend.count(table)
+        let spec = match desk_store::tables::named(table) {
+            Some(spec) => spec,
+            None if table == SCHEMA_MIGRATIONS.name => &SCHEMA_MIGRATIONS,
+            None => return Err(StoreError::Invalid(format!("no table `{table}`"))),
+        };
+        self.read(|t| t.count(spec))
     }
     fn subscribe(&self) -> broadcast::Receiver<Poke> {
         self.pokes.subscribe()
@@ -986,4 +801,20 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
         })?;
     }
     Ok((LoadSummary { rows: total, head }, touched))
+}
+
+/// The embedded backend: one SQLite file (`push`'s tests open it directly).
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite {
+    use super::{Poke, Storage, StoreError};
+
+    pub(crate) fn open(
+        path: &std::path::Path,
+        pokes: tokio::sync::broadcast::Sender<Poke>,
+    ) -> Result<std::sync::Arc<Storage<desk_server_sqlite::SqliteBackend>>, StoreError> {
+        Ok(std::sync::Arc::new(Storage {
+            backend: desk_server_sqlite::open(path)?,
+            pokes,
+        }))
+    }
 }

@@ -1,0 +1,431 @@
+//! Every table of the council server, and the migrations that built them, described once.
+//! Times: `Timestamp` is council wall-clock time (sessions), `TimestampTz` an instant. Every
+//! entity row is mirrored in `sync_rows` as the JSON desks pull.
+
+use crate::schema::ColType::*;
+use crate::schema::{Lit, Step, TableSpec, col};
+
+pub const STAFF: TableSpec = TableSpec {
+    name: "staff",
+    key: &["id"],
+    columns: &[
+        col("id", Serial),
+        col("username", Text).unique(),
+        col("display_name", Text),
+        col("password_hash", Text),
+        // JSON arrays of role and site names, kept as text on both backends.
+        col("roles", Text),
+        col("sites", Text),
+        col("disabled", Bool).default(Lit::Bool(false)),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Only a SHA-256 of each bearer token is kept: a copy of this table signs nobody in.
+pub const ACCESS_TOKENS: TableSpec = TableSpec {
+    name: "access_tokens",
+    key: &["token_hash"],
+    columns: &[
+        col("token_hash", Blob),
+        col("staff_id", Int).references("staff(id)"),
+        col("device_id", Uuid),
+        col("expires_at", TimestampTz),
+        // Every token of one sign-in shares a family (migration 2).
+        col("family", Uuid).null(),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Rotating refresh tokens; presenting a spent one revokes its family.
+pub const REFRESH_TOKENS: TableSpec = TableSpec {
+    name: "refresh_tokens",
+    key: &["token_hash"],
+    columns: &[
+        col("token_hash", Blob),
+        col("family", Uuid),
+        col("staff_id", Int).references("staff(id)"),
+        col("device_id", Uuid),
+        col("expires_at", TimestampTz),
+        col("spent", Bool).default(Lit::Bool(false)),
+        // Set when the sign-in was ended on purpose (migration 5), so presenting the token
+        // later is answered "ended" rather than taken for a stolen token's reuse.
+        col("revoked_at", TimestampTz).null(),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const DEVICES: TableSpec = TableSpec {
+    name: "devices",
+    key: &["device_id"],
+    columns: &[
+        col("device_id", Uuid),
+        col("staff_id", Int).references("staff(id)"),
+        col("last_seq", Int).default(Lit::Int(0)),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const RECEIPTS: TableSpec = TableSpec {
+    name: "receipts",
+    key: &["device_id", "seq"],
+    columns: &[
+        col("device_id", Uuid),
+        col("seq", Int),
+        col("mutation_id", Uuid),
+        // JSON of desk_domain::Outcome, as text.
+        col("outcome", Text),
+        col("version", Int),
+    ],
+    unique: &[],
+    without_rowid: true,
+};
+
+pub const CENTRES: TableSpec = TableSpec {
+    name: "centres",
+    key: &["id"],
+    columns: &[col("id", Int), col("name", Text), col("town", Text)],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const ACTIVITIES: TableSpec = TableSpec {
+    name: "activities",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("centre_id", Int).references("centres(id)"),
+        col("name", Text),
+        col("kind", Text),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const SESSIONS: TableSpec = TableSpec {
+    name: "sessions",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("centre_id", Int).references("centres(id)"),
+        col("activity_id", Int).references("activities(id)"),
+        col("activity_name", Text),
+        col("starts_at", Timestamp),
+        col("duration_minutes", Int),
+        col("capacity", Int).check("capacity >= 0"),
+        col("booked", Int).default(Lit::Int(0)).check("booked >= 0"),
+        col("waiting", Int).default(Lit::Int(0)).check("waiting >= 0"),
+        col("location", Text),
+        col("instructor", Text),
+        col("cancelled", Bool).default(Lit::Bool(false)),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const CUSTOMERS: TableSpec = TableSpec {
+    name: "customers",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("home_centre_id", Int),
+        col("first_name", Text),
+        col("last_name", Text),
+        col("date_of_birth", Date),
+        col("membership_no", Text),
+        col("email", Text).null(),
+        col("phone", Text).null(),
+        col("postcode", Text),
+        col("concession", Bool),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const BOOKINGS: TableSpec = TableSpec {
+    name: "bookings",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("session_id", Int).references("sessions(id)"),
+        col("customer_id", Int).references("customers(id)"),
+        col("centre_id", Int),
+        col("status", Text),
+        col("waiting_position", Int),
+        col("created_at", TimestampTz),
+        col("staff_id", Int),
+        col("channel", Text),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// A receptionist's note on a customer (`leisure.add_note`), in the customer's centre's bucket.
+pub const CUSTOMER_NOTES: TableSpec = TableSpec {
+    name: "customer_notes",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("customer_id", Int).references("customers(id)"),
+        col("centre_id", Int),
+        col("text", Text),
+        col("created_at", TimestampTz),
+        col("staff_id", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const SCHOOLS: TableSpec = TableSpec {
+    name: "schools",
+    key: &["id"],
+    columns: &[col("id", Int), col("name", Text), col("kind", Text), col("town", Text)],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const PUPILS: TableSpec = TableSpec {
+    name: "pupils",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("school_id", Int).references("schools(id)"),
+        col("first_name", Text),
+        col("last_name", Text),
+        col("date_of_birth", Date),
+        col("stage", Text),
+        col("class", Text),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const CONTACTS: TableSpec = TableSpec {
+    name: "contacts",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("pupil_id", Int).references("pupils(id)"),
+        col("school_id", Int),
+        col("name", Text),
+        col("relationship", Text),
+        col("phone", Text),
+        col("email", Text).null(),
+        col("priority", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const CT_ACCOUNTS: TableSpec = TableSpec {
+    name: "ct_accounts",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("reference", Text).unique(),
+        col("office_id", Int),
+        col("band", Text),
+        col("address", Text),
+        col("postcode", Text),
+        col("uprn", Text),
+        // JSON array of liable people.
+        col("liable", Json),
+        col("phone", Text).null(),
+        col("email", Text).null(),
+        col("single_person_discount", Bool),
+        col("direct_debit", Bool),
+        col("paperless", Bool),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// The single change counter: every writing transaction locks and moves it, so writers are
+/// serialised, commit order is version order, and a reader paging by version never skips a row
+/// committed after it read.
+pub const SYNC_HEAD: TableSpec = TableSpec {
+    name: "sync_head",
+    key: &["id"],
+    columns: &[col("id", Int32).check("id = 1"), col("version", Int)],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Each row's newest state, as desks pull it. `data` is JSON kept as written, so pages are
+/// served without re-parsing.
+pub const SYNC_ROWS: TableSpec = TableSpec {
+    name: "sync_rows",
+    key: &["tbl", "id"],
+    columns: &[
+        col("tbl", Text),
+        col("id", Text),
+        col("bucket", Text),
+        col("version", Int),
+        col("deleted", Bool).default(Lit::Bool(false)),
+        col("data", Json).null(),
+    ],
+    unique: &[],
+    without_rowid: true,
+};
+
+/// Append-only audit store: who saw or changed which record about whom, from the server itself
+/// (source `server`: changes, sign-ins) and uploaded by desks (source `desk`, with the desk's
+/// gapless per-device seq). No path updates or deletes a row; triggers refuse it outright.
+pub const AUDIT_LOG: TableSpec = TableSpec {
+    name: "audit_log",
+    key: &["id"],
+    columns: &[
+        col("id", Serial),
+        col("at", TimestampTz),
+        col("staff_id", Int).null().references("staff(id)"),
+        col("device_id", Uuid).null(),
+        col("action", Text),
+        col("record_kind", Text).null(),
+        col("record_id", Text).null(),
+        col("person_id", Int).null(),
+        col("detail", Text),
+        col("source", Text).check("source IN ('server', 'desk')"),
+        col("device_seq", Int).null(),
+    ],
+    unique: &[&["device_id", "device_seq"]],
+    without_rowid: false,
+};
+
+/// Consecutive failed sign-ins per account, and until when it is locked after too many.
+pub const SIGN_IN_LOCKS: TableSpec = TableSpec {
+    name: "sign_in_locks",
+    key: &["staff_id"],
+    columns: &[
+        col("staff_id", Int).references("staff(id)"),
+        col("failures", Int32).default(Lit::Int(0)),
+        col("locked_until", TimestampTz).null(),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Every table, for lookups by name.
+pub const ALL: &[&TableSpec] = &[
+    &STAFF,
+    &ACCESS_TOKENS,
+    &REFRESH_TOKENS,
+    &DEVICES,
+    &RECEIPTS,
+    &CENTRES,
+    &ACTIVITIES,
+    &SESSIONS,
+    &CUSTOMERS,
+    &BOOKINGS,
+    &CUSTOMER_NOTES,
+    &SCHOOLS,
+    &PUPILS,
+    &CONTACTS,
+    &CT_ACCOUNTS,
+    &SYNC_HEAD,
+    &SYNC_ROWS,
+    &AUDIT_LOG,
+    &SIGN_IN_LOCKS,
+];
+
+/// The table named `name`.
+pub fn named(name: &str) -> Option<&'static TableSpec> {
+    ALL.iter().copied().find(|t| t.name == name)
+}
+
+const fn create(table: &'static TableSpec) -> Step {
+    Step::Create {
+        table,
+        added_later: &[],
+    }
+}
+
+const fn index(name: &'static str, table: &'static str, columns: &'static [&'static str]) -> Step {
+    Step::Index { name, table, columns }
+}
+
+pub const INIT: &[Step] = &[
+    create(&STAFF),
+    Step::Create {
+        table: &ACCESS_TOKENS,
+        added_later: &["family"],
+    },
+    index("access_tokens_expiry", "access_tokens", &["expires_at"]),
+    create(&DEVICES),
+    create(&RECEIPTS),
+    create(&CENTRES),
+    create(&ACTIVITIES),
+    create(&SESSIONS),
+    index(
+        "sessions_activity_time",
+        "sessions",
+        &["centre_id", "activity_id", "starts_at"],
+    ),
+    create(&CUSTOMERS),
+    create(&BOOKINGS),
+    index("bookings_session_customer", "bookings", &["session_id", "customer_id"]),
+    create(&SCHOOLS),
+    create(&PUPILS),
+    create(&CONTACTS),
+    create(&CT_ACCOUNTS),
+    create(&SYNC_HEAD),
+    Step::Sql("INSERT INTO sync_head (id, version) VALUES (1, 0)"),
+    create(&SYNC_ROWS),
+    index("sync_rows_bucket_version", "sync_rows", &["bucket", "version"]),
+];
+
+pub const REFRESH: &[Step] = &[
+    Step::AddColumn {
+        table: &ACCESS_TOKENS,
+        column: "family",
+    },
+    index("access_tokens_family", "access_tokens", &["family"]),
+    Step::Create {
+        table: &REFRESH_TOKENS,
+        added_later: &["revoked_at"],
+    },
+    index("refresh_tokens_family", "refresh_tokens", &["family"]),
+];
+
+pub const AUDIT: &[Step] = &[
+    create(&AUDIT_LOG),
+    index("audit_log_person", "audit_log", &["person_id"]),
+    index("audit_log_record", "audit_log", &["record_kind", "record_id"]),
+    Step::AppendOnly {
+        table: "audit_log",
+        message: "the audit log is append-only",
+    },
+];
+
+pub const SIGN_IN: &[Step] = &[create(&SIGN_IN_LOCKS)];
+
+pub const SESSION_END: &[Step] = &[
+    Step::AddColumn {
+        table: &REFRESH_TOKENS,
+        column: "revoked_at",
+    },
+    index("refresh_tokens_staff", "refresh_tokens", &["staff_id"]),
+    index("access_tokens_staff", "access_tokens", &["staff_id"]),
+];
+
+pub const CUSTOMER_NOTES_STEPS: &[Step] = &[
+    create(&CUSTOMER_NOTES),
+    index("customer_notes_customer", "customer_notes", &["customer_id"]),
+];
+
+/// The migration runner's own record, created by each backend before the first migration (it
+/// is not one of the migrations). Described here only so that its rows can be counted.
+pub const SCHEMA_MIGRATIONS: TableSpec = TableSpec {
+    name: "schema_migrations",
+    key: &["version"],
+    columns: &[
+        col("version", Int32),
+        col("name", Text),
+        col("checksum", Text),
+        col("applied_at", Text),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
