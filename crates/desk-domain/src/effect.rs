@@ -31,6 +31,11 @@ impl Record {
         }
     }
 
+    /// A synced entity as its record.
+    pub fn synced<T: crate::Synced>(row: &T) -> Self {
+        Record::of(T::TABLE, row.key(), &row.bucket(), row)
+    }
+
     /// The record's row as its entity type.
     pub fn parse<T: for<'de> Deserialize<'de>>(&self) -> Result<T, serde_json::Error> {
         T::deserialize(&self.row)

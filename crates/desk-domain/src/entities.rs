@@ -34,6 +34,44 @@ pub mod table {
     ];
 }
 
+/// A record that syncs: which table it is a row of, its id there, and the bucket it lives in
+/// (who may pull it) — read off the record itself, so loading and effects need no table code.
+pub trait Synced: Serialize {
+    const TABLE: &'static str;
+    fn key(&self) -> String;
+    fn bucket(&self) -> crate::Bucket;
+}
+
+macro_rules! synced {
+    ($($ty:ty => $table:expr, |$r:ident| ($key:expr, $bucket:expr);)+) => {
+        $(impl Synced for $ty {
+            const TABLE: &'static str = $table;
+            fn key(&self) -> String {
+                let $r = self;
+                $key.to_string()
+            }
+            fn bucket(&self) -> crate::Bucket {
+                let $r = self;
+                $bucket
+            }
+        })+
+    };
+}
+
+use crate::Bucket::{CouncilTaxOffice, LeisureSite, School as SchoolBucket};
+synced! {
+    Centre => table::CENTRES, |r| (r.id, LeisureSite(r.id));
+    Activity => table::ACTIVITIES, |r| (r.id, LeisureSite(r.centre_id));
+    Session => table::SESSIONS, |r| (r.id, LeisureSite(r.centre_id));
+    Customer => table::CUSTOMERS, |r| (r.id, LeisureSite(r.home_centre_id));
+    Booking => table::BOOKINGS, |r| (r.id, LeisureSite(r.centre_id));
+    CustomerNote => table::CUSTOMER_NOTES, |r| (r.id, LeisureSite(r.centre_id));
+    School => table::SCHOOLS, |r| (r.id, SchoolBucket(r.id));
+    Pupil => table::PUPILS, |r| (r.id, SchoolBucket(r.school_id));
+    Contact => table::CONTACTS, |r| (r.id, SchoolBucket(r.school_id));
+    CtAccount => table::CT_ACCOUNTS, |r| (r.id, CouncilTaxOffice(r.office_id));
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -12,7 +12,7 @@ use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};
 use crate::service::{Ctx, Decision, Source};
 use crate::wire::Alternative;
-use crate::{Booking, BookingStatus, Bucket, Customer, CustomerNote, Session, table};
+use crate::{Booking, BookingStatus, Bucket, Customer, CustomerNote, Session};
 
 /// What the rules need to know about a customer and a session when a place is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +85,7 @@ fn booking_audit(b: &Booking, why: &str) -> Effect {
 }
 
 fn booking_record(b: &Booking) -> Record {
-    Record::of(table::BOOKINGS, b.id, &Bucket::LeisureSite(b.centre_id), b)
+    Record::synced(b)
 }
 
 fn session_count(s: &Session, booked: i64, waiting: i64) -> Effect {
@@ -95,7 +95,7 @@ fn session_count(s: &Session, booked: i64, waiting: i64) -> Effect {
         .map(|(f, d)| (f.to_owned(), d))
         .collect();
     Effect::Count {
-        record: Record::of(table::SESSIONS, s.id, &Bucket::LeisureSite(s.centre_id), s),
+        record: Record::synced(s),
         deltas,
     }
 }
@@ -265,7 +265,7 @@ fn add_note<F: Facts + ?Sized>(facts: &mut F, note: &AddNote, ctx: &Ctx) -> Resu
             person_id: Some(customer.id),
             detail: "leisure.add_note".to_owned(),
         }),
-        Effect::Put(Record::of(table::CUSTOMER_NOTES, row.id, &bucket, &row)),
+        Effect::Put(Record::synced(&row)),
     ]))
 }
 

@@ -7,12 +7,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use desk_domain::{Booking, Bucket, Mutation, Receipt, Role, Session, Site, table};
+use desk_domain::{Booking, Bucket, Mutation, Receipt, Role, Session, Site, Synced, table};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::error::{PushError, StoreError};
-use crate::rows::{self, Cell, TableSpec};
+use crate::rows::{self, Cell};
 
 pub use desk_store::StoreTx;
 use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_of};
@@ -686,30 +686,26 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     let mut touched = BTreeSet::new();
     let mut total = 0;
 
-    fn add<T: serde::Serialize>(
-        tx: &mut dyn StoreTx,
-        spec: &TableSpec,
-        items: &[T],
-        id_bucket: impl Fn(&T) -> (i64, Bucket),
-        row: impl Fn(&T) -> Result<Vec<Cell>, StoreError>,
-        touched: &mut BTreeSet<String>,
-    ) -> Result<usize, StoreError> {
+    /// Each item's row (by its table's description) and its change-log row, in bulk.
+    fn add<T: Synced>(tx: &mut dyn StoreTx, items: &[T], touched: &mut BTreeSet<String>) -> Result<usize, StoreError> {
         if items.is_empty() {
             return Ok(0);
         }
+        let spec = desk_store::tables::named(T::TABLE)
+            .ok_or_else(|| StoreError::Invalid(format!("no table `{}`", T::TABLE)))?;
         let mut entity_rows = Vec::with_capacity(items.len());
         let mut sync_rows = Vec::with_capacity(items.len());
         for item in items {
-            let (id, bucket) = id_bucket(item);
-            let bucket = bucket.to_string();
-            entity_rows.push(row(item)?);
+            let bucket = item.bucket().to_string();
+            let record = serde_json::to_value(item)?;
+            entity_rows.push(desk_store::json::cells_of(spec, &record)?);
             let version = tx.next_version();
             sync_rows.push(rows::sync_row(
-                spec.name,
-                &id.to_string(),
+                T::TABLE,
+                &item.key(),
                 &bucket,
                 version,
-                Some(serde_json::to_string(item)?),
+                Some(record.to_string()),
             ));
             touched.insert(bucket);
         }
@@ -718,22 +714,6 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
         Ok(items.len())
     }
 
-    total += add(
-        tx,
-        &rows::CENTRES,
-        &batch.centres,
-        |c| (c.id, Bucket::LeisureSite(c.id)),
-        |c| Ok(rows::centre(c)),
-        &mut touched,
-    )?;
-    total += add(
-        tx,
-        &rows::ACTIVITIES,
-        &batch.activities,
-        |a| (a.id, Bucket::LeisureSite(a.centre_id)),
-        |a| Ok(rows::activity(a)),
-        &mut touched,
-    )?;
     // A session already on the server keeps its bookings: its counts come from the database.
     let mut sessions = Vec::with_capacity(batch.sessions.len());
     for s in &batch.sessions {
@@ -744,54 +724,14 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
         }
         sessions.push(s);
     }
-    total += add(
-        tx,
-        &rows::SESSIONS,
-        &sessions,
-        |s| (s.id, Bucket::LeisureSite(s.centre_id)),
-        |s| Ok(rows::session(s)),
-        &mut touched,
-    )?;
-    total += add(
-        tx,
-        &rows::CUSTOMERS,
-        &batch.customers,
-        |c| (c.id, Bucket::LeisureSite(c.home_centre_id)),
-        |c| Ok(rows::customer(c)),
-        &mut touched,
-    )?;
-    total += add(
-        tx,
-        &rows::SCHOOLS,
-        &batch.schools,
-        |s| (s.id, Bucket::School(s.id)),
-        |s| Ok(rows::school(s)),
-        &mut touched,
-    )?;
-    total += add(
-        tx,
-        &rows::PUPILS,
-        &batch.pupils,
-        |p| (p.id, Bucket::School(p.school_id)),
-        |p| Ok(rows::pupil(p)),
-        &mut touched,
-    )?;
-    total += add(
-        tx,
-        &rows::CONTACTS,
-        &batch.contacts,
-        |c| (c.id, Bucket::School(c.school_id)),
-        |c| Ok(rows::contact(c)),
-        &mut touched,
-    )?;
-    total += add(
-        tx,
-        &rows::CT_ACCOUNTS,
-        &batch.ct_accounts,
-        |a| (a.id, Bucket::CouncilTaxOffice(a.office_id)),
-        |a| Ok(rows::ct_account(a)?),
-        &mut touched,
-    )?;
+    total += add(tx, &batch.centres, &mut touched)?;
+    total += add(tx, &batch.activities, &mut touched)?;
+    total += add(tx, &sessions, &mut touched)?;
+    total += add(tx, &batch.customers, &mut touched)?;
+    total += add(tx, &batch.schools, &mut touched)?;
+    total += add(tx, &batch.pupils, &mut touched)?;
+    total += add(tx, &batch.contacts, &mut touched)?;
+    total += add(tx, &batch.ct_accounts, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {
