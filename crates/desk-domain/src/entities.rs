@@ -264,13 +264,13 @@ pub struct LiablePerson {
 pub struct CtAccount {
     pub id: i64,
     /// Council account reference; the format is configurable per council.
-    pub reference: String,
+    pub reference: crate::values::AccountRef,
     pub office_id: i64,
     pub band: CouncilTaxBand,
     pub address: String,
     pub postcode: String,
     /// Unique Property Reference Number: numeric, up to 12 digits.
-    pub uprn: String,
+    pub uprn: crate::values::Uprn,
     pub liable: Vec<LiablePerson>,
     pub phone: Option<String>,
     pub email: Option<String>,

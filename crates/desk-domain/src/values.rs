@@ -58,6 +58,7 @@ impl FromStr for Pence {
 /// Unique Property Reference Number: 1 to 12 digits (OS AddressBase), kept as text so leading
 /// digits are never lost.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Uprn(String);
 
@@ -95,6 +96,7 @@ impl From<Uprn> for String {
 /// ground (letters and digits, 4 to 20, spaces ignored, upper case), and a council's own
 /// pattern is checked against configuration where it is read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct AccountRef(String);
 

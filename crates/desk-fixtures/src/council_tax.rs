@@ -109,12 +109,15 @@ pub(crate) fn ct_accounts(rng: &mut ChaCha8Rng, first_day: NaiveDate) -> Vec<CtA
             let uprn = 990_000_000_000 + (id as u64 - 1) * 19 + rng.gen_range(0..19u64);
             CtAccount {
                 id,
-                reference: CT_REFERENCE_FORMAT.format(serial),
+                reference: CT_REFERENCE_FORMAT
+                    .format(serial)
+                    .parse()
+                    .expect("the demo format makes references"),
                 office_id: office as i64 + 1,
                 band,
                 address,
                 postcode: postcode(rng, outward),
-                uprn: uprn.to_string(),
+                uprn: uprn.to_string().parse().expect("a 12-digit UPRN"),
                 liable,
                 phone,
                 email,

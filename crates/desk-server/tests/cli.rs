@@ -391,12 +391,12 @@ fn audit_covers_every_kind_of_person(backend: &str) {
     };
     let ct = |id: i64, liable: &str| CtAccount {
         id,
-        reference: format!("CT{id:08}"),
+        reference: format!("CT{id:08}").parse().unwrap(),
         office_id: 1,
         band: CouncilTaxBand::C,
         address: "1 High Street, Elgin".into(),
         postcode: "IV30 1AB".into(),
-        uprn: format!("{id}"),
+        uprn: format!("{id}").parse().unwrap(),
         liable: vec![LiablePerson {
             name: liable.into(),
             date_of_birth: chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap(),
