@@ -65,6 +65,33 @@ impl Leisure<'_> {
             .await
     }
 
+    /// A place (or a waiting-list entry) for the customer in the session, with a new booking id.
+    async fn take_place(
+        &self,
+        session_id: i64,
+        customer_id: i64,
+        channel: Channel,
+        waiting_list: bool,
+    ) -> Result<BookingView, DeskError> {
+        check_id("The session id", session_id)?;
+        check_id("The customer id", customer_id)?;
+        let booking_id = Uuid::now_v7();
+        let cmd = if waiting_list {
+            Command::from(JoinWaitingList {
+                booking_id,
+                session_id,
+                customer_id,
+            })
+        } else {
+            Command::from(BookPlace {
+                booking_id,
+                session_id,
+                customer_id,
+            })
+        };
+        self.record_booking(cmd, channel).await
+    }
+
     /// Books the customer into the session on this desk at once (pending), for the server to
     /// confirm. Refused here, with nothing recorded, if the local rules say no (say it is full).
     pub async fn book_place(
@@ -73,30 +100,17 @@ impl Leisure<'_> {
         customer_id: i64,
         channel: Channel,
     ) -> Result<BookingView, DeskError> {
-        check_id("The session id", session_id)?;
-        check_id("The customer id", customer_id)?;
-        let cmd = Command::from(BookPlace {
-            booking_id: Uuid::now_v7(),
-            session_id,
-            customer_id,
-        });
-        self.record_booking(cmd, channel).await
+        self.take_place(session_id, customer_id, channel, false).await
     }
 
+    /// Puts the customer on a full session's waiting list, as `book_place` does a place.
     pub async fn join_waiting_list(
         &self,
         session_id: i64,
         customer_id: i64,
         channel: Channel,
     ) -> Result<BookingView, DeskError> {
-        check_id("The session id", session_id)?;
-        check_id("The customer id", customer_id)?;
-        let cmd = Command::from(JoinWaitingList {
-            booking_id: Uuid::now_v7(),
-            session_id,
-            customer_id,
-        });
-        self.record_booking(cmd, channel).await
+        self.take_place(session_id, customer_id, channel, true).await
     }
 
     pub async fn cancel_place(&self, booking_id: Uuid, channel: Channel) -> Result<(), DeskError> {
