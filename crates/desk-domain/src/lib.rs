@@ -5,6 +5,7 @@
 //! Each service is a module ([`leisure`]; school and council tax next) with its commands and
 //! one pure `decide`; [`service`] is the seam they plug into, [`effect`] what they decide.
 
+pub mod council_tax;
 pub mod effect;
 pub mod entities;
 pub mod leisure;

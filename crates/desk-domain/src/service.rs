@@ -65,7 +65,21 @@ pub fn args_of<T: for<'de> serde::Deserialize<'de>>(name: &str, args: &serde_jso
 /// version, parsing from an envelope and back, and `From<Args> for Command`.
 #[macro_export]
 macro_rules! service_commands {
+    // A service whose commands are declared before it is registered in `services!` (its facts
+    // are not yet read by the server and the desk): everything but `From<Args> for Command`.
+    (unregistered $(#[$meta:meta])* pub enum $enum:ident { $($variant:ident($args:ty) = $name:literal, version $version:literal),+ $(,)? }) => {
+        $crate::service_commands!(@enum $(#[$meta])* pub enum $enum { $($variant($args) = $name, version $version),+ });
+    };
     ($(#[$meta:meta])* pub enum $enum:ident { $($variant:ident($args:ty) = $name:literal, version $version:literal),+ $(,)? }) => {
+        $crate::service_commands!(@enum $(#[$meta])* pub enum $enum { $($variant($args) = $name, version $version),+ });
+
+        $(impl From<$args> for $crate::Command {
+            fn from(a: $args) -> Self {
+                $crate::Command::from($enum::$variant(a))
+            }
+        })+
+    };
+    (@enum $(#[$meta:meta])* pub enum $enum:ident { $($variant:ident($args:ty) = $name:literal, version $version:literal),+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum $enum { $($variant($args)),+ }
@@ -101,12 +115,6 @@ macro_rules! service_commands {
                 (name, version, args.expect("command arguments are plain data"))
             }
         }
-
-        $(impl From<$args> for $crate::Command {
-            fn from(a: $args) -> Self {
-                $crate::Command::from($enum::$variant(a))
-            }
-        })+
     };
 }
 
