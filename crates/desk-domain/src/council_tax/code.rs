@@ -48,7 +48,9 @@ codes! {
     NotSinglePerson = "not_single_person",
     /// An exemption claimed after its time limit has run out.
     ExemptionTimeLimit = "exemption_time_limit",
-    /// The same band already, or Band A asked for a reduction it already has.
+    /// An exemption for an unoccupied home claimed while someone lives there.
+    StillOccupied = "still_occupied",
+    /// The account already has what the change asks for.
     NothingToChange = "nothing_to_change",
     InvalidName = "invalid_name",
     InvalidDateOfBirth = "invalid_date_of_birth",

@@ -1,22 +1,31 @@
 //! Council tax by phone: the charge estimate over configured charges ([`charges`],
 //! [`estimate`]), the caller's identity check ([`identity`]), the change types as commands
-//! with one pure `decide` ([`command`], [`decide`]), and the reference given to the caller
-//! ([`reference`]).
+//! ([`command`]) with one pure [`decide`], the records they leave ([`records`]), and the
+//! reference given to the caller ([`reference`]).
 //!
 //! Declared but not yet registered in `services!`: registering adds [`Facts`] to the facts the
-//! server and the desk read, which is the next step (with the change-request and identity-check
-//! tables on both sides).
+//! server and the desk read (and the records' tables to both), which is the next step.
 
 pub mod charges;
 mod code;
+pub mod command;
+mod decide;
 pub mod estimate;
+pub mod identity;
+pub mod reasons;
+pub mod records;
+pub mod reference;
+pub mod rules;
 
 pub use charges::{ChargeTable, ChargesError, Rounding, YearCharges};
 pub use code::Code;
+pub use command::Command;
+pub use decide::{AccountFacts, Facts, MAX_DAYS_AHEAD, REVIEW_AFTER_MONTHS, decide, summary, taking};
 pub use estimate::{
     ChangeEstimate, Charges, Circumstances, Discount, Estimate, EstimateError, Instalments, Liability, Occupancy, Part,
     Plan, annual, estimate, estimate_change, for_days, instalments,
 };
+pub use reference::{parse_reference, reference_for};
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,284 @@
+//! The checks a change's own fields get (names, dates of birth, addresses, postcodes, emails,
+//! bank details) and the household on a date, replayed from the account and the changes
+//! already taken, which the rules about who lives there read.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::Code;
+use super::command::{Command, Next};
+use super::identity::normalise_postcode;
+use super::records::{ChangeRequest, RequestStatus};
+use crate::CtAccount;
+use crate::refusal::Refusal;
+
+pub const MAX_NAME: usize = 100;
+pub const MAX_ADDRESS: usize = 300;
+pub const MAX_TEXT: usize = 500;
+/// RFC 5321's limit on a whole address.
+pub const MAX_EMAIL: usize = 254;
+
+fn text(value: &str, max: usize, what: &str, code: Code) -> Result<String, Refusal> {
+    let t = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n = t.chars().count();
+    if n == 0 || n > max {
+        return Err(Refusal::new(
+            code,
+            format!("The {what} must be 1 to {max} characters long ({n} given)."),
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Refusal::new(
+            code,
+            format!("The {what} must not contain control characters."),
+        ));
+    }
+    Ok(t)
+}
+
+pub fn name(value: &str) -> Result<String, Refusal> {
+    text(value, MAX_NAME, "name", Code::InvalidName)
+}
+
+pub fn address(value: &str) -> Result<String, Refusal> {
+    text(value, MAX_ADDRESS, "address", Code::InvalidAddress)
+}
+
+pub fn free_text(value: &str, what: &str) -> Result<String, Refusal> {
+    text(value, MAX_TEXT, what, Code::InvalidText)
+}
+
+pub fn postcode(value: &str) -> Result<String, Refusal> {
+    normalise_postcode(value).ok_or_else(|| {
+        Refusal::new(
+            Code::InvalidPostcode,
+            format!("`{value}` is not a postcode, like IV30 1BX."),
+        )
+    })
+}
+
+/// Whole years of age on `on`.
+pub fn age_on(born: NaiveDate, on: NaiveDate) -> u32 {
+    let mut years = on.year() - born.year();
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+/// A date of birth for an adult who lives there: not in the future, 18 or over on `on`, and
+/// not more than 120 years ago.
+pub fn adult_born(born: NaiveDate, today: NaiveDate, on: NaiveDate) -> Result<(), Refusal> {
+    if born > today {
+        return Err(Refusal::new(
+            Code::InvalidDateOfBirth,
+            format!("The date of birth {born} is in the future."),
+        ));
+    }
+    if age_on(born, today) > 120 {
+        return Err(Refusal::new(
+            Code::InvalidDateOfBirth,
+            format!("The date of birth {born} is more than 120 years ago."),
+        ));
+    }
+    if age_on(born, on) < 18 {
+        return Err(Refusal::new(
+            Code::InvalidDateOfBirth,
+            format!("Someone born on {born} is under 18 on {on}: children are not liable or counted."),
+        ));
+    }
+    Ok(())
+}
+
+/// An email address in the usual shape: one `@`, something before it, a dotted domain after
+/// it, no spaces.
+pub fn email(value: &str) -> Result<String, Refusal> {
+    let t = value.trim();
+    let bad = || Refusal::new(Code::InvalidEmail, format!("`{t}` is not an email address."));
+    let (local, domain) = t.split_once('@').ok_or_else(bad)?;
+    let ok = !local.is_empty()
+        && t.len() <= MAX_EMAIL
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !t.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !ok {
+        return Err(bad());
+    }
+    Ok(format!("{local}@{}", domain.to_ascii_lowercase()))
+}
+
+/// A sort code: six digits, written `12-34-56`, `12 34 56` or `123456`.
+pub fn sort_code(value: &str) -> Result<String, Refusal> {
+    let t: String = value.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    if t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Refusal::new(
+            Code::InvalidSortCode,
+            "A sort code is six digits, like 12-34-56.",
+        ));
+    }
+    Ok(t)
+}
+
+/// A UK bank account number: eight digits (spaces ignored).
+pub fn bank_account(value: &str) -> Result<String, Refusal> {
+    let t: String = value.chars().filter(|c| *c != ' ').collect();
+    if t.len() != 8 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Refusal::new(
+            Code::InvalidBankAccount,
+            "A bank account number is eight digits.",
+        ));
+    }
+    Ok(t)
+}
+
+/// Names compared as agents type them: case, spaces and apostrophes aside.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    norm(a) == norm(b)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resident {
+    pub name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub liable: bool,
+    pub disregarded: bool,
+}
+
+/// Someone who left, and the change that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Departure {
+    pub name: String,
+    pub on: NaiveDate,
+    pub reference: String,
+}
+
+/// Who lives there on a date, and the account's discounts then, as the changes taken so far
+/// leave it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Household {
+    pub residents: Vec<Resident>,
+    pub departures: Vec<Departure>,
+    pub single_person_discount: bool,
+    pub paperless: bool,
+    pub disabled_reduction: bool,
+}
+
+impl Household {
+    pub fn find(&self, name: &str) -> Option<&Resident> {
+        self.residents.iter().find(|r| same_name(&r.name, name))
+    }
+
+    pub fn liable(&self) -> usize {
+        self.residents.iter().filter(|r| r.liable).count()
+    }
+
+    /// Adults counted for discount (not disregarded).
+    pub fn counted(&self) -> usize {
+        self.residents.iter().filter(|r| !r.disregarded).count()
+    }
+
+    pub fn departure(&self, name: &str) -> Option<&Departure> {
+        self.departures.iter().rev().find(|d| same_name(&d.name, name))
+    }
+
+    fn leave(&mut self, name: &str, on: NaiveDate, reference: &str) {
+        if let Some(i) = self.residents.iter().position(|r| same_name(&r.name, name)) {
+            let r = self.residents.remove(i);
+            self.departures.push(Departure {
+                name: r.name,
+                on,
+                reference: reference.to_owned(),
+            });
+        }
+    }
+
+    fn arrive(&mut self, name: &str, date_of_birth: Option<NaiveDate>, liable: bool) {
+        self.residents.push(Resident {
+            name: name.to_owned(),
+            date_of_birth,
+            liable,
+            disregarded: false,
+        });
+    }
+
+    fn after_last_liable(&mut self, next: &Next) {
+        if let Next::NewLiable { name } = next {
+            self.arrive(name, None, true);
+        }
+    }
+}
+
+/// The household on `on`: the account's liable people, then every change taken (not
+/// rejected) with an effective date on or before `on`, in effective-date order.
+pub fn household_on(account: &CtAccount, changes: &[ChangeRequest], on: NaiveDate) -> Household {
+    let mut h = Household {
+        residents: account
+            .liable
+            .iter()
+            .map(|p| Resident {
+                name: p.name.clone(),
+                date_of_birth: Some(p.date_of_birth),
+                liable: true,
+                disregarded: false,
+            })
+            .collect(),
+        departures: Vec::new(),
+        single_person_discount: account.single_person_discount,
+        paperless: account.paperless,
+        disabled_reduction: false,
+    };
+    let mut taken: Vec<&ChangeRequest> = changes
+        .iter()
+        .filter(|c| c.status != RequestStatus::Rejected && c.effective <= on)
+        .collect();
+    taken.sort_by_key(|c| (c.effective, c.received_at));
+    for c in taken {
+        // Requests whose detail no longer parses (a masked Direct Debit) change nobody.
+        let Some(Ok(cmd)) = Command::parse(&c.kind, 1, &c.detail) else {
+            continue;
+        };
+        let r = c.reference.as_str();
+        match cmd {
+            Command::MoveIn(a) => h.arrive(&a.name, Some(a.date_of_birth), true),
+            Command::MoveOut(a) => {
+                h.leave(&a.person, a.change.effective, r);
+                h.after_last_liable(&a.next);
+            }
+            Command::MoveWithin(a) => {
+                h.leave(&a.person, a.change.effective, r);
+                h.after_last_liable(&a.next);
+            }
+            Command::AdultIn(a) => h.arrive(&a.name, Some(a.date_of_birth), false),
+            Command::AdultOut(a) => h.leave(&a.name, a.change.effective, r),
+            Command::ApplySpd(_) => h.single_person_discount = true,
+            Command::RemoveSpd(_) => h.single_person_discount = false,
+            Command::Disregard(a) => {
+                if let Some(p) = h.residents.iter_mut().find(|p| same_name(&p.name, &a.person)) {
+                    p.disregarded = true;
+                }
+            }
+            Command::ChangeName(a) => {
+                if let Some(p) = h.residents.iter_mut().find(|p| same_name(&p.name, &a.person)) {
+                    p.name = a.new_name.clone();
+                }
+            }
+            Command::PaperlessSignUp(_) => h.paperless = true,
+            Command::PaperlessWithdrawal(_) => h.paperless = false,
+            Command::DisabledReduction(_) => h.disabled_reduction = true,
+            Command::RecordCheck(_)
+            | Command::ClearLock(_)
+            | Command::ClaimExemption(_)
+            | Command::CorrespondenceAddress(_)
+            | Command::DirectDebit(_)
+            | Command::CtrReferral(_) => {}
+        }
+    }
+    h
+}
