@@ -163,7 +163,8 @@ pub fn normalise_phone(s: &str) -> Option<String> {
     {
         return None;
     }
-    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    // `+44 (0)1343 …`: the (0) is the trunk prefix shown for national callers.
+    let digits: String = t.replace("(0)", "").chars().filter(char::is_ascii_digit).collect();
     let national = if let Some(rest) = digits.strip_prefix("0044") {
         format!("0{rest}")
     } else if plus && digits.starts_with("44") {
@@ -171,7 +172,6 @@ pub fn normalise_phone(s: &str) -> Option<String> {
     } else {
         digits
     };
-    let national = national.replacen("0(0)", "0", 1);
     (national.starts_with('0') && (10..=11).contains(&national.len())).then_some(national)
 }
 
