@@ -6,6 +6,7 @@
 //! Declared but not yet registered in `services!`: registering adds [`Facts`] to the facts the
 //! server and the desk read (and the records' tables to both), which is the next step.
 
+pub mod account_estimate;
 pub mod charges;
 mod code;
 pub mod command;
@@ -17,6 +18,7 @@ pub mod records;
 pub mod reference;
 pub mod rules;
 
+pub use account_estimate::{account_liability, estimate_request};
 pub use charges::{ChargeTable, ChargesError, Rounding, YearCharges};
 pub use code::Code;
 pub use command::Command;

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use super::Code;
 use super::command::{Command, Next};
 use super::identity::normalise_postcode;
+use super::reasons::Exemption;
 use super::records::{ChangeRequest, RequestStatus};
 use crate::CtAccount;
 use crate::refusal::Refusal;
@@ -149,6 +150,9 @@ pub struct Resident {
     pub date_of_birth: Option<NaiveDate>,
     pub liable: bool,
     pub disregarded: bool,
+    /// Named as the next owner or tenant when the last liable person left: liable for the
+    /// property, but on their own account, not this one.
+    pub successor: bool,
 }
 
 /// Someone who left, and the change that says so.
@@ -168,6 +172,11 @@ pub struct Household {
     pub single_person_discount: bool,
     pub paperless: bool,
     pub disabled_reduction: bool,
+    /// The last liable person left saying the home will be exempt: the account goes on for the
+    /// empty home (its owner stays liable) rather than ending.
+    pub kept_empty: bool,
+    /// An exemption claimed, and its last day (`None`: no limit).
+    pub exemption: Option<(Exemption, Option<NaiveDate>)>,
 }
 
 impl Household {
@@ -177,6 +186,23 @@ impl Household {
 
     pub fn liable(&self) -> usize {
         self.residents.iter().filter(|r| r.liable).count()
+    }
+
+    /// Liable people on this account (not a successor on their own account).
+    pub fn account_holders(&self) -> usize {
+        self.residents.iter().filter(|r| r.liable && !r.successor).count()
+    }
+
+    /// Whether the claimed exemption covers `on`.
+    pub fn exempt_on(&self, on: NaiveDate) -> bool {
+        self.exemption.is_some_and(|(_, last)| last.is_none_or(|l| on <= l))
+    }
+
+    /// Someone moving in ends an exemption for an unoccupied home.
+    fn moved_in(&mut self) {
+        if self.exemption.is_some_and(|(e, _)| e.needs_unoccupied()) {
+            self.exemption = None;
+        }
     }
 
     /// Adults counted for discount (not disregarded).
@@ -205,12 +231,20 @@ impl Household {
             date_of_birth,
             liable,
             disregarded: false,
+            successor: false,
         });
+        self.kept_empty = false;
     }
 
     fn after_last_liable(&mut self, next: &Next) {
+        if *next == Next::Exemption && self.account_holders() == 0 {
+            self.kept_empty = true;
+        }
         if let Next::NewLiable { name } = next {
             self.arrive(name, None, true);
+            if let Some(r) = self.residents.last_mut() {
+                r.successor = true;
+            }
         }
     }
 }
@@ -227,12 +261,15 @@ pub fn household_on(account: &CtAccount, changes: &[ChangeRequest], on: NaiveDat
                 date_of_birth: Some(p.date_of_birth),
                 liable: true,
                 disregarded: false,
+                successor: false,
             })
             .collect(),
         departures: Vec::new(),
         single_person_discount: account.single_person_discount,
         paperless: account.paperless,
         disabled_reduction: false,
+        kept_empty: false,
+        exemption: None,
     };
     let mut taken: Vec<&ChangeRequest> = changes
         .iter()
@@ -246,7 +283,10 @@ pub fn household_on(account: &CtAccount, changes: &[ChangeRequest], on: NaiveDat
         };
         let r = c.reference.as_str();
         match cmd {
-            Command::MoveIn(a) => h.arrive(&a.name, Some(a.date_of_birth), true),
+            Command::MoveIn(a) => {
+                h.arrive(&a.name, Some(a.date_of_birth), true);
+                h.moved_in();
+            }
             Command::MoveOut(a) => {
                 h.leave(&a.person, a.change.effective, r);
                 h.after_last_liable(&a.next);
@@ -255,7 +295,10 @@ pub fn household_on(account: &CtAccount, changes: &[ChangeRequest], on: NaiveDat
                 h.leave(&a.person, a.change.effective, r);
                 h.after_last_liable(&a.next);
             }
-            Command::AdultIn(a) => h.arrive(&a.name, Some(a.date_of_birth), false),
+            Command::AdultIn(a) => {
+                h.arrive(&a.name, Some(a.date_of_birth), false);
+                h.moved_in();
+            }
             Command::AdultOut(a) => h.leave(&a.name, a.change.effective, r),
             Command::ApplySpd(_) => h.single_person_discount = true,
             Command::RemoveSpd(_) => h.single_person_discount = false,
@@ -272,9 +315,9 @@ pub fn household_on(account: &CtAccount, changes: &[ChangeRequest], on: NaiveDat
             Command::PaperlessSignUp(_) => h.paperless = true,
             Command::PaperlessWithdrawal(_) => h.paperless = false,
             Command::DisabledReduction(_) => h.disabled_reduction = true,
+            Command::ClaimExemption(a) => h.exemption = Some((a.exemption, a.exemption.last_day(a.since))),
             Command::RecordCheck(_)
             | Command::ClearLock(_)
-            | Command::ClaimExemption(_)
             | Command::CorrespondenceAddress(_)
             | Command::DirectDebit(_)
             | Command::CtrReferral(_) => {}

@@ -18,9 +18,9 @@ use crate::values::Pence;
 use crate::{Bucket, Channel, CouncilTaxBand, CtAccount, Effect, LiablePerson};
 
 #[derive(Default)]
-struct Mem {
-    accounts: Vec<AccountFacts>,
-    requests: Vec<ChangeRequest>,
+pub(super) struct Mem {
+    pub(super) accounts: Vec<AccountFacts>,
+    pub(super) requests: Vec<ChangeRequest>,
     checks: Vec<IdentityCheck>,
     clearances: Vec<LockClearance>,
     supervisors: Vec<i64>,
@@ -74,15 +74,15 @@ impl Facts for Mem {
     }
 }
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn at(h: u32, m: u32) -> NaiveDateTime {
+pub(super) fn at(h: u32, m: u32) -> NaiveDateTime {
     d(2025, 11, 3).and_hms_opt(h, m, 0).unwrap()
 }
 
-fn ctx_by(staff_id: i64, channel: Channel) -> Ctx {
+pub(super) fn ctx_by(staff_id: i64, channel: Channel) -> Ctx {
     Ctx {
         now: at(10, 0),
         at: Utc.with_ymd_and_hms(2025, 11, 3, 10, 0, 0).unwrap(),
@@ -91,18 +91,18 @@ fn ctx_by(staff_id: i64, channel: Channel) -> Ctx {
     }
 }
 
-fn ctx() -> Ctx {
+pub(super) fn ctx() -> Ctx {
     ctx_by(7, Channel::Telephone)
 }
 
-fn person(name: &str, born: NaiveDate) -> LiablePerson {
+pub(super) fn person(name: &str, born: NaiveDate) -> LiablePerson {
     LiablePerson {
         name: name.into(),
         date_of_birth: born,
     }
 }
 
-fn account(id: i64, liable: Vec<LiablePerson>) -> AccountFacts {
+pub(super) fn account(id: i64, liable: Vec<LiablePerson>) -> AccountFacts {
     AccountFacts {
         account: CtAccount {
             id,
@@ -130,13 +130,13 @@ fn account(id: i64, liable: Vec<LiablePerson>) -> AccountFacts {
     }
 }
 
-const ISLA: &str = "Isla Grant";
-const EWAN: &str = "Ewan Grant";
-const CHECK: u128 = 1;
+pub(super) const ISLA: &str = "Isla Grant";
+pub(super) const EWAN: &str = "Ewan Grant";
+pub(super) const CHECK: u128 = 1;
 
 /// Account 10: Isla and Ewan, liable since June 2019; Isla passed a check with agent 7 at 09:30.
 /// Account 20: Morag alone.
-fn world() -> Mem {
+pub(super) fn world() -> Mem {
     Mem {
         accounts: vec![
             account(10, vec![person(ISLA, d(1961, 7, 9)), person(EWAN, d(1963, 2, 2))]),
@@ -151,7 +151,7 @@ fn world() -> Mem {
     }
 }
 
-fn change_on(n: u128, account_id: i64, check: u128, effective: NaiveDate) -> Change {
+pub(super) fn change_on(n: u128, account_id: i64, check: u128, effective: NaiveDate) -> Change {
     let request_id = Uuid::from_u128(1000 + n);
     Change {
         request_id,
@@ -166,12 +166,12 @@ fn change(effective: NaiveDate) -> Change {
     change_on(0, 10, CHECK, effective)
 }
 
-fn run_with(w: &mut Mem, cmd: Command, ctx: &Ctx) -> Result<Vec<Effect>, (&'static str, String)> {
+pub(super) fn run_with(w: &mut Mem, cmd: Command, ctx: &Ctx) -> Result<Vec<Effect>, (&'static str, String)> {
     let Ok(decision) = decide(w, &cmd, ctx);
     decision.map_err(|r| (r.code.as_str(), r.message))
 }
 
-fn run(w: &mut Mem, cmd: Command) -> Result<ChangeRequest, &'static str> {
+pub(super) fn run(w: &mut Mem, cmd: Command) -> Result<ChangeRequest, &'static str> {
     let effects = run_with(w, cmd, &ctx()).map_err(|(code, _)| code)?;
     let Effect::Put(r) = &effects[1] else {
         panic!("{effects:?}")
@@ -185,13 +185,13 @@ fn run(w: &mut Mem, cmd: Command) -> Result<ChangeRequest, &'static str> {
 }
 
 /// Applies a decided change to the world, as the server would, so later changes see it.
-fn take(w: &mut Mem, cmd: Command) -> ChangeRequest {
+pub(super) fn take(w: &mut Mem, cmd: Command) -> ChangeRequest {
     let r = run(w, cmd).unwrap();
     w.requests.push(r.clone());
     r
 }
 
-fn move_out(c: Change, who: &str, next: Next) -> Command {
+pub(super) fn move_out(c: Change, who: &str, next: Next) -> Command {
     Command::MoveOut(MoveOut {
         change: c,
         person: who.into(),
@@ -207,7 +207,7 @@ fn move_out(c: Change, who: &str, next: Next) -> Command {
     })
 }
 
-fn spd(c: Change) -> Command {
+pub(super) fn spd(c: Change) -> Command {
     Command::ApplySpd(SinglePersonDiscount { change: c })
 }
 
