@@ -67,7 +67,15 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         )));
     }
     match cmd {
-        Command::RecordCheck(a) => Ok(record_check(&acc, a, ctx)),
+        Command::RecordCheck(a) => {
+            if facts.ct_check(a.check_id)?.is_some() {
+                return Ok(Err(Refusal::new(
+                    Code::DuplicateRequest,
+                    format!("A check with id {} already exists.", a.check_id),
+                )));
+            }
+            Ok(record_check(&acc, a, ctx))
+        }
         Command::ClearLock(a) => {
             if !facts.is_supervisor(ctx.staff_id)? {
                 return Ok(Err(Refusal::new(

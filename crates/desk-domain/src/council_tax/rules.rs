@@ -18,7 +18,18 @@ pub const MAX_TEXT: usize = 500;
 /// RFC 5321's limit on a whole address.
 pub const MAX_EMAIL: usize = 254;
 
-fn text(value: &str, max: usize, what: &str, code: Code) -> Result<String, Refusal> {
+/// Text of 1 to `max` characters with its spaces tidied; line breaks only where `lines` allows
+/// them (an address, a note), never other control characters.
+fn text(value: &str, max: usize, what: &str, code: Code, lines: bool) -> Result<String, Refusal> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !(lines && matches!(c, '\n' | '\r')))
+    {
+        return Err(Refusal::new(
+            code,
+            format!("The {what} must not contain control characters."),
+        ));
+    }
     let t = value.split_whitespace().collect::<Vec<_>>().join(" ");
     let n = t.chars().count();
     if n == 0 || n > max {
@@ -27,25 +38,19 @@ fn text(value: &str, max: usize, what: &str, code: Code) -> Result<String, Refus
             format!("The {what} must be 1 to {max} characters long ({n} given)."),
         ));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Refusal::new(
-            code,
-            format!("The {what} must not contain control characters."),
-        ));
-    }
     Ok(t)
 }
 
 pub fn name(value: &str) -> Result<String, Refusal> {
-    text(value, MAX_NAME, "name", Code::InvalidName)
+    text(value, MAX_NAME, "name", Code::InvalidName, false)
 }
 
 pub fn address(value: &str) -> Result<String, Refusal> {
-    text(value, MAX_ADDRESS, "address", Code::InvalidAddress)
+    text(value, MAX_ADDRESS, "address", Code::InvalidAddress, true)
 }
 
 pub fn free_text(value: &str, what: &str) -> Result<String, Refusal> {
-    text(value, MAX_TEXT, what, Code::InvalidText)
+    text(value, MAX_TEXT, what, Code::InvalidText, true)
 }
 
 pub fn postcode(value: &str) -> Result<String, Refusal> {

@@ -430,6 +430,13 @@ fn refusals_table() {
             postcode: postcode.into(),
         })
     };
+    let address_with = |line: &str| {
+        Command::CorrespondenceAddress(CorrespondenceAddress {
+            change: change(d(2025, 11, 1)),
+            address: line.into(),
+            postcode: "IV30 1BU".into(),
+        })
+    };
     let with_check = |check| spd(change_on(0, 10, check, d(2025, 11, 1)));
 
     let cases: Vec<(&str, Mem, Command, &str)> = vec![
@@ -544,6 +551,18 @@ fn refusals_table() {
             world(),
             adult_in("N".repeat(300), d(1990, 1, 1)),
             "invalid_name",
+        ),
+        (
+            "a name over two lines",
+            world(),
+            adult_in("Kirsty\nGrant".into(), d(1990, 1, 1)),
+            "invalid_name",
+        ),
+        (
+            "an address with a bell",
+            world(),
+            address_with("1 High Street\u{7}"),
+            "invalid_address",
         ),
         ("not a postcode", world(), address("IV30"), "invalid_postcode"),
         (
@@ -922,5 +941,65 @@ fn commands_parse_refuse_bad_args_and_summarise() {
             .split(" from ")
             .next(),
         Some("Direct Debit")
+    );
+}
+
+#[test]
+fn a_check_id_is_used_once() {
+    let cmd = Command::RecordCheck(RecordCheck {
+        check_id: Uuid::from_u128(CHECK),
+        account_id: 10,
+        caller: Caller::LiablePerson { name: ISLA.into() },
+        identified_by: Identified::AccountReference,
+        answers: vec![
+            Answer {
+                item: Item::Postcode,
+                typed: "IV30 1AB".into(),
+            },
+            Answer {
+                item: Item::DateOfBirth,
+                typed: "1961-07-09".into(),
+            },
+        ],
+    });
+    assert_eq!(run_with(&mut world(), cmd, &ctx()).unwrap_err().0, "duplicate_request");
+}
+
+#[test]
+fn requests_move_received_exported_then_processed_queried_or_rejected() {
+    use RequestStatus::*;
+    let all = [Received, Exported, Processed, Queried, Rejected];
+    let allowed = [
+        (Received, Exported),
+        (Exported, Processed),
+        (Exported, Queried),
+        (Exported, Rejected),
+        // A query answered goes to the revenue system again.
+        (Queried, Exported),
+    ];
+    for from in all {
+        for to in all {
+            assert_eq!(from.may_become(to), allowed.contains(&(from, to)), "{from:?} -> {to:?}");
+        }
+    }
+}
+
+#[test]
+fn refusal_codes_are_distinct_snake_case() {
+    let codes: Vec<&str> = crate::council_tax::Code::ALL.iter().map(|c| c.as_str()).collect();
+    let mut unique = codes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len());
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+    );
+    assert!(crate::council_tax::Code::UnknownAccount.is_missing_record());
+    assert!(!crate::council_tax::Code::CheckExpired.is_missing_record());
+    assert_eq!(
+        crate::Code::from(crate::council_tax::Code::CheckExpired).as_str(),
+        "check_expired"
     );
 }
