@@ -14,7 +14,7 @@ use super::estimate::{
     ChangeEstimate, Circumstances, Discount, EstimateError, Liability, Occupancy, Plan, estimate_change,
 };
 use super::records::{ChangeRequest, RequestStatus};
-use super::rules::{Household, household_on};
+use super::rules::{Household, Taken};
 use super::{YearCharges, reference_for};
 use crate::CouncilTaxBand;
 
@@ -50,14 +50,20 @@ pub fn circumstances_on(band: CouncilTaxBand, h: &Household, on: NaiveDate) -> C
 pub fn account_liability(acc: &AccountFacts, requests: &[ChangeRequest], year: &YearCharges) -> Liability {
     let start = acc.liability_start.max(year.starts);
     let in_year = |d: &NaiveDate| *d > start && *d <= year.ends();
-    let live = || requests.iter().filter(|r| r.status != RequestStatus::Rejected);
+    let taken = Taken::new(requests);
     let mut dates: Vec<NaiveDate> = std::iter::once(start)
-        .chain(live().map(|r| r.effective).filter(in_year))
+        .chain(
+            requests
+                .iter()
+                .filter(|r| r.status != RequestStatus::Rejected)
+                .map(|r| r.effective)
+                .filter(in_year),
+        )
         .collect();
     // The day after an exemption runs out is a change too.
     let ends: Vec<NaiveDate> = dates
         .iter()
-        .filter_map(|d| household_on(&acc.account, requests, *d).exemption)
+        .filter_map(|d| taken.household_on(&acc.account, *d).exemption)
         .filter_map(|(_, last)| last.and_then(|l| l.succ_opt()))
         .filter(in_year)
         .collect();
@@ -67,7 +73,7 @@ pub fn account_liability(acc: &AccountFacts, requests: &[ChangeRequest], year: &
     let mut circumstances = Vec::new();
     let mut until = None;
     for d in dates {
-        let h = household_on(&acc.account, requests, d);
+        let h = taken.household_on(&acc.account, d);
         if h.account_holders() == 0 && !h.kept_empty {
             until = d.pred_opt();
             break;

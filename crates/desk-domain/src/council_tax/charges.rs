@@ -262,9 +262,11 @@ impl ChargeTable {
                     waste_water_band_d: Pence(23_130),
                     band_360ths,
                     water_9ths,
-                    // Band A with a disabled reduction pays 5/9 of Band D (DOMAIN.md, mygov.scot;
-                    // DOMAIN-DETAIL §2.2 words it "five-ninths of the Band A rate" — the two
-                    // differ, so it is configuration): 200/360, and 5/9 for water.
+                    // Band A with a disabled band reduction: DOMAIN.md says "Band A pays 5/9 of
+                    // D"; DOMAIN-DETAIL §2.2 (mygov.scot; North Lanarkshire) words it "five-ninths
+                    // of the Band A rate". The two differ, so it is configuration: 200/360 of D
+                    // is taken (one ninth below A's 6/9 on the old scale), and 5/9 for water
+                    // (not verified).
                     below_a_360ths: 200,
                     water_below_a_9ths: 5,
                     // Second homes in 2017/18: 10% discount (moray page_93839; marked "?" in

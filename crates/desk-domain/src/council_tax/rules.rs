@@ -254,39 +254,71 @@ impl Household {
     }
 }
 
-/// The household on `on`: the account's liable people, then every change taken (not
-/// rejected) with an effective date on or before `on`, in effective-date order.
-pub fn household_on(account: &CtAccount, changes: &[ChangeRequest], on: NaiveDate) -> Household {
-    let mut h = Household {
-        residents: account
-            .liable
+/// The changes taken on an account (not rejected), parsed once, in effective-date order (then
+/// the order they reached the server): two agents' changes to one account are decided in the
+/// order they take effect, whichever synced first.
+#[derive(Debug, Clone)]
+pub struct Taken {
+    changes: Vec<(NaiveDate, String, Command)>,
+}
+
+impl Taken {
+    pub fn new(requests: &[ChangeRequest]) -> Taken {
+        let mut live: Vec<&ChangeRequest> = requests
             .iter()
-            .map(|p| Resident {
-                name: p.name.clone(),
-                date_of_birth: Some(p.date_of_birth),
-                liable: true,
-                disregarded: false,
-                successor: false,
-            })
-            .collect(),
-        departures: Vec::new(),
-        single_person_discount: account.single_person_discount,
-        paperless: account.paperless,
-        disabled_reduction: false,
-        kept_empty: false,
-        exemption: None,
-    };
-    let mut taken: Vec<&ChangeRequest> = changes
-        .iter()
-        .filter(|c| c.status != RequestStatus::Rejected && c.effective <= on)
-        .collect();
-    taken.sort_by_key(|c| (c.effective, c.received_at));
-    for c in taken {
-        // Requests whose detail no longer parses (a masked Direct Debit) change nobody.
-        let Some(Ok(cmd)) = Command::parse(&c.kind, 1, &c.detail) else {
-            continue;
+            .filter(|c| c.status != RequestStatus::Rejected)
+            .collect();
+        live.sort_by_key(|c| (c.effective, c.received_at));
+        Taken {
+            changes: live
+                .into_iter()
+                // Requests whose detail no longer parses (a masked Direct Debit) change nobody.
+                .filter_map(|c| match Command::parse(&c.kind, 1, &c.detail) {
+                    Some(Ok(cmd)) => Some((c.effective, c.reference.clone(), cmd)),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The household on `on`: the account's liable people, then every change effective on or
+    /// before `on`.
+    pub fn household_on(&self, account: &CtAccount, on: NaiveDate) -> Household {
+        let mut h = Household {
+            residents: account
+                .liable
+                .iter()
+                .map(|p| Resident {
+                    name: p.name.clone(),
+                    date_of_birth: Some(p.date_of_birth),
+                    liable: true,
+                    disregarded: false,
+                    successor: false,
+                })
+                .collect(),
+            departures: Vec::new(),
+            single_person_discount: account.single_person_discount,
+            paperless: account.paperless,
+            disabled_reduction: false,
+            kept_empty: false,
+            exemption: None,
         };
-        let r = c.reference.as_str();
+        for (_, r, cmd) in self.changes.iter().take_while(|(effective, ..)| *effective <= on) {
+            h.apply(r, cmd);
+        }
+        h
+    }
+}
+
+/// The household on `on`, from the account and its change requests (see [`Taken`]).
+pub fn household_on(account: &CtAccount, requests: &[ChangeRequest], on: NaiveDate) -> Household {
+    Taken::new(requests).household_on(account, on)
+}
+
+impl Household {
+    /// One change taken; `r` is its reference, for the departures it records.
+    fn apply(&mut self, r: &str, cmd: &Command) {
+        let h = self;
         match cmd {
             Command::MoveIn(a) => {
                 h.arrive(&a.name, Some(a.date_of_birth), true);
@@ -328,5 +360,4 @@ pub fn household_on(account: &CtAccount, changes: &[ChangeRequest], on: NaiveDat
             | Command::CtrReferral(_) => {}
         }
     }
-    h
 }
