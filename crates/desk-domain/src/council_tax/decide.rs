@@ -40,9 +40,11 @@ pub trait Facts: Source {
     /// Every change request taken on the account (any status).
     fn ct_requests(&mut self, account_id: i64) -> Result<Vec<ChangeRequest>, Self::Error>;
     fn ct_check(&mut self, id: Uuid) -> Result<Option<IdentityCheck>, Self::Error>;
-    /// The checks on the account on a day (council time).
-    fn ct_checks_on(&mut self, account_id: i64, day: NaiveDate) -> Result<Vec<IdentityCheck>, Self::Error>;
-    fn ct_clearances_on(&mut self, account_id: i64, day: NaiveDate) -> Result<Vec<LockClearance>, Self::Error>;
+    /// The failed checks on the account since its last lock clearance (or all its failed
+    /// checks, if it was never cleared): what the lock is decided on. Passing more is harmless.
+    fn ct_failed_checks(&mut self, account_id: i64) -> Result<Vec<IdentityCheck>, Self::Error>;
+    /// The account's lock clearances (the latest is enough).
+    fn ct_clearances(&mut self, account_id: i64) -> Result<Vec<LockClearance>, Self::Error>;
     fn is_supervisor(&mut self, staff_id: i64) -> Result<bool, Self::Error>;
 }
 
@@ -181,13 +183,13 @@ fn change<F: Facts + ?Sized>(
     }
     let today = ctx.now.date();
     if ctx.channel == Channel::Telephone {
-        let checks = facts.ct_checks_on(acc.account.id, today)?;
-        let clearances = facts.ct_clearances_on(acc.account.id, today)?;
-        if identity::locked(&checks, &clearances, acc.account.id, today) {
+        let checks = facts.ct_failed_checks(acc.account.id)?;
+        let clearances = facts.ct_clearances(acc.account.id)?;
+        if identity::locked(&checks, &clearances, acc.account.id, ctx.now) {
             return Ok(Err(Refusal::new(
                 Code::AccountLocked,
                 format!(
-                    "{} identity checks on this account failed today: phone changes wait until a supervisor clears it.",
+                    "{} identity checks on this account failed in one day: phone changes wait until a supervisor clears it.",
                     identity::FAILED_CHECKS_TO_LOCK
                 ),
             )));

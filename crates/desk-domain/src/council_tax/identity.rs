@@ -248,20 +248,25 @@ pub fn check(answers: &[Answer], held: &Held) -> Result<(bool, Vec<ItemResult>),
     Ok((items.iter().all(|i| i.outcome == Outcome::Match), items))
 }
 
-/// Whether phone changes to the account are stopped on `day`: three failed checks that day
-/// since a supervisor last cleared it.
-pub fn locked(checks: &[IdentityCheck], clearances: &[LockClearance], account_id: i64, day: NaiveDate) -> bool {
+/// Whether phone changes to the account are stopped at `now`: on some day, three checks
+/// failed after a supervisor last cleared it. The lock lasts until a supervisor clears it, not
+/// only to midnight.
+pub fn locked(checks: &[IdentityCheck], clearances: &[LockClearance], account_id: i64, now: NaiveDateTime) -> bool {
     let cleared = clearances
         .iter()
-        .filter(|c| c.account_id == account_id && c.at.date() == day)
+        .filter(|c| c.account_id == account_id && c.at <= now)
         .map(|c| c.at)
         .max();
-    checks
+    let mut failed_days: Vec<NaiveDate> = checks
         .iter()
-        .filter(|c| c.account_id == account_id && c.at.date() == day && !c.passed)
+        .filter(|c| c.account_id == account_id && !c.passed && c.at <= now)
         .filter(|c| cleared.is_none_or(|t| c.at > t))
-        .count()
-        >= FAILED_CHECKS_TO_LOCK
+        .map(|c| c.at.date())
+        .collect();
+    failed_days.sort();
+    failed_days
+        .chunk_by(|a, b| a == b)
+        .any(|day| day.len() >= FAILED_CHECKS_TO_LOCK)
 }
 
 /// May this agent change this account now on the strength of this check?

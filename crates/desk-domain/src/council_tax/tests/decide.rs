@@ -53,19 +53,19 @@ impl Facts for Mem {
     fn ct_check(&mut self, id: Uuid) -> Result<Option<IdentityCheck>, Infallible> {
         Ok(self.checks.iter().find(|c| c.id == id).cloned())
     }
-    fn ct_checks_on(&mut self, account_id: i64, day: NaiveDate) -> Result<Vec<IdentityCheck>, Infallible> {
+    fn ct_failed_checks(&mut self, account_id: i64) -> Result<Vec<IdentityCheck>, Infallible> {
         Ok(self
             .checks
             .iter()
-            .filter(|c| c.account_id == account_id && c.at.date() == day)
+            .filter(|c| c.account_id == account_id && !c.passed)
             .cloned()
             .collect())
     }
-    fn ct_clearances_on(&mut self, account_id: i64, day: NaiveDate) -> Result<Vec<LockClearance>, Infallible> {
+    fn ct_clearances(&mut self, account_id: i64) -> Result<Vec<LockClearance>, Infallible> {
         Ok(self
             .clearances
             .iter()
-            .filter(|c| c.account_id == account_id && c.at.date() == day)
+            .filter(|c| c.account_id == account_id)
             .cloned()
             .collect())
     }
@@ -383,6 +383,11 @@ fn refusals_table() {
     take(&mut duplicate, referral());
     let mut bad_reference = change(d(2025, 11, 1));
     bad_reference.reference = "CT-AAAAA-AAAAA".into();
+    let mut locked_yesterday = world();
+    let yesterday = |m| d(2025, 11, 2).and_hms_opt(16, m, 0).unwrap();
+    locked_yesterday
+        .checks
+        .extend((0..3).map(|k| a_check(60 + k, 10, 9, yesterday(k as u32), false)));
     let mut locked = world();
     locked
         .checks
@@ -468,6 +473,12 @@ fn refusals_table() {
             "other_accounts_check",
         ),
         ("locked by phone", locked, spd(change(d(2025, 11, 1))), "account_locked"),
+        (
+            "locked since yesterday",
+            locked_yesterday,
+            spd(change(d(2025, 11, 1))),
+            "account_locked",
+        ),
         // Dates.
         (
             "before liability",

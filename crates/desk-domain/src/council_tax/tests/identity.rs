@@ -159,17 +159,24 @@ pub(super) fn a_check(id: u128, account_id: i64, staff_id: i64, when: NaiveDateT
 
 #[test]
 fn three_failed_checks_in_a_day_lock_until_a_supervisor_clears() {
-    let day = at(0, 0).date();
+    let now = at(11, 30);
+    let next_day = now + chrono::Duration::days(1);
     let fails: Vec<IdentityCheck> = (0..3).map(|k| a_check(k, 10, 7, at(9, 10 * k as u32), false)).collect();
-    assert!(!locked(&fails[..2], &[], 10, day));
-    assert!(locked(&fails, &[], 10, day));
-    // Another account's failures and yesterday's do not count.
-    assert!(!locked(&fails, &[], 11, day));
-    assert!(!locked(&fails, &[], 10, day.succ_opt().unwrap()));
+    assert!(!locked(&fails[..2], &[], 10, now));
+    assert!(locked(&fails, &[], 10, now));
+    // Before the third failure it was not yet locked; another account's failures do not count.
+    assert!(!locked(&fails, &[], 10, at(9, 15)));
+    assert!(!locked(&fails, &[], 11, now));
+    // The lock outlasts the day.
+    assert!(locked(&fails, &[], 10, next_day));
+    // Three failures over two days do not lock.
+    let mut spread = fails[..2].to_vec();
+    spread.push(a_check(5, 10, 7, next_day - chrono::Duration::hours(1), false));
+    assert!(!locked(&spread, &[], 10, next_day));
     // Passed checks do not unlock.
     let mut with_pass = fails.clone();
     with_pass.push(a_check(9, 10, 7, at(10, 0), true));
-    assert!(locked(&with_pass, &[], 10, day));
+    assert!(locked(&with_pass, &[], 10, now));
     let clear = LockClearance {
         id: Uuid::from_u128(1),
         account_id: 10,
@@ -178,11 +185,12 @@ fn three_failed_checks_in_a_day_lock_until_a_supervisor_clears() {
         at: at(11, 0),
         note: "Spoke to the taxpayer".into(),
     };
-    assert!(!locked(&fails, std::slice::from_ref(&clear), 10, day));
+    assert!(!locked(&fails, std::slice::from_ref(&clear), 10, now));
+    assert!(!locked(&fails, std::slice::from_ref(&clear), 10, next_day));
     // Three more failures after the clearance lock it again.
     let mut again = fails.clone();
-    again.extend((0..3).map(|k| a_check(20 + k, 10, 7, at(12, k as u32), false)));
-    assert!(locked(&again, &[clear], 10, day));
+    again.extend((0..3).map(|k| a_check(20 + k, 10, 7, at(11, 10 + k as u32), false)));
+    assert!(locked(&again, &[clear], 10, now));
 }
 
 #[test]
