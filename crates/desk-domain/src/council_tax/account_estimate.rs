@@ -110,6 +110,7 @@ pub fn estimate_request(
             kind: kind.to_owned(),
             effective: c.effective,
             detail,
+            derived: serde_json::json!({}),
             status: RequestStatus::Received,
             status_message: None,
             needs_review: false,

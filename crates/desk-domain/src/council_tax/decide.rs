@@ -10,7 +10,7 @@ use super::command::*;
 use super::identity::{self, Held};
 use super::records::{ChangeRequest, IdentityCheck, LockClearance, RequestStatus};
 use super::reference::reference_for;
-use super::rules::{self, Household, household_on, same_name};
+use super::rules::{self, Household, Taken, household_on, same_name};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};
 use crate::service::{Ctx, Decision, Source};
@@ -203,8 +203,8 @@ fn change<F: Facts + ?Sized>(
         .is_some_and(|limit| c.effective < limit);
     let requests = facts.ct_requests(acc.account.id)?;
     let household = household_on(&acc.account, &requests, c.effective);
-    let detail = match own_rules(cmd, &household, c.effective, today) {
-        Ok(d) => d,
+    let kept = match own_rules(cmd, &household, c.effective, today) {
+        Ok(k) => k,
         Err(r) => return Ok(Err(r)),
     };
     let row = ChangeRequest {
@@ -214,7 +214,8 @@ fn change<F: Facts + ?Sized>(
         office_id: acc.account.office_id,
         kind: cmd.name().to_owned(),
         effective: c.effective,
-        detail,
+        detail: kept.detail,
+        derived: kept.derived,
         status: RequestStatus::Received,
         status_message: None,
         needs_review,
@@ -222,11 +223,48 @@ fn change<F: Facts + ?Sized>(
         staff_id: ctx.staff_id,
         received_at: ctx.at,
     };
+    if let Err(r) = later_changes_still_hold(acc, &requests, &row, today) {
+        return Ok(Err(r));
+    }
     let review = if needs_review { ", back-dated: for review" } else { "" };
     Ok(Ok(vec![
         audit(&acc.account, format!("{} {}{review}", cmd.name(), row.reference)),
         Effect::Put(Record::synced(&row)),
     ]))
+}
+
+/// A change that takes effect before changes already taken must not undo them: a partner's
+/// move out dated before an SPD that rested on their staying is refused, naming the SPD. Only
+/// what this change breaks counts (a later change that would fail anyway is not its doing).
+fn later_changes_still_hold(
+    acc: &AccountFacts,
+    requests: &[ChangeRequest],
+    new: &ChangeRequest,
+    today: NaiveDate,
+) -> Checked<()> {
+    let without = Taken::new(requests);
+    let mut all = requests.to_vec();
+    all.push(new.clone());
+    let with = Taken::new(&all);
+    let Some(at) = with.changes().iter().position(|(_, r, _)| *r == new.reference) else {
+        return Ok(());
+    };
+    for (j, (effective, reference, later)) in with.changes().iter().enumerate().skip(at + 1) {
+        let broken = own_rules(later, &with.household_before(&acc.account, j), *effective, today);
+        let Err(why) = broken else { continue };
+        // The same change's place in the list without the new one is one earlier.
+        if own_rules(later, &without.household_before(&acc.account, j - 1), *effective, today).is_ok() {
+            return Err(Refusal::new(
+                Code::ContradictsEarlierChange,
+                format!(
+                    "This contradicts request {reference} ({} from {effective}), taken earlier. With this change: {}",
+                    later.name(),
+                    why.message
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn effective_date(acc: &AccountFacts, effective: NaiveDate, today: NaiveDate) -> Checked<()> {
@@ -303,9 +341,24 @@ fn moving_person(h: &Household, person: &str, on: NaiveDate, next: &Next) -> Che
     someone_liable(h, person, next)
 }
 
-/// The command's own rules on the household at its effective date; the detail the request
-/// keeps.
-fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> Checked<serde_json::Value> {
+/// What a request keeps: the command's arguments (bank details reduced to their last four
+/// digits), and what the rules worked out for the revenue team.
+struct Kept {
+    detail: serde_json::Value,
+    derived: serde_json::Value,
+}
+
+impl From<serde_json::Value> for Kept {
+    fn from(detail: serde_json::Value) -> Self {
+        Kept {
+            detail,
+            derived: serde_json::json!({}),
+        }
+    }
+}
+
+/// The command's own rules on the household at its effective date; what the request keeps.
+fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> Checked<Kept> {
     match cmd {
         Command::RecordCheck(_) | Command::ClearLock(_) => Err(Refusal::new(CommonCode::BadArgs, "not a change")),
         Command::MoveIn(a) => {
@@ -320,7 +373,7 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     format!("{} is already liable here on {on}.", a.name),
                 ));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::MoveOut(a) => {
             rules::address(&a.forwarding_address)?;
@@ -329,13 +382,13 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                 rules::free_text(&r.contact, "contact")?;
             }
             moving_person(h, &a.person, on, &a.next)?;
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::MoveWithin(a) => {
             rules::address(&a.new_address)?;
             rules::postcode(&a.new_postcode)?;
             moving_person(h, &a.person, on, &a.next)?;
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::AdultIn(a) => {
             rules::name(&a.name)?;
@@ -346,7 +399,7 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     format!("{} already lives there on {on}.", a.name),
                 ));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::AdultOut(a) => {
             let r = resident(h, &a.name, on)?;
@@ -359,7 +412,7 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     ),
                 ));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::ApplySpd(a) => {
             if h.residents.is_empty() {
@@ -390,7 +443,7 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     format!("The single person discount already applies on {on}."),
                 ));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::RemoveSpd(a) => {
             if !h.single_person_discount {
@@ -399,7 +452,7 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     format!("No single person discount applies on {on}."),
                 ));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::Disregard(a) => {
             let r = resident(h, &a.person, on)?;
@@ -422,9 +475,10 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     ));
                 }
             }
-            let mut detail = to_json(a);
-            detail["evidence_to_follow"] = a.reason.needs_evidence().into();
-            Ok(detail)
+            Ok(Kept {
+                detail: to_json(a),
+                derived: serde_json::json!({ "evidence_to_follow": a.reason.needs_evidence() }),
+            })
         }
         Command::ClaimExemption(a) => {
             if a.exemption.needs_unoccupied() && !h.residents.is_empty() {
@@ -468,10 +522,13 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     ),
                 ));
             }
-            let mut detail = to_json(a);
-            detail["paragraph"] = a.exemption.paragraph().into();
-            detail["exempt_until"] = last.map(|d| d.to_string()).into();
-            Ok(detail)
+            Ok(Kept {
+                detail: to_json(a),
+                derived: serde_json::json!({
+                    "paragraph": a.exemption.paragraph(),
+                    "exempt_until": last,
+                }),
+            })
         }
         Command::DisabledReduction(a) => {
             resident(h, &a.person, on)?;
@@ -482,7 +539,7 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     "A disabled band reduction has already been asked for.",
                 ));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::ChangeName(a) => {
             let r = resident(h, &a.person, on)?;
@@ -490,12 +547,12 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
             if new == r.name {
                 return Err(Refusal::new(Code::NothingToChange, "The new name is the name held."));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::CorrespondenceAddress(a) => {
             rules::address(&a.address)?;
             rules::postcode(&a.postcode)?;
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::PaperlessSignUp(a) => {
             let email = rules::email(&a.email)?;
@@ -513,7 +570,7 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     "The account already has paperless bills.",
                 ));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::PaperlessWithdrawal(a) => {
             if !h.paperless {
@@ -522,7 +579,7 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                     "The account has paper bills already.",
                 ));
             }
-            Ok(to_json(a))
+            Ok(to_json(a).into())
         }
         Command::DirectDebit(a) => {
             rules::name(&a.account_holder)?;
@@ -535,15 +592,15 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                 ));
             }
             // Only the last four digits stay (issue 10 §2): what syncs back to desks.
-            Ok(serde_json::json!({
+            Ok(Kept::from(serde_json::json!({
                 "change": to_json(&a.change),
                 "account_holder": a.account_holder,
                 "account_last_four": &number[4..],
                 "instalments": a.instalments,
                 "day": a.day,
-            }))
+            })))
         }
-        Command::CtrReferral(a) => Ok(to_json(a)),
+        Command::CtrReferral(a) => Ok(to_json(a).into()),
     }
 }
 

@@ -45,8 +45,7 @@ impl RequestStatus {
     }
 }
 
-/// One change as a request to the revenue system. `detail` is the command's arguments as kept
-/// (bank details reduced to their last four digits).
+/// One change as a request to the revenue system.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeRequest {
     pub id: Uuid,
@@ -57,7 +56,12 @@ pub struct ChangeRequest {
     /// The command's wire name (`council_tax.move_out`).
     pub kind: String,
     pub effective: NaiveDate,
+    /// The command's arguments as kept (bank details reduced to their last four digits); the
+    /// household is replayed from them.
     pub detail: serde_json::Value,
+    /// What the rules worked out for the revenue team: an exemption's paragraph and last day,
+    /// whether evidence is to follow for a disregard.
+    pub derived: serde_json::Value,
     pub status: RequestStatus,
     /// The revenue team's message with `queried` or `rejected`.
     pub status_message: Option<String>,

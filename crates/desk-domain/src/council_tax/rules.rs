@@ -281,9 +281,24 @@ impl Taken {
         }
     }
 
+    /// The changes in the order they are decided: effective date, reference, command.
+    pub fn changes(&self) -> &[(NaiveDate, String, Command)] {
+        &self.changes
+    }
+
     /// The household on `on`: the account's liable people, then every change effective on or
     /// before `on`.
     pub fn household_on(&self, account: &CtAccount, on: NaiveDate) -> Household {
+        let n = self
+            .changes
+            .iter()
+            .take_while(|(effective, ..)| *effective <= on)
+            .count();
+        self.household_before(account, n)
+    }
+
+    /// The household just before the `index`th change (as it was decided on).
+    pub fn household_before(&self, account: &CtAccount, index: usize) -> Household {
         let mut h = Household {
             residents: account
                 .liable
@@ -303,7 +318,7 @@ impl Taken {
             kept_empty: false,
             exemption: None,
         };
-        for (_, r, cmd) in self.changes.iter().take_while(|(effective, ..)| *effective <= on) {
+        for (_, r, cmd) in &self.changes[..index.min(self.changes.len())] {
             h.apply(r, cmd);
         }
         h

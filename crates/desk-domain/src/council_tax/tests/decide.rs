@@ -328,6 +328,15 @@ fn every_change_type_becomes_a_received_request() {
             "{name}"
         );
         assert_eq!(r.reference, reference_for(r.id));
+        // The request keeps the command's arguments, so the household replays from it (all but
+        // Direct Debit, whose bank details are cut to four digits and change nobody).
+        let replayed = Command::parse(&r.kind, 1, &r.detail).map(|p| p.ok());
+        let want = if name == "direct debit" {
+            Some(None)
+        } else {
+            Some(Some(cmd.clone()))
+        };
+        assert_eq!(replayed, want, "{name}");
         // The request round-trips as a command, but for Direct Debit's kept digits.
         let (wire, version, args) = cmd.to_envelope_parts();
         assert_eq!(Command::parse(wire, version, &args).unwrap().unwrap(), cmd, "{name}");
@@ -816,21 +825,28 @@ fn exemptions_by_paragraph_and_their_time_limits() {
     )
     .unwrap();
     assert_eq!(
-        (r.detail["paragraph"].clone(), r.detail["exempt_until"].clone()),
+        (r.derived["paragraph"].clone(), r.derived["exempt_until"].clone()),
         (json!(4), json!("2025-12-29"))
     );
+    // Taken, it is replayed: the household is exempt to its last day.
+    take(
+        &mut w,
+        claim(9, Exemption::UnoccupiedUnfurnished, Some(d(2025, 6, 30)), d(2025, 7, 1)),
+    );
+    let h = household_on(&w.accounts[0].account, &w.requests, d(2025, 8, 1));
+    assert!(h.exempt_on(d(2025, 12, 29)) && !h.exempt_on(d(2025, 12, 30)));
     // Para 2, major repair: 12 months.
     let r = run(
         &mut w,
         claim(3, Exemption::MajorRepair, Some(d(2025, 6, 30)), d(2025, 7, 1)),
     )
     .unwrap();
-    assert_eq!(r.detail["exempt_until"], json!("2026-06-29"));
+    assert_eq!(r.derived["exempt_until"], json!("2026-06-29"));
     // Para 5: no limit; the deceased estate before confirmation: none yet, and no paragraph.
     let r = run(&mut w, claim(4, Exemption::ResidentInCare, None, d(2025, 7, 1))).unwrap();
-    assert_eq!(r.detail["exempt_until"], json!(null));
+    assert_eq!(r.derived["exempt_until"], json!(null));
     let r = run(&mut w, claim(5, Exemption::DeceasedEstate, None, d(2025, 7, 1))).unwrap();
-    assert_eq!(r.detail["paragraph"], json!(null));
+    assert_eq!(r.derived["paragraph"], json!(null));
     for (n, exemption, since, effective) in [
         // Para 1 ran out: first listed in March.
         (6, Exemption::NewDwelling, Some(d(2025, 3, 1)), d(2025, 9, 1)),
@@ -873,7 +889,7 @@ fn disregards_carry_evidence_to_follow_where_a_document_proves_them() {
         }),
     )
     .unwrap();
-    assert_eq!(r.detail["evidence_to_follow"], json!(true));
+    assert_eq!(r.derived["evidence_to_follow"], json!(true));
     let r = run(
         &mut world(),
         Command::Disregard(Disregard {
@@ -883,7 +899,7 @@ fn disregards_carry_evidence_to_follow_where_a_document_proves_them() {
         }),
     )
     .unwrap();
-    assert_eq!(r.detail["evidence_to_follow"], json!(false));
+    assert_eq!(r.derived["evidence_to_follow"], json!(false));
 }
 
 #[test]
@@ -1013,4 +1029,42 @@ fn refusal_codes_are_distinct_snake_case() {
         crate::Code::from(crate::council_tax::Code::CheckExpired).as_str(),
         "check_expired"
     );
+}
+
+#[test]
+fn a_change_dated_before_changes_already_taken_must_not_undo_them() {
+    let mut w = world();
+    take(
+        &mut w,
+        move_out(change_on(1, 10, CHECK, d(2025, 9, 30)), EWAN, Next::Unknown),
+    );
+    let spd = take(&mut w, spd(change_on(2, 10, CHECK, d(2025, 10, 1))));
+    // Another desk, offline, took Kirsty moving in from 1 August: with her, two adults are
+    // counted from October, so the SPD already taken would not hold.
+    let kirsty = Command::AdultIn(AdultIn {
+        change: change_on(3, 10, CHECK, d(2025, 8, 1)),
+        name: "Kirsty Grant".into(),
+        date_of_birth: d(2004, 5, 6),
+    });
+    let (code, message) = run_with(&mut w, kirsty, &ctx()).unwrap_err();
+    assert_eq!(code, "contradicts_earlier_change");
+    assert!(
+        message.contains(&spd.reference) && message.contains("council_tax.apply_spd"),
+        "{message}"
+    );
+    // Ewan's move out again, from an earlier date, would leave the one taken nothing to do.
+    assert_eq!(
+        run(
+            &mut w,
+            move_out(change_on(4, 10, CHECK, d(2025, 8, 1)), EWAN, Next::Unknown)
+        ),
+        Err("contradicts_earlier_change")
+    );
+    // A change that leaves the later ones standing is taken.
+    let disregard = Command::Disregard(Disregard {
+        change: change_on(5, 10, CHECK, d(2025, 8, 1)),
+        person: EWAN.into(),
+        reason: DisregardReason::HospitalPatient,
+    });
+    assert!(run(&mut w, disregard).is_ok());
 }
