@@ -1,7 +1,7 @@
 //! The estimate for a change being taken on an account: before and after, from the changes
 //! already on it.
 
-use super::decide::*;
+use super::world::*;
 use crate::council_tax::command::{Command, ExemptionClaim, Next};
 use crate::council_tax::reasons::Exemption;
 use crate::council_tax::{ChargeTable, Discount, Occupancy, Plan, YearCharges, account_liability, estimate_request};

@@ -4,3 +4,4 @@ mod account_estimate;
 mod decide;
 mod estimate;
 mod identity;
+mod world;
