@@ -706,7 +706,7 @@ impl Database for PgBackend {
                 let has_more = rows.len() > q.limit as usize;
                 rows.truncate(q.limit as usize);
                 let (receipts, device_last_seq) =
-                    receipts_after(&mut PgTx::new(c, self.instance, false), q.device, q.ack_seq)?;
+                    receipts_after(&mut PgTx::new(c, self.instance, false), q.device, q.staff, q.ack_seq)?;
                 Ok(PullPage {
                     rows,
                     has_more,

@@ -7,8 +7,10 @@
 //! [`bench_drain`].
 
 pub mod api;
+pub mod audit_upload;
 pub mod auth;
 mod bench;
+pub mod envelope;
 mod error;
 mod push;
 mod records;
