@@ -116,6 +116,11 @@ pub fn add_staff(store: &dyn Store, new: NewStaff) -> Result<i64, StoreError> {
     if new.display_name.trim().is_empty() {
         return Err(StoreError::Invalid("a display name is required".into()));
     }
+    if new.display_name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(
+            "a display name is one line of text: no control characters".into(),
+        ));
+    }
     if let Some(problem) = auth::password_problem(username, &new.password) {
         return Err(StoreError::Invalid(problem));
     }
