@@ -90,7 +90,10 @@ mod tests {
             assert!(r.message.contains(field), "{}", r.message);
             let m = marker(1, Uuid::nil(), &entry(id, detail), &r);
             let stored = format!("{}{}", m.record_id.as_deref().unwrap_or(""), m.detail);
-            assert!(!stored.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{stored:?}");
+            assert!(
+                !stored.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+                "{stored:?}"
+            );
             assert!(!m.record_id.unwrap().contains('\n'));
             assert_eq!((m.action.as_str(), m.device_seq), (SET_ASIDE_ACTION, Some(4)));
         }

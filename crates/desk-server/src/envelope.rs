@@ -30,7 +30,10 @@ pub(crate) fn check(m: &Mutation) -> Result<(), ApiError> {
             at(&format!("`name` must be 1 to {MAX_NAME_CHARS} characters.")),
         ));
     }
-    if m.name.chars().any(char::is_control) || m.base_cursor.as_deref().is_some_and(|c| c.chars().any(char::is_control))
+    if m.name.chars().any(char::is_control)
+        || m.base_cursor
+            .as_deref()
+            .is_some_and(|c| c.chars().any(char::is_control))
     {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -181,7 +184,11 @@ mod tests {
         assert!(check(&mutation(json!({"a": 1}))).is_ok());
         for args in [json!([1, 2]), json!("text"), json!(null), json!(3)] {
             let e = check(&mutation(args.clone())).unwrap_err();
-            assert_eq!((e.status, e.code), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"), "{args}");
+            assert_eq!(
+                (e.status, e.code),
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+                "{args}"
+            );
         }
         let mut bad_name = mutation(json!({}));
         bad_name.name = "leisure.book\u{0}place".into();
@@ -196,7 +203,10 @@ mod tests {
     #[test]
     fn printable_keeps_lines_and_replaces_the_rest() {
         assert_eq!(printable("two\nlines\tand a tab"), "two\nlines\tand a tab");
-        assert_eq!(printable("nul\u{0}bell\u{7}del\u{7f}"), "nul\u{FFFD}bell\u{FFFD}del\u{FFFD}");
+        assert_eq!(
+            printable("nul\u{0}bell\u{7}del\u{7f}"),
+            "nul\u{FFFD}bell\u{FFFD}del\u{FFFD}"
+        );
         let o = printable_outcome(Outcome::rejected("bad_args", "unknown variant `\u{0}`"));
         assert_eq!(o, Outcome::rejected("bad_args", "unknown variant `\u{FFFD}`"));
     }

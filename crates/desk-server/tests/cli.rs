@@ -583,7 +583,12 @@ fn json_output_is_the_document_alone(backend: &str) {
         let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), None);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
-    let mut args = vec!["audit".to_owned(), "--person".into(), "customer:7".into(), "--json".into()];
+    let mut args = vec![
+        "audit".to_owned(),
+        "--person".into(),
+        "customer:7".into(),
+        "--json".into(),
+    ];
     args.extend(store_args(&db));
     let out = Command::new(BIN)
         .args(&args)
@@ -592,12 +597,19 @@ fn json_output_is_the_document_alone(backend: &str) {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{backend}: standard output is not one JSON document ({e}):\n{}", text(&out.stdout)));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{backend}: standard output is not one JSON document ({e}):\n{}",
+            text(&out.stdout)
+        )
+    });
     assert_eq!(doc["person"], "customer:7", "{doc}");
     assert_eq!(doc["accesses"][0]["detail"], "search result", "{doc}");
     let stdout = text(&out.stdout);
-    assert!(!stdout.contains("NOTICE") && !stdout.contains("already exists"), "{stdout}");
+    assert!(
+        !stdout.contains("NOTICE") && !stdout.contains("already exists"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -69,13 +69,19 @@ async fn a_mutation_id_is_applied_once_whatever_seq_it_arrives_under(backend: &s
     };
     let second = push(&store, &desk, vec![y.clone()]).await.unwrap();
     assert_eq!(code(&second.receipts[0].outcome), "mutation_id_reused");
-    assert_eq!(second.device_last_seq, 2, "the rejection uses its seq, like any rejection");
+    assert_eq!(
+        second.device_last_seq, 2,
+        "the rejection uses its seq, like any rejection"
+    );
     assert_eq!(store.count("bookings").unwrap(), 1);
     assert_eq!(store.session(SESSION_FULLABLE).unwrap().unwrap().booked, 1);
 
     // Replays of either envelope get their own stored receipt (the desk's retry path).
     let again = push(&store, &desk, vec![x.clone(), y.clone()]).await.unwrap();
-    assert_eq!(again.receipts, vec![first.receipts[0].clone(), second.receipts[0].clone()]);
+    assert_eq!(
+        again.receipts,
+        vec![first.receipts[0].clone(), second.receipts[0].clone()]
+    );
     // The same id resent under its seq with other arguments: refused whole, nothing stored.
     let mut x_changed = x.clone();
     x_changed.args = book(SESSION_FULLABLE, 3).to_envelope_parts().2;
@@ -87,7 +93,10 @@ async fn a_mutation_id_is_applied_once_whatever_seq_it_arrives_under(backend: &s
     let mut x_resent = x.clone();
     x_resent.created_at = chrono::Utc::now();
     x_resent.base_cursor = Some("12.abc".into());
-    assert_eq!(push(&store, &desk, vec![x_resent]).await.unwrap().receipts, first.receipts);
+    assert_eq!(
+        push(&store, &desk, vec![x_resent]).await.unwrap().receipts,
+        first.receipts
+    );
 
     // Reuse inside one batch: the first applies, the second is a stored rejection.
     let a = envelope(desk.device_id, 3, &book(SESSION_FULLABLE, 4));
@@ -216,7 +225,11 @@ async fn args_that_are_not_an_object_are_refused_before_anything_is_stored(backe
         (json!([1, 2]), good.name.clone(), "invalid_body"),
         (json!("leisure"), good.name.clone(), "invalid_body"),
         (json!(null), good.name.clone(), "invalid_body"),
-        (good.args.clone(), "leisure.book_place\u{0}".to_owned(), "control_character"),
+        (
+            good.args.clone(),
+            "leisure.book_place\u{0}".to_owned(),
+            "control_character",
+        ),
     ] {
         let m = desk_domain::Mutation {
             args: args.clone(),
@@ -273,7 +286,11 @@ async fn control_characters_never_reach_the_store(backend: &str) {
             }),
         )
     };
-    let batch = vec![note("nul \u{0} here", 1), note("bell \u{7}", 2), note("two\nlines\tok", 3)];
+    let batch = vec![
+        note("nul \u{0} here", 1),
+        note("bell \u{7}", 2),
+        note("two\nlines\tok", 3),
+    ];
     let result = push(&store, &desk, batch).await.unwrap();
     let codes: Vec<&str> = result.receipts.iter().map(|r| code(&r.outcome)).collect();
     assert_eq!(codes, ["invalid_note", "invalid_note", "applied"]);
@@ -307,7 +324,10 @@ async fn control_characters_never_reach_the_store(backend: &str) {
         sites: vec![],
     };
     for bad in ["Morag\u{0}", "Morag\u{1b}[2J"] {
-        assert!(matches!(desk_server::add_staff(&*store, named(bad)), Err(StoreError::Invalid(_))), "{bad:?}");
+        assert!(
+            matches!(desk_server::add_staff(&*store, named(bad)), Err(StoreError::Invalid(_))),
+            "{bad:?}"
+        );
     }
     // Loaded records (demo data, timetable import): a NUL is refused, nothing stored.
     let mut batch = world();
@@ -375,7 +395,11 @@ async fn an_audit_entry_with_a_nul_is_set_aside_and_the_queue_moves_on(backend: 
     let refused: Vec<(u64, &str)> = answer.refused.iter().map(|x| (x.seq, x.code.as_str())).collect();
     assert_eq!(
         refused,
-        [(2, "control_character"), (4, "control_character"), (5, "control_character")]
+        [
+            (2, "control_character"),
+            (4, "control_character"),
+            (5, "control_character")
+        ]
     );
     let rows = r.store.audit_for_person(7).unwrap();
     let mut desk_rows: Vec<(Option<u64>, &str)> = rows
@@ -396,7 +420,11 @@ async fn an_audit_entry_with_a_nul_is_set_aside_and_the_queue_moves_on(backend: 
     );
     assert!(rows.iter().all(|e| !e.detail.contains('\u{0}')));
     let marker = rows.iter().find(|e| e.device_seq == Some(2)).unwrap();
-    assert!(marker.detail.contains("nul \u{FFFD} in the detail"), "{}", marker.detail);
+    assert!(
+        marker.detail.contains("nul \u{FFFD} in the detail"),
+        "{}",
+        marker.detail
+    );
     // A resend of the batch (the answer was lost) reports the same refusals and stores nothing.
     let held = r.store.count("audit_log").unwrap();
     let again = upload(batch).await;

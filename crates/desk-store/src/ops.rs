@@ -368,7 +368,11 @@ impl<T: Tx + ?Sized> StoreTx for T {
         Ok(())
     }
     fn put_audit(&mut self, e: &AuditEntry) -> Result<(), StoreError> {
-        for (column, text) in [("action", Some(&e.action)), ("record_id", e.record_id.as_ref()), ("detail", Some(&e.detail))] {
+        for (column, text) in [
+            ("action", Some(&e.action)),
+            ("record_id", e.record_id.as_ref()),
+            ("detail", Some(&e.detail)),
+        ] {
             crate::json::storable_text(AUDIT_LOG.name, column, text.map_or("", String::as_str))?;
         }
         insert_new(self, &AUDIT_LOG, &audit_cells(e))?;
