@@ -583,7 +583,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes
 #[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])), responses(
     (status = 200, body = PushResponse),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "device_mismatch"),
-    (status = 409, body = ErrorBody, description = "seq_gap or seq_conflict"),
+    (status = 409, body = ErrorBody, description = "seq_gap, seq_conflict or mutation_id_reused"),
     (status = 413, body = ErrorBody, description = "body_too_large or too_many_mutations"),
     (status = 422, body = ErrorBody),
 ))]
