@@ -335,4 +335,19 @@ pub struct AuditUpload {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditUploadResponse {
     pub last_seq: u64,
+    /// Entries of this upload the server could not store as sent (text holding control
+    /// characters). Each counts as held — a marker row keeps the device's seq gapless — so they
+    /// never block later uploads; the desk keeps them in its own log and reports them.
+    #[serde(default)]
+    pub refused: Vec<AuditRefusal>,
+}
+
+/// One audit entry set aside by the server, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditRefusal {
+    pub seq: u64,
+    /// `control_character`.
+    pub code: String,
+    pub message: String,
 }
