@@ -4,9 +4,17 @@
 mod code;
 mod command;
 mod decide;
+pub mod membership;
+pub mod price;
+pub mod price_list;
+pub mod price_moray;
 pub mod rules;
+pub mod table;
 
 pub use code::Code;
 pub use command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use rules::*;
+
+#[cfg(test)]
+mod tests;

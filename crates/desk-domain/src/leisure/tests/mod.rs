@@ -1,0 +1,3 @@
+//! Table-driven tests of the leisure desk's pure rules, one file per part.
+
+mod price;
