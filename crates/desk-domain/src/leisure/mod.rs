@@ -5,9 +5,12 @@ mod code;
 mod command;
 mod decide;
 pub mod membership;
+pub mod payment;
+pub mod policy;
 pub mod price;
 pub mod price_list;
 pub mod price_moray;
+pub mod refund;
 pub mod rules;
 pub mod table;
 
