@@ -1,6 +1,7 @@
 //! Leisure bookings: places in a session, its waiting list, and notes on a customer. The rules
 //! are in [`rules`]; the commands, their facts and the one `decide` are here and in [`decide`].
 
+pub mod cash_up;
 mod code;
 mod command;
 mod decide;

@@ -1,5 +1,6 @@
 //! Table-driven tests of the leisure desk's pure rules, one file per part.
 
+mod cash_up;
 mod payment;
 mod price;
 mod refund;
