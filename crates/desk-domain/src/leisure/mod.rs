@@ -1,6 +1,7 @@
 //! Leisure bookings: places in a session, its waiting list, and notes on a customer. The rules
 //! are in [`rules`]; the commands, their facts and the one `decide` are here and in [`decide`].
 
+pub mod block;
 pub mod cash_up;
 mod code;
 mod command;
@@ -13,6 +14,7 @@ pub mod price_list;
 pub mod price_moray;
 pub mod refund;
 pub mod rules;
+pub mod spaces;
 pub mod table;
 
 pub use code::Code;

@@ -4,3 +4,4 @@ mod cash_up;
 mod payment;
 mod price;
 mod refund;
+mod spaces;
