@@ -3,10 +3,12 @@
 
 pub mod block;
 pub mod cash_up;
+pub mod check_in;
 mod code;
 mod command;
 mod decide;
 pub mod membership;
+pub mod no_show;
 pub mod payment;
 pub mod policy;
 pub mod price;

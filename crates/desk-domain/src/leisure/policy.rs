@@ -45,6 +45,10 @@ pub struct SitePolicy {
     /// "Booking Release Time"); `None`: at midnight.
     #[serde(default)]
     pub release_time: Option<NaiveTime>,
+    /// Check-in finds a booking from this long before its start until it ends.
+    pub check_in_opens_minutes: u32,
+    /// Check-in warns of a concession review due within this many days.
+    pub concession_warn_days: u32,
     pub source: String,
 }
 
@@ -74,6 +78,9 @@ impl SitePolicy {
         }
         if self.no_show.fee.is_none() && self.no_show.block_days == 0 {
             return bad("the no-show rule needs a fee, a block, or both");
+        }
+        if self.check_in_opens_minutes > 24 * 60 {
+            return bad("check-in cannot open more than a day before a session");
         }
         if self.offer_hold_minutes == 0 {
             return bad("an offer must be held for some time");
@@ -144,6 +151,8 @@ impl PolicyBook {
                 member_days_ahead: r.parse("member_days_ahead")?,
                 days_ahead: r.parse("days_ahead")?,
                 release_time: r.opt("release_time")?.map(|_| r.time("release_time")).transpose()?,
+                check_in_opens_minutes: r.parse("check_in_opens_minutes")?,
+                concession_warn_days: r.parse("concession_warn_days")?,
                 source: r.get("source")?.to_owned(),
             })
         })?;
@@ -183,6 +192,12 @@ impl PolicyBook {
                 member_days_ahead: 14,
                 days_ahead: 7,
                 release_time: NaiveTime::from_hms_opt(7, 0, 0),
+                // Gladstone's bookings-based entry has a grace period ("Entry Duration"); Live
+                // Active asks for a swipe ≥ 5 minutes before: 30 minutes here is an EXAMPLE.
+                check_in_opens_minutes: 30,
+                // High Life Highland: budget cardholders re-prove every 6 months (✔); a
+                // fortnight's warning before the review is an EXAMPLE.
+                concession_warn_days: 14,
                 source: "Moray pitch booking page (24 h, one year); other figures are EXAMPLES from \
                          Edinburgh Leisure, Live Active and goactive (DOMAIN-DETAIL §3.2)"
                     .into(),
@@ -192,7 +207,7 @@ impl PolicyBook {
 }
 
 /// The columns [`PolicyBook::from_csv`] reads.
-pub const CSV_COLUMNS: [&str; 17] = [
+pub const CSV_COLUMNS: [&str; 19] = [
     "council",
     "centre_id",
     "from",
@@ -209,5 +224,7 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "member_days_ahead",
     "days_ahead",
     "release_time",
+    "check_in_opens_minutes",
+    "concession_warn_days",
     "source",
 ];

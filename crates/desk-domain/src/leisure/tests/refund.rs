@@ -236,12 +236,12 @@ fn transfer_after_the_cut_off_needs_a_waiver() {
     );
 }
 
-const HEADER: &str = "council,centre_id,from,until,activity_cutoff_minutes,space_cutoff_minutes,late_refund_percent,no_show_fee,no_show_strikes,no_show_period_days,no_show_block_days,offer_hold_minutes,max_block_weeks,member_days_ahead,days_ahead,release_time,source";
+const HEADER: &str = "council,centre_id,from,until,activity_cutoff_minutes,space_cutoff_minutes,late_refund_percent,no_show_fee,no_show_strikes,no_show_period_days,no_show_block_days,offer_hold_minutes,max_block_weeks,member_days_ahead,days_ahead,release_time,check_in_opens_minutes,concession_warn_days,source";
 
 #[test]
 fn policies_load_from_csv_and_json_and_bad_ones_are_refused() {
     assert_eq!(HEADER.split(',').collect::<Vec<_>>(), CSV_COLUMNS);
-    let line = "Moray,1,2026-04-01,,180,1440,0,3.00,2,30,30,120,52,14,7,07:00,\"examples, see policy.rs\"";
+    let line = "Moray,1,2026-04-01,,180,1440,0,3.00,2,30,30,120,52,14,7,07:00,30,14,\"examples, see policy.rs\"";
     let book = PolicyBook::from_csv(&format!("{HEADER}\n{line}")).unwrap();
     let mut want = PolicyBook::moray_example();
     want.policies[0].source = "examples, see policy.rs".into();
@@ -257,33 +257,46 @@ fn policies_load_from_csv_and_json_and_bad_ones_are_refused() {
     assert!(book.policy_for(2, d).is_none());
 
     let bad = [
-        ("Moray,1,2026-04-01,,180,1440,101,3.00,2,30,30,120,52,14,7,,x", "100%"),
         (
-            "Moray,1,2026-04-01,,180,1440,0,-3.00,2,30,30,120,52,14,7,,x",
+            "Moray,1,2026-04-01,,180,1440,101,3.00,2,30,30,120,52,14,7,,30,14,x",
+            "100%",
+        ),
+        (
+            "Moray,1,2026-04-01,,180,1440,0,-3.00,2,30,30,120,52,14,7,,30,14,x",
             "negative",
         ),
         (
-            "Moray,1,2026-04-01,,180,1440,0,,2,30,0,120,52,14,7,,x",
+            "Moray,1,2026-04-01,,180,1440,0,,2,30,0,120,52,14,7,,30,14,x",
             "a fee, a block",
         ),
-        ("Moray,1,2026-04-01,,180,1440,0,3.00,0,30,0,120,52,14,7,,x", "strike"),
-        ("Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,0,52,14,7,,x", "offer"),
         (
-            "Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,120,200,14,7,,x",
+            "Moray,1,2026-04-01,,180,1440,0,3.00,0,30,0,120,52,14,7,,30,14,x",
+            "strike",
+        ),
+        ("Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,0,52,14,7,,30,14,x", "offer"),
+        (
+            "Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,120,200,14,7,,30,14,x",
             "104 weeks",
         ),
-        ("Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,120,52,7,14,,x", "members"),
         (
-            "Moray,1,2026-04-01,2026-01-01,180,1440,0,3.00,2,30,0,120,52,14,7,,x",
+            "Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,120,52,7,14,,30,14,x",
+            "members",
+        ),
+        (
+            "Moray,1,2026-04-01,2026-01-01,180,1440,0,3.00,2,30,0,120,52,14,7,,30,14,x",
             "before `from`",
         ),
         (
-            "Moray,1,2026-04-01,,-5,1440,0,3.00,2,30,0,120,52,14,7,,x",
+            "Moray,1,2026-04-01,,-5,1440,0,3.00,2,30,0,120,52,14,7,,30,14,x",
             "activity_cutoff_minutes",
         ),
         (
-            "Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,120,52,14,7,7am,x",
+            "Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,120,52,14,7,7am,30,14,x",
             "release_time",
+        ),
+        (
+            "Moray,1,2026-04-01,,180,1440,0,3.00,2,30,0,120,52,14,7,,1441,14,x",
+            "check-in",
         ),
     ];
     for (line, want) in bad {
