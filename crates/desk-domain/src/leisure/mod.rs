@@ -9,6 +9,7 @@ mod command;
 mod decide;
 pub mod membership;
 pub mod no_show;
+pub mod offers;
 pub mod payment;
 pub mod policy;
 pub mod price;

@@ -2,6 +2,7 @@
 
 mod cash_up;
 mod check_in;
+mod offers;
 mod payment;
 mod price;
 mod refund;
