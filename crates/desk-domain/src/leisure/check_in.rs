@@ -88,10 +88,9 @@ pub fn warnings(visit: &Visit<'_>, now: NaiveDateTime, concession_warn_days: u32
     if visit.bookings_now == 0 {
         out.push(Warning::NoBooking);
     }
-    if let Some(c) = &visit.customer.concession {
-        if c.review_due <= today + Duration::days(i64::from(concession_warn_days)) {
-            out.push(Warning::ConcessionReviewDue { due: c.review_due });
-        }
+    let warn_from = today + Duration::days(i64::from(concession_warn_days));
+    if let Some(c) = visit.customer.concession.as_ref().filter(|c| c.review_due <= warn_from) {
+        out.push(Warning::ConcessionReviewDue { due: c.review_due });
     }
     if let Some(until) = visit.blocked_until.filter(|u| *u >= today) {
         out.push(Warning::BookingBlocked { until });

@@ -134,13 +134,11 @@ impl PriceList {
             if [p.adult, p.junior, p.concession].iter().any(|x| x.0 < 0) || member_neg {
                 return bad(format!("{name}: a price cannot be negative"));
             }
-            if let Some(h) = &p.hours {
-                if h.from >= h.to || h.days.is_empty() {
-                    return bad(format!(
-                        "{name}: {} hours must have days and end after they start",
-                        h.label
-                    ));
-                }
+            if let Some(h) = p.hours.as_ref().filter(|h| h.from >= h.to || h.days.is_empty()) {
+                return bad(format!(
+                    "{name}: {} hours must have days and end after they start",
+                    h.label
+                ));
             }
             for q in &self.prices[i + 1..] {
                 if q.item != p.item {

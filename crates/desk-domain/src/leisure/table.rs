@@ -86,8 +86,11 @@ impl Row<'_> {
     }
 }
 
+/// A CSV file's column names, and each data line's number and cells.
+type Lines = (Vec<String>, Vec<(usize, Vec<String>)>);
+
 /// The data lines of a CSV file under its header line; blank lines are skipped.
-pub(crate) fn read_csv(text: &str) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>), ConfigError> {
+pub(crate) fn read_csv(text: &str) -> Result<Lines, ConfigError> {
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().ok_or(ConfigError::Csv {
         line: 1,
