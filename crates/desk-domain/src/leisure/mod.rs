@@ -19,6 +19,7 @@ pub mod refund;
 pub mod rules;
 pub mod spaces;
 pub mod table;
+pub mod window;
 
 pub use code::Code;
 pub use command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};

@@ -246,3 +246,40 @@ impl Layout {
         }
     }
 }
+
+/// What to offer when a space is taken at the time asked: other spaces of the same kind free
+/// then, and the next free slot of the same length in the same space later that day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceAlternatives {
+    pub same_kind: Vec<i64>,
+    pub next_slot: Option<(NaiveDateTime, NaiveDateTime)>,
+}
+
+impl Layout {
+    pub fn alternatives(
+        &self,
+        space_id: i64,
+        starts: NaiveDateTime,
+        ends: NaiveDateTime,
+        existing: &[SpaceBooking],
+    ) -> SpaceAlternatives {
+        let free = |id: i64, s: NaiveDateTime, e: NaiveDateTime| {
+            self.check_slot(id, s, e).is_ok() && self.clashes(id, s, e, existing).is_empty()
+        };
+        let kind = self.space(space_id).map(|s| s.kind.as_str());
+        let same_kind = self
+            .spaces
+            .iter()
+            .filter(|s| s.id != space_id && Some(s.kind.as_str()) == kind && free(s.id, starts, ends))
+            .map(|s| s.id)
+            .collect();
+        let slot = self.space(space_id).map_or(60, |s| i64::from(s.slot_minutes));
+        let length = ends - starts;
+        let next_slot = (1..)
+            .map(|i| starts + chrono::Duration::minutes(slot * i))
+            .take_while(|s| (*s + length).date() == starts.date())
+            .find(|s| free(space_id, *s, *s + length))
+            .map(|s| (s, s + length));
+        SpaceAlternatives { same_kind, next_slot }
+    }
+}

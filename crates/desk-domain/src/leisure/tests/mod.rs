@@ -7,3 +7,4 @@ mod payment;
 mod price;
 mod refund;
 mod spaces;
+mod window;

@@ -349,3 +349,24 @@ fn fifteen_weeks_by_four_courts_is_checked_quickly() {
     // Target in issue 11 §8: ≤ 20 ms (this is a debug build, over ~6,000 bookings).
     assert!(took.as_millis() <= 20, "clash check took {took:?}");
 }
+
+#[test]
+fn a_taken_space_offers_the_same_kind_or_the_next_free_slot() {
+    let l = Layout::example();
+    let existing = vec![
+        booking(Q1, tue(19, 0), tue(20, 0), "A"),
+        booking(Q3, tue(19, 0), tue(21, 0), "B"),
+        booking(Q1, tue(20, 0), tue(21, 0), "C"),
+    ];
+    let alt = l.alternatives(Q1, tue(19, 0), tue(20, 0), &existing);
+    assert_eq!(alt.same_kind, vec![Q2, Q4]);
+    assert_eq!(alt.next_slot, Some((tue(21, 0), tue(22, 0))));
+    // Two hours from 20:00: no later two-hour slot fits before 22:00 closing.
+    let alt = l.alternatives(Q1, tue(20, 0), tue(22, 0), &existing);
+    assert_eq!(alt.next_slot, None);
+    // The full pitch is the only one of its kind.
+    assert_eq!(
+        l.alternatives(FULL, tue(19, 0), tue(20, 0), &existing).same_kind,
+        Vec::<i64>::new()
+    );
+}
