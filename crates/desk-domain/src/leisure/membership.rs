@@ -116,3 +116,55 @@ pub struct Customer {
     pub membership: Option<Membership>,
     pub concession: Option<Concession>,
 }
+
+/// Who a family membership may cover: up to `max_adults` adults (aged `adult_from_age` or
+/// over) and any number of children, all at one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyRule {
+    pub max_adults: u32,
+    pub adult_from_age: u32,
+}
+
+impl FamilyRule {
+    /// FitLife family: "up to 2 adults over 18 plus any number of children at the same
+    /// address" (Moray Leisure Centre FitLife FAQ, DOMAIN-DETAIL §3.1, ✔).
+    pub fn fitlife() -> Self {
+        FamilyRule {
+            max_adults: 2,
+            adult_from_age: 18,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FamilyError {
+    #[error("a family membership covers at most {max} adults; this has {adults}")]
+    TooManyAdults { adults: u32, max: u32 },
+    #[error("everyone on a family membership lives at one address")]
+    DifferentAddresses,
+    #[error("a family membership needs at least one adult")]
+    NoAdult,
+}
+
+/// Checks the people on a family membership on `on`: each as date of birth and address (any
+/// text that is the same for one household, e.g. a UPRN or a normalised address).
+pub fn check_family(rule: FamilyRule, people: &[(NaiveDate, &str)], on: NaiveDate) -> Result<(), FamilyError> {
+    let adults = people
+        .iter()
+        .filter(|(dob, _)| age_on(*dob, on) >= rule.adult_from_age)
+        .count() as u32;
+    if adults == 0 {
+        return Err(FamilyError::NoAdult);
+    }
+    if adults > rule.max_adults {
+        return Err(FamilyError::TooManyAdults {
+            adults,
+            max: rule.max_adults,
+        });
+    }
+    let home = |a: &str| a.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if people.windows(2).any(|w| home(w[0].1) != home(w[1].1)) {
+        return Err(FamilyError::DifferentAddresses);
+    }
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub mod price;
 pub mod price_list;
 pub mod price_moray;
 pub mod refund;
+pub mod registration;
 pub mod rules;
 pub mod spaces;
 pub mod table;

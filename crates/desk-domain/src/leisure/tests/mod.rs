@@ -6,5 +6,6 @@ mod offers;
 mod payment;
 mod price;
 mod refund;
+mod registration;
 mod spaces;
 mod window;
