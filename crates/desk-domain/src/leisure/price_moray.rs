@@ -10,7 +10,7 @@ use super::price_list::{Hours, Item, MemberPrice, MembershipPrice, Price, PriceB
 use crate::values::Pence;
 
 /// The example site's ids: a pool activity, a class, and a 3G pitch as full, halves and
-/// quarters (ids as in [`super::spaces`]' example layout).
+/// quarters (ids as in [`super::spaces`](mod@super::spaces)' example layout).
 pub const EXAMPLE_CENTRE: i64 = 1;
 pub const SWIM: Item = Item::Activity(1);
 pub const CLASS: Item = Item::Activity(2);
