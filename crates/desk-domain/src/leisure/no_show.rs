@@ -20,7 +20,7 @@ pub struct NoShow {
 }
 
 /// What marking one more no-show brings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Penalty {
     /// No-shows in the period that count, this one included.
     pub strikes: u32,

@@ -2,13 +2,15 @@
 //! price in pence with the reason the receptionist sees ("FitLife member: included").
 
 use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
 
 use super::membership::{Customer, MembershipStatus, age_on};
 use super::price_list::{Item, MemberPrice, PriceBook};
 use crate::values::Pence;
 
 /// Why a customer pays what they pay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Basis {
     MemberIncluded,
     MemberPrice,
@@ -18,7 +20,7 @@ pub enum Basis {
     Adult,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub price: Pence,
     pub basis: Basis,

@@ -495,3 +495,13 @@ fn a_price_is_quick() {
     // Target in issue 11 §8: ≤ 1 ms p95 (this is a debug build).
     assert!(took[189].as_micros() < 1_000, "p95 {:?}", took[189]);
 }
+
+#[test]
+fn a_quote_goes_over_the_wire_as_the_desk_shows_it() {
+    let book = price_moray::moray();
+    let q = price(&book, EXAMPLE_CENTRE, SWIM, tue(10), &customers()[4].1).unwrap();
+    assert_eq!(
+        serde_json::to_value(&q).unwrap(),
+        serde_json::json!({"price": 0, "basis": "member_included", "hours": null, "reason": "FitLife member: included"})
+    );
+}
