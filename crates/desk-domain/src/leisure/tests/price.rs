@@ -478,25 +478,6 @@ fn bad_price_configuration_is_refused_on_load() {
 }
 
 #[test]
-fn a_price_is_quick() {
-    let book = price_moray::moray();
-    let people = customers();
-    let mut took: Vec<std::time::Duration> = (0..200)
-        .map(|i| {
-            let (item, h) = [(SWIM, 10), (PITCH_QUARTER[3], 19), (CLASS, 8)][i % 3];
-            let started = std::time::Instant::now();
-            let q = price(&book, EXAMPLE_CENTRE, item, tue(h), &people[i % people.len()].1);
-            let t = started.elapsed();
-            assert!(q.is_ok());
-            t
-        })
-        .collect();
-    took.sort();
-    // Target in issue 11 §8: ≤ 1 ms p95 (this is a debug build).
-    assert!(took[189].as_micros() < 1_000, "p95 {:?}", took[189]);
-}
-
-#[test]
 fn a_quote_goes_over_the_wire_as_the_desk_shows_it() {
     let book = price_moray::moray();
     let q = price(&book, EXAMPLE_CENTRE, SWIM, tue(10), &customers()[4].1).unwrap();

