@@ -1,12 +1,42 @@
 //! Leisure bookings: places in a session, its waiting list, and notes on a customer. The rules
 //! are in [`rules`]; the commands, their facts and the one `decide` are here and in [`decide`].
+//!
+//! The rest of the leisure desk (issue 11), as pure functions over per-site, dated
+//! configuration — not yet behind commands:
+//! - prices: [`price_list`] (configuration, JSON or CSV), [`price_moray`] (Moray's figures with
+//!   sources, examples marked), [`price`] (the one price rule, with its reason), [`membership`];
+//! - money: [`payment`] (taking it), [`refund`] (cancel and transfer), [`cash_up`];
+//! - the site's rules: [`policy`] (cut-offs, no-shows, offer hold, block length, windows),
+//!   [`window`] (booking windows), [`no_show`], [`check_in`];
+//! - spaces: [`spaces`](mod@spaces) (linked halves and quarters, slots, alternatives), [`block`];
+//! - [`offers`] (waiting-list offers) and [`registration`] (new customers, duplicates).
 
+pub mod block;
+pub mod cash_up;
+pub mod check_in;
 mod code;
 mod command;
 mod decide;
+pub mod membership;
+pub mod no_show;
+pub mod offers;
+pub mod payment;
+pub mod policy;
+pub mod price;
+pub mod price_list;
+pub mod price_moray;
+pub mod refund;
+pub mod registration;
 pub mod rules;
+pub mod spaces;
+mod table;
+pub mod window;
 
 pub use code::Code;
 pub use command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use rules::*;
+pub use table::ConfigError;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,186 @@
+//! Registering a customer at the desk: what must be there (an emergency contact for under-16s,
+//! the evidence and review date of a concession), what cannot be right (a date of birth in the
+//! future), and the possible duplicates offered as "is this them?" before saving.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::membership::{Concession, age_on};
+
+/// Under this age an emergency contact is needed (issue 11 §1).
+pub const EMERGENCY_CONTACT_UNDER: u32 = 16;
+/// The longest name, address line or contact kept, in characters.
+pub const MAX_FIELD: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: NaiveDate,
+    pub postcode: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub emergency_contact: Option<String>,
+    pub concession: Option<Concession>,
+    pub marketing_consent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegistrationError {
+    #[error("{0} is missing")]
+    Missing(&'static str),
+    #[error("{0} is longer than {MAX_FIELD} characters or holds control characters")]
+    BadText(&'static str),
+    #[error("a date of birth in the future ({0}) cannot be right")]
+    BornInFuture(NaiveDate),
+    #[error("a date of birth before 1900 ({0}) cannot be right")]
+    BornTooLongAgo(NaiveDate),
+    #[error("`{0}` is not an email address")]
+    BadEmail(String),
+    #[error("`{0}` is not a phone number")]
+    BadPhone(String),
+    #[error("`{0}` is not a UK postcode")]
+    BadPostcode(String),
+    #[error("a customer under {EMERGENCY_CONTACT_UNDER} needs an emergency contact")]
+    EmergencyContactNeeded,
+    #[error("a concession needs the evidence seen and a review date after today")]
+    ConcessionEvidence,
+}
+
+fn field(s: &str, what: &'static str) -> Result<(), RegistrationError> {
+    if s.trim().is_empty() {
+        return Err(RegistrationError::Missing(what));
+    }
+    if s.chars().count() > MAX_FIELD || s.chars().any(char::is_control) {
+        return Err(RegistrationError::BadText(what));
+    }
+    Ok(())
+}
+
+/// A UK postcode's shape: outward code (2–4 letters and digits, starting with a letter), a
+/// space optional, inward code (a digit and two letters). `IV30 1BX`, `ab101ab`.
+pub fn normal_postcode(s: &str) -> Option<String> {
+    let t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if !(5..=7).contains(&t.len()) || !t.is_ascii() {
+        return None;
+    }
+    let (out, inw) = t.split_at(t.len() - 3);
+    let b = inw.as_bytes();
+    let out_ok = out.as_bytes()[0].is_ascii_alphabetic() && out.bytes().all(|c| c.is_ascii_alphanumeric());
+    let in_ok = b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic();
+    (out_ok && in_ok).then(|| format!("{out} {inw}"))
+}
+
+/// Checks `r` as registered on `today`.
+pub fn validate(r: &Registration, today: NaiveDate) -> Result<(), RegistrationError> {
+    field(&r.first_name, "the first name")?;
+    field(&r.last_name, "the last name")?;
+    if r.date_of_birth > today {
+        return Err(RegistrationError::BornInFuture(r.date_of_birth));
+    }
+    if r.date_of_birth.year() < 1900 {
+        return Err(RegistrationError::BornTooLongAgo(r.date_of_birth));
+    }
+    if normal_postcode(&r.postcode).is_none() {
+        return Err(RegistrationError::BadPostcode(r.postcode.clone()));
+    }
+    if let Some(e) = &r.email {
+        let ok = e.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        });
+        if !ok || e.contains(char::is_whitespace) || e.chars().count() > MAX_FIELD {
+            return Err(RegistrationError::BadEmail(e.clone()));
+        }
+    }
+    if let Some(p) = &r.phone {
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        let allowed = p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+        if !allowed || !(10..=13).contains(&digits) {
+            return Err(RegistrationError::BadPhone(p.clone()));
+        }
+    }
+    if age_on(r.date_of_birth, today) < EMERGENCY_CONTACT_UNDER {
+        match &r.emergency_contact {
+            Some(c) => field(c, "the emergency contact")?,
+            None => return Err(RegistrationError::EmergencyContactNeeded),
+        }
+    }
+    if let Some(c) = &r.concession {
+        if c.evidence.trim().is_empty() || c.review_due <= today {
+            return Err(RegistrationError::ConcessionEvidence);
+        }
+        field(&c.evidence, "the concession evidence")?;
+    }
+    Ok(())
+}
+
+/// A customer already on file, as the duplicate check sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnFile {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: NaiveDate,
+    pub postcode: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Likeness {
+    SameNameAndBirth,
+    SameEmail,
+    SimilarNameSamePostcode,
+}
+
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// Customers on file who may be the person being registered, each with the strongest reason,
+/// strongest first. Names compare without case, spaces or punctuation ("McDonald" and "Mc
+/// Donald"); "similar" is at most two letters different over first and last names together.
+pub fn possible_duplicates<'a>(r: &Registration, on_file: &'a [OnFile]) -> Vec<(&'a OnFile, Likeness)> {
+    let name = |first: &str, last: &str| (fold(first), fold(last));
+    let mine = name(&r.first_name, &r.last_name);
+    let my_email = r.email.as_deref().map(str::to_lowercase);
+    let my_postcode = normal_postcode(&r.postcode);
+    let mut out: Vec<(&OnFile, Likeness)> = on_file
+        .iter()
+        .filter_map(|c| {
+            let theirs = name(&c.first_name, &c.last_name);
+            if theirs == mine && c.date_of_birth == r.date_of_birth {
+                return Some((c, Likeness::SameNameAndBirth));
+            }
+            if my_email.is_some() && c.email.as_deref().map(str::to_lowercase) == my_email {
+                return Some((c, Likeness::SameEmail));
+            }
+            let close = distance(&theirs.0, &mine.0) + distance(&theirs.1, &mine.1) <= 2;
+            (close && my_postcode.is_some() && normal_postcode(&c.postcode) == my_postcode)
+                .then_some((c, Likeness::SimilarNameSamePostcode))
+        })
+        .collect();
+    out.sort_by_key(|(c, why)| (*why, c.id));
+    out
+}

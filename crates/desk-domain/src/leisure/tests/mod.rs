@@ -1,0 +1,11 @@
+//! Table-driven tests of the leisure desk's pure rules, one file per part.
+
+mod cash_up;
+mod check_in;
+mod offers;
+mod payment;
+mod price;
+mod refund;
+mod registration;
+mod spaces;
+mod window;
