@@ -130,6 +130,9 @@ pub enum Alternative {
     },
     BookSession {
         session_id: i64,
+        /// The council's local wall-clock time, without an offset (timetables are kept in
+        /// local time by design), e.g. `2026-03-02T18:00:00`.
+        #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?$", example = "2026-03-02T18:00:00"))]
         starts_at: NaiveDateTime,
         activity_name: String,
         spaces: u32,
@@ -163,6 +166,7 @@ pub struct Change {
 /// Query of `GET /v1/pull`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PullQuery {
     /// Opaque cursor from the previous page; absent for a first pull.
     pub cursor: Option<String>,

@@ -31,6 +31,7 @@ use utoipa::OpenApi;
 use uuid::Uuid;
 
 use crate::auth;
+use crate::openapi::CommonAnswers;
 use crate::error::{PushError, StoreError};
 use crate::store::{AuditEntry, Caller, NextTokens, RefreshOutcome, StaffRecord, Store, TokenIssue};
 
@@ -181,11 +182,22 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
+        let mut value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
+            Err(rejection) => return Err(json_rejection(rejection)),
+        };
+        crate::openapi::integral_numbers(&mut value);
+        serde_json::from_value(value).map(ApiJson).map_err(invalid_body)
     }
+}
+
+/// JSON that is not the request's schema.
+fn invalid_body(e: serde_json::Error) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+        format!("Failed to deserialize the JSON body into the target type: {e}"),
+    )
 }
 
 fn json_rejection(r: JsonRejection) -> ApiError {
@@ -513,7 +525,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-#[utoipa::path(delete, path = "/v1/session", request_body(content = RefreshRequest,
+#[utoipa::path(delete, path = "/v1/session", request_body(content = Option<RefreshRequest>,
     description = "Optional: the refresh token of the sign-in to end. Without a body, the bearer token names it."),
     security(("bearer" = [])), responses(
     (status = 204, description = "The sign-in is ended: all its access tokens deleted, its refresh tokens revoked; audited as sign_out"),
@@ -527,19 +539,24 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     let refresh = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let req: RefreshRequest = serde_json::from_slice(&body).map_err(|e| {
-            let code = if e.is_data() { "invalid_body" } else { "malformed_json" };
-            let status = if e.is_data() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            ApiError::new(
-                status,
-                code,
-                format!("The body must be {{\"refresh_token\": \"…\"}}: {e}"),
-            )
-        })?;
+        let req: RefreshRequest = serde_json::from_slice(&body)
+            .and_then(|mut v: serde_json::Value| {
+                crate::openapi::integral_numbers(&mut v);
+                serde_json::from_value(v)
+            })
+            .map_err(|e| {
+                let code = if e.is_data() { "invalid_body" } else { "malformed_json" };
+                let status = if e.is_data() {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                ApiError::new(
+                    status,
+                    code,
+                    format!("The body must be {{\"refresh_token\": \"…\"}}: {e}"),
+                )
+            })?;
         Some(auth::token_hash(req.refresh_token.trim()))
     };
     let access = bearer(&headers).map(auth::token_hash);
@@ -854,7 +871,7 @@ impl utoipa::Modify for BearerAuth {
     info(title = "Council Desk server", description = "Command sync between Council Desk desks and the council server."),
     paths(capabilities, sign_in, sign_out, refresh, push, audit, pull, poke, openapi_json),
     components(schemas(ErrorBody, desk_domain::Mutation, desk_domain::Change, desk_domain::Outcome, desk_domain::Alternative)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonAnswers)
 )]
 pub struct ApiDoc;
 

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod auth;
 mod bench;
+pub mod openapi;
 mod error;
 mod push;
 mod records;
