@@ -49,6 +49,7 @@ impl Channel {
 pub struct Mutation {
     pub mutation_id: Uuid,
     pub device_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub seq: u64,
     pub name: String,
     pub args_version: u32,
@@ -170,7 +171,8 @@ pub struct Change {
 pub struct PullQuery {
     /// Opaque cursor from the previous page; absent for a first pull.
     pub cursor: Option<String>,
-    /// Rows per page (the server caps it).
+    /// Rows per page: any value is taken, and kept within 1 to `max_pull_limit` of
+    /// `/v1/capabilities` (1,000 when absent).
     pub limit: Option<u32>,
     /// Receipts with a `seq` above this are returned.
     pub ack_seq: Option<u64>,
@@ -312,15 +314,23 @@ pub const MAX_AUDIT_ENTRIES: u32 = 500;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub seq: u64,
     pub at: DateTime<Utc>,
-    /// `view` or `change`.
+    /// `view` or `change` (1 to 32 of a-z and `_`).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z_]{1,32}$"))]
     pub action: String,
     /// `customer`, `pupil`, `ct_account`, `session`, `booking`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(customer|pupil|ct_account|session|booking)$")
+    )]
     pub record_kind: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub record_id: String,
     /// The person the record is about, where it is about one.
     pub person_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub detail: String,
 }
 

@@ -31,8 +31,8 @@ use utoipa::OpenApi;
 use uuid::Uuid;
 
 use crate::auth;
-use crate::openapi::CommonAnswers;
 use crate::error::{PushError, StoreError};
+use crate::openapi::CommonAnswers;
 use crate::store::{AuditEntry, Caller, NextTokens, RefreshOutcome, StaffRecord, Store, TokenIssue};
 
 /// Rows per pull page when the desk does not say.
@@ -527,7 +527,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 #[utoipa::path(delete, path = "/v1/session", request_body(content = Option<RefreshRequest>,
     description = "Optional: the refresh token of the sign-in to end. Without a body, the bearer token names it."),
-    security(("bearer" = [])), responses(
+    security(("bearer" = []), ()), responses(
     (status = 204, description = "The sign-in is ended: all its access tokens deleted, its refresh tokens revoked; audited as sign_out"),
     (status = 400, body = ErrorBody, description = "malformed_json"),
     (status = 401, body = ErrorBody, description = "unauthorized: neither token is known (nothing changed)"),
@@ -539,7 +539,8 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     let refresh = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let req: RefreshRequest = serde_json::from_slice(&body)
+        // `null` is no body, as the document's optional (nullable) body says.
+        let req: Option<RefreshRequest> = serde_json::from_slice(&body)
             .and_then(|mut v: serde_json::Value| {
                 crate::openapi::integral_numbers(&mut v);
                 serde_json::from_value(v)
@@ -557,7 +558,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes
                     format!("The body must be {{\"refresh_token\": \"…\"}}: {e}"),
                 )
             })?;
-        Some(auth::token_hash(req.refresh_token.trim()))
+        req.map(|req| auth::token_hash(req.refresh_token.trim()))
     };
     let access = bearer(&headers).map(auth::token_hash);
     if refresh.is_none() && access.is_none() {
@@ -848,8 +849,8 @@ async fn poke(State(state): State<AppState>, authed: Authed) -> Sse<impl Stream<
 }
 
 #[utoipa::path(get, path = "/v1/openapi.json", responses((status = 200, description = "This document")))]
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+async fn openapi_json() -> Json<serde_json::Value> {
+    Json(crate::openapi::document())
 }
 
 struct BearerAuth;

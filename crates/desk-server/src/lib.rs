@@ -9,13 +9,14 @@
 pub mod api;
 pub mod auth;
 mod bench;
-pub mod openapi;
 mod error;
+pub mod openapi;
 mod push;
 mod records;
 mod server;
 pub mod store;
 pub mod timetable_csv;
+pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -37,7 +37,11 @@ pub const TOKEN_ANSWERS: [(&str, &str, &str); 2] = [
         "unauthorized",
         "unauthorized or token_expired: no bearer token, an unknown one, or an expired one",
     ),
-    ("403", "account_disabled", "account_disabled: the account has been disabled"),
+    (
+        "403",
+        "account_disabled",
+        "account_disabled: the account has been disabled",
+    ),
 ];
 
 /// Said once, in the document's description: how integers are read.
@@ -45,7 +49,7 @@ pub const INTEGERS: &str = "Integer fields accept an integral JSON number in any
      `3e0` are all 3, as JSON Schema counts them); a number with a fraction (`3.5`) or outside the \
      field's range is answered 422 `invalid_body`.";
 
-/// Adds [`BODY_ANSWERS`] to every operation with a request body and [`TOKEN_ANSWERS`] to every
+/// Adds [`BODY_ANSWERS`] to every POST (each reads a JSON body) and [`TOKEN_ANSWERS`] to every
 /// operation with a security requirement, keeping any answer an operation already documents and
 /// naming the common code in its description.
 pub struct CommonAnswers;
@@ -53,13 +57,14 @@ pub struct CommonAnswers;
 impl utoipa::Modify for CommonAnswers {
     fn modify(&self, doc: &mut OpenApi) {
         for item in doc.paths.paths.values_mut() {
+            // Signing out (DELETE) reads its optional body itself and documents its own answers.
+            if let Some(op) = &mut item.post {
+                add_answers(op, &BODY_ANSWERS);
+            }
             for op in [&mut item.get, &mut item.post, &mut item.delete, &mut item.put]
                 .into_iter()
                 .flatten()
             {
-                if op.request_body.is_some() {
-                    add_answers(op, &BODY_ANSWERS);
-                }
                 if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     add_answers(op, &TOKEN_ANSWERS);
                 }
@@ -100,6 +105,39 @@ fn add_answers(op: &mut Operation, answers: &[(&str, &str, &str)]) {
     }
 }
 
+/// The document served at `/v1/openapi.json`: [`crate::api::ApiDoc`] with unsigned integers
+/// given their real range.
+pub fn document() -> serde_json::Value {
+    use utoipa::OpenApi as _;
+    let mut doc = serde_json::to_value(crate::api::ApiDoc::openapi()).expect("the document is JSON");
+    unsigned_ranges(&mut doc);
+    doc
+}
+
+/// utoipa describes a `u32` as `int32` and a `u64` as `int64`, each with `minimum: 0`; a reader
+/// takes `int32` to end at 2^31 − 1 and `int64` at 2^63 − 1, below what the server reads. Each such
+/// schema says its range instead: 0 to 2^32 − 1, or 0 to 2^64 − 1.
+fn unsigned_ranges(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(fields) => {
+            let unsigned = fields.get("minimum").and_then(Value::as_u64) == Some(0);
+            let top = match fields.get("format").and_then(Value::as_str) {
+                Some("int32") if unsigned => Some(Value::from(u64::from(u32::MAX))),
+                Some("int64") if unsigned => Some(Value::from(u64::MAX)),
+                _ => None,
+            };
+            if let Some(top) = top {
+                fields.remove("format");
+                fields.insert("maximum".into(), top);
+            }
+            fields.values_mut().for_each(unsigned_ranges);
+        }
+        Value::Array(items) => items.iter_mut().for_each(unsigned_ranges),
+        _ => {}
+    }
+}
+
 /// Rewrites every number with no fraction (`3.0`, `3e0`) as an integer, so an integer field
 /// accepts it, as [`INTEGERS`] promises. Numbers out of the 64-bit range are left as they are
 /// (and refused by an integer field).
@@ -131,7 +169,10 @@ mod tests {
     fn integral_numbers_become_integers_and_others_stay() {
         let mut v = json!({"a": 3.0, "b": [1e2, 2.5, -0.0], "c": {"d": 1e30, "e": 7, "f": "3.0"}});
         integral_numbers(&mut v);
-        assert_eq!(v, json!({"a": 3, "b": [100, 2.5, 0], "c": {"d": 1e30, "e": 7, "f": "3.0"}}));
+        assert_eq!(
+            v,
+            json!({"a": 3, "b": [100, 2.5, 0], "c": {"d": 1e30, "e": 7, "f": "3.0"}})
+        );
         assert!(v["a"].is_u64() || v["a"].is_i64());
         assert!(v["c"]["d"].is_f64(), "beyond 64 bits: left for the field to refuse");
     }

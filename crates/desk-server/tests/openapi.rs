@@ -25,7 +25,10 @@ async fn signed_in(r: &Running) -> (String, Uuid) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    (res.json::<SignInResponse>().await.unwrap().access_token, caller.device_id)
+    (
+        res.json::<SignInResponse>().await.unwrap().access_token,
+        caller.device_id,
+    )
 }
 
 /// Every POST operation, and whether it needs a bearer token.
@@ -63,8 +66,7 @@ async fn the_document_says_what_the_server_answers() {
                 "POST {path} {status} names {code}"
             );
             assert_eq!(
-                answer["content"]["application/json"]["schema"]["$ref"],
-                "#/components/schemas/ErrorBody",
+                answer["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody",
                 "POST {path} {status}"
             );
         }
@@ -80,16 +82,10 @@ async fn the_document_says_what_the_server_answers() {
             if authed { req.bearer_auth(&token) } else { req }
         };
         let cases = [
-            (
-                post().header("content-type", "application/json").body("{\"a\":"),
-                "400",
-            ),
+            (post().header("content-type", "application/json").body("{\"a\":"), "400"),
             (post().body("{}"), "415"),
             (post().json(&json!({"unexpected": 1})), "422"),
-            (
-                post().json(&json!({"padding": "x".repeat(1024 * 1024 + 1)})),
-                "413",
-            ),
+            (post().json(&json!({"padding": "x".repeat(1024 * 1024 + 1)})), "413"),
         ];
         for (req, status) in cases {
             let res = req.send().await.unwrap();
@@ -112,7 +108,13 @@ async fn the_document_says_what_the_server_answers() {
     // Signing out takes an optional body (the bearer token alone names the sign-in).
     let delete = &paths["/v1/session"]["delete"];
     assert_ne!(delete["requestBody"]["required"], true, "{delete}");
-    let res = r.http.delete(r.url("/v1/session")).bearer_auth(&token).send().await.unwrap();
+    let res = r
+        .http
+        .delete(r.url("/v1/session"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT, "no body at all is accepted");
 
     r.server.stop().await;
@@ -129,7 +131,10 @@ async fn an_alternatives_start_is_the_local_time_the_document_describes() {
         .expect("book_session variant");
     let starts_at = &book["properties"]["starts_at"];
     assert_eq!(starts_at["type"], "string");
-    assert_ne!(starts_at["format"], "date-time", "an RFC 3339 date-time carries an offset");
+    assert_ne!(
+        starts_at["format"], "date-time",
+        "an RFC 3339 date-time carries an offset"
+    );
     let pattern = regex::Regex::new(starts_at["pattern"].as_str().expect("a pattern")).unwrap();
     for at in [tomorrow_at(18), tomorrow_at(9) + chrono::Duration::milliseconds(1_250)] {
         let sent = serde_json::to_value(Alternative::BookSession {
