@@ -144,7 +144,7 @@ pub fn is_loopback(url: &Url) -> bool {
 /// data in clear: refused unless `allow_plain_http`.
 pub fn check_not_in_clear(url: &Url, allow_plain_http: bool) -> Result<(), DeskError> {
     if url.scheme() == "http" && !is_loopback(url) && !allow_plain_http {
-        return Err(DeskError::invalid(format!(
+        return Err(DeskError::PlainHttpRefused(format!(
             "The server address must start with https://: plain http:// to {} would send passwords \
              and personal data across the network unencrypted. (Only a server on this computer may \
              use http://; your IT team can allow it on this machine with {ALLOW_PLAIN_HTTP_ENV}=1.)",
@@ -543,7 +543,7 @@ mod tests {
             "http://128.0.0.1",
         ] {
             let e = check_not_in_clear(&url(remote), false).unwrap_err();
-            assert_eq!(e.code(), "invalid_input", "{remote}");
+            assert_eq!(e.code(), "plain_http_refused", "{remote}");
             assert!(e.to_string().contains("https://"), "{e}");
             assert!(check_not_in_clear(&url(remote), true).is_ok(), "allowed: {remote}");
         }
@@ -551,7 +551,7 @@ mod tests {
         assert!(!MachineNetwork::current().allow_plain_http);
         assert_eq!(
             parse_server_url("http://desk.moray.example").unwrap_err().code(),
-            "invalid_input"
+            "plain_http_refused"
         );
     }
 

@@ -579,7 +579,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes
 #[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])), responses(
     (status = 200, body = PushResponse),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "device_mismatch"),
-    (status = 409, body = ErrorBody, description = "seq_gap or seq_conflict"),
+    (status = 409, body = ErrorBody, description = "seq_gap, or seq_conflict (a seq stored for another mutation, or given twice in the batch)"),
     (status = 413, body = ErrorBody, description = "body_too_large or too_many_mutations"),
     (status = 422, body = ErrorBody),
 ))]
@@ -613,8 +613,9 @@ async fn push(
     if mutations.first().is_some_and(|m| m.seq == 0) {
         return Err(PushError::BadBatch("seq starts at 1".into()).into());
     }
+    // Two mutations claiming one seq conflict, as one claiming a seq already stored does.
     if let Some(w) = mutations.windows(2).find(|w| w[0].seq == w[1].seq) {
-        return Err(PushError::BadBatch(format!("seq {} appears twice in the batch", w[0].seq)).into());
+        return Err(seq_twice(w[0].seq, "batch"));
     }
     let caller = Caller {
         staff_id: authed.staff.id,
@@ -627,6 +628,15 @@ async fn push(
         receipts: result.receipts,
         device_last_seq: result.device_last_seq,
     }))
+}
+
+/// 409 `seq_conflict`: one seq given to two entries of a `batch` or `upload`; nothing stored.
+fn seq_twice(seq: u64, of: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "seq_conflict",
+        format!("seq {seq} appears twice in the {of}; nothing was stored"),
+    )
 }
 
 /// Kinds of record an audit entry may be about.
@@ -666,7 +676,7 @@ fn audit_entry_problem(e: &desk_domain::AuditRecord) -> Option<String> {
 #[utoipa::path(post, path = "/v1/audit", request_body = AuditUpload, security(("bearer" = [])), responses(
     (status = 200, body = AuditUploadResponse),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "device_mismatch or account_disabled"),
-    (status = 409, body = ErrorBody, description = "seq_gap: nothing was stored"),
+    (status = 409, body = ErrorBody, description = "seq_gap, or seq_conflict (a seq given twice in the upload): nothing was stored"),
     (status = 413, body = ErrorBody, description = "body_too_large or too_many_entries"),
     (status = 422, body = ErrorBody, description = "bad_batch"),
 ))]
@@ -698,7 +708,7 @@ async fn audit(
         return Err(PushError::BadBatch(problem).into());
     }
     if let Some(w) = entries.windows(2).find(|w| w[0].seq == w[1].seq) {
-        return Err(PushError::BadBatch(format!("seq {} appears twice in the upload", w[0].seq)).into());
+        return Err(seq_twice(w[0].seq, "upload"));
     }
     let store = state.store.clone();
     let (staff_id, device_id) = (authed.staff.id, authed.device_id);

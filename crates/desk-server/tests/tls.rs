@@ -139,14 +139,13 @@ async fn a_desk_syncs_over_tls_and_never_in_clear() {
     desk.sync_now().await.expect("the desk still syncs");
 
     // Plain HTTP to a server that is not this computer is refused before anything is sent.
-    let refused = open_desk(&tmp.path().join("desk2"), "http://desk.moray.example:8640")
-        .await
-        .err()
-        .expect("refused");
-    assert_eq!(refused.code(), "invalid_input");
+    let Err(refused) = open_desk(&tmp.path().join("desk2"), "http://desk.moray.example:8640").await else {
+        panic!("a desk opened on plain HTTP to another computer");
+    };
+    assert_eq!(refused.code(), "plain_http_refused");
     assert!(refused.to_string().contains("https://"), "{refused}");
     let refused = desk.set_server_url("http://10.20.30.40:8640").await.unwrap_err();
-    assert_eq!(refused.code(), "invalid_input");
+    assert_eq!(refused.code(), "plain_http_refused");
     assert_eq!(
         desk.server_url().trim_end_matches('/'),
         url,
