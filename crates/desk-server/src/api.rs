@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -531,9 +531,22 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (status = 204, description = "The sign-in is ended: all its access tokens deleted, its refresh tokens revoked; audited as sign_out"),
     (status = 400, body = ErrorBody, description = "malformed_json"),
     (status = 401, body = ErrorBody, description = "unauthorized: neither token is known (nothing changed)"),
+    (status = 413, body = ErrorBody, description = "body_too_large"),
     (status = 422, body = ErrorBody, description = "invalid_body"),
 ))]
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, ApiError> {
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let body = body.map_err(|r| match r.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+        ),
+        status => ApiError::new(status, "bad_request", r.body_text()),
+    })?;
     // Either token names the sign-in, so a desk whose access token has expired (or was never
     // fetched after an offline unlock) can still end it with the refresh token alone.
     let refresh = if body.iter().all(u8::is_ascii_whitespace) {

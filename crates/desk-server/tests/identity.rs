@@ -358,12 +358,7 @@ async fn audit_is_uploaded_idempotently_and_append_only(backend: &str) {
     long_detail.detail = "x".repeat(2001);
     let mut bad_action = view(4, 7);
     bad_action.action = String::new();
-    for bad in [
-        vec![bad_kind],
-        vec![long_detail],
-        vec![bad_action],
-        vec![view(0, 7)],
-    ] {
+    for bad in [vec![bad_kind], vec![long_detail], vec![bad_action], vec![view(0, 7)]] {
         let (s, code) = error_of(upload(bad, dev).await).await;
         assert_eq!((s, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "bad_batch"));
     }

@@ -112,6 +112,17 @@ async fn the_document_says_what_the_server_answers() {
         .http
         .delete(r.url("/v1/session"))
         .bearer_auth(&token)
+        .body("x".repeat(1024 * 1024 + 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(res.json::<ErrorBody>().await.unwrap().code, "body_too_large");
+    assert!(delete["responses"]["413"].is_object(), "documented");
+    let res = r
+        .http
+        .delete(r.url("/v1/session"))
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap();
