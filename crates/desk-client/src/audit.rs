@@ -99,6 +99,37 @@ pub(crate) fn entries_after(conn: &Connection, after: u64, limit: u32) -> Result
 
 const UPLOADED: &str = "audit_uploaded_through";
 
+/// Records the entries the server set aside: each stays in `audit_log` as written, the server
+/// holds a marker at its seq, and the upload moves on. Each is logged once, when first set aside.
+fn set_aside(conn: &Connection, refused: &[desk_domain::AuditRefusal]) -> rusqlite::Result<()> {
+    let now = Utc::now().to_rfc3339();
+    for r in refused {
+        let added = conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO audit_set_aside (seq, code, message, set_aside_at)
+                 SELECT seq, ?2, ?3, ?4 FROM audit_log WHERE seq = ?1",
+            )?
+            .execute(params![
+                i64::try_from(r.seq).unwrap_or(i64::MAX),
+                r.code,
+                r.message,
+                now
+            ])?;
+        if added > 0 {
+            tracing::warn!(seq = r.seq, code = %r.code, message = %r.message, "audit entry set aside by the server; kept on this desk");
+        }
+    }
+    Ok(())
+}
+
+/// An audit entry the server set aside, kept on this desk as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAside {
+    pub seq: u64,
+    pub code: String,
+    pub message: String,
+}
+
 impl Desk {
     /// Uploads the audit entries the server does not hold yet, in seq order. A server without
     /// `/v1/audit` (404/405) keeps them for later; nothing is lost either way.
@@ -138,7 +169,13 @@ impl Desk {
             };
             let n = req.entries.len() as u64;
             let held = match self.inner.transport.audit(&url, &token, &req).await {
-                Ok(r) => r.last_seq,
+                Ok(r) => {
+                    if !r.refused.is_empty() {
+                        let refused = r.refused.clone();
+                        self.db(move |conn| Ok(set_aside(conn, &refused)?)).await?;
+                    }
+                    r.last_seq
+                }
                 Err(crate::transport::TransportError::Http { status: 404 | 405, .. }) => return Ok(sent),
                 // The server holds less than this desk thought: send again from the start,
                 // once; entries it already holds are answered as stored.
@@ -161,6 +198,23 @@ impl Desk {
         }
     }
 
+    /// Audit entries the server set aside (they stay in this desk's log, and no longer hold up
+    /// the upload), oldest first: what IT support is shown about this desk's audit.
+    pub async fn audit_set_aside(&self) -> Result<Vec<SetAside>, DeskError> {
+        self.db(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT seq, code, message FROM audit_set_aside ORDER BY seq")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(SetAside {
+                    seq: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                    code: r.get(1)?,
+                    message: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
     /// The local audit log after `after_seq`, oldest first, at most `limit` (1 to 1000) rows.
     pub async fn audit_log(&self, after_seq: u64, limit: u32) -> Result<Vec<AuditEntry>, DeskError> {
         if !(1..=1000).contains(&limit) {
@@ -169,5 +223,47 @@ impl Desk {
             )));
         }
         self.db(move |conn| entries_after(conn, after_seq, limit)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The server set entry 2 aside: it stays in the log as written, is recorded once (however
+    /// often the answer is repeated), and an unknown seq records nothing.
+    #[test]
+    fn entries_the_server_set_aside_stay_and_are_recorded_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::open(&dir.path().join("desk.db"), None).unwrap();
+        crate::store::migrate(&mut conn).unwrap();
+        for detail in ["search result", "nul \u{0} here", "next"] {
+            append(&conn, "view", RecordKind::Customer, "7", Some(7), detail).unwrap();
+        }
+        let refused = vec![
+            desk_domain::AuditRefusal {
+                seq: 2,
+                code: "control_character".into(),
+                message: "Audit entry 2: `detail` holds a control character".into(),
+            },
+            desk_domain::AuditRefusal {
+                seq: 99,
+                code: "control_character".into(),
+                message: "not on this desk".into(),
+            },
+        ];
+        set_aside(&conn, &refused).unwrap();
+        set_aside(&conn, &refused).unwrap();
+        let rows: Vec<(i64, String)> = conn
+            .prepare("SELECT seq, code FROM audit_set_aside")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, vec![(2, "control_character".to_owned())]);
+        let kept = entries_after(&conn, 0, 10).unwrap();
+        assert_eq!(kept.len(), 3);
+        assert_eq!(kept[1].detail, "nul \u{0} here", "kept as written");
     }
 }

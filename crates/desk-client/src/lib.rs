@@ -19,7 +19,7 @@ mod sync;
 pub mod transport;
 mod views;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, SetAside};
 pub use desk::Desk;
 pub use error::DeskError;
 pub use identity::{StaffDeskConfig, staff_account};

@@ -79,6 +79,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "generic_overlay",
         sql: include_str!("../../../migrations/client/0007_generic_overlay.sql"),
     },
+    Migration {
+        version: 8,
+        name: "audit_set_aside",
+        sql: include_str!("../../../migrations/client/0008_audit_set_aside.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

@@ -278,6 +278,42 @@ async fn refused_sign_ins_against_the_real_server_leave_no_store_and_no_keyring_
     server.stop().await;
 }
 
+/// A device id names one person's store. If the server holds this desk's device id for
+/// someone else (a copied store, a client that reused it), the sign-in is refused with the
+/// server's own code and words, which the sign-in screen shows, and nothing is issued.
+#[tokio::test]
+async fn a_device_id_held_by_another_person_is_refused_at_sign_in_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = small_council(dir.path(), "desk.f");
+    let other = add_leisure_staff(&*store, "desk.g", "Desk G", 1);
+    let mut server = TestServer::start(store.clone()).await;
+    let cfg = staff_config(dir.path(), server.url());
+    let desk = sign_in(&cfg, "desk.f").await;
+    let device = desk.device_id();
+    desk.sign_out().await.unwrap();
+    drop(desk);
+    TestDb::new(Backend::Sqlite, dir.path())
+        .execute(&format!(
+            "UPDATE devices SET staff_id = {other} WHERE device_id = '{device}'"
+        ))
+        .unwrap();
+    let tokens = store.count("access_tokens").unwrap();
+
+    let err = Desk::sign_in_staff(cfg.clone(), "desk.f", PASSWORD)
+        .await
+        .expect_err("another person's device");
+    assert_eq!(err.code(), "device_taken", "{err}");
+    let shown = err.to_body();
+    assert!(shown.message.contains("another member of staff"), "{}", shown.message);
+    assert!(shown.message.contains(&device.to_string()), "{}", shown.message);
+    assert_eq!(store.count("access_tokens").unwrap(), tokens, "nothing issued");
+    assert_eq!(
+        server_audit_actions(dir.path()).last().map(String::as_str),
+        Some("sign_in_failed")
+    );
+    server.stop().await;
+}
+
 /// The worked example of docs/adding-a-service.md against the real server, on both backends:
 /// a note made on one desk is written by the server's generic interpreter to its own table and
 /// change log, audited for the customer, and pulled by a second desk of the same centre.

@@ -14,6 +14,9 @@ pub enum CommonCode {
     BadArgs,
     /// The record belongs to a site outside the caller's.
     OutOfScope,
+    /// The mutation id was already used by another envelope (another seq, device or
+    /// arguments): a mutation id is applied once, so this one had no effect.
+    MutationIdReused,
 }
 
 impl CommonCode {
@@ -22,6 +25,7 @@ impl CommonCode {
             CommonCode::UnknownCommand => "unknown_command",
             CommonCode::BadArgs => "bad_args",
             CommonCode::OutOfScope => "out_of_scope",
+            CommonCode::MutationIdReused => "mutation_id_reused",
         }
     }
 }

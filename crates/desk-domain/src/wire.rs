@@ -51,11 +51,18 @@ pub struct Mutation {
     pub device_id: Uuid,
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub seq: u64,
+    /// 1 to 100 characters, none of them a control character.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")
+    )]
     pub name: String,
     pub args_version: u32,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub args: serde_json::Value,
-    /// The pull cursor the desk had when it made the change (advisory, for diagnosis).
+    /// The pull cursor the desk had when it made the change (advisory, for diagnosis); no
+    /// control characters.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"))]
     pub base_cursor: Option<String>,
     /// The desk's clock when the change was made: advisory, never trusted for rules.
     pub created_at: DateTime<Utc>,
@@ -349,4 +356,19 @@ pub struct AuditUpload {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditUploadResponse {
     pub last_seq: u64,
+    /// Entries of this upload the server could not store as sent (text holding control
+    /// characters). Each counts as held — a marker row keeps the device's seq gapless — so they
+    /// never block later uploads; the desk keeps them in its own log and reports them.
+    #[serde(default)]
+    pub refused: Vec<AuditRefusal>,
+}
+
+/// One audit entry set aside by the server, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditRefusal {
+    pub seq: u64,
+    /// `control_character`.
+    pub code: String,
+    pub message: String,
 }

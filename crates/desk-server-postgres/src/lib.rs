@@ -43,8 +43,10 @@ struct PgConn {
 
 impl PgConn {
     fn connect(url: &str) -> Result<PgConn, StoreError> {
+        let mut client = Client::connect(url, NoTls)?;
+        quiet(&mut client)?;
         Ok(PgConn {
-            client: Client::connect(url, NoTls)?,
+            client,
             statements: HashMap::new(),
         })
     }
@@ -208,6 +210,15 @@ fn parse_payload(payload: &str, me: Uuid) -> Option<Poke> {
         head,
         buckets: Arc::new(buckets),
     })
+}
+
+/// Keeps the server's informational notices (`relation … already exists, skipping` from the
+/// migration runner's `CREATE TABLE IF NOT EXISTS`) off the connection: the client would log
+/// each one, and a command whose standard output is a document must print nothing else.
+/// Warnings and errors still come through.
+fn quiet(client: &mut Client) -> Result<(), StoreError> {
+    client.batch_execute("SET client_min_messages TO warning")?;
+    Ok(())
 }
 
 struct PgMigrations<'a>(&'a mut Client);
@@ -706,7 +717,7 @@ impl Database for PgBackend {
                 let has_more = rows.len() > q.limit as usize;
                 rows.truncate(q.limit as usize);
                 let (receipts, device_last_seq) =
-                    receipts_after(&mut PgTx::new(c, self.instance, false), q.device, q.ack_seq)?;
+                    receipts_after(&mut PgTx::new(c, self.instance, false), q.device, q.staff, q.ack_seq)?;
                 Ok(PullPage {
                     rows,
                     has_more,

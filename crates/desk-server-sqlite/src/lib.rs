@@ -356,7 +356,8 @@ impl Database for SqliteBackend {
             let page = (|| {
                 let head = read_head(c)?;
                 let (rows, has_more) = merged_page(c, q.buckets, q.after, q.limit)?;
-                let (receipts, device_last_seq) = receipts_after(&mut SqliteTx { conn: c }, q.device, q.ack_seq)?;
+                let (receipts, device_last_seq) =
+                    receipts_after(&mut SqliteTx { conn: c }, q.device, q.staff, q.ack_seq)?;
                 Ok(PullPage {
                     rows,
                     has_more,

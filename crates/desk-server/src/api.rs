@@ -152,6 +152,7 @@ impl From<PushError> for ApiError {
         match e {
             PushError::SeqGap { .. } => ApiError::new(StatusCode::CONFLICT, "seq_gap", message),
             PushError::SeqConflict { .. } => ApiError::new(StatusCode::CONFLICT, "seq_conflict", message),
+            PushError::MutationIdReused { .. } => ApiError::new(StatusCode::CONFLICT, "mutation_id_reused", message),
             PushError::DeviceMismatch(_) => ApiError::new(StatusCode::FORBIDDEN, "device_mismatch", message),
             PushError::BadBatch(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_batch", message),
             PushError::Store(e) => e.into(),
@@ -186,6 +187,14 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
             Ok(Json(v)) => v,
             Err(rejection) => return Err(json_rejection(rejection)),
         };
+        // Every request body is an object; serde would also read a struct from an array.
+        if !value.is_object() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "The body must be a JSON object.",
+            ));
+        }
         crate::openapi::integral_numbers(&mut value);
         serde_json::from_value(value).map(ApiJson).map_err(invalid_body)
     }
@@ -340,6 +349,18 @@ async fn capabilities(State(state): State<AppState>) -> Json<Capabilities> {
 /// Longest username a sign-in looks up.
 pub const MAX_USERNAME_CHARS: usize = 200;
 
+/// A device id names one person's store on one desk; another person's sign-in cannot take it.
+fn device_taken(device: Uuid) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "device_taken",
+        format!(
+            "This desk's device id ({device}) is registered to another member of staff, so it cannot \
+             be used for your sign-in. Ask IT support to look at this desk."
+        ),
+    )
+}
+
 fn account_disabled() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
@@ -352,6 +373,7 @@ fn account_disabled() -> ApiError {
     (status = 200, body = SessionGrant),
     (status = 401, body = ErrorBody, description = "bad_credentials"),
     (status = 403, body = ErrorBody, description = "account_disabled"),
+    (status = 409, body = ErrorBody, description = "device_taken: the device id is registered to another member of staff"),
     (status = 423, body = ErrorBody, description = "account_locked, with the unlock time in the message"),
 ))]
 async fn sign_in(
@@ -440,7 +462,15 @@ async fn sign_in(
             access_expires_at: now + lifetimes.access,
             refresh_expires_at: now + lifetimes.refresh,
         };
-        store.issue_tokens(&issue)?;
+        if !store.issue_tokens(&issue)? {
+            store.append_audit(&AuditEntry::server(
+                Some(staff.id),
+                device,
+                "sign_in_failed",
+                "device registered to another member of staff",
+            ))?;
+            return Err(device_taken(req.device_id));
+        }
         store.sign_in_succeeded(staff.id, req.device_id)?;
         Ok(SessionGrant {
             session: SignInResponse {
@@ -555,6 +585,13 @@ async fn sign_out(
         // `null` is no body, as the document's optional (nullable) body says.
         let req: Option<RefreshRequest> = serde_json::from_slice(&body)
             .and_then(|mut v: serde_json::Value| {
+                // An object or null: serde would also read the struct from an array.
+                if !(v.is_object() || v.is_null()) {
+                    return Err(serde::de::Error::invalid_type(
+                        serde::de::Unexpected::Other("JSON that is not an object"),
+                        &"an object or null",
+                    ));
+                }
                 crate::openapi::integral_numbers(&mut v);
                 serde_json::from_value(v)
             })
@@ -592,7 +629,7 @@ async fn sign_out(
 #[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])), responses(
     (status = 200, body = PushResponse),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "device_mismatch"),
-    (status = 409, body = ErrorBody, description = "seq_gap, or seq_conflict (a seq stored for another mutation, or given twice in the batch)"),
+    (status = 409, body = ErrorBody, description = "seq_gap, seq_conflict (a seq stored for another mutation, or given twice in the batch) or mutation_id_reused"),
     (status = 413, body = ErrorBody, description = "body_too_large or too_many_mutations"),
     (status = 422, body = ErrorBody),
 ))]
@@ -620,6 +657,9 @@ async fn push(
             "too_many_mutations",
             format!("At most {MAX_PUSH_MUTATIONS} mutations per push; send the rest in the next one."),
         ));
+    }
+    if let Some(e) = req.mutations.iter().find_map(|m| crate::envelope::check(m).err()) {
+        return Err(e);
     }
     let mut mutations = req.mutations;
     mutations.sort_by_key(|m| m.seq);
@@ -725,8 +765,8 @@ async fn audit(
     }
     let store = state.store.clone();
     let (staff_id, device_id) = (authed.staff.id, authed.device_id);
-    let last_seq = blocking(move || Ok(store.upload_audit(staff_id, device_id, &entries)?)).await?;
-    Ok(Json(AuditUploadResponse { last_seq }))
+    let answer: AuditUploadResponse = blocking(move || Ok(store.upload_audit(staff_id, device_id, &entries)?)).await?;
+    Ok(Json(answer))
 }
 
 /// The cursor names the scope it was made for, so a desk whose scope changed starts over.
@@ -806,7 +846,8 @@ async fn pull(
         let limit = q.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
         let head = store.head()?;
         let (after, reset) = read_cursor(q.cursor.as_deref(), &scope, head);
-        let page = store.pull(&buckets, after, limit, authed.device_id, q.ack_seq.unwrap_or(0))?;
+        let receipts_of = (authed.staff.id, authed.device_id);
+        let page = store.pull(&buckets, after, limit, receipts_of, q.ack_seq.unwrap_or(0))?;
         // Caught up: everything in scope up to the head of this snapshot has been sent.
         let cursor_version = match page.rows.last() {
             Some(last) if page.has_more => last.version,

@@ -13,6 +13,11 @@ pub enum PushError {
         stored: uuid::Uuid,
         got: uuid::Uuid,
     },
+    #[error(
+        "seq {seq} already holds mutation {mutation_id} with another envelope (name, args or channel); \
+         a mutation id is applied once"
+    )]
+    MutationIdReused { seq: u64, mutation_id: uuid::Uuid },
     #[error("{0}")]
     DeviceMismatch(String),
     #[error("{0}")]

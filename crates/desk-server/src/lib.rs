@@ -7,8 +7,10 @@
 //! [`bench_drain`].
 
 pub mod api;
+pub mod audit_upload;
 pub mod auth;
 mod bench;
+pub mod envelope;
 mod error;
 pub mod openapi;
 mod push;
@@ -115,6 +117,11 @@ pub fn add_staff(store: &dyn Store, new: NewStaff) -> Result<i64, StoreError> {
     }
     if new.display_name.trim().is_empty() {
         return Err(StoreError::Invalid("a display name is required".into()));
+    }
+    if new.display_name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(
+            "a display name is one line of text: no control characters".into(),
+        ));
     }
     if let Some(problem) = auth::password_problem(username, &new.password) {
         return Err(StoreError::Invalid(problem));

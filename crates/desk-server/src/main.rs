@@ -176,6 +176,9 @@ fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_target(false)
+        // Logs go to standard error: standard output carries what a command prints (a JSON
+        // document, a report, the address `serve` listens on) and nothing else.
+        .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match cli.command {

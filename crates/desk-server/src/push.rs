@@ -1,16 +1,17 @@
 //! Applying a device's mutations: the receipt protocol, and each command decided by its service
 //! in `desk_domain` and its effects written, once over [`StoreTx`] for both backends.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 use chrono::{NaiveDateTime, Utc};
 use desk_domain::{
-    Booking, Bucket, Command, Ctx, Customer, Effect, Mutation, Outcome, Receipt, Record, Session, Source, leisure,
-    table,
+    Booking, Bucket, Command, CommonCode, Ctx, Customer, Effect, Mutation, Outcome, Receipt, Record, Refusal, Session,
+    Source, leisure, table,
 };
 use uuid::Uuid;
 
+use crate::envelope;
 use crate::error::{PushError, StoreError};
 use crate::records;
 use crate::store::{AuditEntry, Caller, Poke, PushResult, StoreTx};
@@ -18,6 +19,11 @@ use crate::store::{AuditEntry, Caller, Poke, PushResult, StoreTx};
 /// Applies `mutations` (one device's, sorted by seq, no repeats) inside the caller's
 /// transaction. Replays return their stored receipts; the first new seq must follow the
 /// device's last one. A transient failure ends the batch: what came before it stays.
+///
+/// A mutation id is applied once (`docs/sync-contract.md`): a new seq carrying an id already
+/// answered — under another seq, by another device, or earlier in this batch — gets a stored
+/// `mutation_id_reused` rejection with no effect; a replayed seq whose envelope differs from
+/// the one its receipt answered is refused (409) as a whole batch.
 pub(crate) fn apply_batch(
     tx: &mut dyn StoreTx,
     caller: &Caller,
@@ -33,16 +39,29 @@ pub(crate) fn apply_batch(
     }
 
     // Check the whole batch before applying any of it, so a gap or conflict applies nothing.
+    let envelopes: Vec<String> = mutations.iter().map(envelope::digest).collect();
     let mut stored = Vec::new();
     let mut expected = last_seq + 1;
-    for m in mutations {
+    let mut seen = HashSet::new();
+    let mut reused = HashSet::new();
+    for (m, digest) in mutations.iter().zip(&envelopes) {
         if m.seq <= last_seq {
             match tx.receipt(device, m.seq)? {
-                Some(r) if r.mutation_id == m.mutation_id => stored.push(r),
+                // Receipts stored before envelopes were kept have none to compare.
+                Some(r) if r.receipt.mutation_id == m.mutation_id => {
+                    if r.envelope.as_ref().is_some_and(|e| e != digest) {
+                        return Err(PushError::MutationIdReused {
+                            seq: m.seq,
+                            mutation_id: m.mutation_id,
+                        });
+                    }
+                    seen.insert(m.mutation_id);
+                    stored.push(r.receipt);
+                }
                 Some(r) => {
                     return Err(PushError::SeqConflict {
                         seq: m.seq,
-                        stored: r.mutation_id,
+                        stored: r.receipt.mutation_id,
                         got: m.mutation_id,
                     });
                 }
@@ -56,6 +75,9 @@ pub(crate) fn apply_batch(
             return Err(PushError::SeqGap { expected, got: m.seq });
         } else {
             expected += 1;
+            if !seen.insert(m.mutation_id) || !tx.receipts_of_mutation(m.mutation_id)?.is_empty() {
+                reused.insert(m.seq);
+            }
         }
     }
 
@@ -63,16 +85,21 @@ pub(crate) fn apply_batch(
     let mut last = last_seq;
     let mut touched = BTreeSet::new();
     let mut stopped = None;
-    for m in mutations.iter().filter(|m| m.seq > last_seq) {
+    for (m, digest) in mutations.iter().zip(&envelopes).filter(|(m, _)| m.seq > last_seq) {
         tx.savepoint()?;
-        let attempt = execute(tx, caller, m, now).and_then(|(outcome, buckets)| {
+        let outcome = if reused.contains(&m.seq) {
+            Ok((reused_outcome(m), Vec::new()))
+        } else {
+            execute(tx, caller, m, now)
+        };
+        let attempt = outcome.and_then(|(outcome, buckets)| {
             let receipt = Receipt {
                 seq: m.seq,
                 mutation_id: m.mutation_id,
-                outcome,
+                outcome: envelope::printable_outcome(outcome),
                 version: tx.head(),
             };
-            tx.put_receipt(device, &receipt)?;
+            tx.put_receipt(device, &receipt, digest)?;
             Ok((receipt, buckets))
         });
         match attempt {
@@ -114,6 +141,20 @@ pub(crate) fn apply_batch(
 }
 
 type Applied = (Outcome, Vec<String>);
+
+/// The stored answer to a new seq whose mutation id was used before. It names neither the
+/// device nor the seq that used it: that may be another person's work.
+fn reused_outcome(m: &Mutation) -> Outcome {
+    Refusal::new(
+        CommonCode::MutationIdReused,
+        format!(
+            "Mutation id {} was already used by another change; a mutation id is applied once, so this \
+             change (seq {}) had no effect. Record it again as a new change.",
+            m.mutation_id, m.seq
+        ),
+    )
+    .into_outcome()
+}
 
 /// One mutation: parsed, decided by its service in `desk_domain` against facts read in this
 /// transaction, and its effects written. `Ok` carries the outcome to store (refusals
@@ -266,14 +307,17 @@ mod tests {
         fn put_device(&mut self, d: Uuid, s: i64, l: u64) -> Result<(), StoreError> {
             self.inner.put_device(d, s, l)
         }
-        fn receipt(&mut self, d: Uuid, s: u64) -> Result<Option<Receipt>, StoreError> {
+        fn receipt(&mut self, d: Uuid, s: u64) -> Result<Option<crate::store::StoredReceipt>, StoreError> {
             self.inner.receipt(d, s)
         }
-        fn put_receipt(&mut self, d: Uuid, r: &Receipt) -> Result<(), StoreError> {
+        fn receipts_of_mutation(&mut self, m: Uuid) -> Result<Vec<crate::store::StoredReceipt>, StoreError> {
+            self.inner.receipts_of_mutation(m)
+        }
+        fn put_receipt(&mut self, d: Uuid, r: &Receipt, e: &str) -> Result<(), StoreError> {
             if r.seq == self.seq {
                 return Err(StoreError::Conflict("injected: the database went away".into()));
             }
-            self.inner.put_receipt(d, r)
+            self.inner.put_receipt(d, r, e)
         }
         fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError> {
             self.inner.session_for_update(id)

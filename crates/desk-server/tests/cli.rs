@@ -560,3 +560,64 @@ fn sqlite_audit_covers_every_kind_of_person() {
 fn postgres_audit_covers_every_kind_of_person() {
     audit_covers_every_kind_of_person("postgres");
 }
+
+/// `audit --json` at the most verbose log level, on a database already migrated (so PostgreSQL
+/// would answer the migration runner's `CREATE TABLE IF NOT EXISTS` with a NOTICE): standard
+/// output is the JSON document alone, parsed whole; the logs are on standard error.
+fn json_output_is_the_document_alone(backend: &str) {
+    use common::*;
+    let db = db(backend);
+    let s = open(&db);
+    s.load(&world()).unwrap();
+    s.append_audit(&desk_server::AuditEntry {
+        record_kind: Some("customer".into()),
+        record_id: Some("7".into()),
+        person_id: Some(7),
+        ..desk_server::AuditEntry::server(None, None, "view", "search result")
+    })
+    .unwrap();
+    drop(s);
+    for first in ["migrate", "migrate"] {
+        let mut args = vec![first.to_owned()];
+        args.extend(store_args(&db));
+        let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), None);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let mut args = vec![
+        "audit".to_owned(),
+        "--person".into(),
+        "customer:7".into(),
+        "--json".into(),
+    ];
+    args.extend(store_args(&db));
+    let out = Command::new(BIN)
+        .args(&args)
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{backend}: standard output is not one JSON document ({e}):\n{}",
+            text(&out.stdout)
+        )
+    });
+    assert_eq!(doc["person"], "customer:7", "{doc}");
+    assert_eq!(doc["accesses"][0]["detail"], "search result", "{doc}");
+    let stdout = text(&out.stdout);
+    assert!(
+        !stdout.contains("NOTICE") && !stdout.contains("already exists"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn sqlite_json_output_is_the_document_alone() {
+    json_output_is_the_document_alone("sqlite");
+}
+
+#[test]
+fn postgres_json_output_is_the_document_alone() {
+    json_output_is_the_document_alone("postgres");
+}

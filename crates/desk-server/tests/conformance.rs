@@ -57,7 +57,7 @@ fn pull_all(store: &dyn Store, buckets: &[String], limit: u32) -> Vec<SyncRow> {
     let mut after = 0;
     let mut out = Vec::new();
     loop {
-        let page = store.pull(buckets, after, limit, Uuid::nil(), 0).unwrap();
+        let page = store.pull(buckets, after, limit, (0, Uuid::nil()), 0).unwrap();
         if let Some(last) = page.rows.last() {
             after = last.version;
         }
@@ -92,7 +92,13 @@ fn push_applies_and_stores_a_receipt(backend: &str) {
 
     // The booking and the session's new count are both in the sync log, in centre A's bucket.
     let rows = store
-        .pull(&strs(&desk.buckets), head_before, 100, desk.device_id, 0)
+        .pull(
+            &strs(&desk.buckets),
+            head_before,
+            100,
+            (desk.staff_id, desk.device_id),
+            0,
+        )
         .unwrap();
     let tables: HashSet<&str> = rows.rows.iter().map(|r| r.table.as_str()).collect();
     assert_eq!(tables, HashSet::from(["bookings", "sessions"]));
@@ -386,7 +392,9 @@ fn pull_paging_never_skips_or_repeats(backend: &str) {
             };
             store.load(&update).unwrap();
         }
-        let page = store.pull(&buckets, after, 7, desk.device_id, 0).unwrap();
+        let page = store
+            .pull(&buckets, after, 7, (desk.staff_id, desk.device_id), 0)
+            .unwrap();
         pages += 1;
         for row in &page.rows {
             assert!(row.version > last_version, "versions only go up across pages");

@@ -204,3 +204,39 @@ async fn integer_fields_take_integral_numbers_and_refuse_fractions() {
     assert_eq!(r.store.count("bookings").unwrap(), 1);
     r.server.stop().await;
 }
+
+/// Every request body is a JSON object, as the document says: serde would also read a struct
+/// from an array of its fields, and the server does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_are_objects_not_arrays_of_fields() {
+    let r = start().await;
+    let (token, device) = signed_in(&r).await;
+    let sign_in = json!(["desk.a", PASSWORD, device]);
+    let res = r.http.post(r.url("/v1/session")).json(&sign_in).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<ErrorBody>().await.unwrap().code, "invalid_body");
+    for body in ["[\"\"]", "\"x\"", "3"] {
+        let res = r
+            .http
+            .delete(r.url("/v1/session"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+    // null is no body: the bearer token names the sign-in.
+    let res = r
+        .http
+        .delete(r.url("/v1/session"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    r.server.stop().await;
+}

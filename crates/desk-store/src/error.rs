@@ -6,8 +6,9 @@ pub enum StoreError {
     #[cfg(feature = "sqlite")]
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// Shown with the database's own message (its `Display` alone says only "db error").
     #[cfg(feature = "postgres")]
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", postgres_message(.0))]
     Postgres(#[from] postgres::Error),
     #[error("stored JSON is unreadable: {0}")]
     Json(#[from] serde_json::Error),
@@ -21,6 +22,31 @@ pub enum StoreError {
     Corrupt(String),
     #[error("could not open the store: {0}")]
     Open(String),
+}
+
+/// The server's own words for a PostgreSQL error: severity, SQLSTATE, message, detail, and
+/// where it applies (table and column), so a log line names the cause.
+#[cfg(feature = "postgres")]
+pub fn postgres_message(e: &postgres::Error) -> String {
+    let Some(db) = e.as_db_error() else {
+        return match std::error::Error::source(e) {
+            Some(source) => format!("{e}: {source}"),
+            None => e.to_string(),
+        };
+    };
+    let mut out = format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+    if let Some(detail) = db.detail() {
+        out.push_str(&format!(" ({detail})"));
+    }
+    if let Some(where_) = db.where_() {
+        out.push_str(&format!(" [{where_}]"));
+    }
+    match (db.table(), db.column()) {
+        (Some(t), Some(c)) => out.push_str(&format!(" on {t}.{c}")),
+        (Some(t), None) => out.push_str(&format!(" on {t}")),
+        _ => {}
+    }
+    out
 }
 
 impl StoreError {

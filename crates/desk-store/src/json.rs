@@ -15,6 +15,18 @@ fn bad(table: &TableSpec, column: &str, want: &str, got: &Value) -> StoreError {
     StoreError::Invalid(format!("{}.{column} must be {want}, not {got}", table.name))
 }
 
+/// Refuses text holding NUL, on both backends alike: PostgreSQL text cannot hold it at all, and
+/// SQLite would keep what PostgreSQL refuses. The callers check their inputs first (with a 4xx
+/// or a stored refusal); this is the floor under every path, so no NUL reaches either driver.
+pub fn storable_text(table: &str, column: &str, s: &str) -> Result<(), StoreError> {
+    if s.contains('\0') {
+        return Err(StoreError::Invalid(format!(
+            "{table}.{column} holds a NUL character, which the store does not keep"
+        )));
+    }
+    Ok(())
+}
+
 /// The cell a JSON value is in a column of type `ty`.
 fn cell(table: &TableSpec, column: &str, ty: ColType, v: &Value) -> Result<Cell, StoreError> {
     if v.is_null() {
@@ -25,7 +37,11 @@ fn cell(table: &TableSpec, column: &str, ty: ColType, v: &Value) -> Result<Cell,
         ColType::Serial | ColType::Int | ColType::Int32 => {
             Cell::Int(v.as_i64().ok_or_else(|| bad(table, column, "a whole number", v))?)
         }
-        ColType::Text => Cell::Text(text()?.to_owned()),
+        ColType::Text => {
+            let s = text()?;
+            storable_text(table.name, column, s)?;
+            Cell::Text(s.to_owned())
+        }
         ColType::Bool => Cell::Bool(v.as_bool().ok_or_else(|| bad(table, column, "true or false", v))?),
         ColType::Date => {
             Cell::Date(NaiveDate::parse_from_str(text()?, "%Y-%m-%d").map_err(|_| bad(table, column, "a date", v))?)

@@ -99,6 +99,14 @@ pub fn receipt_of(r: &Row) -> Result<Receipt, StoreError> {
     })
 }
 
+pub fn stored_receipt_of(r: &Row) -> Result<StoredReceipt, StoreError> {
+    Ok(StoredReceipt {
+        device_id: r.uuid("device_id")?,
+        receipt: receipt_of(r)?,
+        envelope: r.opt_text("envelope")?,
+    })
+}
+
 fn hash(h: &[u8; 32]) -> Cell {
     Cell::Blob(h.to_vec())
 }
@@ -147,12 +155,18 @@ impl<T: Tx + ?Sized> StoreTx for T {
             vec![Cell::Uuid(device_id), Cell::Int(staff_id), Cell::Int(last_seq as i64)],
         )
     }
-    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<Receipt>, StoreError> {
+    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<StoredReceipt>, StoreError> {
         self.get(&RECEIPTS, &[Cell::Uuid(device_id), Cell::Int(seq as i64)])?
-            .map(|r| receipt_of(&r))
+            .map(|r| stored_receipt_of(&r))
             .transpose()
     }
-    fn put_receipt(&mut self, device_id: Uuid, r: &Receipt) -> Result<(), StoreError> {
+    fn receipts_of_mutation(&mut self, mutation_id: Uuid) -> Result<Vec<StoredReceipt>, StoreError> {
+        self.select_by(&RECEIPTS, &[Cond::Eq("mutation_id", Cell::Uuid(mutation_id))], &[])?
+            .iter()
+            .map(stored_receipt_of)
+            .collect()
+    }
+    fn put_receipt(&mut self, device_id: Uuid, r: &Receipt, envelope: &str) -> Result<(), StoreError> {
         self.put(
             &RECEIPTS,
             vec![
@@ -161,6 +175,7 @@ impl<T: Tx + ?Sized> StoreTx for T {
                 Cell::Uuid(r.mutation_id),
                 Cell::Text(serde_json::to_string(&r.outcome)?),
                 Cell::Int(r.version as i64),
+                Cell::Text(envelope.to_owned()),
             ],
         )
     }
@@ -353,6 +368,13 @@ impl<T: Tx + ?Sized> StoreTx for T {
         Ok(())
     }
     fn put_audit(&mut self, e: &AuditEntry) -> Result<(), StoreError> {
+        for (column, text) in [
+            ("action", Some(&e.action)),
+            ("record_id", e.record_id.as_ref()),
+            ("detail", Some(&e.detail)),
+        ] {
+            crate::json::storable_text(AUDIT_LOG.name, column, text.map_or("", String::as_str))?;
+        }
         insert_new(self, &AUDIT_LOG, &audit_cells(e))?;
         Ok(())
     }
@@ -439,6 +461,8 @@ fn audit_cells(e: &AuditEntry) -> [(&'static str, Cell); 10] {
 
 /// A new staff account's cells (its id is assigned).
 pub fn new_staff_cells(new: &NewStaffRecord) -> Result<Vec<(&'static str, Cell)>, StoreError> {
+    crate::json::storable_text(STAFF.name, "username", &new.username)?;
+    crate::json::storable_text(STAFF.name, "display_name", &new.display_name)?;
     Ok(vec![
         ("username", Cell::Text(new.username.clone())),
         ("display_name", Cell::Text(new.display_name.clone())),
@@ -451,7 +475,19 @@ pub fn new_staff_cells(new: &NewStaffRecord) -> Result<Vec<(&'static str, Cell)>
 
 /// For a pull: the device's receipts above `ack_seq` (at most a pull's worth) and its last
 /// applied seq.
-pub fn receipts_after(c: &mut dyn Tables, device: Uuid, ack_seq: u64) -> Result<(Vec<Receipt>, u64), StoreError> {
+pub fn receipts_after(
+    c: &mut dyn Tables,
+    device: Uuid,
+    staff: i64,
+    ack_seq: u64,
+) -> Result<(Vec<Receipt>, u64), StoreError> {
+    // The device's owner is checked first: receipts carry mutation ids and rejection messages
+    // from the owner's work, and are nobody else's business.
+    let last = match c.get(&DEVICES, &[Cell::Uuid(device)])? {
+        Some(r) if r.int("staff_id")? == staff => r.int("last_seq")? as u64,
+        Some(_) => return Ok((Vec::new(), 0)),
+        None => 0,
+    };
     let filter = [
         Cond::Eq("device_id", Cell::Uuid(device)),
         Cond::Gt("seq", Cell::Int(ack_seq as i64)),
@@ -467,9 +503,5 @@ pub fn receipts_after(c: &mut dyn Tables, device: Uuid, ack_seq: u64) -> Result<
         .iter()
         .map(receipt_of)
         .collect::<Result<_, _>>()?;
-    let last = match c.get(&DEVICES, &[Cell::Uuid(device)])? {
-        Some(r) => r.int("last_seq")? as u64,
-        None => 0,
-    };
     Ok((receipts, last))
 }

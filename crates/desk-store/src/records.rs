@@ -6,6 +6,15 @@ use desk_domain::{Bucket, Receipt, RecordKind, Role, Site, StaffProfile};
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// A receipt as stored: the device it belongs to, and the digest of the envelope it answered
+/// (`None` on receipts stored before migration 7).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReceipt {
+    pub device_id: Uuid,
+    pub receipt: Receipt,
+    pub envelope: Option<String>,
+}
+
 /// A staff account as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffRecord {

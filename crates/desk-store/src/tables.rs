@@ -79,6 +79,9 @@ pub const RECEIPTS: TableSpec = TableSpec {
         // JSON of desk_domain::Outcome, as text.
         col("outcome", Text),
         col("version", Int),
+        // SHA-256 (hex) of what the mutation asked for: name, args_version, args and channel
+        // (migration 7). A reused mutation id is compared by it; NULL on older receipts.
+        col("envelope", Text).null(),
     ],
     unique: &[],
     without_rowid: true,
@@ -354,7 +357,10 @@ pub const INIT: &[Step] = &[
     },
     index("access_tokens_expiry", "access_tokens", &["expires_at"]),
     create(&DEVICES),
-    create(&RECEIPTS),
+    Step::Create {
+        table: &RECEIPTS,
+        added_later: &["envelope"],
+    },
     create(&CENTRES),
     create(&ACTIVITIES),
     create(&SESSIONS),
@@ -413,6 +419,16 @@ pub const SESSION_END: &[Step] = &[
 pub const CUSTOMER_NOTES_STEPS: &[Step] = &[
     create(&CUSTOMER_NOTES),
     index("customer_notes_customer", "customer_notes", &["customer_id"]),
+];
+
+/// A mutation id is applied once whatever seq or device it arrives under: receipts are found
+/// by it, and compared by what the envelope asked for (docs/sync-contract.md).
+pub const RECEIPT_ENVELOPE: &[Step] = &[
+    Step::AddColumn {
+        table: &RECEIPTS,
+        column: "envelope",
+    },
+    index("receipts_mutation", "receipts", &["mutation_id"]),
 ];
 
 /// The migration runner's own record, created by each backend before the first migration (it

@@ -378,13 +378,15 @@ pub trait Database: Send + Sync + 'static {
 }
 
 /// What one pull asks for: rows in `buckets` above version `after` (at most `limit`), and the
-/// device's receipts above `ack_seq`.
+/// device's receipts above `ack_seq` if the device is `staff`'s (a device belongs to one person:
+/// nobody is sent another person's receipts).
 #[derive(Debug, Clone, Copy)]
 pub struct PullQuery<'a> {
     pub buckets: &'a [String],
     pub after: u64,
     pub limit: u32,
     pub device: Uuid,
+    pub staff: i64,
     pub ack_seq: u64,
 }
 
@@ -408,8 +410,11 @@ pub trait StoreTx {
     /// The device's owner and last applied seq.
     fn device(&mut self, device_id: Uuid) -> Result<Option<(i64, u64)>, StoreError>;
     fn put_device(&mut self, device_id: Uuid, staff_id: i64, last_seq: u64) -> Result<(), StoreError>;
-    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<Receipt>, StoreError>;
-    fn put_receipt(&mut self, device_id: Uuid, receipt: &Receipt) -> Result<(), StoreError>;
+    fn receipt(&mut self, device_id: Uuid, seq: u64) -> Result<Option<StoredReceipt>, StoreError>;
+    /// Every receipt stored for a mutation id, on any device (normally none or one).
+    fn receipts_of_mutation(&mut self, mutation_id: Uuid) -> Result<Vec<StoredReceipt>, StoreError>;
+    /// Stores a receipt with the digest of the envelope it answers.
+    fn put_receipt(&mut self, device_id: Uuid, receipt: &Receipt, envelope: &str) -> Result<(), StoreError>;
     /// The session, locked against other writers until commit.
     fn session_for_update(&mut self, id: i64) -> Result<Option<Session>, StoreError>;
     /// Sessions of an activity at a centre starting in `(from, until]`.

@@ -261,6 +261,7 @@ async fn audit(State(app): State<AppState>, headers: HeaderMap, Json(req): Json<
     }
     Json(desk_domain::AuditUploadResponse {
         last_seq: held.len() as u64,
+        refused: Vec::new(),
     })
     .into_response()
 }

@@ -124,8 +124,10 @@ pub trait Store: Send + Sync {
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     fn token(&self, token_hash: &[u8; 32]) -> Result<Option<TokenRecord>, StoreError>;
-    /// Stores a new sign-in's access and refresh token.
-    fn issue_tokens(&self, issue: &TokenIssue) -> Result<(), StoreError>;
+    /// Stores a new sign-in's access and refresh token, binding the device to the member of
+    /// staff if nobody holds it yet. `Ok(false)`: the device belongs to someone else, nothing
+    /// was issued (a device id names one person's store: `docs/sync-contract.md`).
+    fn issue_tokens(&self, issue: &TokenIssue) -> Result<bool, StoreError>;
     /// Spends a refresh token and, if it was good, stores `next` in its place, in one
     /// transaction: of two concurrent spends of one token, one rotates and the other is a reuse.
     fn refresh(
@@ -151,13 +153,14 @@ pub trait Store: Send + Sync {
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// Stores a desk's audit entries (sorted by seq, no repeats) for `staff_id` and `device_id`,
     /// continuing the device's gapless seq: entries already held are skipped, a gap stores
-    /// nothing. Returns the highest seq now held.
+    /// nothing, an entry whose text cannot be stored is set aside (a marker row holds its seq)
+    /// and reported. The device must be `staff_id`'s. Returns the highest seq now held.
     fn upload_audit(
         &self,
         staff_id: i64,
         device_id: Uuid,
         entries: &[desk_domain::AuditRecord],
-    ) -> Result<u64, PushError>;
+    ) -> Result<desk_domain::AuditUploadResponse, PushError>;
     /// Until when the account is locked by failed sign-ins, if it is now.
     fn locked_until(&self, staff_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError>;
     /// Counts a failed sign-in (audited as `sign_in_failed`); the `after_failures`th in a row
@@ -192,14 +195,15 @@ pub trait Store: Send + Sync {
     /// Applies a batch (already checked to be one device's, sorted by `seq` without repeats) in
     /// one transaction with a savepoint per mutation.
     fn push(&self, caller: &Caller, mutations: &[Mutation], now: NaiveDateTime) -> Result<PushResult, PushError>;
-    /// Rows in `buckets` with version above `after`, oldest first, at most `limit`; and this
-    /// device's receipts above `ack_seq`.
+    /// Rows in `buckets` with version above `after`, oldest first, at most `limit`; and the
+    /// receipts above `ack_seq` of `receipts_of = (staff_id, device_id)`'s device, if the device
+    /// is that person's (none otherwise: nobody is sent another person's receipts).
     fn pull(
         &self,
         buckets: &[String],
         after: u64,
         limit: u32,
-        device_id: Uuid,
+        receipts_of: (i64, Uuid),
         ack_seq: u64,
     ) -> Result<PullPage, StoreError>;
     /// Loads entities in one transaction: all or nothing.
@@ -362,8 +366,16 @@ impl<B: desk_store::Database> Store for Storage<B> {
             }))
         })
     }
-    fn issue_tokens(&self, issue: &TokenIssue) -> Result<(), StoreError> {
-        Backend::write(&self.backend, |tx| tx.put_tokens(issue))
+    fn issue_tokens(&self, issue: &TokenIssue) -> Result<bool, StoreError> {
+        Backend::write(&self.backend, |tx| {
+            match tx.device(issue.device_id)? {
+                Some((owner, _)) if owner != issue.staff_id => return Ok(false),
+                Some(_) => {}
+                None => tx.put_device(issue.device_id, issue.staff_id, 0)?,
+            }
+            tx.put_tokens(issue)?;
+            Ok(true)
+        })
     }
     fn refresh(
         &self,
@@ -439,7 +451,7 @@ impl<B: desk_store::Database> Store for Storage<B> {
         staff_id: i64,
         device_id: Uuid,
         entries: &[desk_domain::AuditRecord],
-    ) -> Result<u64, PushError> {
+    ) -> Result<desk_domain::AuditUploadResponse, PushError> {
         Backend::write(&self.backend, |tx| upload_audit_in(tx, staff_id, device_id, entries))
     }
     fn audit_for_person(&self, person_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
@@ -548,7 +560,7 @@ impl<B: desk_store::Database> Store for Storage<B> {
         buckets: &[String],
         after: u64,
         limit: u32,
-        device_id: Uuid,
+        (staff_id, device_id): (i64, Uuid),
         ack_seq: u64,
     ) -> Result<PullPage, StoreError> {
         let q = desk_store::PullQuery {
@@ -556,6 +568,7 @@ impl<B: desk_store::Database> Store for Storage<B> {
             after,
             limit,
             device: device_id,
+            staff: staff_id,
             ack_seq,
         };
         desk_store::Database::pull(&self.backend, &q)
@@ -612,15 +625,38 @@ fn upload_audit_in(
     staff_id: i64,
     device_id: Uuid,
     entries: &[desk_domain::AuditRecord],
-) -> Result<u64, PushError> {
+) -> Result<desk_domain::AuditUploadResponse, PushError> {
+    match tx.device(device_id)? {
+        Some((owner, _)) if owner != staff_id => {
+            return Err(PushError::DeviceMismatch(
+                "this device is registered to another member of staff".into(),
+            ));
+        }
+        Some(_) => {}
+        // A device signed in before devices were bound at sign-in, that never pushed.
+        None => tx.put_device(device_id, staff_id, 0)?,
+    }
     let held = tx.audit_last_seq(device_id)?;
     let mut last = held;
+    // The rule is a pure function of the entry, so an entry already held that breaks it was set
+    // aside when it first came: it is reported again, for a desk whose answer was lost.
+    let mut refused: Vec<desk_domain::AuditRefusal> = entries
+        .iter()
+        .filter(|e| e.seq <= held)
+        .filter_map(crate::audit_upload::refusal)
+        .collect();
     for e in entries.iter().filter(|e| e.seq > held) {
         if e.seq != last + 1 {
             return Err(PushError::SeqGap {
                 expected: last + 1,
                 got: e.seq,
             });
+        }
+        if let Some(refusal) = crate::audit_upload::refusal(e) {
+            tx.put_audit(&crate::audit_upload::marker(staff_id, device_id, e, &refusal))?;
+            refused.push(refusal);
+            last = e.seq;
+            continue;
         }
         tx.put_audit(&AuditEntry {
             at: e.at,
@@ -636,7 +672,10 @@ fn upload_audit_in(
         })?;
         last = e.seq;
     }
-    Ok(last)
+    Ok(desk_domain::AuditUploadResponse {
+        last_seq: last,
+        refused,
+    })
 }
 
 /// The one rule for spending a refresh token, on either backend.
