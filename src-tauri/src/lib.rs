@@ -51,6 +51,9 @@ pub struct AppInfo {
     /// What the signed-in member of staff may do here (empty while locked or signed out): the
     /// interface's navigation and route guards follow this, never the roles themselves.
     pub capabilities: Vec<desk_domain::scope::Capability>,
+    /// This machine lets desks use plain http:// to a server that is not this computer
+    /// (`COUNCIL_DESK_ALLOW_PLAIN_HTTP`, set by IT): the sign-in screen warns when it is used.
+    pub plain_http_allowed: bool,
 }
 
 /// How the app was asked to start: from the command line and the environment.

@@ -188,6 +188,7 @@ impl Shell {
             locked_for,
             signed_in,
             capabilities,
+            plain_http_allowed: desk_client::transport::MachineNetwork::current().allow_plain_http,
         })
     }
 

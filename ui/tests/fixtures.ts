@@ -118,6 +118,7 @@ export function appInfo(extra: Partial<AppInfo> = {}): AppInfo {
     server_url: 'http://127.0.0.1:1',
     default_username: 'demo.leisure',
     idle_lock_secs: 300,
+    plain_http_allowed: false,
     locked_for: null,
     signed_in: true,
     capabilities: leisureCapabilities,

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/svelte';
+import { cleanup, render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -97,6 +97,26 @@ describe('sign-in form', () => {
     const user = await fill({ url: 'https://desk.example', user: 'ailsa', pass: 'pw' });
     await user.click(screen.getByTestId('sign-in-submit'));
     expect(await screen.findByTestId('sign-in-server-error')).toHaveTextContent('as a web address');
+    expect(desk.sign_in).not.toHaveBeenCalled();
+  });
+
+  it('refuses plain http to another computer, and says why when the desk refuses it', async () => {
+    render(SignIn);
+    const user = await fill({ url: 'http://desk.example', user: 'ailsa', pass: 'pw' });
+    await user.click(screen.getByTestId('sign-in-submit'));
+    expect(await screen.findByTestId('sign-in-server-error')).toHaveTextContent('must start with https://');
+    expect(desk.set_server_url).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('sign-in-plain-http-warning')).toBeNull();
+
+    // Allowed by the interface's copy of the setting, refused by the desk's own check.
+    cleanup();
+    auth.info = f.appInfo({ demo: false, server_url: null, default_username: null, plain_http_allowed: true });
+    desk.set_server_url.mockRejectedValue(new ipc.IpcError({ code: 'plain_http_refused', message: 'desk words' }));
+    render(SignIn);
+    const again = await fill({ url: 'http://desk.example', user: 'ailsa', pass: 'pw' });
+    expect(screen.getByTestId('sign-in-plain-http-warning')).toHaveTextContent('not encrypted');
+    await again.click(screen.getByTestId('sign-in-submit'));
+    expect(await screen.findByTestId('sign-in-server-error')).toHaveTextContent('must start with https://');
     expect(desk.sign_in).not.toHaveBeenCalled();
   });
 

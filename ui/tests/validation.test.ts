@@ -6,6 +6,8 @@ import {
   noteError,
   passwordError,
   serverUrlError,
+  PLAIN_HTTP_REFUSED,
+  isPlainHttpToAnotherComputer,
   usernameError,
 } from '../src/lib/validation';
 
@@ -27,6 +29,18 @@ describe('server address', () => {
     expect(serverUrlError('ftp://desk.council.example')).toBe('Server address must start with http:// or https://');
     expect(serverUrlError('file:///etc/passwd')).toBe('Server address must start with http:// or https://');
     expect(serverUrlError('javascript:alert(1)')).toBe('Server address must start with http:// or https://');
+  });
+
+  it('refuses plain http to another computer unless this machine allows it', () => {
+    for (const remote of ['http://desk.council.example', 'http://10.1.2.3:8640', 'http://[fe80::1]/', 'http://128.0.0.1']) {
+      expect(serverUrlError(remote)).toBe(PLAIN_HTTP_REFUSED);
+      expect(serverUrlError(remote, true)).toBeNull();
+    }
+    for (const local of ['http://127.0.0.1:8640', 'http://127.9.9.9', 'http://[::1]:8640', 'http://localhost:8640']) {
+      expect(serverUrlError(local)).toBeNull();
+    }
+    expect(isPlainHttpToAnotherComputer('https://desk.council.example')).toBe(false);
+    expect(isPlainHttpToAnotherComputer('http://desk.council.example')).toBe(true);
   });
 
   it('accepts http and https addresses with ports and paths', () => {

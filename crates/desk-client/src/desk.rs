@@ -211,8 +211,14 @@ impl Desk {
                 id
             }
         };
+        // A remembered address is checked again: one kept from before plain HTTP was refused
+        // (or while this machine allowed it) is not used in clear.
         let server_url = match store::meta_get(&conn, "server_url")? {
-            Some(url) => url,
+            Some(url) if parse_server_url(&url).is_ok() => url,
+            Some(url) => {
+                tracing::warn!(%url, "the remembered server address is refused now; using the default");
+                parse_server_url(default_server_url)?.to_string()
+            }
             None => parse_server_url(default_server_url)?.to_string(),
         };
         {

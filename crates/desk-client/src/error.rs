@@ -8,6 +8,10 @@ pub enum DeskError {
     /// What the caller gave is not acceptable; nothing was recorded.
     #[error("{0}")]
     InvalidInput(String),
+    /// A server address with plain `http://` to another computer: passwords and personal data
+    /// would cross the network unencrypted. Nothing was sent or stored.
+    #[error("{0}")]
+    PlainHttpRefused(String),
     #[error("{0}")]
     NotFound(String),
     #[error("Sign in to the council server first.")]
@@ -54,6 +58,7 @@ impl DeskError {
     pub fn code(&self) -> &str {
         match self {
             DeskError::InvalidInput(_) => "invalid_input",
+            DeskError::PlainHttpRefused(_) => "plain_http_refused",
             DeskError::NotFound(_) => "not_found",
             DeskError::NotSignedIn => "not_signed_in",
             DeskError::Offline(_) => "offline",

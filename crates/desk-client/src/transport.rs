@@ -82,8 +82,88 @@ fn from_reqwest(e: reqwest::Error) -> TransportError {
     }
 }
 
-/// Checks a server address typed by a person: http or https, with a host, nothing else.
+/// The machine-wide setting (an environment variable a council's IT team sets for every user,
+/// e.g. by group policy, for a test network) that lets a desk use plain `http://` to a server
+/// that is not on this computer. The sign-in screen then warns that nothing is encrypted.
+pub const ALLOW_PLAIN_HTTP_ENV: &str = "COUNCIL_DESK_ALLOW_PLAIN_HTTP";
+/// The machine-wide setting naming a PEM file of certificate authorities a desk trusts besides
+/// the public ones: a council whose server's certificate comes from its own authority.
+pub const EXTRA_CA_ENV: &str = "COUNCIL_DESK_CA_FILE";
+
+/// How this computer lets desks reach a council server; read once from the environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MachineNetwork {
+    /// Plain HTTP is allowed to a server that is not on this computer ([`ALLOW_PLAIN_HTTP_ENV`]).
+    pub allow_plain_http: bool,
+    /// Certificate authorities trusted besides the public ones ([`EXTRA_CA_ENV`]).
+    pub extra_ca_file: Option<std::path::PathBuf>,
+}
+
+static MACHINE: std::sync::OnceLock<MachineNetwork> = std::sync::OnceLock::new();
+
+impl MachineNetwork {
+    /// From the environment: `COUNCIL_DESK_ALLOW_PLAIN_HTTP=1` (or `true`, `yes`) and
+    /// `COUNCIL_DESK_CA_FILE=/path/ca.pem`.
+    pub fn from_env() -> MachineNetwork {
+        let allow = std::env::var(ALLOW_PLAIN_HTTP_ENV).unwrap_or_default();
+        MachineNetwork {
+            allow_plain_http: matches!(allow.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"),
+            extra_ca_file: std::env::var_os(EXTRA_CA_ENV).filter(|v| !v.is_empty()).map(Into::into),
+        }
+    }
+
+    /// This process's setting: the one given to [`MachineNetwork::install`], or else the
+    /// environment's.
+    pub fn current() -> &'static MachineNetwork {
+        MACHINE.get_or_init(MachineNetwork::from_env)
+    }
+
+    /// Fixes this process's setting before any desk reads it (a test's own certificate
+    /// authority, say). Refused once the setting has been read.
+    pub fn install(self) -> Result<(), MachineNetwork> {
+        MACHINE.set(self)
+    }
+}
+
+/// The server is this computer: 127.0.0.0/8, ::1 or `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let name = bare.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    }
+}
+
+/// Plain HTTP to a server that is not this computer would carry passwords, tokens and personal
+/// data in clear: refused unless `allow_plain_http`.
+pub fn check_not_in_clear(url: &Url, allow_plain_http: bool) -> Result<(), DeskError> {
+    if url.scheme() == "http" && !is_loopback(url) && !allow_plain_http {
+        return Err(DeskError::PlainHttpRefused(format!(
+            "The server address must start with https://: plain http:// to {} would send passwords \
+             and personal data across the network unencrypted. (Only a server on this computer may \
+             use http://; your IT team can allow it on this machine with {ALLOW_PLAIN_HTTP_ENV}=1.)",
+            url.host_str().unwrap_or("that server")
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a server address typed by a person: https (or http to this computer, or anywhere the
+/// machine-wide [`ALLOW_PLAIN_HTTP_ENV`] allows it), with a host, nothing else.
 pub fn parse_server_url(url: &str) -> Result<Url, DeskError> {
+    let parsed = parse_server_url_shape(url)?;
+    check_not_in_clear(&parsed, MachineNetwork::current().allow_plain_http)?;
+    Ok(parsed)
+}
+
+/// [`parse_server_url`] without the plain-HTTP rule.
+fn parse_server_url_shape(url: &str) -> Result<Url, DeskError> {
     let trimmed = url.trim();
     if trimmed.is_empty() || trimmed.len() > 200 {
         return Err(DeskError::invalid("The server address must be 1 to 200 characters."));
@@ -106,6 +186,24 @@ pub fn parse_server_url(url: &str) -> Result<Url, DeskError> {
     Ok(parsed)
 }
 
+/// The certificate authorities of [`EXTRA_CA_ENV`]; a file that cannot be read is reported and
+/// trusted for nothing (the connection then fails with the certificate's own error).
+fn extra_roots(machine: &MachineNetwork) -> Vec<reqwest::Certificate> {
+    let Some(path) = &machine.extra_ca_file else {
+        return Vec::new();
+    };
+    match std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|pem| reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| e.to_string()))
+    {
+        Ok(roots) => roots,
+        Err(e) => {
+            tracing::error!(path = %path.display(), "{EXTRA_CA_ENV}: the certificate authorities cannot be read: {e}");
+            Vec::new()
+        }
+    }
+}
+
 /// Longest silence on the poke stream before it is taken for dead.
 pub const POKE_SILENCE: Duration = Duration::from_secs(45);
 
@@ -124,15 +222,20 @@ impl Default for Transport {
 
 impl Transport {
     pub fn new() -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
+        let roots = extra_roots(MachineNetwork::current());
+        let builder = || {
+            roots
+                .iter()
+                .fold(reqwest::Client::builder(), |b, root| {
+                    b.add_root_certificate(root.clone())
+                })
+                .connect_timeout(Duration::from_secs(5))
+        };
+        let http = builder()
             .timeout(Duration::from_secs(30))
             .build()
-            .expect("a plain HTTP client builds");
-        let stream_http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .expect("a plain HTTP client builds");
+            .expect("an HTTP client builds");
+        let stream_http = builder().build().expect("an HTTP client builds");
         Transport { http, stream_http }
     }
 
@@ -414,6 +517,41 @@ mod tests {
                     data: "a\nb".into()
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn plain_http_is_refused_unless_the_server_is_this_computer_or_the_machine_allows_it() {
+        let url = |u: &str| Url::parse(u).unwrap();
+        for local in [
+            "http://127.0.0.1:8640",
+            "http://127.4.5.6",
+            "http://[::1]:8640/",
+            "http://localhost:8640",
+            "http://LOCALHOST.",
+            "https://desk.moray.example",
+            "https://10.1.2.3",
+        ] {
+            assert!(check_not_in_clear(&url(local), false).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://desk.moray.example",
+            "http://10.1.2.3:8640",
+            "http://192.168.0.9",
+            "http://[fe80::1]",
+            "http://localhost.moray.example",
+            "http://128.0.0.1",
+        ] {
+            let e = check_not_in_clear(&url(remote), false).unwrap_err();
+            assert_eq!(e.code(), "plain_http_refused", "{remote}");
+            assert!(e.to_string().contains("https://"), "{e}");
+            assert!(check_not_in_clear(&url(remote), true).is_ok(), "allowed: {remote}");
+        }
+        // This process has no machine-wide allowance, so the typed address is refused.
+        assert!(!MachineNetwork::current().allow_plain_http);
+        assert_eq!(
+            parse_server_url("http://desk.moray.example").unwrap_err().code(),
+            "plain_http_refused"
         );
     }
 

@@ -49,12 +49,20 @@ impl Channel {
 pub struct Mutation {
     pub mutation_id: Uuid,
     pub device_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub seq: u64,
+    /// 1 to 100 characters, none of them a control character.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")
+    )]
     pub name: String,
     pub args_version: u32,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub args: serde_json::Value,
-    /// The pull cursor the desk had when it made the change (advisory, for diagnosis).
+    /// The pull cursor the desk had when it made the change (advisory, for diagnosis); no
+    /// control characters.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"))]
     pub base_cursor: Option<String>,
     /// The desk's clock when the change was made: advisory, never trusted for rules.
     pub created_at: DateTime<Utc>,
@@ -130,6 +138,9 @@ pub enum Alternative {
     },
     BookSession {
         session_id: i64,
+        /// The council's local wall-clock time, without an offset (timetables are kept in
+        /// local time by design), e.g. `2026-03-02T18:00:00`.
+        #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?$", example = "2026-03-02T18:00:00"))]
         starts_at: NaiveDateTime,
         activity_name: String,
         spaces: u32,
@@ -163,10 +174,12 @@ pub struct Change {
 /// Query of `GET /v1/pull`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PullQuery {
     /// Opaque cursor from the previous page; absent for a first pull.
     pub cursor: Option<String>,
-    /// Rows per page (the server caps it).
+    /// Rows per page: any value is taken, and kept within 1 to `max_pull_limit` of
+    /// `/v1/capabilities` (1,000 when absent).
     pub limit: Option<u32>,
     /// Receipts with a `seq` above this are returned.
     pub ack_seq: Option<u64>,
@@ -308,15 +321,23 @@ pub const MAX_AUDIT_ENTRIES: u32 = 500;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub seq: u64,
     pub at: DateTime<Utc>,
-    /// `view` or `change`.
+    /// `view` or `change` (1 to 32 of a-z and `_`).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z_]{1,32}$"))]
     pub action: String,
     /// `customer`, `pupil`, `ct_account`, `session`, `booking`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(customer|pupil|ct_account|session|booking)$")
+    )]
     pub record_kind: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub record_id: String,
     /// The person the record is about, where it is about one.
     pub person_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub detail: String,
 }
 

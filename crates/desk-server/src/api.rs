@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -32,6 +32,7 @@ use uuid::Uuid;
 
 use crate::auth;
 use crate::error::{PushError, StoreError};
+use crate::openapi::CommonAnswers;
 use crate::store::{AuditEntry, Caller, NextTokens, RefreshOutcome, StaffRecord, Store, TokenIssue};
 
 /// Rows per pull page when the desk does not say.
@@ -182,11 +183,30 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let mut value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
+            Err(rejection) => return Err(json_rejection(rejection)),
+        };
+        // Every request body is an object; serde would also read a struct from an array.
+        if !value.is_object() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "The body must be a JSON object.",
+            ));
         }
+        crate::openapi::integral_numbers(&mut value);
+        serde_json::from_value(value).map(ApiJson).map_err(invalid_body)
     }
+}
+
+/// JSON that is not the request's schema.
+fn invalid_body(e: serde_json::Error) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+        format!("Failed to deserialize the JSON body into the target type: {e}"),
+    )
 }
 
 fn json_rejection(r: JsonRejection) -> ApiError {
@@ -535,34 +555,60 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-#[utoipa::path(delete, path = "/v1/session", request_body(content = RefreshRequest,
+#[utoipa::path(delete, path = "/v1/session", request_body(content = Option<RefreshRequest>,
     description = "Optional: the refresh token of the sign-in to end. Without a body, the bearer token names it."),
-    security(("bearer" = [])), responses(
+    security(("bearer" = []), ()), responses(
     (status = 204, description = "The sign-in is ended: all its access tokens deleted, its refresh tokens revoked; audited as sign_out"),
     (status = 400, body = ErrorBody, description = "malformed_json"),
     (status = 401, body = ErrorBody, description = "unauthorized: neither token is known (nothing changed)"),
+    (status = 413, body = ErrorBody, description = "body_too_large"),
     (status = 422, body = ErrorBody, description = "invalid_body"),
 ))]
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, ApiError> {
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let body = body.map_err(|r| match r.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+        ),
+        status => ApiError::new(status, "bad_request", r.body_text()),
+    })?;
     // Either token names the sign-in, so a desk whose access token has expired (or was never
     // fetched after an offline unlock) can still end it with the refresh token alone.
     let refresh = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let req: RefreshRequest = serde_json::from_slice(&body).map_err(|e| {
-            let code = if e.is_data() { "invalid_body" } else { "malformed_json" };
-            let status = if e.is_data() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            ApiError::new(
-                status,
-                code,
-                format!("The body must be {{\"refresh_token\": \"…\"}}: {e}"),
-            )
-        })?;
-        Some(auth::token_hash(req.refresh_token.trim()))
+        // `null` is no body, as the document's optional (nullable) body says.
+        let req: Option<RefreshRequest> = serde_json::from_slice(&body)
+            .and_then(|mut v: serde_json::Value| {
+                // An object or null: serde would also read the struct from an array.
+                if !(v.is_object() || v.is_null()) {
+                    return Err(serde::de::Error::invalid_type(
+                        serde::de::Unexpected::Other("JSON that is not an object"),
+                        &"an object or null",
+                    ));
+                }
+                crate::openapi::integral_numbers(&mut v);
+                serde_json::from_value(v)
+            })
+            .map_err(|e| {
+                let code = if e.is_data() { "invalid_body" } else { "malformed_json" };
+                let status = if e.is_data() {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                ApiError::new(
+                    status,
+                    code,
+                    format!("The body must be {{\"refresh_token\": \"…\"}}: {e}"),
+                )
+            })?;
+        req.map(|req| auth::token_hash(req.refresh_token.trim()))
     };
     let access = bearer(&headers).map(auth::token_hash);
     if refresh.is_none() && access.is_none() {
@@ -583,7 +629,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, body: Bytes
 #[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])), responses(
     (status = 200, body = PushResponse),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "device_mismatch"),
-    (status = 409, body = ErrorBody, description = "seq_gap, seq_conflict or mutation_id_reused"),
+    (status = 409, body = ErrorBody, description = "seq_gap, seq_conflict (a seq stored for another mutation, or given twice in the batch) or mutation_id_reused"),
     (status = 413, body = ErrorBody, description = "body_too_large or too_many_mutations"),
     (status = 422, body = ErrorBody),
 ))]
@@ -620,8 +666,9 @@ async fn push(
     if mutations.first().is_some_and(|m| m.seq == 0) {
         return Err(PushError::BadBatch("seq starts at 1".into()).into());
     }
+    // Two mutations claiming one seq conflict, as one claiming a seq already stored does.
     if let Some(w) = mutations.windows(2).find(|w| w[0].seq == w[1].seq) {
-        return Err(PushError::BadBatch(format!("seq {} appears twice in the batch", w[0].seq)).into());
+        return Err(seq_twice(w[0].seq, "batch"));
     }
     let caller = Caller {
         staff_id: authed.staff.id,
@@ -634,6 +681,15 @@ async fn push(
         receipts: result.receipts,
         device_last_seq: result.device_last_seq,
     }))
+}
+
+/// 409 `seq_conflict`: one seq given to two entries of a `batch` or `upload`; nothing stored.
+fn seq_twice(seq: u64, of: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "seq_conflict",
+        format!("seq {seq} appears twice in the {of}; nothing was stored"),
+    )
 }
 
 /// Kinds of record an audit entry may be about.
@@ -673,7 +729,7 @@ fn audit_entry_problem(e: &desk_domain::AuditRecord) -> Option<String> {
 #[utoipa::path(post, path = "/v1/audit", request_body = AuditUpload, security(("bearer" = [])), responses(
     (status = 200, body = AuditUploadResponse),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "device_mismatch or account_disabled"),
-    (status = 409, body = ErrorBody, description = "seq_gap: nothing was stored"),
+    (status = 409, body = ErrorBody, description = "seq_gap, or seq_conflict (a seq given twice in the upload): nothing was stored"),
     (status = 413, body = ErrorBody, description = "body_too_large or too_many_entries"),
     (status = 422, body = ErrorBody, description = "bad_batch"),
 ))]
@@ -705,7 +761,7 @@ async fn audit(
         return Err(PushError::BadBatch(problem).into());
     }
     if let Some(w) = entries.windows(2).find(|w| w[0].seq == w[1].seq) {
-        return Err(PushError::BadBatch(format!("seq {} appears twice in the upload", w[0].seq)).into());
+        return Err(seq_twice(w[0].seq, "upload"));
     }
     let store = state.store.clone();
     let (staff_id, device_id) = (authed.staff.id, authed.device_id);
@@ -857,8 +913,8 @@ async fn poke(State(state): State<AppState>, authed: Authed) -> Sse<impl Stream<
 }
 
 #[utoipa::path(get, path = "/v1/openapi.json", responses((status = 200, description = "This document")))]
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+async fn openapi_json() -> Json<serde_json::Value> {
+    Json(crate::openapi::document())
 }
 
 struct BearerAuth;
@@ -880,7 +936,7 @@ impl utoipa::Modify for BearerAuth {
     info(title = "Council Desk server", description = "Command sync between Council Desk desks and the council server."),
     paths(capabilities, sign_in, sign_out, refresh, push, audit, pull, poke, openapi_json),
     components(schemas(ErrorBody, desk_domain::Mutation, desk_domain::Change, desk_domain::Outcome, desk_domain::Alternative)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonAnswers)
 )]
 pub struct ApiDoc;
 

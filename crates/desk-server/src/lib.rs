@@ -12,11 +12,13 @@ pub mod auth;
 mod bench;
 pub mod envelope;
 mod error;
+pub mod openapi;
 mod push;
 mod records;
 mod server;
 pub mod store;
 pub mod timetable_csv;
+pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::Arc;

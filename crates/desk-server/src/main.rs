@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use desk_domain::{Role, Site};
+use desk_server::tls::TlsFiles;
 use desk_server::{ImportError, NewStaff, Server, Store, StoreConfig};
 
 #[derive(Parser)]
@@ -38,6 +39,14 @@ enum Cmd {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8640", value_name = "ADDR")]
         listen: SocketAddr,
+        /// Serve HTTPS with this PEM certificate chain (leaf first); read again whenever it or
+        /// the key changes, without a restart. Without it, plain HTTP (behind a TLS proxy, or
+        /// on loopback).
+        #[arg(long, env = "DESK_TLS_CERT", value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's PEM private key.
+        #[arg(long, env = "DESK_TLS_KEY", value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -173,12 +182,21 @@ fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Serve { listen, store } => {
+        Cmd::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            store,
+        } => {
             let store = open(&store)?;
+            let tls = tls_cert.zip(tls_key).map(|(cert, key)| TlsFiles { cert, key });
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async move {
-                let server = Server::start(store, listen).await?;
-                println!("desk-server listening on http://{}", server.addr);
+                let (server, scheme) = match &tls {
+                    Some(files) => (Server::start_tls(store, listen, files).await?, "https"),
+                    None => (Server::start(store, listen).await?, "http"),
+                };
+                println!("desk-server listening on {scheme}://{}", server.addr);
                 tokio::signal::ctrl_c().await?;
                 println!("stopping");
                 server.stop().await;

@@ -8,11 +8,14 @@ use tokio::task::JoinHandle;
 
 use crate::api::{AppState, Lockout, TokenLifetimes, router};
 use crate::store::Store;
+use crate::tls::{TlsError, TlsFiles, TlsListener};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error(transparent)]
+    Tls(#[from] TlsError),
 }
 
 /// A council server answering on `addr` until [`Server::stop`].
@@ -43,6 +46,24 @@ impl Server {
         lifetimes: TokenLifetimes,
         lockout: Lockout,
     ) -> Result<Server, ServerError> {
+        Self::start_full(store, listen, lifetimes, lockout, None).await
+    }
+
+    /// [`Server::start`] over TLS with the certificate and key in `tls`, read again whenever
+    /// they change.
+    pub async fn start_tls(store: Arc<dyn Store>, listen: SocketAddr, tls: &TlsFiles) -> Result<Server, ServerError> {
+        Self::start_full(store, listen, TokenLifetimes::default(), Lockout::default(), Some(tls)).await
+    }
+
+    async fn start_full(
+        store: Arc<dyn Store>,
+        listen: SocketAddr,
+        lifetimes: TokenLifetimes,
+        lockout: Lockout,
+        tls: Option<&TlsFiles>,
+    ) -> Result<Server, ServerError> {
+        // Before binding: a certificate that does not load stops the start.
+        let tls = tls.map(crate::tls::server_config).transpose()?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| ServerError::Bind { addr: listen, source })?;
@@ -57,13 +78,17 @@ impl Server {
             shutdown: watching.clone(),
         });
         let mut stopping = watching;
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopping.wait_for(|stop| *stop).await;
-                })
-                .await
-        });
+        let stopped = async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
+        let task = match tls {
+            None => tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(stopped).await }),
+            Some(config) => {
+                let listener =
+                    TlsListener::new(listener, config).map_err(|source| ServerError::Bind { addr: listen, source })?;
+                tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(stopped).await })
+            }
+        };
         Ok(Server { addr, shutdown, task })
     }
 

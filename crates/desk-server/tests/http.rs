@@ -216,8 +216,8 @@ async fn bad_input_gets_a_code_and_message_and_stores_nothing() {
                 .bearer_auth(&token)
                 .header("content-type", "application/json")
                 .body(json(&twice)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_batch",
+            StatusCode::CONFLICT,
+            "seq_conflict",
         ),
         (
             "pull without a token",

@@ -2,6 +2,7 @@
 // message text from the server is shown as detail where it is written for people (refusals of
 // leisure rules are), never parsed.
 import type { ErrorBody } from './bindings/ErrorBody';
+import { PLAIN_HTTP_REFUSED } from './validation';
 
 export type SignInField = 'server-url' | 'username' | 'password';
 
@@ -19,6 +20,8 @@ export function signInError(
       : { field: 'username', message: error.message };
   }
   switch (error.code) {
+    case 'plain_http_refused':
+      return { field: 'server-url', message: PLAIN_HTTP_REFUSED };
     case 'bad_credentials':
       return { field: 'password', message: 'The username or password is not right. Check them and try again' };
     case 'account_disabled':

@@ -19,7 +19,32 @@ const length = (s: string): number => Array.from(s).length;
 /** One key per form field: the field's element id, so the error summary can link to it. */
 export type FieldErrors = Record<string, string>;
 
-export function serverUrlError(value: string): string | null {
+/** The server is this computer: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return v4 !== null && Number(v4[1]) === 127;
+}
+
+/** Plain http:// to a server that is not this computer: passwords and personal data in clear. */
+export function isPlainHttpToAnotherComputer(value: string): boolean {
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' && !isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+export const PLAIN_HTTP_REFUSED =
+  'Server address must start with https:// (http:// is only for a server on this computer)';
+
+/**
+ * `plainHttpAllowed`: this machine's IT setting lets desks use http:// to another computer (the
+ * desk checks again; the sign-in screen then warns instead).
+ */
+export function serverUrlError(value: string, plainHttpAllowed = false): string | null {
   const text = value.trim();
   if (text === '') return 'Enter the server address';
   if (length(text) > MAX_URL) return `Server address must be ${MAX_URL} characters or fewer`;
@@ -33,6 +58,7 @@ export function serverUrlError(value: string): string | null {
     return 'Server address must start with http:// or https://';
   }
   if (url.hostname === '') return 'Enter the server address as a web address, like https://desk.council.example';
+  if (!plainHttpAllowed && isPlainHttpToAnotherComputer(text)) return PLAIN_HTTP_REFUSED;
   return null;
 }
 

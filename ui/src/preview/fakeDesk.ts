@@ -170,6 +170,7 @@ export class FakeDesk {
         server_url: 'http://127.0.0.1:8640',
         default_username: 'demo.leisure',
         idle_lock_secs: 300,
+        plain_http_allowed: false,
         locked_for: this.locked ? this.staff.username : null,
         signed_in: this.status.signed_in !== null || this.locked,
         // The fake's one staff member is on the leisure desk; the real desk works this out in Rust.

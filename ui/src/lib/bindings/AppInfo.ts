@@ -33,4 +33,9 @@ signed_in: boolean,
  * What the signed-in member of staff may do here (empty while locked or signed out): the
  * interface's navigation and route guards follow this, never the roles themselves.
  */
-capabilities: Array<Capability>, };
+capabilities: Array<Capability>, 
+/**
+ * This machine lets desks use plain http:// to a server that is not this computer
+ * (`COUNCIL_DESK_ALLOW_PLAIN_HTTP`, set by IT): the sign-in screen warns when it is used.
+ */
+plain_http_allowed: boolean, };
