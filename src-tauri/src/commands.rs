@@ -12,6 +12,7 @@
 //! `ErrorBody {code, message}` without any code of its own.
 
 use chrono::NaiveDate;
+use desk_client::school::views::{PupilPage, PupilView};
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::{Centre, Channel, CustomerNote, ErrorBody, StaffProfile};
 use tauri::State;
@@ -124,6 +125,12 @@ contract! {
     /// The customer's notes, newest first (viewing them is audited).
     customer_notes(CustomerNotesRequest { customer_id: i64 }) -> Vec<CustomerNote>
         = desk |d, r| d.leisure().customer_notes(r.customer_id).await;
+    /// Pupils by name or class (accents, apostrophes and spaces ignored), then names that sound
+    /// like the words typed; each pupil listed is audited as viewed.
+    search_pupils(SearchPupilsRequest { text: String, limit: u32 }) -> Vec<PupilView>
+        = desk |d, r| d.school().search_pupils(&r.text, r.limit).await;
+    /// The pupil page: contacts in calling order and who viewed it (viewing it is audited).
+    pupil_page(PupilPageRequest { pupil_id: i64 }) -> PupilPage = desk |d, r| d.school().pupil_page(r.pupil_id).await;
     needs_attention() -> Vec<AttentionItem> = desk |d| d.needs_attention().await;
     take_alternative(TakeAlternativeRequest { item_id: Uuid, alternative: usize }) -> BookingView
         = desk |d, r| d.leisure().take_alternative(r.item_id, r.alternative).await;
