@@ -340,6 +340,8 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
             }),
             format!("booked session {session_id} instead"),
         ),
+        // Another service's alternatives are never offered for a booking.
+        Alternative::AddToAbsence { .. } | Alternative::ReplaceAbsence { .. } => return None,
     })
 }
 
