@@ -8,9 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::school::{
-    Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolYear,
-};
+use crate::school::{Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolYear};
 
 /// The replica tables, by the name a [`crate::Change`] carries.
 pub mod table {

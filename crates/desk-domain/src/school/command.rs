@@ -37,7 +37,11 @@ pub enum AbsenceChange {
         expected_return: Option<NaiveDate>,
     },
     /// A second caller's words added to the reason ("add my note to it").
-    AddNote { note: String, caller: Caller, called_at: NaiveDateTime },
+    AddNote {
+        note: String,
+        caller: Caller,
+        called_at: NaiveDateTime,
+    },
     /// The whole record replaced by another call's (a supervisor's choice).
     Replace(Box<RecordAbsence>),
 }

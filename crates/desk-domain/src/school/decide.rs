@@ -78,7 +78,10 @@ pub fn check_note(what: &str, text: &str, max: usize) -> Step<String> {
         );
     }
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
-        return refuse(Code::InvalidNote, format!("The {what} must not contain control characters."));
+        return refuse(
+            Code::InvalidNote,
+            format!("The {what} must not contain control characters."),
+        );
     }
     Ok(text.to_owned())
 }
@@ -175,7 +178,12 @@ fn covered_openings<F: Facts + ?Sized>(
     if !pupil.on_roll(first.date) || !pupil.on_roll(last.date) {
         return Ok(refuse(
             Code::NotOnRoll,
-            format!("{} is not on the school's roll from {} to {}.", pupil_name(pupil), first.date, last.date),
+            format!(
+                "{} is not on the school's roll from {} to {}.",
+                pupil_name(pupil),
+                first.date,
+                last.date
+            ),
         ));
     }
     let days = facts.school_days(pupil.school_id, first.date, last.date)?;
@@ -263,7 +271,10 @@ fn check_caller<F: Facts + ?Sized>(facts: &mut F, pupil: &Pupil, caller: &Caller
         ));
     }
     if caller.name.chars().count() > 100 || caller.relationship.chars().count() > 60 {
-        return Ok(refuse(Code::InvalidNote, "The caller's name or relationship is too long."));
+        return Ok(refuse(
+            Code::InvalidNote,
+            "The caller's name or relationship is too long.",
+        ));
     }
     Ok(Ok(caller))
 }
@@ -355,7 +366,10 @@ fn revise(a: &mut Absence, what: String, ctx: &Ctx) {
 /// The record to change, in scope and not withdrawn.
 fn live_absence<F: Facts + ?Sized>(facts: &mut F, id: Uuid) -> Result<Step<Absence>, F::Error> {
     let Some(a) = facts.absence(id)? else {
-        return Ok(refuse(Code::UnknownAbsence, format!("There is no absence record {id}.")));
+        return Ok(refuse(
+            Code::UnknownAbsence,
+            format!("There is no absence record {id}."),
+        ));
     };
     if !facts.may_write(&Bucket::School(a.school_id)) {
         return Ok(Err(Refusal::new(
@@ -364,7 +378,10 @@ fn live_absence<F: Facts + ?Sized>(facts: &mut F, id: Uuid) -> Result<Step<Absen
         )));
     }
     if a.status == AbsenceStatus::Withdrawn {
-        return Ok(refuse(Code::AlreadyWithdrawn, "This absence record has been withdrawn."));
+        return Ok(refuse(
+            Code::AlreadyWithdrawn,
+            "This absence record has been withdrawn.",
+        ));
     }
     Ok(Ok(a))
 }
@@ -373,7 +390,11 @@ fn amend_absence<F: Facts + ?Sized>(facts: &mut F, a: &AmendAbsence, ctx: &Ctx) 
     let mut absence = check!(live_absence(facts, a.absence_id));
     let pupil = check!(pupil_in_scope(facts, absence.pupil_id));
     let rules = facts.rules(pupil.school_id)?;
-    let why = check!(Ok::<_, F::Error>(check_note("reason for the change", &a.why, rules.max_note)));
+    let why = check!(Ok::<_, F::Error>(check_note(
+        "reason for the change",
+        &a.why,
+        rules.max_note
+    )));
     let words = match &a.change {
         AbsenceChange::Amend {
             first,
@@ -399,13 +420,22 @@ fn amend_absence<F: Facts + ?Sized>(facts: &mut F, a: &AmendAbsence, ctx: &Ctx) 
             absence.expected_return = *expected_return;
             "school.amend_absence"
         }
-        AbsenceChange::AddNote { note, caller, called_at } => {
+        AbsenceChange::AddNote {
+            note,
+            caller,
+            called_at,
+        } => {
             let note = check!(Ok::<_, F::Error>(check_note("note", note, rules.max_note)));
             let caller = check!(check_caller(facts, &pupil, caller));
             let joined = if absence.reason.is_empty() {
                 format!("{} ({}): {note}", caller.name, called_at.format("%H:%M"))
             } else {
-                format!("{} / {} ({}): {note}", absence.reason, caller.name, called_at.format("%H:%M"))
+                format!(
+                    "{} / {} ({}): {note}",
+                    absence.reason,
+                    caller.name,
+                    called_at.format("%H:%M")
+                )
             };
             // The joined reason is allowed past the limit once: both calls' words are kept.
             revise(&mut absence, format!("note added: {why}"), ctx);
@@ -476,10 +506,20 @@ fn day_record<F: Facts + ?Sized>(
     ctx: &Ctx,
 ) -> Result<Step<Vec<Opening>>, F::Error> {
     if facts.absence(id)?.is_some() {
-        return Ok(refuse(Code::DuplicateId, format!("An absence record {id} already exists.")));
+        return Ok(refuse(
+            Code::DuplicateId,
+            format!("An absence record {id} already exists."),
+        ));
     }
     let day = Opening { date, half: Half::Am };
-    let whole = check!(covered_openings(facts, pupil, day, Opening { date, half: Half::Pm }, rules, ctx));
+    let whole = check!(covered_openings(
+        facts,
+        pupil,
+        day,
+        Opening { date, half: Half::Pm },
+        rules,
+        ctx
+    ));
     let openings: Vec<Opening> = whole.into_iter().filter(|o| halves.contains(&o.half)).collect();
     if let Some(existing) = clash(facts, pupil.id, &openings, None)? {
         return Ok(Err(explained_refusal(&existing)));
@@ -494,7 +534,10 @@ fn record_late<F: Facts + ?Sized>(facts: &mut F, a: &RecordLate, ctx: &Ctx) -> R
     let Some(lateness) = rules.lateness(a.arrived_at) else {
         return Ok(refuse(
             Code::OutsideSchoolDay,
-            format!("{} is not during an opening, so it is not a late arrival.", a.arrived_at.format("%H:%M")),
+            format!(
+                "{} is not during an opening, so it is not a late arrival.",
+                a.arrived_at.format("%H:%M")
+            ),
         ));
     };
     let (half, code) = match lateness {
@@ -503,14 +546,20 @@ fn record_late<F: Facts + ?Sized>(facts: &mut F, a: &RecordLate, ctx: &Ctx) -> R
     };
     let openings = check!(day_record(facts, a.absence_id, &pupil, &[half], a.date, &rules, ctx));
     if openings.is_empty() {
-        return Ok(refuse(Code::NoOpenings, format!("The school has no {} opening on {}.", half.as_str(), a.date)));
+        return Ok(refuse(
+            Code::NoOpenings,
+            format!("The school has no {} opening on {}.", half.as_str(), a.date),
+        ));
     }
     // The code is the school's configuration, but it must still exist and be in date.
     let found = facts.attendance_code(pupil.school_id, &code)?;
     if found.is_none_or(|c| !c.valid_on(a.date)) {
         return Ok(refuse(
             Code::CodeNotAllowed,
-            format!("The configured late code `{code}` is not in this school's code list on {}.", a.date),
+            format!(
+                "The configured late code `{code}` is not in this school's code list on {}.",
+                a.date
+            ),
         ));
     }
     let opening = openings[0];
@@ -549,11 +598,7 @@ fn record_late<F: Facts + ?Sized>(facts: &mut F, a: &RecordLate, ctx: &Ctx) -> R
     ]))
 }
 
-fn record_early_leave<F: Facts + ?Sized>(
-    facts: &mut F,
-    a: &RecordEarlyLeave,
-    ctx: &Ctx,
-) -> Result<Decision, F::Error> {
+fn record_early_leave<F: Facts + ?Sized>(facts: &mut F, a: &RecordEarlyLeave, ctx: &Ctx) -> Result<Decision, F::Error> {
     let pupil = check!(pupil_in_scope(facts, a.pupil_id));
     let rules = facts.rules(pupil.school_id)?;
     let reason = check!(Ok::<_, F::Error>(check_note("reason", &a.reason, rules.max_note)));
@@ -686,7 +731,10 @@ fn escalate<F: Facts + ?Sized>(facts: &mut F, a: &Escalate, ctx: &Ctx) -> Result
     let rules = facts.rules(pupil.school_id)?;
     let note = check!(Ok::<_, F::Error>(check_note("note", &a.note, rules.max_note)));
     if note.is_empty() {
-        return Ok(refuse(Code::NoteRequired, "Add a note for whoever takes the escalation."));
+        return Ok(refuse(
+            Code::NoteRequired,
+            "Add a note for whoever takes the escalation.",
+        ));
     }
     let unanswered = facts
         .attempts_on(pupil.id, a.date)?

@@ -140,8 +140,14 @@ pub fn pupil_figures(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Figures {
-    let first = Opening { date: from, half: Half::Am };
-    let last = Opening { date: to, half: Half::Pm };
+    let first = Opening {
+        date: from,
+        half: Half::Am,
+    };
+    let last = Opening {
+        date: to,
+        half: Half::Pm,
+    };
     let mut explained: HashMap<Opening, Category> = HashMap::new();
     for a in absences.iter().filter(|a| a.pupil_id == pupil.id) {
         for o in a.openings.iter().filter(|o| a.explains(**o)) {

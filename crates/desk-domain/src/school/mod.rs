@@ -15,3 +15,5 @@ pub use decide::{Facts, check_note, decide, describe, summary, taking};
 pub use figures::{Figures, Flag, Thresholds, pupil_figures};
 pub use records::*;
 pub use rules::{Lateness, SchoolRules, openings};
+#[cfg(test)]
+mod tests;

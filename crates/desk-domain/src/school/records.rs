@@ -165,7 +165,11 @@ impl SchoolYear {
     /// The calendar year a Scottish school year starting in August belongs to: 2026 for any
     /// date from 1 August 2026 to 31 July 2027.
     pub fn starting_year(date: NaiveDate) -> i32 {
-        if date.month() >= 8 { date.year() } else { date.year() - 1 }
+        if date.month() >= 8 {
+            date.year()
+        } else {
+            date.year() - 1
+        }
     }
 
     pub fn key(school_id: i64, date: NaiveDate) -> String {

@@ -73,7 +73,11 @@ impl SchoolRules {
             // Arriving over lunch is late for the afternoon only once it has started.
             if at > start && at < end {
                 let middle = start + (end - start) / 2;
-                return Some(if at < middle { Lateness::Late1(half) } else { Lateness::Late2(half) });
+                return Some(if at < middle {
+                    Lateness::Late1(half)
+                } else {
+                    Lateness::Late2(half)
+                });
             }
         }
         None
@@ -85,7 +89,11 @@ impl SchoolRules {
         if at < self.am_starts || at >= self.pm_ends {
             return None;
         }
-        Some(if at < self.pm_starts { vec![Half::Pm] } else { Vec::new() })
+        Some(if at < self.pm_starts {
+            vec![Half::Pm]
+        } else {
+            Vec::new()
+        })
     }
 }
 
