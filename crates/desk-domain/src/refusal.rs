@@ -31,6 +31,7 @@ impl CommonCode {
 pub enum Code {
     Common(CommonCode),
     Leisure(crate::leisure::Code),
+    School(crate::school::Code),
 }
 
 impl Code {
@@ -38,6 +39,7 @@ impl Code {
         match self {
             Code::Common(c) => c.as_str(),
             Code::Leisure(c) => c.as_str(),
+            Code::School(c) => c.as_str(),
         }
     }
 
@@ -47,6 +49,7 @@ impl Code {
         match self {
             Code::Common(_) => false,
             Code::Leisure(c) => c.is_missing_record(),
+            Code::School(c) => c.is_missing_record(),
         }
     }
 }

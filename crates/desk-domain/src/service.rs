@@ -178,4 +178,5 @@ macro_rules! services {
 
 services! {
     Leisure => leisure,
+    School => school,
 }

@@ -378,6 +378,8 @@ fn audit_covers_every_kind_of_person(backend: &str) {
         date_of_birth: dob,
         stage: "P5".into(),
         class: "P5A".into(),
+        on_roll_from: None,
+        on_roll_to: None,
     };
     let contact = |id: i64, pupil_id: i64, name: &str| Contact {
         id,
