@@ -84,6 +84,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "pupil_search",
         sql: include_str!("../../../migrations/client/0008_pupil_search.sql"),
     },
+    Migration {
+        version: 9,
+        name: "school_office",
+        sql: include_str!("../../../migrations/client/0009_school_office.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

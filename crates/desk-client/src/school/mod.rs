@@ -3,6 +3,8 @@
 //! view of a pupil or a contact is written to the audit log in the transaction that reads it,
 //! as the leisure facade does for customers.
 
+mod days;
+mod office;
 pub mod phonetic;
 pub(crate) mod reads;
 pub mod search;
@@ -73,6 +75,7 @@ impl SchoolOffice<'_> {
                 for c in &contacts {
                     audit::viewed_contact(&tx, c.id, pupil_id, "pupil page")?;
                 }
+                let (absences, attendance) = days::pupil_year(&tx, &pupil)?;
                 let mut viewed = reads::viewings(&tx, pupil_id, VIEWINGS_SHOWN)?;
                 for v in &mut viewed {
                     if let Some(me) = me.as_ref().filter(|me| Some(me.id) == v.staff_id) {
@@ -85,6 +88,8 @@ impl SchoolOffice<'_> {
                     school_name,
                     contacts,
                     viewed,
+                    absences,
+                    attendance,
                 })
             })
             .await
