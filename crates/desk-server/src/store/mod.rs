@@ -73,6 +73,8 @@ pub struct Caller {
     pub staff_id: i64,
     pub device_id: Uuid,
     pub buckets: Vec<Bucket>,
+    /// Buckets where the caller is a supervisor (may replace another's absence record).
+    pub supervises: Vec<Bucket>,
 }
 
 #[derive(Debug)]
