@@ -141,3 +141,5 @@ fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     rng.set_stream(stream);
     rng
 }
+#[cfg(test)]
+mod attendance_tests;
