@@ -602,6 +602,7 @@ async fn push(
         staff_id: authed.staff.id,
         device_id: authed.device_id,
         buckets: authed.staff.buckets(),
+        supervises: authed.staff.supervised_buckets(),
     };
     let store = state.store.clone();
     let result = blocking(move || Ok(store.push(&caller, &mutations, Local::now().naive_local())?)).await?;

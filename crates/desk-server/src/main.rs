@@ -115,6 +115,42 @@ enum Cmd {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Import the council's attendance codes (CSV, all or nothing) into every school.
+    ImportAttendanceCodes {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Import school calendars (CSV, all or nothing): term days, holidays, in-service days.
+    ImportCalendar {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Import registration marks from the schools' MIS (CSV, all or nothing): pupils absent at
+    /// registration with no reason known.
+    ImportRegister {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Write a school's absence records as CSV for its MIS; each revision is exported once.
+    ExportAttendance {
+        #[arg(long)]
+        school: i64,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: chrono::NaiveDate,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: chrono::NaiveDate,
+        /// Export every record in the range again, whatever was exported before.
+        #[arg(long)]
+        again: bool,
+        /// Write to this file rather than standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Load the generated demo data and demo staff (does nothing if already loaded).
     DemoData {
         #[arg(long, default_value_t = desk_fixtures::DEFAULT_SEED)]
@@ -161,6 +197,23 @@ fn read_password() -> anyhow::Result<String> {
         .read_to_string(&mut input)
         .context("reading the password from standard input")?;
     Ok(input.lines().next().unwrap_or("").to_owned())
+}
+
+/// A school import's result, its bad rows printed one a line.
+fn school_import<T>(
+    result: Result<T, desk_server::school::SchoolImportError>,
+    file: &std::path::Path,
+) -> anyhow::Result<T> {
+    match result {
+        Ok(t) => Ok(t),
+        Err(desk_server::school::SchoolImportError::Rows(rows)) => {
+            for r in &rows {
+                eprintln!("{r}");
+            }
+            bail!("{} bad row(s) in {}; nothing was imported", rows.len(), file.display());
+        }
+        Err(e) => Err(e).context("importing"),
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -270,6 +323,57 @@ fn main() -> anyhow::Result<()> {
                     bail!("{} bad row(s) in {}; nothing was imported", rows.len(), file.display());
                 }
                 Err(e) => return Err(e).context("importing the timetable"),
+            }
+        }
+        Cmd::ImportAttendanceCodes { file, store } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let store = open(&store)?;
+            let (codes, schools) = school_import(desk_server::school::import_attendance_codes(&*store, &bytes), &file)?;
+            println!("imported {codes} attendance code(s) into {schools} school(s)");
+        }
+        Cmd::ImportCalendar { file, store } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let store = open(&store)?;
+            let (days, years) = school_import(desk_server::school::import_calendar(&*store, &bytes), &file)?;
+            println!("imported {days} school day(s) in {years} school year(s)");
+        }
+        Cmd::ImportRegister { file, store } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let store = open(&store)?;
+            let s = school_import(
+                desk_server::school::import_register(&*store, &bytes, chrono::Utc::now()),
+                &file,
+            )?;
+            println!(
+                "imported {} absent mark(s); cleared {} corrected mark(s)",
+                s.absent, s.cleared
+            );
+        }
+        Cmd::ExportAttendance {
+            school,
+            from,
+            to,
+            again,
+            out,
+            store,
+        } => {
+            if to < from {
+                bail!("--to {to} is before --from {from}");
+            }
+            let store = open(&store)?;
+            let records = store
+                .export_absences(school, from, to, again, chrono::Utc::now())
+                .context("reading the absence records")?;
+            let csv = desk_server::school::export::to_csv(&records, from, to);
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &csv).with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("exported {} absence record(s) to {}", records.len(), path.display());
+                }
+                None => {
+                    print!("{csv}");
+                    eprintln!("exported {} absence record(s)", records.len());
+                }
             }
         }
         Cmd::DemoData { seed, store } => {

@@ -4,11 +4,13 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
 use desk_domain::{
-    Booking, Bucket, Command, Ctx, Customer, Effect, Mutation, Outcome, Receipt, Record, Session, Source, leisure,
-    table,
+    Booking, Bucket, Command, Contact, Ctx, Customer, Effect, Mutation, Outcome, Pupil, Receipt, Record, Session,
+    Source, leisure, school, table,
 };
+use desk_store::Cond;
+use desk_store::rows::Cell;
 use uuid::Uuid;
 
 use crate::error::{PushError, StoreError};
@@ -129,7 +131,15 @@ fn execute(tx: &mut dyn StoreTx, caller: &Caller, m: &Mutation, now: NaiveDateTi
         staff_id: caller.staff_id,
         channel: m.channel,
     };
-    let decision = command.decide(&mut Facts { tx: &mut *tx, caller }, &ctx)?;
+    let rules = school::SchoolRules::default();
+    let decision = command.decide(
+        &mut Facts {
+            tx: &mut *tx,
+            caller,
+            rules: &rules,
+        },
+        &ctx,
+    )?;
     match decision {
         Err(refusal) => Ok((refusal.into_outcome(), Vec::new())),
         Ok(effects) => Ok((Outcome::Applied, interpret(tx, caller, &effects)?)),
@@ -183,12 +193,78 @@ fn write_sync(tx: &mut dyn StoreTx, record: &Record) -> Result<(), StoreError> {
 struct Facts<'a> {
     tx: &'a mut dyn StoreTx,
     caller: &'a Caller,
+    /// The school offices' rules, as the server is configured.
+    rules: &'a school::SchoolRules,
 }
 
 impl Source for Facts<'_> {
     type Error = StoreError;
     fn may_write(&self, bucket: &Bucket) -> bool {
         self.caller.buckets.contains(bucket)
+    }
+}
+
+/// The pupil's and school's records the school rules read, by the tables' descriptions.
+impl school::Facts for Facts<'_> {
+    fn pupil(&mut self, id: i64) -> Result<Option<Pupil>, StoreError> {
+        records::get(self.tx, table::PUPILS, &id.to_string())
+    }
+    fn contact(&mut self, id: i64) -> Result<Option<Contact>, StoreError> {
+        records::get(self.tx, table::CONTACTS, &id.to_string())
+    }
+    fn attendance_code(&mut self, school_id: i64, code: &str) -> Result<Option<school::AttendanceCode>, StoreError> {
+        records::get(
+            self.tx,
+            table::ATTENDANCE_CODES,
+            &school::AttendanceCode::key(school_id, code),
+        )
+    }
+    fn school_year(&mut self, school_id: i64, date: NaiveDate) -> Result<Option<school::SchoolYear>, StoreError> {
+        records::get(self.tx, table::SCHOOL_YEARS, &school::SchoolYear::key(school_id, date))
+    }
+    fn school_days(
+        &mut self,
+        school_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<school::SchoolDay>, StoreError> {
+        let before = from.pred_opt().unwrap_or(from);
+        records::select(
+            self.tx,
+            table::SCHOOL_DAYS,
+            &[
+                Cond::Eq("school_id", Cell::Int(school_id)),
+                Cond::Gt("date", Cell::Date(before)),
+                Cond::Le("date", Cell::Date(to)),
+            ],
+        )
+    }
+    fn absence(&mut self, id: Uuid) -> Result<Option<school::Absence>, StoreError> {
+        records::get(self.tx, table::ABSENCES, &id.to_string())
+    }
+    fn absences_of(&mut self, pupil_id: i64) -> Result<Vec<school::Absence>, StoreError> {
+        records::select(self.tx, table::ABSENCES, &[Cond::Eq("pupil_id", Cell::Int(pupil_id))])
+    }
+    fn attempts_on(&mut self, pupil_id: i64, date: NaiveDate) -> Result<Vec<school::ContactAttempt>, StoreError> {
+        records::select(
+            self.tx,
+            table::CONTACT_ATTEMPTS,
+            &[
+                Cond::Eq("pupil_id", Cell::Int(pupil_id)),
+                Cond::Eq("date", Cell::Date(date)),
+            ],
+        )
+    }
+    fn id_taken(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        let key = id.to_string();
+        Ok(self.tx.get_record(table::CONTACT_ATTEMPTS, &key)?.is_some()
+            || self.tx.get_record(table::ESCALATIONS, &key)?.is_some())
+    }
+    fn rules(&mut self, _school_id: i64) -> Result<school::SchoolRules, StoreError> {
+        Ok(self.rules.clone())
+    }
+    fn may_supervise(&self, bucket: &Bucket) -> bool {
+        self.caller.supervises.contains(bucket)
     }
 }
 
@@ -318,6 +394,9 @@ mod tests {
         }
         fn get_record(&mut self, t: &str, i: &str) -> Result<Option<serde_json::Value>, StoreError> {
             self.inner.get_record(t, i)
+        }
+        fn select_records(&mut self, t: &str, f: &[desk_store::Cond]) -> Result<Vec<serde_json::Value>, StoreError> {
+            self.inner.select_records(t, f)
         }
         fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
             self.inner.bulk_upsert(spec, rows)
@@ -456,6 +535,7 @@ mod tests {
             staff_id,
             device_id: Uuid::now_v7(),
             buckets: Bucket::scope(&[Role::LeisureDesk], &[Site::leisure(1)]),
+            supervises: Vec::new(),
         };
         let now = chrono::Local::now().naive_local();
         let mutations = batch(caller.device_id, 1..=5);

@@ -61,6 +61,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_customer_notes.sql",
         steps: tables::CUSTOMER_NOTES_STEPS,
     },
+    Migration {
+        version: 7,
+        name: "0007_school.sql",
+        steps: tables::SCHOOL_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

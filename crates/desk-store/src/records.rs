@@ -33,6 +33,16 @@ impl StaffRecord {
     pub fn buckets(&self) -> Vec<Bucket> {
         Bucket::scope(&self.roles, &self.sites)
     }
+
+    /// The buckets where this member of staff acts as a supervisor (may replace another
+    /// member of staff's record).
+    pub fn supervised_buckets(&self) -> Vec<Bucket> {
+        if self.roles.contains(&desk_domain::Role::Supervisor) {
+            Bucket::scope(&[desk_domain::Role::Supervisor], &self.sites)
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 /// A staff account to store; the password is already hashed.

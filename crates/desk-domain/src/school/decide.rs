@@ -756,7 +756,7 @@ fn escalate<F: Facts + ?Sized>(facts: &mut F, a: &Escalate, ctx: &Ctx) -> Result
         school_id: pupil.school_id,
         pupil_id: pupil.id,
         date: a.date,
-        to: a.to,
+        escalated_to: a.to,
         note,
         unanswered_attempts: unanswered,
         by_choice: a.by_choice,

@@ -381,7 +381,7 @@ pub struct Escalation {
     pub school_id: i64,
     pub pupil_id: i64,
     pub date: NaiveDate,
-    pub to: EscalateTo,
+    pub escalated_to: EscalateTo,
     pub note: String,
     /// Unanswered attempts logged that day when it was escalated.
     pub unanswered_attempts: u32,
