@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod bench;
+pub mod bench_school;
 mod desk;
 mod error;
 mod facts;

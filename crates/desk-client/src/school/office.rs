@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use desk_domain::school::{
-    AttemptOutcome, Caller, ContactMethod, EscalateTo, Escalate, LogContactAttempt, RecordAbsence, ReportChannel,
+    AttemptOutcome, Caller, ContactMethod, Escalate, EscalateTo, LogContactAttempt, RecordAbsence, ReportChannel,
 };
 use desk_domain::{Channel, Command};
 use uuid::Uuid;
@@ -34,7 +34,8 @@ fn caller_of(c: CallerInput) -> Result<Caller, DeskError> {
     if let Some(id) = c.contact_id {
         check_id("The contact id", id)?;
     }
-    if c.name.trim().is_empty() {
+    // A contact's name comes from the contact record; anyone else must be named.
+    if c.contact_id.is_none() && c.name.trim().is_empty() {
         return Err(DeskError::invalid("Enter the name of the person who called."));
     }
     Ok(Caller {
@@ -159,7 +160,9 @@ impl SchoolOffice<'_> {
                     .find(|e| e.record.id == escalation_id)
                     .map(|e| escalation_view(conn, e))
                     .transpose()?
-                    .ok_or_else(|| DeskError::Store(format!("escalation {escalation_id} vanished while being recorded")))
+                    .ok_or_else(|| {
+                        DeskError::Store(format!("escalation {escalation_id} vanished while being recorded"))
+                    })
             })
             .await
     }

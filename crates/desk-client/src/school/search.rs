@@ -121,35 +121,42 @@ fn prefix(term: &str) -> String {
     format!("{{first_name last_name squashed class}} : \"{term}\"*")
 }
 
-/// The FTS5 expression for names and class by prefix: every word as typed, or any two
-/// neighbouring words joined ("mac donald" finds MacDonald; the squashed column gives the
-/// other way round).
-pub fn exact_match(terms: &[String]) -> String {
-    let all = |ts: &[String]| ts.iter().map(|t| prefix(t)).collect::<Vec<_>>().join(" AND ");
-    let mut alternatives = vec![format!("({})", all(terms))];
+/// The word lists a search may mean: every word as typed, or two neighbouring words joined
+/// ("mac donald" for MacDonald; the squashed column gives the other way round).
+fn readings(terms: &[String]) -> Vec<Vec<String>> {
+    let mut out = vec![terms.to_vec()];
     for i in 0..terms.len().saturating_sub(1) {
         let mut joined: Vec<String> = terms[..i].to_vec();
         joined.push(format!("{}{}", terms[i], terms[i + 1]));
         joined.extend_from_slice(&terms[i + 2..]);
-        alternatives.push(format!("({})", all(&joined)));
+        out.push(joined);
     }
-    alternatives.join(" OR ")
+    out
+}
+
+fn any_reading(terms: &[String], word: impl Fn(&str) -> String) -> String {
+    readings(terms)
+        .iter()
+        .map(|ts| format!("({})", ts.iter().map(|t| word(t)).collect::<Vec<_>>().join(" AND ")))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+/// The FTS5 expression for names and class by prefix, in any reading of the words.
+pub fn exact_match(terms: &[String]) -> String {
+    any_reading(terms, prefix)
 }
 
 /// The FTS5 expression for names that sound like the words: each word by prefix or by its key.
 pub fn sounds_match(terms: &[String]) -> String {
-    terms
-        .iter()
-        .map(|t| {
-            let k = phonetic::key(t);
-            if k.is_empty() {
-                format!("({})", prefix(t))
-            } else {
-                format!("({} OR sounds : \"{}\")", prefix(t), k.to_lowercase())
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    any_reading(terms, |t| {
+        let k = phonetic::key(t);
+        if k.is_empty() {
+            format!("({})", prefix(t))
+        } else {
+            format!("({} OR sounds : \"{}\")", prefix(t), k.to_lowercase())
+        }
+    })
 }
 
 fn matches(conn: &Connection, expr: &str, limit: u32) -> rusqlite::Result<Vec<(i64, String)>> {
@@ -223,5 +230,122 @@ mod tests {
         assert_eq!(squashed("O’Neill"), "oneill");
         assert_eq!(sounds("Eilidh", "MacDonald"), "AL MKTNLT");
         assert_eq!(sounds("Ann Marie", "Ross-Reid"), "AN MR RS RT RSRT");
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::{replica, store};
+    use desk_domain::{Change, ChangeOp};
+
+    fn pupil(id: i64, first: &str, last: &str, class: &str) -> Pupil {
+        Pupil {
+            id,
+            school_id: 4,
+            first_name: first.into(),
+            last_name: last.into(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(2017, 3, 1).unwrap(),
+            stage: class[..2].into(),
+            class: class.into(),
+            on_roll_from: None,
+            on_roll_to: None,
+        }
+    }
+
+    fn change(p: &Pupil, version: u64) -> Change {
+        Change {
+            table: "pupils".into(),
+            id: p.id.to_string(),
+            bucket: "school:4".into(),
+            version,
+            op: ChangeOp::Upsert,
+            data: Some(serde_json::to_value(p).unwrap()),
+        }
+    }
+
+    fn found(conn: &Connection, text: &str) -> Vec<(i64, bool)> {
+        search(conn, text, 20)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.id, p.sounds_like))
+            .collect()
+    }
+
+    #[test]
+    fn names_and_classes_are_found_however_they_are_typed_or_heard() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db"), None).unwrap();
+        store::migrate(&mut conn).unwrap();
+        let pupils = [
+            pupil(1, "Eilidh", "MacDonald", "P4B"),
+            pupil(2, "Seònaid", "O'Neill", "P4B"),
+            pupil(3, "Catherine", "Mac Leod", "P6A"),
+            pupil(4, "Eilidh", "McDonald", "P7C"),
+            pupil(5, "Stephen", "Smyth", "S1R2"),
+        ];
+        for p in &pupils {
+            replica::apply_change(&conn, &change(p, 1)).unwrap();
+        }
+        // Prefixes, by surname then first name; accents and apostrophes ignored.
+        assert_eq!(found(&conn, "eil"), vec![(1, false), (4, false)]);
+        assert_eq!(found(&conn, "seonaid oneill"), vec![(2, false)]);
+        assert_eq!(found(&conn, "o'neill"), vec![(2, false)]);
+        // Spaces either way: "mac donald" finds MacDonald, "macleod" finds Mac Leod.
+        assert_eq!(found(&conn, "eilidh mac donald"), vec![(1, false), (4, true)]);
+        assert_eq!(found(&conn, "macleod"), vec![(3, false)]);
+        // Class.
+        assert_eq!(found(&conn, "p4b"), vec![(1, false), (2, false)]);
+        assert_eq!(found(&conn, "eilidh p7"), vec![(4, false)]);
+        // Sound-alike names after the prefix matches, marked.
+        assert_eq!(found(&conn, "Kathryn"), vec![(3, true)]);
+        assert_eq!(found(&conn, "steven smith"), vec![(5, true)]);
+        assert_eq!(found(&conn, "Aylee"), vec![(1, true), (4, true)]);
+        assert!(found(&conn, "zzz").is_empty());
+        assert!(found(&conn, " ' ").is_empty());
+
+        // A renamed pupil is found by the new name only; a deleted one not at all.
+        let renamed = pupil(5, "Stephen", "Grant", "S1R2");
+        replica::apply_change(&conn, &change(&renamed, 2)).unwrap();
+        assert!(found(&conn, "smyth").is_empty());
+        assert_eq!(found(&conn, "grant"), vec![(5, false)]);
+        replica::apply_change(
+            &conn,
+            &Change {
+                op: ChangeOp::Delete,
+                data: None,
+                ..change(&renamed, 3)
+            },
+        )
+        .unwrap();
+        assert!(found(&conn, "grant").is_empty());
+        replica::purge(&conn).unwrap();
+        assert!(found(&conn, "eilidh").is_empty());
+    }
+
+    #[test]
+    fn pupils_pulled_before_the_search_existed_are_indexed_by_the_migration_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = store::open(&dir.path().join("desk.db"), None).unwrap();
+        store::migrate_with(&mut conn, &store::MIGRATIONS[..7]).unwrap();
+        let p = pupil(9, "Ruairidh", "MacAoidh", "P3A");
+        conn.execute(
+            "INSERT INTO pupils (id, bucket, version, data) VALUES ('9', 'school:4', 1, ?1)",
+            [serde_json::to_string(&p).unwrap()],
+        )
+        .unwrap();
+        store::migrate(&mut conn).unwrap();
+        assert_eq!(found(&conn, "ruairidh"), vec![(9, false)]);
+        assert_eq!(
+            found(&conn, "Rory"),
+            Vec::<(i64, bool)>::new(),
+            "a different name is not a sound-alike"
+        );
+        // Opened again: nothing indexed twice.
+        store::migrate(&mut conn).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM pupil_order", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
     }
 }

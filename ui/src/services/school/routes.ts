@@ -7,9 +7,11 @@ import RecordAbsence from './screens/RecordAbsence.svelte';
 import Today from './screens/Today.svelte';
 import Worklist from './screens/Worklist.svelte';
 
-// The school screens need a school-office capability from the desk (desk-domain's
-// scope::Capability has none yet): until it has, they are open to anyone signed in, and a desk
-// without a school simply holds no pupils.
+// The school screens want a school-office capability from the desk, and desk-domain's
+// scope::Capability has none yet: until it has, they are open to anyone signed in (a desk
+// without a school holds no pupils, and says so), and Today is not a start screen, so `#/`
+// still opens Home for staff with no service here. With the capability, `SCHOOL` becomes it
+// and Today gets `start: true`.
 const SCHOOL = null;
 
 export const schoolRoutes = [
@@ -21,7 +23,6 @@ export const schoolRoutes = [
     component: Today,
     section: 'school-today',
     nav: { id: 'school-today', label: 'Today', href: '#/school', capability: SCHOOL },
-    start: true,
     onSynced: () => school.synced(),
   }),
   route({
