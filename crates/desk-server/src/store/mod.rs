@@ -18,7 +18,7 @@ pub use desk_store::StoreTx;
 use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_of};
 pub use desk_store::records::*;
 use desk_store::tables::{
-    ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACTS, CUSTOMER_NOTES, SCHEMA_MIGRATIONS,
+    ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, CONTACT_ATTEMPTS, ESCALATIONS, REGISTRATION_MARKS, BOOKINGS, CONTACTS, CUSTOMER_NOTES, SCHEMA_MIGRATIONS,
     SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
 use desk_store::{Cond, Tables};
@@ -266,9 +266,22 @@ impl<B: desk_store::Database> Storage<B> {
                     ("customers", ids.collect::<Result<_, StoreError>>()?)
                 }
                 PersonRef::Pupil(_) => {
-                    let contacts = t.select_by(&CONTACTS, &[Cond::Eq("pupil_id", Cell::Int(id))], &[])?;
-                    let ids = contacts.iter().map(|c| Ok(("contacts", c.int("id")?.to_string())));
-                    ("pupils", ids.collect::<Result<_, StoreError>>()?)
+                    let by_pupil = [Cond::Eq("pupil_id", Cell::Int(id))];
+                    let contacts = t.select_by(&CONTACTS, &by_pupil, &[])?;
+                    let mut ids: Vec<(&str, String)> = contacts
+                        .iter()
+                        .map(|c| Ok(("contacts", c.int("id")?.to_string())))
+                        .collect::<Result<_, StoreError>>()?;
+                    // The school office's records about the pupil (absences, calls, marks).
+                    for spec in [&ABSENCES, &CONTACT_ATTEMPTS, &ESCALATIONS] {
+                        for r in t.select_by(spec, &by_pupil, &[])? {
+                            ids.push((spec.name, r.uuid("id")?.to_string()));
+                        }
+                    }
+                    for r in t.select_by(&REGISTRATION_MARKS, &by_pupil, &[])? {
+                        ids.push((REGISTRATION_MARKS.name, r.text("id")?));
+                    }
+                    ("pupils", ids)
                 }
                 PersonRef::CtAccount(_) => ("ct_accounts", Vec::new()),
             };
