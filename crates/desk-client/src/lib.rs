@@ -13,6 +13,7 @@ pub mod leisure;
 mod overlay;
 pub mod planner;
 pub mod replica;
+pub mod school;
 pub mod search;
 pub mod store;
 mod sync;
