@@ -173,9 +173,15 @@ fn every_school_command_applies_and_syncs_to_the_school(backend: &str) {
     }
 
     let a: Absence = get(&*store, "absences", &id.to_string());
-    assert_eq!((a.status, a.revision, a.history.len()), (AbsenceStatus::Withdrawn, 3, 2));
+    assert_eq!(
+        (a.status, a.revision, a.history.len()),
+        (AbsenceStatus::Withdrawn, 3, 2)
+    );
     assert_eq!(a.openings.len(), 6);
-    assert_eq!(a.caller.name, "Catriona MacDonald", "the contact picked fills in who called");
+    assert_eq!(
+        a.caller.name, "Catriona MacDonald",
+        "the contact picked fills in who called"
+    );
     assert_eq!(a.recorded_by, office.staff_id);
     let escalation: Escalation = get(&*store, "escalations", &Uuid::from_u128(9).to_string());
     assert_eq!((escalation.unanswered_attempts, escalation.by_choice), (3, false));
@@ -240,14 +246,14 @@ fn refusals_are_stored_with_their_alternatives(backend: &str) {
             "unknown_pupil",
         ]
     );
-    assert_eq!(store.records("absences", &[]).unwrap().len(), 1, "nothing refused was stored");
+    assert_eq!(
+        store.records("absences", &[]).unwrap().len(),
+        1,
+        "nothing refused was stored"
+    );
     // A refused command's receipt is kept: the replay answers the same.
     let again = store
-        .push(
-            &office,
-            &[envelope(office.device_id, 2, &cmds[1])],
-            school_morning(),
-        )
+        .push(&office, &[envelope(office.device_id, 2, &cmds[1])], school_morning())
         .err();
     assert!(again.is_some(), "a different mutation at a used seq is refused");
 }
@@ -275,7 +281,11 @@ fn a_second_desks_call_finds_the_first_and_adds_its_note(backend: &str) {
     let (add, _) = b.taking(&alternatives[0], Uuid::now_v7()).unwrap();
     assert!(matches!(push(&*store, &desk_b, 2, &[add])[0], Outcome::Applied));
     let held: Absence = get(&*store, "absences", &absence_id(&a).to_string());
-    assert!(held.reason.contains("Morag MacDonald") && held.reason.contains("Sickness bug"), "{}", held.reason);
+    assert!(
+        held.reason.contains("Morag MacDonald") && held.reason.contains("Sickness bug"),
+        "{}",
+        held.reason
+    );
     assert_eq!(held.revision, 2);
 
     // "Replace it" is a supervisor's.
@@ -284,7 +294,10 @@ fn a_second_desks_call_finds_the_first_and_adds_its_note(backend: &str) {
     assert_eq!(rejected(&refused).0, "supervisor_only");
     assert!(matches!(push(&*store, &supervisor, 1, &[replace])[0], Outcome::Applied));
     let held: Absence = get(&*store, "absences", &absence_id(&a).to_string());
-    assert_eq!((held.openings.len(), held.caller.name.as_str(), held.revision), (4, "Morag MacDonald", 3));
+    assert_eq!(
+        (held.openings.len(), held.caller.name.as_str(), held.revision),
+        (4, "Morag MacDonald", 3)
+    );
 }
 
 fn a_school_office_pulls_only_its_own_school(backend: &str) {
@@ -320,7 +333,12 @@ fn a_school_office_pulls_only_its_own_school(backend: &str) {
         .unwrap();
     let other = school_caller(&*store, "office.5", OTHER_SCHOOL, false);
     assert!(matches!(
-        push(&*store, &other, 1, &[record_absence(OTHER_PUPIL + 1, "2026-12-01 AM", "2026-12-01 AM")])[0],
+        push(
+            &*store,
+            &other,
+            1,
+            &[record_absence(OTHER_PUPIL + 1, "2026-12-01 AM", "2026-12-01 AM")]
+        )[0],
         Outcome::Applied
     ));
     // An account at school 4 that also lists a leisure centre and a council-tax office, but
@@ -338,10 +356,24 @@ fn a_school_office_pulls_only_its_own_school(backend: &str) {
         }
     }
     let tables: HashSet<&str> = rows.iter().map(|r| r.table.as_str()).collect();
-    for forbidden in ["customers", "bookings", "sessions", "centres", "ct_accounts", "customer_notes"] {
+    for forbidden in [
+        "customers",
+        "bookings",
+        "sessions",
+        "centres",
+        "ct_accounts",
+        "customer_notes",
+    ] {
         assert!(!tables.contains(forbidden), "a school office pulled {forbidden}");
     }
-    for wanted in ["schools", "pupils", "contacts", "attendance_codes", "school_years", "school_days"] {
+    for wanted in [
+        "schools",
+        "pupils",
+        "contacts",
+        "attendance_codes",
+        "school_years",
+        "school_days",
+    ] {
         assert!(tables.contains(wanted), "a school office needs {wanted}");
     }
     // The pupils are exactly school 4's.
@@ -364,8 +396,15 @@ fn code_import_is_all_or_nothing_with_line_numbers(backend: &str) {
         other => panic!("expected bad rows, got {other:?}"),
     };
     let text: Vec<String> = err.iter().map(ToString::to_string).collect();
-    assert!(text.iter().any(|l| l.starts_with("line 3: local code `99`")), "{text:?}");
-    assert!(text.iter().any(|l| l.starts_with("line 4: code `LC-NEW` is already given on line 2")), "{text:?}");
+    assert!(
+        text.iter().any(|l| l.starts_with("line 3: local code `99`")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|l| l.starts_with("line 4: code `LC-NEW` is already given on line 2")),
+        "{text:?}"
+    );
     assert!(text.iter().any(|l| l.starts_with("line 5: `category`")), "{text:?}");
     assert!(text.iter().any(|l| l.starts_with("line 5: `valid_to`")), "{text:?}");
     assert!(text.iter().any(|l| l.starts_with("line 5: `needs_note`")), "{text:?}");
@@ -378,7 +417,11 @@ fn code_import_is_all_or_nothing_with_line_numbers(backend: &str) {
         other => panic!("expected bad rows, got {other:?}"),
     };
     assert_eq!(err.len(), 1);
-    assert!(err[0].to_string().starts_with("line 2: the file is not UTF-8"), "{}", err[0]);
+    assert!(
+        err[0].to_string().starts_with("line 2: the file is not UTF-8"),
+        "{}",
+        err[0]
+    );
 
     let good = format!("\u{feff}{header}LC-NEW,New reason,authorised,2026-08-01,,no,yes,local,test\n");
     let (codes, schools) = desk_server::school::import_attendance_codes(&*store, good.as_bytes()).unwrap();
@@ -400,7 +443,13 @@ fn calendar_import_is_all_or_nothing_with_line_numbers(backend: &str) {
         other => panic!("expected bad rows, got {other:?}"),
     };
     assert_eq!(err.len(), 1, "{err:?}");
-    assert!(err[0].to_string().starts_with("line 3: `to` 2027-10-12 is before `from` 2027-10-23"), "{}", err[0]);
+    assert!(
+        err[0]
+            .to_string()
+            .starts_with("line 3: `to` 2027-10-12 is before `from` 2027-10-23"),
+        "{}",
+        err[0]
+    );
     let unknown = format!("{header}99,2027-08-18,2027-08-20,term,both,Nowhere\n");
     let err = match desk_server::school::import_calendar(&*store, unknown.as_bytes()) {
         Err(desk_server::school::SchoolImportError::Rows(rows)) => rows,
@@ -421,7 +470,10 @@ fn calendar_import_is_all_or_nothing_with_line_numbers(backend: &str) {
     let leap: SchoolDay = get(&*store, "school_days", "4:2028-02-29");
     assert!(leap.am && !leap.pm);
     let year: SchoolYear = get(&*store, "school_years", "4:2027");
-    assert_eq!((year.label.as_str(), year.first_day.to_string()), ("2027/28", "2027-08-18".to_owned()));
+    assert_eq!(
+        (year.label.as_str(), year.first_day.to_string()),
+        ("2027/28", "2027-08-18".to_owned())
+    );
     let october: SchoolDay = get(&*store, "school_days", "4:2027-10-12");
     assert_eq!(october.kind, DayKind::Holiday);
 }
@@ -440,7 +492,9 @@ fn register_import_replaces_each_register_and_refuses_bad_files(backend: &str) {
     };
     assert_eq!(
         err.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        [format!("line 4: pupil reference {PUPIL} appears twice for 2026-12-01 AM (first on line 2)")]
+        [format!(
+            "line 4: pupil reference {PUPIL} appears twice for 2026-12-01 AM (first on line 2)"
+        )]
     );
     let wrong_school = format!("{header}4,{OTHER_PUPIL},2026-12-01,AM\n4,{PUPIL},2026-12-01,XM\n");
     let err = match desk_server::school::import_register(&*store, wrong_school.as_bytes(), at) {
@@ -448,7 +502,10 @@ fn register_import_replaces_each_register_and_refuses_bad_files(backend: &str) {
         other => panic!("expected bad rows, got {other:?}"),
     };
     let text: Vec<String> = err.iter().map(ToString::to_string).collect();
-    assert!(text.iter().any(|l| l.starts_with("line 3: `opening` must be AM or PM")), "{text:?}");
+    assert!(
+        text.iter().any(|l| l.starts_with("line 3: `opening` must be AM or PM")),
+        "{text:?}"
+    );
     let mut latin1 = header.as_bytes().to_vec();
     latin1.extend_from_slice(format!("4,{PUPIL},2026-12-01,AM\n").as_bytes());
     latin1.extend_from_slice(b"4,\xa3402,2026-12-01,AM\n");
@@ -456,7 +513,11 @@ fn register_import_replaces_each_register_and_refuses_bad_files(backend: &str) {
         Err(desk_server::school::SchoolImportError::Rows(rows)) => rows,
         other => panic!("expected bad rows, got {other:?}"),
     };
-    assert!(err[0].to_string().starts_with("line 3: the file is not UTF-8"), "{}", err[0]);
+    assert!(
+        err[0].to_string().starts_with("line 3: the file is not UTF-8"),
+        "{}",
+        err[0]
+    );
     assert_eq!(store.count("registration_marks").unwrap(), 0, "nothing stored");
 
     let morning = format!("{header}4,{PUPIL},2026-12-01,AM\n4,{},2026-12-01,AM\n", PUPIL + 1);
@@ -482,7 +543,12 @@ fn export_round_trip_sends_each_revision_once(backend: &str) {
         assert!(matches!(o, Outcome::Applied));
     }
     assert!(matches!(
-        push(&*store, &other, 1, &[record_absence(OTHER_PUPIL, "2026-12-01 AM", "2026-12-01 AM")])[0],
+        push(
+            &*store,
+            &other,
+            1,
+            &[record_absence(OTHER_PUPIL, "2026-12-01 AM", "2026-12-01 AM")]
+        )[0],
         Outcome::Applied
     ));
     let (from, to): (NaiveDate, NaiveDate) = ("2026-11-30".parse().unwrap(), "2026-12-04".parse().unwrap());
@@ -501,7 +567,15 @@ fn export_round_trip_sends_each_revision_once(backend: &str) {
         .iter()
         .map(|r| (r[0].into(), r[1].into(), r[2].into(), r[3].into(), r[9].into()))
         .collect();
-    let row = |p: i64, d: &str, h: &str| (p.to_string(), d.to_owned(), h.to_owned(), "LC-ILL".to_owned(), "recorded".to_owned());
+    let row = |p: i64, d: &str, h: &str| {
+        (
+            p.to_string(),
+            d.to_owned(),
+            h.to_owned(),
+            "LC-ILL".to_owned(),
+            "recorded".to_owned(),
+        )
+    };
     assert_eq!(
         got,
         HashSet::from([
@@ -526,7 +600,11 @@ fn export_round_trip_sends_each_revision_once(backend: &str) {
     let csv = export(false);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
-    assert!(lines[1].contains(",withdrawn,") && lines[1].ends_with(",2"), "{}", lines[1]);
+    assert!(
+        lines[1].contains(",withdrawn,") && lines[1].ends_with(",2"),
+        "{}",
+        lines[1]
+    );
     // Asked again, everything in the range goes out.
     assert_eq!(export(true).lines().count(), 5);
 }
