@@ -16,8 +16,8 @@ use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, EscalationView, PupilPage, PupilView, SchoolView, TodayView,
     WorklistEntry,
 };
-use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::school::{AttemptOutcome, ContactMethod, EscalateTo};
+use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::{Centre, Channel, CustomerNote, ErrorBody, StaffProfile};
 use tauri::State;
 use uuid::Uuid;

@@ -4,14 +4,16 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use desk_domain::leisure::{self, PlaceFacts};
-use desk_domain::school::{self, Absence, AttendanceCode, ContactAttempt, SchoolDay, SchoolRules, SchoolYear};
+use desk_domain::school::{
+    self, Absence, AttendanceCode, ContactAttempt, SchoolDay, SchoolRules, SchoolYear,
+};
 use desk_domain::{Booking, BookingStatus, Bucket, Contact, Customer, Pupil, Session, Source};
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
 use crate::leisure::reads;
-use crate::replica;
 use crate::school::reads as sreads;
+use crate::replica;
 
 pub struct DeskFacts<'c> {
     conn: &'c Connection,
@@ -101,8 +103,9 @@ impl school::Facts for DeskFacts<'_> {
             .query_row([id.to_string()], |r| r.get::<_, String>(0))
             .optional()?
             .map(|d| {
-                serde_json::from_str(&d)
-                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+                serde_json::from_str(&d).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+                })
             })
             .transpose()
     }

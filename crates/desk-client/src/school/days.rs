@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use desk_domain::Pupil;
 use desk_domain::school::{
-    Absence, AbsenceKind, AbsenceStatus, Category, ContactAttempt, Escalation, Figures, RegistrationMark, SchoolDay,
-    SchoolRules, Thresholds, pupil_figures,
+    Absence, AbsenceKind, AbsenceStatus, Category, ContactAttempt, Escalation, Figures, RegistrationMark,
+    SchoolDay, SchoolRules, Thresholds, pupil_figures,
 };
 use desk_domain::values::Opening;
+use desk_domain::Pupil;
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::reads::{self, Effective};
@@ -114,18 +114,13 @@ pub(crate) fn worklist(conn: &Connection, school_id: i64, date: NaiveDate) -> Re
             continue;
         }
         openings.sort();
-        let Some(pupil) = reads::pupil(conn, pupil_id)? else {
-            continue;
-        };
+        let Some(pupil) = reads::pupil(conn, pupil_id)? else { continue };
         let tried = attempts.remove(&pupil_id).unwrap_or_default();
         let unanswered = u32::try_from(tried.iter().filter(|a| a.record.outcome.unanswered()).count()).unwrap_or(0);
         out.push(WorklistEntry {
             pupil: PupilView::of(pupil, false),
             openings: openings.into_iter().map(Into::into).collect(),
-            contacts: reads::contacts_of(conn, pupil_id)?
-                .into_iter()
-                .map(ContactView::from)
-                .collect(),
+            contacts: reads::contacts_of(conn, pupil_id)?.into_iter().map(ContactView::from).collect(),
             attempts: tried.into_iter().map(attempt_view).collect(),
             unanswered,
             due_for_escalation: unanswered >= rules.escalate_after,
@@ -305,12 +300,7 @@ impl SchoolOffice<'_> {
                     .into_iter()
                     .map(|e| escalation_view(&tx, e))
                     .collect::<Result<Vec<_>, _>>()?;
-                for p in reported
-                    .iter()
-                    .chain(&late)
-                    .map(|a| a.pupil_id)
-                    .chain(escalations.iter().map(|e| e.pupil_id))
-                {
+                for p in reported.iter().chain(&late).map(|a| a.pupil_id).chain(escalations.iter().map(|e| e.pupil_id)) {
                     audit::viewed_pupil(&tx, p, "school office today")?;
                 }
                 tx.commit()?;
@@ -355,10 +345,8 @@ impl SchoolOffice<'_> {
                 let pupil = reads::pupil(&tx, pupil_id)?
                     .ok_or_else(|| DeskError::NotFound(format!("Pupil {pupil_id} is not on this desk.")))?;
                 audit::viewed_pupil(&tx, pupil_id, "absence call form")?;
-                let contacts: Vec<ContactView> = reads::contacts_of(&tx, pupil_id)?
-                    .into_iter()
-                    .map(ContactView::from)
-                    .collect();
+                let contacts: Vec<ContactView> =
+                    reads::contacts_of(&tx, pupil_id)?.into_iter().map(ContactView::from).collect();
                 for c in &contacts {
                     audit::viewed_contact(&tx, c.id, pupil_id, "absence call form")?;
                 }
@@ -401,19 +389,12 @@ impl SchoolOffice<'_> {
     }
 
     /// Every pupil's attendance figure at the school from `from` to `to` (the class lists).
-    pub async fn school_figures(
-        &self,
-        school_id: i64,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<PupilFigure>, DeskError> {
+    pub async fn school_figures(&self, school_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<PupilFigure>, DeskError> {
         check_id("The school id", school_id)?;
         if to < from {
             return Err(DeskError::invalid("The end of the range comes before its start."));
         }
-        self.desk
-            .db(move |conn| school_figures(conn, school_id, from, to))
-            .await
+        self.desk.db(move |conn| school_figures(conn, school_id, from, to)).await
     }
 }
 
@@ -429,10 +410,7 @@ pub(crate) fn pupil_year(
     let attendance = pupil_attendance(conn, pupil, &plain, today)?;
     let mut shown = Vec::new();
     for e in records.into_iter().rev() {
-        if year
-            .as_ref()
-            .is_none_or(|y| y.contains(e.record.first_date) || y.contains(e.record.last_date))
-        {
+        if year.as_ref().is_none_or(|y| y.contains(e.record.first_date) || y.contains(e.record.last_date)) {
             shown.push(absence_view(conn, e)?);
         }
     }

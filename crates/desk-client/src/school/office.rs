@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use desk_domain::school::{
-    AttemptOutcome, Caller, ContactMethod, Escalate, EscalateTo, LogContactAttempt, RecordAbsence, ReportChannel,
+    AttemptOutcome, Caller, ContactMethod, EscalateTo, Escalate, LogContactAttempt, RecordAbsence, ReportChannel,
 };
 use desk_domain::{Channel, Command};
 use uuid::Uuid;
@@ -159,9 +159,7 @@ impl SchoolOffice<'_> {
                     .find(|e| e.record.id == escalation_id)
                     .map(|e| escalation_view(conn, e))
                     .transpose()?
-                    .ok_or_else(|| {
-                        DeskError::Store(format!("escalation {escalation_id} vanished while being recorded"))
-                    })
+                    .ok_or_else(|| DeskError::Store(format!("escalation {escalation_id} vanished while being recorded")))
             })
             .await
     }

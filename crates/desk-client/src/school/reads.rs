@@ -58,11 +58,7 @@ pub fn viewings(conn: &Connection, pupil_id: i64, limit: u32) -> rusqlite::Resul
          ORDER BY seq DESC LIMIT ?2",
     )?
     .query_map(params![pupil_id.to_string(), limit], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<i64>>(1)?,
-            r.get::<_, String>(2)?,
-        ))
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?))
     })?
     .map(|row| {
         let (at, staff_id, detail) = row?;
@@ -84,9 +80,7 @@ pub fn viewings(conn: &Connection, pupil_id: i64, limit: u32) -> rusqlite::Resul
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use desk_domain::school::{
-    Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolYear,
-};
+use desk_domain::school::{Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolYear};
 use desk_domain::table;
 use uuid::Uuid;
 
@@ -169,12 +163,9 @@ pub fn absences_of_school(
         params![school_id, from.to_string(), to.to_string()],
     )?;
     let overlay = pending(conn, table::ABSENCES, None)?;
-    Ok(merge(
-        replica,
-        overlay,
-        |a: &Absence| a.id,
-        |a| a.school_id == school_id && a.last_date >= from && a.first_date <= to,
-    ))
+    Ok(merge(replica, overlay, |a: &Absence| a.id, |a| {
+        a.school_id == school_id && a.last_date >= from && a.first_date <= to
+    }))
 }
 
 pub fn absence(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Effective<Absence>>> {
@@ -185,23 +176,13 @@ pub fn absence(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<Effective
         [&key],
     )?;
     if let Some(a) = overlay.into_iter().next() {
-        return Ok(Some(Effective {
-            record: a,
-            pending: true,
-        }));
+        return Ok(Some(Effective { record: a, pending: true }));
     }
     let replica: Vec<Absence> = rows(conn, "SELECT data FROM absences WHERE id = ?1", [&key])?;
-    Ok(replica.into_iter().next().map(|a| Effective {
-        record: a,
-        pending: false,
-    }))
+    Ok(replica.into_iter().next().map(|a| Effective { record: a, pending: false }))
 }
 
-pub fn attempts_on(
-    conn: &Connection,
-    pupil_id: i64,
-    date: NaiveDate,
-) -> rusqlite::Result<Vec<Effective<ContactAttempt>>> {
+pub fn attempts_on(conn: &Connection, pupil_id: i64, date: NaiveDate) -> rusqlite::Result<Vec<Effective<ContactAttempt>>> {
     let replica = rows(
         conn,
         "SELECT data FROM contact_attempts WHERE pupil_id = ?1 AND date = ?2",
@@ -214,44 +195,30 @@ pub fn attempts_on(
 }
 
 /// Every contact attempt at the school on `date`, pending ones included.
-pub fn attempts_of_day(
-    conn: &Connection,
-    school_id: i64,
-    date: NaiveDate,
-) -> rusqlite::Result<Vec<Effective<ContactAttempt>>> {
+pub fn attempts_of_day(conn: &Connection, school_id: i64, date: NaiveDate) -> rusqlite::Result<Vec<Effective<ContactAttempt>>> {
     let replica = rows(
         conn,
         "SELECT data FROM contact_attempts WHERE school_id = ?1 AND date = ?2",
         params![school_id, date.to_string()],
     )?;
     let overlay = pending(conn, table::CONTACT_ATTEMPTS, None)?;
-    let mut out = merge(
-        replica,
-        overlay,
-        |a: &ContactAttempt| a.id,
-        |a| a.school_id == school_id && a.date == date,
-    );
+    let mut out = merge(replica, overlay, |a: &ContactAttempt| a.id, |a| {
+        a.school_id == school_id && a.date == date
+    });
     out.sort_by_key(|e| (e.record.at, e.record.id));
     Ok(out)
 }
 
-pub fn escalations_of_day(
-    conn: &Connection,
-    school_id: i64,
-    date: NaiveDate,
-) -> rusqlite::Result<Vec<Effective<Escalation>>> {
+pub fn escalations_of_day(conn: &Connection, school_id: i64, date: NaiveDate) -> rusqlite::Result<Vec<Effective<Escalation>>> {
     let replica = rows(
         conn,
         "SELECT data FROM escalations WHERE school_id = ?1 AND date = ?2",
         params![school_id, date.to_string()],
     )?;
     let overlay = pending(conn, table::ESCALATIONS, None)?;
-    let mut out = merge(
-        replica,
-        overlay,
-        |e: &Escalation| e.id,
-        |e| e.school_id == school_id && e.date == date,
-    );
+    let mut out = merge(replica, overlay, |e: &Escalation| e.id, |e| {
+        e.school_id == school_id && e.date == date
+    });
     out.sort_by_key(|e| (e.record.at, e.record.id));
     Ok(out)
 }
@@ -277,19 +244,10 @@ pub fn marks_of_day(conn: &Connection, school_id: i64, date: NaiveDate) -> rusql
 }
 
 pub fn marks_of_pupil(conn: &Connection, pupil_id: i64) -> rusqlite::Result<Vec<RegistrationMark>> {
-    rows(
-        conn,
-        "SELECT data FROM registration_marks WHERE pupil_id = ?1",
-        [pupil_id],
-    )
+    rows(conn, "SELECT data FROM registration_marks WHERE pupil_id = ?1", [pupil_id])
 }
 
-pub fn marks_of_school(
-    conn: &Connection,
-    school_id: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> rusqlite::Result<Vec<RegistrationMark>> {
+pub fn marks_of_school(conn: &Connection, school_id: i64, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<RegistrationMark>> {
     rows(
         conn,
         "SELECT data FROM registration_marks WHERE school_id = ?1 AND date >= ?2 AND date <= ?3",
@@ -297,12 +255,7 @@ pub fn marks_of_school(
     )
 }
 
-pub fn school_days(
-    conn: &Connection,
-    school_id: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> rusqlite::Result<Vec<SchoolDay>> {
+pub fn school_days(conn: &Connection, school_id: i64, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<SchoolDay>> {
     rows(
         conn,
         "SELECT data FROM school_days WHERE school_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
