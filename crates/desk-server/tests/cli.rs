@@ -605,9 +605,16 @@ fn school_imports_and_the_export_through_the_binary() {
     let err = text(&out.stderr);
     assert!(err.contains("line 3: pupil reference 401 appears twice"), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
-    let latin1 = file("latin1.csv", b"school_id,pupil_ref,date,opening\n4,401,2026-12-01,AM \xe9\n");
+    let latin1 = file(
+        "latin1.csv",
+        b"school_id,pupil_ref,date,opening\n4,401,2026-12-01,AM \xe9\n",
+    );
     let out = run(&["import-register", "--data-dir", d, &latin1], None);
-    assert!(text(&out.stderr).contains("line 2: the file is not UTF-8"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line 2: the file is not UTF-8"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(s.count("registration_marks").unwrap(), 0);
 
     let good = file(
@@ -624,11 +631,19 @@ fn school_imports_and_the_export_through_the_binary() {
     );
     let out = run(&["import-calendar", "--data-dir", d, &calendar], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("in 1 school year(s)"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("in 1 school year(s)"),
+        "{}",
+        text(&out.stdout)
+    );
 
     // An absence, exported once to a file; the second export holds only the header.
     let office = school_caller(&*s, "office.4", SCHOOL, false);
-    let m = desk_testkit::envelope(office.device_id, 1, &record_absence(PUPIL, "2026-12-01 AM", "2026-12-01 PM"));
+    let m = desk_testkit::envelope(
+        office.device_id,
+        1,
+        &record_absence(PUPIL, "2026-12-01 AM", "2026-12-01 PM"),
+    );
     let r = s.push(&office, &[m], school_morning()).unwrap();
     assert!(matches!(r.receipts[0].outcome, desk_domain::Outcome::Applied));
     drop(s);
@@ -656,7 +671,10 @@ fn school_imports_and_the_export_through_the_binary() {
     let written = std::fs::read_to_string(&csv).unwrap();
     assert!(written.starts_with("pupil_ref,date,opening,code,reason,"), "{written}");
     assert_eq!(written.lines().count(), 3, "{written}");
-    assert!(written.contains("401,2026-12-01,AM,LC-ILL,Temperature,Catriona MacDonald,Mum,"), "{written}");
+    assert!(
+        written.contains("401,2026-12-01,AM,LC-ILL,Temperature,Catriona MacDonald,Mum,"),
+        "{written}"
+    );
     let again = dir.path().join("again.csv");
     assert!(export(&again).status.success());
     assert_eq!(std::fs::read_to_string(&again).unwrap().lines().count(), 1);

@@ -272,7 +272,10 @@ fn a_second_desks_call_finds_the_first_and_adds_its_note(backend: &str) {
     };
     call_b.reason = "Sickness bug, off two days".into();
     let b = Command::from(call_b);
-    assert!(matches!(push(&*store, &desk_a, 1, std::slice::from_ref(&a))[0], Outcome::Applied));
+    assert!(matches!(
+        push(&*store, &desk_a, 1, std::slice::from_ref(&a))[0],
+        Outcome::Applied
+    ));
     let outcome = push(&*store, &desk_b, 1, std::slice::from_ref(&b)).remove(0);
     let (code, alternatives) = rejected(&outcome);
     assert_eq!(code, "openings_explained");
