@@ -34,6 +34,7 @@ conformance!(
     calendar_import_is_all_or_nothing_with_line_numbers,
     register_import_replaces_each_register_and_refuses_bad_files,
     export_round_trip_sends_each_revision_once,
+    a_schools_settings_change_the_rules_it_is_decided_by,
 );
 
 fn school_store(backend: &str) -> (desk_testkit::TestDb, std::sync::Arc<dyn Store>) {
@@ -610,4 +611,126 @@ fn export_round_trip_sends_each_revision_once(backend: &str) {
     );
     // Asked again, everything in the range goes out.
     assert_eq!(export(true).lines().count(), 5);
+}
+
+fn a_schools_settings_change_the_rules_it_is_decided_by(backend: &str) {
+    use desk_server::school::settings::{SettingsChange, SettingsError, set_school_settings};
+    let (_db, store) = school_store(backend);
+    let office = school_caller(&*store, "office.4", SCHOOL, false);
+    let bad = |change: SettingsChange| match set_school_settings(&*store, SCHOOL, &change) {
+        Err(SettingsError::Invalid(m)) => m,
+        other => panic!("expected invalid settings, got {other:?}"),
+    };
+    assert!(
+        bad(SettingsChange {
+            late_absence_code: Some("10".into()),
+            ..Default::default()
+        })
+        .contains("must count as an absence")
+    );
+    assert!(
+        bad(SettingsChange {
+            late_absence_code: Some("L9".into()),
+            ..Default::default()
+        })
+        .contains("not one of school 4's codes")
+    );
+    assert!(
+        bad(SettingsChange {
+            escalate_after: Some(0),
+            ..Default::default()
+        })
+        .contains("1 to 10")
+    );
+    assert!(
+        bad(SettingsChange {
+            flagged_below: Some(70),
+            ..Default::default()
+        })
+        .contains("red threshold")
+    );
+    assert!(matches!(
+        set_school_settings(&*store, 99, &SettingsChange::default()),
+        Err(SettingsError::Invalid(m)) if m == "there is no school 99"
+    ));
+    assert_eq!(
+        store.records("school_settings", &[]).unwrap().len(),
+        0,
+        "nothing stored"
+    );
+
+    let head = store.head().unwrap();
+    let settings = set_school_settings(
+        &*store,
+        SCHOOL,
+        &SettingsChange {
+            late_absence_code: Some("LC-UNX".into()),
+            escalate_after: Some(2),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((settings.rules.escalate_after, settings.thresholds.flagged), (2, 90));
+    let rows = pull_all(&*store, &[Bucket::School(SCHOOL).to_string()], head);
+    assert_eq!(
+        rows.iter().map(|r| r.table.as_str()).collect::<Vec<_>>(),
+        ["school_settings"]
+    );
+
+    let d: NaiveDate = "2026-12-01".parse().unwrap();
+    let attempt = |n: u128| {
+        Command::from(LogContactAttempt {
+            attempt_id: Uuid::from_u128(n),
+            pupil_id: PUPIL,
+            date: d,
+            contact_id: None,
+            method: ContactMethod::Phone,
+            outcome: AttemptOutcome::NoAnswer,
+            note: String::new(),
+            explanation: None,
+        })
+    };
+    let late_id = Uuid::now_v7();
+    let cmds = [
+        attempt(1),
+        attempt(2),
+        Command::from(Escalate {
+            escalation_id: Uuid::from_u128(3),
+            pupil_id: PUPIL,
+            date: d,
+            to: EscalateTo::DutyList,
+            note: "Two attempts is the school's rule".into(),
+            by_choice: false,
+        }),
+        Command::from(RecordLate {
+            absence_id: late_id,
+            pupil_id: PUPIL + 1,
+            date: d,
+            arrived_at: chrono::NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
+            reason: String::new(),
+        }),
+    ];
+    for o in push(&*store, &office, 1, &cmds) {
+        assert!(matches!(o, Outcome::Applied), "{o:?}");
+    }
+    let late: Absence = get(&*store, "absences", &late_id.to_string());
+    assert_eq!(late.code, "LC-UNX");
+    // The other school keeps the defaults: two attempts are not enough there.
+    let other = school_caller(&*store, "office.5", OTHER_SCHOOL, false);
+    let mut two = vec![attempt(11), attempt(12)];
+    for (c, pupil) in two.iter_mut().zip([OTHER_PUPIL, OTHER_PUPIL]) {
+        if let Command::School(desk_domain::school::Command::LogContactAttempt(a)) = c {
+            a.pupil_id = pupil;
+        }
+    }
+    two.push(Command::from(Escalate {
+        escalation_id: Uuid::from_u128(13),
+        pupil_id: OTHER_PUPIL,
+        date: d,
+        to: EscalateTo::DutyList,
+        note: "x".into(),
+        by_choice: false,
+    }));
+    let outcomes = push(&*store, &other, 1, &two);
+    assert_eq!(rejected(&outcomes[2]).0, "not_enough_attempts");
 }

@@ -6,6 +6,7 @@ pub(crate) mod api;
 mod csv_file;
 pub mod export;
 pub mod parse;
+pub mod settings;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

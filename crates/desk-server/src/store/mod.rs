@@ -106,6 +106,7 @@ pub struct EntityBatch {
     pub school_days: Vec<desk_domain::school::SchoolDay>,
     pub registration_marks: Vec<desk_domain::school::RegistrationMark>,
     pub absences: Vec<desk_domain::school::Absence>,
+    pub school_settings: Vec<desk_domain::school::SchoolSettings>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -826,6 +827,7 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.school_days, &mut touched)?;
     total += add(tx, &batch.registration_marks, &mut touched)?;
     total += add(tx, &batch.absences, &mut touched)?;
+    total += add(tx, &batch.school_settings, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {
