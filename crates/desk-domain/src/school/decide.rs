@@ -790,14 +790,19 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
         }
     };
     Ok(match cmd {
-        Command::RecordAbsence(a) => format!(
-            "Record {} absent {} to {} ({}), {} called",
-            name_of(facts, a.pupil_id)?,
-            a.first,
-            a.last,
-            a.code,
-            a.caller.name
-        ),
+        Command::RecordAbsence(a) => {
+            let caller = match (a.caller.name.trim(), a.caller.contact_id) {
+                ("", Some(id)) => facts.contact(id)?.map_or_else(|| format!("contact {id}"), |c| c.name),
+                (name, _) => name.to_owned(),
+            };
+            format!(
+                "Record {} absent {} to {} ({}), {caller} called",
+                name_of(facts, a.pupil_id)?,
+                a.first,
+                a.last,
+                a.code,
+            )
+        }
         Command::AmendAbsence(a) => format!("Amend the absence record of {}", absence_pupil(facts, a.absence_id)?),
         Command::WithdrawAbsence(a) => {
             format!("Withdraw the absence record of {}", absence_pupil(facts, a.absence_id)?)
