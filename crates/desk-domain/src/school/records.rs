@@ -340,6 +340,16 @@ pub enum AttemptOutcome {
 }
 
 impl AttemptOutcome {
+    pub fn words(self) -> &'static str {
+        match self {
+            AttemptOutcome::NoAnswer => "no answer",
+            AttemptOutcome::LeftMessage => "left a message",
+            AttemptOutcome::Explained => "explained",
+            AttemptOutcome::WrongNumber => "wrong number",
+            AttemptOutcome::NotContactable => "not contactable",
+        }
+    }
+
     /// An attempt that brought no explanation, counted towards escalation.
     pub fn unanswered(self) -> bool {
         self != AttemptOutcome::Explained
