@@ -510,6 +510,19 @@ fn register_import_replaces_each_register_and_refuses_bad_files(backend: &str) {
         text.iter().any(|l| l.starts_with("line 3: `opening` must be AM or PM")),
         "{text:?}"
     );
+    // A register on a holiday, or the afternoon of a mornings-only day, is not one.
+    let holiday = format!("{header}4,{PUPIL},2026-10-14,AM\n4,{PUPIL},2026-12-18,PM\n4,{PUPIL},2026-12-18,AM\n");
+    let err = match desk_server::school::import_register(&*store, holiday.as_bytes(), at) {
+        Err(desk_server::school::SchoolImportError::Rows(rows)) => rows,
+        other => panic!("expected bad rows, got {other:?}"),
+    };
+    assert_eq!(
+        err.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "line 2: 2026-10-14 AM is not an opening of school 4's calendar",
+            "line 3: 2026-12-18 PM is not an opening of school 4's calendar",
+        ]
+    );
     let mut latin1 = header.as_bytes().to_vec();
     latin1.extend_from_slice(format!("4,{PUPIL},2026-12-01,AM\n").as_bytes());
     latin1.extend_from_slice(b"4,\xa3402,2026-12-01,AM\n");

@@ -11,7 +11,7 @@ pub mod settings;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use desk_domain::school::{AttendanceCode, RegistrationMark};
+use desk_domain::school::{AttendanceCode, RegistrationMark, SchoolDay};
 use desk_domain::values::Opening;
 use desk_domain::{Bucket, Pupil, School, table};
 use desk_store::Cond;
@@ -156,6 +156,23 @@ pub fn import_register_within(
             }),
         }
     }
+    // A register is only taken at an opening of the school's calendar.
+    let mut days: HashMap<(i64, chrono::NaiveDate), Option<SchoolDay>> = HashMap::new();
+    for r in &rows {
+        let key = (r.school_id, r.opening.date);
+        if !days.contains_key(&key) {
+            let id = SchoolDay::key(r.school_id, r.opening.date);
+            let day = records::<SchoolDay>(store, table::SCHOOL_DAYS, &[Cond::Eq("id", Cell::Text(id))])?.pop();
+            days.insert(key, day);
+        }
+        if !days[&key].as_ref().is_some_and(|d| d.has(r.opening.half)) {
+            errors.push(RowError {
+                line: r.line,
+                message: format!("{} is not an opening of school {}'s calendar", r.opening, r.school_id),
+            });
+        }
+    }
+    errors.sort_by_key(|e| e.line);
     if !errors.is_empty() {
         return Err(SchoolImportError::Rows(errors));
     }

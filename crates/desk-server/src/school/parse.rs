@@ -23,7 +23,8 @@
 //! **Register** (`import-register`): `school_id,pupil_ref,date,opening` — one row per pupil
 //! absent at registration with no reason known (`pupil_ref` is the pupil's Council Desk id;
 //! `opening` is `AM` or `PM`). The file is the whole register of each school, date and opening it
-//! names: a pupil marked before and missing now has been corrected in the MIS.
+//! names: a pupil marked before and missing now has been corrected in the MIS. Each pupil must be
+//! on that school's roll that day, and each opening one of the school's calendar.
 
 use std::collections::{BTreeMap, HashMap};
 
