@@ -403,7 +403,7 @@ fn main() -> anyhow::Result<()> {
             let records = store
                 .export_absences(school, from, to, again, chrono::Utc::now())
                 .context("reading the absence records")?;
-            let csv = desk_server::school::export::to_csv(&records, from, to);
+            let csv = desk_server::school::export::to_csv(&records);
             match out {
                 Some(path) => {
                     std::fs::write(&path, &csv).with_context(|| format!("writing {}", path.display()))?;

@@ -571,7 +571,7 @@ fn export_round_trip_sends_each_revision_once(backend: &str) {
     let (from, to): (NaiveDate, NaiveDate) = ("2026-11-30".parse().unwrap(), "2026-12-04".parse().unwrap());
     let export = |again| {
         let records = store.export_absences(SCHOOL, from, to, again, Utc::now()).unwrap();
-        desk_server::school::export::to_csv(&records, from, to)
+        desk_server::school::export::to_csv(&records)
     };
     let csv = export(false);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
@@ -624,6 +624,23 @@ fn export_round_trip_sends_each_revision_once(backend: &str) {
     );
     // Asked again, everything in the range goes out.
     assert_eq!(export(true).lines().count(), 5);
+
+    // A record running past the range goes out whole, and not again with the next range.
+    let long = record_absence(PUPIL + 2, "2026-12-04 PM", "2026-12-08 AM");
+    assert!(matches!(push(&*store, &office, 4, &[long])[0], Outcome::Applied));
+    let csv = export(false);
+    let dates: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(dates, ["2026-12-04", "2026-12-07", "2026-12-07", "2026-12-08"], "{csv}");
+    let next = store
+        .export_absences(
+            SCHOOL,
+            "2026-12-07".parse().unwrap(),
+            "2026-12-11".parse().unwrap(),
+            false,
+            Utc::now(),
+        )
+        .unwrap();
+    assert!(next.is_empty(), "already sent whole");
 }
 
 fn a_schools_settings_change_the_rules_it_is_decided_by(backend: &str) {
