@@ -160,10 +160,9 @@ pub fn import_register_within(
     let mut days: HashMap<(i64, chrono::NaiveDate), Option<SchoolDay>> = HashMap::new();
     for r in &rows {
         let key = (r.school_id, r.opening.date);
-        if !days.contains_key(&key) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = days.entry(key) {
             let id = SchoolDay::key(r.school_id, r.opening.date);
-            let day = records::<SchoolDay>(store, table::SCHOOL_DAYS, &[Cond::Eq("id", Cell::Text(id))])?.pop();
-            days.insert(key, day);
+            slot.insert(records::<SchoolDay>(store, table::SCHOOL_DAYS, &[Cond::Eq("id", Cell::Text(id))])?.pop());
         }
         if !days[&key].as_ref().is_some_and(|d| d.has(r.opening.half)) {
             errors.push(RowError {
