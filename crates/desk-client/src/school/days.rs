@@ -76,7 +76,7 @@ pub(crate) fn escalation_view(conn: &Connection, e: Effective<Escalation>) -> Re
         pupil_id: x.pupil_id,
         pupil_name: pupil.as_ref().map_or_else(|| format!("pupil {}", x.pupil_id), name),
         class: pupil.map(|p| p.class).unwrap_or_default(),
-        to: x.escalated_to,
+        to: x.to,
         note: x.note,
         unanswered_attempts: x.unanswered_attempts,
         by_choice: x.by_choice,
