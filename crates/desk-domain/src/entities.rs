@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::school::{Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolYear};
+use crate::school::{
+    Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
+};
 
 /// The replica tables, by the name a [`crate::Change`] carries.
 pub mod table {
@@ -29,7 +31,8 @@ pub mod table {
     pub const ABSENCES: &str = "absences";
     pub const CONTACT_ATTEMPTS: &str = "contact_attempts";
     pub const ESCALATIONS: &str = "escalations";
-    pub const ALL: [&str; 17] = [
+    pub const SCHOOL_SETTINGS: &str = "school_settings";
+    pub const ALL: [&str; 18] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -47,6 +50,7 @@ pub mod table {
         ABSENCES,
         CONTACT_ATTEMPTS,
         ESCALATIONS,
+        SCHOOL_SETTINGS,
     ];
 }
 
@@ -93,6 +97,7 @@ synced! {
     Absence => table::ABSENCES, |r| (r.id, SchoolBucket(r.school_id));
     ContactAttempt => table::CONTACT_ATTEMPTS, |r| (r.id, SchoolBucket(r.school_id));
     Escalation => table::ESCALATIONS, |r| (r.id, SchoolBucket(r.school_id));
+    SchoolSettings => table::SCHOOL_SETTINGS, |r| (r.id, SchoolBucket(r.school_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -361,3 +361,34 @@ pub(crate) fn mid_year_joiners(rng: &mut ChaCha8Rng, pupils: &mut [Pupil], year:
         }
     }
 }
+
+/// A whole school year of records for one school of `data` (absences to the last week of the
+/// year, that week's registers): what a school office's first sync holds at the end of a
+/// year, for benchmarks. Its own seeded stream: the same data gives the same records.
+pub fn full_year_of_records(
+    data: &crate::DemoData,
+    school_id: i64,
+    seed: u64,
+) -> (Vec<Absence>, Vec<RegistrationMark>) {
+    let pupils: Vec<Pupil> = data
+        .pupils
+        .iter()
+        .filter(|p| p.school_id == school_id)
+        .cloned()
+        .collect();
+    let contacts: Vec<Contact> = data
+        .contacts
+        .iter()
+        .filter(|c| c.school_id == school_id)
+        .cloned()
+        .collect();
+    let days: Vec<SchoolDay> = data
+        .school_days
+        .iter()
+        .filter(|d| d.school_id == school_id)
+        .cloned()
+        .collect();
+    let last = days.iter().map(|d| d.date).max().unwrap_or_default();
+    let mut rng = crate::stream(seed, crate::STREAM_FULL_YEAR);
+    school_records(&mut rng, &pupils, &contacts, &days, monday_of(last))
+}

@@ -136,3 +136,21 @@ fn absences_and_marks_obey_the_rules() {
         d.absences.len()
     );
 }
+
+#[test]
+fn a_full_year_for_the_largest_secondary() {
+    let d = data();
+    let (absences, marks) = full_year_of_records(d, 1, DEFAULT_SEED);
+    let roll = d.pupils.iter().filter(|p| p.school_id == 1).count();
+    assert!(roll >= 1_000, "{roll} pupils");
+    assert!(absences.iter().all(|a| a.school_id == 1) && marks.iter().all(|m| m.school_id == 1));
+    // About 190 days × 2 openings × 5% of the roll, a record covering 3 to 4 openings.
+    let openings: usize = absences.iter().map(|a| a.openings.len()).sum();
+    let share = openings as f64 / (roll as f64 * 380.0);
+    assert!((0.03..=0.07).contains(&share), "{:.1}% of openings", share * 100.0);
+    assert!(
+        absences.iter().any(|a| a.first_date.month() == 6),
+        "records run to June"
+    );
+    assert_eq!(full_year_of_records(d, 1, DEFAULT_SEED).0.len(), absences.len());
+}

@@ -31,7 +31,7 @@ use desk_domain::{Activity, Centre, Contact, CtAccount, Customer, Pupil, Role, S
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub use crate::attendance::{ATTENDANCE_CODES_CSV, moray_calendar, school_records};
+pub use crate::attendance::{ATTENDANCE_CODES_CSV, full_year_of_records, moray_calendar, school_records};
 use crate::council_tax::ct_accounts;
 use crate::leisure::{customers, leisure};
 use crate::school::schools;
@@ -135,6 +135,7 @@ const STREAM_CUSTOMERS: u64 = 2;
 const STREAM_SCHOOLS: u64 = 3;
 const STREAM_COUNCIL_TAX: u64 = 4;
 const STREAM_ATTENDANCE: u64 = 5;
+const STREAM_FULL_YEAR: u64 = 6;
 
 fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

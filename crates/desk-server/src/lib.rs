@@ -344,6 +344,8 @@ pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<()
             school_days: data.school_days.clone(),
             registration_marks: data.registration_marks.clone(),
             absences: data.absences.clone(),
+            // Every demo school keeps the default rules.
+            school_settings: Vec::new(),
         })?;
     }
     for s in &data.staff {

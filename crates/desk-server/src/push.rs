@@ -131,15 +131,7 @@ fn execute(tx: &mut dyn StoreTx, caller: &Caller, m: &Mutation, now: NaiveDateTi
         staff_id: caller.staff_id,
         channel: m.channel,
     };
-    let rules = school::SchoolRules::default();
-    let decision = command.decide(
-        &mut Facts {
-            tx: &mut *tx,
-            caller,
-            rules: &rules,
-        },
-        &ctx,
-    )?;
+    let decision = command.decide(&mut Facts { tx: &mut *tx, caller }, &ctx)?;
     match decision {
         Err(refusal) => Ok((refusal.into_outcome(), Vec::new())),
         Ok(effects) => Ok((Outcome::Applied, interpret(tx, caller, &effects)?)),
@@ -193,8 +185,6 @@ fn write_sync(tx: &mut dyn StoreTx, record: &Record) -> Result<(), StoreError> {
 struct Facts<'a> {
     tx: &'a mut dyn StoreTx,
     caller: &'a Caller,
-    /// The school offices' rules, as the server is configured.
-    rules: &'a school::SchoolRules,
 }
 
 impl Source for Facts<'_> {
@@ -260,8 +250,9 @@ impl school::Facts for Facts<'_> {
         Ok(self.tx.get_record(table::CONTACT_ATTEMPTS, &key)?.is_some()
             || self.tx.get_record(table::ESCALATIONS, &key)?.is_some())
     }
-    fn rules(&mut self, _school_id: i64) -> Result<school::SchoolRules, StoreError> {
-        Ok(self.rules.clone())
+    fn rules(&mut self, school_id: i64) -> Result<school::SchoolRules, StoreError> {
+        let settings = records::get(self.tx, table::SCHOOL_SETTINGS, &school_id.to_string())?;
+        Ok(school::SchoolSettings::rules_of(settings))
     }
     fn may_supervise(&self, bucket: &Bucket) -> bool {
         self.caller.supervises.contains(bucket)

@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_school.sql",
         steps: tables::SCHOOL_STEPS,
     },
+    Migration {
+        version: 8,
+        name: "0008_school_settings.sql",
+        steps: tables::SCHOOL_SETTINGS_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

@@ -170,7 +170,7 @@ impl PersonRef {
     pub fn audited_kinds(self) -> &'static [RecordKind] {
         match self {
             PersonRef::Customer(_) => &[RecordKind::Customer, RecordKind::Booking, RecordKind::CustomerNote],
-            PersonRef::Pupil(_) => &[RecordKind::Pupil, RecordKind::Contact],
+            PersonRef::Pupil(_) => &[RecordKind::Pupil, RecordKind::Contact, RecordKind::Absence],
             PersonRef::CtAccount(_) => &[RecordKind::CtAccount],
         }
     }

@@ -394,6 +394,20 @@ pub const ESCALATIONS: TableSpec = TableSpec {
     without_rowid: false,
 };
 
+/// A school's own rules and thresholds (`id` is the school's id), as JSON (migration 8).
+pub const SCHOOL_SETTINGS: TableSpec = TableSpec {
+    name: "school_settings",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("school_id", Int).references("schools(id)"),
+        col("rules", Json),
+        col("thresholds", Json),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
 /// Server only: which revision of each absence record has gone to the school's MIS, so an
 /// export sends each revision once (`desk-server export-attendance`).
 pub const ABSENCE_EXPORTS: TableSpec = TableSpec {
@@ -498,6 +512,7 @@ pub const ALL: &[&TableSpec] = &[
     &CONTACT_ATTEMPTS,
     &ESCALATIONS,
     &ABSENCE_EXPORTS,
+    &SCHOOL_SETTINGS,
     &SYNC_HEAD,
     &SYNC_ROWS,
     &AUDIT_LOG,
@@ -621,6 +636,8 @@ pub const SCHOOL_STEPS: &[Step] = &[
     index("escalations_school_date", "escalations", &["school_id", "date"]),
     create(&ABSENCE_EXPORTS),
 ];
+
+pub const SCHOOL_SETTINGS_STEPS: &[Step] = &[create(&SCHOOL_SETTINGS)];
 
 /// The migration runner's own record, created by each backend before the first migration (it
 /// is not one of the migrations). Described here only so that its rows can be counted.

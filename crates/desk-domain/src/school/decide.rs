@@ -714,7 +714,7 @@ fn log_contact_attempt<F: Facts + ?Sized>(
         kind: RecordKind::Pupil,
         record_id: pupil.id.to_string(),
         person_id: Some(pupil.id),
-        detail: format!("school.log_contact_attempt: {:?}", a.outcome).to_lowercase(),
+        detail: format!("school.log_contact_attempt: {}", a.outcome.words()),
     }));
     effects.push(Effect::Put(Record::synced(&attempt)));
     Ok(Ok(effects))
@@ -790,14 +790,19 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
         }
     };
     Ok(match cmd {
-        Command::RecordAbsence(a) => format!(
-            "Record {} absent {} to {} ({}), {} called",
-            name_of(facts, a.pupil_id)?,
-            a.first,
-            a.last,
-            a.code,
-            a.caller.name
-        ),
+        Command::RecordAbsence(a) => {
+            let caller = match (a.caller.name.trim(), a.caller.contact_id) {
+                ("", Some(id)) => facts.contact(id)?.map_or_else(|| format!("contact {id}"), |c| c.name),
+                (name, _) => name.to_owned(),
+            };
+            format!(
+                "Record {} absent {} to {} ({}), {caller} called",
+                name_of(facts, a.pupil_id)?,
+                a.first,
+                a.last,
+                a.code,
+            )
+        }
         Command::AmendAbsence(a) => format!("Amend the absence record of {}", absence_pupil(facts, a.absence_id)?),
         Command::WithdrawAbsence(a) => {
             format!("Withdraw the absence record of {}", absence_pupil(facts, a.absence_id)?)
@@ -815,12 +820,11 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             a.left_at.format("%H:%M")
         ),
         Command::LogContactAttempt(a) => format!(
-            "Log a contact attempt about {} on {} ({:?})",
+            "Log a contact attempt about {} on {} ({})",
             name_of(facts, a.pupil_id)?,
             a.date,
-            a.outcome
-        )
-        .replace("(NoAnswer)", "(no answer)"),
+            a.outcome.words()
+        ),
         Command::Escalate(a) => format!("Escalate {}'s absence on {}", name_of(facts, a.pupil_id)?, a.date),
     })
 }

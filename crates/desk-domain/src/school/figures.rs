@@ -11,7 +11,7 @@
 //! an opening marked absent at registration that nobody explained counts as unauthorised
 //! ("an absence with no explanation is recorded as unauthorised", DOMAIN.md).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::{Add, AddAssign};
 
 use chrono::NaiveDate;
@@ -140,14 +140,67 @@ pub fn pupil_figures(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Figures {
-    let first = Opening {
-        date: from,
-        half: Half::Am,
-    };
-    let last = Opening {
-        date: to,
-        half: Half::Pm,
-    };
+    let openings = rules::openings(
+        days,
+        Opening {
+            date: from,
+            half: Half::Am,
+        },
+        Opening {
+            date: to,
+            half: Half::Pm,
+        },
+    );
+    figures_over(pupil, &openings, absences, marks, categories)
+}
+
+/// [`pupil_figures`] for every pupil of a school at once (records grouped by pupil first, the
+/// openings expanded once): a class's, stage's or school's figures are the sum of its pupils'.
+pub fn school_figures(
+    pupils: &[Pupil],
+    days: &[SchoolDay],
+    absences: &[Absence],
+    marks: &[RegistrationMark],
+    categories: &HashMap<String, Category>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> BTreeMap<i64, Figures> {
+    let openings = rules::openings(
+        days,
+        Opening {
+            date: from,
+            half: Half::Am,
+        },
+        Opening {
+            date: to,
+            half: Half::Pm,
+        },
+    );
+    let mut absences_of: HashMap<i64, Vec<Absence>> = HashMap::new();
+    for a in absences {
+        absences_of.entry(a.pupil_id).or_default().push(a.clone());
+    }
+    let mut marks_of: HashMap<i64, Vec<RegistrationMark>> = HashMap::new();
+    for m in marks.iter().filter(|m| m.absent) {
+        marks_of.entry(m.pupil_id).or_default().push(m.clone());
+    }
+    pupils
+        .iter()
+        .map(|p| {
+            let a = absences_of.get(&p.id).map_or(&[][..], Vec::as_slice);
+            let m = marks_of.get(&p.id).map_or(&[][..], Vec::as_slice);
+            (p.id, figures_over(p, &openings, a, m, categories))
+        })
+        .collect()
+}
+
+fn figures_over(
+    pupil: &Pupil,
+    openings: &[Opening],
+    absences: &[Absence],
+    marks: &[RegistrationMark],
+    categories: &HashMap<String, Category>,
+) -> Figures {
     let mut explained: HashMap<Opening, Category> = HashMap::new();
     for a in absences.iter().filter(|a| a.pupil_id == pupil.id) {
         for o in a.openings.iter().filter(|o| a.explains(**o)) {
@@ -155,18 +208,18 @@ pub fn pupil_figures(
             explained.insert(*o, c);
         }
     }
-    let unexplained: std::collections::HashSet<Opening> = marks
+    let unexplained: HashSet<Opening> = marks
         .iter()
         .filter(|m| m.pupil_id == pupil.id && m.absent)
         .map(RegistrationMark::opening)
         .collect();
     let mut f = Figures::default();
-    for o in rules::openings(days, first, last) {
+    for o in openings {
         if !pupil.on_roll(o.date) {
             continue;
         }
         f.on_roll += 1;
-        let category = explained.get(&o).copied().unwrap_or(if unexplained.contains(&o) {
+        let category = explained.get(o).copied().unwrap_or(if unexplained.contains(o) {
             Category::Unauthorised
         } else {
             Category::Attendance

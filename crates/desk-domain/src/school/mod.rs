@@ -12,7 +12,7 @@ pub mod rules;
 pub use code::Code;
 pub use command::*;
 pub use decide::{Facts, check_note, decide, describe, summary, taking};
-pub use figures::{Figures, Flag, Thresholds, pupil_figures};
+pub use figures::{Figures, Flag, Thresholds, pupil_figures, school_figures};
 pub use records::*;
 pub use rules::{Lateness, SchoolRules, openings};
 #[cfg(test)]

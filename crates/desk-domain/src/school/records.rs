@@ -340,6 +340,16 @@ pub enum AttemptOutcome {
 }
 
 impl AttemptOutcome {
+    pub fn words(self) -> &'static str {
+        match self {
+            AttemptOutcome::NoAnswer => "no answer",
+            AttemptOutcome::LeftMessage => "left a message",
+            AttemptOutcome::Explained => "explained",
+            AttemptOutcome::WrongNumber => "wrong number",
+            AttemptOutcome::NotContactable => "not contactable",
+        }
+    }
+
     /// An attempt that brought no explanation, counted towards escalation.
     pub fn unanswered(self) -> bool {
         self != AttemptOutcome::Explained
@@ -389,4 +399,22 @@ pub struct Escalation {
     pub by_choice: bool,
     pub at: DateTime<Utc>,
     pub staff_id: i64,
+}
+
+/// A school's own rules and attendance thresholds (`id` is the school's id), set on the server
+/// (`desk-server school-settings`) and synced to the school's desks, so both decide alike. A
+/// school without one uses [`SchoolRules::default`] and [`Thresholds::default`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolSettings {
+    pub id: i64,
+    pub school_id: i64,
+    pub rules: super::rules::SchoolRules,
+    pub thresholds: super::figures::Thresholds,
+}
+
+impl SchoolSettings {
+    /// The rules in force: the school's own, else the defaults.
+    pub fn rules_of(settings: Option<SchoolSettings>) -> super::rules::SchoolRules {
+        settings.map(|s| s.rules).unwrap_or_default()
+    }
 }

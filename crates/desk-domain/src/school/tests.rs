@@ -858,6 +858,17 @@ fn the_attendance_figure_against_a_hand_worked_table() {
             ..Figures::default()
         }
     );
+    // The whole school at once gives the same figures.
+    let all = school_figures(
+        &[morag.clone(), ross.clone()],
+        &days,
+        &absences,
+        &marks,
+        &categories,
+        from,
+        to,
+    );
+    assert_eq!((all[&1], all[&2]), (fm, fr));
     let class = fm + fr;
     assert_eq!((class.possible(), class.attendance), (15, 10));
     assert_eq!(pct(class.attendance_percent()), 66.7);
@@ -876,4 +887,60 @@ fn the_attendance_figure_against_a_hand_worked_table() {
     assert_eq!(f(80).flag(&th), Flag::Flagged);
     assert_eq!(f(79).flag(&th), Flag::Red);
     assert_eq!(Figures::default().attendance_percent(), None);
+}
+
+#[test]
+fn summaries_name_the_pupil_and_what_was_asked() {
+    let mut m = world();
+    let line = |m: &mut Mem, c: Command| summary(m, &c).unwrap();
+    assert_eq!(
+        line(
+            &mut m,
+            Command::RecordAbsence(call(1, "2026-12-01 AM", "2026-12-02 PM"))
+        ),
+        "Record Eilidh MacDonald (P4B) absent 2026-12-01 AM to 2026-12-02 PM (LC-ILL), Catriona MacDonald called"
+    );
+    let late = RecordLate {
+        absence_id: Uuid::nil(),
+        pupil_id: 1,
+        date: d(2026, 12, 1),
+        arrived_at: t(9, 5),
+        reason: String::new(),
+    };
+    assert_eq!(
+        line(&mut m, Command::RecordLate(late)),
+        "Record Eilidh MacDonald (P4B) late on 2026-12-01 at 09:05"
+    );
+    assert_eq!(
+        line(
+            &mut m,
+            Command::LogContactAttempt(attempt(1, AttemptOutcome::NoAnswer, None))
+        ),
+        "Log a contact attempt about Eilidh MacDonald (P4B) on 2026-12-01 (no answer)"
+    );
+    // An explained attempt refused for a clash offers the same choices as a call.
+    let e = run(&mut m, call(1, "2026-12-01 AM", "2026-12-01 AM")).unwrap();
+    m.apply(&e);
+    let explained = attempt(
+        2,
+        AttemptOutcome::Explained,
+        Some(call(2, "2026-12-01 AM", "2026-12-01 AM")),
+    );
+    let r = run(&mut m, explained.clone()).unwrap_err();
+    let (cmd, _) = taking(&Command::LogContactAttempt(explained), &r.alternatives[0], Uuid::nil()).unwrap();
+    assert!(
+        matches!(cmd, Command::AmendAbsence(AmendAbsence { absence_id, change: AbsenceChange::AddNote { .. }, .. }) if absence_id == Uuid::from_u128(1))
+    );
+    // Other commands offer none.
+    assert!(
+        taking(
+            &Command::WithdrawAbsence(WithdrawAbsence {
+                absence_id: Uuid::nil(),
+                reason: "x".into()
+            }),
+            &r.alternatives[0],
+            Uuid::nil()
+        )
+        .is_none()
+    );
 }

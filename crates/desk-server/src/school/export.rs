@@ -15,8 +15,9 @@
 //! | `status` | `recorded`, or `withdrawn` (remove the mark in the MIS) |
 //! | `absence_id`, `revision` | the record and its revision, so a re-sent record replaces the earlier |
 //!
-//! A record goes out once per revision: amending or withdrawing it sends it again; `--again`
-//! sends every record in the range whatever was sent before.
+//! A record that touches the range goes out whole (all its openings, so a record spanning two
+//! weekly exports is never cut in two), once per revision: amending or withdrawing it sends it
+//! again; `--again` sends every record touching the range whatever was sent before.
 
 use desk_domain::school::{Absence, AbsenceStatus};
 
@@ -35,8 +36,8 @@ pub const COLUMNS: [&str; 12] = [
     "revision",
 ];
 
-/// The records as export CSV, openings in the range only.
-pub fn to_csv(absences: &[Absence], from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+/// The records as export CSV, every opening of each.
+pub fn to_csv(absences: &[Absence]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).expect("writing to memory");
     for a in absences {
@@ -44,7 +45,7 @@ pub fn to_csv(absences: &[Absence], from: chrono::NaiveDate, to: chrono::NaiveDa
             AbsenceStatus::Recorded => "recorded",
             AbsenceStatus::Withdrawn => "withdrawn",
         };
-        for o in a.openings.iter().filter(|o| from <= o.date && o.date <= to) {
+        for o in &a.openings {
             w.write_record([
                 a.pupil_id.to_string(),
                 o.date.to_string(),

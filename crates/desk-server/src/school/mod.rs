@@ -2,16 +2,18 @@
 //! (each file all or nothing, every bad row reported as `line N: …`), and exporting absence
 //! records for the school's MIS, each revision once.
 
+pub(crate) mod api;
 mod csv_file;
 pub mod export;
 pub mod parse;
+pub mod settings;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use desk_domain::school::{AttendanceCode, RegistrationMark};
+use desk_domain::school::{AttendanceCode, RegistrationMark, SchoolDay};
 use desk_domain::values::Opening;
-use desk_domain::{Pupil, School, table};
+use desk_domain::{Bucket, Pupil, School, table};
 use desk_store::Cond;
 
 use crate::StoreError;
@@ -24,6 +26,9 @@ pub enum SchoolImportError {
     /// Every bad row, by line; nothing was stored.
     #[error("{} bad row(s); nothing was imported", .0.len())]
     Rows(Vec<RowError>),
+    /// The file names a school the caller does not work at; nothing was stored.
+    #[error("school {0} is outside the caller's sites")]
+    OutOfScope(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -107,8 +112,24 @@ pub fn import_register(
     bytes: &[u8],
     imported_at: DateTime<Utc>,
 ) -> Result<RegisterSummary, SchoolImportError> {
+    import_register_within(store, bytes, imported_at, None)
+}
+
+/// [`import_register`] for a caller who may only send the registers of schools in `scope`
+/// (`None`: any school, as the CLI on the server itself).
+pub fn import_register_within(
+    store: &dyn Store,
+    bytes: &[u8],
+    imported_at: DateTime<Utc>,
+    scope: Option<&[Bucket]>,
+) -> Result<RegisterSummary, SchoolImportError> {
     let rows = parse::register(bytes).map_err(SchoolImportError::Rows)?;
     let schools: BTreeSet<i64> = rows.iter().map(|r| r.school_id).collect();
+    if let Some(scope) = scope
+        && let Some(outside) = schools.iter().find(|s| !scope.contains(&Bucket::School(**s)))
+    {
+        return Err(SchoolImportError::OutOfScope(*outside));
+    }
     let mut pupils: HashMap<i64, Pupil> = HashMap::new();
     for s in &schools {
         for p in records::<Pupil>(store, table::PUPILS, &[Cond::Eq("school_id", Cell::Int(*s))])? {
@@ -135,6 +156,22 @@ pub fn import_register(
             }),
         }
     }
+    // A register is only taken at an opening of the school's calendar.
+    let mut days: HashMap<(i64, chrono::NaiveDate), Option<SchoolDay>> = HashMap::new();
+    for r in &rows {
+        let key = (r.school_id, r.opening.date);
+        if let std::collections::hash_map::Entry::Vacant(slot) = days.entry(key) {
+            let id = SchoolDay::key(r.school_id, r.opening.date);
+            slot.insert(records::<SchoolDay>(store, table::SCHOOL_DAYS, &[Cond::Eq("id", Cell::Text(id))])?.pop());
+        }
+        if !days[&key].as_ref().is_some_and(|d| d.has(r.opening.half)) {
+            errors.push(RowError {
+                line: r.line,
+                message: format!("{} is not an opening of school {}'s calendar", r.opening, r.school_id),
+            });
+        }
+    }
+    errors.sort_by_key(|e| e.line);
     if !errors.is_empty() {
         return Err(SchoolImportError::Rows(errors));
     }

@@ -23,7 +23,8 @@
 //! **Register** (`import-register`): `school_id,pupil_ref,date,opening` — one row per pupil
 //! absent at registration with no reason known (`pupil_ref` is the pupil's Council Desk id;
 //! `opening` is `AM` or `PM`). The file is the whole register of each school, date and opening it
-//! names: a pupil marked before and missing now has been corrected in the MIS.
+//! names: a pupil marked before and missing now has been corrected in the MIS. Each pupil must be
+//! on that school's roll that day, and each opening one of the school's calendar.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -400,4 +401,87 @@ pub fn register(bytes: &[u8]) -> Result<Vec<RegisterRow>, Vec<RowError>> {
         });
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(e: Vec<RowError>) -> Vec<String> {
+        e.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn headers_blank_lines_and_field_counts_are_reported_by_line() {
+        let e = register(b"school,pupil_ref,date\n").unwrap_err();
+        assert_eq!(
+            lines(e),
+            [
+                "line 1: the header row is wrong: unknown column `school`; missing column(s) school_id, opening; expected: school_id,pupil_ref,date,opening"
+            ]
+        );
+        assert_eq!(
+            lines(register(b"").unwrap_err()),
+            ["line 1: the file is empty; the first line must be the header: school_id,pupil_ref,date,opening"]
+        );
+        assert_eq!(
+            lines(register(b"school_id,pupil_ref,date,opening\n").unwrap_err()),
+            ["line 1: the file has a header but no rows: nothing to import"]
+        );
+        // A byte-order mark, blank lines and CRLF: the bad row is still named by its own line.
+        let text = "\u{feff}School_ID,pupil_ref,date,opening\r\n\r\n4,401,2026-12-01,AM\r\n\r\n4,402,2026-12-01\r\n";
+        assert_eq!(
+            lines(register(text.as_bytes()).unwrap_err()),
+            ["line 5: the row has 3 fields; the header has 4"]
+        );
+    }
+
+    #[test]
+    fn calendar_rows_override_in_order_and_make_school_years() {
+        let text = "school_id,from,to,kind,halves,label\n\
+                    4,2026-08-19,2027-06-30,term,both,\n\
+                    4,2026-12-18,2026-12-18,term,am,Last day\n\
+                    4,2026-12-21,2027-01-01,holiday,both,Christmas\n";
+        let c = calendar(text.as_bytes()).unwrap();
+        let day = |d: &str| c.days.iter().find(|x| x.date.to_string() == d).unwrap();
+        assert!(day("2026-12-18").am && !day("2026-12-18").pm);
+        // A holiday's halves are off whatever the row says.
+        assert!(!day("2026-12-21").am && day("2026-12-21").kind == DayKind::Holiday);
+        assert!(c.days.iter().all(|d| d.date.weekday().num_days_from_monday() < 5));
+        assert_eq!(c.years.len(), 1);
+        assert_eq!(
+            (c.years[0].label.as_str(), c.years[0].id.as_str()),
+            ("2026/27", "4:2026")
+        );
+        let across = "school_id,from,to,kind,halves,label\n4,2027-06-01,2027-08-20,term,both,\n4,2026-09-01,2026-09-01,term,none,\n";
+        assert_eq!(
+            lines(calendar(across.as_bytes()).unwrap_err()),
+            [
+                "line 2: 2027-06-01 to 2027-08-20 runs across two school years (they end on 31 July)",
+                "line 3: a term range must have at least one opening (halves both, am or pm)",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_shipped_codes_are_well_formed_and_only_four_are_seemis() {
+        let codes = codes(desk_fixtures::ATTENDANCE_CODES_CSV.as_bytes()).unwrap();
+        let seemis: Vec<&str> = codes
+            .iter()
+            .filter(|c| c.origin == CodeOrigin::Seemis)
+            .map(|c| c.code.as_str())
+            .collect();
+        assert_eq!(seemis, ["02", "10", "11", "12"]);
+        assert!(
+            codes
+                .iter()
+                .filter(|c| c.origin == CodeOrigin::Local)
+                .all(|c| c.code.starts_with("LC-") && c.source.starts_with("LOCAL code"))
+        );
+        let category = |code: &str| codes.iter().find(|c| c.code == code).unwrap().category;
+        assert_eq!(category("02"), Category::NotCounted);
+        assert_eq!(category("11"), Category::Attendance);
+        assert_eq!(category("LC-EXC"), Category::Exclusion);
+        assert!(!codes.iter().find(|c| c.code == "LC-EXC").unwrap().office_may_use);
+    }
 }

@@ -18,8 +18,8 @@ pub use desk_store::StoreTx;
 use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_of};
 pub use desk_store::records::*;
 use desk_store::tables::{
-    ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACTS, CUSTOMER_NOTES, SCHEMA_MIGRATIONS,
-    SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
+    ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACT_ATTEMPTS, CONTACTS, CUSTOMER_NOTES,
+    ESCALATIONS, REGISTRATION_MARKS, SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
 use desk_store::{Cond, Tables};
 
@@ -106,6 +106,7 @@ pub struct EntityBatch {
     pub school_days: Vec<desk_domain::school::SchoolDay>,
     pub registration_marks: Vec<desk_domain::school::RegistrationMark>,
     pub absences: Vec<desk_domain::school::Absence>,
+    pub school_settings: Vec<desk_domain::school::SchoolSettings>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -266,9 +267,22 @@ impl<B: desk_store::Database> Storage<B> {
                     ("customers", ids.collect::<Result<_, StoreError>>()?)
                 }
                 PersonRef::Pupil(_) => {
-                    let contacts = t.select_by(&CONTACTS, &[Cond::Eq("pupil_id", Cell::Int(id))], &[])?;
-                    let ids = contacts.iter().map(|c| Ok(("contacts", c.int("id")?.to_string())));
-                    ("pupils", ids.collect::<Result<_, StoreError>>()?)
+                    let by_pupil = [Cond::Eq("pupil_id", Cell::Int(id))];
+                    let contacts = t.select_by(&CONTACTS, &by_pupil, &[])?;
+                    let mut ids: Vec<(&str, String)> = contacts
+                        .iter()
+                        .map(|c| Ok(("contacts", c.int("id")?.to_string())))
+                        .collect::<Result<_, StoreError>>()?;
+                    // The school office's records about the pupil (absences, calls, marks).
+                    for spec in [&ABSENCES, &CONTACT_ATTEMPTS, &ESCALATIONS] {
+                        for r in t.select_by(spec, &by_pupil, &[])? {
+                            ids.push((spec.name, r.uuid("id")?.to_string()));
+                        }
+                    }
+                    for r in t.select_by(&REGISTRATION_MARKS, &by_pupil, &[])? {
+                        ids.push((REGISTRATION_MARKS.name, r.text("id")?));
+                    }
+                    ("pupils", ids)
                 }
                 PersonRef::CtAccount(_) => ("ct_accounts", Vec::new()),
             };
@@ -813,6 +827,7 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.school_days, &mut touched)?;
     total += add(tx, &batch.registration_marks, &mut touched)?;
     total += add(tx, &batch.absences, &mut touched)?;
+    total += add(tx, &batch.school_settings, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {
