@@ -118,7 +118,7 @@ describe('The school office in a real window', { concurrency: false }, () => {
     await headingFocused();
     const left = (await ui.findAll(tid('worklist-entry'))).length;
     const pupilId = Number(await first.attr('data-pupil-id'));
-    await ui.exec(`document.querySelector('[data-testid="worklist-entry"]').focus(); return true;`);
+    await ui.exec(`document.querySelector('[data-testid="worklist-keys"]').focus(); return true;`);
     await ui.keys('1', 'n');
     await ui.waitUntil(
       `return [...document.querySelectorAll('[data-pupil-id="${pupilId}"] [data-testid="worklist-attempt"]')].length === 1`,

@@ -218,7 +218,7 @@ describe('the worklist', () => {
       pending: true,
     });
     desk.worklist.mockResolvedValue([]);
-    section.focus();
+    within(section).getByTestId('worklist-keys').focus();
     await user.keyboard('2n');
     expect(desk.log_contact_attempt).toHaveBeenCalledWith({
       pupilId: 401,

@@ -88,9 +88,9 @@ impl leisure::Facts for DeskFacts<'_> {
     }
 }
 
-/// The school rules over the replica and this desk's pending records. The school's rules are
-/// the domain's defaults (no council sets other figures yet: a synced rules record would be read
-/// here); a supervisor is whoever signed in to this store with the supervisor role.
+/// The school rules over the replica and this desk's pending records: the school's synced
+/// settings (else the defaults); a supervisor is whoever signed in to this store with the
+/// supervisor role (the server checks again).
 impl school::Facts for DeskFacts<'_> {
     fn pupil(&mut self, id: i64) -> rusqlite::Result<Option<Pupil>> {
         crate::school::reads::pupil(self.conn, id)
@@ -133,8 +133,10 @@ impl school::Facts for DeskFacts<'_> {
     fn id_taken(&mut self, id: Uuid) -> rusqlite::Result<bool> {
         sreads::attempt_or_escalation_exists(self.conn, id)
     }
-    fn rules(&mut self, _school_id: i64) -> rusqlite::Result<SchoolRules> {
-        Ok(SchoolRules::default())
+    fn rules(&mut self, school_id: i64) -> rusqlite::Result<SchoolRules> {
+        Ok(desk_domain::school::SchoolSettings::rules_of(sreads::settings(
+            self.conn, school_id,
+        )?))
     }
     fn may_supervise(&self, _bucket: &Bucket) -> bool {
         crate::store::meta_get(self.conn, "staff_profile")

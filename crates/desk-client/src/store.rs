@@ -89,6 +89,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "school_office",
         sql: include_str!("../../../migrations/client/0009_school_office.sql"),
     },
+    Migration {
+        version: 10,
+        name: "school_settings",
+        sql: include_str!("../../../migrations/client/0010_school_settings.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

@@ -240,7 +240,9 @@ export class FakeDesk {
     take_alternative: ({ itemId, alternative }) => {
       const item = this.attention.find((i) => i.id === itemId);
       const alt = item?.alternatives[alternative];
-      if (!item || !alt) throw { code: 'not_found', message: 'No such item.' };
+      if (!item || !alt || (alt.kind !== 'join_waiting_list' && alt.kind !== 'book_session')) {
+        throw { code: 'not_found', message: 'No such item.' };
+      }
       this.attention = this.attention.filter((i) => i !== item);
       return this.#book(alt.session_id, 1, alt.kind === 'join_waiting_list');
     },

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, Duration, NaiveDate};
 use desk_domain::Pupil;
 use desk_domain::school::{
-    Absence, AbsenceKind, AbsenceStatus, Category, ContactAttempt, Escalation, Figures, RegistrationMark, SchoolDay,
-    SchoolRules, Thresholds, pupil_figures,
+    Absence, AbsenceKind, AbsenceStatus, Category, ContactAttempt, Escalation, SchoolDay, SchoolSettings, Thresholds,
+    pupil_figures,
 };
 use desk_domain::values::Opening;
 use rusqlite::{Connection, TransactionBehavior};
@@ -89,7 +89,7 @@ pub(crate) fn escalation_view(conn: &Connection, e: Effective<Escalation>) -> Re
 /// recorded absence explains and who have not been escalated, by class then name, each with
 /// contacts in calling order and the day's attempts. Read-only; callers audit what they show.
 pub(crate) fn worklist(conn: &Connection, school_id: i64, date: NaiveDate) -> Result<Vec<WorklistEntry>, DeskError> {
-    let rules = SchoolRules::default();
+    let rules = SchoolSettings::rules_of(reads::settings(conn, school_id)?);
     let marks = reads::marks_of_day(conn, school_id, date)?;
     let mut by_pupil: HashMap<i64, Vec<Opening>> = HashMap::new();
     for m in marks.iter().filter(|m| m.absent) {
@@ -178,7 +178,7 @@ pub(crate) fn pupil_attendance(
     let days = reads::school_days(conn, pupil.school_id, year.first_day, to)?;
     let marks = reads::marks_of_pupil(conn, pupil.id)?;
     let cats = categories(conn, pupil.school_id)?;
-    let thresholds = Thresholds::default();
+    let thresholds = thresholds_of(conn, pupil.school_id)?;
     let total = pupil_figures(pupil, &days, absences, &marks, &cats, year.first_day, to);
     let mut weeks = Vec::new();
     let mut week = monday(year.first_day);
@@ -203,8 +203,15 @@ pub(crate) fn pupil_attendance(
     }))
 }
 
+/// The school's attendance thresholds: its own settings, else the defaults.
+fn thresholds_of(conn: &Connection, school_id: i64) -> rusqlite::Result<Thresholds> {
+    Ok(reads::settings(conn, school_id)?
+        .map(|s| s.thresholds)
+        .unwrap_or_default())
+}
+
 /// Every pupil's figure at the school from `from` to `to`: the reads once for the school, the
-/// domain's figure per pupil.
+/// domain's one figure (`school_figures`) for every pupil.
 pub(crate) fn school_figures(
     conn: &Connection,
     school_id: i64,
@@ -214,27 +221,17 @@ pub(crate) fn school_figures(
     let pupils = reads::pupils_of_school(conn, school_id)?;
     let days: Vec<SchoolDay> = reads::school_days(conn, school_id, from, to)?;
     let cats = categories(conn, school_id)?;
-    let mut absences: HashMap<i64, Vec<Absence>> = HashMap::new();
-    for a in reads::absences_of_school(conn, school_id, from, to)? {
-        absences.entry(a.record.pupil_id).or_default().push(a.record);
-    }
-    let mut marks: HashMap<i64, Vec<RegistrationMark>> = HashMap::new();
-    for m in reads::marks_of_school(conn, school_id, from, to)? {
-        marks.entry(m.pupil_id).or_default().push(m);
-    }
-    let thresholds = Thresholds::default();
+    let absences: Vec<Absence> = reads::absences_of_school(conn, school_id, from, to)?
+        .into_iter()
+        .map(|e| e.record)
+        .collect();
+    let marks = reads::marks_of_school(conn, school_id, from, to)?;
+    let thresholds = thresholds_of(conn, school_id)?;
+    let figures = desk_domain::school::school_figures(&pupils, &days, &absences, &marks, &cats, from, to);
     let mut out: Vec<PupilFigure> = pupils
         .iter()
         .map(|p| {
-            let f: Figures = pupil_figures(
-                p,
-                &days,
-                absences.get(&p.id).map_or(&[][..], Vec::as_slice),
-                marks.get(&p.id).map_or(&[][..], Vec::as_slice),
-                &cats,
-                from,
-                to,
-            );
+            let f = figures.get(&p.id).copied().unwrap_or_default();
             PupilFigure {
                 pupil_id: p.id,
                 class: p.class.clone(),

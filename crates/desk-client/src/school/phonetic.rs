@@ -27,11 +27,11 @@ pub fn key(word: &str) -> String {
     let mut w: &[u8] = folded.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(8);
     // Mac and Mc are one prefix, said alike.
-    if let Some(rest) = w.strip_prefix(b"mac").or_else(|| w.strip_prefix(b"mc")) {
-        if !rest.is_empty() {
-            out.extend_from_slice(b"MK");
-            w = rest;
-        }
+    if let Some(rest) = w.strip_prefix(b"mac").or_else(|| w.strip_prefix(b"mc"))
+        && !rest.is_empty()
+    {
+        out.extend_from_slice(b"MK");
+        w = rest;
     }
     // Silent first letters.
     for silent in [&b"kn"[..], b"wr", b"gn", b"ps"] {

@@ -85,7 +85,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use desk_domain::school::{
-    Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolYear,
+    Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
 };
 use desk_domain::table;
 use uuid::Uuid;
@@ -341,4 +341,15 @@ pub fn attendance_codes(conn: &Connection, school_id: i64) -> rusqlite::Result<V
 /// The school's pupils (the roll as this desk holds it).
 pub fn pupils_of_school(conn: &Connection, school_id: i64) -> rusqlite::Result<Vec<Pupil>> {
     rows(conn, "SELECT data FROM pupils WHERE school_id = ?1", [school_id])
+}
+
+/// The school's own rules and thresholds, if the council set any (else the domain's defaults).
+pub fn settings(conn: &Connection, school_id: i64) -> rusqlite::Result<Option<SchoolSettings>> {
+    Ok(rows(
+        conn,
+        "SELECT data FROM school_settings WHERE id = ?1",
+        [school_id.to_string()],
+    )?
+    .into_iter()
+    .next())
 }
