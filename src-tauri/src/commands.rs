@@ -12,7 +12,12 @@
 //! `ErrorBody {code, message}` without any code of its own.
 
 use chrono::NaiveDate;
+use desk_client::school::views::{
+    AbsenceInput, AbsenceView, AttemptView, CallForm, EscalationView, PupilPage, PupilView, SchoolView, TodayView,
+    WorklistEntry,
+};
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
+use desk_domain::school::{AttemptOutcome, ContactMethod, EscalateTo};
 use desk_domain::{Centre, Channel, CustomerNote, ErrorBody, StaffProfile};
 use tauri::State;
 use uuid::Uuid;
@@ -124,6 +129,45 @@ contract! {
     /// The customer's notes, newest first (viewing them is audited).
     customer_notes(CustomerNotesRequest { customer_id: i64 }) -> Vec<CustomerNote>
         = desk |d, r| d.leisure().customer_notes(r.customer_id).await;
+    /// Pupils by name or class (accents, apostrophes and spaces ignored), then names that sound
+    /// like the words typed; each pupil listed is audited as viewed.
+    search_pupils(SearchPupilsRequest { text: String, limit: u32 }) -> Vec<PupilView>
+        = desk |d, r| d.school().search_pupils(&r.text, r.limit).await;
+    /// The pupil page: contacts in calling order and who viewed it (viewing it is audited).
+    pupil_page(PupilPageRequest { pupil_id: i64 }) -> PupilPage = desk |d, r| d.school().pupil_page(r.pupil_id).await;
+    /// The schools on this desk (a school office's own), by name.
+    schools() -> Vec<SchoolView> = desk |d| d.school().schools().await;
+    /// Today at the school (`date` defaults to today): reported absences, unexplained left,
+    /// lates, escalations.
+    school_today(SchoolTodayRequest { school_id: i64, date: Option<NaiveDate> }) -> TodayView
+        = desk |d, r| d.school().today(r.school_id, r.date).await;
+    /// The unexplained-absence worklist: contacts in calling order and the day's attempts.
+    worklist(WorklistRequest { school_id: i64, date: Option<NaiveDate> }) -> Vec<WorklistEntry>
+        = desk |d, r| d.school().worklist(r.school_id, r.date).await;
+    /// What the call form offers for the pupil: contacts, the codes, the school's days.
+    call_form(CallFormRequest { pupil_id: i64 }) -> CallForm = desk |d, r| d.school().call_form(r.pupil_id).await;
+    /// A parent's call: the pupil is absent for the school's openings in the range.
+    record_absence(RecordAbsenceRequest { absence: AbsenceInput }) -> AbsenceView
+        = desk |d, r| d.school().record_absence(r.absence).await;
+    /// One try at reaching a contact about an unexplained absence (`explained` records the absence).
+    log_contact_attempt(LogContactAttemptRequest {
+        pupil_id: i64,
+        date: NaiveDate,
+        contact_id: Option<i64>,
+        method: ContactMethod,
+        outcome: AttemptOutcome,
+        note: String,
+        explanation: Option<AbsenceInput>,
+    }) -> AttemptView
+        = desk |d, r| d.school().log_contact_attempt(
+            r.pupil_id, r.date, r.contact_id, r.method, r.outcome, &r.note, r.explanation,
+        ).await;
+    /// The pupil's unexplained absence goes to the head teacher or the duty list.
+    escalate(EscalateRequest { pupil_id: i64, date: NaiveDate, to: EscalateTo, note: String, by_choice: bool })
+        -> EscalationView = desk |d, r| d.school().escalate(r.pupil_id, r.date, r.to, &r.note, r.by_choice).await;
+    /// "Add my note to it" or "replace it" for a call whose openings another desk explained first.
+    take_absence_alternative(TakeAbsenceAlternativeRequest { item_id: Uuid, alternative: usize }) -> AbsenceView
+        = desk |d, r| d.school().take_alternative(r.item_id, r.alternative).await;
     needs_attention() -> Vec<AttentionItem> = desk |d| d.needs_attention().await;
     take_alternative(TakeAlternativeRequest { item_id: Uuid, alternative: usize }) -> BookingView
         = desk |d, r| d.leisure().take_alternative(r.item_id, r.alternative).await;

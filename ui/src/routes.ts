@@ -7,9 +7,10 @@ import { parseHash, type Route } from './lib/router.svelte';
 import type { NavItem, RouteDef } from './lib/routes';
 import { coreRoutes } from './services/core/routes';
 import { leisureRoutes } from './services/leisure/routes';
+import { schoolRoutes } from './services/school/routes';
 
 /** In navigation order: each service's screens, then the core ones. Its entries type `Route`. */
-export const ROUTES = [...leisureRoutes, ...coreRoutes];
+export const ROUTES = [...leisureRoutes, ...schoolRoutes, ...coreRoutes];
 
 /** The table as the screen picker reads it: entries side by side, whatever their routes. */
 const TABLE: readonly RouteDef[] = ROUTES;

@@ -1,11 +1,26 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
+import type { AbsenceInput } from '../src/lib/bindings/AbsenceInput';
+
 const invoke = vi.fn();
 const listen = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: (...args: unknown[]) => listen(...args) }));
 
 const ipc = await import('../src/lib/ipc');
+
+/** A call as the record-absence form sends it. */
+const CALL: AbsenceInput = {
+  pupil_id: 401,
+  first: { date: '2026-12-01', half: 'AM' },
+  last: { date: '2026-12-01', half: 'PM' },
+  code: 'LC-ILL',
+  reason: 'Temperature',
+  caller: { contact_id: 4011, name: 'Catriona MacDonald', relationship: 'Mum' },
+  called_at: '2026-12-01T08:40:00',
+  expected_return: null,
+  channel: 'phone',
+};
 
 beforeEach(() => {
   invoke.mockReset();
@@ -34,6 +49,24 @@ describe('call', () => {
     await ipc.call('cancel_place', { bookingId: 'b-1', channel: 'face-to-face' });
     await ipc.call('add_note', { customerId: 11, text: 'Prefers mornings', channel: 'telephone' });
     await ipc.call('customer_notes', { customerId: 11 });
+    await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
+    await ipc.call('pupil_page', { pupilId: 401 });
+    await ipc.call('schools');
+    await ipc.call('school_today', { schoolId: 4, date: null });
+    await ipc.call('worklist', { schoolId: 4, date: '2026-12-01' });
+    await ipc.call('call_form', { pupilId: 401 });
+    await ipc.call('record_absence', { absence: CALL });
+    await ipc.call('log_contact_attempt', {
+      pupilId: 401,
+      date: '2026-12-01',
+      contactId: 4011,
+      method: 'phone',
+      outcome: 'no_answer',
+      note: '',
+      explanation: null,
+    });
+    await ipc.call('escalate', { pupilId: 401, date: '2026-12-01', to: 'head_teacher', note: '3 tries', byChoice: false });
+    await ipc.call('take_absence_alternative', { itemId: 'm-2', alternative: 0 });
     await ipc.call('needs_attention');
     await ipc.call('take_alternative', { itemId: 'm-1', alternative: 1 });
     await ipc.call('dismiss_attention', { itemId: 'm-1', note: 'Phoned' });
@@ -57,6 +90,19 @@ describe('call', () => {
       ['cancel_place', { bookingId: 'b-1', channel: 'face-to-face' }],
       ['add_note', { customerId: 11, text: 'Prefers mornings', channel: 'telephone' }],
       ['customer_notes', { customerId: 11 }],
+      ['search_pupils', { text: 'eilidh mac', limit: 20 }],
+      ['pupil_page', { pupilId: 401 }],
+      ['schools', undefined],
+      ['school_today', { schoolId: 4, date: null }],
+      ['worklist', { schoolId: 4, date: '2026-12-01' }],
+      ['call_form', { pupilId: 401 }],
+      ['record_absence', { absence: CALL }],
+      [
+        'log_contact_attempt',
+        { pupilId: 401, date: '2026-12-01', contactId: 4011, method: 'phone', outcome: 'no_answer', note: '', explanation: null },
+      ],
+      ['escalate', { pupilId: 401, date: '2026-12-01', to: 'head_teacher', note: '3 tries', byChoice: false }],
+      ['take_absence_alternative', { itemId: 'm-2', alternative: 0 }],
       ['needs_attention', undefined],
       ['take_alternative', { itemId: 'm-1', alternative: 1 }],
       ['dismiss_attention', { itemId: 'm-1', note: 'Phoned' }],
@@ -70,7 +116,9 @@ describe('call', () => {
       [
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
-        'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'needs_attention', 'take_alternative', 'dismiss_attention',
+        'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'search_pupils', 'pupil_page', 'schools',
+        'school_today', 'worklist', 'call_form', 'record_absence', 'log_contact_attempt', 'escalate',
+        'take_absence_alternative', 'needs_attention', 'take_alternative', 'dismiss_attention',
       ].sort(),
     );
   });

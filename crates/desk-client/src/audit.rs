@@ -61,6 +61,31 @@ pub(crate) fn viewed_customer(conn: &Connection, customer_id: i64, detail: &str)
     )
 }
 
+/// A pupil's record was shown (a search result, the pupil page, the call form).
+pub(crate) fn viewed_pupil(conn: &Connection, pupil_id: i64, detail: &str) -> rusqlite::Result<()> {
+    append(
+        conn,
+        "view",
+        RecordKind::Pupil,
+        &pupil_id.to_string(),
+        Some(pupil_id),
+        detail,
+    )
+}
+
+/// A pupil's contact was shown. The person the row is about is the contact; the pupil is named
+/// in the detail so a subject access request for either finds it.
+pub(crate) fn viewed_contact(conn: &Connection, contact_id: i64, pupil_id: i64, detail: &str) -> rusqlite::Result<()> {
+    append(
+        conn,
+        "view",
+        RecordKind::Contact,
+        &contact_id.to_string(),
+        Some(contact_id),
+        &format!("{detail} of pupil {pupil_id}"),
+    )
+}
+
 pub(crate) fn entries_after(conn: &Connection, after: u64, limit: u32) -> Result<Vec<AuditEntry>, DeskError> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, at, staff_id, action, record_kind, record_id, person_id, detail

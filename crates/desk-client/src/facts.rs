@@ -2,14 +2,16 @@
 //! The desk holds only its own buckets, so it may write any record it has; the server checks
 //! the caller's scope again.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use desk_domain::leisure::{self, PlaceFacts};
-use desk_domain::{Booking, BookingStatus, Bucket, Customer, Session, Source};
-use rusqlite::Connection;
+use desk_domain::school::{self, Absence, AttendanceCode, ContactAttempt, SchoolDay, SchoolRules, SchoolYear};
+use desk_domain::{Booking, BookingStatus, Bucket, Contact, Customer, Pupil, Session, Source};
+use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
 use crate::leisure::reads;
 use crate::replica;
+use crate::school::reads as sreads;
 
 pub struct DeskFacts<'c> {
     conn: &'c Connection,
@@ -83,5 +85,64 @@ impl leisure::Facts for DeskFacts<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+/// The school rules over the replica and this desk's pending records: the school's synced
+/// settings (else the defaults); a supervisor is whoever signed in to this store with the
+/// supervisor role (the server checks again).
+impl school::Facts for DeskFacts<'_> {
+    fn pupil(&mut self, id: i64) -> rusqlite::Result<Option<Pupil>> {
+        crate::school::reads::pupil(self.conn, id)
+    }
+    fn contact(&mut self, id: i64) -> rusqlite::Result<Option<Contact>> {
+        self.conn
+            .prepare_cached("SELECT data FROM contacts WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|d| {
+                serde_json::from_str(&d)
+                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+            })
+            .transpose()
+    }
+    fn attendance_code(&mut self, school_id: i64, code: &str) -> rusqlite::Result<Option<AttendanceCode>> {
+        sreads::attendance_code(self.conn, school_id, code)
+    }
+    fn school_year(&mut self, school_id: i64, date: NaiveDate) -> rusqlite::Result<Option<SchoolYear>> {
+        sreads::school_year(self.conn, school_id, date)
+    }
+    fn school_days(&mut self, school_id: i64, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<SchoolDay>> {
+        sreads::school_days(self.conn, school_id, from, to)
+    }
+    fn absence(&mut self, id: Uuid) -> rusqlite::Result<Option<Absence>> {
+        Ok(sreads::absence(self.conn, id)?.map(|e| e.record))
+    }
+    fn absences_of(&mut self, pupil_id: i64) -> rusqlite::Result<Vec<Absence>> {
+        Ok(sreads::absences_of(self.conn, pupil_id)?
+            .into_iter()
+            .map(|e| e.record)
+            .collect())
+    }
+    fn attempts_on(&mut self, pupil_id: i64, date: NaiveDate) -> rusqlite::Result<Vec<ContactAttempt>> {
+        Ok(sreads::attempts_on(self.conn, pupil_id, date)?
+            .into_iter()
+            .map(|e| e.record)
+            .collect())
+    }
+    fn id_taken(&mut self, id: Uuid) -> rusqlite::Result<bool> {
+        sreads::attempt_or_escalation_exists(self.conn, id)
+    }
+    fn rules(&mut self, school_id: i64) -> rusqlite::Result<SchoolRules> {
+        Ok(desk_domain::school::SchoolSettings::rules_of(sreads::settings(
+            self.conn, school_id,
+        )?))
+    }
+    fn may_supervise(&self, _bucket: &Bucket) -> bool {
+        crate::store::meta_get(self.conn, "staff_profile")
+            .ok()
+            .flatten()
+            .and_then(|p| serde_json::from_str::<desk_domain::StaffProfile>(&p).ok())
+            .is_some_and(|p| p.roles.contains(&desk_domain::Role::Supervisor))
     }
 }

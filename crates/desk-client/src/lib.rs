@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod bench;
+pub mod bench_school;
 mod desk;
 mod error;
 mod facts;
@@ -13,6 +14,7 @@ pub mod leisure;
 mod overlay;
 pub mod planner;
 pub mod replica;
+pub mod school;
 pub mod search;
 pub mod store;
 mod sync;

@@ -74,6 +74,9 @@ pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError
     if t == table::CUSTOMERS {
         return apply_customer(conn, change);
     }
+    if t == table::PUPILS {
+        return apply_pupil(conn, change);
+    }
     let version = i64::try_from(change.version).unwrap_or(i64::MAX);
     match change.op {
         ChangeOp::Upsert => {
@@ -140,6 +143,50 @@ fn apply_customer(conn: &Connection, change: &Change) -> Result<(), ApplyError> 
     Ok(())
 }
 
+/// Applies a pupils change and keeps the pupil search index (migration 0009) in step with it,
+/// as `apply_customer` does the customers'.
+fn apply_pupil(conn: &Connection, change: &Change) -> Result<(), ApplyError> {
+    use crate::school::search::{index_pupil, rowid_of, unindex_pupil};
+    let version = i64::try_from(change.version).unwrap_or(i64::MAX);
+    let before = rowid_of(conn, &change.id)?;
+    match change.op {
+        ChangeOp::Upsert => {
+            let data = change.data.as_ref().ok_or_else(|| ApplyError::MissingData {
+                table: change.table.clone(),
+                id: change.id.clone(),
+            })?;
+            let written = conn
+                .prepare_cached(
+                    "INSERT INTO pupils (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                         data = excluded.data
+                     WHERE excluded.version >= pupils.version",
+                )?
+                .execute(params![change.id, change.bucket, version, data.to_string()])?;
+            if written == 0 {
+                return Ok(());
+            }
+            let rowid = match before {
+                Some(rowid) => {
+                    unindex_pupil(conn, rowid)?;
+                    rowid
+                }
+                None => conn.last_insert_rowid(),
+            };
+            index_pupil(conn, rowid, &change.id, data)?;
+        }
+        ChangeOp::Delete => {
+            let deleted = conn
+                .prepare_cached("DELETE FROM pupils WHERE id = ?1 AND version <= ?2")?
+                .execute(params![change.id, version])?;
+            if let (1, Some(rowid)) = (deleted, before) {
+                unindex_pupil(conn, rowid)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Drops every replica row (a reset pull starts from the beginning).
 pub fn purge(conn: &Connection) -> rusqlite::Result<()> {
     for t in table::ALL {
@@ -147,6 +194,7 @@ pub fn purge(conn: &Connection) -> rusqlite::Result<()> {
     }
     conn.execute("INSERT INTO customers_fts (customers_fts) VALUES ('delete-all')", [])?;
     conn.execute("DELETE FROM customer_order", [])?;
+    crate::school::search::purge(conn)?;
     Ok(())
 }
 

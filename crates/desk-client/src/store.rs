@@ -84,6 +84,21 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_set_aside",
         sql: include_str!("../../../migrations/client/0008_audit_set_aside.sql"),
     },
+    Migration {
+        version: 9,
+        name: "pupil_search",
+        sql: include_str!("../../../migrations/client/0009_pupil_search.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "school_office",
+        sql: include_str!("../../../migrations/client/0010_school_office.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "school_settings",
+        sql: include_str!("../../../migrations/client/0011_school_settings.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.
@@ -192,7 +207,11 @@ pub fn durable(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Applies every embedded migration not yet recorded in the store.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    migrate_with(conn, MIGRATIONS)
+    migrate_with(conn, MIGRATIONS)?;
+    // Pupils pulled before the pupil search existed get their sound-alike keys, which only Rust
+    // computes (a no-op once every pupil is indexed).
+    crate::school::search::index_unindexed(conn)?;
+    Ok(())
 }
 
 /// A stable checksum of a migration's text. FNV-1a: it detects edits, it is not a defence

@@ -52,16 +52,18 @@ pub enum RecordKind {
     Pupil,
     Contact,
     CtAccount,
+    Absence,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::Customer,
         RecordKind::Booking,
         RecordKind::CustomerNote,
         RecordKind::Pupil,
         RecordKind::Contact,
         RecordKind::CtAccount,
+        RecordKind::Absence,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +74,7 @@ impl RecordKind {
             RecordKind::Pupil => "pupil",
             RecordKind::Contact => "contact",
             RecordKind::CtAccount => "ct_account",
+            RecordKind::Absence => "absence",
         }
     }
 
@@ -89,6 +92,7 @@ impl RecordKind {
             table::PUPILS => RecordKind::Pupil,
             table::CONTACTS => RecordKind::Contact,
             table::CT_ACCOUNTS => RecordKind::CtAccount,
+            table::ABSENCES => RecordKind::Absence,
             _ => return None,
         })
     }

@@ -8,6 +8,10 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::school::{
+    Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
+};
+
 /// The replica tables, by the name a [`crate::Change`] carries.
 pub mod table {
     pub const CENTRES: &str = "centres";
@@ -20,7 +24,15 @@ pub mod table {
     pub const CONTACTS: &str = "contacts";
     pub const CT_ACCOUNTS: &str = "ct_accounts";
     pub const CUSTOMER_NOTES: &str = "customer_notes";
-    pub const ALL: [&str; 10] = [
+    pub const ATTENDANCE_CODES: &str = "attendance_codes";
+    pub const SCHOOL_YEARS: &str = "school_years";
+    pub const SCHOOL_DAYS: &str = "school_days";
+    pub const REGISTRATION_MARKS: &str = "registration_marks";
+    pub const ABSENCES: &str = "absences";
+    pub const CONTACT_ATTEMPTS: &str = "contact_attempts";
+    pub const ESCALATIONS: &str = "escalations";
+    pub const SCHOOL_SETTINGS: &str = "school_settings";
+    pub const ALL: [&str; 18] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -31,6 +43,14 @@ pub mod table {
         CONTACTS,
         CT_ACCOUNTS,
         CUSTOMER_NOTES,
+        ATTENDANCE_CODES,
+        SCHOOL_YEARS,
+        SCHOOL_DAYS,
+        REGISTRATION_MARKS,
+        ABSENCES,
+        CONTACT_ATTEMPTS,
+        ESCALATIONS,
+        SCHOOL_SETTINGS,
     ];
 }
 
@@ -70,6 +90,14 @@ synced! {
     Pupil => table::PUPILS, |r| (r.id, SchoolBucket(r.school_id));
     Contact => table::CONTACTS, |r| (r.id, SchoolBucket(r.school_id));
     CtAccount => table::CT_ACCOUNTS, |r| (r.id, CouncilTaxOffice(r.office_id));
+    AttendanceCode => table::ATTENDANCE_CODES, |r| (&r.id, SchoolBucket(r.school_id));
+    SchoolYear => table::SCHOOL_YEARS, |r| (&r.id, SchoolBucket(r.school_id));
+    SchoolDay => table::SCHOOL_DAYS, |r| (&r.id, SchoolBucket(r.school_id));
+    RegistrationMark => table::REGISTRATION_MARKS, |r| (&r.id, SchoolBucket(r.school_id));
+    Absence => table::ABSENCES, |r| (r.id, SchoolBucket(r.school_id));
+    ContactAttempt => table::CONTACT_ATTEMPTS, |r| (r.id, SchoolBucket(r.school_id));
+    Escalation => table::ESCALATIONS, |r| (r.id, SchoolBucket(r.school_id));
+    SchoolSettings => table::SCHOOL_SETTINGS, |r| (r.id, SchoolBucket(r.school_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,6 +250,18 @@ pub struct Pupil {
     pub stage: String,
     /// Registration class, e.g. `P4B` or `2R1`.
     pub class: String,
+    /// First day on the school's roll, if the pupil joined during the school year.
+    #[serde(default)]
+    pub on_roll_from: Option<NaiveDate>,
+    /// Last day on the roll, if the pupil has left.
+    #[serde(default)]
+    pub on_roll_to: Option<NaiveDate>,
+}
+
+impl Pupil {
+    pub fn on_roll(&self, date: NaiveDate) -> bool {
+        self.on_roll_from.is_none_or(|from| from <= date) && self.on_roll_to.is_none_or(|to| date <= to)
+    }
 }
 
 /// Someone the school may call about a pupil.

@@ -2,7 +2,7 @@
 //! and the council server (authoritatively) both run. Nothing here touches a disk, a clock or
 //! a network: callers pass `now` and the facts a rule needs.
 //!
-//! Each service is a module ([`leisure`]; school and council tax next) with its commands and
+//! Each service is a module ([`leisure`], [`school`]; council tax next) with its commands and
 //! one pure `decide`; [`service`] is the seam they plug into, [`effect`] what they decide.
 
 pub mod council_tax;
@@ -10,6 +10,7 @@ pub mod effect;
 pub mod entities;
 pub mod leisure;
 pub mod refusal;
+pub mod school;
 pub mod scope;
 pub mod service;
 pub mod values;

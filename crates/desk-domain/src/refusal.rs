@@ -36,6 +36,7 @@ pub enum Code {
     Common(CommonCode),
     Leisure(crate::leisure::Code),
     CouncilTax(crate::council_tax::Code),
+    School(crate::school::Code),
 }
 
 impl Code {
@@ -44,6 +45,7 @@ impl Code {
             Code::Common(c) => c.as_str(),
             Code::Leisure(c) => c.as_str(),
             Code::CouncilTax(c) => c.as_str(),
+            Code::School(c) => c.as_str(),
         }
     }
 
@@ -54,6 +56,7 @@ impl Code {
             Code::Common(_) => false,
             Code::Leisure(c) => c.is_missing_record(),
             Code::CouncilTax(c) => c.is_missing_record(),
+            Code::School(c) => c.is_missing_record(),
         }
     }
 }

@@ -186,4 +186,5 @@ macro_rules! services {
 
 services! {
     Leisure => leisure,
+    School => school,
 }

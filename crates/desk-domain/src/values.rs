@@ -145,6 +145,15 @@ pub enum Half {
     Pm,
 }
 
+impl Half {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Half::Am => "AM",
+            Half::Pm => "PM",
+        }
+    }
+}
+
 /// One opening: a date's morning or afternoon, written `2026-12-01 AM`. Ordered in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Opening {
@@ -168,11 +177,7 @@ impl Opening {
 
 impl fmt::Display for Opening {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let half = match self.half {
-            Half::Am => "AM",
-            Half::Pm => "PM",
-        };
-        write!(f, "{} {half}", self.date)
+        write!(f, "{} {}", self.date, self.half.as_str())
     }
 }
 

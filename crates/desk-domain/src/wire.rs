@@ -145,6 +145,17 @@ pub enum Alternative {
         activity_name: String,
         spaces: u32,
     },
+    /// Add this call's words to the absence record that already explains the openings.
+    AddToAbsence {
+        absence_id: Uuid,
+        /// The existing record in words: openings, code, who called, who recorded it.
+        summary: String,
+    },
+    /// Replace that record with this call's (a supervisor's choice).
+    ReplaceAbsence {
+        absence_id: Uuid,
+        summary: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,6 +15,7 @@
 //! draw here goes through `u32`/`u64`/`bool` ranges, never `usize` or floats), so changing how
 //! one table is generated does not reshuffle the others.
 
+mod attendance;
 mod council_tax;
 mod draw;
 mod leisure;
@@ -25,10 +26,12 @@ mod staff;
 mod tests;
 
 use chrono::{Datelike, Days, NaiveDate};
+use desk_domain::school::{Absence, RegistrationMark, SchoolDay, SchoolYear};
 use desk_domain::{Activity, Centre, Contact, CtAccount, Customer, Pupil, Role, School, Session, Site};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use crate::attendance::{ATTENDANCE_CODES_CSV, full_year_of_records, moray_calendar, school_records};
 use crate::council_tax::ct_accounts;
 use crate::leisure::{customers, leisure};
 use crate::school::schools;
@@ -81,6 +84,13 @@ pub struct DemoData {
     pub pupils: Vec<Pupil>,
     pub contacts: Vec<Contact>,
     pub ct_accounts: Vec<CtAccount>,
+    /// Every school's calendar for the demo's school year.
+    pub school_years: Vec<SchoolYear>,
+    pub school_days: Vec<SchoolDay>,
+    /// Absences recorded this school year up to the demo week, and calls in the demo week.
+    pub absences: Vec<Absence>,
+    /// The demo week's registers: pupils absent at registration with no reason known then.
+    pub registration_marks: Vec<RegistrationMark>,
     pub staff: Vec<DemoStaff>,
 }
 
@@ -94,8 +104,15 @@ pub fn default_first_day(today: NaiveDate) -> NaiveDate {
 pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
     let (centres, activities, sessions) = leisure(&mut stream(seed, STREAM_LEISURE), first_day);
     let customers = customers(&mut stream(seed, STREAM_CUSTOMERS), first_day);
-    let (schools, pupils, contacts) = schools(&mut stream(seed, STREAM_SCHOOLS), first_day);
+    let (schools, mut pupils, contacts) = schools(&mut stream(seed, STREAM_SCHOOLS), first_day);
     let ct_accounts = ct_accounts(&mut stream(seed, STREAM_COUNCIL_TAX), first_day);
+    let (school_years, school_days) = moray_calendar(&schools, school_year_start(first_day));
+    let mut attendance_rng = stream(seed, STREAM_ATTENDANCE);
+    if let Some(year) = school_years.first() {
+        attendance::mid_year_joiners(&mut attendance_rng, &mut pupils, year, first_day);
+    }
+    let (absences, registration_marks) =
+        school_records(&mut attendance_rng, &pupils, &contacts, &school_days, first_day);
     DemoData {
         centres,
         activities,
@@ -105,6 +122,10 @@ pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
         pupils,
         contacts,
         ct_accounts,
+        school_years,
+        school_days,
+        absences,
+        registration_marks,
         staff: demo_staff(),
     }
 }
@@ -113,9 +134,13 @@ const STREAM_LEISURE: u64 = 1;
 const STREAM_CUSTOMERS: u64 = 2;
 const STREAM_SCHOOLS: u64 = 3;
 const STREAM_COUNCIL_TAX: u64 = 4;
+const STREAM_ATTENDANCE: u64 = 5;
+const STREAM_FULL_YEAR: u64 = 6;
 
 fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     rng
 }
+#[cfg(test)]
+mod attendance_tests;

@@ -185,6 +185,8 @@ pub(crate) fn schools(rng: &mut ChaCha8Rng, first_day: NaiveDate) -> (Vec<School
                     date_of_birth: day_between(rng, born_from, born_to),
                     stage: STAGES[stage].to_owned(),
                     class,
+                    on_roll_from: None,
+                    on_roll_to: None,
                 };
                 pupil_contacts(rng, &pupil, &mut contacts);
                 pupils.push(pupil);

@@ -41,7 +41,7 @@ pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
 pub const POKE_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Every route, as `(method, path)`; the OpenAPI document lists each of them.
-pub const ROUTES: [(&str, &str); 9] = [
+pub const ROUTES: [(&str, &str); 10] = [
     ("get", "/v1/capabilities"),
     ("post", "/v1/session"),
     ("delete", "/v1/session"),
@@ -51,6 +51,7 @@ pub const ROUTES: [(&str, &str); 9] = [
     ("get", "/v1/pull"),
     ("get", "/v1/poke"),
     ("get", "/v1/openapi.json"),
+    ("post", "/v1/school/register"),
 ];
 
 #[derive(Clone)]
@@ -172,7 +173,9 @@ impl From<tokio::task::JoinError> for ApiError {
 }
 
 /// Runs blocking store work off the async threads.
-async fn blocking<R: Send + 'static>(f: impl FnOnce() -> Result<R, ApiError> + Send + 'static) -> Result<R, ApiError> {
+pub(crate) async fn blocking<R: Send + 'static>(
+    f: impl FnOnce() -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
     tokio::task::spawn_blocking(f).await?
 }
 
@@ -299,6 +302,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/pull", get(pull))
         .route("/v1/poke", get(poke))
         .route("/v1/openapi.json", get(openapi_json))
+        .route("/v1/school/register", post(crate::school::api::register))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES as usize))
@@ -674,6 +678,7 @@ async fn push(
         staff_id: authed.staff.id,
         device_id: authed.device_id,
         buckets: authed.staff.buckets(),
+        supervises: authed.staff.supervised_buckets(),
     };
     let store = state.store.clone();
     let result = blocking(move || Ok(store.push(&caller, &mutations, Local::now().naive_local())?)).await?;
@@ -934,7 +939,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Council Desk server", description = "Command sync between Council Desk desks and the council server."),
-    paths(capabilities, sign_in, sign_out, refresh, push, audit, pull, poke, openapi_json),
+    paths(capabilities, sign_in, sign_out, refresh, push, audit, pull, poke, openapi_json, crate::school::api::register),
     components(schemas(ErrorBody, desk_domain::Mutation, desk_domain::Change, desk_domain::Outcome, desk_domain::Alternative)),
     modifiers(&BearerAuth, &CommonAnswers)
 )]

@@ -87,6 +87,7 @@ pub fn bench_drain(store: Arc<dyn Store>, mutations: usize) -> f64 {
                 staff_id,
                 device_id: Uuid::now_v7(),
                 buckets: desk_domain::Bucket::scope(&[Role::LeisureDesk], &[Site::leisure(centre_id)]),
+                supervises: Vec::new(),
             }
         })
         .collect();

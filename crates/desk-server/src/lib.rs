@@ -15,6 +15,7 @@ mod error;
 pub mod openapi;
 mod push;
 mod records;
+pub mod school;
 mod server;
 pub mod store;
 pub mod timetable_csv;
@@ -333,6 +334,7 @@ pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<()
         None => false,
     };
     if !loaded {
+        let codes = school::default_codes();
         store.load(&EntityBatch {
             centres: data.centres.clone(),
             activities: data.activities.clone(),
@@ -342,6 +344,17 @@ pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<()
             pupils: data.pupils.clone(),
             contacts: data.contacts.clone(),
             ct_accounts: data.ct_accounts.clone(),
+            attendance_codes: data
+                .schools
+                .iter()
+                .flat_map(|s| codes.iter().map(|c| c.for_school(s.id)))
+                .collect(),
+            school_years: data.school_years.clone(),
+            school_days: data.school_days.clone(),
+            registration_marks: data.registration_marks.clone(),
+            absences: data.absences.clone(),
+            // Every demo school keeps the default rules.
+            school_settings: Vec::new(),
         })?;
     }
     for s in &data.staff {

@@ -124,6 +124,73 @@ enum Cmd {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Import the council's attendance codes (CSV, all or nothing) into every school.
+    ImportAttendanceCodes {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Import school calendars (CSV, all or nothing): term days, holidays, in-service days.
+    ImportCalendar {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Import registration marks from the schools' MIS (CSV, all or nothing): pupils absent at
+    /// registration with no reason known.
+    ImportRegister {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Write a school's absence records as CSV for its MIS; each revision is exported once.
+    ExportAttendance {
+        #[arg(long)]
+        school: i64,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: chrono::NaiveDate,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: chrono::NaiveDate,
+        /// Export every record in the range again, whatever was exported before.
+        #[arg(long)]
+        again: bool,
+        /// Write to this file rather than standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Set a school's own rules and attendance thresholds (unset options keep their value).
+    SchoolSettings {
+        #[arg(long)]
+        school: i64,
+        /// The code a late arrival after half the opening gets (one of the school's codes).
+        #[arg(long, value_name = "CODE")]
+        late_code: Option<String>,
+        /// Unanswered contact attempts before a pupil is escalated.
+        #[arg(long, value_name = "N")]
+        escalate_after: Option<u32>,
+        /// How many school days ahead an absence may be recorded.
+        #[arg(long, value_name = "N")]
+        max_days_ahead: Option<u32>,
+        /// The longest reason note, in characters.
+        #[arg(long, value_name = "N")]
+        max_note: Option<usize>,
+        /// The morning opening, e.g. 08:50-12:20.
+        #[arg(long, value_name = "HH:MM-HH:MM", value_parser = parse_span)]
+        am: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
+        /// The afternoon opening, e.g. 13:15-15:15.
+        #[arg(long, value_name = "HH:MM-HH:MM", value_parser = parse_span)]
+        pm: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
+        /// Attendance below this percentage is flagged.
+        #[arg(long, value_name = "PERCENT")]
+        flag_below: Option<u8>,
+        /// Attendance below this percentage is flagged red.
+        #[arg(long, value_name = "PERCENT")]
+        red_below: Option<u8>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Load the generated demo data and demo staff (does nothing if already loaded).
     DemoData {
         #[arg(long, default_value_t = desk_fixtures::DEFAULT_SEED)]
@@ -170,6 +237,31 @@ fn read_password() -> anyhow::Result<String> {
         .read_to_string(&mut input)
         .context("reading the password from standard input")?;
     Ok(input.lines().next().unwrap_or("").to_owned())
+}
+
+/// `08:50-12:20` as two times of day.
+fn parse_span(s: &str) -> Result<(chrono::NaiveTime, chrono::NaiveTime), String> {
+    let bad = || format!("`{s}` is not a span of the day like 08:50-12:20");
+    let (a, b) = s.split_once('-').ok_or_else(bad)?;
+    let t = |x: &str| chrono::NaiveTime::parse_from_str(x.trim(), "%H:%M").map_err(|_| bad());
+    Ok((t(a)?, t(b)?))
+}
+
+/// A school import's result, its bad rows printed one a line.
+fn school_import<T>(
+    result: Result<T, desk_server::school::SchoolImportError>,
+    file: &std::path::Path,
+) -> anyhow::Result<T> {
+    match result {
+        Ok(t) => Ok(t),
+        Err(desk_server::school::SchoolImportError::Rows(rows)) => {
+            for r in &rows {
+                eprintln!("{r}");
+            }
+            bail!("{} bad row(s) in {}; nothing was imported", rows.len(), file.display());
+        }
+        Err(e) => Err(e).context("importing"),
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -292,6 +384,88 @@ fn main() -> anyhow::Result<()> {
                 }
                 Err(e) => return Err(e).context("importing the timetable"),
             }
+        }
+        Cmd::ImportAttendanceCodes { file, store } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let store = open(&store)?;
+            let (codes, schools) = school_import(desk_server::school::import_attendance_codes(&*store, &bytes), &file)?;
+            println!("imported {codes} attendance code(s) into {schools} school(s)");
+        }
+        Cmd::ImportCalendar { file, store } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let store = open(&store)?;
+            let (days, years) = school_import(desk_server::school::import_calendar(&*store, &bytes), &file)?;
+            println!("imported {days} school day(s) in {years} school year(s)");
+        }
+        Cmd::ImportRegister { file, store } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let store = open(&store)?;
+            let s = school_import(
+                desk_server::school::import_register(&*store, &bytes, chrono::Utc::now()),
+                &file,
+            )?;
+            println!(
+                "imported {} absent mark(s); cleared {} corrected mark(s)",
+                s.absent, s.cleared
+            );
+        }
+        Cmd::ExportAttendance {
+            school,
+            from,
+            to,
+            again,
+            out,
+            store,
+        } => {
+            if to < from {
+                bail!("--to {to} is before --from {from}");
+            }
+            let store = open(&store)?;
+            let records = store
+                .export_absences(school, from, to, again, chrono::Utc::now())
+                .context("reading the absence records")?;
+            let csv = desk_server::school::export::to_csv(&records);
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &csv).with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("exported {} absence record(s) to {}", records.len(), path.display());
+                }
+                None => {
+                    print!("{csv}");
+                    eprintln!("exported {} absence record(s)", records.len());
+                }
+            }
+        }
+        Cmd::SchoolSettings {
+            school,
+            late_code,
+            escalate_after,
+            max_days_ahead,
+            max_note,
+            am,
+            pm,
+            flag_below,
+            red_below,
+            store,
+        } => {
+            let store = open(&store)?;
+            let change = desk_server::school::settings::SettingsChange {
+                late_absence_code: late_code,
+                escalate_after,
+                max_school_days_ahead: max_days_ahead,
+                max_note,
+                am,
+                pm,
+                flagged_below: flag_below,
+                red_below,
+            };
+            let s = desk_server::school::settings::set_school_settings(&*store, school, &change)
+                .with_context(|| format!("setting school {school}'s rules"))?;
+            println!("school {school}: {}", serde_json::to_string(&s.rules)?);
+            println!(
+                "school {school}: flagged below {}%, red below {}%",
+                s.thresholds.flagged, s.thresholds.red
+            );
         }
         Cmd::DemoData { seed, store } => {
             let store = open(&store)?;

@@ -38,3 +38,15 @@ pub(crate) fn get<T: for<'de> serde::Deserialize<'de>>(
         .map(|v| T::deserialize(v).map_err(|e| StoreError::Corrupt(format!("a {table} row that is not a record: {e}"))))
         .transpose()
 }
+
+/// Records of `table` matching every condition.
+pub(crate) fn select<T: for<'de> serde::Deserialize<'de>>(
+    tx: &mut dyn StoreTx,
+    table: &str,
+    filter: &[desk_store::Cond],
+) -> Result<Vec<T>, StoreError> {
+    tx.select_records(table, filter)?
+        .into_iter()
+        .map(|v| T::deserialize(v).map_err(|e| StoreError::Corrupt(format!("a {table} row that is not a record: {e}"))))
+        .collect()
+}

@@ -41,6 +41,10 @@ fn help_lists_every_subcommand() {
         "set-access",
         "audit",
         "import-timetable",
+        "import-attendance-codes",
+        "import-calendar",
+        "import-register",
+        "export-attendance",
         "demo-data",
     ] {
         assert!(help.contains(sub), "--help lists {sub}:\n{help}");
@@ -146,6 +150,14 @@ fn demo_data_loads_once() {
     let (customers, head) = (s.count("customers").unwrap(), s.head().unwrap());
     assert!(customers >= 30_000);
     assert!(s.count("ct_accounts").unwrap() >= 45_000);
+    // The school office's reference data and records: every school's codes and calendar, the
+    // year's absences so far and the demo week's registers.
+    let codes = desk_fixtures::ATTENDANCE_CODES_CSV.lines().count() as u64 - 1;
+    assert_eq!(s.count("attendance_codes").unwrap(), 50 * codes);
+    assert_eq!(s.count("school_years").unwrap(), 50);
+    assert!(s.count("school_days").unwrap() >= 50 * 190);
+    assert!(s.count("registration_marks").unwrap() > 0);
+    assert!(s.count("absences").unwrap() > 0);
     drop(s);
     let second = run(&["demo-data", "--data-dir", d], None);
     assert!(second.status.success(), "{}", text(&second.stderr));
@@ -378,6 +390,8 @@ fn audit_covers_every_kind_of_person(backend: &str) {
         date_of_birth: dob,
         stage: "P5".into(),
         class: "P5A".into(),
+        on_roll_from: None,
+        on_roll_to: None,
     };
     let contact = |id: i64, pupil_id: i64, name: &str| Contact {
         id,
@@ -620,4 +634,109 @@ fn sqlite_json_output_is_the_document_alone() {
 #[test]
 fn postgres_json_output_is_the_document_alone() {
     json_output_is_the_document_alone("postgres");
+}
+
+#[test]
+fn school_imports_and_the_export_through_the_binary() {
+    use desk_testkit::school::*;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let s = store(dir.path());
+    let mut world = school_world(2026);
+    world.attendance_codes.clear();
+    s.load(&world).unwrap();
+    let file = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+
+    let codes = file("codes.csv", desk_fixtures::ATTENDANCE_CODES_CSV.as_bytes());
+    let out = run(&["import-attendance-codes", "--data-dir", d, &codes], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("into 2 school(s)"), "{}", text(&out.stdout));
+
+    // A register with a duplicate pupil and a line that is not UTF-8: refused, line by line.
+    let bad = file(
+        "bad-register.csv",
+        format!("school_id,pupil_ref,date,opening\n4,{PUPIL},2026-12-01,AM\n4,{PUPIL},2026-12-01,AM\n").as_bytes(),
+    );
+    let out = run(&["import-register", "--data-dir", d, &bad], None);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("line 3: pupil reference 401 appears twice"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    let latin1 = file(
+        "latin1.csv",
+        b"school_id,pupil_ref,date,opening\n4,401,2026-12-01,AM \xe9\n",
+    );
+    let out = run(&["import-register", "--data-dir", d, &latin1], None);
+    assert!(
+        text(&out.stderr).contains("line 2: the file is not UTF-8"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(s.count("registration_marks").unwrap(), 0);
+
+    let good = file(
+        "register.csv",
+        format!("school_id,pupil_ref,date,opening\n4,{PUPIL},2026-12-01,AM\n").as_bytes(),
+    );
+    let out = run(&["import-register", "--data-dir", d, &good], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(s.count("registration_marks").unwrap(), 1);
+
+    let calendar = file(
+        "calendar.csv",
+        b"school_id,from,to,kind,halves,label\n4,2027-08-18,2028-06-29,term,both,\n",
+    );
+    let out = run(&["import-calendar", "--data-dir", d, &calendar], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("in 1 school year(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // An absence, exported once to a file; the second export holds only the header.
+    let office = school_caller(&*s, "office.4", SCHOOL, false);
+    let m = desk_testkit::envelope(
+        office.device_id,
+        1,
+        &record_absence(PUPIL, "2026-12-01 AM", "2026-12-01 PM"),
+    );
+    let r = s.push(&office, &[m], school_morning()).unwrap();
+    assert!(matches!(r.receipts[0].outcome, desk_domain::Outcome::Applied));
+    drop(s);
+    let csv = dir.path().join("export.csv");
+    let export = |path: &std::path::Path| {
+        run(
+            &[
+                "export-attendance",
+                "--data-dir",
+                d,
+                "--school",
+                "4",
+                "--from",
+                "2026-11-30",
+                "--to",
+                "2026-12-04",
+                "--out",
+                path.to_str().unwrap(),
+            ],
+            None,
+        )
+    };
+    let out = export(&csv);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(written.starts_with("pupil_ref,date,opening,code,reason,"), "{written}");
+    assert_eq!(written.lines().count(), 3, "{written}");
+    assert!(
+        written.contains("401,2026-12-01,AM,LC-ILL,Temperature,Catriona MacDonald,Mum,"),
+        "{written}"
+    );
+    let again = dir.path().join("again.csv");
+    assert!(export(&again).status.success());
+    assert_eq!(std::fs::read_to_string(&again).unwrap().lines().count(), 1);
 }

@@ -593,3 +593,97 @@ async fn stop_ends_poke_streams_and_restart_reuses_the_address() {
     assert_eq!(store.count("bookings").unwrap(), 1);
     again.stop().await;
 }
+
+/// A school-office account at school 4, signed in over HTTP: it pulls school 4's records and
+/// nothing else (no other school, no leisure customer, no council-tax account), and its
+/// school's MIS may send school 4's register but not school 5's.
+#[tokio::test]
+async fn a_school_office_over_http_pulls_its_school_and_sends_its_register() {
+    use desk_testkit::school::*;
+    let r = start("sqlite").await;
+    r.store.load(&school_world(2026)).unwrap();
+    desk_server::add_staff(
+        &*r.store,
+        desk_server::NewStaff {
+            username: "office.4".into(),
+            display_name: "School office".into(),
+            password: PASSWORD.into(),
+            roles: vec![Role::SchoolOffice],
+            sites: vec![Site::school(SCHOOL), Site::leisure(CENTRE_A)],
+        },
+    )
+    .unwrap();
+    let device = Uuid::now_v7();
+    let res = r.sign_in("office.4", device).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let token = res.json::<SignInResponse>().await.unwrap().access_token;
+
+    let mut cursor = None;
+    let mut tables = std::collections::HashSet::new();
+    loop {
+        let page = r.pull(&token, cursor.as_deref(), 1000).await;
+        for c in &page.changes {
+            assert_eq!(c.bucket, "school:4", "{} {}", c.table, c.id);
+            tables.insert(c.table.clone());
+        }
+        cursor = Some(page.cursor.clone());
+        if !page.has_more {
+            break;
+        }
+    }
+    assert!(
+        tables.contains("pupils") && tables.contains("school_days"),
+        "{tables:?}"
+    );
+    assert!(
+        !tables.contains("customers") && !tables.contains("sessions"),
+        "{tables:?}"
+    );
+
+    let send = async |body: String| {
+        r.http
+            .post(r.url("/v1/school/register"))
+            .bearer_auth(&token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    };
+    let header = "school_id,pupil_ref,date,opening\n";
+    let res = send(format!(
+        "{header}4,{PUPIL},2026-12-01,AM\n4,{},2026-12-01,AM\n",
+        PUPIL + 1
+    ))
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body, json!({"absent": 2, "cleared": 0}));
+
+    let (status, err) = error_of(send(format!("{header}5,{OTHER_PUPIL},2026-12-01,AM\n")).await).await;
+    assert_eq!((status, err.code.as_str()), (StatusCode::FORBIDDEN, "out_of_scope"));
+    let (status, err) =
+        error_of(send(format!("{header}4,{PUPIL},2026-12-01,AM\n4,{PUPIL},2026-12-01,AM\n")).await).await;
+    assert_eq!(
+        (status, err.code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "bad_rows")
+    );
+    assert!(
+        err.message.starts_with("line 3: pupil reference 401 appears twice"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        r.store.count("registration_marks").unwrap(),
+        2,
+        "nothing more was stored"
+    );
+    let res = r
+        .http
+        .post(r.url("/v1/school/register"))
+        .body(format!("{header}4,{PUPIL},2026-12-01,AM\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}

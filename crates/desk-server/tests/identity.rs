@@ -880,7 +880,7 @@ async fn no_endpoint_changes_or_removes_audit_rows(backend: &str) {
 
     let doc = r.get_json("/v1/openapi.json").await;
     let mut paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
-    assert_eq!(paths.len(), 8, "{paths:?}");
+    assert_eq!(paths.len(), 9, "{paths:?}");
     paths.extend(["/v1/audit/1".to_owned(), "/v1/audit/{id}".to_owned()]);
     // An upload that restates seq 1 with other words (held rows are skipped) and adds seq 4
     // (appended: allowed).

@@ -66,6 +66,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_receipt_envelope.sql",
         steps: tables::RECEIPT_ENVELOPE,
     },
+    Migration {
+        version: 8,
+        name: "0008_school.sql",
+        steps: tables::SCHOOL_STEPS,
+    },
+    Migration {
+        version: 9,
+        name: "0009_school_settings.sql",
+        steps: tables::SCHOOL_SETTINGS_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

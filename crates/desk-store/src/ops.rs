@@ -273,6 +273,13 @@ impl<T: Tx + ?Sized> StoreTx for T {
         let key = crate::json::key_of(spec, id)?;
         self.get(spec, &key)?.as_ref().map(crate::json::record_of).transpose()
     }
+    fn select_records(&mut self, table: &str, filter: &[Cond]) -> Result<Vec<serde_json::Value>, StoreError> {
+        let spec = named(table).ok_or_else(|| StoreError::Invalid(format!("no table `{table}`")))?;
+        self.select_by(spec, filter, spec.key)?
+            .iter()
+            .map(crate::json::record_of)
+            .collect()
+    }
     fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
         let table = named(spec.name).ok_or_else(|| StoreError::Invalid(format!("no table `{}`", spec.name)))?;
         self.put_rows(table, rows)

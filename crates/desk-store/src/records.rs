@@ -42,6 +42,16 @@ impl StaffRecord {
     pub fn buckets(&self) -> Vec<Bucket> {
         Bucket::scope(&self.roles, &self.sites)
     }
+
+    /// The buckets where this member of staff acts as a supervisor (may replace another
+    /// member of staff's record).
+    pub fn supervised_buckets(&self) -> Vec<Bucket> {
+        if self.roles.contains(&desk_domain::Role::Supervisor) {
+            Bucket::scope(&[desk_domain::Role::Supervisor], &self.sites)
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 /// A staff account to store; the password is already hashed.
@@ -169,7 +179,7 @@ impl PersonRef {
     pub fn audited_kinds(self) -> &'static [RecordKind] {
         match self {
             PersonRef::Customer(_) => &[RecordKind::Customer, RecordKind::Booking, RecordKind::CustomerNote],
-            PersonRef::Pupil(_) => &[RecordKind::Pupil, RecordKind::Contact],
+            PersonRef::Pupil(_) => &[RecordKind::Pupil, RecordKind::Contact, RecordKind::Absence],
             PersonRef::CtAccount(_) => &[RecordKind::CtAccount],
         }
     }

@@ -201,6 +201,9 @@ pub const PUPILS: TableSpec = TableSpec {
         col("date_of_birth", Date),
         col("stage", Text),
         col("class", Text),
+        // Time on the roll, for pupils who join or leave during the year (migration 7).
+        col("on_roll_from", Date).null(),
+        col("on_roll_to", Date).null(),
     ],
     unique: &[],
     without_rowid: false,
@@ -244,6 +247,183 @@ pub const CT_ACCOUNTS: TableSpec = TableSpec {
     ],
     unique: &[],
     without_rowid: false,
+};
+
+/// The council's attendance codes, copied into each school's bucket (`id` is `school:code`).
+pub const ATTENDANCE_CODES: TableSpec = TableSpec {
+    name: "attendance_codes",
+    key: &["id"],
+    columns: &[
+        col("id", Text),
+        col("school_id", Int).references("schools(id)"),
+        col("code", Text),
+        col("label", Text),
+        col("category", Text)
+            .check("category IN ('attendance', 'authorised', 'unauthorised', 'exclusion', 'not_counted')"),
+        col("valid_from", Date),
+        col("valid_to", Date).null(),
+        col("needs_note", Bool),
+        col("office_may_use", Bool),
+        col("origin", Text).check("origin IN ('seemis', 'local')"),
+        col("source", Text),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Each school's year, first to last day (`id` is `school:2026`).
+pub const SCHOOL_YEARS: TableSpec = TableSpec {
+    name: "school_years",
+    key: &["id"],
+    columns: &[
+        col("id", Text),
+        col("school_id", Int).references("schools(id)"),
+        col("label", Text),
+        col("first_day", Date),
+        col("last_day", Date),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Each weekday of a school's year and its openings (`id` is `school:date`).
+pub const SCHOOL_DAYS: TableSpec = TableSpec {
+    name: "school_days",
+    key: &["id"],
+    columns: &[
+        col("id", Text),
+        col("school_id", Int).references("schools(id)"),
+        col("date", Date),
+        col("kind", Text).check("kind IN ('term', 'holiday', 'in_service', 'closure')"),
+        col("am", Bool),
+        col("pm", Bool),
+        col("label", Text),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Absent-at-registration marks imported from the school's MIS (`id` is `pupil:date:half`).
+pub const REGISTRATION_MARKS: TableSpec = TableSpec {
+    name: "registration_marks",
+    key: &["id"],
+    columns: &[
+        col("id", Text),
+        col("school_id", Int).references("schools(id)"),
+        col("pupil_id", Int).references("pupils(id)"),
+        col("date", Date),
+        col("half", Text).check("half IN ('AM', 'PM')"),
+        col("absent", Bool),
+        col("imported_at", TimestampTz),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Absences, late arrivals and early leaves as the office recorded them.
+pub const ABSENCES: TableSpec = TableSpec {
+    name: "absences",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("school_id", Int).references("schools(id)"),
+        col("pupil_id", Int).references("pupils(id)"),
+        col("kind", Text).check("kind IN ('absence', 'late', 'early_leave')"),
+        col("status", Text).check("status IN ('recorded', 'withdrawn')"),
+        col("first_date", Date),
+        col("first_half", Text),
+        col("last_date", Date),
+        col("last_half", Text),
+        // JSON array of the openings explained: `{"date", "half"}`.
+        col("openings", Json),
+        col("code", Text),
+        col("reason", Text),
+        // JSON: contact id, name, relationship.
+        col("caller", Json),
+        col("called_at", Timestamp),
+        col("expected_return", Date).null(),
+        col("channel", Text),
+        // HH:MM:SS of a late arrival or early leave.
+        col("at_time", Text).null(),
+        col("revision", Int),
+        // JSON array of earlier states.
+        col("history", Json),
+        col("recorded_by", Int),
+        col("recorded_at", TimestampTz),
+        col("updated_by", Int),
+        col("updated_at", TimestampTz),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const CONTACT_ATTEMPTS: TableSpec = TableSpec {
+    name: "contact_attempts",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("school_id", Int).references("schools(id)"),
+        col("pupil_id", Int).references("pupils(id)"),
+        col("date", Date),
+        col("contact_id", Int).null(),
+        col("contact_name", Text),
+        col("method", Text),
+        col("outcome", Text),
+        col("note", Text),
+        col("absence_id", Uuid).null(),
+        col("at", TimestampTz),
+        col("staff_id", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+pub const ESCALATIONS: TableSpec = TableSpec {
+    name: "escalations",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("school_id", Int).references("schools(id)"),
+        col("pupil_id", Int).references("pupils(id)"),
+        col("date", Date),
+        col("escalated_to", Text),
+        col("note", Text),
+        col("unanswered_attempts", Int),
+        col("by_choice", Bool),
+        col("at", TimestampTz),
+        col("staff_id", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// A school's own rules and thresholds (`id` is the school's id), as JSON (migration 8).
+pub const SCHOOL_SETTINGS: TableSpec = TableSpec {
+    name: "school_settings",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("school_id", Int).references("schools(id)"),
+        col("rules", Json),
+        col("thresholds", Json),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Server only: which revision of each absence record has gone to the school's MIS, so an
+/// export sends each revision once (`desk-server export-attendance`).
+pub const ABSENCE_EXPORTS: TableSpec = TableSpec {
+    name: "absence_exports",
+    key: &["absence_id", "revision"],
+    columns: &[
+        col("absence_id", Uuid),
+        col("revision", Int),
+        col("school_id", Int),
+        col("exported_at", TimestampTz),
+    ],
+    unique: &[],
+    without_rowid: true,
 };
 
 /// The single change counter: every writing transaction locks and moves it, so writers are
@@ -327,6 +507,15 @@ pub const ALL: &[&TableSpec] = &[
     &PUPILS,
     &CONTACTS,
     &CT_ACCOUNTS,
+    &ATTENDANCE_CODES,
+    &SCHOOL_YEARS,
+    &SCHOOL_DAYS,
+    &REGISTRATION_MARKS,
+    &ABSENCES,
+    &CONTACT_ATTEMPTS,
+    &ESCALATIONS,
+    &ABSENCE_EXPORTS,
+    &SCHOOL_SETTINGS,
     &SYNC_HEAD,
     &SYNC_ROWS,
     &AUDIT_LOG,
@@ -373,7 +562,10 @@ pub const INIT: &[Step] = &[
     create(&BOOKINGS),
     index("bookings_session_customer", "bookings", &["session_id", "customer_id"]),
     create(&SCHOOLS),
-    create(&PUPILS),
+    Step::Create {
+        table: &PUPILS,
+        added_later: &["on_roll_from", "on_roll_to"],
+    },
     create(&CONTACTS),
     create(&CT_ACCOUNTS),
     create(&SYNC_HEAD),
@@ -430,6 +622,38 @@ pub const RECEIPT_ENVELOPE: &[Step] = &[
     },
     index("receipts_mutation", "receipts", &["mutation_id"]),
 ];
+
+pub const SCHOOL_STEPS: &[Step] = &[
+    Step::AddColumn {
+        table: &PUPILS,
+        column: "on_roll_from",
+    },
+    Step::AddColumn {
+        table: &PUPILS,
+        column: "on_roll_to",
+    },
+    create(&ATTENDANCE_CODES),
+    create(&SCHOOL_YEARS),
+    create(&SCHOOL_DAYS),
+    index("school_days_school_date", "school_days", &["school_id", "date"]),
+    create(&REGISTRATION_MARKS),
+    index(
+        "registration_marks_school_date",
+        "registration_marks",
+        &["school_id", "date"],
+    ),
+    index("registration_marks_pupil", "registration_marks", &["pupil_id"]),
+    create(&ABSENCES),
+    index("absences_pupil", "absences", &["pupil_id"]),
+    index("absences_school_date", "absences", &["school_id", "first_date"]),
+    create(&CONTACT_ATTEMPTS),
+    index("contact_attempts_pupil_date", "contact_attempts", &["pupil_id", "date"]),
+    create(&ESCALATIONS),
+    index("escalations_school_date", "escalations", &["school_id", "date"]),
+    create(&ABSENCE_EXPORTS),
+];
+
+pub const SCHOOL_SETTINGS_STEPS: &[Step] = &[create(&SCHOOL_SETTINGS)];
 
 /// The migration runner's own record, created by each backend before the first migration (it
 /// is not one of the migrations). Described here only so that its rows can be counted.

@@ -446,6 +446,9 @@ pub trait StoreTx {
     fn put_record(&mut self, table: &str, record: &serde_json::Value) -> Result<(), StoreError>;
     /// One synced record of the table named `table` by its id, as effects carry records.
     fn get_record(&mut self, table: &str, id: &str) -> Result<Option<serde_json::Value>, StoreError>;
+    /// Records of the table named `table` matching every condition, in key order, as effects
+    /// carry records: the reads a service's facts need, with no code of their own.
+    fn select_records(&mut self, table: &str, filter: &[Cond]) -> Result<Vec<serde_json::Value>, StoreError>;
     /// Inserts or updates many rows of one table.
     fn bulk_upsert(&mut self, spec: &TableSpec, rows: &[Vec<Cell>]) -> Result<(), StoreError>;
     fn staff(&mut self, id: i64) -> Result<Option<StaffRecord>, StoreError>;

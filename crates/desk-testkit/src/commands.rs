@@ -43,7 +43,9 @@ pub fn cancel(booking_id: Uuid) -> Command {
 
 /// The booking a command makes or cancels.
 pub fn booking_id(cmd: &Command) -> Uuid {
-    let Command::Leisure(c) = cmd;
+    let Command::Leisure(c) = cmd else {
+        panic!("{} names no booking", cmd.name());
+    };
     match c {
         leisure::Command::BookPlace(a) => a.booking_id,
         leisure::Command::JoinWaitingList(a) => a.booking_id,

@@ -4,6 +4,7 @@
 //! - [`server`]: a real council server on loopback that can be stopped and restarted;
 //! - [`staff`]: the test password, leisure-desk staff and callers;
 //! - [`world`]: dates relative to today and small builders for centres, sessions, customers;
+//! - [`school`]: a two-school world, school-office callers and the school office's commands;
 //! - [`commands`]: leisure commands and the mutation envelopes that carry them;
 //! - [`desk`]: desks opened on a data directory, signed in;
 //! - [`proxy`]: a loopback proxy that loses push answers;
@@ -16,6 +17,7 @@ pub mod commands;
 pub mod db;
 pub mod desk;
 pub mod proxy;
+pub mod school;
 pub mod server;
 pub mod staff;
 pub mod world;

@@ -52,5 +52,6 @@ fn caller(staff_id: i64, centre: i64) -> Caller {
         staff_id,
         device_id: Uuid::now_v7(),
         buckets: Bucket::scope(&[Role::LeisureDesk], &[Site::leisure(centre)]),
+        supervises: Vec::new(),
     }
 }

@@ -137,6 +137,53 @@ async fn main() -> Result<()> {
         bench("encryption_pull_ratio", cost.pull_ratio(), "x");
     }
 
+    if wants("school") {
+        // Issue 9 §7: a 1,200-pupil secondary with a year of records, 12,939 pupils in all.
+        let f = desk_client::bench_school::school_figures(&tmp.path().join("school"), 500).await;
+        bench("school_record_absence_commit_p95", ms(f.record_absence_p95), "ms");
+        bench("school_pupil_search_p95_12939", ms(f.pupil_search_p95), "ms");
+        bench("school_worklist_60_p95", ms(f.worklist_60_p95), "ms");
+        bench("school_attendance_all_pupils_ytd", ms(f.attendance_school_ytd), "ms");
+        anyhow::ensure!(
+            f.worklist_len == 60,
+            "the worklist held {} pupils, not 60",
+            f.worklist_len
+        );
+        anyhow::ensure!(
+            f.figures_len == 1_200,
+            "figures for {} pupils, not 1,200",
+            f.figures_len
+        );
+    }
+
+    if wants("school_first_sync") {
+        // The demo council; a school office of its largest secondary syncs from empty.
+        let mut data = desk_fixtures::generate(1, desk_fixtures::default_first_day(chrono::Local::now().date_naive()));
+        let school = data
+            .schools
+            .iter()
+            .filter(|s| s.kind == desk_domain::SchoolKind::Secondary)
+            .max_by_key(|s| data.pupils.iter().filter(|p| p.school_id == s.id).count())
+            .map(|s| s.id)
+            .ok_or_else(|| anyhow::anyhow!("the demo council has no secondary school"))?;
+        data.staff = vec![desk_fixtures::DemoStaff {
+            username: "bench.school".into(),
+            display_name: "Bench School".into(),
+            password: PASSWORD.into(),
+            roles: vec![desk_domain::Role::SchoolOffice],
+            sites: vec![desk_domain::Site::school(school)],
+        }];
+        let (_db, store) = world_store(Backend::Sqlite, &tmp.path().join("school-sync"), &data);
+        let mut server = TestServer::start(store).await;
+        let desk = signed_in_desk(tmp.path().join("school-sync-desk"), &server.url(), "bench.school").await;
+        let started = Instant::now();
+        let report = desk.sync_now().await?;
+        let secs = started.elapsed().as_secs_f64();
+        bench("school_first_sync_rows", report.pulled_rows as f64, "rows");
+        bench("school_first_sync", secs * 1000.0, "ms");
+        server.stop().await;
+    }
+
     if wants("search") {
         let p = desk_client::bench::search_customers_p95(&tmp.path().join("search"), 100_000, 500);
         bench("search_customers_p95_100k", ms(p), "ms");

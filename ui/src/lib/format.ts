@@ -144,6 +144,10 @@ export function alternativeLabel(alternative: Alternative): string {
       const places = alternative.spaces === 1 ? '1 place' : `${alternative.spaces} places`;
       return `Book ${alternative.activity_name} at ${sessionWhen(alternative.starts_at)} (${places})`;
     }
+    case 'add_to_absence':
+      return 'Add my note to it';
+    case 'replace_absence':
+      return 'Replace it (supervisor)';
   }
 }
 

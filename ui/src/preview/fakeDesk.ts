@@ -11,6 +11,7 @@ import type { SessionView } from '../lib/bindings/SessionView';
 import type { StaffProfile } from '../lib/bindings/StaffProfile';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
 import { todayIso } from '../lib/format';
+import { FakeSchool } from './fakeSchool';
 
 const FIRST = ['Mòrag', 'Seònaid', 'Eilidh', 'Calum', 'Ruairidh', 'Iain', 'Catrìona', 'Fiona', 'Hamish', 'Kirsty'];
 const LAST = ["O'Neill", 'MacDonald', 'Nic a’ Phì', 'Stewart', 'Campbell', 'Robertson', 'Ross', 'Fraser', 'Murray', 'Grant'];
@@ -44,6 +45,7 @@ export class FakeDesk {
   demo: boolean;
   listeners: Array<(s: SyncStatus) => void> = [];
   locked = false;
+  school = new FakeSchool();
 
   constructor(options: FakeDeskOptions = {}) {
     this.demo = options.demo ?? true;
@@ -239,7 +241,9 @@ export class FakeDesk {
     take_alternative: ({ itemId, alternative }) => {
       const item = this.attention.find((i) => i.id === itemId);
       const alt = item?.alternatives[alternative];
-      if (!item || !alt) throw { code: 'not_found', message: 'No such item.' };
+      if (!item || !alt || (alt.kind !== 'join_waiting_list' && alt.kind !== 'book_session')) {
+        throw { code: 'not_found', message: 'No such item.' };
+      }
       this.attention = this.attention.filter((i) => i !== item);
       return this.#book(alt.session_id, 1, alt.kind === 'join_waiting_list');
     },
@@ -266,6 +270,102 @@ export class FakeDesk {
     },
     customer_notes: ({ customerId }) =>
       this.notes.filter((n) => n.customer_id === customerId).sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    search_pupils: ({ text, limit }) => this.school.search(text, limit),
+    pupil_page: ({ pupilId }) => {
+      const pupil = this.school.pupil(pupilId);
+      const weeks = Array.from({ length: 12 }, (_, i) => ({
+        week_of: todayIso(new Date(Date.now() - (12 - i) * 7 * 86400000)),
+        possible: 10,
+        attended: 10 - ((i * 7 + pupilId) % 4),
+        attendance_percent: (100 * (10 - ((i * 7 + pupilId) % 4))) / 10,
+      }));
+      const attended = weeks.reduce((n, w) => n + w.attended, 0);
+      return {
+        pupil,
+        school_name: 'Elgin Birchwood Primary School',
+        contacts: this.school.contacts.get(pupilId) ?? [],
+        viewed: [{ at: new Date().toISOString(), staff_id: this.staff.id, staff_name: this.staff.display_name, detail: 'pupil page' }],
+        absences: this.school.absences.filter((a) => a.pupil_id === pupilId),
+        attendance: {
+          year_label: '2026/27',
+          year_to_date: {
+            from: weeks[0]!.week_of,
+            to: todayIso(),
+            possible: 120,
+            attended,
+            authorised: 120 - attended,
+            unauthorised: 0,
+            exclusion: 0,
+            attendance_percent: (100 * attended) / 120,
+            authorised_percent: (100 * (120 - attended)) / 120,
+            unauthorised_percent: 0,
+            exclusion_percent: 0,
+            flag: attended / 120 < 0.8 ? 'red' : attended / 120 < 0.9 ? 'flagged' : 'none',
+          },
+          weeks,
+        },
+      };
+    },
+    schools: () => [{ id: 4, name: 'Elgin Birchwood Primary School' }],
+    school_today: ({ schoolId }) => ({
+      school_id: schoolId,
+      school_name: 'Elgin Birchwood Primary School',
+      date: this.school.today,
+      reported: this.school.absences.filter((a) => a.called_at.startsWith(this.school.today)),
+      unexplained_left: this.school.worklist().length,
+      marked_absent: this.school.marked.length,
+      late: [],
+      escalations: this.school.escalations,
+    }),
+    worklist: () => this.school.worklist(),
+    call_form: ({ pupilId }) => ({
+      pupil: this.school.pupil(pupilId),
+      contacts: this.school.contacts.get(pupilId) ?? [],
+      codes: this.school.codes,
+      days: this.school.days,
+      today: this.school.today,
+    }),
+    record_absence: ({ absence }) => this.school.record(absence),
+    log_contact_attempt: ({ pupilId, contactId, method, outcome, note }) => {
+      const contact = (this.school.contacts.get(pupilId) ?? []).find((c) => c.id === contactId);
+      const attempt = {
+        id: crypto.randomUUID(),
+        contact_id: contactId,
+        contact_name: contact?.name ?? 'Someone else',
+        method,
+        outcome,
+        note,
+        at: new Date().toISOString(),
+        pending: true,
+      };
+      this.school.attempts.set(pupilId, [...(this.school.attempts.get(pupilId) ?? []), attempt]);
+      return attempt;
+    },
+    escalate: ({ pupilId, to, note, byChoice }) => {
+      const pupil = this.school.pupil(pupilId);
+      const escalation = {
+        id: crypto.randomUUID(),
+        pupil_id: pupilId,
+        pupil_name: `${pupil.first_name} ${pupil.last_name}`,
+        class: pupil.class,
+        to,
+        note,
+        unanswered_attempts: (this.school.attempts.get(pupilId) ?? []).length,
+        by_choice: byChoice,
+        at: new Date().toISOString(),
+        pending: true,
+      };
+      this.school.escalations.push(escalation);
+      return escalation;
+    },
+    take_absence_alternative: ({ itemId }) => {
+      const item = this.attention.find((i) => i.id === itemId);
+      const first = this.school.absences[0];
+      if (!item || !first) throw { code: 'not_found', message: 'No such item.' };
+      this.attention = this.attention.filter((i) => i !== item);
+      this.#emit();
+      return first;
+    },
     dismiss_attention: ({ itemId }) => {
       this.attention = this.attention.filter((i) => i.id !== itemId);
       this.#emit();

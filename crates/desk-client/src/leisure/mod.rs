@@ -48,7 +48,9 @@ pub(crate) fn booking_view(conn: &Connection, id: Uuid) -> Result<BookingView, D
 
 /// The booking a leisure command names, if it names one.
 pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
-    let Command::Leisure(c) = cmd;
+    let Command::Leisure(c) = cmd else {
+        return None;
+    };
     match c {
         desk_domain::leisure::Command::BookPlace(a) => Some(a.booking_id),
         desk_domain::leisure::Command::JoinWaitingList(a) => Some(a.booking_id),

@@ -682,3 +682,58 @@ impl leisure::Facts for World {
             .collect())
     }
 }
+
+/// The fake council has no schools: the school rules find no pupil, code, calendar or record
+/// in it (the school office's desk is tested against the real server in `school.rs`).
+impl desk_domain::school::Facts for World {
+    fn pupil(&mut self, _id: i64) -> Result<Option<desk_domain::Pupil>, Self::Error> {
+        Ok(None)
+    }
+    fn contact(&mut self, _id: i64) -> Result<Option<desk_domain::Contact>, Self::Error> {
+        Ok(None)
+    }
+    fn attendance_code(
+        &mut self,
+        _school_id: i64,
+        _code: &str,
+    ) -> Result<Option<desk_domain::school::AttendanceCode>, Self::Error> {
+        Ok(None)
+    }
+    fn school_year(
+        &mut self,
+        _school_id: i64,
+        _date: chrono::NaiveDate,
+    ) -> Result<Option<desk_domain::school::SchoolYear>, Self::Error> {
+        Ok(None)
+    }
+    fn school_days(
+        &mut self,
+        _school_id: i64,
+        _from: chrono::NaiveDate,
+        _to: chrono::NaiveDate,
+    ) -> Result<Vec<desk_domain::school::SchoolDay>, Self::Error> {
+        Ok(Vec::new())
+    }
+    fn absence(&mut self, _id: Uuid) -> Result<Option<desk_domain::school::Absence>, Self::Error> {
+        Ok(None)
+    }
+    fn absences_of(&mut self, _pupil_id: i64) -> Result<Vec<desk_domain::school::Absence>, Self::Error> {
+        Ok(Vec::new())
+    }
+    fn attempts_on(
+        &mut self,
+        _pupil_id: i64,
+        _date: chrono::NaiveDate,
+    ) -> Result<Vec<desk_domain::school::ContactAttempt>, Self::Error> {
+        Ok(Vec::new())
+    }
+    fn id_taken(&mut self, _id: Uuid) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+    fn rules(&mut self, _school_id: i64) -> Result<desk_domain::school::SchoolRules, Self::Error> {
+        Ok(desk_domain::school::SchoolRules::default())
+    }
+    fn may_supervise(&self, _bucket: &desk_domain::Bucket) -> bool {
+        false
+    }
+}

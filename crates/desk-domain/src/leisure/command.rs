@@ -86,7 +86,14 @@ mod tests {
                 "leisure.book_place",
                 "leisure.cancel_place",
                 "leisure.join_waiting_list",
-                "leisure.add_note"
+                "leisure.add_note",
+                "school.record_absence",
+                "school.amend_absence",
+                "school.withdraw_absence",
+                "school.record_late",
+                "school.record_early_leave",
+                "school.log_contact_attempt",
+                "school.escalate",
             ]
         );
     }

@@ -340,6 +340,8 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
             }),
             format!("booked session {session_id} instead"),
         ),
+        // Another service's alternatives are never offered for a booking.
+        Alternative::AddToAbsence { .. } | Alternative::ReplaceAbsence { .. } => return None,
     })
 }
 
@@ -368,6 +370,48 @@ mod tests {
         type Error = Infallible;
         fn may_write(&self, bucket: &Bucket) -> bool {
             self.scope.is_empty() || self.scope.contains(bucket)
+        }
+    }
+
+    /// A leisure world holds no school records: every school read finds nothing.
+    impl crate::school::Facts for Mem {
+        fn pupil(&mut self, _: i64) -> Result<Option<crate::Pupil>, Infallible> {
+            Ok(None)
+        }
+        fn contact(&mut self, _: i64) -> Result<Option<crate::Contact>, Infallible> {
+            Ok(None)
+        }
+        fn attendance_code(&mut self, _: i64, _: &str) -> Result<Option<crate::school::AttendanceCode>, Infallible> {
+            Ok(None)
+        }
+        fn school_year(&mut self, _: i64, _: NaiveDate) -> Result<Option<crate::school::SchoolYear>, Infallible> {
+            Ok(None)
+        }
+        fn school_days(
+            &mut self,
+            _: i64,
+            _: NaiveDate,
+            _: NaiveDate,
+        ) -> Result<Vec<crate::school::SchoolDay>, Infallible> {
+            Ok(Vec::new())
+        }
+        fn absence(&mut self, _: Uuid) -> Result<Option<crate::school::Absence>, Infallible> {
+            Ok(None)
+        }
+        fn absences_of(&mut self, _: i64) -> Result<Vec<crate::school::Absence>, Infallible> {
+            Ok(Vec::new())
+        }
+        fn attempts_on(&mut self, _: i64, _: NaiveDate) -> Result<Vec<crate::school::ContactAttempt>, Infallible> {
+            Ok(Vec::new())
+        }
+        fn id_taken(&mut self, _: Uuid) -> Result<bool, Infallible> {
+            Ok(false)
+        }
+        fn rules(&mut self, _: i64) -> Result<crate::school::SchoolRules, Infallible> {
+            Ok(crate::school::SchoolRules::default())
+        }
+        fn may_supervise(&self, _: &Bucket) -> bool {
+            false
         }
     }
 

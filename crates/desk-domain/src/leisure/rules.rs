@@ -333,6 +333,7 @@ mod tests {
             .map(|a| match a {
                 Alternative::JoinWaitingList { session_id } => -session_id,
                 Alternative::BookSession { session_id, .. } => *session_id,
+                other => panic!("a booking was offered {other:?}"),
             })
             .collect();
         assert_eq!(ids, vec![-1, 7, 3]);

@@ -18,8 +18,8 @@ pub use desk_store::StoreTx;
 use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_of};
 pub use desk_store::records::*;
 use desk_store::tables::{
-    ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACTS, CUSTOMER_NOTES, SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF,
-    SYNC_HEAD, SYNC_ROWS,
+    ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACT_ATTEMPTS, CONTACTS, CUSTOMER_NOTES,
+    ESCALATIONS, REGISTRATION_MARKS, SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
 use desk_store::{Cond, Tables};
 
@@ -73,6 +73,8 @@ pub struct Caller {
     pub staff_id: i64,
     pub device_id: Uuid,
     pub buckets: Vec<Bucket>,
+    /// Buckets where the caller is a supervisor (may replace another's absence record).
+    pub supervises: Vec<Bucket>,
 }
 
 #[derive(Debug)]
@@ -99,6 +101,12 @@ pub struct EntityBatch {
     pub pupils: Vec<desk_domain::Pupil>,
     pub contacts: Vec<desk_domain::Contact>,
     pub ct_accounts: Vec<desk_domain::CtAccount>,
+    pub attendance_codes: Vec<desk_domain::school::AttendanceCode>,
+    pub school_years: Vec<desk_domain::school::SchoolYear>,
+    pub school_days: Vec<desk_domain::school::SchoolDay>,
+    pub registration_marks: Vec<desk_domain::school::RegistrationMark>,
+    pub absences: Vec<desk_domain::school::Absence>,
+    pub school_settings: Vec<desk_domain::school::SchoolSettings>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -213,6 +221,18 @@ pub trait Store: Send + Sync {
     fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
     /// Rows in one of the server's tables (for checks that nothing was stored).
     fn count(&self, table: &str) -> Result<u64, StoreError>;
+    /// Records of a synced table matching every condition, in key order.
+    fn records(&self, table: &str, filter: &[Cond]) -> Result<Vec<serde_json::Value>, StoreError>;
+    /// The school's absence records touching `from..=to` whose current revision has not been
+    /// exported (every one with `again`), marked exported at `at` in the same transaction.
+    fn export_absences(
+        &self,
+        school_id: i64,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        again: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<desk_domain::school::Absence>, StoreError>;
     /// Pokes for every committed change, from this process and (PostgreSQL) from every other
     /// server instance on the same database.
     fn subscribe(&self) -> broadcast::Receiver<Poke>;
@@ -251,9 +271,22 @@ impl<B: desk_store::Database> Storage<B> {
                     ("customers", ids.collect::<Result<_, StoreError>>()?)
                 }
                 PersonRef::Pupil(_) => {
-                    let contacts = t.select_by(&CONTACTS, &[Cond::Eq("pupil_id", Cell::Int(id))], &[])?;
-                    let ids = contacts.iter().map(|c| Ok(("contacts", c.int("id")?.to_string())));
-                    ("pupils", ids.collect::<Result<_, StoreError>>()?)
+                    let by_pupil = [Cond::Eq("pupil_id", Cell::Int(id))];
+                    let contacts = t.select_by(&CONTACTS, &by_pupil, &[])?;
+                    let mut ids: Vec<(&str, String)> = contacts
+                        .iter()
+                        .map(|c| Ok(("contacts", c.int("id")?.to_string())))
+                        .collect::<Result<_, StoreError>>()?;
+                    // The school office's records about the pupil (absences, calls, marks).
+                    for spec in [&ABSENCES, &CONTACT_ATTEMPTS, &ESCALATIONS] {
+                        for r in t.select_by(spec, &by_pupil, &[])? {
+                            ids.push((spec.name, r.uuid("id")?.to_string()));
+                        }
+                    }
+                    for r in t.select_by(&REGISTRATION_MARKS, &by_pupil, &[])? {
+                        ids.push((REGISTRATION_MARKS.name, r.text("id")?));
+                    }
+                    ("pupils", ids)
                 }
                 PersonRef::CtAccount(_) => ("ct_accounts", Vec::new()),
             };
@@ -613,6 +646,63 @@ impl<B: desk_store::Database> Store for Storage<B> {
         };
         self.read(|t| t.count(spec))
     }
+    fn records(&self, table: &str, filter: &[Cond]) -> Result<Vec<serde_json::Value>, StoreError> {
+        let spec = desk_store::tables::named(table)
+            .filter(|s| table::ALL.contains(&s.name))
+            .ok_or_else(|| StoreError::Invalid(format!("no synced table `{table}`")))?;
+        self.read(|t| {
+            t.select_by(spec, filter, spec.key)?
+                .iter()
+                .map(desk_store::json::record_of)
+                .collect()
+        })
+    }
+    fn export_absences(
+        &self,
+        school_id: i64,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        again: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<desk_domain::school::Absence>, StoreError> {
+        self.tables(|tx| {
+            let rows = tx.select_by(
+                &ABSENCES,
+                &[
+                    Cond::Eq("school_id", Cell::Int(school_id)),
+                    Cond::Le("first_date", Cell::Date(to)),
+                ],
+                &["first_date", "id"],
+            )?;
+            let mut out = Vec::new();
+            for row in &rows {
+                let absence: desk_domain::school::Absence =
+                    serde_json::from_value(desk_store::json::record_of(row)?)
+                        .map_err(|e| StoreError::Corrupt(format!("an absences row that is not a record: {e}")))?;
+                if absence.last_date < from {
+                    continue;
+                }
+                let key = [Cell::Uuid(absence.id), Cell::Int(i64::from(absence.revision))];
+                let done = tx.get(&ABSENCE_EXPORTS, &key)?.is_some();
+                if done && !again {
+                    continue;
+                }
+                if !done {
+                    tx.put(
+                        &ABSENCE_EXPORTS,
+                        vec![
+                            key[0].clone(),
+                            key[1].clone(),
+                            Cell::Int(school_id),
+                            Cell::TimestampTz(at),
+                        ],
+                    )?;
+                }
+                out.push(absence);
+            }
+            Ok(out)
+        })
+    }
     fn subscribe(&self) -> broadcast::Receiver<Poke> {
         self.pokes.subscribe()
     }
@@ -771,6 +861,12 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.pupils, &mut touched)?;
     total += add(tx, &batch.contacts, &mut touched)?;
     total += add(tx, &batch.ct_accounts, &mut touched)?;
+    total += add(tx, &batch.attendance_codes, &mut touched)?;
+    total += add(tx, &batch.school_years, &mut touched)?;
+    total += add(tx, &batch.school_days, &mut touched)?;
+    total += add(tx, &batch.registration_marks, &mut touched)?;
+    total += add(tx, &batch.absences, &mut touched)?;
+    total += add(tx, &batch.school_settings, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {

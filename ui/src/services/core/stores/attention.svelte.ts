@@ -1,4 +1,5 @@
 // The rejected actions waiting for someone to deal with them.
+import type { AbsenceView } from '../../../lib/bindings/AbsenceView';
 import type { AttentionItem } from '../../../lib/bindings/AttentionItem';
 import type { BookingView } from '../../../lib/bindings/BookingView';
 import type { ErrorBody } from '../../../lib/bindings/ErrorBody';
@@ -45,6 +46,14 @@ export class AttentionState {
     this.items = this.items.filter((i) => i.id !== itemId);
     void this.load();
     return booking;
+  }
+
+  /** Takes a school alternative ("add my note to it", "replace it"); the item then leaves the list. */
+  async takeForAbsence(itemId: string, index: number): Promise<AbsenceView> {
+    const absence = await ipc.call('take_absence_alternative', { itemId, alternative: index });
+    this.items = this.items.filter((i) => i.id !== itemId);
+    void this.load();
+    return absence;
   }
 
   async dismiss(itemId: string, note: string): Promise<void> {

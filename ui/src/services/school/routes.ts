@@ -1,0 +1,57 @@
+// The school office's screens: Today, recording an absence call, the unexplained-absence
+// worklist and the pupil page.
+import { route } from '../../lib/routes';
+import { school } from './stores/school.svelte';
+import PupilPage from './screens/PupilPage.svelte';
+import RecordAbsence from './screens/RecordAbsence.svelte';
+import Today from './screens/Today.svelte';
+import Worklist from './screens/Worklist.svelte';
+
+// The school screens want a school-office capability from the desk, and desk-domain's
+// scope::Capability has none yet: until it has, they are open to anyone signed in (a desk
+// without a school holds no pupils, and says so), and Today is not a start screen, so `#/`
+// still opens Home for staff with no service here. With the capability, `SCHOOL` becomes it
+// and Today gets `start: true`.
+const SCHOOL = null;
+
+export const schoolRoutes = [
+  route({
+    name: 'school-today',
+    path: '/school',
+    title: 'School office today',
+    capability: SCHOOL,
+    component: Today,
+    section: 'school-today',
+    nav: { id: 'school-today', label: 'Today', href: '#/school', capability: SCHOOL },
+    onSynced: () => school.synced(),
+  }),
+  route({
+    name: 'record-absence',
+    path: '/school/record?pupil=:pupilId',
+    title: 'Record an absence',
+    capability: SCHOOL,
+    component: RecordAbsence,
+    props: (r) => ({ pupilId: r.pupilId }),
+    section: 'record-absence',
+    nav: { id: 'record-absence', label: 'Record an absence', href: '#/school/record', capability: SCHOOL },
+  }),
+  route({
+    name: 'worklist',
+    path: '/school/worklist',
+    title: 'Unexplained absences',
+    capability: SCHOOL,
+    component: Worklist,
+    section: 'worklist',
+    nav: { id: 'worklist', label: 'Unexplained absences', href: '#/school/worklist', capability: SCHOOL },
+    onSynced: () => school.synced(),
+  }),
+  route({
+    name: 'pupil',
+    path: '/school/pupils/:id',
+    title: 'Pupil',
+    capability: SCHOOL,
+    component: PupilPage,
+    props: (r) => ({ id: r.id }),
+    section: 'record-absence',
+  }),
+];
