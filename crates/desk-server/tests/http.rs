@@ -686,4 +686,33 @@ async fn a_school_office_over_http_pulls_its_school_and_sends_its_register() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // An account at no school is refused before its file is read: an empty file is not a 422.
+    desk_server::add_staff(
+        &*r.store,
+        desk_server::NewStaff {
+            username: "reception.a".into(),
+            display_name: "Reception".into(),
+            password: PASSWORD.into(),
+            roles: vec![Role::LeisureDesk],
+            sites: vec![Site::leisure(CENTRE_A)],
+        },
+    )
+    .unwrap();
+    let res = r.sign_in("reception.a", Uuid::now_v7()).await;
+    let leisure = res.json::<SignInResponse>().await.unwrap().access_token;
+    for body in [String::new(), format!("{header}4,{PUPIL},2026-12-01,AM\n")] {
+        let res = r
+            .http
+            .post(r.url("/v1/school/register"))
+            .bearer_auth(&leisure)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, err) = error_of(res).await;
+        assert_eq!((status, err.code.as_str()), (StatusCode::FORBIDDEN, "out_of_scope"));
+    }
+    assert_eq!(r.store.count("registration_marks").unwrap(), 2);
 }

@@ -30,7 +30,7 @@ pub struct RegisterImported {
     responses(
         (status = 200, body = RegisterImported),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody, description = "out_of_scope: a school outside the account's sites"),
+        (status = 403, body = ErrorBody, description = "out_of_scope: an account at no school, or a school outside the account's sites"),
         (status = 422, body = ErrorBody, description = "bad_rows: each bad row as `line N: …`, one a line; nothing was stored"),
     ))]
 pub(crate) async fn register(
@@ -44,6 +44,18 @@ pub(crate) async fn register(
     } else {
         Some(authed.staff.buckets())
     };
+    // An account that works at no school may send no register, whatever the file says: refused
+    // before the file is read, so nothing about it is parsed for a caller who could never import.
+    if scope
+        .as_ref()
+        .is_some_and(|b| !b.iter().any(|b| matches!(b, Bucket::School(_))))
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "out_of_scope",
+            "This account works at no school; only a school's own account may send its register.",
+        ));
+    }
     blocking(
         move || match import_register_within(&*store, &body, Utc::now(), scope.as_deref()) {
             Ok(s) => Ok(Json(RegisterImported {
