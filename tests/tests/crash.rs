@@ -81,7 +81,7 @@ async fn run_once(dir: &std::path::Path, proxy: &wire::RecordingProxy, delay: Du
     let phase = out
         .lines()
         .filter_map(|l| l.strip_prefix("phase "))
-        .last()
+        .next_back()
         .unwrap_or("not started")
         .to_owned();
     let recorded = out.lines().filter(|l| l.starts_with("recorded ")).count();
@@ -175,7 +175,7 @@ async fn killed_desk_applies_everything_once(backend: Backend) {
         if runs.len() >= iterations
             && inside(&runs, wire::Exchange::Push) >= KILLS_INSIDE_EACH
             && inside(&runs, wire::Exchange::Pull) >= KILLS_INSIDE_EACH
-            && runs.len() % 20 == 0
+            && runs.len().is_multiple_of(20)
             && plan_on_server(&other).await as f64 >= DONE_UNDER_KILLS * PLAN as f64
         {
             break;
