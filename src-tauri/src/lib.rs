@@ -48,6 +48,9 @@ pub struct AppInfo {
     pub locked_for: Option<String>,
     /// A staff member's desk is open, locked or not (`locked_for` says which).
     pub signed_in: bool,
+    /// The open store's device id, which the audit rows of this desk name (each staff member's
+    /// store has its own); `None` while signed out. Support and the E2E audit checks read it.
+    pub device_id: Option<uuid::Uuid>,
     /// What the signed-in member of staff may do here (empty while locked or signed out): the
     /// interface's navigation and route guards follow this, never the roles themselves.
     pub capabilities: Vec<desk_domain::scope::Capability>,
@@ -158,11 +161,20 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
     let app = tauri::Builder::default()
         // First: a second launch focuses the running window instead of opening a second desk
         // on the same store.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            // Said on standard error, with the other launch's arguments, so that support (and
+            // the E2E test) can see this window received the hand-over and came forward.
+            match app.get_webview_window("main") {
+                Some(window) => {
+                    let _ = window.unminimize();
+                    let shown = window.show().and_then(|()| window.set_focus());
+                    tracing::info!(
+                        ?args,
+                        shown = shown.is_ok(),
+                        "another launch handed over to this window"
+                    );
+                }
+                None => tracing::warn!(?args, "another launch handed over, but there is no window to show"),
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())

@@ -156,14 +156,17 @@ impl Shell {
 
     pub async fn app_info(&self) -> Result<AppInfo, ErrorBody> {
         self.started().await?;
-        let (signed_in, locked_for, open_desk) = {
+        let (signed_in, locked_for, open_desk, device_id) = {
             let current = self.current.lock().await;
             match current.as_ref() {
-                Some(s) if s.desk.is_locked() => {
-                    (true, Some(s.desk.staff_username().unwrap_or_default().to_owned()), None)
-                }
-                Some(s) => (true, None, Some(s.desk.clone())),
-                None => (false, None, None),
+                Some(s) if s.desk.is_locked() => (
+                    true,
+                    Some(s.desk.staff_username().unwrap_or_default().to_owned()),
+                    None,
+                    Some(s.desk.device_id()),
+                ),
+                Some(s) => (true, None, Some(s.desk.clone()), Some(s.desk.device_id())),
+                None => (false, None, None, None),
             }
         };
         // Read outside the lock on `current`: the profile comes from the desk's own store.
@@ -189,6 +192,7 @@ impl Shell {
             signed_in,
             capabilities,
             plain_http_allowed: desk_client::transport::MachineNetwork::current().allow_plain_http,
+            device_id,
         })
     }
 

@@ -84,32 +84,47 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
   let plan;
   // What each step of the journeys showed or changed, checked against the server's audit store.
   const journal = new Journal();
-  // The app's device id for each staff member (each store has its own), when the shell says it.
+  // The app's device id for each staff member (each store has its own), as the app reports it.
   const devices = {};
 
   const launch = (dataDir, extra = []) =>
     Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, dataDir), '--server-url', link.url, ...extra]);
 
-  /** Notes the app's device id for the signed-in staff member, if `app_info` gives it. */
+  /**
+   * Notes the app's device id for the signed-in staff member, as `app_info` reports it: the
+   * audit rows are then checked against the app's own word, never against themselves. The
+   * same member's store keeps one id across restarts and locks.
+   */
   const learnDevice = async (username) => {
     const info = await ui.invoke('app_info');
     assert.ok(info.ok, `app_info: ${JSON.stringify(info.error)}`);
-    if (typeof info.value.device_id === 'string') devices[username] = info.value.device_id;
+    assert.match(info.value.device_id ?? '', /^[0-9a-f-]{36}$/, `app_info reports the device id for ${username}`);
+    if (devices[username]) assert.equal(info.value.device_id, devices[username], `${username}'s device id stays the same`);
+    devices[username] = info.value.device_id;
     return info.value;
   };
 
-  /** Writes down the customers the session's booking rows show now, as viewed by `username`. */
-  const noteBookingsShown = async (step, username) =>
-    journal.viewed(step, { username, customerIds: await bookingCustomerIds(ui) });
+  /**
+   * Writes down the customers the session's booking rows show now, as viewed by `username` in a
+   * step that began at `since` (before the session was opened or changed).
+   */
+  const noteBookingsShown = async (step, username, since) =>
+    journal.viewed(step, { username, customerIds: await bookingCustomerIds(ui), since, detail: 'bookings' });
 
-  /** Books from the session page and writes down the search results shown and the booking made. */
+  /**
+   * Books from the session page and writes down the search results shown and the booking made,
+   * all in this step's window. A booking left pending is answered by the server later: its
+   * server row's window stays open until the test calls `journal.applied(id)`.
+   */
   const book = async (step, username, customer, channel, { want = 'confirmed', status, sources, timeout } = {}) => {
+    const since = new Date();
     const { shown } = await bookFromSession(ui, customer, channel);
-    journal.viewed(`${step}: search results`, { username, customerIds: shown });
+    journal.viewed(`${step}: search results`, { username, customerIds: shown, since, detail: 'search result' });
     await waitForBooking(ui, fullName(customer), want, { status, timeout });
     const bookingId = await bookingIdOf(ui, fullName(customer));
-    journal.changed(step, { username, bookingId, customerId: customer.id, command: 'book_place', sources });
-    await noteBookingsShown(`${step}: session bookings`, username);
+    const applied = want === 'pending' ? 'later' : 'now';
+    journal.changed(step, { username, bookingId, customerId: customer.id, command: 'book_place', sources, since, applied });
+    await noteBookingsShown(`${step}: session bookings`, username, since);
     return bookingId;
   };
 
@@ -249,8 +264,9 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await openTimetable(ui, 1, plan.day);
     await capture(ui, SHOTS, 'timetable');
     assert.deepEqual(await seriousViolations(ui), [], 'timetable: axe serious/critical violations');
+    const roomyOpened = new Date();
     await openSessionFromTimetable(ui, plan.roomy.id);
-    await noteBookingsShown('roomy session opened', DEMO_USER);
+    await noteBookingsShown('roomy session opened', DEMO_USER, roomyOpened);
     await capture(ui, SHOTS, 'session-detail');
     assert.deepEqual(await seriousViolations(ui), [], 'session detail: axe serious/critical violations');
 
@@ -281,16 +297,18 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await link.up();
     await (await ui.find(tid('header-sync-now'))).click();
     await waitForBooking(ui, fullName(b), 'confirmed', { status: 'booked', timeout: 60000 });
+    journal.applied(bBooking);
     assert.equal(await bookingIdOf(ui, fullName(b)), bBooking, 'the confirmed booking is the one made offline');
 
     // Offline again (the server is up for everyone else): book the last place of the nearly full session.
+    const nearlyFullOpened = new Date();
     await openSession(ui, plan.nearlyFull.id);
     await ui.waitUntil(
       `const el = document.querySelector('[data-testid="session-places"]');
        return el && Number(el.dataset.capacity) - Number(el.dataset.booked) === 1;`,
       { what: 'the nearly full session shows one place left' },
     );
-    await noteBookingsShown('nearly full session opened', DEMO_USER);
+    await noteBookingsShown('nearly full session opened', DEMO_USER, nearlyFullOpened);
     await link.down();
     // Refused by the server later, so only the desk audits it.
     await book('book C offline, lost to the second desk', DEMO_USER, c, 'face-to-face', {
@@ -318,6 +336,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     assert.deepEqual(await seriousViolations(ui), [], 'needs attention: axe serious/critical violations');
 
     // Take the waiting-list alternative: the customer is on the waiting list, confirmed.
+    const alternativeTaken = new Date();
     await join.click();
     await ui.gone(`${tid('attention-item')}[data-code="session_full"]`);
     await openSession(ui, plan.nearlyFull.id);
@@ -328,12 +347,14 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       bookingId: await bookingIdOf(ui, fullName(c)),
       customerId: c.id,
       command: 'join_waiting_list',
+      since: alternativeTaken,
     });
-    await noteBookingsShown('nearly full session after the alternative', DEMO_USER);
+    await noteBookingsShown('nearly full session after the alternative', DEMO_USER, alternativeTaken);
   });
 
   it('books a place with the keyboard alone', async () => {
     const e = plan.customers[4];
+    const since = new Date();
     await openTimetable(ui, 1, plan.day);
     await ui.exec('document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); return true;');
 
@@ -355,7 +376,12 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await tabTo(tid('customer-search'));
     await ui.keys(e.membership_no);
     await ui.waitFor(`${tid('customer-result')}[data-customer-id="${e.id}"]`);
-    journal.viewed('keyboard booking: search results', { username: DEMO_USER, customerIds: await customerResultIds(ui) });
+    journal.viewed('keyboard booking: search results', {
+      username: DEMO_USER,
+      customerIds: await customerResultIds(ui),
+      since,
+      detail: 'search result',
+    });
     await ui.keys(Key.ArrowDown, Key.Enter);
     await ui.waitFor(`${tid('book-chosen')}[data-customer-id="${e.id}"]`);
     await tabTo(tid('channel-face-to-face'));
@@ -370,10 +396,39 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       bookingId: await bookingIdOf(ui, fullName(e)),
       customerId: e.id,
       command: 'book_place',
+      since,
     });
   });
 
   it('keeps bad input beside the field and sends nothing', async () => {
+    // What the desk's store holds (through the shell, which reads it: the store is encrypted)
+    // and what the server's store holds, before and after.
+    const deskState = async () => {
+      const status = await ui.invoke('sync_status');
+      const session = await ui.invoke('session', { id: plan.roomy.id });
+      const attention = await ui.invoke('needs_attention');
+      for (const r of [status, session, attention]) assert.ok(r.ok, JSON.stringify(r.error));
+      return {
+        pending: status.value.pending,
+        bookings: session.value.bookings.map((bk) => `${bk.id} ${bk.status} ${bk.pending}`).sort(),
+        attention: attention.value.map((item) => item.id).sort(),
+      };
+    };
+    const serverStore = new ServerAudit(server);
+    const serverState = () =>
+      serverStore.sql(
+        `SELECT (SELECT count(*) FROM bookings) AS bookings, (SELECT count(*) FROM receipts) AS receipts,
+                (SELECT group_concat(hex(device_id) || ':' || last_seq) FROM (SELECT * FROM devices ORDER BY device_id)) AS devices`,
+      )[0];
+    await (await ui.find(tid('header-sync-now'))).click();
+    await ui.waitFor(tid('header-pending'), { timeout: 60000, test: async (el) => Number(await el.attr('data-count')) === 0 });
+    const deskBefore = await deskState();
+    const serverBefore = serverState();
+    assert.equal(deskBefore.pending, 0, 'nothing waits to be sent before the bad input');
+
+    // Offline while the bad input is entered: anything recorded would stay in the desk's
+    // outbox, where it can be seen, instead of leaving at once.
+    await link.down();
     await go(ui, `#/sessions/${plan.roomy.id}/book`);
     await ui.waitFor(tid('booking-form'));
     const search = await ui.waitFor(tid('customer-search'));
@@ -381,9 +436,23 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     await ui.waitFor(tid('customer-search-error'));
     await (await ui.find(tid('book-submit'))).click();
     await ui.waitFor(tid('error-summary'));
-    // Nothing was recorded: no pending change appeared.
-    const pending = await (await ui.find(tid('header-pending'))).attr('data-count');
-    assert.equal(Number(pending), 0, 'no pending change after refused input');
+    assert.deepEqual(await deskState(), deskBefore, 'the desk’s store recorded nothing for refused input');
+
+    // Online again, after a whole sync that began once the link was up (anything recorded would
+    // have been pushed by it): the server's store holds no new booking, receipt or seq.
+    const upAt = Date.now();
+    await link.up();
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      await (await ui.find(tid('header-sync-now'))).click();
+      await sleep(1000);
+      const status = await ui.invoke('sync_status');
+      assert.ok(status.ok, JSON.stringify(status.error));
+      if (Date.parse(status.value.last_synced_at ?? '') > upAt) break;
+      assert.ok(Date.now() < deadline, `no sync after the link came back: ${JSON.stringify(status.value)}`);
+    }
+    assert.deepEqual(await deskState(), deskBefore, 'the desk’s store is unchanged after a sync');
+    assert.deepEqual(serverState(), serverBefore, 'the server’s store received nothing');
   });
 
   it('locks itself after 3 idle seconds to a screen that holds no personal data, in the page or the desk; the password unlocks it and a booking made offline before the lock is still pending, then confirmed', async (t) => {
@@ -405,7 +474,9 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     let onSession;
     let inSearch;
     let before;
+    let shownSince;
     const showAll = async () => {
+      shownSince = new Date();
       await openSession(ui, plan.roomy.id);
       await ui.waitUntil(bookingIs, { what: `${fullName(f)}'s booking is pending` }, fullName(f), 'pending', null);
       onSession = await personalDataShown(ui);
@@ -435,8 +506,18 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       `screens read with the desk open at attempt ${attempts} (${onSession.strings.length + inSearch.strings.length} strings noted)`,
     );
     const quietFrom = Date.now();
-    journal.viewed('session before the lock', { username: DEMO_USER, customerIds: onSession.customerIds });
-    journal.viewed('search before the lock', { username: DEMO_USER, customerIds: inSearch.customerIds });
+    journal.viewed('session before the lock', {
+      username: DEMO_USER,
+      customerIds: onSession.customerIds,
+      since: shownSince,
+      detail: 'bookings',
+    });
+    journal.viewed('search before the lock', {
+      username: DEMO_USER,
+      customerIds: inSearch.customerIds,
+      since: shownSince,
+      detail: 'search result',
+    });
 
     assert.ok(onSession.strings.includes(fullName(f)), `the session showed ${fullName(f)}: ${onSession.strings}`);
     assert.ok(inSearch.customerIds.length >= 1, 'the search showed customers');
@@ -527,6 +608,7 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     assert.equal(await bookingIdOf(ui, fullName(f)), fBooking);
 
     // The server is back: the booking made before the lock is confirmed.
+    const backAfterLock = new Date();
     await link.up();
     await waitUnlocked(
       ui,
@@ -541,7 +623,8 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       'confirmed',
       'booked',
     );
-    await noteBookingsShown('roomy session after the unlock', DEMO_USER);
+    journal.applied(fBooking);
+    await noteBookingsShown('roomy session after the unlock', DEMO_USER, backAfterLock);
 
     // Someone working at the desk keeps it open: a key press every half second for more than
     // twice the idle time never meets the lock screen (the window touches the shell often
@@ -587,8 +670,9 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
 
     // User A books customer X while offline: Pending, in A's store only.
     await link.down();
+    const aOpens = new Date();
     await openSession(ui, plan.roomy.id);
-    await noteBookingsShown('A opens the roomy session', DEMO_USER);
+    await noteBookingsShown('A opens the roomy session', DEMO_USER, aOpens);
     const xBooking = await book('A books X offline', DEMO_USER, x, 'face-to-face', { want: 'pending' });
 
     // A locks the desk; B signs in to a store of their own.
@@ -645,12 +729,18 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     }
 
     // B looks up one of their own centre's customers: a view by B, on B's own device id.
+    const bSearches = new Date();
     await go(ui, `#/sessions/${plan.otherSession.id}/book`);
     const searchY = await ui.waitFor(tid('customer-search'));
     await searchY.clear();
     await searchY.type(y.membership_no);
     await ui.waitFor(`${tid('customer-result')}[data-customer-id="${y.id}"]`);
-    journal.viewed('B searches their own centre', { username: OTHER_USER, customerIds: await customerResultIds(ui) });
+    journal.viewed('B searches their own centre', {
+      username: OTHER_USER,
+      customerIds: await customerResultIds(ui),
+      since: bSearches,
+      detail: 'search result',
+    });
 
     // Two stores on this desk, one per staff member.
     const staffDir = path.join(WORK, 'desk-1', 'staff');
@@ -692,20 +782,31 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       aAttention,
       'A’s Needs attention is as A left it',
     );
+    const aBack = new Date();
     await link.up();
     await (await ui.find(tid('header-sync-now'))).click();
     await waitForBooking(ui, fullName(x), 'confirmed', { status: 'booked', timeout: 60000 });
-    await noteBookingsShown('A back on the roomy session', DEMO_USER);
+    journal.applied(xBooking);
+    await noteBookingsShown('A back on the roomy session', DEMO_USER, aBack);
 
     // A cancels X's place: a change audited at the desk and at the server.
+    const aCancels = new Date();
     await (await ui.find(`${tid('booking-cancel')}[data-cancel-for="${xBooking}"]`)).click();
     await ui.waitFor(tid('cancel-confirm-panel'));
     await (await ui.find(tid('cancel-channel-telephone'))).click();
     await (await ui.find(tid('cancel-confirm'))).click();
     await ui.gone(`${tid('booking-row')}[data-booking-id="${xBooking}"]`);
-    journal.changed('A cancels X', { username: DEMO_USER, bookingId: xBooking, customerId: x.id, command: 'cancel_place' });
+    journal.changed('A cancels X', {
+      username: DEMO_USER,
+      bookingId: xBooking,
+      customerId: x.id,
+      command: 'cancel_place',
+      since: aCancels,
+      applied: 'later',
+    });
     await (await ui.find(tid('header-sync-now'))).click();
     await ui.waitFor(tid('header-pending'), { timeout: 60000, test: async (el) => Number(await el.attr('data-count')) === 0 });
+    journal.applied(xBooking);
   });
 
   it('every view and change of these journeys is in the server’s audit store with staff member, device, time and record', async (t) => {
@@ -717,6 +818,8 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
         customerId: s.customerId,
         command: 'book_place',
         sources: ['server'],
+        since: s.since,
+        applied: s.answered,
       });
     }
     const audit = new ServerAudit(server);
@@ -728,7 +831,6 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     let missing;
     for (;;) {
       const rowsByPerson = new Map(journal.personIds.map((id) => [id, audit.personRows(id)]));
-      learnDevicesFromRows(journal, rowsByPerson, staffIds, devices);
       missing = unaudited(journal, rowsByPerson, { staffIds, devices, until: new Date() });
       if (missing.length === 0 || Date.now() > deadline) break;
       await (await ui.find(tid('header-sync-now'))).click().catch(() => {});
@@ -821,43 +923,26 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
   });
 });
 
-/**
- * Fills in the app's device id for each staff member `app_info` did not give it for: the device
- * of the server's own rows about changes that member made in the app (a step whose record is
- * known), else of their uploaded desk rows. Each must name exactly one device.
- */
-function learnDevicesFromRows(journal, rowsByPerson, staffIds, devices) {
-  for (const username of new Set(journal.entries.filter((e) => e.device === 'app').map((e) => e.username))) {
-    if (devices[username]) continue;
-    const known = journal.entries.filter((e) => e.device === 'app' && e.username === username);
-    for (const source of ['server', 'desk']) {
-      const found = new Set();
-      for (const e of known.filter((k) => (k.source ?? 'desk') === source)) {
-        for (const r of rowsByPerson.get(e.personId) ?? []) {
-          if (r.source === source && String(r.record_id) === e.recordId && Number(r.staff_id) === staffIds[username]) {
-            found.add(r.device_id);
-          }
-        }
-      }
-      if (found.size > 0) {
-        assert.equal(found.size, 1, `${username}'s app rows name one device: ${[...found]}`);
-        devices[username] = [...found][0];
-        break;
-      }
-    }
-  }
-}
-
 describe('one app instance at a time', () => {
   it('a second launch hands over to the running window and exits', async () => {
     const { spawn } = await import('node:child_process');
     const { setTimeout: sleep } = await import('node:timers/promises');
     const dataDir = path.join(WORK, 'single-instance');
-    const first = spawn(APP, ['--data-dir', dataDir, '--server-url', 'http://127.0.0.1:9'], { stdio: 'ignore' });
+    const first = spawn(APP, ['--data-dir', dataDir, '--server-url', 'http://127.0.0.1:9'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let firstLog = '';
+    first.stderr.setEncoding('utf8');
+    first.stderr.on('data', (chunk) => {
+      firstLog += chunk;
+    });
     try {
       await sleep(5000);
       assert.equal(first.exitCode, null, 'the first instance is running');
-      const second = spawn(APP, ['--data-dir', dataDir], { stdio: 'ignore' });
+      // The second launch names an address of its own, so the first instance's record of the
+      // hand-over can only come from this launch.
+      const mark = `http://127.0.0.1:9/hand-over-${process.pid}-${Date.now()}`;
+      const second = spawn(APP, ['--data-dir', dataDir, '--server-url', mark], { stdio: 'ignore' });
       const code = await Promise.race([
         new Promise((resolve) => second.once('exit', (c) => resolve(c))),
         sleep(15000).then(() => 'still running'),
@@ -865,6 +950,16 @@ describe('one app instance at a time', () => {
       if (code === 'still running') second.kill('SIGKILL');
       assert.equal(code, 0, 'the second instance exits at once');
       assert.equal(first.exitCode, null, 'the first instance keeps running');
+      const deadline = Date.now() + 10000;
+      // The log may be coloured: the escape codes go before matching.
+      const handedOver = () =>
+        firstLog
+          .replace(/\x1b\[[0-9;]*m/g, '')
+          .split('\n')
+          .find((line) => line.includes('handed over to this window') && line.includes(mark));
+      while (!handedOver() && Date.now() < deadline) await sleep(200);
+      assert.ok(handedOver(), `the first instance received the hand-over of ${mark}; it logged:\n${firstLog.slice(-2000)}`);
+      assert.match(handedOver(), /shown=true/, 'the first window came forward');
     } finally {
       first.kill('SIGTERM');
     }

@@ -35,26 +35,40 @@ const isoDay = (d) =>
 
 const timetableShown = `${tid('timetable-row')}, ${tid('timetable-empty')}`;
 
-async function coldStart() {
-  const dataDir = path.join(WORK, 'demo');
-  // First run: loads the demo data into the embedded server and pulls it to the desk.
-  let t0 = performance.now();
-  let ui = await Session.start(DRIVER, APP, ['--demo', '--data-dir', dataDir]);
-  await ui.waitFor(timetableShown, { timeout: 180000 });
-  const first = performance.now() - t0;
-  await ui.end();
-  await sleep(1000);
+/** Fewest samples behind any p95 printed here (fewer puts the p95 at one of the slowest). */
+const MIN_SAMPLES = 200;
+
+/**
+ * Start to an interactive timetable, two ways. The first start on a fresh data folder (three
+ * folders, the median): in demo mode that generates the demo data, loads it into the embedded
+ * server, signs in and pulls it all. Then the warm restart, the same app started again on a
+ * folder that already holds its store (five times, the median).
+ */
+async function startUp() {
+  const firsts = [];
+  let dataDir;
+  for (let i = 0; i < 3; i++) {
+    dataDir = path.join(WORK, `demo-${i}`);
+    const t0 = performance.now();
+    const ui = await Session.start(DRIVER, APP, ['--demo', '--data-dir', dataDir]);
+    await ui.waitFor(timetableShown, { timeout: 180000 });
+    firsts.push(performance.now() - t0);
+    await ui.end();
+    await sleep(1000);
+  }
   const samples = [];
   for (let i = 0; i < 5; i++) {
-    t0 = performance.now();
-    ui = await Session.start(DRIVER, APP, ['--demo', '--data-dir', dataDir]);
+    const t0 = performance.now();
+    const ui = await Session.start(DRIVER, APP, ['--demo', '--data-dir', dataDir]);
     await ui.waitFor(timetableShown, { timeout: 60000 });
     samples.push(performance.now() - t0);
     await ui.end();
     await sleep(1000);
   }
-  console.log(`detail cold_start first_run_with_demo_load_ms=${ms(first)} samples_ms=${samples.map(ms).join(',')}`);
-  console.log(`BENCH app_cold_start_to_timetable_ms ${ms(quantile(samples, 0.5))} ms`);
+  console.log(`detail first_start fresh_data_folders_ms=${firsts.map(ms).join(',')}`);
+  console.log(`BENCH app_first_start_fresh_data_to_timetable_ms ${ms(quantile(firsts, 0.5))} ms`);
+  console.log(`detail warm_restart samples_ms=${samples.map(ms).join(',')}`);
+  console.log(`BENCH app_warm_restart_to_timetable_ms ${ms(quantile(samples, 0.5))} ms`);
   return dataDir;
 }
 
@@ -117,7 +131,7 @@ async function withServer(fn) {
 
 async function timetable200(ui, { benchDay, otherDay }) {
   const samples = [];
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < MIN_SAMPLES + 2; i++) {
     // Somewhere else first, so each sample fetches and renders the whole day again.
     await go(ui, `#/timetable?centre=${BENCH_CENTRE}&day=${otherDay}`);
     await ui.waitFor(`${tid('timetable-day')}[data-day="${otherDay}"]`);
@@ -158,8 +172,8 @@ async function customerSearch(ui, { customers }) {
   // Membership-number prefixes: one more digit always changes the matching set.
   const numbers = customers.map((c) => c.membership_no).sort();
   const samples = [];
-  for (let i = 0; i < 40; i++) {
-    const target = numbers[Math.floor(((i + 0.5) / 40) * numbers.length)];
+  for (let i = 0; i < MIN_SAMPLES; i++) {
+    const target = numbers[Math.floor(((i + 0.5) / MIN_SAMPLES) * numbers.length)];
     const query = target.slice(0, 7); // e.g. MLC0012
     await input.clear();
     await input.type(query.slice(0, -1));
@@ -250,7 +264,7 @@ async function memory(demoDir) {
 }
 
 mkdirSync(WORK, { recursive: true });
-const demoDir = await coldStart();
+const demoDir = await startUp();
 await withServer(async (ui, ctx) => {
   await timetable200(ui, ctx);
   await customerSearch(ui, ctx);

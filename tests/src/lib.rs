@@ -11,6 +11,8 @@ use desk_fixtures::DemoData;
 use desk_server::Store;
 use desk_testkit::leisure_staff;
 use desk_testkit::world::{centre, class};
+
+pub mod wire;
 /// The database, server, proxy and polling helpers every crate's tests share.
 pub use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, eventually, postgres_url, proxy, tomorrow};
 
@@ -157,9 +159,11 @@ pub async fn signed_in_desk(dir: PathBuf, server_url: &str, username: &str) -> D
 }
 
 /// Sessions the crash test books into (centre A filler sessions, 25 places each).
-pub const CRASH_SESSIONS: i64 = 60;
+pub const CRASH_SESSIONS: i64 = 120;
+/// The crash test's plan fills every place of its sessions.
+pub const CRASH_PLAN: usize = 25 * CRASH_SESSIONS as usize;
 
-/// Booking `k` of the crash test's plan: (session, customer), all distinct for k < 25 × 60.
+/// Booking `k` of the crash test's plan: (session, customer), all distinct for k < [`CRASH_PLAN`].
 pub fn crash_plan(k: usize) -> (i64, i64) {
     let k = k as i64;
     (ids::FILLER_FROM + k % CRASH_SESSIONS, 1 + k / CRASH_SESSIONS)

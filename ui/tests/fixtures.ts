@@ -122,6 +122,7 @@ export function appInfo(extra: Partial<AppInfo> = {}): AppInfo {
     locked_for: null,
     signed_in: true,
     capabilities: leisureCapabilities,
+    device_id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
     ...extra,
   };
 }

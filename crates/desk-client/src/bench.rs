@@ -388,8 +388,11 @@ fn apply_one(conn: &mut Connection, change: &Change) {
     .expect("bench change commits");
 }
 
-/// p95 of applying one remote upsert, and one delete, each in its own durable transaction,
-/// with `local_rows` rows (customers and bookings) already in the replica.
+/// p95 of applying one remote upsert, and one delete, each in its own transaction committed as
+/// pulled pages are, with `synchronous=NORMAL` ([`store::refetchable`]): safe against a crash
+/// of the desk, while a power cut may undo the last commits, which the next pull fetches again
+/// from the stored cursor. Not a `synchronous=FULL` (fsync per commit) figure. `local_rows`
+/// rows (customers and bookings) are already in the replica.
 pub fn apply_remote_p95(dir: &Path, local_rows: usize, n: usize) -> (Duration, Duration) {
     let mut conn = fresh_store(dir, "apply.db");
     let customers = (local_rows / 2).max(1) as u64;

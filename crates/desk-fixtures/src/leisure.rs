@@ -608,12 +608,17 @@ fn weekly_timetable(rng: &mut ChaCha8Rng, instructors: &[Vec<String>]) -> Vec<Sl
 const CUSTOMER_COUNT: i64 = 30_000;
 
 pub(crate) fn customers(rng: &mut ChaCha8Rng, first_day: NaiveDate) -> Vec<Customer> {
+    customers_n(rng, first_day, CUSTOMER_COUNT)
+}
+
+/// `count` customers with ids `1..=count`, drawn as the demo's are.
+pub(crate) fn customers_n(rng: &mut ChaCha8Rng, first_day: NaiveDate, count: i64) -> Vec<Customer> {
     let shares: Vec<u32> = CENTRES.iter().map(|c| c.customer_share).collect();
     let child_from = date(2006, 1, 1);
     let elder_to = date(1955, 12, 31);
     let concession_child = years_before(first_day, 16);
     let concession_elder = years_before(first_day, 66);
-    (1..=CUSTOMER_COUNT)
+    (1..=count)
         .map(|id| {
             let centre = weighted(rng, &shares);
             let plan = &CENTRES[centre];

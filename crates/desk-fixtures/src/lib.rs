@@ -130,6 +130,18 @@ pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
     }
 }
 
+/// `count` leisure customers, ids `1..=count`, drawn as the demo's are (names with their accents
+/// and apostrophes, dates of birth, e-mail and phone for most, postcodes of the centres' towns)
+/// and all belonging to `centre_id`: a large scope of varied rows for the benchmarks, never
+/// copies of one template. Same `(seed, first_day, count)`, same customers.
+pub fn customers_of_centre(seed: u64, first_day: NaiveDate, count: i64, centre_id: i64) -> Vec<Customer> {
+    let mut customers = leisure::customers_n(&mut stream(seed, STREAM_CUSTOMERS), first_day, count);
+    for c in &mut customers {
+        c.home_centre_id = centre_id;
+    }
+    customers
+}
+
 const STREAM_LEISURE: u64 = 1;
 const STREAM_CUSTOMERS: u64 = 2;
 const STREAM_SCHOOLS: u64 = 3;

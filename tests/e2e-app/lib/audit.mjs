@@ -5,7 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-/** One expected audit row: who did what to which record, from which desk, during the run. */
+/**
+ * One expected audit row each: who did what to which record, from which desk, and when. Every
+ * entry carries its step's own time window, from `since` (taken by the test before the action
+ * that shows or changes the record) to the moment the test noted it, so each step must be
+ * matched by a row of its own and repeated views are checked one by one.
+ */
 export class Journal {
   constructor() {
     this.startedAt = new Date();
@@ -14,9 +19,12 @@ export class Journal {
 
   /**
    * `username` was shown the customers `customerIds` at `device` (`'app'`: the app's own
-   * device id for that user, learned later; or a device id).
+   * device id for that user, as the app reports it; or a device id), in a step that began at
+   * `since`. `detail` is a word the row's detail must hold (`search result`, `bookings`), which
+   * tells the kinds of view apart.
    */
-  viewed(step, { username, device = 'app', customerIds }) {
+  viewed(step, { username, device = 'app', customerIds, since, detail }) {
+    const window = stepWindow(step, since);
     for (const id of new Set(customerIds)) {
       if (!Number.isInteger(id) || id <= 0) throw new Error(`${step}: not a customer id: ${id}`);
       this.entries.push({
@@ -27,18 +35,24 @@ export class Journal {
         recordKind: 'customer',
         recordId: String(id),
         personId: id,
+        detail,
+        ...window,
       });
     }
   }
 
   /**
-   * `username` made a change to booking `bookingId` (about customer `customerId`); `sources`
-   * says where it must be audited: `desk` (written by the desk when recorded, uploaded later)
-   * and/or `server` (written by the server when it applied the change). `command` (e.g.
-   * `cancel_place`) must appear in the row's detail, telling apart changes to one booking.
+   * `username` made a change to booking `bookingId` (about customer `customerId`) in a step
+   * that began at `since`; `sources` says where it must be audited: `desk` (written by the desk
+   * when recorded, uploaded later) and/or `server` (written by the server when it applied the
+   * change). `command` (e.g. `cancel_place`) must appear in the row's detail, telling apart
+   * changes to one booking. A change the server applies later (made offline) is written down
+   * with `applied: 'later'`: its server row's window ends when the test calls `applied(id)`. A
+   * change sent by the test itself gives the time of the server's answer: `applied: Date`.
    */
-  changed(step, { username, device = 'app', bookingId, customerId, command, sources = ['desk', 'server'] }) {
+  changed(step, { username, device = 'app', bookingId, customerId, command, since, sources = ['desk', 'server'], applied = 'now' }) {
     if (!/^[0-9a-f-]{36}$/.test(bookingId ?? '')) throw new Error(`${step}: not a booking id: ${bookingId}`);
+    const window = stepWindow(step, since);
     for (const source of sources) {
       this.entries.push({
         step,
@@ -50,13 +64,29 @@ export class Journal {
         personId: customerId,
         source,
         command,
+        ...window,
+        // Open until the test sees the server's answer; or when it was answered, if known.
+        until: applied instanceof Date ? applied : source === 'server' && applied === 'later' ? null : window.until,
       });
+    }
+  }
+
+  /** The test has seen the server's answer to the changes of `bookingId` written down so far. */
+  applied(bookingId) {
+    const now = new Date();
+    for (const e of this.entries) {
+      if (e.recordId === bookingId && e.source === 'server' && e.until === null) e.until = now;
     }
   }
 
   get personIds() {
     return [...new Set(this.entries.map((e) => e.personId))].sort((a, b) => a - b);
   }
+}
+
+function stepWindow(step, since) {
+  if (!(since instanceof Date)) throw new Error(`${step}: the step's start time is missing`);
+  return { since, until: new Date() };
 }
 
 /** Reads the council server's audit store (the server may be running). */
@@ -125,13 +155,17 @@ function normaliseReport(report, personId) {
 
 /**
  * The journal's entries that the audit rows do not show with the right staff member, device,
- * time (within the run) and record. `devices` maps a user name to the app's device id for them.
+ * record and time: each entry needs a row of its own inside its step's window (widened by
+ * `SLACK_MS` for clock reading). Entries are matched in the order their windows end, each to
+ * the earliest free row that fits (the usual greedy for points in intervals). `devices` maps a user name to the app's device id for them; an entry still
+ * open (a change the test never saw the server answer) closes at `until`.
  */
 export function unaudited(journal, rowsByPerson, { staffIds, devices, until }) {
-  const from = journal.startedAt.getTime() - 2000;
-  const to = until.getTime() + 2000;
   const missing = [];
-  for (const e of journal.entries) {
+  const used = new Set();
+  const closes = (e) => (e.until ?? until).getTime();
+  const entries = [...journal.entries].sort((a, b) => closes(a) - closes(b) || a.since - b.since);
+  for (const e of entries) {
     const staffId = staffIds[e.username];
     const device = e.device === 'app' ? devices[e.username] : e.device;
     const rows = rowsByPerson.get(e.personId) ?? [];
@@ -142,23 +176,34 @@ export function unaudited(journal, rowsByPerson, { staffIds, devices, until }) {
         String(r.record_id) === e.recordId &&
         Number(r.person_id) === e.personId &&
         (!e.source || r.source === e.source) &&
-        (!e.command || String(r.detail ?? '').includes(e.command)),
+        (!e.command || String(r.detail ?? '').includes(e.command)) &&
+        (!e.detail || String(r.detail ?? '').includes(e.detail)),
     );
-    const ok = sameRecord.find((r) => {
-      const at = Date.parse(r.at);
-      // The admin tool names the staff user too: it must be the same one.
-      const named = r.staff_username == null || r.staff_username === e.username;
-      return Number(r.staff_id) === staffId && named && r.device_id === device && at >= from && at <= to;
-    });
-    if (!ok) {
-      missing.push(
-        `${e.step}: ${e.action}${e.command ? ` (${e.command})` : ''} ${e.recordKind} ${e.recordId} (person ${e.personId}${e.source ? `, ${e.source}` : ''}) ` +
-          `by ${e.username} (staff ${staffId}) on ${device}; rows for that record: ${JSON.stringify(sameRecord).slice(0, 600)}`,
-      );
+    const from = e.since.getTime() - SLACK_MS;
+    const to = closes(e) + SLACK_MS;
+    const fits = sameRecord
+      .filter((r) => {
+        const at = Date.parse(r.at);
+        // The admin tool names the staff user too: it must be the same one.
+        const named = r.staff_username == null || r.staff_username === e.username;
+        return !used.has(r) && Number(r.staff_id) === staffId && named && r.device_id === device && at >= from && at <= to;
+      })
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    if (fits.length > 0) {
+      used.add(fits[0]);
+      continue;
     }
+    missing.push(
+      `${e.step}: ${e.action}${e.command ? ` (${e.command})` : ''} ${e.recordKind} ${e.recordId} (person ${e.personId}${e.source ? `, ${e.source}` : ''}) ` +
+        `by ${e.username} (staff ${staffId}) on ${device} between ${e.since.toISOString()} and ${new Date(closes(e)).toISOString()}; ` +
+        `rows for that record: ${JSON.stringify(sameRecord.map((r) => ({ at: r.at, staff_id: r.staff_id, device_id: r.device_id, source: r.source, detail: r.detail, taken: used.has(r) }))).slice(0, 800)}`,
+    );
   }
   return missing;
 }
+
+/** Clock reading on either side of a step's window: the store's timestamps and the test's. */
+const SLACK_MS = 1000;
 
 /**
  * Tries to change or remove audit rows through every endpoint with PUT, PATCH or DELETE: the

@@ -210,9 +210,11 @@ export class SecondDesk {
 
   /**
    * Books `customerId` into `sessionId`; returns the receipt's outcome. Every booking sent is
-   * kept in `this.sent` (`{ bookingId, sessionId, customerId, outcome }`) for the audit checks.
+   * kept in `this.sent` (`{ bookingId, sessionId, customerId, outcome, since, answered }`, the
+   * last two the times it was sent and answered) for the audit checks.
    */
   async bookPlace(sessionId, customerId) {
+    const since = new Date();
     this.seq += 1;
     const bookingId = randomUUID();
     const r = await this.call('POST', '/v1/push', {
@@ -232,7 +234,7 @@ export class SecondDesk {
       ],
     });
     const outcome = r.receipts[0].outcome;
-    this.sent.push({ bookingId, sessionId, customerId, outcome });
+    this.sent.push({ bookingId, sessionId, customerId, outcome, since, answered: new Date() });
     return outcome;
   }
 }

@@ -157,6 +157,9 @@ export class FakeDesk {
   }
 
   /** Commands a locked desk still answers; every other one is refused with `locked`. */
+  /** The fake's one store's device id, as `app_info` reports it. */
+  static readonly DEVICE_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+
   static readonly WHILE_LOCKED: readonly CommandName[] = ['app_info', 'lock', 'unlock', 'switch_user', 'set_server_url', 'touch'];
 
   /**
@@ -177,6 +180,7 @@ export class FakeDesk {
         signed_in: this.status.signed_in !== null || this.locked,
         // The fake's one staff member is on the leisure desk; the real desk works this out in Rust.
         capabilities: open ? ['leisure.book', 'attention'] : [],
+        device_id: this.status.signed_in !== null || this.locked ? FakeDesk.DEVICE_ID : null,
       };
     },
     lock: () => {

@@ -3,7 +3,12 @@
 /**
  * Something the member of staff can do instead of a rejected command, offered as a button.
  */
-export type Alternative = { "kind": "join_waiting_list", session_id: number, } | { "kind": "book_session", session_id: number, starts_at: string, activity_name: string, spaces: number, } | { "kind": "add_to_absence", absence_id: string, 
+export type Alternative = { "kind": "join_waiting_list", session_id: number, } | { "kind": "book_session", session_id: number, 
+/**
+ * The council's local wall-clock time, without an offset (timetables are kept in
+ * local time by design), e.g. `2026-03-02T18:00:00`.
+ */
+starts_at: string, activity_name: string, spaces: number, } | { "kind": "add_to_absence", absence_id: string, 
 /**
  * The existing record in words: openings, code, who called, who recorded it.
  */

@@ -30,6 +30,11 @@ locked_for: string | null,
  */
 signed_in: boolean, 
 /**
+ * The open store's device id, which the audit rows of this desk name (each staff member's
+ * store has its own); `None` while signed out. Support and the E2E audit checks read it.
+ */
+device_id: string | null, 
+/**
  * What the signed-in member of staff may do here (empty while locked or signed out): the
  * interface's navigation and route guards follow this, never the roles themselves.
  */
