@@ -59,6 +59,9 @@ macro_rules! contract {
         $(
             $(#[doc = $doc])*
             #[tauri::command]
+            // The handler takes one argument per request field (see above), so a request with
+            // many fields (`log_contact_attempt`) makes a long argument list by design.
+            #[allow(clippy::too_many_arguments)]
             async fn $name(shell: State<'_, Shell> $($(, $field: $fty)*)?) -> Ipc<$Resp> {
                 $(let $r = $Req { $($field),* };)?
                 contract!(@via $via shell $h $body)

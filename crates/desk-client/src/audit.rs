@@ -73,17 +73,21 @@ pub(crate) fn viewed_pupil(conn: &Connection, pupil_id: i64, detail: &str) -> ru
     )
 }
 
-/// A pupil's contact was shown. The person the row is about is the contact; the pupil is named
-/// in the detail so a subject access request for either finds it.
-pub(crate) fn viewed_contact(conn: &Connection, contact_id: i64, pupil_id: i64, detail: &str) -> rusqlite::Result<()> {
-    append(
-        conn,
-        "view",
-        RecordKind::Contact,
-        &contact_id.to_string(),
-        Some(contact_id),
-        &format!("{detail} of pupil {pupil_id}"),
-    )
+/// A pupil's record was shown with their contacts. The server's audit store keeps views by the
+/// person the record is about (customer, pupil, council-tax account), so a contact shown is
+/// written on the pupil's row by id: a subject access request for the pupil, or a search of
+/// the details for the contact's id, finds it.
+pub(crate) fn viewed_pupil_with_contacts(
+    conn: &Connection,
+    pupil_id: i64,
+    detail: &str,
+    contact_ids: &[i64],
+) -> rusqlite::Result<()> {
+    if contact_ids.is_empty() {
+        return viewed_pupil(conn, pupil_id, detail);
+    }
+    let ids: Vec<String> = contact_ids.iter().map(i64::to_string).collect();
+    viewed_pupil(conn, pupil_id, &format!("{detail}, with contacts {}", ids.join(", ")))
 }
 
 pub(crate) fn entries_after(conn: &Connection, after: u64, limit: u32) -> Result<Vec<AuditEntry>, DeskError> {

@@ -184,13 +184,13 @@ async fn the_office_finds_a_pupil_records_the_call_and_works_the_list_empty_on_b
         let page = office.pupil_page(401).await.unwrap();
         assert_eq!(page.contacts.iter().map(|c| c.id).collect::<Vec<_>>(), vec![4011, 4012]);
         assert_eq!(page.school_name.as_deref(), Some("Elgin Birchwood Primary School"));
-        assert_eq!(page.viewed[0].detail, "pupil page");
+        assert_eq!(page.viewed[0].detail, "pupil page, with contacts 4011, 4012");
         assert_eq!(page.viewed[0].staff_name.as_deref(), Some("Office office.one"));
         assert!(page.attendance.is_some(), "the calendar gives a figure");
         let log = desk.audit_log(0, 1000).await.unwrap();
         assert!(
             log.iter()
-                .any(|e| e.record_kind == "contact" && e.record_id == "4012" && e.action == "view")
+                .any(|e| e.record_kind == "pupil" && e.record_id == "401" && e.detail.contains("4012"))
         );
 
         // The worklist of the day: both marked pupils, contacts in order.

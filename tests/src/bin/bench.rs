@@ -200,6 +200,12 @@ async fn main() -> Result<()> {
             .max_by_key(|s| data.pupils.iter().filter(|p| p.school_id == s.id).count())
             .map(|s| s.id)
             .ok_or_else(|| anyhow::anyhow!("the demo council has no secondary school"))?;
+        // A full school year of records for that school (the demo week's are a week's only).
+        let (absences, marks) = desk_fixtures::full_year_of_records(&data, school, 1);
+        data.absences.retain(|a| a.school_id != school);
+        data.registration_marks.retain(|m| m.school_id != school);
+        data.absences.extend(absences);
+        data.registration_marks.extend(marks);
         data.staff = vec![desk_fixtures::DemoStaff {
             username: "bench.school".into(),
             display_name: "Bench School".into(),

@@ -144,10 +144,8 @@ pub(crate) fn worklist(conn: &Connection, school_id: i64, date: NaiveDate) -> Re
 
 fn audit_worklist(conn: &Connection, entries: &[WorklistEntry]) -> rusqlite::Result<()> {
     for e in entries {
-        audit::viewed_pupil(conn, e.pupil.id, "unexplained-absence worklist")?;
-        for c in &e.contacts {
-            audit::viewed_contact(conn, c.id, e.pupil.id, "unexplained-absence worklist")?;
-        }
+        let ids: Vec<i64> = e.contacts.iter().map(|c| c.id).collect();
+        audit::viewed_pupil_with_contacts(conn, e.pupil.id, "unexplained-absence worklist", &ids)?;
     }
     Ok(())
 }
@@ -353,14 +351,12 @@ impl SchoolOffice<'_> {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let pupil = reads::pupil(&tx, pupil_id)?
                     .ok_or_else(|| DeskError::NotFound(format!("Pupil {pupil_id} is not on this desk.")))?;
-                audit::viewed_pupil(&tx, pupil_id, "absence call form")?;
                 let contacts: Vec<ContactView> = reads::contacts_of(&tx, pupil_id)?
                     .into_iter()
                     .map(ContactView::from)
                     .collect();
-                for c in &contacts {
-                    audit::viewed_contact(&tx, c.id, pupil_id, "absence call form")?;
-                }
+                let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
+                audit::viewed_pupil_with_contacts(&tx, pupil_id, "absence call form", &ids)?;
                 let codes = reads::attendance_codes(&tx, pupil.school_id)?
                     .into_iter()
                     .filter(|c| c.office_may_use && c.valid_on(today))

@@ -67,14 +67,12 @@ impl SchoolOffice<'_> {
                 let pupil = reads::pupil(&tx, pupil_id)?
                     .ok_or_else(|| DeskError::NotFound(format!("Pupil {pupil_id} is not on this desk.")))?;
                 let school_name = reads::school(&tx, pupil.school_id)?.map(|s| s.name);
-                audit::viewed_pupil(&tx, pupil_id, "pupil page")?;
                 let contacts: Vec<ContactView> = reads::contacts_of(&tx, pupil_id)?
                     .into_iter()
                     .map(ContactView::from)
                     .collect();
-                for c in &contacts {
-                    audit::viewed_contact(&tx, c.id, pupil_id, "pupil page")?;
-                }
+                let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
+                audit::viewed_pupil_with_contacts(&tx, pupil_id, "pupil page", &ids)?;
                 let (absences, attendance) = days::pupil_year(&tx, &pupil)?;
                 let mut viewed = reads::viewings(&tx, pupil_id, VIEWINGS_SHOWN)?;
                 for v in &mut viewed {
