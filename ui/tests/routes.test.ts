@@ -42,4 +42,15 @@ describe('the route table', () => {
     expect(screenFor({ name: 'not-found', path: 'x' }, f.leisureStaff, can).def.name).toBe('not-found');
     expect(screenFor({ name: 'session', id: 3 }, f.leisureStaff, canFrom(f.leisureCapabilities)).props).toEqual({ id: 3 });
   });
+
+  it('opens Today at #/ for school-office staff, and keeps the school screens from everyone else', () => {
+    const school = canFrom(['attention', 'school.office']);
+    expect(screenFor({ name: 'home' }, f.leisureStaff, school).def.name).toBe('school-today');
+    expect(screenFor({ name: 'worklist' }, f.leisureStaff, school).def.name).toBe('worklist');
+    for (const caps of [f.leisureCapabilities, f.otherCapabilities]) {
+      for (const route of [{ name: 'school-today' }, { name: 'worklist' }, { name: 'pupil', id: 401 }] as const) {
+        expect(screenFor(route, f.leisureStaff, canFrom(caps)).def.name).toBe('home');
+      }
+    }
+  });
 });

@@ -273,6 +273,24 @@ async fn the_office_finds_a_pupil_records_the_call_and_works_the_list_empty_on_b
                 .any(|(t, id, _)| t == "absences" && *id == recorded.id.to_string()),
             "{backend:?}"
         );
+        // The desk's audit log reached the server whole: the pupil page view and the absence
+        // recorded (kinds `pupil` and `absence`), uploaded by this desk, none set aside.
+        assert!(
+            desk.audit_set_aside().await.unwrap().is_empty(),
+            "{backend:?}: the server took every entry"
+        );
+        let report = desk_server::person_report_data(&*store, desk_server::PersonRef::Pupil(401)).unwrap();
+        let uploaded = |kind: &str| {
+            report
+                .accesses
+                .iter()
+                .any(|a| a.source == "desk" && a.record_kind.as_deref() == Some(kind))
+        };
+        assert!(
+            uploaded("pupil") && uploaded("absence"),
+            "{backend:?}: {:?}",
+            report.accesses
+        );
         drop(server);
     }
 }

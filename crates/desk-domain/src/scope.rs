@@ -71,6 +71,9 @@ pub enum Capability {
     /// The Needs attention list: the staff member's own offline changes the server refused.
     #[serde(rename = "attention")]
     Attention,
+    /// The school office: Today, absence calls, the unexplained-absence worklist, pupil pages.
+    #[serde(rename = "school.office")]
+    SchoolOffice,
 }
 
 /// The capabilities these roles give, sorted and without repeats. The one place the desk's
@@ -79,6 +82,9 @@ pub fn capabilities(roles: &[Role]) -> Vec<Capability> {
     let mut out = Vec::new();
     if roles.iter().any(|r| r.reaches(SiteKind::Leisure)) {
         out.push(Capability::LeisureBook);
+    }
+    if roles.iter().any(|r| r.reaches(SiteKind::School)) {
+        out.push(Capability::SchoolOffice);
     }
     // Anyone signed in may have made changes the server later refused: they always see them.
     out.push(Capability::Attention);
@@ -319,21 +325,21 @@ mod tests {
     fn capabilities_follow_the_roles() {
         use Capability::*;
         assert_eq!(capabilities(&[Role::LeisureDesk]), vec![LeisureBook, Attention]);
-        assert_eq!(capabilities(&[Role::Supervisor]), vec![LeisureBook, Attention]);
-        for other in [
-            Role::SchoolOffice,
-            Role::ContactCentre,
-            Role::Trainer,
-            Role::Administrator,
-        ] {
+        assert_eq!(
+            capabilities(&[Role::Supervisor]),
+            vec![LeisureBook, Attention, SchoolOffice]
+        );
+        assert_eq!(capabilities(&[Role::SchoolOffice]), vec![Attention, SchoolOffice]);
+        for other in [Role::ContactCentre, Role::Trainer, Role::Administrator] {
             assert_eq!(capabilities(&[other]), vec![Attention], "{other}");
         }
         assert_eq!(
             capabilities(&[Role::LeisureDesk, Role::Supervisor]),
-            vec![LeisureBook, Attention]
+            vec![LeisureBook, Attention, SchoolOffice]
         );
         assert_eq!(capabilities(&[]), vec![Attention]);
         assert_eq!(serde_json::to_string(&LeisureBook).unwrap(), "\"leisure.book\"");
+        assert_eq!(serde_json::to_string(&SchoolOffice).unwrap(), "\"school.office\"");
     }
 
     #[test]

@@ -697,8 +697,14 @@ fn seq_twice(seq: u64, of: &str) -> ApiError {
     )
 }
 
-/// Kinds of record an audit entry may be about.
-pub const AUDIT_RECORD_KINDS: [&str; 5] = ["customer", "pupil", "ct_account", "session", "booking"];
+/// Kinds of record an audit entry may be about: every kind a service's audit effects name
+/// ([`desk_domain::RecordKind::ALL`], so a new service's kinds are accepted without a second
+/// list to forget), and the sessions whose booking lists a desk shows.
+pub fn audit_record_kinds() -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = desk_domain::RecordKind::ALL.iter().map(|k| k.as_str()).collect();
+    kinds.push("session");
+    kinds
+}
 /// Longest `detail` and `record_id` an uploaded audit entry may carry.
 pub const MAX_AUDIT_DETAIL_CHARS: usize = 2_000;
 pub const MAX_AUDIT_RECORD_ID_CHARS: usize = 200;
@@ -712,11 +718,9 @@ fn audit_entry_problem(e: &desk_domain::AuditRecord) -> Option<String> {
     if e.action.is_empty() || e.action.len() > 32 || !e.action.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
         return Some(format!("entry {seq}: the action must be 1 to 32 of a-z and _"));
     }
-    if !AUDIT_RECORD_KINDS.contains(&e.record_kind.as_str()) {
-        return Some(format!(
-            "entry {seq}: record_kind must be one of {}",
-            AUDIT_RECORD_KINDS.join(", ")
-        ));
+    let kinds = audit_record_kinds();
+    if !kinds.contains(&e.record_kind.as_str()) {
+        return Some(format!("entry {seq}: record_kind must be one of {}", kinds.join(", ")));
     }
     if e.record_id.is_empty() || e.record_id.chars().count() > MAX_AUDIT_RECORD_ID_CHARS {
         return Some(format!(

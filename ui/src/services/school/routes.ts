@@ -7,12 +7,9 @@ import RecordAbsence from './screens/RecordAbsence.svelte';
 import Today from './screens/Today.svelte';
 import Worklist from './screens/Worklist.svelte';
 
-// The school screens want a school-office capability from the desk, and desk-domain's
-// scope::Capability has none yet: until it has, they are open to anyone signed in (a desk
-// without a school holds no pupils, and says so), and Today is not a start screen, so `#/`
-// still opens Home for staff with no service here. With the capability, `SCHOOL` becomes it
-// and Today gets `start: true`.
-const SCHOOL = null;
+// Open to staff whose roles reach a school (desk-domain's scope::capabilities); Today is their
+// start screen.
+const SCHOOL = 'school.office' as const;
 
 export const schoolRoutes = [
   route({
@@ -21,6 +18,7 @@ export const schoolRoutes = [
     title: 'School office today',
     capability: SCHOOL,
     component: Today,
+    start: true,
     section: 'school-today',
     nav: { id: 'school-today', label: 'Today', href: '#/school', capability: SCHOOL },
     onSynced: () => school.synced(),
