@@ -72,10 +72,10 @@ fn index_customer(conn: &Connection, rowid: i64, id: &str, data: &serde_json::Va
 pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError> {
     let t = known_table(&change.table).ok_or_else(|| ApplyError::UnknownTable(change.table.clone()))?;
     if t == table::CUSTOMERS {
-        return apply_customer(conn, change);
+        return apply_indexed(conn, change, &CUSTOMERS_INDEXED);
     }
     if t == table::PUPILS {
-        return apply_pupil(conn, change);
+        return apply_indexed(conn, change, &PUPILS_INDEXED);
     }
     let version = i64::try_from(change.version).unwrap_or(i64::MAX);
     match change.op {
@@ -102,85 +102,71 @@ pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError
     Ok(())
 }
 
-fn apply_customer(conn: &Connection, change: &Change) -> Result<(), ApplyError> {
-    let version = i64::try_from(change.version).unwrap_or(i64::MAX);
-    let before = rowid_of(conn, &change.id)?;
-    match change.op {
-        ChangeOp::Upsert => {
-            let data = change.data.as_ref().ok_or_else(|| ApplyError::MissingData {
-                table: change.table.clone(),
-                id: change.id.clone(),
-            })?;
-            let written = conn
-                .prepare_cached(
-                    "INSERT INTO customers (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
-                         data = excluded.data
-                     WHERE excluded.version >= customers.version",
-                )?
-                .execute(params![change.id, change.bucket, version, data.to_string()])?;
-            if written == 0 {
-                return Ok(());
-            }
-            let rowid = match before {
-                Some(rowid) => {
-                    unindex_customer(conn, rowid)?;
-                    rowid
-                }
-                None => conn.last_insert_rowid(),
-            };
-            index_customer(conn, rowid, &change.id, data)?;
-        }
-        ChangeOp::Delete => {
-            let deleted = conn
-                .prepare_cached("DELETE FROM customers WHERE id = ?1 AND version <= ?2")?
-                .execute(params![change.id, version])?;
-            if let (1, Some(rowid)) = (deleted, before) {
-                unindex_customer(conn, rowid)?;
-            }
-        }
-    }
-    Ok(())
+/// A replica table whose search index is kept in step with its rows, by rowid: customers
+/// (migrations 0003–0005) and pupils (migration 0009).
+struct Indexed {
+    upsert: &'static str,
+    delete: &'static str,
+    rowid_of: fn(&Connection, &str) -> rusqlite::Result<Option<i64>>,
+    index: fn(&Connection, i64, &str, &serde_json::Value) -> rusqlite::Result<()>,
+    unindex: fn(&Connection, i64) -> rusqlite::Result<()>,
 }
 
-/// Applies a pupils change and keeps the pupil search index (migration 0009) in step with it,
-/// as `apply_customer` does the customers'.
-fn apply_pupil(conn: &Connection, change: &Change) -> Result<(), ApplyError> {
-    use crate::school::search::{index_pupil, rowid_of, unindex_pupil};
+const CUSTOMERS_INDEXED: Indexed = Indexed {
+    upsert: "INSERT INTO customers (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                 data = excluded.data
+             WHERE excluded.version >= customers.version",
+    delete: "DELETE FROM customers WHERE id = ?1 AND version <= ?2",
+    rowid_of,
+    index: index_customer,
+    unindex: unindex_customer,
+};
+
+const PUPILS_INDEXED: Indexed = Indexed {
+    upsert: "INSERT INTO pupils (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                 data = excluded.data
+             WHERE excluded.version >= pupils.version",
+    delete: "DELETE FROM pupils WHERE id = ?1 AND version <= ?2",
+    rowid_of: crate::school::search::rowid_of,
+    index: crate::school::search::index_pupil,
+    unindex: crate::school::search::unindex_pupil,
+};
+
+/// Applies a change to an indexed table: a row newer than the replica's replaces it and its
+/// index entry (the rowid is kept, so the index stays keyed by it); an older one changes nothing.
+fn apply_indexed(conn: &Connection, change: &Change, ix: &Indexed) -> Result<(), ApplyError> {
     let version = i64::try_from(change.version).unwrap_or(i64::MAX);
-    let before = rowid_of(conn, &change.id)?;
+    let before = (ix.rowid_of)(conn, &change.id)?;
     match change.op {
         ChangeOp::Upsert => {
             let data = change.data.as_ref().ok_or_else(|| ApplyError::MissingData {
                 table: change.table.clone(),
                 id: change.id.clone(),
             })?;
-            let written = conn
-                .prepare_cached(
-                    "INSERT INTO pupils (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
-                         data = excluded.data
-                     WHERE excluded.version >= pupils.version",
-                )?
-                .execute(params![change.id, change.bucket, version, data.to_string()])?;
+            let written = conn.prepare_cached(ix.upsert)?.execute(params![
+                change.id,
+                change.bucket,
+                version,
+                data.to_string()
+            ])?;
             if written == 0 {
                 return Ok(());
             }
             let rowid = match before {
                 Some(rowid) => {
-                    unindex_pupil(conn, rowid)?;
+                    (ix.unindex)(conn, rowid)?;
                     rowid
                 }
                 None => conn.last_insert_rowid(),
             };
-            index_pupil(conn, rowid, &change.id, data)?;
+            (ix.index)(conn, rowid, &change.id, data)?;
         }
         ChangeOp::Delete => {
-            let deleted = conn
-                .prepare_cached("DELETE FROM pupils WHERE id = ?1 AND version <= ?2")?
-                .execute(params![change.id, version])?;
+            let deleted = conn.prepare_cached(ix.delete)?.execute(params![change.id, version])?;
             if let (1, Some(rowid)) = (deleted, before) {
-                unindex_pupil(conn, rowid)?;
+                (ix.unindex)(conn, rowid)?;
             }
         }
     }

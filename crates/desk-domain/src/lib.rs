@@ -6,6 +6,7 @@
 //! one pure `decide`; [`service`] is the seam they plug into, [`effect`] what they decide.
 
 pub mod council_tax;
+mod csv_line;
 pub mod effect;
 pub mod entities;
 pub mod leisure;

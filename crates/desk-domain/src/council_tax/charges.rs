@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::CouncilTaxBand;
+use crate::csv_line::split_csv;
 use crate::values::Pence;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -328,30 +329,6 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "rounding",
     "source",
 ];
-
-/// Cells of one CSV line; a cell in double quotes may hold commas.
-fn split_csv(line: &str) -> Vec<&str> {
-    let mut cells = Vec::new();
-    let mut start = 0;
-    let mut quoted = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                cells.push(unquote(&line[start..i]));
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    cells.push(unquote(&line[start..]));
-    cells
-}
-
-fn unquote(cell: &str) -> &str {
-    let t = cell.trim();
-    t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(t)
-}
 
 pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a real date")

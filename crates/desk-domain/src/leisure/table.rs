@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
+use crate::csv_line::split_csv;
 use crate::values::Pence;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,30 +127,6 @@ pub(crate) fn each_row<T>(
             })
         })
         .collect()
-}
-
-/// Cells of one CSV line; a cell in double quotes may hold commas.
-fn split_csv(line: &str) -> Vec<&str> {
-    let mut cells = Vec::new();
-    let mut start = 0;
-    let mut quoted = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                cells.push(unquote(&line[start..i]));
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    cells.push(unquote(&line[start..]));
-    cells
-}
-
-fn unquote(cell: &str) -> &str {
-    let t = cell.trim();
-    t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(t)
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
