@@ -11,10 +11,10 @@
 //! A new desk command is one more line here (`desk |d, r| d.method(...).await`); errors leave as
 //! `ErrorBody {code, message}` without any code of its own.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use desk_client::school::views::{
-    AbsenceInput, AbsenceView, AttemptView, CallForm, EscalationView, PupilPage, PupilView, SchoolView, TodayView,
-    WorklistEntry,
+    AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, EscalationView, PupilPage, PupilView, SchoolView,
+    TodayView, WorklistEntry,
 };
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::school::{AttemptOutcome, ContactMethod, EscalateTo};
@@ -152,6 +152,21 @@ contract! {
     /// A parent's call: the pupil is absent for the school's openings in the range.
     record_absence(RecordAbsenceRequest { absence: AbsenceInput }) -> AbsenceView
         = desk |d, r| d.school().record_absence(r.absence).await;
+    /// A pupil signed in late at the office; the school's rules give the opening and the code.
+    record_late(RecordLateRequest { pupil_id: i64, date: NaiveDate, arrived_at: NaiveTime, reason: String })
+        -> AbsenceView = desk |d, r| d.school().record_late(r.pupil_id, r.date, r.arrived_at, &r.reason).await;
+    /// A pupil collected during the day: the openings after the one they leave in get `code`.
+    record_early_leave(RecordEarlyLeaveRequest {
+        pupil_id: i64,
+        date: NaiveDate,
+        left_at: NaiveTime,
+        code: String,
+        reason: String,
+        collected_by: CallerInput,
+    }) -> AbsenceView
+        = desk |d, r| d.school().record_early_leave(
+            r.pupil_id, r.date, r.left_at, &r.code, &r.reason, r.collected_by,
+        ).await;
     /// One try at reaching a contact about an unexplained absence (`explained` records the absence).
     log_contact_attempt(LogContactAttemptRequest {
         pupil_id: i64,

@@ -56,6 +56,15 @@ describe('call', () => {
     await ipc.call('worklist', { schoolId: 4, date: '2026-12-01' });
     await ipc.call('call_form', { pupilId: 401 });
     await ipc.call('record_absence', { absence: CALL });
+    await ipc.call('record_late', { pupilId: 403, date: '2026-12-01', arrivedAt: '09:05:00', reason: 'Bus late' });
+    await ipc.call('record_early_leave', {
+      pupilId: 403,
+      date: '2026-12-01',
+      leftAt: '11:30:00',
+      code: 'LC-ILL',
+      reason: 'Sick',
+      collectedBy: { contact_id: null, name: 'Morag Grant', relationship: 'Aunt' },
+    });
     await ipc.call('log_contact_attempt', {
       pupilId: 401,
       date: '2026-12-01',
@@ -97,6 +106,18 @@ describe('call', () => {
       ['worklist', { schoolId: 4, date: '2026-12-01' }],
       ['call_form', { pupilId: 401 }],
       ['record_absence', { absence: CALL }],
+      ['record_late', { pupilId: 403, date: '2026-12-01', arrivedAt: '09:05:00', reason: 'Bus late' }],
+      [
+        'record_early_leave',
+        {
+          pupilId: 403,
+          date: '2026-12-01',
+          leftAt: '11:30:00',
+          code: 'LC-ILL',
+          reason: 'Sick',
+          collectedBy: { contact_id: null, name: 'Morag Grant', relationship: 'Aunt' },
+        },
+      ],
       [
         'log_contact_attempt',
         { pupilId: 401, date: '2026-12-01', contactId: 4011, method: 'phone', outcome: 'no_answer', note: '', explanation: null },
@@ -117,7 +138,8 @@ describe('call', () => {
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'search_pupils', 'pupil_page', 'schools',
-        'school_today', 'worklist', 'call_form', 'record_absence', 'log_contact_attempt', 'escalate',
+        'school_today', 'worklist', 'call_form', 'record_absence', 'record_late', 'record_early_leave',
+        'log_contact_attempt', 'escalate',
         'take_absence_alternative', 'needs_attention', 'take_alternative', 'dismiss_attention',
       ].sort(),
     );

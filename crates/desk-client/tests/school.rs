@@ -365,3 +365,106 @@ async fn a_second_desk_calling_about_the_same_openings_offline_adds_its_note_thr
         drop(server);
     }
 }
+
+#[tokio::test]
+async fn lates_and_early_leaves_recorded_at_the_desk_carry_the_code_the_rules_gave_on_both_backends() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::new(backend, dir.path());
+        let store = db.open();
+        let probe = school_world(chrono::Local::now().date_naive());
+        let day = next_term_day(&probe);
+        let data = school_world(day);
+        desk_server::load_demo(&*store, &data).unwrap();
+        let server = TestServer::start(store.clone()).await;
+        let desk = sign_in(&dir.path().join("one"), &server, "office.one").await;
+        desk.sync_now().await.unwrap();
+        let office = desk.school();
+        let at = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let am = OpeningRef {
+            date: day,
+            half: HalfDay::Am,
+        };
+
+        // 09:05 is in the first half of the morning: Late 1 (code 11); 11:00 is past its
+        // middle: the late-as-absence code.
+        let early = office.record_late(403, day, at(9, 5), "Bus late").await.unwrap();
+        assert_eq!(
+            (early.code.as_str(), early.openings.clone()),
+            ("11", vec![am]),
+            "{backend:?}"
+        );
+        assert_eq!(early.at_time, Some(at(9, 5)));
+        assert!(early.pending);
+        let later = office.record_late(401, day, at(11, 0), "Dentist").await.unwrap();
+        assert_eq!(later.code, "LC-LT2", "{backend:?}");
+        // Before the day starts is not a late arrival: refused, nothing recorded.
+        let refused = office.record_late(402, day, at(8, 0), "").await.unwrap_err();
+        assert_eq!(refused.code(), "outside_school_day");
+        let today = office.today(SCHOOL, Some(day)).await.unwrap();
+        assert_eq!(
+            today.late.iter().map(|l| l.pupil_id).collect::<Vec<_>>(),
+            vec![403, 401],
+            "{backend:?}: by arrival time"
+        );
+
+        // Catherine collected at 11:30 by someone named: the afternoon is recorded.
+        let leave = office
+            .record_early_leave(
+                403,
+                day,
+                at(11, 30),
+                "LC-ILL",
+                "Sick after break",
+                CallerInput {
+                    contact_id: None,
+                    name: "Morag Grant".into(),
+                    relationship: "Aunt".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            leave.openings,
+            vec![OpeningRef {
+                date: day,
+                half: HalfDay::Pm
+            }],
+            "{backend:?}"
+        );
+        assert_eq!(
+            (leave.code.as_str(), leave.caller_name.as_str()),
+            ("LC-ILL", "Morag Grant")
+        );
+        let unnamed = office
+            .record_early_leave(
+                401,
+                day,
+                at(11, 30),
+                "LC-ILL",
+                "",
+                CallerInput {
+                    contact_id: None,
+                    name: " ".into(),
+                    relationship: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(unnamed.code(), "invalid_input");
+
+        // The server takes all three.
+        desk.sync_now().await.unwrap();
+        assert_eq!(desk.sync_status().await.unwrap().pending, 0, "{backend:?}: all applied");
+        let held = store.records_of(desk_server::PersonRef::Pupil(403)).unwrap();
+        for id in [early.id, leave.id] {
+            assert!(
+                held.iter().any(|(t, r, _)| t == "absences" && *r == id.to_string()),
+                "{backend:?}: {id}"
+            );
+        }
+        let page = office.pupil_page(403).await.unwrap();
+        assert!(page.absences.iter().all(|a| !a.pending), "{backend:?}: confirmed");
+        drop(server);
+    }
+}

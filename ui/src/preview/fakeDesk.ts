@@ -315,10 +315,10 @@ export class FakeDesk {
       school_id: schoolId,
       school_name: 'Elgin Birchwood Primary School',
       date: this.school.today,
-      reported: this.school.absences.filter((a) => a.called_at.startsWith(this.school.today)),
+      reported: this.school.absences.filter((a) => a.kind !== 'late' && a.called_at.startsWith(this.school.today)),
       unexplained_left: this.school.worklist().length,
       marked_absent: this.school.marked.length,
-      late: [],
+      late: this.school.absences.filter((a) => a.kind === 'late' && a.called_at.startsWith(this.school.today)),
       escalations: this.school.escalations,
     }),
     worklist: () => this.school.worklist(),
@@ -330,6 +330,9 @@ export class FakeDesk {
       today: this.school.today,
     }),
     record_absence: ({ absence }) => this.school.record(absence),
+    record_late: ({ pupilId, date, arrivedAt, reason }) => this.school.late(pupilId, date, arrivedAt, reason),
+    record_early_leave: ({ pupilId, date, leftAt, code, reason, collectedBy }) =>
+      this.school.earlyLeave(pupilId, date, leftAt, code, reason, collectedBy),
     log_contact_attempt: ({ pupilId, contactId, method, outcome, note }) => {
       const contact = (this.school.contacts.get(pupilId) ?? []).find((c) => c.id === contactId);
       const attempt = {

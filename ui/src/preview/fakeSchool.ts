@@ -4,6 +4,7 @@
 import type { AbsenceInput } from '../lib/bindings/AbsenceInput';
 import type { AbsenceView } from '../lib/bindings/AbsenceView';
 import type { AttemptView } from '../lib/bindings/AttemptView';
+import type { CallerInput } from '../lib/bindings/CallerInput';
 import type { CalendarDay } from '../lib/bindings/CalendarDay';
 import type { CodeView } from '../lib/bindings/CodeView';
 import type { ContactView } from '../lib/bindings/ContactView';
@@ -105,6 +106,62 @@ export class FakeSchool {
       expected_return: input.expected_return,
       channel: input.channel,
       at_time: null,
+      recorded_at: new Date().toISOString(),
+      pending: true,
+    };
+    this.absences.push(view);
+    return view;
+  }
+
+  /** A late arrival, by the default rules: the opening is the one the time falls in; before
+   * its middle is Late 1 (code 11), after it the late-as-absence code (LC-LT2). */
+  late(pupilId: number, date: string, arrivedAt: string, reason: string): AbsenceView {
+    const minutes = (t: string): number => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+    const at = minutes(arrivedAt);
+    const spans: Array<['AM' | 'PM', number, number]> = [['AM', 8 * 60 + 50, 12 * 60 + 20], ['PM', 13 * 60 + 15, 15 * 60 + 15]];
+    const span = spans.find(([, start, end]) => at > start && at < end);
+    if (!span) throw { code: 'outside_school_day', message: `${arrivedAt.slice(0, 5)} is not during an opening, so it is not a late arrival.` };
+    const [half, start, end] = span;
+    const code = at < start + (end - start) / 2 ? '11' : 'LC-LT2';
+    const pupil = this.pupil(pupilId);
+    return this.#put({
+      pupil, kind: 'late', openings: [{ date, half }], code, reason, at: arrivedAt, date,
+      caller: { contact_id: null, name: `${pupil.first_name} ${pupil.last_name}`, relationship: 'pupil' },
+    });
+  }
+
+  /** An early leave: the afternoon is recorded when the pupil leaves before it starts. */
+  earlyLeave(pupilId: number, date: string, leftAt: string, code: string, reason: string, by: CallerInput): AbsenceView {
+    if (by.contact_id === null && by.name.trim() === '') throw { code: 'invalid_input', message: 'Enter the name of the person who called.' };
+    const pupil = this.pupil(pupilId);
+    const openings = leftAt < '13:15' ? [{ date, half: 'PM' as const }] : [];
+    return this.#put({ pupil, kind: 'early_leave', openings, code, reason, at: leftAt, date, caller: by });
+  }
+
+  #put(r: {
+    pupil: PupilView; kind: 'late' | 'early_leave'; openings: AbsenceView['openings']; code: string; reason: string;
+    at: string; date: string; caller: CallerInput;
+  }): AbsenceView {
+    const code = this.codes.find((c) => c.code === r.code);
+    const contact = this.contacts.get(r.pupil.id)?.find((c) => c.id === r.caller.contact_id);
+    const view: AbsenceView = {
+      id: crypto.randomUUID(),
+      pupil_id: r.pupil.id,
+      pupil_name: `${r.pupil.first_name} ${r.pupil.last_name}`,
+      class: r.pupil.class,
+      kind: r.kind,
+      status: 'recorded',
+      openings: r.openings,
+      code: r.code,
+      code_label: code?.label ?? null,
+      category: code?.category ?? null,
+      reason: r.reason,
+      caller_name: contact?.name ?? r.caller.name,
+      caller_relationship: contact?.relationship ?? r.caller.relationship,
+      called_at: `${r.date}T${r.at}`,
+      expected_return: null,
+      channel: 'in_person',
+      at_time: r.at,
       recorded_at: new Date().toISOString(),
       pending: true,
     };

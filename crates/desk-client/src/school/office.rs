@@ -1,9 +1,10 @@
 //! The school office's changes: each a `desk_domain::school` command recorded through the core
 //! ([`Desk::record_command`]) with the view to show read back in the same transaction.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use desk_domain::school::{
-    AttemptOutcome, Caller, ContactMethod, Escalate, EscalateTo, LogContactAttempt, RecordAbsence, ReportChannel,
+    AttemptOutcome, Caller, ContactMethod, Escalate, EscalateTo, LogContactAttempt, RecordAbsence, RecordEarlyLeave,
+    RecordLate, ReportChannel,
 };
 use desk_domain::{Channel, Command};
 use uuid::Uuid;
@@ -74,6 +75,60 @@ impl SchoolOffice<'_> {
         let id = cmd.absence_id;
         self.desk
             .record_command(Command::from(cmd), channel, move |conn| shown_absence(conn, id))
+            .await
+    }
+
+    /// A pupil signs in late at the office at `arrived_at` on `date`. The school's rules pick
+    /// the opening and the code (Late 1, or the late-as-absence code after registers close);
+    /// the view returned carries the code given, for the confirmation.
+    pub async fn record_late(
+        &self,
+        pupil_id: i64,
+        date: NaiveDate,
+        arrived_at: NaiveTime,
+        reason: &str,
+    ) -> Result<AbsenceView, DeskError> {
+        check_id("The pupil id", pupil_id)?;
+        check_text("The reason", reason, MAX_INPUT_NOTE, true)?;
+        let id = Uuid::now_v7();
+        let cmd = Command::from(RecordLate {
+            absence_id: id,
+            pupil_id,
+            date,
+            arrived_at,
+            reason: reason.trim().to_owned(),
+        });
+        self.desk
+            .record_command(cmd, Channel::FaceToFace, move |conn| shown_absence(conn, id))
+            .await
+    }
+
+    /// A pupil is collected at `left_at` on `date` by `collected_by`: the day's openings after
+    /// the one they leave in are recorded with `code`.
+    pub async fn record_early_leave(
+        &self,
+        pupil_id: i64,
+        date: NaiveDate,
+        left_at: NaiveTime,
+        code: &str,
+        reason: &str,
+        collected_by: CallerInput,
+    ) -> Result<AbsenceView, DeskError> {
+        check_id("The pupil id", pupil_id)?;
+        check_text("The reason", reason, MAX_INPUT_NOTE, true)?;
+        check_text("The code", code, MAX_TEXT, false)?;
+        let id = Uuid::now_v7();
+        let cmd = Command::from(RecordEarlyLeave {
+            absence_id: id,
+            pupil_id,
+            date,
+            left_at,
+            code: code.trim().to_owned(),
+            reason: reason.trim().to_owned(),
+            collected_by: caller_of(collected_by)?,
+        });
+        self.desk
+            .record_command(cmd, Channel::FaceToFace, move |conn| shown_absence(conn, id))
             .await
     }
 

@@ -23,6 +23,8 @@ import type { PupilPage } from './PupilPage';
 import type { PupilPageRequest } from './PupilPageRequest';
 import type { PupilView } from './PupilView';
 import type { RecordAbsenceRequest } from './RecordAbsenceRequest';
+import type { RecordEarlyLeaveRequest } from './RecordEarlyLeaveRequest';
+import type { RecordLateRequest } from './RecordLateRequest';
 import type { SchoolTodayRequest } from './SchoolTodayRequest';
 import type { SchoolView } from './SchoolView';
 import type { SearchCustomersRequest } from './SearchCustomersRequest';
@@ -72,6 +74,8 @@ export const COMMANDS = [
   "worklist",
   "call_form",
   "record_absence",
+  "record_late",
+  "record_early_leave",
   "log_contact_attempt",
   "escalate",
   "take_absence_alternative",
@@ -110,6 +114,8 @@ export interface Requests {
   worklist: WorklistRequest;
   call_form: CallFormRequest;
   record_absence: RecordAbsenceRequest;
+  record_late: RecordLateRequest;
+  record_early_leave: RecordEarlyLeaveRequest;
   log_contact_attempt: LogContactAttemptRequest;
   escalate: EscalateRequest;
   take_absence_alternative: TakeAbsenceAlternativeRequest;
@@ -146,6 +152,8 @@ export interface Responses {
   worklist: Array<WorklistEntry>;
   call_form: CallForm;
   record_absence: AbsenceView;
+  record_late: AbsenceView;
+  record_early_leave: AbsenceView;
   log_contact_attempt: AttemptView;
   escalate: EscalationView;
   take_absence_alternative: AbsenceView;
