@@ -2,6 +2,7 @@
 // worklist and the pupil page.
 import { route } from '../../lib/routes';
 import { school } from './stores/school.svelte';
+import LateOrLeave from './screens/LateOrLeave.svelte';
 import PupilPage from './screens/PupilPage.svelte';
 import RecordAbsence from './screens/RecordAbsence.svelte';
 import Today from './screens/Today.svelte';
@@ -51,5 +52,23 @@ export const schoolRoutes = [
     component: PupilPage,
     props: (r) => ({ id: r.id }),
     section: 'record-absence',
+  }),
+  route({
+    name: 'record-late',
+    path: '/school/pupils/:id/late',
+    title: 'Record a late arrival',
+    capability: SCHOOL,
+    component: LateOrLeave,
+    props: (r) => ({ id: r.id, kind: 'late' }),
+    section: 'school-today',
+  }),
+  route({
+    name: 'record-early-leave',
+    path: '/school/pupils/:id/leave',
+    title: 'Record an early leave',
+    capability: SCHOOL,
+    component: LateOrLeave,
+    props: (r) => ({ id: r.id, kind: 'leave' }),
+    section: 'school-today',
   }),
 ];
