@@ -13,8 +13,8 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use desk_client::school::views::{
-    AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, EscalationView, PupilPage, PupilView, SchoolView,
-    TodayView, WorklistEntry,
+    AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, EscalationView, OpeningRef, PupilPage, PupilView,
+    SchoolView, TodayView, WorklistEntry,
 };
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::school::{AttemptOutcome, ContactMethod, EscalateTo};
@@ -152,6 +152,22 @@ contract! {
     /// A parent's call: the pupil is absent for the school's openings in the range.
     record_absence(RecordAbsenceRequest { absence: AbsenceInput }) -> AbsenceView
         = desk |d, r| d.school().record_absence(r.absence).await;
+    /// Changes an absence's openings, code, reason or expected return; `why` goes in its history.
+    amend_absence(AmendAbsenceRequest {
+        absence_id: Uuid,
+        first: OpeningRef,
+        last: OpeningRef,
+        code: String,
+        reason: String,
+        expected_return: Option<NaiveDate>,
+        why: String,
+    }) -> AbsenceView
+        = desk |d, r| d.school().amend_absence(
+            r.absence_id, r.first, r.last, &r.code, &r.reason, r.expected_return, &r.why,
+        ).await;
+    /// Withdraws an absence recorded in error (a reason is needed; the history keeps it).
+    withdraw_absence(WithdrawAbsenceRequest { absence_id: Uuid, reason: String }) -> AbsenceView
+        = desk |d, r| d.school().withdraw_absence(r.absence_id, &r.reason).await;
     /// A pupil signed in late at the office; the school's rules give the opening and the code.
     record_late(RecordLateRequest { pupil_id: i64, date: NaiveDate, arrived_at: NaiveTime, reason: String })
         -> AbsenceView = desk |d, r| d.school().record_late(r.pupil_id, r.date, r.arrived_at, &r.reason).await;

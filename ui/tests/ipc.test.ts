@@ -56,6 +56,16 @@ describe('call', () => {
     await ipc.call('worklist', { schoolId: 4, date: '2026-12-01' });
     await ipc.call('call_form', { pupilId: 401 });
     await ipc.call('record_absence', { absence: CALL });
+    await ipc.call('amend_absence', {
+      absenceId: 'a-1',
+      first: { date: '2026-12-01', half: 'AM' },
+      last: { date: '2026-12-01', half: 'AM' },
+      code: 'LC-ILL',
+      reason: 'Morning only',
+      expectedReturn: null,
+      why: 'Mum rang back',
+    });
+    await ipc.call('withdraw_absence', { absenceId: 'a-1', reason: 'Wrong pupil' });
     await ipc.call('record_late', { pupilId: 403, date: '2026-12-01', arrivedAt: '09:05:00', reason: 'Bus late' });
     await ipc.call('record_early_leave', {
       pupilId: 403,
@@ -106,6 +116,19 @@ describe('call', () => {
       ['worklist', { schoolId: 4, date: '2026-12-01' }],
       ['call_form', { pupilId: 401 }],
       ['record_absence', { absence: CALL }],
+      [
+        'amend_absence',
+        {
+          absenceId: 'a-1',
+          first: { date: '2026-12-01', half: 'AM' },
+          last: { date: '2026-12-01', half: 'AM' },
+          code: 'LC-ILL',
+          reason: 'Morning only',
+          expectedReturn: null,
+          why: 'Mum rang back',
+        },
+      ],
+      ['withdraw_absence', { absenceId: 'a-1', reason: 'Wrong pupil' }],
       ['record_late', { pupilId: 403, date: '2026-12-01', arrivedAt: '09:05:00', reason: 'Bus late' }],
       [
         'record_early_leave',
@@ -138,7 +161,7 @@ describe('call', () => {
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'search_pupils', 'pupil_page', 'schools',
-        'school_today', 'worklist', 'call_form', 'record_absence', 'record_late', 'record_early_leave',
+        'school_today', 'worklist', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',
         'take_absence_alternative', 'needs_attention', 'take_alternative', 'dismiss_attention',
       ].sort(),

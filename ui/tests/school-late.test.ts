@@ -55,6 +55,7 @@ function recorded(extra: Partial<AbsenceView>): AbsenceView {
     at_time: '11:00:00',
     recorded_at: '2026-12-01T11:01:00Z',
     pending: true,
+    history: [],
     ...extra,
   };
 }

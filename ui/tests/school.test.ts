@@ -79,6 +79,7 @@ function absence(extra: Partial<AbsenceView> = {}): AbsenceView {
     at_time: null,
     recorded_at: '2026-12-01T08:41:00Z',
     pending: true,
+    history: [],
     ...extra,
   };
 }

@@ -468,3 +468,77 @@ async fn lates_and_early_leaves_recorded_at_the_desk_carry_the_code_the_rules_ga
         drop(server);
     }
 }
+
+#[tokio::test]
+async fn an_absence_amended_then_withdrawn_at_the_desk_keeps_its_history_on_both_backends() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::new(backend, dir.path());
+        let store = db.open();
+        let probe = school_world(chrono::Local::now().date_naive());
+        let day = next_term_day(&probe);
+        let data = school_world(day);
+        desk_server::load_demo(&*store, &data).unwrap();
+        let server = TestServer::start(store.clone()).await;
+        let desk = sign_in(&dir.path().join("one"), &server, "office.one").await;
+        desk.sync_now().await.unwrap();
+        let office = desk.school();
+        let half = |half| OpeningRef { date: day, half };
+
+        let recorded = office
+            .record_absence(call(401, 4011, day, "Temperature"))
+            .await
+            .unwrap();
+        // Mum rings back: only the morning, for the dentist.
+        let amended = office
+            .amend_absence(
+                recorded.id,
+                half(HalfDay::Am),
+                half(HalfDay::Am),
+                "LC-ILL",
+                "Temperature, back after lunch",
+                None,
+                "Mum rang back",
+            )
+            .await
+            .unwrap();
+        assert_eq!(amended.openings, vec![half(HalfDay::Am)], "{backend:?}");
+        assert_eq!(amended.reason, "Temperature, back after lunch");
+        assert_eq!(amended.history.len(), 1, "{backend:?}: the first version kept");
+        assert_eq!(amended.history[0].openings, vec![half(HalfDay::Am), half(HalfDay::Pm)]);
+        assert!(
+            amended.history[0].what.contains("Mum rang back"),
+            "{:?}",
+            amended.history
+        );
+        // The afternoon is unexplained again: Eilidh is back on the worklist for it.
+        let list = office.worklist(SCHOOL, Some(day)).await.unwrap();
+        let eilidh = list.iter().find(|e| e.pupil.id == 401).expect("Eilidh listed");
+        assert_eq!(eilidh.openings, vec![half(HalfDay::Pm)], "{backend:?}");
+
+        // A withdrawal needs a reason: refused, nothing changed.
+        let refused = office.withdraw_absence(recorded.id, "  ").await.unwrap_err();
+        assert_eq!(refused.code(), "note_required", "{backend:?}");
+        let withdrawn = office
+            .withdraw_absence(recorded.id, "Wrong pupil: it was her cousin")
+            .await
+            .unwrap();
+        assert_eq!(withdrawn.status, desk_domain::school::AbsenceStatus::Withdrawn);
+        assert_eq!(withdrawn.history.len(), 2);
+        assert!(
+            withdrawn.history[1].what.contains("Wrong pupil"),
+            "{:?}",
+            withdrawn.history
+        );
+
+        // The server takes both; the confirmed record is withdrawn, with its history.
+        desk.sync_now().await.unwrap();
+        assert_eq!(desk.sync_status().await.unwrap().pending, 0, "{backend:?}: all applied");
+        let page = office.pupil_page(401).await.unwrap();
+        let mine = page.absences.iter().find(|a| a.id == recorded.id).unwrap();
+        assert!(!mine.pending, "{backend:?}");
+        assert_eq!(mine.status, desk_domain::school::AbsenceStatus::Withdrawn);
+        assert_eq!(mine.history.len(), 2, "{backend:?}");
+        drop(server);
+    }
+}

@@ -330,6 +330,9 @@ export class FakeDesk {
       today: this.school.today,
     }),
     record_absence: ({ absence }) => this.school.record(absence),
+    amend_absence: ({ absenceId, first, last, code, reason, expectedReturn, why }) =>
+      this.school.amend(absenceId, first, last, code, reason, expectedReturn, why),
+    withdraw_absence: ({ absenceId, reason }) => this.school.withdraw(absenceId, reason),
     record_late: ({ pupilId, date, arrivedAt, reason }) => this.school.late(pupilId, date, arrivedAt, reason),
     record_early_leave: ({ pupilId, date, leftAt, code, reason, collectedBy }) =>
       this.school.earlyLeave(pupilId, date, leftAt, code, reason, collectedBy),

@@ -9,6 +9,7 @@ import type { CalendarDay } from '../lib/bindings/CalendarDay';
 import type { CodeView } from '../lib/bindings/CodeView';
 import type { ContactView } from '../lib/bindings/ContactView';
 import type { EscalationView } from '../lib/bindings/EscalationView';
+import type { OpeningRef } from '../lib/bindings/OpeningRef';
 import type { PupilView } from '../lib/bindings/PupilView';
 import type { WorklistEntry } from '../lib/bindings/WorklistEntry';
 import { addDays, parseIsoDate, todayIso } from '../lib/format';
@@ -108,6 +109,7 @@ export class FakeSchool {
       at_time: null,
       recorded_at: new Date().toISOString(),
       pending: true,
+      history: [],
     };
     this.absences.push(view);
     return view;
@@ -164,9 +166,36 @@ export class FakeSchool {
       at_time: r.at,
       recorded_at: new Date().toISOString(),
       pending: true,
+      history: [],
     };
     this.absences.push(view);
     return view;
+  }
+
+  /** Changes an absence; the version before goes in its history with `what`. */
+  revise(id: string, what: string, change: Partial<AbsenceView>): AbsenceView {
+    const i = this.absences.findIndex((a) => a.id === id);
+    const before = this.absences[i];
+    if (!before) throw { code: 'not_found', message: 'That absence is not on this desk.' };
+    if (before.status === 'withdrawn') throw { code: 'withdrawn', message: 'That absence was withdrawn.' };
+    const line = { revision: before.history.length + 1, at: new Date().toISOString(), what, openings: before.openings, code: before.code, reason: before.reason };
+    const after = { ...before, ...change, history: [...before.history, line], pending: true };
+    this.absences[i] = after;
+    return after;
+  }
+
+  amend(id: string, first: OpeningRef, last: OpeningRef, code: string, reason: string, expectedReturn: string | null, why: string): AbsenceView {
+    const openings = chosenOpenings(this.days, first.date, first.half, last.date, last.half);
+    if (openings.length === 0) throw { code: 'no_openings', message: 'The school has no openings in that range.' };
+    const found = this.codes.find((c) => c.code === code);
+    return this.revise(id, `amended: ${why}`, {
+      openings, code, reason, expected_return: expectedReturn, code_label: found?.label ?? null, category: found?.category ?? null,
+    });
+  }
+
+  withdraw(id: string, reason: string): AbsenceView {
+    if (reason.trim() === '') throw { code: 'note_required', message: 'Say why the record is withdrawn.' };
+    return this.revise(id, `withdrawn: ${reason.trim()}`, { status: 'withdrawn' });
   }
 
   worklist(): WorklistEntry[] {

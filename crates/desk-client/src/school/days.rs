@@ -51,6 +51,18 @@ pub(crate) fn absence_view(conn: &Connection, e: Effective<Absence>) -> Result<A
         at_time: a.at_time,
         recorded_at: a.recorded_at,
         pending: e.pending,
+        history: a
+            .history
+            .into_iter()
+            .map(|h| AbsenceHistoryLine {
+                revision: h.revision,
+                at: h.at,
+                what: h.what,
+                openings: h.openings.into_iter().map(Into::into).collect(),
+                code: h.code,
+                reason: h.reason,
+            })
+            .collect(),
     })
 }
 

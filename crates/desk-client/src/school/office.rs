@@ -3,8 +3,8 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use desk_domain::school::{
-    AttemptOutcome, Caller, ContactMethod, Escalate, EscalateTo, LogContactAttempt, RecordAbsence, RecordEarlyLeave,
-    RecordLate, ReportChannel,
+    AbsenceChange, AmendAbsence, AttemptOutcome, Caller, ContactMethod, Escalate, EscalateTo, LogContactAttempt,
+    RecordAbsence, RecordEarlyLeave, RecordLate, ReportChannel, WithdrawAbsence,
 };
 use desk_domain::{Channel, Command};
 use uuid::Uuid;
@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::SchoolOffice;
 use super::days::{absence_view, escalation_view};
 use super::reads;
-use super::views::{AbsenceInput, AbsenceView, AttemptView, CallerInput, EscalationView};
+use super::views::{AbsenceInput, AbsenceView, AttemptView, CallerInput, EscalationView, OpeningRef};
 use crate::DeskError;
 use crate::desk::{MAX_TEXT, check_id, check_text};
 
@@ -75,6 +75,51 @@ impl SchoolOffice<'_> {
         let id = cmd.absence_id;
         self.desk
             .record_command(Command::from(cmd), channel, move |conn| shown_absence(conn, id))
+            .await
+    }
+
+    /// Changes an absence's openings, code, reason or expected return; `why` is kept in the
+    /// record's history. The rules check the new openings as for a new call.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn amend_absence(
+        &self,
+        absence_id: Uuid,
+        first: OpeningRef,
+        last: OpeningRef,
+        code: &str,
+        reason: &str,
+        expected_return: Option<NaiveDate>,
+        why: &str,
+    ) -> Result<AbsenceView, DeskError> {
+        check_text("The reason", reason, MAX_INPUT_NOTE, true)?;
+        check_text("The code", code, MAX_TEXT, false)?;
+        check_text("Why it changed", why, MAX_INPUT_NOTE, true)?;
+        let cmd = Command::from(AmendAbsence {
+            absence_id,
+            change: AbsenceChange::Amend {
+                first: first.into(),
+                last: last.into(),
+                code: code.trim().to_owned(),
+                reason: reason.trim().to_owned(),
+                expected_return,
+            },
+            why: why.trim().to_owned(),
+        });
+        self.desk
+            .record_command(cmd, Channel::Telephone, move |conn| shown_absence(conn, absence_id))
+            .await
+    }
+
+    /// Withdraws an absence recorded in error; the record stays, withdrawn, with `reason` in
+    /// its history (the rules refuse a withdrawal without one).
+    pub async fn withdraw_absence(&self, absence_id: Uuid, reason: &str) -> Result<AbsenceView, DeskError> {
+        check_text("The reason", reason, MAX_INPUT_NOTE, true)?;
+        let cmd = Command::from(WithdrawAbsence {
+            absence_id,
+            reason: reason.trim().to_owned(),
+        });
+        self.desk
+            .record_command(cmd, Channel::Telephone, move |conn| shown_absence(conn, absence_id))
             .await
     }
 

@@ -201,6 +201,21 @@ pub struct AbsenceView {
     pub recorded_at: DateTime<Utc>,
     /// Made on this desk and not yet confirmed by the server.
     pub pending: bool,
+    /// Earlier versions of the record, oldest first: what changed and why (the domain keeps it).
+    pub history: Vec<AbsenceHistoryLine>,
+}
+
+/// One earlier version of an absence record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AbsenceHistoryLine {
+    pub revision: u32,
+    pub at: DateTime<Utc>,
+    /// `amended`, `note added`, `replaced`, `withdrawn`, with the reason given.
+    pub what: String,
+    pub openings: Vec<OpeningRef>,
+    pub code: String,
+    pub reason: String,
 }
 
 /// An attendance code the office may choose, with the reason in plain words.

@@ -2,6 +2,7 @@
 
 import type { AbsenceView } from './AbsenceView';
 import type { AddNoteRequest } from './AddNoteRequest';
+import type { AmendAbsenceRequest } from './AmendAbsenceRequest';
 import type { AppInfo } from './AppInfo';
 import type { AttemptView } from './AttemptView';
 import type { AttentionItem } from './AttentionItem';
@@ -43,6 +44,7 @@ import type { TakeAlternativeRequest } from './TakeAlternativeRequest';
 import type { TimetableRequest } from './TimetableRequest';
 import type { TodayView } from './TodayView';
 import type { UnlockRequest } from './UnlockRequest';
+import type { WithdrawAbsenceRequest } from './WithdrawAbsenceRequest';
 import type { WorklistEntry } from './WorklistEntry';
 import type { WorklistRequest } from './WorklistRequest';
 
@@ -74,6 +76,8 @@ export const COMMANDS = [
   "worklist",
   "call_form",
   "record_absence",
+  "amend_absence",
+  "withdraw_absence",
   "record_late",
   "record_early_leave",
   "log_contact_attempt",
@@ -114,6 +118,8 @@ export interface Requests {
   worklist: WorklistRequest;
   call_form: CallFormRequest;
   record_absence: RecordAbsenceRequest;
+  amend_absence: AmendAbsenceRequest;
+  withdraw_absence: WithdrawAbsenceRequest;
   record_late: RecordLateRequest;
   record_early_leave: RecordEarlyLeaveRequest;
   log_contact_attempt: LogContactAttemptRequest;
@@ -152,6 +158,8 @@ export interface Responses {
   worklist: Array<WorklistEntry>;
   call_form: CallForm;
   record_absence: AbsenceView;
+  amend_absence: AbsenceView;
+  withdraw_absence: AbsenceView;
   record_late: AbsenceView;
   record_early_leave: AbsenceView;
   log_contact_attempt: AttemptView;
