@@ -306,6 +306,70 @@ describe('the pupil page', () => {
     expect(screen.getByTestId('pupil-absence')).toHaveTextContent('Sickness (no learning provided) (LC-ILL, authorised absence) — Temperature');
     expect(screen.getByTestId('pupil-viewing')).toHaveTextContent('Office One');
   });
+
+  it('withdraws an absence only with a reason, and shows its history', async () => {
+    const user = userEvent.setup();
+    desk.pupil_page.mockResolvedValue(page);
+    desk.withdraw_absence.mockResolvedValue(
+      absence({
+        status: 'withdrawn',
+        history: [
+          {
+            revision: 1,
+            at: '2026-12-01T10:00:00Z',
+            what: 'withdrawn: Wrong pupil',
+            openings: absence().openings,
+            code: 'LC-ILL',
+            reason: 'Temperature',
+          },
+        ],
+      }),
+    );
+    render(PupilPageScreen, { id: 401 });
+    await user.click(await screen.findByTestId('absence-withdraw'));
+    expect(screen.getByTestId('absence-change-heading')).toHaveFocus();
+    // No reason: the error beside the field and in the summary, nothing sent.
+    await user.click(screen.getByTestId('change-submit'));
+    expect(await screen.findByTestId('change-why-error')).toHaveTextContent('Say why the absence is withdrawn');
+    expect(screen.getByText('Say why the absence is withdrawn', { selector: 'a' })).toBeInTheDocument();
+    expect(desk.withdraw_absence).not.toHaveBeenCalled();
+    await user.type(screen.getByTestId('change-why'), 'Wrong pupil');
+    await user.click(screen.getByTestId('change-submit'));
+    expect(desk.withdraw_absence).toHaveBeenCalledWith({ absenceId: 'a-1', reason: 'Wrong pupil' });
+    expect(await screen.findByTestId('absence-changed')).toHaveFocus();
+    expect(screen.getByTestId('pupil-absence')).toHaveTextContent('Withdrawn');
+    expect(screen.queryByTestId('absence-withdraw')).not.toBeInTheDocument();
+    expect(screen.getByTestId('absence-history')).toHaveTextContent('withdrawn: Wrong pupil');
+  });
+
+  it('changes an absence to the morning only, with why, and Escape closes the form', async () => {
+    const user = userEvent.setup();
+    desk.pupil_page.mockResolvedValue(page);
+    desk.call_form.mockResolvedValue(form);
+    desk.amend_absence.mockResolvedValue(absence({ openings: [{ date: '2026-12-01', half: 'AM' }] }));
+    render(PupilPageScreen, { id: 401 });
+    await user.click(await screen.findByTestId('absence-amend'));
+    expect(screen.getByTestId('absence-change-heading')).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('absence-change')).not.toBeInTheDocument();
+    expect(screen.getByTestId('absence-amend')).toHaveFocus();
+
+    await user.click(screen.getByTestId('absence-amend'));
+    await screen.findByTestId('last-half');
+    await user.selectOptions(screen.getByTestId('last-half'), 'AM');
+    await user.type(screen.getByTestId('change-why'), 'Mum rang back');
+    await user.click(screen.getByTestId('change-submit'));
+    expect(desk.amend_absence).toHaveBeenCalledWith({
+      absenceId: 'a-1',
+      first: { date: '2026-12-01', half: 'AM' },
+      last: { date: '2026-12-01', half: 'AM' },
+      code: 'LC-ILL',
+      reason: 'Temperature',
+      expectedReturn: null,
+      why: 'Mum rang back',
+    });
+    expect(await screen.findByTestId('absence-changed')).toHaveTextContent('Changed: Tue 1 Dec morning (1 opening)');
+  });
 });
 
 describe('today', () => {
