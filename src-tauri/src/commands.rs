@@ -13,8 +13,8 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use desk_client::school::views::{
-    AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, EscalationView, OpeningRef, PupilPage, PupilView,
-    SchoolView, TodayView, WorklistEntry,
+    AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
+    PupilView, SchoolView, TodayView, WorklistEntry,
 };
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::school::{AttemptOutcome, ContactMethod, EscalateTo};
@@ -144,6 +144,9 @@ contract! {
     /// lates, escalations.
     school_today(SchoolTodayRequest { school_id: i64, date: Option<NaiveDate> }) -> TodayView
         = desk |d, r| d.school().today(r.school_id, r.date).await;
+    /// Each class's pupils with their attendance year to date and the thresholds' flags.
+    class_lists(ClassListsRequest { school_id: i64, date: Option<NaiveDate> }) -> ClassLists
+        = desk |d, r| d.school().class_lists(r.school_id, r.date).await;
     /// The unexplained-absence worklist: contacts in calling order and the day's attempts.
     worklist(WorklistRequest { school_id: i64, date: Option<NaiveDate> }) -> Vec<WorklistEntry>
         = desk |d, r| d.school().worklist(r.school_id, r.date).await;

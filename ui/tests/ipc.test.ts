@@ -54,6 +54,7 @@ describe('call', () => {
     await ipc.call('schools');
     await ipc.call('school_today', { schoolId: 4, date: null });
     await ipc.call('worklist', { schoolId: 4, date: '2026-12-01' });
+    await ipc.call('class_lists', { schoolId: 4, date: null });
     await ipc.call('call_form', { pupilId: 401 });
     await ipc.call('record_absence', { absence: CALL });
     await ipc.call('amend_absence', {
@@ -114,6 +115,7 @@ describe('call', () => {
       ['schools', undefined],
       ['school_today', { schoolId: 4, date: null }],
       ['worklist', { schoolId: 4, date: '2026-12-01' }],
+      ['class_lists', { schoolId: 4, date: null }],
       ['call_form', { pupilId: 401 }],
       ['record_absence', { absence: CALL }],
       [
@@ -161,7 +163,7 @@ describe('call', () => {
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'search_pupils', 'pupil_page', 'schools',
-        'school_today', 'worklist', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
+        'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',
         'take_absence_alternative', 'needs_attention', 'take_alternative', 'dismiss_attention',
       ].sort(),

@@ -149,6 +149,7 @@ describe('today', () => {
     desk.search_pupils.mockResolvedValue([form.pupil]);
     render(Today, {});
     expect(await screen.findByTestId('today-late')).toHaveTextContent('Catherine Grant (P6A) arrived at 11:00');
+    expect(screen.getByTestId('today-class-lists')).toHaveAttribute('href', '#/school/classes');
     await user.type(screen.getByTestId('late-find'), 'cath');
     const link = await screen.findByTestId('late-find-result');
     expect(desk.search_pupils).toHaveBeenLastCalledWith({ text: 'cath', limit: 20 });

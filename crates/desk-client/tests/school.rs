@@ -542,3 +542,42 @@ async fn an_absence_amended_then_withdrawn_at_the_desk_keeps_its_history_on_both
         drop(server);
     }
 }
+
+#[tokio::test]
+async fn the_class_lists_give_each_pupil_the_year_to_date_figure_and_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(Backend::Sqlite, dir.path());
+    let store = db.open();
+    let probe = school_world(chrono::Local::now().date_naive());
+    let day = next_term_day(&probe);
+    let data = school_world(day);
+    desk_server::load_demo(&*store, &data).unwrap();
+    let server = TestServer::start(store.clone()).await;
+    let desk = sign_in(&dir.path().join("one"), &server, "office.one").await;
+    desk.sync_now().await.unwrap();
+    let office = desk.school();
+
+    let lists = office.class_lists(SCHOOL, Some(day)).await.unwrap();
+    assert_eq!(lists.to, day);
+    assert!(lists.from.is_some_and(|f| f <= day));
+    let shape: Vec<(&str, Vec<i64>)> = lists
+        .classes
+        .iter()
+        .map(|c| (c.class.as_str(), c.pupils.iter().map(|p| p.pupil_id).collect()))
+        .collect();
+    assert_eq!(shape, vec![("P4B", vec![401, 402]), ("P6A", vec![403])]);
+    // Catherine was never marked absent; Eilidh was, all of `day`.
+    let catherine = &lists.classes[1].pupils[0];
+    assert_eq!(catherine.name, "Catherine Grant");
+    assert_eq!(catherine.attendance_percent, Some(100.0));
+    assert_eq!(catherine.flag, desk_domain::school::Flag::None);
+    let eilidh = &lists.classes[0].pupils[0];
+    assert!(eilidh.attendance_percent.is_some_and(|p| p < 100.0), "{eilidh:?}");
+    let log = desk.audit_log(0, 1000).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.record_kind == "pupil" && e.record_id == "403" && e.detail == "class list"),
+        "each pupil listed is audited"
+    );
+    drop(server);
+}

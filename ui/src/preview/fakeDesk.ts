@@ -322,6 +322,7 @@ export class FakeDesk {
       escalations: this.school.escalations,
     }),
     worklist: () => this.school.worklist(),
+    class_lists: ({ schoolId }) => this.school.classLists(schoolId),
     call_form: ({ pupilId }) => ({
       pupil: this.school.pupil(pupilId),
       contacts: this.school.contacts.get(pupilId) ?? [],

@@ -4,6 +4,7 @@
 import type { AbsenceInput } from '../lib/bindings/AbsenceInput';
 import type { AbsenceView } from '../lib/bindings/AbsenceView';
 import type { AttemptView } from '../lib/bindings/AttemptView';
+import type { ClassLists } from '../lib/bindings/ClassLists';
 import type { CallerInput } from '../lib/bindings/CallerInput';
 import type { CalendarDay } from '../lib/bindings/CalendarDay';
 import type { CodeView } from '../lib/bindings/CodeView';
@@ -196,6 +197,20 @@ export class FakeSchool {
   withdraw(id: string, reason: string): AbsenceView {
     if (reason.trim() === '') throw { code: 'note_required', message: 'Say why the record is withdrawn.' };
     return this.revise(id, `withdrawn: ${reason.trim()}`, { status: 'withdrawn' });
+  }
+
+  /** Year to date from a fixed start; each marked pupil has missed today and one day before. */
+  classLists(schoolId: number): ClassLists {
+    const byClass = new Map<string, ClassLists['classes'][number]>();
+    for (const p of [...this.pupils].sort((a, b) => a.class.localeCompare(b.class) || a.last_name.localeCompare(b.last_name))) {
+      const missed = this.marked.includes(p.id) ? 4 : 0;
+      const attendance_percent = ((60 - missed) / 60) * 100;
+      const flag = attendance_percent < 80 ? 'red' : attendance_percent < 90 ? 'flagged' : 'none';
+      const list = byClass.get(p.class) ?? { class: p.class, pupils: [] };
+      list.pupils.push({ pupil_id: p.id, name: `${p.first_name} ${p.last_name}`, attendance_percent, flag });
+      byClass.set(p.class, list);
+    }
+    return { school_id: schoolId, school_name: 'Elgin Birchwood Primary School', year_label: null, from: null, to: this.today, classes: [...byClass.values()] };
   }
 
   worklist(): WorklistEntry[] {

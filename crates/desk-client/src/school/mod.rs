@@ -3,6 +3,7 @@
 //! view of a pupil or a contact is written to the audit log in the transaction that reads it,
 //! as the leisure facade does for customers.
 
+mod classes;
 mod days;
 mod office;
 pub mod phonetic;

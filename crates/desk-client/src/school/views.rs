@@ -388,3 +388,34 @@ pub struct PupilFigure {
     pub attendance_percent: Option<f64>,
     pub flag: Flag,
 }
+
+/// One pupil's line in a class list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClassPupil {
+    pub pupil_id: i64,
+    pub name: String,
+    /// `None` when the pupil had no possible openings in the range.
+    pub attendance_percent: Option<f64>,
+    pub flag: Flag,
+}
+
+/// One class and its pupils, by surname.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClassList {
+    pub class: String,
+    pub pupils: Vec<ClassPupil>,
+}
+
+/// The school's class lists, year to date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClassLists {
+    pub school_id: i64,
+    pub school_name: String,
+    pub year_label: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: NaiveDate,
+    pub classes: Vec<ClassList>,
+}

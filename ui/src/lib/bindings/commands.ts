@@ -12,6 +12,8 @@ import type { CallForm } from './CallForm';
 import type { CallFormRequest } from './CallFormRequest';
 import type { CancelPlaceRequest } from './CancelPlaceRequest';
 import type { Centre } from './Centre';
+import type { ClassLists } from './ClassLists';
+import type { ClassListsRequest } from './ClassListsRequest';
 import type { CustomerNote } from './CustomerNote';
 import type { CustomerNotesRequest } from './CustomerNotesRequest';
 import type { CustomerView } from './CustomerView';
@@ -73,6 +75,7 @@ export const COMMANDS = [
   "pupil_page",
   "schools",
   "school_today",
+  "class_lists",
   "worklist",
   "call_form",
   "record_absence",
@@ -115,6 +118,7 @@ export interface Requests {
   pupil_page: PupilPageRequest;
   schools: void;
   school_today: SchoolTodayRequest;
+  class_lists: ClassListsRequest;
   worklist: WorklistRequest;
   call_form: CallFormRequest;
   record_absence: RecordAbsenceRequest;
@@ -155,6 +159,7 @@ export interface Responses {
   pupil_page: PupilPage;
   schools: Array<SchoolView>;
   school_today: TodayView;
+  class_lists: ClassLists;
   worklist: Array<WorklistEntry>;
   call_form: CallForm;
   record_absence: AbsenceView;

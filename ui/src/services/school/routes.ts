@@ -2,6 +2,7 @@
 // worklist and the pupil page.
 import { route } from '../../lib/routes';
 import { school } from './stores/school.svelte';
+import ClassListsScreen from './screens/ClassLists.svelte';
 import LateOrLeave from './screens/LateOrLeave.svelte';
 import PupilPage from './screens/PupilPage.svelte';
 import RecordAbsence from './screens/RecordAbsence.svelte';
@@ -70,5 +71,14 @@ export const schoolRoutes = [
     component: LateOrLeave,
     props: (r) => ({ id: r.id, kind: 'leave' }),
     section: 'school-today',
+  }),
+  route({
+    name: 'class-lists',
+    path: '/school/classes',
+    title: 'Class lists',
+    capability: SCHOOL,
+    component: ClassListsScreen,
+    section: 'school-today',
+    onSynced: () => school.synced(),
   }),
 ];
