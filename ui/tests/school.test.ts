@@ -392,4 +392,23 @@ describe('today', () => {
     expect(screen.getByTestId('today-late-empty')).toBeInTheDocument();
     expect(screen.getByTestId('today-escalations-empty')).toBeInTheDocument();
   });
+
+  it('opens before the first pull has brought the school, and shows the day once a sync brings it', async () => {
+    desk.schools.mockResolvedValueOnce([]);
+    desk.school_today.mockResolvedValue({
+      school_id: 4,
+      school_name: 'Elgin Birchwood Primary School',
+      date: '2026-12-01',
+      reported: [],
+      unexplained_left: 2,
+      marked_absent: 2,
+      late: [],
+      escalations: [],
+    });
+    render(Today, {});
+    expect(await screen.findByTestId('today-no-school')).toBeInTheDocument();
+    school.synced();
+    expect(await screen.findByTestId('today-unexplained-left')).toHaveTextContent('2');
+    expect(desk.schools).toHaveBeenCalledTimes(2);
+  });
 });

@@ -29,7 +29,10 @@ export class SchoolState {
     return this.current;
   }
 
+  /** A sync finished: screens read the day again, and a desk that held no school yet (the
+   * start screen opens before the first pull lands) asks for the schools again. */
   synced(): void {
+    if (!this.current) this.loaded = false;
     this.revision += 1;
   }
 
