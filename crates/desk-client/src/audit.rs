@@ -8,6 +8,7 @@ use desk_domain::RecordKind;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
+use crate::desk::check_limit;
 use crate::{Desk, DeskError};
 
 /// One row of the local audit log.
@@ -246,11 +247,7 @@ impl Desk {
 
     /// The local audit log after `after_seq`, oldest first, at most `limit` (1 to 1000) rows.
     pub async fn audit_log(&self, after_seq: u64, limit: u32) -> Result<Vec<AuditEntry>, DeskError> {
-        if !(1..=1000).contains(&limit) {
-            return Err(DeskError::invalid(format!(
-                "The limit must be between 1 and 1000, not {limit}."
-            )));
-        }
+        check_limit(limit, 1000)?;
         self.db(move |conn| entries_after(conn, after_seq, limit)).await
     }
 }

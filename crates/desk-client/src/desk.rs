@@ -75,6 +75,16 @@ pub(crate) fn check_id(what: &str, id: i64) -> Result<(), DeskError> {
     Ok(())
 }
 
+/// A list's `limit`: 1 to `max` rows, so a caller can neither ask for nothing nor for everything.
+pub(crate) fn check_limit(limit: u32, max: u32) -> Result<(), DeskError> {
+    if !(1..=max).contains(&limit) {
+        return Err(DeskError::invalid(format!(
+            "The limit must be between 1 and {max}, not {limit}."
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) fn check_text(what: &str, text: &str, max: usize, allow_newlines: bool) -> Result<(), DeskError> {
     let n = text.chars().count();
     if n > max {

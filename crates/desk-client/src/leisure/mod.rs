@@ -10,7 +10,7 @@ use desk_domain::{BookingStatus, Centre, Channel, Command, CustomerNote};
 use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 
-use crate::desk::{MAX_TEXT, check_id, check_text};
+use crate::desk::{MAX_TEXT, check_id, check_limit, check_text};
 use crate::views::{BookingView, CustomerView, SessionDetail, SessionView};
 use crate::{Desk, DeskError, audit, replica, search};
 
@@ -231,11 +231,7 @@ impl Leisure<'_> {
     /// whose membership number starts so, or born on a date given as dd/mm/yyyy or yyyy-mm-dd.
     pub async fn search_customers(&self, text: &str, limit: u32) -> Result<Vec<CustomerView>, DeskError> {
         check_text("The search text", text, MAX_TEXT, false)?;
-        if !(1..=100).contains(&limit) {
-            return Err(DeskError::invalid(format!(
-                "The limit must be between 1 and 100, not {limit}."
-            )));
-        }
+        check_limit(limit, 100)?;
         let text = text.to_owned();
         self.desk
             .db(move |conn| {

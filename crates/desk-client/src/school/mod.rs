@@ -13,7 +13,7 @@ pub mod views;
 
 use rusqlite::TransactionBehavior;
 
-use crate::desk::{MAX_TEXT, check_id, check_text};
+use crate::desk::{MAX_TEXT, check_id, check_limit, check_text};
 use crate::{Desk, DeskError, audit};
 use views::{ContactView, PupilPage, PupilView};
 
@@ -38,11 +38,7 @@ impl SchoolOffice<'_> {
     /// listed is audited as viewed.
     pub async fn search_pupils(&self, text: &str, limit: u32) -> Result<Vec<PupilView>, DeskError> {
         check_text("The search text", text, MAX_TEXT, false)?;
-        if !(1..=100).contains(&limit) {
-            return Err(DeskError::invalid(format!(
-                "The limit must be between 1 and 100, not {limit}."
-            )));
-        }
+        check_limit(limit, 100)?;
         let text = text.to_owned();
         self.desk
             .db(move |conn| {

@@ -29,6 +29,12 @@ export class SchoolState {
     return this.current;
   }
 
+  /** The school, read from the desk the first time a screen asks (and again after a sync
+   * that finds none held yet). */
+  async ensure(): Promise<SchoolView | null> {
+    return this.loaded ? this.current : this.load();
+  }
+
   /** A sync finished: screens read the day again, and a desk that held no school yet (the
    * start screen opens before the first pull lands) asks for the schools again. */
   synced(): void {
