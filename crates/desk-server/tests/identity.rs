@@ -668,6 +668,20 @@ async fn sign_out_ends_the_whole_sign_in(backend: &str) {
         error_of(res).await,
         (StatusCode::BAD_REQUEST, "malformed_json".to_owned())
     );
+    // Whitespace is not a JSON text, so it is not "no body" either (the fuzzer's finding).
+    let res = r
+        .http
+        .delete(r.url("/v1/session"))
+        .bearer_auth(&other.session.access_token)
+        .header("content-type", "application/json")
+        .body("\t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(res).await,
+        (StatusCode::BAD_REQUEST, "malformed_json".to_owned())
+    );
     let res = r
         .http
         .delete(r.url("/v1/session"))
