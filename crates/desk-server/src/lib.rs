@@ -10,6 +10,7 @@ pub mod api;
 pub mod audit_upload;
 pub mod auth;
 mod bench;
+pub mod council_tax;
 pub mod envelope;
 mod error;
 pub mod openapi;

@@ -3,7 +3,7 @@
 //! records for the school's MIS, each revision once.
 
 pub(crate) mod api;
-mod csv_file;
+pub(crate) mod csv_file;
 pub mod export;
 pub mod parse;
 pub mod settings;

@@ -1,0 +1,6 @@
+//! The council-tax hand-off to the revenue system: every new change request written out as one
+//! batch (`desk-server ct-export`), and the revenue system's results read back
+//! (`desk-server ct-import-status`), whose statuses sync to the desks.
+
+pub mod batch;
+pub mod status_file;
