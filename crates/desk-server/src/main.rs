@@ -191,6 +191,25 @@ enum Cmd {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Write every new council-tax change request as one batch for the revenue system
+    /// (docs/council-tax-handoff.md); each request is exported once.
+    CtExport {
+        /// The batch is written to DIR/ct-export-<batch id>/.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write this earlier batch again, as it was taken (nothing new is exported).
+        #[arg(long, value_name = "BATCH_ID")]
+        batch: Option<uuid::Uuid>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Read the revenue system's results (CSV, all or nothing) and update the requests'
+    /// statuses, which sync to the desks.
+    CtImportStatus {
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Load the generated demo data and demo staff (does nothing if already loaded).
     DemoData {
         #[arg(long, default_value_t = desk_fixtures::DEFAULT_SEED)]
@@ -466,6 +485,52 @@ fn main() -> anyhow::Result<()> {
                 "school {school}: flagged below {}%, red below {}%",
                 s.thresholds.flagged, s.thresholds.red
             );
+        }
+        Cmd::CtExport { out, batch, store } => {
+            let store = open(&store)?;
+            let now = chrono::Utc::now();
+            let (batch_id, requests) = store.ct_export(batch, now).context("taking the requests to export")?;
+            if requests.is_empty() {
+                println!("no new council-tax change requests to export");
+                return Ok(());
+            }
+            let (dir, manifest) =
+                desk_server::council_tax::batch::write(&out, batch_id, now, &requests).with_context(|| {
+                    format!(
+                        "writing batch {batch_id} under {}; write it again with --batch {batch_id}",
+                        out.display()
+                    )
+                })?;
+            println!(
+                "exported {} request(s) in batch {batch_id} to {}",
+                manifest.total,
+                dir.display()
+            );
+        }
+        Cmd::CtImportStatus { file, store } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let rows = match desk_server::council_tax::status_file::parse(&bytes) {
+                Ok(rows) => rows,
+                Err(bad) => {
+                    for r in &bad {
+                        eprintln!("{r}");
+                    }
+                    bail!("{} bad row(s) in {}; nothing was imported", bad.len(), file.display());
+                }
+            };
+            let store = open(&store)?;
+            match store
+                .ct_set_statuses(&rows, chrono::Utc::now())
+                .context("applying the statuses")?
+            {
+                Ok(changed) => println!("read {} result(s); {changed} request(s) changed status", rows.len()),
+                Err(bad) => {
+                    for r in &bad {
+                        eprintln!("{r}");
+                    }
+                    bail!("{} bad row(s) in {}; nothing was imported", bad.len(), file.display());
+                }
+            }
         }
         Cmd::DemoData { seed, store } => {
             let store = open(&store)?;

@@ -45,6 +45,8 @@ fn help_lists_every_subcommand() {
         "import-calendar",
         "import-register",
         "export-attendance",
+        "ct-export",
+        "ct-import-status",
         "demo-data",
     ] {
         assert!(help.contains(sub), "--help lists {sub}:\n{help}");

@@ -426,6 +426,20 @@ pub const ABSENCE_EXPORTS: TableSpec = TableSpec {
     without_rowid: true,
 };
 
+/// Which export batch took each council-tax change request (server only; never synced): a
+/// request is exported once, and a batch can be written again by its id.
+pub const CT_EXPORTS: TableSpec = TableSpec {
+    name: "ct_exports",
+    key: &["request_id"],
+    columns: &[
+        col("request_id", Uuid),
+        col("batch_id", Uuid),
+        col("exported_at", TimestampTz),
+    ],
+    unique: &[],
+    without_rowid: true,
+};
+
 /// The single change counter: every writing transaction locks and moves it, so writers are
 /// serialised, commit order is version order, and a reader paging by version never skips a row
 /// committed after it read.
@@ -515,6 +529,7 @@ pub const ALL: &[&TableSpec] = &[
     &CONTACT_ATTEMPTS,
     &ESCALATIONS,
     &ABSENCE_EXPORTS,
+    &CT_EXPORTS,
     &SCHOOL_SETTINGS,
     &SYNC_HEAD,
     &SYNC_ROWS,
@@ -654,6 +669,12 @@ pub const SCHOOL_STEPS: &[Step] = &[
 ];
 
 pub const SCHOOL_SETTINGS_STEPS: &[Step] = &[create(&SCHOOL_SETTINGS)];
+
+/// The council-tax hand-off's record of export batches.
+pub const CT_EXPORT_STEPS: &[Step] = &[
+    create(&CT_EXPORTS),
+    index("ct_exports_batch", "ct_exports", &["batch_id"]),
+];
 
 /// The migration runner's own record, created by each backend before the first migration (it
 /// is not one of the migrations). Described here only so that its rows can be counted.

@@ -124,7 +124,12 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Writes the batch under `out/ct-export-<batch id>/`, the manifest last (its presence says
 /// the batch is whole), each file through a temporary name so a reader never sees half a file.
-pub fn write(out: &Path, batch_id: Uuid, created_at: DateTime<Utc>, requests: &[Outgoing]) -> io::Result<(PathBuf, Manifest)> {
+pub fn write(
+    out: &Path,
+    batch_id: Uuid,
+    created_at: DateTime<Utc>,
+    requests: &[Outgoing],
+) -> io::Result<(PathBuf, Manifest)> {
     let (files, manifest) = render(batch_id, created_at, requests);
     let dir = out.join(format!("ct-export-{batch_id}"));
     std::fs::create_dir_all(&dir)?;
@@ -182,12 +187,30 @@ mod tests {
         };
         vec![
             out(
-                request(2, "council_tax.move_out", 30, json!({"person": "Ann Grant", "forwarding_address": "4 Shore Street, Lossiemouth IV31 6PB", "tenure": "tenant"})),
+                request(
+                    2,
+                    "council_tax.move_out",
+                    30,
+                    json!({"person": "Ann Grant", "forwarding_address": "4 Shore Street, Lossiemouth IV31 6PB", "tenure": "tenant"}),
+                ),
                 None,
             ),
-            out(request(1, "council_tax.move_out", 10, json!({"person": "Iain Ross", "forwarding_address": "12 High Street, Elgin IV30 1BU", "tenure": "owner"})), None),
             out(
-                request(3, "council_tax.direct_debit", 20, json!({"account_holder": "Morag Innes", "bank_last_four": "5678", "instalments": 10, "day": 15})),
+                request(
+                    1,
+                    "council_tax.move_out",
+                    10,
+                    json!({"person": "Iain Ross", "forwarding_address": "12 High Street, Elgin IV30 1BU", "tenure": "owner"}),
+                ),
+                None,
+            ),
+            out(
+                request(
+                    3,
+                    "council_tax.direct_debit",
+                    20,
+                    json!({"account_holder": "Morag Innes", "bank_last_four": "5678", "instalments": 10, "day": 15}),
+                ),
                 Some(json!({"sort_code": "123456", "account_number": "12345678", "account_holder": "Morag Innes"})),
             ),
         ]
@@ -203,7 +226,11 @@ mod tests {
         let (written, manifest) = write(tmp.path(), Uuid::from_u128(42), created, &outgoing()).unwrap();
         assert_eq!(manifest.total, 3);
         assert_eq!(
-            manifest.files.iter().map(|f| (f.file.as_str(), f.count)).collect::<Vec<_>>(),
+            manifest
+                .files
+                .iter()
+                .map(|f| (f.file.as_str(), f.count))
+                .collect::<Vec<_>>(),
             vec![("direct_debit.jsonl", 1), ("move_out.jsonl", 2)]
         );
         let mut names: Vec<String> = std::fs::read_dir(&written)
@@ -211,7 +238,11 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["direct_debit.jsonl", "manifest.json", "move_out.jsonl"], "no partial files left");
+        assert_eq!(
+            names,
+            ["direct_debit.jsonl", "manifest.json", "move_out.jsonl"],
+            "no partial files left"
+        );
         for name in &names {
             let got = std::fs::read(written.join(name)).unwrap();
             if std::env::var_os("COUNCIL_DESK_WRITE_GOLDEN").is_some() {

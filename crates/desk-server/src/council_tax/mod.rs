@@ -2,5 +2,7 @@
 //! batch (`desk-server ct-export`), and the revenue system's results read back
 //! (`desk-server ct-import-status`), whose statuses sync to the desks.
 
+mod bank;
 pub mod batch;
+pub(crate) mod handoff;
 pub mod status_file;

@@ -35,7 +35,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StatusRow>, Vec<RowError>> {
     let mut seen = HashSet::new();
     for (line, f) in file.rows {
         let Ok(request_id) = Uuid::parse_str(&f["request_id"]) else {
-            errors.push(error(line, format!("`{}` is not a request id (a UUID from the export)", f["request_id"])));
+            errors.push(error(
+                line,
+                format!("`{}` is not a request id (a UUID from the export)", f["request_id"]),
+            ));
             continue;
         };
         if !seen.insert(request_id) {
@@ -43,7 +46,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StatusRow>, Vec<RowError>> {
             continue;
         }
         let Some(reference) = parse_reference(&f["reference"]) else {
-            errors.push(error(line, format!("`{}` is not a reference like CT-7KQM4-WXD9P", f["reference"])));
+            errors.push(error(
+                line,
+                format!("`{}` is not a reference like CT-7KQM4-WXD9P", f["reference"]),
+            ));
             continue;
         };
         let status = match f["status"].to_ascii_lowercase().as_str() {
@@ -51,7 +57,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StatusRow>, Vec<RowError>> {
             "queried" => RequestStatus::Queried,
             "rejected" => RequestStatus::Rejected,
             other => {
-                errors.push(error(line, format!("status `{other}` is not one of processed, queried, rejected")));
+                errors.push(error(
+                    line,
+                    format!("status `{other}` is not one of processed, queried, rejected"),
+                ));
                 continue;
             }
         };
@@ -61,7 +70,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StatusRow>, Vec<RowError>> {
             continue;
         }
         if message.as_ref().is_some_and(|m| m.chars().count() > MAX_MESSAGE) {
-            errors.push(error(line, format!("the message is longer than {MAX_MESSAGE} characters")));
+            errors.push(error(
+                line,
+                format!("the message is longer than {MAX_MESSAGE} characters"),
+            ));
             continue;
         }
         rows.push(StatusRow {
@@ -84,10 +96,16 @@ mod tests {
     #[test]
     fn reads_each_status_and_reports_every_bad_row() {
         let reference = desk_domain::council_tax::reference_for(Uuid::parse_str(ID).unwrap());
-        let ok = format!("request_id,reference,status,message\n{ID},{},Processed,\n", reference.to_lowercase());
+        let ok = format!(
+            "request_id,reference,status,message\n{ID},{},Processed,\n",
+            reference.to_lowercase()
+        );
         let rows = parse(ok.as_bytes()).unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].status, rows[0].message.as_deref()), (RequestStatus::Processed, None));
+        assert_eq!(
+            (rows[0].status, rows[0].message.as_deref()),
+            (RequestStatus::Processed, None)
+        );
         assert_eq!(rows[0].reference, reference);
 
         let id = |n: u32| Uuid::from_u128(u128::from(n));

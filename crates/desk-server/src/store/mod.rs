@@ -233,6 +233,20 @@ pub trait Store: Send + Sync {
         again: bool,
         at: DateTime<Utc>,
     ) -> Result<Vec<desk_domain::school::Absence>, StoreError>;
+    /// Council tax: a new export batch of every `received` request (marked `exported` in the
+    /// same transaction), or the batch `again` as it was taken.
+    fn ct_export(
+        &self,
+        again: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<(Uuid, Vec<crate::council_tax::batch::Outgoing>), StoreError>;
+    /// Council tax: the revenue system's results, all or none (`Ok(Err(rows))`: nothing
+    /// applied). Returns how many requests changed.
+    fn ct_set_statuses(
+        &self,
+        rows: &[crate::council_tax::status_file::StatusRow],
+        at: DateTime<Utc>,
+    ) -> Result<Result<usize, Vec<crate::timetable_csv::RowError>>, StoreError>;
     /// Pokes for every committed change, from this process and (PostgreSQL) from every other
     /// server instance on the same database.
     fn subscribe(&self) -> broadcast::Receiver<Poke>;
@@ -702,6 +716,34 @@ impl<B: desk_store::Database> Store for Storage<B> {
             }
             Ok(out)
         })
+    }
+    fn ct_export(
+        &self,
+        again: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<(Uuid, Vec<crate::council_tax::batch::Outgoing>), StoreError> {
+        let e = self.tables(|tx| crate::council_tax::handoff::export(tx, again, at))?;
+        if !e.touched.is_empty() {
+            self.publish(self.head()?, e.touched);
+        }
+        Ok((e.batch_id, e.requests))
+    }
+    fn ct_set_statuses(
+        &self,
+        rows: &[crate::council_tax::status_file::StatusRow],
+        at: DateTime<Utc>,
+    ) -> Result<Result<usize, Vec<crate::timetable_csv::RowError>>, StoreError> {
+        // A file with a bad row is refused before anything is written (set_statuses checks
+        // every row first), so the transaction commits nothing.
+        match self.tables(|tx| crate::council_tax::handoff::set_statuses(tx, rows, at))? {
+            Ok((changed, touched)) => {
+                if !touched.is_empty() {
+                    self.publish(self.head()?, touched);
+                }
+                Ok(Ok(changed))
+            }
+            Err(rows) => Ok(Err(rows)),
+        }
     }
     fn subscribe(&self) -> broadcast::Receiver<Poke> {
         self.pokes.subscribe()
