@@ -99,6 +99,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "school_settings",
         sql: include_str!("../../../migrations/client/0011_school_settings.sql"),
     },
+    Migration {
+        version: 12,
+        name: "council_tax",
+        sql: include_str!("../../../migrations/client/0012_council_tax.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

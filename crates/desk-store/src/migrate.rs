@@ -78,7 +78,12 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 10,
-        name: "0010_ct_exports.sql",
+        name: "0010_council_tax.sql",
+        steps: tables::COUNCIL_TAX_STEPS,
+    },
+    Migration {
+        version: 11,
+        name: "0011_ct_exports.sql",
         steps: tables::CT_EXPORT_STEPS,
     },
 ];

@@ -126,11 +126,7 @@ pub(crate) type Applied = Result<(usize, Vec<String>), Vec<RowError>>;
 /// Applies the revenue system's results, all or none: every row that cannot apply is reported
 /// by line (`Ok(Err(..))`, nothing written). Returns the requests changed and the buckets
 /// touched; a row already applied (same status and message) changes nothing.
-pub(crate) fn set_statuses(
-    tx: &mut dyn Tx,
-    rows: &[StatusRow],
-    at: DateTime<Utc>,
-) -> Result<Applied, StoreError> {
+pub(crate) fn set_statuses(tx: &mut dyn Tx, rows: &[StatusRow], at: DateTime<Utc>) -> Result<Applied, StoreError> {
     let mut errors = Vec::new();
     let mut changes = Vec::new();
     for row in rows {
