@@ -356,6 +356,8 @@ pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<()
             absences: data.absences.clone(),
             // Every demo school keeps the default rules.
             school_settings: Vec::new(),
+            // Change requests come from desks' commands.
+            ct_change_requests: Vec::new(),
         })?;
     }
     for s in &data.staff {

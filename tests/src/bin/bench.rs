@@ -83,6 +83,22 @@ async fn main() -> Result<()> {
         bench("apply_remote_delete_p95_500k", ms(delete), "ms");
     }
 
+    if wants("ct_export") {
+        // Issue 10 §7: 10,000 requests picked, marked exported and written as one batch.
+        for backend in [Backend::Postgres, Backend::Sqlite] {
+            let dir = tmp.path().join(format!("ct-export-{backend:?}"));
+            std::fs::create_dir_all(&dir)?;
+            let db = TestDb::new(backend, &dir);
+            let store = desk_server::open_store(&db.config)?;
+            let secs = desk_server::council_tax::bench_ct_export(store, 10_000, &dir.join("out"));
+            let name = match backend {
+                Backend::Postgres => "ct_export_10000_postgres",
+                Backend::Sqlite => "ct_export_10000_sqlite",
+            };
+            bench(name, secs, "s");
+        }
+    }
+
     if wants("drain") {
         for backend in [Backend::Postgres, Backend::Sqlite] {
             let dir = tmp.path().join(format!("drain-{backend:?}"));

@@ -4,5 +4,8 @@
 
 mod bank;
 pub mod batch;
+mod bench;
 pub(crate) mod handoff;
 pub mod status_file;
+
+pub use bench::bench_ct_export;

@@ -107,6 +107,8 @@ pub struct EntityBatch {
     pub registration_marks: Vec<desk_domain::school::RegistrationMark>,
     pub absences: Vec<desk_domain::school::Absence>,
     pub school_settings: Vec<desk_domain::school::SchoolSettings>,
+    /// Council-tax change requests as taken (demo data and benchmarks; desks send commands).
+    pub ct_change_requests: Vec<desk_domain::council_tax::records::ChangeRequest>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -909,6 +911,7 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.registration_marks, &mut touched)?;
     total += add(tx, &batch.absences, &mut touched)?;
     total += add(tx, &batch.school_settings, &mut touched)?;
+    total += add(tx, &batch.ct_change_requests, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {
