@@ -69,7 +69,9 @@ fn add_count(conn: &Connection, table: &str, id: &str, field: &str, delta: i64) 
 /// Puts a just-decided command's effects on the overlay and returns them as the outbox keeps them.
 pub fn apply_decided(conn: &Connection, effects: &[Effect], seq: i64) -> rusqlite::Result<Vec<Kept>> {
     let mut kept = Vec::with_capacity(effects.len());
-    for effect in effects {
+    // A server-only record (full bank details) is neither shown nor kept: the server alone
+    // keeps it, from the command's arguments, which the desk reduces once answered.
+    for effect in effects.iter().filter(|e| e.kept_on_desk()) {
         let seen = match effect.record() {
             Some(r) => replica_version(conn, &r.table, &r.id)?,
             None => None,
@@ -94,6 +96,7 @@ fn apply_one(conn: &Connection, effect: &Effect, seq: i64) -> rusqlite::Result<(
         }
         // The desk writes its own audit line when the command is recorded.
         Effect::Audit(_) => Ok(()),
+        Effect::ServerOnly(_) => Ok(()),
     }
 }
 

@@ -5,7 +5,10 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use desk_domain::{Alternative, MAX_PUSH_MUTATIONS, Mutation, Outcome, PullQuery, PullResponse, PushRequest, Receipt};
+use desk_domain::{
+    Alternative, Command, KeptArgs, MAX_PUSH_MUTATIONS, Mutation, Outcome, PullQuery, PullResponse, PushRequest,
+    Receipt,
+};
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::watch;
@@ -143,6 +146,27 @@ pub(crate) struct ReceiptCounts {
     pub rejected: u32,
 }
 
+/// Once the server has answered a command, the desk keeps only what its service says it may
+/// of the arguments (`desk_domain::KeptArgs`: a Direct Debit keeps no sort code or account
+/// number). Before the rest of the receipt is recorded, so Needs attention copies the reduced
+/// form too. An answered command is never sent again, so its envelope need not parse.
+fn reduce_args(conn: &Connection, seq: u64) -> rusqlite::Result<()> {
+    let (name, version, args): (String, u32, String) = conn
+        .prepare_cached("SELECT name, args_version, args FROM outbox WHERE seq = ?1")?
+        .query_row([sql_i64(seq)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let Ok(args) = serde_json::from_str::<serde_json::Value>(&args) else {
+        return Ok(());
+    };
+    let Ok(cmd) = Command::parse(&name, version, &args) else {
+        return Ok(());
+    };
+    if let Some(kept) = cmd.kept_args() {
+        conn.prepare_cached("UPDATE outbox SET args = ?2 WHERE seq = ?1")?
+            .execute(params![sql_i64(seq), kept.to_string()])?;
+    }
+    Ok(())
+}
+
 /// Records what the server did with each mutation: applied → waits for the pull to reach its
 /// version; deferred → stays, marked; rejected → leaves the outbox for Needs attention, with
 /// everything that was entered and the alternatives.
@@ -160,6 +184,7 @@ pub(crate) fn record_receipts(conn: &Connection, receipts: &[Receipt]) -> rusqli
             tracing::warn!(seq = r.seq, %r.mutation_id, %mutation_id, "receipt for another mutation at this seq; ignored");
             continue;
         }
+        reduce_args(conn, r.seq)?;
         match &r.outcome {
             Outcome::Applied => {
                 if state == "pending" {

@@ -6,7 +6,8 @@
 //!   receipt's version), and each [`Effect::Audit`] to the audit store, in the command's
 //!   transaction;
 //! - a desk shows a `Put` record in place of its replica copy, and adds a `Count`'s deltas to
-//!   its replica copy (other desks change the same counts; the replica keeps theirs).
+//!   its replica copy (other desks change the same counts; the replica keeps theirs);
+//! - an [`Effect::ServerOnly`] record is written by the server alone, to a table no desk pulls.
 
 use serde::{Deserialize, Serialize};
 
@@ -130,13 +131,25 @@ pub enum Effect {
         deltas: Vec<(String, i64)>,
     },
     Audit(AuditNote),
+    /// A record only the server keeps: a row of a server table outside [`crate::table::ALL`],
+    /// written in the command's transaction but never to the change log, so no desk pulls it.
+    /// For what a desk sends once and must not keep (a Direct Debit's full bank details): a
+    /// desk neither shows it nor keeps it with the command's effects.
+    ServerOnly(Record),
 }
 
 impl Effect {
+    /// The synced record the effect writes (not a server-only one).
     pub fn record(&self) -> Option<&Record> {
         match self {
             Effect::Put(r) | Effect::Count { record: r, .. } => Some(r),
-            Effect::Audit(_) => None,
+            Effect::Audit(_) | Effect::ServerOnly(_) => None,
         }
+    }
+
+    /// Whether a desk may keep this effect (in its outbox, to show until the pull brings the
+    /// server's rows): all but a server-only record.
+    pub fn kept_on_desk(&self) -> bool {
+        !matches!(self, Effect::ServerOnly(_))
     }
 }

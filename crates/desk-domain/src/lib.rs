@@ -21,5 +21,5 @@ pub use effect::{AuditNote, Effect, Record, RecordKind};
 pub use entities::*;
 pub use refusal::{Code, CommonCode, Refusal};
 pub use scope::{Bucket, Role, Site};
-pub use service::{Command, CommandError, Ctx, Decision, Facts, Source};
+pub use service::{Command, CommandError, Ctx, Decision, Facts, KeptArgs, Source};
 pub use wire::*;

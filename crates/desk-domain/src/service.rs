@@ -32,6 +32,17 @@ pub trait Source {
     fn may_write(&self, bucket: &Bucket) -> bool;
 }
 
+/// What a desk keeps of a command's arguments once the server has answered it. Most commands
+/// keep them as sent (Needs attention shows what was entered); a command carrying details a
+/// desk must not hold after sending them (a Direct Debit's sort code and account number) gives
+/// the reduced form, and the desk rewrites its outbox row with it when the receipt comes. The
+/// reduced form need not parse as the command: an answered command is never sent again.
+pub trait KeptArgs {
+    fn kept_args(&self) -> Option<serde_json::Value> {
+        None
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
     #[error("unknown command `{name}` version {version}")]
@@ -130,6 +141,12 @@ macro_rules! services {
         /// The facts every service's `decide` may read.
         pub trait Facts: Source $(+ crate::$module::Facts)+ {}
         impl<T: Source $(+ crate::$module::Facts)+> Facts for T {}
+
+        impl KeptArgs for Command {
+            fn kept_args(&self) -> Option<serde_json::Value> {
+                match self { $(Command::$service(c) => c.kept_args()),+ }
+            }
+        }
 
         impl Command {
             pub fn parse(name: &str, args_version: u32, args: &serde_json::Value) -> Result<Self, CommandError> {

@@ -208,6 +208,17 @@ fn interpret(tx: &mut dyn StoreTx, caller: &Caller, effects: &[Effect]) -> Resul
                 write_sync(tx, record)?;
                 touched.insert(record.bucket.clone());
             }
+            // Never in the change log, so never pulled; a synced table here would be a
+            // service's bug that leaked the record to desks' replicas on the next write.
+            Effect::ServerOnly(record) => {
+                if table::ALL.contains(&record.table.as_str()) {
+                    return Err(StoreError::Corrupt(format!(
+                        "a server-only record names the synced table {}",
+                        record.table
+                    )));
+                }
+                tx.put_record(&record.table, &record.row)?;
+            }
         }
     }
     Ok(touched.into_iter().collect())

@@ -180,7 +180,11 @@ impl PersonRef {
         match self {
             PersonRef::Customer(_) => &[RecordKind::Customer, RecordKind::Booking, RecordKind::CustomerNote],
             PersonRef::Pupil(_) => &[RecordKind::Pupil, RecordKind::Contact, RecordKind::Absence],
-            PersonRef::CtAccount(_) => &[RecordKind::CtAccount],
+            PersonRef::CtAccount(_) => &[
+                RecordKind::CtAccount,
+                RecordKind::CtChangeRequest,
+                RecordKind::CtIdentityCheck,
+            ],
         }
     }
 }

@@ -220,6 +220,22 @@ pub struct DirectDebit {
     pub day: u8,
 }
 
+impl DirectDebit {
+    /// What the request keeps, syncs to desks and the desk's outbox keeps once the server has
+    /// answered: everything but the sort code, and of the account number its last four digits.
+    pub fn kept(&self) -> serde_json::Value {
+        let digits: String = self.account_number.chars().filter(char::is_ascii_digit).collect();
+        let last_four = &digits[digits.len().saturating_sub(4)..];
+        serde_json::json!({
+            "change": self.change,
+            "account_holder": self.account_holder,
+            "account_last_four": last_four,
+            "instalments": self.instalments,
+            "day": self.day,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FormSentBy {
@@ -255,6 +271,17 @@ crate::service_commands! {
         PaperlessWithdrawal(PaperlessWithdrawal) = "council_tax.paperless_withdrawal", version 1,
         DirectDebit(DirectDebit) = "council_tax.direct_debit", version 1,
         CtrReferral(CtrReferral) = "council_tax.ctr_referral", version 1,
+    }
+}
+
+/// A Direct Debit's bank details are not kept on the desk once the server has them (issue 10
+/// §2): its outbox row and any Needs attention item keep [`DirectDebit::kept`].
+impl crate::service::KeptArgs for Command {
+    fn kept_args(&self) -> Option<serde_json::Value> {
+        match self {
+            Command::DirectDebit(a) => Some(a.kept()),
+            _ => None,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::Code;
 use super::command::*;
 use super::identity::{self, Held};
-use super::records::{ChangeRequest, IdentityCheck, LockClearance, RequestStatus};
+use super::records::{BankDetails, ChangeRequest, IdentityCheck, LockClearance, RequestStatus};
 use super::reference::reference_for;
 use super::rules::{self, Household, Taken, household_on, same_name};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
@@ -227,10 +227,26 @@ fn change<F: Facts + ?Sized>(
         return Ok(Err(r));
     }
     let review = if needs_review { ", back-dated: for review" } else { "" };
-    Ok(Ok(vec![
+    let mut effects = vec![
         audit(&acc.account, format!("{} {}{review}", cmd.name(), row.reference)),
         Effect::Put(Record::synced(&row)),
-    ]))
+    ];
+    // After the request, which it refers to: the full details for the revenue export, kept by
+    // the server alone (own_rules has checked their format).
+    if let Command::DirectDebit(a) = cmd
+        && let (Ok(sort_code), Ok(account_number)) =
+            (rules::sort_code(&a.sort_code), rules::bank_account(&a.account_number))
+    {
+        let bank = BankDetails {
+            request_id: row.id,
+            account_holder: a.account_holder.trim().to_owned(),
+            sort_code,
+            account_number,
+            received_at: ctx.at,
+        };
+        effects.push(Effect::ServerOnly(bank.record()));
+    }
+    Ok(Ok(effects))
 }
 
 /// A change that takes effect before changes already taken must not undo them: a partner's
@@ -592,13 +608,8 @@ fn own_rules(cmd: &Command, h: &Household, on: NaiveDate, today: NaiveDate) -> C
                 ));
             }
             // Only the last four digits stay (issue 10 §2): what syncs back to desks.
-            Ok(Kept::from(serde_json::json!({
-                "change": to_json(&a.change),
-                "account_holder": a.account_holder,
-                "account_last_four": &number[4..],
-                "instalments": a.instalments,
-                "day": a.day,
-            })))
+            debug_assert!(a.kept()["account_last_four"] == number[4..]);
+            Ok(Kept::from(a.kept()))
         }
         Command::CtrReferral(a) => Ok(to_json(a).into()),
     }

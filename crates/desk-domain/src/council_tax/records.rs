@@ -17,6 +17,33 @@ pub mod table {
     pub const CT_IDENTITY_CHECKS: &str = "ct_identity_checks";
     pub const CT_LOCK_CLEARANCES: &str = "ct_lock_clearances";
     pub const ALL: [&str; 3] = [CT_CHANGE_REQUESTS, CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES];
+    /// Server only (an [`crate::Effect::ServerOnly`] record): not synced, in no desk's scope.
+    pub const CT_BANK_DETAILS: &str = "ct_bank_details";
+}
+
+/// The full bank details of a Direct Debit request, kept by the server alone for the revenue
+/// export; the request itself (which syncs) holds the last four digits of the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankDetails {
+    pub request_id: Uuid,
+    pub account_holder: String,
+    /// Six digits, no dashes.
+    pub sort_code: String,
+    /// Eight digits.
+    pub account_number: String,
+    pub received_at: DateTime<Utc>,
+}
+
+impl BankDetails {
+    pub fn record(&self) -> crate::Record {
+        crate::Record {
+            table: table::CT_BANK_DETAILS.to_owned(),
+            id: self.request_id.to_string(),
+            // In no bucket any role reaches: it is never in the change log either.
+            bucket: "server".to_owned(),
+            row: serde_json::to_value(self).expect("bank details are plain data"),
+        }
+    }
 }
 
 /// Where a change is on its way through the revenue system (issue 10 §4).

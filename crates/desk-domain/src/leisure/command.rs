@@ -47,6 +47,9 @@ crate::service_commands! {
     }
 }
 
+/// A leisure desk keeps every argument as entered.
+impl crate::service::KeptArgs for Command {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -587,6 +587,7 @@ mod tests {
                     let d: Vec<String> = deltas.iter().map(|(f, n)| format!("{f}{n:+}")).collect();
                     format!("count {} {} {}", record.table, record.id, d.join(","))
                 }
+                Effect::ServerOnly(r) => format!("server-only {} {}", r.table, r.id),
             })
             .collect()
     }

@@ -127,3 +127,6 @@ crate::service_commands! {
         Escalate(Escalate) = "school.escalate", version 1,
     }
 }
+
+/// A school office keeps every argument as entered.
+impl crate::service::KeptArgs for Command {}

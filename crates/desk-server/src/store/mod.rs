@@ -18,8 +18,9 @@ pub use desk_store::StoreTx;
 use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_of};
 pub use desk_store::records::*;
 use desk_store::tables::{
-    ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACT_ATTEMPTS, CONTACTS, CUSTOMER_NOTES,
-    ESCALATIONS, REGISTRATION_MARKS, SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
+    ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACT_ATTEMPTS, CONTACTS, CT_CHANGE_REQUESTS,
+    CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_NOTES, ESCALATIONS, REGISTRATION_MARKS, SCHEMA_MIGRATIONS,
+    SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
 use desk_store::{Cond, Tables};
 
@@ -304,7 +305,18 @@ impl<B: desk_store::Database> Storage<B> {
                     }
                     ("pupils", ids)
                 }
-                PersonRef::CtAccount(_) => ("ct_accounts", Vec::new()),
+                PersonRef::CtAccount(_) => {
+                    // The account's requests, identity checks and lock clearances. A request's
+                    // full bank details are not a synced record: they go with the export.
+                    let by_account = [Cond::Eq("account_id", Cell::Int(id))];
+                    let mut ids = Vec::new();
+                    for spec in [&CT_CHANGE_REQUESTS, &CT_IDENTITY_CHECKS, &CT_LOCK_CLEARANCES] {
+                        for r in t.select_by(spec, &by_account, &[])? {
+                            ids.push((spec.name, r.uuid("id")?.to_string()));
+                        }
+                    }
+                    ("ct_accounts", ids)
+                }
             };
             let mut children = children;
             children.sort_by(|a, b| a.1.cmp(&b.1));

@@ -647,6 +647,45 @@ fn direct_debit_keeps_only_the_last_four_digits() {
 }
 
 #[test]
+fn direct_debit_gives_the_full_details_to_the_server_alone_after_the_request() {
+    let cmd = direct_debit("80-22-60", "1234 0423", 10, 5);
+    let effects = run_with(&mut world(), cmd.clone(), &ctx()).unwrap();
+    let Effect::Put(request) = &effects[1] else {
+        panic!("{effects:?}")
+    };
+    let Some(Effect::ServerOnly(bank)) = effects.get(2) else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(effects.len(), 3);
+    assert_eq!(bank.table, "ct_bank_details");
+    assert!(!crate::table::ALL.contains(&bank.table.as_str()));
+    assert!(effects[2].record().is_none() && !effects[2].kept_on_desk());
+    let details: crate::council_tax::records::BankDetails = bank.parse().unwrap();
+    assert_eq!(
+        (
+            details.sort_code.as_str(),
+            details.account_number.as_str(),
+            bank.id.as_str()
+        ),
+        ("802260", "12340423", request.id.as_str())
+    );
+    // What the desk keeps of the arguments once answered is what the request keeps.
+    let kept = crate::KeptArgs::kept_args(&crate::Command::from(cmd)).unwrap();
+    assert_eq!(kept, request.row["detail"]);
+    assert!(!kept.to_string().contains("802260") && !kept.to_string().contains("1234"));
+    // Every other change keeps its arguments as entered, and makes nothing server-only.
+    for (what, other) in every_change_type().into_iter().filter(|(w, _)| *w != "direct debit") {
+        assert_eq!(
+            crate::KeptArgs::kept_args(&crate::Command::from(other.clone())),
+            None,
+            "{what}"
+        );
+        let effects = run_with(&mut world(), other, &ctx()).unwrap();
+        assert!(effects.iter().all(Effect::kept_on_desk), "{what}");
+    }
+}
+
+#[test]
 fn disregards_carry_evidence_to_follow_where_a_document_proves_them() {
     let r = run(
         &mut world(),
