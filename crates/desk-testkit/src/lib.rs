@@ -5,6 +5,7 @@
 //! - [`staff`]: the test password, leisure-desk staff and callers;
 //! - [`world`]: dates relative to today and small builders for centres, sessions, customers;
 //! - [`school`]: a two-school world, school-office callers and the school office's commands;
+//! - [`council_tax`]: accounts at two offices, contact-centre callers and their commands;
 //! - [`commands`]: leisure commands and the mutation envelopes that carry them;
 //! - [`desk`]: desks opened on a data directory, signed in;
 //! - [`proxy`]: a loopback proxy that loses push answers;
@@ -14,6 +15,7 @@
 //! package); what only one crate's tests need stays in that crate.
 
 pub mod commands;
+pub mod council_tax;
 pub mod db;
 pub mod desk;
 pub mod proxy;

@@ -652,8 +652,9 @@ impl<B: desk_store::Database> Store for Storage<B> {
         self.read(|t| t.get(&BOOKINGS, &[Cell::Uuid(id)])?.map(|r| booking_of(&r)).transpose())
     }
     fn count(&self, table: &str) -> Result<u64, StoreError> {
-        const TABLES: [&str; 10] = [
+        const TABLES: [&str; 11] = [
             "audit_log",
+            "ct_bank_details",
             "sign_in_locks",
             "staff",
             "access_tokens",
