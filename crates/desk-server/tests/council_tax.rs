@@ -30,6 +30,7 @@ macro_rules! conformance {
 
 conformance!(
     every_change_is_a_request_synced_to_its_office,
+    every_change_type_is_taken_by_the_server,
     three_failed_checks_stop_phone_changes_until_a_supervisor_clears_them,
     every_change_needs_a_passed_check_by_the_same_agent_on_the_account_within_the_hour,
     offline_changes_arriving_later_in_time_but_earlier_in_effect_lose_with_the_reason,
@@ -165,6 +166,97 @@ fn every_change_is_a_request_synced_to_its_office(backend: &str) {
     assert_eq!(ids("ct_change_requests").len(), 5);
     assert_eq!(ids("ct_identity_checks").len(), 2);
     assert!(rows.iter().all(|r| r.bucket == "counciltax:office:1"));
+}
+
+fn every_change_type_is_taken_by_the_server(backend: &str) {
+    use desk_domain::council_tax::command::{
+        AdultOut, ChangeName, DisabledReduction, Disregard, EndSinglePersonDiscount, ExemptionClaim, MoveIn,
+        MoveWithin, PaperlessWithdrawal, Tenure,
+    };
+    use desk_domain::council_tax::reasons::{DisregardReason, Exemption};
+    let (_db, store) = ct_store(backend);
+    let agent = ct_caller(&*store, "agent.1", OFFICE, false);
+    let (chk, check) = check_on(ACCOUNT, true);
+    let (single, single_check) = check_single();
+    let c = |on: (u32, u32)| change(ACCOUNT, chk, day(2026, on.0, on.1));
+    let s = |on: (u32, u32)| change(SINGLE, single, day(2026, on.0, on.1));
+    // In effective-date order, as one household's autumn: Jamie moves in and studies, Kirsty
+    // stays a week, Ewan changes his name, Jamie moves on; Morag's discount comes and goes, then
+    // she leaves the house empty and unfurnished.
+    let cmds: Vec<Command> = vec![
+        check,
+        single_check,
+        Command::from(MoveIn {
+            change: c((11, 1)),
+            name: "Jamie Munro".into(),
+            date_of_birth: day(2000, 1, 1),
+            tenure: Tenure::Tenant,
+            previous_address: Some("2 Station Road, Keith AB55 5BQ".into()),
+        }),
+        adult_in(c((11, 2)), "Kirsty Munro", day(2001, 2, 3)),
+        Command::from(Disregard {
+            change: c((11, 3)),
+            person: "Jamie Munro".into(),
+            reason: DisregardReason::FullTimeStudent,
+        }),
+        Command::from(DisabledReduction {
+            change: c((11, 4)),
+            person: ISLA.into(),
+            feature: "A ground-floor bathroom for her wheelchair".into(),
+        }),
+        Command::from(ChangeName {
+            change: c((11, 5)),
+            person: EWAN.into(),
+            new_name: "Ewan Munro-Grant".into(),
+        }),
+        Command::from(CorrespondenceAddress {
+            change: c((11, 6)),
+            address: "PO Box 12, Elgin".into(),
+            postcode: "IV30 9ZZ".into(),
+        }),
+        paperless(c((11, 7)), "isla.munro@example.org", "isla.munro@example.org"),
+        Command::from(CtrReferral {
+            change: c((11, 8)),
+            form_sent_by: FormSentBy::Email,
+        }),
+        Command::from(AdultOut {
+            change: c((11, 10)),
+            name: "Kirsty Munro".into(),
+        }),
+        Command::from(MoveWithin {
+            change: c((11, 20)),
+            person: "Jamie Munro".into(),
+            new_address: "9 Tolbooth Street, Forres".into(),
+            new_postcode: "IV36 1PH".into(),
+            new_uprn: Some("133033699".parse().unwrap()),
+            next: Next::Unknown,
+        }),
+        Command::from(PaperlessWithdrawal { change: c((11, 25)) }),
+        direct_debit(c((12, 1)), "80-22-60", "12345678"),
+        apply_spd(s((10, 1))),
+        Command::from(EndSinglePersonDiscount { change: s((10, 20)) }),
+        move_out(s((11, 15)), MORAG, Next::Exemption),
+        Command::from(ExemptionClaim {
+            change: s((11, 15)),
+            exemption: Exemption::UnoccupiedUnfurnished,
+            since: Some(day(2026, 11, 15)),
+        }),
+    ];
+    all_applied(&push(&*store, &agent, 1, &cmds));
+    let kinds: HashSet<String> = store
+        .records("ct_change_requests", &[])
+        .unwrap()
+        .into_iter()
+        .map(|r| r["kind"].as_str().unwrap().to_owned())
+        .collect();
+    let every: HashSet<String> = desk_domain::council_tax::Command::KNOWN
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .filter(|n| n != "council_tax.record_check" && n != "council_tax.clear_lock")
+        .collect();
+    assert_eq!(kinds, every);
+    let exemption: ChangeRequest = record(&*store, "ct_change_requests", request_id(&cmds[17]));
+    assert_eq!(exemption.derived["paragraph"], serde_json::json!(4));
 }
 
 fn three_failed_checks_stop_phone_changes_until_a_supervisor_clears_them(backend: &str) {

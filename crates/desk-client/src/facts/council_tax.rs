@@ -109,3 +109,6 @@ impl council_tax::Facts for DeskFacts<'_> {
         Ok(signed_in_supervisor(self.conn, staff_id))
     }
 }
+
+#[cfg(test)]
+mod tests;
