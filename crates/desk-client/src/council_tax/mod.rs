@@ -6,7 +6,7 @@
 
 //TMP mod changes;
 pub mod charges;
-mod estimate;
+pub(crate) mod estimate;
 //TMP mod page;
 pub(crate) mod reads;
 pub mod search;

@@ -40,10 +40,11 @@ fn of_account<T: DeserializeOwned>(
     account_id: i64,
     id: impl Fn(&T) -> uuid::Uuid,
 ) -> rusqlite::Result<Vec<Effective<T>>> {
-    // `tbl` is one of this module's table names, never input.
+    // `tbl` is one of this module's table names, never input; `account_id` is each table's
+    // indexed generated column (migration 0012).
     let replica: Vec<T> = rows(
         conn,
-        &format!("SELECT data FROM {tbl} WHERE json_extract(data, '$.account_id') = ?1"),
+        &format!("SELECT data FROM {tbl} WHERE account_id = ?1"),
         [account_id],
     )?;
     let pending: Vec<T> = rows(
