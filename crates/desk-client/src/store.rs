@@ -100,6 +100,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/client/0011_school_settings.sql"),
     },
     Migration {
+        version: 12,
+        name: "council_tax",
+        sql: include_str!("../../../migrations/client/0012_council_tax.sql"),
+    },
+    Migration {
         version: 13,
         name: "ct_account_search",
         sql: include_str!("../../../migrations/client/0013_ct_account_search.sql"),

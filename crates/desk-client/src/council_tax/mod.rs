@@ -4,10 +4,10 @@
 //! written to the audit log in the transaction that reads it, as the school and leisure
 //! facades do.
 
-//TMP mod changes;
+mod changes;
 pub mod charges;
 pub(crate) mod estimate;
-//TMP mod page;
+mod page;
 pub(crate) mod reads;
 pub mod search;
 pub mod views;

@@ -1,9 +1,8 @@
 //! The council-tax service's own records: each change taken by phone (a request the revenue
 //! system processes), each identity check, and each supervisor's clearing of a lock. All live in
 //! the account's council-tax office bucket.
-//!
-//! Not yet in [`crate::table::ALL`]: the desk's replica and the server's tables for them come
-//! with the service's registration (a desk migration and a server migration step).
+//! They are in [`crate::table::ALL`]: replica tables on the desk (client migration 0012) and
+//! tables on the server (server migration 10).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
