@@ -24,6 +24,7 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Tenure {
     Owner,
@@ -31,6 +32,7 @@ pub enum Tenure {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RepresentativeKind {
     Solicitor,
@@ -40,6 +42,7 @@ pub enum RepresentativeKind {
 
 /// The solicitor, agent or landlord handling a sale or a tenancy's end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Representative {
     pub kind: RepresentativeKind,
@@ -49,6 +52,7 @@ pub struct Representative {
 
 /// Who is liable once the last liable person has gone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Next {
     /// Not known: allowed only while someone else stays liable.
@@ -237,6 +241,7 @@ impl DirectDebit {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FormSentBy {
     Post,

@@ -48,6 +48,7 @@ impl BankDetails {
 
 /// Where a change is on its way through the revenue system (issue 10 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     /// Taken and accepted by the server.
