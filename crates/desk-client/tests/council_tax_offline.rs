@@ -306,3 +306,68 @@ async fn a_change_the_server_refuses_lands_in_needs_attention_with_what_was_ente
     assert_eq!(requests.len(), 1);
     assert_ne!(requests[0].reference, taken.request.reference);
 }
+
+#[tokio::test]
+async fn a_refused_direct_debit_keeps_only_the_last_four_digits_on_the_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, desk) = council(dir.path()).await;
+    let ct = desk.council_tax();
+    let check = ct
+        .record_check(passing_check(1, "Mòrag MacDonald", "1981-06-02", "IV30 4BX"))
+        .await
+        .unwrap();
+    desk.sync_now().await.unwrap();
+
+    server.world().down = true;
+    let taken = ct
+        .direct_debit(
+            ChangeInput {
+                account_id: 1,
+                check_id: check.check_id,
+                effective: today(),
+            },
+            "Mòrag MacDonald",
+            "12-34-56",
+            "87654321",
+            12,
+            15,
+        )
+        .await
+        .unwrap();
+    assert!(taken.request.pending);
+    // Meanwhile three callers fail the check on the server: phone changes to it are stopped.
+    {
+        let mut w = server.world();
+        w.down = false;
+        for _ in 0..3 {
+            let cmd = Command::from(desk_domain::council_tax::command::RecordCheck {
+                check_id: uuid::Uuid::now_v7(),
+                account_id: 1,
+                caller: Caller::LiablePerson {
+                    name: "Mòrag MacDonald".into(),
+                },
+                identified_by: Identified::NameAndAddress,
+                answers: vec![
+                    Answer {
+                        item: Item::DateOfBirth,
+                        typed: "01/01/1990".into(),
+                    },
+                    Answer {
+                        item: Item::Postcode,
+                        typed: "IV30 4BX".into(),
+                    },
+                ],
+            });
+            assert_eq!(w.execute(&cmd, uuid::Uuid::now_v7(), Channel::Telephone), Outcome::Applied);
+        }
+    }
+    let report = desk.sync_now().await.unwrap();
+    assert_eq!(report.rejected, 1);
+    let items = desk.needs_attention().await.unwrap();
+    assert_eq!(items[0].code, "account_locked");
+    let args = items[0].args.to_string();
+    assert!(!args.contains("87654321") && !args.contains("123456"), "{args}");
+    assert_eq!(items[0].args["account_number"], "••••4321");
+    assert_eq!(items[0].args["account_holder"], "Mòrag MacDonald", "the rest stays as entered");
+    assert!(ct.account(1).await.unwrap().locked);
+}

@@ -3,7 +3,7 @@
 //! minutes it carries the [`AccountSummary`] only.
 
 use chrono::NaiveDateTime;
-use desk_domain::council_tax::command::RecordCheck;
+use desk_domain::council_tax::command::{ClearLock, RecordCheck};
 use desk_domain::council_tax::identity::{self, CHECK_VALID_FOR, Caller};
 use desk_domain::council_tax::records::{ChangeRequest, IdentityCheck};
 use desk_domain::{Channel, Command, CtAccount};
@@ -207,6 +207,21 @@ impl CouncilTax<'_> {
                     items: c.items,
                 })
             })
+            .await
+    }
+
+    /// A supervisor lets phone changes to a locked account go ahead again; `note` says why.
+    /// Refused with `not_supervisor` for anyone else. Returns the account page as it is then.
+    pub async fn clear_lock(&self, account_id: i64, note: &str) -> Result<AccountPage, DeskError> {
+        check_id("The account id", account_id)?;
+        check_text("The note", note, 2 * MAX_TEXT, true)?;
+        let cmd = Command::from(ClearLock {
+            clearance_id: Uuid::now_v7(),
+            account_id,
+            note: note.trim().to_owned(),
+        });
+        self.desk
+            .record_command(cmd, Channel::Telephone, move |conn| page(conn, account_id, local_now()))
             .await
     }
 }
