@@ -12,12 +12,12 @@
 //! `ErrorBody {code, message}` without any code of its own.
 
 use chrono::{NaiveDate, NaiveTime};
+use desk_client::council_tax::views::{
+    AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
+};
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
-};
-use desk_client::council_tax::views::{
-    AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
 };
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::council_tax::command::{FormSentBy, Next, Representative, Tenure};

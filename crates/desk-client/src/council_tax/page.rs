@@ -111,7 +111,12 @@ fn detail(conn: &Connection, a: &CtAccount) -> Result<AccountDetail, DeskError> 
             last_instalment: a.last_instalment_pence.map(desk_domain::values::Pence),
         },
         requests,
-        viewed: audit::viewings(conn, desk_domain::RecordKind::CtAccount, &a.id.to_string(), VIEWINGS_SHOWN)?,
+        viewed: audit::viewings(
+            conn,
+            desk_domain::RecordKind::CtAccount,
+            &a.id.to_string(),
+            VIEWINGS_SHOWN,
+        )?,
     })
 }
 
@@ -124,11 +129,19 @@ pub(crate) fn page(conn: &Connection, account_id: i64, now: NaiveDateTime) -> Re
     let locked = is_locked(conn, account_id, now)?;
     let detail = match &check {
         Some(c) => {
-            viewed(conn, account_id, &format!("council-tax account page, after check {}", c.check_id))?;
+            viewed(
+                conn,
+                account_id,
+                &format!("council-tax account page, after check {}", c.check_id),
+            )?;
             Some(detail(conn, &a)?)
         }
         None => {
-            viewed(conn, account_id, "council-tax account summary, before the identity check")?;
+            viewed(
+                conn,
+                account_id,
+                "council-tax account summary, before the identity check",
+            )?;
             None
         }
     };
