@@ -716,3 +716,66 @@ async fn a_school_office_over_http_pulls_its_school_and_sends_its_register() {
     }
     assert_eq!(r.store.count("registration_marks").unwrap(), 2);
 }
+
+/// A contact-centre account at office 1 (also listing a leisure centre), signed in over HTTP:
+/// it pulls office 1's council-tax accounts and nothing else, takes a caller's check and a
+/// change, and a sort code with letters is refused with its code while the server answers on.
+#[tokio::test]
+async fn a_contact_centre_over_http_pulls_its_office_and_takes_a_change() {
+    use desk_testkit::council_tax::*;
+    let r = start("postgres").await;
+    r.store.load(&ct_world()).unwrap();
+    desk_server::add_staff(
+        &*r.store,
+        desk_server::NewStaff {
+            username: "agent.1".into(),
+            display_name: "Contact centre".into(),
+            password: PASSWORD.into(),
+            roles: vec![Role::ContactCentre],
+            sites: vec![Site::office(OFFICE), Site::leisure(CENTRE_A)],
+        },
+    )
+    .unwrap();
+    let device = Uuid::now_v7();
+    let res = r.sign_in("agent.1", device).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let token = res.json::<SignInResponse>().await.unwrap().access_token;
+
+    let page = r.pull(&token, None, 1000).await;
+    assert!(!page.has_more);
+    assert_eq!(page.buckets, vec!["counciltax:office:1".to_owned()]);
+    let mut accounts: Vec<&str> = page.changes.iter().map(|c| c.id.as_str()).collect();
+    accounts.sort();
+    assert_eq!(accounts, ["10", "11"]);
+    assert!(page.changes.iter().all(|c| c.table == "ct_accounts"));
+
+    let today = chrono::Local::now().date_naive();
+    let (chk, check) = check_on(ACCOUNT, true);
+    let bad = direct_debit(change(ACCOUNT, chk, today), "80-22-6O", "12345678");
+    let good = paperless(
+        change(ACCOUNT, chk, today),
+        "isla.munro@example.org",
+        "isla.munro@example.org",
+    );
+    let req = PushRequest {
+        device_id: device,
+        mutations: [check, bad, good]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| phone_envelope(device, i as u64 + 1, c))
+            .collect(),
+    };
+    let res = r.push(&token, &req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: PushResponse = res.json().await.unwrap();
+    let outcomes: Vec<&Outcome> = body.receipts.iter().map(|r| &r.outcome).collect();
+    assert_eq!(outcomes[0], &Outcome::Applied);
+    assert!(
+        matches!(outcomes[1], Outcome::Rejected { code, .. } if code == "invalid_sort_code"),
+        "{:?}",
+        outcomes[1]
+    );
+    assert_eq!(outcomes[2], &Outcome::Applied);
+    r.answers().await;
+    assert_eq!(r.store.count("ct_change_requests").unwrap(), 1);
+}
