@@ -99,6 +99,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "school_settings",
         sql: include_str!("../../../migrations/client/0011_school_settings.sql"),
     },
+    // 0012 and 0013 are council tax's (another branch); the lead renumbers at merge if needed.
+    Migration {
+        version: 14,
+        name: "leisure_money",
+        sql: include_str!("../../../migrations/client/0014_leisure_money.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

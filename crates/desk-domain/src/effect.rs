@@ -53,10 +53,12 @@ pub enum RecordKind {
     Contact,
     CtAccount,
     Absence,
+    /// A payment or refund at a leisure desk.
+    Payment,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Customer,
         RecordKind::Booking,
         RecordKind::CustomerNote,
@@ -64,6 +66,7 @@ impl RecordKind {
         RecordKind::Contact,
         RecordKind::CtAccount,
         RecordKind::Absence,
+        RecordKind::Payment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +78,7 @@ impl RecordKind {
             RecordKind::Contact => "contact",
             RecordKind::CtAccount => "ct_account",
             RecordKind::Absence => "absence",
+            RecordKind::Payment => "payment",
         }
     }
 
@@ -93,6 +97,7 @@ impl RecordKind {
             table::CONTACTS => RecordKind::Contact,
             table::CT_ACCOUNTS => RecordKind::CtAccount,
             table::ABSENCES => RecordKind::Absence,
+            table::PAYMENTS => RecordKind::Payment,
             _ => return None,
         })
     }

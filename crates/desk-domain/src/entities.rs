@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
 };
@@ -32,7 +33,11 @@ pub mod table {
     pub const CONTACT_ATTEMPTS: &str = "contact_attempts";
     pub const ESCALATIONS: &str = "escalations";
     pub const SCHOOL_SETTINGS: &str = "school_settings";
-    pub const ALL: [&str; 18] = [
+    pub const LEISURE_SETTINGS: &str = "leisure_settings";
+    pub const ENTITLEMENTS: &str = "entitlements";
+    pub const VOUCHERS: &str = "vouchers";
+    pub const PAYMENTS: &str = "payments";
+    pub const ALL: [&str; 22] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -51,6 +56,10 @@ pub mod table {
         CONTACT_ATTEMPTS,
         ESCALATIONS,
         SCHOOL_SETTINGS,
+        LEISURE_SETTINGS,
+        ENTITLEMENTS,
+        VOUCHERS,
+        PAYMENTS,
     ];
 }
 
@@ -98,6 +107,10 @@ synced! {
     ContactAttempt => table::CONTACT_ATTEMPTS, |r| (r.id, SchoolBucket(r.school_id));
     Escalation => table::ESCALATIONS, |r| (r.id, SchoolBucket(r.school_id));
     SchoolSettings => table::SCHOOL_SETTINGS, |r| (r.id, SchoolBucket(r.school_id));
+    LeisureSettings => table::LEISURE_SETTINGS, |r| (r.id, LeisureSite(r.centre_id));
+    Entitlement => table::ENTITLEMENTS, |r| (r.id, LeisureSite(r.centre_id));
+    IssuedVoucher => table::VOUCHERS, |r| (&r.code, LeisureSite(r.centre_id));
+    MoneyRecord => table::PAYMENTS, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,11 @@
 //! notes. Every change is a `desk_domain::leisure` command recorded through the core
 //! ([`Desk::record_command`]); this module only checks the input's shape and builds the views.
 
+pub(crate) mod money_reads;
+mod pay;
 pub(crate) mod reads;
+
+pub use pay::{PriceQuote, ReceiptView, TenderInput};
 
 use chrono::NaiveDate;
 use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE};
@@ -55,6 +59,7 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::BookPlace(a) => Some(a.booking_id),
         desk_domain::leisure::Command::JoinWaitingList(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelPlace(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
         desk_domain::leisure::Command::AddNote(_) => None,
     }
 }
