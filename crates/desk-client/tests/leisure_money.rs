@@ -60,7 +60,10 @@ fn council() -> DemoData {
             expires: today + chrono::Days::new(30),
             redeemed: false,
         }],
-        staff: vec![leisure_staff("desk.m1", "Desk 1", 1), leisure_staff("desk.m2", "Desk 2", 1)],
+        staff: vec![
+            leisure_staff("desk.m1", "Desk 1", 1),
+            leisure_staff("desk.m2", "Desk 2", 1),
+        ],
         ..DemoData::default()
     }
 }
@@ -86,7 +89,11 @@ async fn a_paid_booking_is_priced_taken_offline_and_settles_on_both_backends() {
         one.sync_now().await.unwrap();
 
         let adult = one.leisure().price_for(100, 7).await.unwrap();
-        assert_eq!((adult.price_pence, adult.reason.as_str()), (600, "Adult"), "{backend:?}");
+        assert_eq!(
+            (adult.price_pence, adult.reason.as_str()),
+            (600, "Adult"),
+            "{backend:?}"
+        );
         let member = one.leisure().price_for(100, 8).await.unwrap();
         assert_eq!(
             (member.price_pence, member.reason.as_str()),
@@ -120,14 +127,21 @@ async fn a_paid_booking_is_priced_taken_offline_and_settles_on_both_backends() {
             .book_and_pay(100, 7, 600, &cash(2_000), Channel::FaceToFace)
             .await
             .unwrap();
-        assert!(receipt.pending, "{backend:?}: shown at once, before the server confirms");
+        assert!(
+            receipt.pending,
+            "{backend:?}: shown at once, before the server confirms"
+        );
         assert_eq!(
             (receipt.amount_pence, receipt.tendered_pence, receipt.change_pence),
             (600, 2_000, 1_400),
             "{backend:?}"
         );
         assert_eq!(
-            (receipt.method.as_str(), receipt.customer_name.as_str(), receipt.activity_name.as_str()),
+            (
+                receipt.method.as_str(),
+                receipt.customer_name.as_str(),
+                receipt.activity_name.as_str()
+            ),
             ("Cash", "Mòrag O'Neill", "Aqua Fit"),
             "{backend:?}"
         );
@@ -154,9 +168,50 @@ async fn a_paid_booking_is_priced_taken_offline_and_settles_on_both_backends() {
             .book_and_pay(100, 8, 0, &cash(0), Channel::Telephone)
             .await
             .unwrap();
-        assert_eq!((free.amount_pence, free.reason.as_str()), (0, "FitLife member: included"));
+        assert_eq!(
+            (free.amount_pence, free.reason.as_str()),
+            (0, "FitLife member: included")
+        );
         two.sync_now().await.unwrap();
         assert_eq!(two.sync_status().await.unwrap().pending, 0, "{backend:?}");
+
+        // Cancelled the day before: the policy refunds in full, in cash as it was paid.
+        one.sync_now().await.unwrap();
+        let quote = one.leisure().refund_quote(receipt.booking_id, false).await.unwrap();
+        assert_eq!(
+            (quote.unpaid, quote.paid_pence, quote.refund_pence),
+            (false, 600, 600),
+            "{backend:?}"
+        );
+        assert!(
+            quote.reason.starts_with("Cancelled before the cut-off"),
+            "{}",
+            quote.reason
+        );
+        let done = one
+            .leisure()
+            .cancel_with_refund(receipt.booking_id, None, Channel::Telephone)
+            .await
+            .unwrap();
+        let refund = done.refund.expect("money goes back");
+        assert_eq!(
+            (refund.kind.as_str(), refund.amount_pence, refund.method.as_str()),
+            ("refund", 600, "Cash")
+        );
+        assert!(refund.pending, "{backend:?}");
+        one.sync_now().await.unwrap();
+        assert_eq!(
+            one.sync_status().await.unwrap().pending,
+            0,
+            "{backend:?}: the server took the refund"
+        );
+        assert!(!one.leisure().receipt(refund.payment_id).await.unwrap().pending);
+        let again = one
+            .leisure()
+            .cancel_with_refund(receipt.booking_id, None, Channel::Telephone)
+            .await
+            .unwrap_err();
+        assert_eq!(again.code(), "already_cancelled", "{backend:?}");
         server.stop().await;
     }
 }

@@ -15,7 +15,11 @@ pub fn entitlements(customers: &[Customer], first_day: NaiveDate) -> Vec<Entitle
         .filter_map(|c| {
             let membership = (c.id % 4 == 0).then(|| Membership {
                 plan: if c.id % 8 == 0 { Plan::Family } else { Plan::Individual },
-                billing: if c.id % 3 == 0 { Billing::Annual } else { Billing::Monthly },
+                billing: if c.id % 3 == 0 {
+                    Billing::Annual
+                } else {
+                    Billing::Monthly
+                },
                 starts: first_day - Days::new(200),
                 // Every twelfth member's Direct Debit stopped last month.
                 paid_until: if c.id % 48 == 0 {

@@ -346,7 +346,11 @@ impl leisure::Facts for Facts<'_> {
         records::get(self.tx, table::PAYMENTS, &id.to_string())
     }
     fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<leisure::records::MoneyRecord>, StoreError> {
-        records::select(self.tx, table::PAYMENTS, &[Cond::Eq("booking_id", Cell::Uuid(booking_id))])
+        records::select(
+            self.tx,
+            table::PAYMENTS,
+            &[Cond::Eq("booking_id", Cell::Uuid(booking_id))],
+        )
     }
 }
 

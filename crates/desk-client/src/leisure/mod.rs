@@ -6,7 +6,7 @@ pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
 
-pub use pay::{PriceQuote, ReceiptView, TenderInput};
+pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 
 use chrono::NaiveDate;
 use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE};
@@ -60,6 +60,7 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::JoinWaitingList(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelPlace(a) => Some(a.booking_id),
         desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::CancelWithRefund(a) => Some(a.booking_id),
         desk_domain::leisure::Command::AddNote(_) => None,
     }
 }

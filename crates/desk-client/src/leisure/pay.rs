@@ -246,3 +246,128 @@ impl Leisure<'_> {
             .await
     }
 }
+
+/// What cancelling a booking now gives back, for the receptionist to tell the customer before
+/// confirming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefundQuote {
+    pub booking_id: Uuid,
+    /// Nothing was paid for the booking (booked to pay later, or before payments were taken).
+    pub unpaid: bool,
+    pub paid_pence: i64,
+    pub refund_pence: i64,
+    /// The way it goes back, in words (the way it was paid).
+    pub method: String,
+    pub reason: String,
+}
+
+/// A cancellation: the refund given (if any money went back) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CancelView {
+    pub booking_id: Uuid,
+    pub refund: Option<ReceiptView>,
+    pub reason: String,
+}
+
+impl Leisure<'_> {
+    /// What cancelling the booking now refunds under the centre's policy (with `waive`, as if a
+    /// member of staff waived the cut-off); offline, from the replica.
+    pub async fn refund_quote(&self, booking_id: Uuid, waive: bool) -> Result<RefundQuote, DeskError> {
+        if booking_id.is_nil() {
+            return Err(DeskError::invalid("The booking id must not be empty."));
+        }
+        self.desk
+            .db(move |conn| {
+                let b = reads::booking(conn, booking_id)?
+                    .ok_or_else(|| DeskError::NotFound(format!("Booking {booking_id} is not on this desk.")))?;
+                let (session, _) = reads::effective_session(conn, b.booking.session_id)?.ok_or_else(|| {
+                    DeskError::NotFound(format!("Session {} is not on this desk.", b.booking.session_id))
+                })?;
+                // Who waives changes nothing in the amount; the command records the real one.
+                let waiver = waive.then(|| leisure::refund::Waiver {
+                    reason: "waived".into(),
+                    staff_id: 0,
+                });
+                let due = leisure::refund_due(
+                    &mut DeskFacts::new(conn),
+                    &b.booking,
+                    &session,
+                    crate::desk::local_now(),
+                    waiver.as_ref(),
+                )??;
+                Ok(match due {
+                    None => RefundQuote {
+                        booking_id,
+                        unpaid: true,
+                        paid_pence: 0,
+                        refund_pence: 0,
+                        method: String::new(),
+                        reason: "Nothing was paid for this booking.".into(),
+                    },
+                    Some((refund, paid)) => RefundQuote {
+                        booking_id,
+                        unpaid: false,
+                        paid_pence: paid.amount.0,
+                        refund_pence: refund.amount.0,
+                        method: method_words(&refund.to),
+                        reason: refund.reason,
+                    },
+                })
+            })
+            .await
+    }
+
+    /// Cancels the booking with the refund the policy gives, to the way it was paid, on this
+    /// desk at once; `waiver` is the reason a member of staff refunds in full after the cut-off.
+    pub async fn cancel_with_refund(
+        &self,
+        booking_id: Uuid,
+        waiver: Option<String>,
+        channel: Channel,
+    ) -> Result<CancelView, DeskError> {
+        if booking_id.is_nil() {
+            return Err(DeskError::invalid("The booking id must not be empty."));
+        }
+        let waiver = match waiver.as_deref().map(str::trim) {
+            None => None,
+            Some("") => return Err(DeskError::invalid("Enter why the cut-off is waived.")),
+            Some(w) => {
+                check_text("The reason for the waiver", w, leisure::payment::MAX_TEXT, false)?;
+                Some(w.to_owned())
+            }
+        };
+        // The policy's words for the customer, also when nothing goes back.
+        // (A booking already cancelled has no quote; the command says why it is refused.)
+        let told = self
+            .refund_quote(booking_id, waiver.is_some())
+            .await
+            .map(|q| q.reason)
+            .unwrap_or_default();
+        let refund_id = Uuid::now_v7();
+        let cmd = Command::from(leisure::CancelWithRefund {
+            booking_id,
+            refund_id,
+            desk: desk_name(self.desk.device_id()),
+            waiver,
+        });
+        self.desk
+            .record_command(cmd, channel, move |conn| {
+                let refund = match money_reads::money(conn, refund_id)? {
+                    Some((m, pending)) => Some(receipt_of(conn, &m, pending)?),
+                    None => None,
+                };
+                let reason = match &refund {
+                    Some(r) => r.reason.clone(),
+                    None => told,
+                };
+                Ok(CancelView {
+                    booking_id,
+                    refund,
+                    reason,
+                })
+            })
+            .await
+    }
+}

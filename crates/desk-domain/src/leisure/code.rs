@@ -30,6 +30,12 @@ pub enum Code {
     VoucherRefused,
     /// A payment id that already names a payment (the desk makes ids; a repeat is a bug).
     DuplicatePayment,
+    /// The centre has no cancellation policy on the session's day.
+    NoPolicy,
+    /// A waiver without a reason (or one too long).
+    InvalidWaiver,
+    /// Everything paid for the booking has gone back already.
+    AlreadyRefunded,
 }
 
 impl Code {
@@ -53,6 +59,9 @@ impl Code {
             Code::InvalidPayment => "invalid_payment",
             Code::VoucherRefused => "voucher_refused",
             Code::DuplicatePayment => "duplicate_payment",
+            Code::NoPolicy => "no_policy",
+            Code::InvalidWaiver => "invalid_waiver",
+            Code::AlreadyRefunded => "already_refunded",
         }
     }
 

@@ -57,6 +57,19 @@ pub struct BookAndPay {
     pub tender: Tender,
 }
 
+/// A place cancelled with the refund the centre's policy gives (in full before the cut-off, the
+/// policy's share after it), to the way it was paid; `waiver` is a member of staff's reason for
+/// refunding in full after the cut-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelWithRefund {
+    pub booking_id: Uuid,
+    /// The refund's id, made on the desk (used only when money goes back).
+    pub refund_id: Uuid,
+    pub desk: String,
+    pub waiver: Option<String>,
+}
+
 crate::service_commands! {
     pub enum Command {
         BookPlace(BookPlace) = "leisure.book_place", version 1,
@@ -64,6 +77,7 @@ crate::service_commands! {
         JoinWaitingList(JoinWaitingList) = "leisure.join_waiting_list", version 1,
         AddNote(AddNote) = "leisure.add_note", version 1,
         BookAndPay(BookAndPay) = "leisure.book_and_pay", version 1,
+        CancelWithRefund(CancelWithRefund) = "leisure.cancel_with_refund", version 1,
     }
 }
 
@@ -108,6 +122,7 @@ mod tests {
                 "leisure.join_waiting_list",
                 "leisure.add_note",
                 "leisure.book_and_pay",
+                "leisure.cancel_with_refund",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

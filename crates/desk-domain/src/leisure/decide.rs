@@ -76,6 +76,7 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::CancelPlace(CancelPlace { booking_id }) => cancel_place(facts, *booking_id, ctx),
         Command::AddNote(note) => add_note(facts, note, ctx),
         Command::BookAndPay(a) => super::money::book_and_pay(facts, cmd, a, ctx),
+        Command::CancelWithRefund(a) => super::money::cancel_with_refund(facts, a, ctx),
     }
 }
 
@@ -183,7 +184,11 @@ pub(super) fn take_place<F: Facts + ?Sized>(
     ]))
 }
 
-fn cancel_place<F: Facts + ?Sized>(facts: &mut F, booking_id: Uuid, ctx: &Ctx) -> Result<Decision, F::Error> {
+pub(super) fn cancel_place<F: Facts + ?Sized>(
+    facts: &mut F,
+    booking_id: Uuid,
+    ctx: &Ctx,
+) -> Result<Decision, F::Error> {
     let Some(mut booking) = facts.booking(booking_id)? else {
         return Ok(Err(Refusal::new(
             Code::UnknownBooking,
@@ -324,6 +329,14 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             None => format!("Cancel booking {}", a.booking_id),
         },
         Command::AddNote(a) => format!("Add a note to {}'s record", customer_name(facts, a.customer_id)?),
+        Command::CancelWithRefund(a) => match facts.booking(a.booking_id)? {
+            Some(b) => format!(
+                "Cancel {}'s place in {} with its refund",
+                customer_name(facts, b.customer_id)?,
+                session_words(facts, b.session_id)?
+            ),
+            None => format!("Cancel booking {} with its refund", a.booking_id),
+        },
         Command::BookAndPay(a) => format!(
             "Book {} into {} and take {}",
             customer_name(facts, a.customer_id)?,
@@ -340,7 +353,9 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
         Command::BookPlace(a) => a.customer_id,
         Command::JoinWaitingList(a) => a.customer_id,
         // A paid booking offers no alternative: the money taken is for this session.
-        Command::CancelPlace(_) | Command::AddNote(_) | Command::BookAndPay(_) => return None,
+        Command::CancelPlace(_) | Command::AddNote(_) | Command::BookAndPay(_) | Command::CancelWithRefund(_) => {
+            return None;
+        }
     };
     Some(match *alternative {
         Alternative::JoinWaitingList { session_id } => (
@@ -560,7 +575,13 @@ pub(super) mod tests {
         }
     }
 
-    pub(in crate::leisure) fn booking(id: u128, session_id: i64, customer_id: i64, status: BookingStatus, position: u32) -> Booking {
+    pub(in crate::leisure) fn booking(
+        id: u128,
+        session_id: i64,
+        customer_id: i64,
+        status: BookingStatus,
+        position: u32,
+    ) -> Booking {
         Booking {
             id: Uuid::from_u128(id),
             session_id,

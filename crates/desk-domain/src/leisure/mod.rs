@@ -17,8 +17,8 @@ pub mod check_in;
 mod code;
 mod command;
 mod decide;
-mod money;
 pub mod membership;
+mod money;
 pub mod no_show;
 pub mod offers;
 pub mod payment;
@@ -35,9 +35,9 @@ mod table;
 pub mod window;
 
 pub use code::Code;
-pub use command::{AddNote, BookAndPay, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
+pub use command::{AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
-pub use money::quote;
+pub use money::{quote, refund_due};
 pub use rules::*;
 pub use table::ConfigError;
 
