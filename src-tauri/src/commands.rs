@@ -12,7 +12,7 @@
 //! `ErrorBody {code, message}` without any code of its own.
 
 use chrono::{NaiveDate, NaiveTime};
-use desk_client::leisure::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
+use desk_client::leisure::{CancelView, CashUpView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
@@ -152,6 +152,15 @@ contract! {
     /// member of staff refunds in full after the cut-off.
     cancel_with_refund(CancelWithRefundRequest { booking_id: Uuid, waiver: Option<String>, channel: Channel }) -> CancelView
         = desk |d, r| d.leisure().cancel_with_refund(r.booking_id, r.waiver, r.channel).await;
+    /// The day's cash-up at the centre: this desk's drawer or every desk's, with the counted cash.
+    cash_up(CashUpRequest {
+        centre_id: i64,
+        day: NaiveDate,
+        this_desk: bool,
+        float_pence: i64,
+        counted_pence: Option<i64>,
+    }) -> CashUpView
+        = desk |d, r| d.leisure().cash_up(r.centre_id, r.day, r.this_desk, r.float_pence, r.counted_pence).await;
     /// A payment's or refund's receipt, to print (viewing it is audited).
     receipt(ReceiptRequest { payment_id: Uuid }) -> ReceiptView
         = desk |d, r| d.leisure().receipt(r.payment_id).await;

@@ -75,6 +75,7 @@ fn command_list_names_every_command_of_the_contract() {
         "book_and_pay",
         "refund_quote",
         "cancel_with_refund",
+        "cash_up",
         "receipt",
         "search_pupils",
         "pupil_page",

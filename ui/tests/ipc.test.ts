@@ -66,6 +66,7 @@ describe('call', () => {
     await ipc.call('book_and_pay', { sessionId: 7, customerId: 11, pricePence: 600, tender: CASH, channel: 'face-to-face' });
     await ipc.call('refund_quote', { bookingId: 'b-1', waive: false });
     await ipc.call('cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' });
+    await ipc.call('cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null });
     await ipc.call('receipt', { paymentId: 'p-1' });
     await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
     await ipc.call('pupil_page', { pupilId: 401 });
@@ -132,6 +133,7 @@ describe('call', () => {
       ['book_and_pay', { sessionId: 7, customerId: 11, pricePence: 600, tender: CASH, channel: 'face-to-face' }],
       ['refund_quote', { bookingId: 'b-1', waive: false }],
       ['cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' }],
+      ['cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null }],
       ['receipt', { paymentId: 'p-1' }],
       ['search_pupils', { text: 'eilidh mac', limit: 20 }],
       ['pupil_page', { pupilId: 401 }],
@@ -186,7 +188,7 @@ describe('call', () => {
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
-        'cancel_with_refund', 'receipt',
+        'cancel_with_refund', 'cash_up', 'receipt',
         'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',

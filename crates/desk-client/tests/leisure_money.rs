@@ -212,6 +212,36 @@ async fn a_paid_booking_is_priced_taken_offline_and_settles_on_both_backends() {
             .await
             .unwrap_err();
         assert_eq!(again.code(), "already_cancelled", "{backend:?}");
+
+        // The day's cash-up: desk one took £6.00 in cash and refunded it; desk two took the
+        // member's £0.00. The centre's is both desks'; each desk's is its own drawer.
+        let today = desk_testkit::world::now().date();
+        let mine = one.leisure().cash_up(1, today, true, 5_000, Some(4_900)).await.unwrap();
+        assert_eq!(
+            (
+                mine.cash.taken_pence,
+                mine.cash.refunded_pence,
+                mine.expected_cash_pence
+            ),
+            (600, 600, 5_000),
+            "{backend:?}"
+        );
+        assert_eq!((mine.refunds.count, mine.refunds.refunded_pence), (1, 600));
+        assert_eq!(
+            (mine.difference_pence, mine.balance.as_deref()),
+            (Some(-100), Some("short")),
+            "{backend:?}"
+        );
+        one.sync_now().await.unwrap();
+        let centre = one.leisure().cash_up(1, today, false, 0, None).await.unwrap();
+        assert_eq!(
+            (centre.cash.count, centre.pending),
+            (3, 0),
+            "{backend:?}: two payments and a refund"
+        );
+        assert_eq!(centre.desk, None);
+        let err = one.leisure().cash_up(1, today, true, 0, Some(-1)).await.unwrap_err();
+        assert_eq!(err.code(), "invalid_input", "{backend:?}");
         server.stop().await;
     }
 }

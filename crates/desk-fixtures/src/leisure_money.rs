@@ -35,7 +35,7 @@ pub fn entitlements(customers: &[Customer], first_day: NaiveDate) -> Vec<Entitle
                 // High Life Highland re-proves every 6 months (DOMAIN-DETAIL §3.1); some are due.
                 review_due: first_day + Days::new(if c.id % 5 == 0 { 7 } else { 150 }),
             });
-            (membership.is_some() || concession.is_some()).then(|| Entitlement {
+            (membership.is_some() || concession.is_some()).then_some(Entitlement {
                 id: c.id,
                 customer_id: c.id,
                 centre_id: c.home_centre_id,

@@ -2,10 +2,12 @@
 //! notes. Every change is a `desk_domain::leisure` command recorded through the core
 //! ([`Desk::record_command`]); this module only checks the input's shape and builds the views.
 
+mod cash_up;
 pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
 
+pub use cash_up::{CashUpView, TillLine};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 
 use chrono::NaiveDate;

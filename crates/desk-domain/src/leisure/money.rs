@@ -181,6 +181,9 @@ fn method_word(r: &MoneyRecord) -> &'static str {
     }
 }
 
+/// A refund the policy gives, with the payment it goes back against.
+pub type RefundDue = (Refund, MoneyRecord);
+
 /// What cancelling `booking` at `now` gives back under the centre's policy for the session's
 /// day: `None` when nothing was paid for it; with the payment it goes back against.
 pub fn refund_due<F: Facts + ?Sized>(
@@ -189,7 +192,7 @@ pub fn refund_due<F: Facts + ?Sized>(
     session: &Session,
     now: chrono::NaiveDateTime,
     waiver: Option<&Waiver>,
-) -> Result<Result<Option<(Refund, MoneyRecord)>, Refusal>, F::Error> {
+) -> Result<Result<Option<RefundDue>, Refusal>, F::Error> {
     let records = facts.money_of_booking(booking.id)?;
     let Some(paid) = records.iter().find(|m| m.kind == MoneyKind::Payment).cloned() else {
         return Ok(Ok(None));

@@ -14,6 +14,8 @@ import type { CallFormRequest } from './CallFormRequest';
 import type { CancelPlaceRequest } from './CancelPlaceRequest';
 import type { CancelView } from './CancelView';
 import type { CancelWithRefundRequest } from './CancelWithRefundRequest';
+import type { CashUpRequest } from './CashUpRequest';
+import type { CashUpView } from './CashUpView';
 import type { Centre } from './Centre';
 import type { ClassLists } from './ClassLists';
 import type { ClassListsRequest } from './ClassListsRequest';
@@ -84,6 +86,7 @@ export const COMMANDS = [
   "book_and_pay",
   "refund_quote",
   "cancel_with_refund",
+  "cash_up",
   "receipt",
   "search_pupils",
   "pupil_page",
@@ -132,6 +135,7 @@ export interface Requests {
   book_and_pay: BookAndPayRequest;
   refund_quote: RefundQuoteRequest;
   cancel_with_refund: CancelWithRefundRequest;
+  cash_up: CashUpRequest;
   receipt: ReceiptRequest;
   search_pupils: SearchPupilsRequest;
   pupil_page: PupilPageRequest;
@@ -178,6 +182,7 @@ export interface Responses {
   book_and_pay: ReceiptView;
   refund_quote: RefundQuote;
   cancel_with_refund: CancelView;
+  cash_up: CashUpView;
   receipt: ReceiptView;
   search_pupils: Array<PupilView>;
   pupil_page: PupilPage;
