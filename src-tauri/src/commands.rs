@@ -15,6 +15,7 @@ use chrono::{NaiveDate, NaiveTime};
 use desk_client::council_tax::views::{
     AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
 };
+use desk_client::leisure::{CancelView, CashUpView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
@@ -137,6 +138,37 @@ contract! {
     /// The customer's notes, newest first (viewing them is audited).
     customer_notes(CustomerNotesRequest { customer_id: i64 }) -> Vec<CustomerNote>
         = desk |d, r| d.leisure().customer_notes(r.customer_id).await;
+    /// The price the customer pays for the session under the centre's price list, with why.
+    price_for(PriceForRequest { session_id: i64, customer_id: i64 }) -> PriceQuote
+        = desk |d, r| d.leisure().price_for(r.session_id, r.customer_id).await;
+    /// Books the place and records its payment for the price shown, in one command; the receipt.
+    book_and_pay(BookAndPayRequest {
+        session_id: i64,
+        customer_id: i64,
+        price_pence: i64,
+        tender: TenderInput,
+        channel: Channel,
+    }) -> ReceiptView
+        = desk |d, r| d.leisure().book_and_pay(r.session_id, r.customer_id, r.price_pence, &r.tender, r.channel).await;
+    /// What cancelling the booking now refunds under the centre's policy (`waive`: as if waived).
+    refund_quote(RefundQuoteRequest { booking_id: Uuid, waive: bool }) -> RefundQuote
+        = desk |d, r| d.leisure().refund_quote(r.booking_id, r.waive).await;
+    /// Cancels the booking with the policy's refund to the way it was paid; `waiver` is why a
+    /// member of staff refunds in full after the cut-off.
+    cancel_with_refund(CancelWithRefundRequest { booking_id: Uuid, waiver: Option<String>, channel: Channel }) -> CancelView
+        = desk |d, r| d.leisure().cancel_with_refund(r.booking_id, r.waiver, r.channel).await;
+    /// The day's cash-up at the centre: this desk's drawer or every desk's, with the counted cash.
+    cash_up(CashUpRequest {
+        centre_id: i64,
+        day: NaiveDate,
+        this_desk: bool,
+        float_pence: i64,
+        counted_pence: Option<i64>,
+    }) -> CashUpView
+        = desk |d, r| d.leisure().cash_up(r.centre_id, r.day, r.this_desk, r.float_pence, r.counted_pence).await;
+    /// A payment's or refund's receipt, to print (viewing it is audited).
+    receipt(ReceiptRequest { payment_id: Uuid }) -> ReceiptView
+        = desk |d, r| d.leisure().receipt(r.payment_id).await;
     /// Pupils by name or class (accents, apostrophes and spaces ignored), then names that sound
     /// like the words typed; each pupil listed is audited as viewed.
     search_pupils(SearchPupilsRequest { text: String, limit: u32 }) -> Vec<PupilView>

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AbsenceInput } from '../src/lib/bindings/AbsenceInput';
 import type { ChangeInput } from '../src/lib/bindings/ChangeInput';
 import type { CheckInput } from '../src/lib/bindings/CheckInput';
+import type { TenderInput } from '../src/lib/bindings/TenderInput';
 
 const invoke = vi.fn();
 const listen = vi.fn();
@@ -10,6 +11,18 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(
 vi.mock('@tauri-apps/api/event', () => ({ listen: (...args: unknown[]) => listen(...args) }));
 
 const ipc = await import('../src/lib/ipc');
+
+/** Cash as the book-and-pay form sends it. */
+const CASH: TenderInput = {
+  method: 'cash',
+  tendered_pence: 1000,
+  terminal: null,
+  reference: null,
+  voucher_code: null,
+  reason: null,
+  supervisor_id: null,
+  account: null,
+};
 
 /** A call as the record-absence form sends it. */
 const CALL: AbsenceInput = {
@@ -62,6 +75,12 @@ describe('call', () => {
     await ipc.call('cancel_place', { bookingId: 'b-1', channel: 'face-to-face' });
     await ipc.call('add_note', { customerId: 11, text: 'Prefers mornings', channel: 'telephone' });
     await ipc.call('customer_notes', { customerId: 11 });
+    await ipc.call('price_for', { sessionId: 7, customerId: 11 });
+    await ipc.call('book_and_pay', { sessionId: 7, customerId: 11, pricePence: 600, tender: CASH, channel: 'face-to-face' });
+    await ipc.call('refund_quote', { bookingId: 'b-1', waive: false });
+    await ipc.call('cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' });
+    await ipc.call('cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null });
+    await ipc.call('receipt', { paymentId: 'p-1' });
     await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
     await ipc.call('pupil_page', { pupilId: 401 });
     await ipc.call('schools');
@@ -143,6 +162,12 @@ describe('call', () => {
       ['cancel_place', { bookingId: 'b-1', channel: 'face-to-face' }],
       ['add_note', { customerId: 11, text: 'Prefers mornings', channel: 'telephone' }],
       ['customer_notes', { customerId: 11 }],
+      ['price_for', { sessionId: 7, customerId: 11 }],
+      ['book_and_pay', { sessionId: 7, customerId: 11, pricePence: 600, tender: CASH, channel: 'face-to-face' }],
+      ['refund_quote', { bookingId: 'b-1', waive: false }],
+      ['cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' }],
+      ['cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null }],
+      ['receipt', { paymentId: 'p-1' }],
       ['search_pupils', { text: 'eilidh mac', limit: 20 }],
       ['pupil_page', { pupilId: 401 }],
       ['schools', undefined],
@@ -215,7 +240,9 @@ describe('call', () => {
       [
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
-        'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'search_pupils', 'pupil_page', 'schools',
+        'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
+        'cancel_with_refund', 'cash_up', 'receipt',
+        'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',
         'take_absence_alternative', 'needs_attention', 'take_alternative', 'dismiss_attention',

@@ -9,7 +9,7 @@ use desk_domain::{Booking, BookingStatus, Bucket, Contact, Customer, Pupil, Sess
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-use crate::leisure::reads;
+use crate::leisure::{money_reads, reads};
 use crate::replica;
 use crate::school::reads as sreads;
 
@@ -87,6 +87,24 @@ impl leisure::Facts for DeskFacts<'_> {
             }
         }
         Ok(out)
+    }
+    fn settings(&mut self, centre_id: i64) -> rusqlite::Result<Option<leisure::records::LeisureSettings>> {
+        money_reads::settings(self.conn, centre_id)
+    }
+    fn entitlement(&mut self, customer_id: i64) -> rusqlite::Result<Option<leisure::records::Entitlement>> {
+        money_reads::entitlement(self.conn, customer_id)
+    }
+    fn voucher(&mut self, code: &str) -> rusqlite::Result<Option<leisure::records::IssuedVoucher>> {
+        money_reads::voucher(self.conn, code)
+    }
+    fn money(&mut self, id: Uuid) -> rusqlite::Result<Option<leisure::records::MoneyRecord>> {
+        Ok(money_reads::money(self.conn, id)?.map(|(m, _)| m))
+    }
+    fn money_of_booking(&mut self, booking_id: Uuid) -> rusqlite::Result<Vec<leisure::records::MoneyRecord>> {
+        Ok(money_reads::money_of_booking(self.conn, booking_id)?
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect())
     }
 }
 

@@ -109,6 +109,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "ct_account_search",
         sql: include_str!("../../../migrations/client/0013_ct_account_search.sql"),
     },
+    Migration {
+        version: 14,
+        name: "leisure_money",
+        sql: include_str!("../../../migrations/client/0014_leisure_money.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

@@ -58,10 +58,12 @@ pub enum RecordKind {
     CtChangeRequest,
     /// A caller's identity check on a council-tax account (`ct_identity_checks`).
     CtIdentityCheck,
+    /// A payment or refund at a leisure desk.
+    Payment,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 9] = [
+    pub const ALL: [RecordKind; 10] = [
         RecordKind::Customer,
         RecordKind::Booking,
         RecordKind::CustomerNote,
@@ -71,6 +73,7 @@ impl RecordKind {
         RecordKind::Absence,
         RecordKind::CtChangeRequest,
         RecordKind::CtIdentityCheck,
+        RecordKind::Payment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +87,7 @@ impl RecordKind {
             RecordKind::Absence => "absence",
             RecordKind::CtChangeRequest => "ct_change_request",
             RecordKind::CtIdentityCheck => "ct_identity_check",
+            RecordKind::Payment => "payment",
         }
     }
 
@@ -104,6 +108,7 @@ impl RecordKind {
             table::ABSENCES => RecordKind::Absence,
             table::CT_CHANGE_REQUESTS => RecordKind::CtChangeRequest,
             table::CT_IDENTITY_CHECKS => RecordKind::CtIdentityCheck,
+            table::PAYMENTS => RecordKind::Payment,
             _ => return None,
         })
     }

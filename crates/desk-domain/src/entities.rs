@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
 };
@@ -33,7 +34,11 @@ pub mod table {
     pub const ESCALATIONS: &str = "escalations";
     pub const SCHOOL_SETTINGS: &str = "school_settings";
     pub use crate::council_tax::records::table::{CT_CHANGE_REQUESTS, CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES};
-    pub const ALL: [&str; 21] = [
+    pub const LEISURE_SETTINGS: &str = "leisure_settings";
+    pub const ENTITLEMENTS: &str = "entitlements";
+    pub const VOUCHERS: &str = "vouchers";
+    pub const PAYMENTS: &str = "payments";
+    pub const ALL: [&str; 25] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -55,6 +60,10 @@ pub mod table {
         CT_CHANGE_REQUESTS,
         CT_IDENTITY_CHECKS,
         CT_LOCK_CLEARANCES,
+        LEISURE_SETTINGS,
+        ENTITLEMENTS,
+        VOUCHERS,
+        PAYMENTS,
     ];
 }
 
@@ -102,6 +111,10 @@ synced! {
     ContactAttempt => table::CONTACT_ATTEMPTS, |r| (r.id, SchoolBucket(r.school_id));
     Escalation => table::ESCALATIONS, |r| (r.id, SchoolBucket(r.school_id));
     SchoolSettings => table::SCHOOL_SETTINGS, |r| (r.id, SchoolBucket(r.school_id));
+    LeisureSettings => table::LEISURE_SETTINGS, |r| (r.id, LeisureSite(r.centre_id));
+    Entitlement => table::ENTITLEMENTS, |r| (r.id, LeisureSite(r.centre_id));
+    IssuedVoucher => table::VOUCHERS, |r| (&r.code, LeisureSite(r.centre_id));
+    MoneyRecord => table::PAYMENTS, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

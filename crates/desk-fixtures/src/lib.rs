@@ -19,6 +19,7 @@ mod attendance;
 mod council_tax;
 mod draw;
 mod leisure;
+mod leisure_money;
 mod names;
 mod school;
 mod staff;
@@ -91,6 +92,9 @@ pub struct DemoData {
     pub absences: Vec<Absence>,
     /// The demo week's registers: pupils absent at registration with no reason known then.
     pub registration_marks: Vec<RegistrationMark>,
+    /// Customers' FitLife memberships and concessions, and the centres' gift vouchers.
+    pub entitlements: Vec<desk_domain::leisure::records::Entitlement>,
+    pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
     pub staff: Vec<DemoStaff>,
 }
 
@@ -114,7 +118,11 @@ pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
     }
     let (absences, registration_marks) =
         school_records(&mut attendance_rng, &pupils, &contacts, &school_days, first_day);
+    let entitlements = leisure_money::entitlements(&customers, first_day);
+    let vouchers = leisure_money::vouchers(&centres, first_day);
     DemoData {
+        entitlements,
+        vouchers,
         centres,
         activities,
         sessions,

@@ -358,6 +358,15 @@ pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<()
             school_settings: Vec::new(),
             // Change requests come from desks' commands.
             ct_change_requests: Vec::new(),
+            // Every demo centre prices by Moray's example list (figures and sources in
+            // desk_domain::leisure::price_moray) and follows its example policy.
+            leisure_settings: data
+                .centres
+                .iter()
+                .map(|c| desk_domain::leisure::price_moray::example_settings(c.id, &data.activities))
+                .collect(),
+            entitlements: data.entitlements.clone(),
+            vouchers: data.vouchers.clone(),
         })?;
     }
     for s in &data.staff {

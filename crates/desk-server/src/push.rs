@@ -346,6 +346,25 @@ impl leisure::Facts for Facts<'_> {
     ) -> Result<Vec<Session>, StoreError> {
         self.tx.sessions_between(centre_id, activity_id, from, until)
     }
+    fn settings(&mut self, centre_id: i64) -> Result<Option<leisure::records::LeisureSettings>, StoreError> {
+        records::get(self.tx, table::LEISURE_SETTINGS, &centre_id.to_string())
+    }
+    fn entitlement(&mut self, customer_id: i64) -> Result<Option<leisure::records::Entitlement>, StoreError> {
+        records::get(self.tx, table::ENTITLEMENTS, &customer_id.to_string())
+    }
+    fn voucher(&mut self, code: &str) -> Result<Option<leisure::records::IssuedVoucher>, StoreError> {
+        records::get(self.tx, table::VOUCHERS, code)
+    }
+    fn money(&mut self, id: Uuid) -> Result<Option<leisure::records::MoneyRecord>, StoreError> {
+        records::get(self.tx, table::PAYMENTS, &id.to_string())
+    }
+    fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<leisure::records::MoneyRecord>, StoreError> {
+        records::select(
+            self.tx,
+            table::PAYMENTS,
+            &[Cond::Eq("booking_id", Cell::Uuid(booking_id))],
+        )
+    }
 }
 
 #[cfg(test)]

@@ -86,6 +86,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_ct_exports.sql",
         steps: tables::CT_EXPORT_STEPS,
     },
+    Migration {
+        version: 12,
+        name: "0012_leisure_money.sql",
+        steps: tables::LEISURE_MONEY_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

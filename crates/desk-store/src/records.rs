@@ -178,7 +178,12 @@ impl PersonRef {
     /// Record kinds whose audit rows name this kind of person in `person_id`.
     pub fn audited_kinds(self) -> &'static [RecordKind] {
         match self {
-            PersonRef::Customer(_) => &[RecordKind::Customer, RecordKind::Booking, RecordKind::CustomerNote],
+            PersonRef::Customer(_) => &[
+                RecordKind::Customer,
+                RecordKind::Booking,
+                RecordKind::CustomerNote,
+                RecordKind::Payment,
+            ],
             PersonRef::Pupil(_) => &[RecordKind::Pupil, RecordKind::Contact, RecordKind::Absence],
             PersonRef::CtAccount(_) => &[
                 RecordKind::CtAccount,

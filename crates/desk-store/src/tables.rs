@@ -496,6 +496,76 @@ pub const SCHOOL_SETTINGS: TableSpec = TableSpec {
     without_rowid: false,
 };
 
+/// A leisure centre's dated price lists and booking policies (`id` is the centre's id), as
+/// JSON (`desk-server leisure-settings`).
+pub const LEISURE_SETTINGS: TableSpec = TableSpec {
+    name: "leisure_settings",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("centre_id", Int).references("centres(id)"),
+        col("prices", Json),
+        col("policies", Json),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// A customer's membership and concession (`id` is the customer's id).
+pub const ENTITLEMENTS: TableSpec = TableSpec {
+    name: "entitlements",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("customer_id", Int).references("customers(id)"),
+        col("centre_id", Int),
+        col("membership", Json).null(),
+        col("concession", Json).null(),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Gift vouchers a centre has issued, by code.
+pub const VOUCHERS: TableSpec = TableSpec {
+    name: "vouchers",
+    key: &["code"],
+    columns: &[
+        col("code", Text),
+        col("centre_id", Int),
+        col("value", Int).check("value >= 0"),
+        col("expires", Date),
+        col("redeemed", Bool),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Payments taken and refunds given at leisure desks (`leisure.book_and_pay`, …). Money in
+/// whole pence; a card payment keeps its terminal and slip reference only.
+pub const PAYMENTS: TableSpec = TableSpec {
+    name: "payments",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("booking_id", Uuid),
+        col("customer_id", Int).references("customers(id)"),
+        col("centre_id", Int),
+        col("desk", Text),
+        col("kind", Text),
+        col("method", Json),
+        col("amount", Int).check("amount >= 0"),
+        col("tendered", Int).check("tendered >= 0"),
+        col("change", Int).check("change >= 0"),
+        col("reason", Text),
+        col("at", Timestamp),
+        col("created_at", TimestampTz),
+        col("staff_id", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
 /// Server only: which revision of each absence record has gone to the school's MIS, so an
 /// export sends each revision once (`desk-server export-attendance`).
 pub const ABSENCE_EXPORTS: TableSpec = TableSpec {
@@ -620,6 +690,10 @@ pub const ALL: &[&TableSpec] = &[
     &ABSENCE_EXPORTS,
     &CT_EXPORTS,
     &SCHOOL_SETTINGS,
+    &LEISURE_SETTINGS,
+    &ENTITLEMENTS,
+    &VOUCHERS,
+    &PAYMENTS,
     &SYNC_HEAD,
     &SYNC_ROWS,
     &AUDIT_LOG,
@@ -791,6 +865,16 @@ pub const COUNCIL_TAX_STEPS: &[Step] = &[
 pub const CT_EXPORT_STEPS: &[Step] = &[
     create(&CT_EXPORTS),
     index("ct_exports_batch", "ct_exports", &["batch_id"]),
+];
+
+/// The leisure desk's prices, entitlements, vouchers and payments (issue 11 §2).
+pub const LEISURE_MONEY_STEPS: &[Step] = &[
+    create(&LEISURE_SETTINGS),
+    create(&ENTITLEMENTS),
+    create(&VOUCHERS),
+    create(&PAYMENTS),
+    index("payments_by_booking", "payments", &["booking_id"]),
+    index("payments_by_day", "payments", &["centre_id", "at"]),
 ];
 
 /// The migration runner's own record, created by each backend before the first migration (it

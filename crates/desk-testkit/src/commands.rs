@@ -50,6 +50,8 @@ pub fn booking_id(cmd: &Command) -> Uuid {
         leisure::Command::BookPlace(a) => a.booking_id,
         leisure::Command::JoinWaitingList(a) => a.booking_id,
         leisure::Command::CancelPlace(a) => a.booking_id,
+        leisure::Command::BookAndPay(a) => a.booking_id,
+        leisure::Command::CancelWithRefund(a) => a.booking_id,
         leisure::Command::AddNote(a) => panic!("note {} names no booking", a.note_id),
     }
 }

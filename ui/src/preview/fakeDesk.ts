@@ -7,6 +7,8 @@ import type { Centre } from '../lib/bindings/Centre';
 import type { CustomerNote } from '../lib/bindings/CustomerNote';
 import type { CustomerView } from '../lib/bindings/CustomerView';
 import { COMMANDS, type CommandName, type Requests, type Responses } from '../lib/bindings/commands';
+import type { PriceQuote } from '../lib/bindings/PriceQuote';
+import type { ReceiptView } from '../lib/bindings/ReceiptView';
 import type { SessionView } from '../lib/bindings/SessionView';
 import type { StaffProfile } from '../lib/bindings/StaffProfile';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
@@ -62,6 +64,7 @@ export class FakeDesk {
   customers: CustomerView[] = [];
   bookings: BookingView[] = [];
   notes: CustomerNote[] = [];
+  receipts: ReceiptView[] = [];
   attention: AttentionItem[] = [];
   status: SyncStatus;
   demo: boolean;
@@ -177,6 +180,21 @@ export class FakeDesk {
     view.pending = true;
     this.#emit();
     return booking;
+  }
+
+  /** The example price list: adult £6.00, junior (under 18) £3.60, concession 50p. */
+  #price(sessionId: number, customerId: number): PriceQuote {
+    const customer = this.customers.find((c) => c.id === customerId);
+    if (!customer || !this.sessions.some((s) => s.session.id === sessionId)) {
+      throw { code: 'not_found', message: 'No such session or customer.' };
+    }
+    const age = new Date().getFullYear() - Number(customer.date_of_birth.slice(0, 4));
+    const [price_pence, reason] = customerId % 4 === 0
+      ? [0, 'FitLife member: included']
+      : age < 18
+        ? [360, 'Junior (under 18)']
+        : [600, 'Adult'];
+    return { session_id: sessionId, customer_id: customerId, price_pence, reason };
   }
 
   /** Commands a locked desk still answers; every other one is refused with `locked`. */
@@ -297,6 +315,70 @@ export class FakeDesk {
     },
     customer_notes: ({ customerId }) =>
       this.notes.filter((n) => n.customer_id === customerId).sort((a, b) => b.created_at.localeCompare(a.created_at)),
+    price_for: ({ sessionId, customerId }) => this.#price(sessionId, customerId),
+    book_and_pay: ({ sessionId, customerId, pricePence, tender }) => {
+      const quote = this.#price(sessionId, customerId);
+      if (quote.price_pence !== pricePence) {
+        throw { code: 'price_changed', message: `The price is now ${quote.price_pence}p (${quote.reason}).` };
+      }
+      const tendered = tender.method === 'cash' ? (tender.tendered_pence ?? 0) : pricePence;
+      if (tendered < pricePence) {
+        throw { code: 'tendered_short', message: 'The cash handed over is less than the price.' };
+      }
+      const booking = this.#book(sessionId, customerId, false);
+      const view = this.sessions.find((s) => s.session.id === sessionId)!;
+      const receipt: ReceiptView = {
+        payment_id: crypto.randomUUID(),
+        booking_id: booking.id,
+        kind: 'payment',
+        centre_name: this.centres.find((c) => c.id === view.session.centre_id)?.name ?? '',
+        activity_name: view.session.activity_name,
+        starts_at: view.session.starts_at,
+        customer_name: booking.customer_name,
+        membership_no: this.customers.find((c) => c.id === customerId)?.membership_no ?? '',
+        amount_pence: pricePence,
+        tendered_pence: tender.method === 'cash' ? tendered : 0,
+        change_pence: tender.method === 'cash' ? tendered - pricePence : 0,
+        method: tender.method === 'cash' ? 'Cash' : tender.method,
+        reason: quote.reason,
+        desk: 'Desk preview',
+        taken_at: new Date().toISOString().slice(0, 19),
+        staff_id: this.staff.id,
+        pending: true,
+      };
+      this.receipts.push(receipt);
+      return receipt;
+    },
+    refund_quote: ({ bookingId }) => {
+      const paid = this.receipts.find((r) => r.booking_id === bookingId && r.kind === 'payment');
+      return paid
+        ? {
+            booking_id: bookingId,
+            unpaid: false,
+            paid_pence: paid.amount_pence,
+            refund_pence: paid.amount_pence,
+            method: paid.method,
+            reason: 'Cancelled before the cut-off: full refund',
+          }
+        : { booking_id: bookingId, unpaid: true, paid_pence: 0, refund_pence: 0, method: '', reason: 'Nothing was paid for this booking.' };
+    },
+    cancel_with_refund: ({ bookingId }) => {
+      const b = this.bookings.find((x) => x.id === bookingId);
+      if (!b) throw { code: 'not_found', message: 'No such booking.' };
+      b.status = 'cancelled';
+      const paid = this.receipts.find((r) => r.booking_id === bookingId && r.kind === 'payment');
+      const refund: ReceiptView | null = paid
+        ? { ...paid, payment_id: crypto.randomUUID(), kind: 'refund', tendered_pence: 0, change_pence: 0, reason: 'Cancelled before the cut-off: full refund' }
+        : null;
+      if (refund) this.receipts.push(refund);
+      this.#emit();
+      return { booking_id: bookingId, refund, reason: refund?.reason ?? 'Nothing was paid for this booking.' };
+    },
+    receipt: ({ paymentId }) => {
+      const r = this.receipts.find((x) => x.payment_id === paymentId);
+      if (!r) throw { code: 'not_found', message: `Payment ${paymentId} is not on this desk.` };
+      return r;
+    },
     search_pupils: ({ text, limit }) => this.school.search(text, limit),
     pupil_page: ({ pupilId }) => {
       const pupil = this.school.pupil(pupilId);

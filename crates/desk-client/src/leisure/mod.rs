@@ -2,7 +2,13 @@
 //! notes. Every change is a `desk_domain::leisure` command recorded through the core
 //! ([`Desk::record_command`]); this module only checks the input's shape and builds the views.
 
+mod cash_up;
+pub(crate) mod money_reads;
+mod pay;
 pub(crate) mod reads;
+
+pub use cash_up::{CashUpView, TillLine};
+pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 
 use chrono::NaiveDate;
 use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE};
@@ -55,6 +61,8 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::BookPlace(a) => Some(a.booking_id),
         desk_domain::leisure::Command::JoinWaitingList(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelPlace(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::CancelWithRefund(a) => Some(a.booking_id),
         desk_domain::leisure::Command::AddNote(_) => None,
     }
 }

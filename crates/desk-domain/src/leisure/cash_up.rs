@@ -14,7 +14,8 @@ use crate::values::Pence;
 /// One movement of money at a desk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TillEntry {
-    pub desk_id: i64,
+    /// The desk (till) that took or gave it.
+    pub desk: String,
     pub centre_id: i64,
     pub at: NaiveDateTime,
     pub movement: Movement,
@@ -29,8 +30,8 @@ pub enum Movement {
 
 /// Whose cash-up: one desk's drawer, or every desk at a centre.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Till {
-    Desk(i64),
+pub enum Till<'a> {
+    Desk(&'a str),
     Centre(i64),
 }
 
@@ -76,7 +77,7 @@ pub struct CashUp {
 /// centres: the rule picks its own), starting from `float`.
 pub fn cash_up<'a>(
     entries: impl IntoIterator<Item = &'a TillEntry>,
-    till: Till,
+    till: Till<'_>,
     day: NaiveDate,
     float: Pence,
 ) -> CashUp {
@@ -86,7 +87,7 @@ pub fn cash_up<'a>(
         ..CashUp::default()
     };
     let mine = |e: &TillEntry| match till {
-        Till::Desk(d) => e.desk_id == d,
+        Till::Desk(d) => e.desk == d,
         Till::Centre(x) => e.centre_id == x,
     };
     for e in entries.into_iter().filter(|e| e.at.date() == day && mine(e)) {

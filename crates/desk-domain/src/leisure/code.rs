@@ -17,6 +17,25 @@ pub enum Code {
     PlacesAvailable,
     /// A note that is empty, too long or holds control characters.
     InvalidNote,
+    /// The centre has no price list (or no price for the activity) on the session's day.
+    NoPriceList,
+    /// The price the desk showed is not the price the rules give now (the price list changed).
+    PriceChanged,
+    /// Cash tendered below the price.
+    TenderedShort,
+    /// A payment the rules cannot take: no card reference (or a card number typed in its place),
+    /// complimentary without a reason or a supervisor, on account without an account, bad text.
+    InvalidPayment,
+    /// A voucher unknown, expired, already used or worth less than the price.
+    VoucherRefused,
+    /// A payment id that already names a payment (the desk makes ids; a repeat is a bug).
+    DuplicatePayment,
+    /// The centre has no cancellation policy on the session's day.
+    NoPolicy,
+    /// A waiver without a reason (or one too long).
+    InvalidWaiver,
+    /// Everything paid for the booking has gone back already.
+    AlreadyRefunded,
 }
 
 impl Code {
@@ -34,6 +53,15 @@ impl Code {
             Code::AlreadyCancelled => "already_cancelled",
             Code::PlacesAvailable => "places_available",
             Code::InvalidNote => "invalid_note",
+            Code::NoPriceList => "no_price_list",
+            Code::PriceChanged => "price_changed",
+            Code::TenderedShort => "tendered_short",
+            Code::InvalidPayment => "invalid_payment",
+            Code::VoucherRefused => "voucher_refused",
+            Code::DuplicatePayment => "duplicate_payment",
+            Code::NoPolicy => "no_policy",
+            Code::InvalidWaiver => "invalid_waiver",
+            Code::AlreadyRefunded => "already_refunded",
         }
     }
 

@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::payment::Tender;
+use crate::values::Pence;
+
 /// The longest note on a customer, in characters.
 pub const MAX_NOTE: usize = 500;
 
@@ -38,12 +41,43 @@ pub struct AddNote {
     pub text: String,
 }
 
+/// A place booked and paid for in one command (issue 11 §2): the price the desk showed, and
+/// what the customer handed over. The server prices again; a different price is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookAndPay {
+    pub booking_id: Uuid,
+    pub session_id: i64,
+    pub customer_id: i64,
+    pub payment_id: Uuid,
+    /// The desk (till) taking the money, for its cash-up.
+    pub desk: String,
+    /// The price shown to the receptionist, in pence.
+    pub price: Pence,
+    pub tender: Tender,
+}
+
+/// A place cancelled with the refund the centre's policy gives (in full before the cut-off, the
+/// policy's share after it), to the way it was paid; `waiver` is a member of staff's reason for
+/// refunding in full after the cut-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelWithRefund {
+    pub booking_id: Uuid,
+    /// The refund's id, made on the desk (used only when money goes back).
+    pub refund_id: Uuid,
+    pub desk: String,
+    pub waiver: Option<String>,
+}
+
 crate::service_commands! {
     pub enum Command {
         BookPlace(BookPlace) = "leisure.book_place", version 1,
         CancelPlace(CancelPlace) = "leisure.cancel_place", version 1,
         JoinWaitingList(JoinWaitingList) = "leisure.join_waiting_list", version 1,
         AddNote(AddNote) = "leisure.add_note", version 1,
+        BookAndPay(BookAndPay) = "leisure.book_and_pay", version 1,
+        CancelWithRefund(CancelWithRefund) = "leisure.cancel_with_refund", version 1,
     }
 }
 
@@ -90,6 +124,8 @@ mod tests {
                 "leisure.cancel_place",
                 "leisure.join_waiting_list",
                 "leisure.add_note",
+                "leisure.book_and_pay",
+                "leisure.cancel_with_refund",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

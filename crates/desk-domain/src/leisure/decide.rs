@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::Code;
 use super::command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
+use super::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use super::rules::{self, CancelEffect};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};
@@ -48,6 +49,16 @@ pub trait Facts: Source {
         from: NaiveDateTime,
         until: NaiveDateTime,
     ) -> Result<Vec<Session>, Self::Error>;
+    /// The centre's dated price lists and policies, if it has any.
+    fn settings(&mut self, centre_id: i64) -> Result<Option<LeisureSettings>, Self::Error>;
+    /// The customer's membership and concession, if any is recorded.
+    fn entitlement(&mut self, customer_id: i64) -> Result<Option<Entitlement>, Self::Error>;
+    /// The voucher with this (upper-case) code.
+    fn voucher(&mut self, code: &str) -> Result<Option<IssuedVoucher>, Self::Error>;
+    /// One payment or refund by id.
+    fn money(&mut self, id: Uuid) -> Result<Option<MoneyRecord>, Self::Error>;
+    /// Every payment and refund of a booking.
+    fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<MoneyRecord>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -64,6 +75,8 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         }) => take_place(facts, cmd, *booking_id, *session_id, *customer_id, true, ctx),
         Command::CancelPlace(CancelPlace { booking_id }) => cancel_place(facts, *booking_id, ctx),
         Command::AddNote(note) => add_note(facts, note, ctx),
+        Command::BookAndPay(a) => super::money::book_and_pay(facts, cmd, a, ctx),
+        Command::CancelWithRefund(a) => super::money::cancel_with_refund(facts, a, ctx),
     }
 }
 
@@ -100,7 +113,7 @@ fn session_count(s: &Session, booked: i64, waiting: i64) -> Effect {
     }
 }
 
-fn take_place<F: Facts + ?Sized>(
+pub(super) fn take_place<F: Facts + ?Sized>(
     facts: &mut F,
     cmd: &Command,
     booking_id: Uuid,
@@ -171,7 +184,11 @@ fn take_place<F: Facts + ?Sized>(
     ]))
 }
 
-fn cancel_place<F: Facts + ?Sized>(facts: &mut F, booking_id: Uuid, ctx: &Ctx) -> Result<Decision, F::Error> {
+pub(super) fn cancel_place<F: Facts + ?Sized>(
+    facts: &mut F,
+    booking_id: Uuid,
+    ctx: &Ctx,
+) -> Result<Decision, F::Error> {
     let Some(mut booking) = facts.booking(booking_id)? else {
         return Ok(Err(Refusal::new(
             Code::UnknownBooking,
@@ -312,6 +329,20 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             None => format!("Cancel booking {}", a.booking_id),
         },
         Command::AddNote(a) => format!("Add a note to {}'s record", customer_name(facts, a.customer_id)?),
+        Command::CancelWithRefund(a) => match facts.booking(a.booking_id)? {
+            Some(b) => format!(
+                "Cancel {}'s place in {} with its refund",
+                customer_name(facts, b.customer_id)?,
+                session_words(facts, b.session_id)?
+            ),
+            None => format!("Cancel booking {} with its refund", a.booking_id),
+        },
+        Command::BookAndPay(a) => format!(
+            "Book {} into {} and take {}",
+            customer_name(facts, a.customer_id)?,
+            session_words(facts, a.session_id)?,
+            a.price
+        ),
     })
 }
 
@@ -321,7 +352,10 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
     let customer_id = match cmd {
         Command::BookPlace(a) => a.customer_id,
         Command::JoinWaitingList(a) => a.customer_id,
-        Command::CancelPlace(_) | Command::AddNote(_) => return None,
+        // A paid booking offers no alternative: the money taken is for this session.
+        Command::CancelPlace(_) | Command::AddNote(_) | Command::BookAndPay(_) | Command::CancelWithRefund(_) => {
+            return None;
+        }
     };
     Some(match *alternative {
         Alternative::JoinWaitingList { session_id } => (
@@ -346,7 +380,7 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     //! `decide` over facts held in memory: what each command puts, counts and audits, and
     //! what it refuses. The server and the desk interpret these same effects.
 
@@ -358,12 +392,16 @@ mod tests {
     use crate::{Channel, Command as Any, Effect};
 
     #[derive(Default)]
-    struct Mem {
-        sessions: Vec<Session>,
-        bookings: Vec<Booking>,
-        customers: Vec<Customer>,
+    pub(in crate::leisure) struct Mem {
+        pub sessions: Vec<Session>,
+        pub bookings: Vec<Booking>,
+        pub customers: Vec<Customer>,
+        pub settings: Vec<LeisureSettings>,
+        pub entitlements: Vec<Entitlement>,
+        pub vouchers: Vec<IssuedVoucher>,
+        pub money: Vec<MoneyRecord>,
         /// Buckets the caller may write; empty means all.
-        scope: Vec<Bucket>,
+        pub scope: Vec<Bucket>,
     }
 
     impl Source for Mem {
@@ -497,16 +535,31 @@ mod tests {
                 .cloned()
                 .collect())
         }
+        fn settings(&mut self, c: i64) -> Result<Option<LeisureSettings>, Infallible> {
+            Ok(self.settings.iter().find(|x| x.centre_id == c).cloned())
+        }
+        fn entitlement(&mut self, c: i64) -> Result<Option<Entitlement>, Infallible> {
+            Ok(self.entitlements.iter().find(|x| x.customer_id == c).cloned())
+        }
+        fn voucher(&mut self, code: &str) -> Result<Option<IssuedVoucher>, Infallible> {
+            Ok(self.vouchers.iter().find(|x| x.code == code).cloned())
+        }
+        fn money(&mut self, id: Uuid) -> Result<Option<MoneyRecord>, Infallible> {
+            Ok(self.money.iter().find(|x| x.id == id).cloned())
+        }
+        fn money_of_booking(&mut self, b: Uuid) -> Result<Vec<MoneyRecord>, Infallible> {
+            Ok(self.money.iter().filter(|x| x.booking_id == b).cloned().collect())
+        }
     }
 
-    fn at(d: u32, h: u32) -> NaiveDateTime {
+    pub(in crate::leisure) fn at(d: u32, h: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 12, d)
             .unwrap()
             .and_hms_opt(h, 0, 0)
             .unwrap()
     }
 
-    fn ctx() -> Ctx {
+    pub(in crate::leisure) fn ctx() -> Ctx {
         Ctx {
             now: at(1, 12),
             at: Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap(),
@@ -515,7 +568,7 @@ mod tests {
         }
     }
 
-    fn session(id: i64, day: u32, capacity: u32, booked: u32, waiting: u32) -> Session {
+    pub(in crate::leisure) fn session(id: i64, day: u32, capacity: u32, booked: u32, waiting: u32) -> Session {
         Session {
             id,
             centre_id: 1,
@@ -532,7 +585,7 @@ mod tests {
         }
     }
 
-    fn customer(id: i64, centre: i64) -> Customer {
+    pub(in crate::leisure) fn customer(id: i64, centre: i64) -> Customer {
         Customer {
             id,
             home_centre_id: centre,
@@ -547,7 +600,13 @@ mod tests {
         }
     }
 
-    fn booking(id: u128, session_id: i64, customer_id: i64, status: BookingStatus, position: u32) -> Booking {
+    pub(in crate::leisure) fn booking(
+        id: u128,
+        session_id: i64,
+        customer_id: i64,
+        status: BookingStatus,
+        position: u32,
+    ) -> Booking {
         Booking {
             id: Uuid::from_u128(id),
             session_id,
@@ -561,7 +620,7 @@ mod tests {
         }
     }
 
-    fn world() -> Mem {
+    pub(in crate::leisure) fn world() -> Mem {
         Mem {
             sessions: vec![session(1, 2, 2, 1, 0), session(2, 2, 1, 1, 2), session(3, 4, 5, 0, 0)],
             bookings: vec![
@@ -571,13 +630,13 @@ mod tests {
                 booking(4, 2, 4, BookingStatus::Waiting, 2),
             ],
             customers: (1..=5).map(|i| customer(i, 1)).chain([customer(9, 2)]).collect(),
-            scope: Vec::new(),
+            ..Mem::default()
         }
     }
 
     /// The effects as short words: `audit booking`, `put bookings <id> <status>`,
     /// `count sessions <id> booked+1`.
-    fn words(effects: &[Effect]) -> Vec<String> {
+    pub(in crate::leisure) fn words(effects: &[Effect]) -> Vec<String> {
         effects
             .iter()
             .map(|e| match e {

@@ -18,6 +18,7 @@ mod code;
 mod command;
 mod decide;
 pub mod membership;
+mod money;
 pub mod no_show;
 pub mod offers;
 pub mod payment;
@@ -25,6 +26,7 @@ pub mod policy;
 pub mod price;
 pub mod price_list;
 pub mod price_moray;
+pub mod records;
 pub mod refund;
 pub mod registration;
 pub mod rules;
@@ -33,8 +35,9 @@ mod table;
 pub mod window;
 
 pub use code::Code;
-pub use command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
+pub use command::{AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
+pub use money::{quote, refund_due};
 pub use rules::*;
 pub use table::ConfigError;
 

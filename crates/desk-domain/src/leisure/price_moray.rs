@@ -124,3 +124,43 @@ pub fn moray() -> PriceBook {
         memberships,
     }
 }
+
+/// A centre's settings priced from Moray's example list: each class at the example class
+/// price, each other activity at the example swim price, each pitch or room at the example
+/// half-pitch price (all marked EXAMPLE in [`moray`]), and the example policy
+/// ([`super::policy::PolicyBook::moray_example`]). For demo data and tests; a council loads
+/// its own with `desk-server leisure-settings`.
+pub fn example_settings(centre_id: i64, activities: &[crate::Activity]) -> super::records::LeisureSettings {
+    use crate::ActivityKind;
+    let book = moray();
+    let mut list = book.lists.into_iter().next().expect("the example has one list");
+    let template = |item: Item| -> Vec<Price> { list.prices.iter().filter(|p| p.item == item).cloned().collect() };
+    let (class, swim, pitch) = (template(CLASS), template(SWIM), template(PITCH_HALF[0]));
+    let mut prices = Vec::new();
+    for a in activities.iter().filter(|a| a.centre_id == centre_id) {
+        let from = match a.kind {
+            ActivityKind::Class => &class,
+            ActivityKind::Activity => &swim,
+            ActivityKind::Pitch | ActivityKind::Room => &pitch,
+        };
+        prices.extend(from.iter().cloned().map(|p| Price {
+            item: Item::Activity(a.id),
+            name: a.name.clone(),
+            ..p
+        }));
+    }
+    list.centre_id = centre_id;
+    list.prices = prices;
+    // Open-ended, so the demo keeps its prices after the example's financial year ends.
+    list.until = None;
+    let mut policies = super::policy::PolicyBook::moray_example().policies;
+    for p in &mut policies {
+        p.centre_id = centre_id;
+    }
+    super::records::LeisureSettings {
+        id: centre_id,
+        centre_id,
+        prices: vec![list],
+        policies,
+    }
+}

@@ -19,8 +19,8 @@ use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_o
 pub use desk_store::records::*;
 use desk_store::tables::{
     ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACT_ATTEMPTS, CONTACTS, CT_CHANGE_REQUESTS,
-    CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_NOTES, ESCALATIONS, REGISTRATION_MARKS, SCHEMA_MIGRATIONS,
-    SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
+    CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_NOTES, ENTITLEMENTS, ESCALATIONS, PAYMENTS, REGISTRATION_MARKS,
+    SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
 use desk_store::{Cond, Tables};
 
@@ -110,6 +110,9 @@ pub struct EntityBatch {
     pub school_settings: Vec<desk_domain::school::SchoolSettings>,
     /// Council-tax change requests as taken (demo data and benchmarks; desks send commands).
     pub ct_change_requests: Vec<desk_domain::council_tax::records::ChangeRequest>,
+    pub leisure_settings: Vec<desk_domain::leisure::records::LeisureSettings>,
+    pub entitlements: Vec<desk_domain::leisure::records::Entitlement>,
+    pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -282,10 +285,16 @@ impl<B: desk_store::Database> Storage<B> {
                 PersonRef::Customer(_) => {
                     let bookings = t.select_by(&BOOKINGS, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
                     let notes = t.select_by(&CUSTOMER_NOTES, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
+                    let paid = t.select_by(&PAYMENTS, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
                     let ids = (bookings.iter().map(|b| ("bookings", b)))
                         .chain(notes.iter().map(|n| ("customer_notes", n)))
+                        .chain(paid.iter().map(|p| ("payments", p)))
                         .map(|(table, r)| Ok((table, r.uuid("id")?.to_string())));
-                    ("customers", ids.collect::<Result<_, StoreError>>()?)
+                    let mut ids: Vec<(&str, String)> = ids.collect::<Result<_, StoreError>>()?;
+                    if t.get(&ENTITLEMENTS, &[Cell::Int(id)])?.is_some() {
+                        ids.push(("entitlements", id.to_string()));
+                    }
+                    ("customers", ids)
                 }
                 PersonRef::Pupil(_) => {
                     let by_pupil = [Cond::Eq("pupil_id", Cell::Int(id))];
@@ -925,6 +934,9 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.absences, &mut touched)?;
     total += add(tx, &batch.school_settings, &mut touched)?;
     total += add(tx, &batch.ct_change_requests, &mut touched)?;
+    total += add(tx, &batch.leisure_settings, &mut touched)?;
+    total += add(tx, &batch.entitlements, &mut touched)?;
+    total += add(tx, &batch.vouchers, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {

@@ -8,11 +8,16 @@ import type { AmendAbsenceRequest } from './AmendAbsenceRequest';
 import type { AppInfo } from './AppInfo';
 import type { AttemptView } from './AttemptView';
 import type { AttentionItem } from './AttentionItem';
+import type { BookAndPayRequest } from './BookAndPayRequest';
 import type { BookPlaceRequest } from './BookPlaceRequest';
 import type { BookingView } from './BookingView';
 import type { CallForm } from './CallForm';
 import type { CallFormRequest } from './CallFormRequest';
 import type { CancelPlaceRequest } from './CancelPlaceRequest';
+import type { CancelView } from './CancelView';
+import type { CancelWithRefundRequest } from './CancelWithRefundRequest';
+import type { CashUpRequest } from './CashUpRequest';
+import type { CashUpView } from './CashUpView';
 import type { Centre } from './Centre';
 import type { ChangeReceipt } from './ChangeReceipt';
 import type { CheckOutcome } from './CheckOutcome';
@@ -45,12 +50,18 @@ import type { EscalateRequest } from './EscalateRequest';
 import type { EscalationView } from './EscalationView';
 import type { JoinWaitingListRequest } from './JoinWaitingListRequest';
 import type { LogContactAttemptRequest } from './LogContactAttemptRequest';
+import type { PriceForRequest } from './PriceForRequest';
+import type { PriceQuote } from './PriceQuote';
 import type { PupilPage } from './PupilPage';
 import type { PupilPageRequest } from './PupilPageRequest';
 import type { PupilView } from './PupilView';
+import type { ReceiptRequest } from './ReceiptRequest';
+import type { ReceiptView } from './ReceiptView';
 import type { RecordAbsenceRequest } from './RecordAbsenceRequest';
 import type { RecordEarlyLeaveRequest } from './RecordEarlyLeaveRequest';
 import type { RecordLateRequest } from './RecordLateRequest';
+import type { RefundQuote } from './RefundQuote';
+import type { RefundQuoteRequest } from './RefundQuoteRequest';
 import type { SchoolTodayRequest } from './SchoolTodayRequest';
 import type { SchoolView } from './SchoolView';
 import type { SearchCtAccountsRequest } from './SearchCtAccountsRequest';
@@ -95,6 +106,12 @@ export const COMMANDS = [
   "cancel_place",
   "add_note",
   "customer_notes",
+  "price_for",
+  "book_and_pay",
+  "refund_quote",
+  "cancel_with_refund",
+  "cash_up",
+  "receipt",
   "search_pupils",
   "pupil_page",
   "schools",
@@ -158,6 +175,12 @@ export interface Requests {
   cancel_place: CancelPlaceRequest;
   add_note: AddNoteRequest;
   customer_notes: CustomerNotesRequest;
+  price_for: PriceForRequest;
+  book_and_pay: BookAndPayRequest;
+  refund_quote: RefundQuoteRequest;
+  cancel_with_refund: CancelWithRefundRequest;
+  cash_up: CashUpRequest;
+  receipt: ReceiptRequest;
   search_pupils: SearchPupilsRequest;
   pupil_page: PupilPageRequest;
   schools: void;
@@ -219,6 +242,12 @@ export interface Responses {
   cancel_place: null;
   add_note: CustomerNote;
   customer_notes: Array<CustomerNote>;
+  price_for: PriceQuote;
+  book_and_pay: ReceiptView;
+  refund_quote: RefundQuote;
+  cancel_with_refund: CancelView;
+  cash_up: CashUpView;
+  receipt: ReceiptView;
   search_pupils: Array<PupilView>;
   pupil_page: PupilPage;
   schools: Array<SchoolView>;

@@ -1,5 +1,6 @@
 //! Table-driven tests of the leisure desk's pure rules, one file per part.
 
+mod book_and_pay;
 mod cash_up;
 mod check_in;
 mod offers;
