@@ -1,17 +1,8 @@
 // The council-tax screens' one way to the desk. Every call goes through `ipc.call`, so errors
-// arrive as `IpcError {code, message}` and tests answer them with the fake desk.
+// arrive as `IpcError {code, message}`.
 import * as ipc from '../../lib/ipc';
-import type {
-  AccountMatch,
-  AccountPage,
-  AccountSearch,
-  Answer,
-  Caller,
-  ChangeTaken,
-  CheckOutcome,
-  Identified,
-} from './types';
 import type { ChangeKind } from './changes/kinds';
+import type { AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome } from './types';
 
 // Until the contract's entries exist the names are not in `CommandName`; this keeps one cast.
 type Loose = (name: string, req?: unknown) => Promise<unknown>;
@@ -21,30 +12,19 @@ const call = <T>(name: string, req?: unknown): Promise<T> => (ipc.call as unknow
 export const SEARCH_LIMIT = 20;
 
 export function searchAccounts(text: string): Promise<AccountSearch> {
-  return call('ct_search', { text, limit: SEARCH_LIMIT });
+  return call('ct_search_accounts', { text, limit: SEARCH_LIMIT });
 }
 
-export function accountSummary(accountId: number): Promise<AccountMatch> {
-  return call('ct_account_summary', { accountId });
+/** The account: its summary always, the rest only with this agent's passed check. */
+export function accountPage(accountId: number): Promise<AccountPage> {
+  return call('ct_account_page', { accountId });
 }
 
-export function recordCheck(req: {
-  accountId: number;
-  caller: Caller;
-  identifiedBy: Identified;
-  answers: Answer[];
-}): Promise<CheckOutcome> {
-  return call('ct_record_check', req);
+export function recordCheck(check: CheckInput): Promise<CheckOutcome> {
+  return call('ct_record_check', { check });
 }
 
-export function accountPage(accountId: number, checkId: string): Promise<AccountPage> {
-  return call('ct_account', { accountId, checkId });
-}
-
-/** One change: its own fields with the account, the passed check and the effective date. */
-export function takeChange(
-  kind: ChangeKind,
-  req: { accountId: number; checkId: string; effective: string; fields: Record<string, unknown> },
-): Promise<ChangeTaken> {
-  return call('ct_take_change', { kind, ...req });
+/** One change: the envelope (account, passed check, effective date) and its own fields. */
+export function takeChange(kind: ChangeKind, change: ChangeInput, fields: Record<string, unknown>): Promise<ChangeReceipt> {
+  return call(`ct_${kind}`, { input: { change, ...fields } });
 }

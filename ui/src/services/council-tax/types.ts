@@ -1,23 +1,24 @@
-// The shapes the council-tax screens work with. Until the desk's contract for the service is
-// generated (src-tauri/src/commands.rs → lib/bindings), these are written from desk-domain's
-// council_tax module (identity.rs, command.rs, records.rs, estimate.rs); `api.ts` is the one
-// place that turns them into IPC calls.
+// The shapes the council-tax screens work with, as the desk's council-tax facade gives them
+// (desk-client council_tax/views.rs). Until its contract entries are generated into
+// lib/bindings they are written out here; `api.ts` is the one place that calls the desk.
 
 export type Band = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H';
+export type Pence = number;
 
 /** What the agent may see before the caller passes the check: enough to pick the account. */
-export interface AccountMatch {
+export interface AccountSummary {
   id: number;
   reference: string;
   address: string;
   postcode: string;
   uprn: string;
+  band: Band;
   liable_names: string[];
 }
 
 export interface AccountSearch {
-  accounts: AccountMatch[];
-  /** How many more match than are listed (0 when the list is whole). */
+  accounts: AccountSummary[];
+  /** How many more match than are listed. */
   more: number;
 }
 
@@ -32,14 +33,25 @@ export interface Answer {
   typed: string;
 }
 export type Outcome = 'match' | 'no_match';
+export interface ItemResult {
+  item: Item;
+  outcome: Outcome;
+}
+
+export interface CheckInput {
+  account_id: number;
+  caller: Caller;
+  identified_by: Identified;
+  answers: Answer[];
+}
 
 export interface CheckOutcome {
   check_id: string;
+  account_id: number;
   passed: boolean;
-  items: { item: Item; outcome: Outcome }[];
-  /** Failed checks on this account today, this one included. */
-  failed_today: number;
-  /** Phone changes to the account wait for a supervisor. */
+  items: ItemResult[];
+  valid_until: string | null;
+  /** This failure makes three today: phone changes wait for a supervisor. */
   locked: boolean;
 }
 
@@ -48,70 +60,111 @@ export type RequestStatus = 'received' | 'exported' | 'processed' | 'queried' | 
 export interface RequestView {
   id: string;
   reference: string;
-  /** The command's wire name: `council_tax.move_out`. */
   kind: string;
+  title: string;
   effective: string;
   status: RequestStatus;
   status_message: string | null;
   needs_review: boolean;
-  /** Not yet accepted by the server. */
   pending: boolean;
   received_at: string;
 }
 
-export interface Viewing {
+export interface RecordViewing {
   at: string;
-  staff_name: string;
+  staff_id: number | null;
+  staff_name: string | null;
   detail: string;
 }
 
-/** The account page, once the caller has passed the check. */
-export interface AccountPage {
-  id: number;
-  reference: string;
-  address: string;
-  postcode: string;
-  uprn: string;
-  band: Band;
-  liable: { name: string; date_of_birth: string }[];
-  liable_from: string | null;
-  single_person_discount: boolean;
-  /** Other discounts and disregards in words. */
-  discounts: string[];
-  /** "Direct Debit, account ending 1234" or "No Direct Debit": never the whole number. */
-  payment: string;
-  paperless: boolean;
-  requests: RequestView[];
-  viewed: Viewing[];
-  locked: boolean;
+export interface PaymentView {
+  direct_debit: boolean;
+  /** `•••• 7781`. */
+  bank_account: string | null;
+  last_instalment: Pence | null;
 }
 
-/** Pence; negative for a credit. */
-export type Pence = number;
+export interface AccountDetail {
+  liable: { name: string; date_of_birth: string }[];
+  liability_start: string | null;
+  single_person_discount: boolean;
+  phone: string | null;
+  email: string | null;
+  paperless: boolean;
+  payment: PaymentView;
+  requests: RequestView[];
+  viewed: RecordViewing[];
+}
 
-export interface EstimatePart {
+export interface OpenCheck {
+  check_id: string;
+  valid_until: string;
+}
+
+export interface AccountPage {
+  summary: AccountSummary;
+  locked: boolean;
+  check: OpenCheck | null;
+  detail: AccountDetail | null;
+}
+
+export interface Charges {
+  council_tax: Pence;
+  water: Pence;
+  waste_water: Pence;
+}
+
+export interface Circumstances {
+  band: Band;
+  disabled_reduction: boolean;
+  discount: 'none' | 'single_person' | 'all_disregarded' | 'exempt';
+  occupancy: 'occupied' | 'second_home' | 'empty_unfurnished' | 'empty_furnished' | 'long_term_empty';
+}
+
+export interface Part {
   from: string;
   until: string;
   days: number;
-  charged_total: Pence;
-  label: string;
+  circumstances: Circumstances;
+  annual: Charges;
+  charged: Charges;
 }
 
-export interface ChargeEstimate {
-  year_label: string;
+export interface Estimate {
+  year_starts: string;
   days_in_year: number;
-  before_total: Pence;
-  after_total: Pence;
-  difference: Pence;
-  before_parts: EstimatePart[];
-  after_parts: EstimatePart[];
-  /** The instalments left after the change, if it leaves any. */
-  instalments_after: { date: string; amount: Pence }[];
+  parts: Part[];
+  total: Charges;
+}
+
+export interface Instalments {
+  dates: string[];
+  amounts: Pence[];
   at_once: Pence;
 }
 
-/** A change as taken: its reference (made on the desk, so it works offline) and the estimate. */
-export interface ChangeTaken {
+export interface ChangeEstimate {
+  before: Estimate;
+  after: Estimate;
+  difference: Pence;
+  instalments_before: Instalments;
+  instalments_after: Instalments;
+}
+
+export interface EstimateView {
+  year: string;
+  estimate: ChangeEstimate;
+  paid_assumed: Pence;
+  notes: string[];
+}
+
+export interface ChangeInput {
+  account_id: number;
+  check_id: string;
+  effective: string;
+}
+
+export interface ChangeReceipt {
   request: RequestView;
-  estimate: ChargeEstimate | null;
+  estimate: EstimateView | null;
 }

@@ -4,7 +4,7 @@ import { dobError, effectiveError, nameError } from './fields';
 import type { Ctx, Field, Option, Question } from './model';
 
 export const liableOptions = (ctx: Ctx): Option[] =>
-  ctx.account.liable.map((p) => ({ value: p.name, label: p.name }));
+  ctx.detail.liable.map((p) => ({ value: p.name, label: p.name }));
 
 /** "Who is …?" over the liable people on the account. */
 export function personQuestion(id: string, title: string, say: string, summary: string): Question {
@@ -31,7 +31,7 @@ export function effectiveQuestion(title: string, say: string, hint = dateFieldsD
         hint,
         summary: 'Takes effect',
         required: 'Enter the date the change takes effect',
-        check: (v, _a, ctx) => effectiveError(v, ctx.today, ctx.account.liable_from),
+        check: (v, _a, ctx) => effectiveError(v, ctx.today, ctx.detail.liability_start),
       },
     ],
   };

@@ -2,13 +2,15 @@
 // list of question pages, shown one at a time by one component (QuestionPage.svelte), then a
 // check-your-answers page built from the same list. A change type is data, so adding one is a
 // definition in changes/kinds.ts and nothing else.
-import type { AccountPage } from '../types';
+import type { AccountDetail, AccountSummary } from '../types';
 
 /** The answers so far, by field id; a date is kept as `YYYY-MM-DD` once it is valid. */
 export type Answers = Record<string, string>;
 
 export interface Ctx {
-  account: AccountPage;
+  summary: AccountSummary;
+  /** The account's detail: the caller has passed the check. */
+  detail: AccountDetail;
   /** Today on the desk's calendar, `YYYY-MM-DD`. */
   today: string;
 }

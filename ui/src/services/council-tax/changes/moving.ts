@@ -38,7 +38,7 @@ const nextQuestion: Question = {
     },
   ],
   check: (a, ctx): Record<string, string> =>
-    a.next === 'unknown' && ctx.account.liable.length <= 1
+    a.next === 'unknown' && ctx.detail.liable.length <= 1
       ? { next: 'Nobody else is liable, so say who will be: a new owner or tenant, or that the property will be exempt' }
       : {},
 };

@@ -13,12 +13,12 @@ export class AccountState {
   loading = $state(false);
   #request = 0;
 
-  async load(accountId: number, checkId: string): Promise<AccountPage | null> {
+  async load(accountId: number): Promise<AccountPage | null> {
     const request = ++this.#request;
     this.loading = true;
     this.error = null;
     try {
-      const page = await accountPage(accountId, checkId);
+      const page = await accountPage(accountId);
       if (request === this.#request) this.page = page;
       return page;
     } catch (e) {
@@ -34,7 +34,7 @@ export class AccountState {
 
   /** The page held, if it is this account's. */
   for(accountId: number): AccountPage | null {
-    return this.page?.id === accountId ? this.page : null;
+    return this.page?.summary.id === accountId ? this.page : null;
   }
 
   reset(): void {

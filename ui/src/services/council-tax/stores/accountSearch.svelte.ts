@@ -3,14 +3,14 @@
 import type { ErrorBody } from '../../../lib/bindings/ErrorBody';
 import { toErrorBody } from '../../../lib/ipc';
 import { searchAccounts } from '../api';
-import type { AccountMatch } from '../types';
+import type { AccountSummary } from '../types';
 import { searchTextError } from '../changes/fields';
 
 /** Fewer characters match too much to help (a postcode district is three). */
 export const MIN_ACCOUNT_SEARCH = 3;
 
 export class AccountSearchState {
-  results = $state<AccountMatch[]>([]);
+  results = $state<AccountSummary[]>([]);
   more = $state(0);
   answered = $state('');
   inputError = $state<string | null>(null);

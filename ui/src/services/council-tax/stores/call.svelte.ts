@@ -1,48 +1,30 @@
-// The call in progress: which account the caller is about, who they are and the check they
-// passed. A change needs a passed check by the same agent on the same account within 60 minutes
-// (the server refuses it otherwise); the desk keeps the check's id here so every change carries
-// it, and the screens send the agent back to the check once it has run out.
+// The call in progress: which account the caller is about and who they are. Whether the agent
+// may see the account and take changes is the desk's to say (the account page's open check: a
+// passed check by this agent on this account within 60 minutes), not this store's.
 import { onForgetRecords } from '../../../lib/stores/records';
-import type { AccountMatch, Caller, CheckOutcome } from '../types';
-
-/** As desk-domain's identity::CHECK_VALID_FOR. */
-export const CHECK_VALID_MINUTES = 60;
-
-export interface PassedCheck {
-  accountId: number;
-  checkId: string;
-  caller: Caller;
-  /** When it passed (this desk's clock). */
-  at: number;
-}
+import type { AccountSummary, Caller } from '../types';
 
 export class CallState {
-  /** The account picked from the search (restricted view). */
-  account = $state<AccountMatch | null>(null);
-  passed = $state<PassedCheck | null>(null);
-  /** Answers to start a change with (an SPD from the day a partner moved out). */
+  /** The account picked from the search (what is shown before the check). */
+  account = $state<AccountSummary | null>(null);
+  /** Who is calling, once they have passed the check. */
+  caller = $state<Caller | null>(null);
+  /** Answers to start a change with (a single person discount from the day a partner left). */
   prefill = $state<{ accountId: number; kind: string; answers: Record<string, string> } | null>(null);
 
-  pick(account: AccountMatch): void {
-    if (this.account?.id !== account.id) this.passed = null;
+  pick(account: AccountSummary): void {
+    if (this.account?.id !== account.id) this.caller = null;
     this.account = account;
   }
 
-  checked(accountId: number, caller: Caller, outcome: CheckOutcome, now = Date.now()): void {
-    this.passed = outcome.passed ? { accountId, checkId: outcome.check_id, caller, at: now } : null;
-  }
-
-  /** The passed check that still lets this agent change this account, if any. */
-  checkFor(accountId: number, now = Date.now()): PassedCheck | null {
-    const p = this.passed;
-    if (!p || p.accountId !== accountId) return null;
-    return now - p.at <= CHECK_VALID_MINUTES * 60_000 ? p : null;
+  passed(caller: Caller): void {
+    this.caller = caller;
   }
 
   /** The call ended: nothing about it stays on screen. */
   end(): void {
     this.account = null;
-    this.passed = null;
+    this.caller = null;
     this.prefill = null;
   }
 }
