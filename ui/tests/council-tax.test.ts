@@ -1,0 +1,278 @@
+// The contact centre's screens over a desk that answers as the council-tax facade does: the
+// account found and chosen with Enter, the caller checked (match / no match, never a held
+// value), a move-out taken one question a page, checked and confirmed with its reference and
+// the estimate; errors beside their fields and in the summary; focus on each new heading.
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { ctDesk, resetCtDesk } from './ctDesk';
+
+vi.mock('../src/lib/ipc', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/lib/ipc')>();
+  return { ...(await import('./ctDesk')).withCtDesk(real) };
+});
+
+const { default: Search } = await import('../src/services/council-tax/screens/Search.svelte');
+const { default: CheckCaller } = await import('../src/services/council-tax/screens/CheckCaller.svelte');
+const { default: Account } = await import('../src/services/council-tax/screens/Account.svelte');
+const { default: ChangeJourney } = await import('../src/services/council-tax/screens/ChangeJourney.svelte');
+const { call } = await import('../src/services/council-tax/stores/call.svelte');
+const { account } = await import('../src/services/council-tax/stores/account.svelte');
+
+beforeEach(() => {
+  resetCtDesk();
+  call.end();
+  account.reset();
+  window.location.hash = '';
+});
+
+const focusedHeading = async (name: RegExp | string) => {
+  const h = await screen.findByRole('heading', { level: 1, name });
+  await vi.waitFor(() => expect(h).toHaveFocus());
+  return h;
+};
+
+describe('finding the account', () => {
+  it('Enter chooses the only match; the list says how many more match when it is cut short', async () => {
+    const user = userEvent.setup();
+    render(Search);
+    const box = screen.getByTestId('ct-search');
+    await user.type(box, 'IV30');
+    await vi.waitFor(() => expect(screen.getByTestId('ct-search-count')).toHaveTextContent('Showing 20 accounts. 14 more match'));
+    // Several match: Enter alone asks for a choice.
+    await user.keyboard('{Enter}');
+    expect(await screen.findByTestId('ct-search-error')).toHaveTextContent('Choose the account from the results');
+    await user.clear(box);
+    await user.type(box, 'mc00100004');
+    await vi.waitFor(() => expect(screen.getAllByTestId('ct-search-result')).toHaveLength(1));
+    // Only the address and the liable names before the check.
+    expect(screen.getByTestId('ct-search-result')).toHaveTextContent('12 Forsyth Street, Elgin, IV30 1AA');
+    expect(screen.getByTestId('ct-search-result')).not.toHaveTextContent('1987');
+    await user.keyboard('{Enter}');
+    expect(window.location.hash).toBe('#/council-tax/accounts/7/check');
+    expect(call.account?.id).toBe(7);
+  });
+});
+
+describe('checking the caller', () => {
+  async function throughToItems(user: ReturnType<typeof userEvent.setup>) {
+    render(CheckCaller, { id: 7 });
+    await focusedHeadingOrShown(/12 Forsyth Street/);
+    expect(screen.getByTestId('ct-summary')).not.toHaveTextContent('1987');
+    await user.click(screen.getByTestId('ct-start-check'));
+    await focusedHeading('Who is calling?');
+    // Nothing chosen: the error beside the question and in the summary.
+    await user.click(screen.getByTestId('ct-who-continue'));
+    expect(await screen.findByTestId('ct-who-error')).toHaveTextContent('Select who is calling');
+    expect(within(screen.getByTestId('error-summary')).getByRole('link', { name: 'Select who is calling' })).toBeInTheDocument();
+    await user.click(screen.getAllByTestId('ct-who-liable')[0]!);
+    await user.click(screen.getByTestId('ct-who-continue'));
+    await focusedHeading('How did the caller identify the account?');
+    await user.click(screen.getByTestId('ct-identified-reference'));
+    await user.type(screen.getByTestId('ct-typed-reference'), 'MC00100005');
+    await user.click(screen.getByTestId('ct-identify-continue'));
+    expect(await screen.findByTestId('ct-typed-reference-error')).toHaveTextContent('not this account’s');
+    await user.clear(screen.getByTestId('ct-typed-reference'));
+    await user.type(screen.getByTestId('ct-typed-reference'), 'mc 0010 0004');
+    await user.click(screen.getByTestId('ct-identify-continue'));
+    await focusedHeading('Ask two further questions');
+  }
+
+  it('passes with two matching answers and opens the account', async () => {
+    const user = userEvent.setup();
+    await throughToItems(user);
+    await user.click(screen.getByTestId('ct-check-submit'));
+    expect(await screen.findByTestId('ct-items-error')).toHaveTextContent('Select two items');
+    await user.click(screen.getByTestId('ct-item-date_of_birth'));
+    await user.type(screen.getByTestId('ct-answer-date_of_birth'), '27/03/1987');
+    await user.click(screen.getByTestId('ct-item-postcode'));
+    await user.type(screen.getByTestId('ct-answer-postcode'), 'iv301aa');
+    // Two chosen: the others wait.
+    expect(screen.getByTestId('ct-item-phone')).toBeDisabled();
+    await user.click(screen.getByTestId('ct-check-submit'));
+    await focusedHeading('The caller passed the identity check');
+    expect(ctDesk.calls.ct_record_check?.[0]).toEqual({
+      check: {
+        account_id: 7,
+        caller: { kind: 'liable_person', name: 'Mòrag MacDonald' },
+        identified_by: 'account_reference',
+        answers: [
+          { item: 'date_of_birth', typed: '27/03/1987' },
+          { item: 'postcode', typed: 'iv301aa' },
+        ],
+      },
+    });
+    await user.click(screen.getByTestId('ct-to-account'));
+    expect(window.location.hash).toBe('#/council-tax/accounts/7');
+  });
+
+  it('says no match without the held value, and stops phone changes at the third failure', async () => {
+    const user = userEvent.setup();
+    ctDesk.failuresBeforeLock = 1;
+    await throughToItems(user);
+    await user.click(screen.getByTestId('ct-item-date_of_birth'));
+    await user.type(screen.getByTestId('ct-answer-date_of_birth'), '01/01/1990');
+    await user.click(screen.getByTestId('ct-item-phone'));
+    await user.type(screen.getByTestId('ct-answer-phone'), '07700 900000');
+    await user.click(screen.getByTestId('ct-check-submit'));
+    await focusedHeading('The caller did not pass the identity check');
+    const items = screen.getAllByTestId('ct-check-item');
+    expect(items.map((li) => li.dataset.outcome)).toEqual(['no_match', 'no_match']);
+    expect(document.body).not.toHaveTextContent('1987');
+    expect(screen.getByTestId('ct-locked')).toHaveTextContent('stopped until a supervisor clears them');
+    expect(screen.queryByTestId('ct-to-account')).toBeNull();
+  });
+});
+
+async function focusedHeadingOrShown(name: RegExp) {
+  return screen.findByRole('heading', { level: 1, name });
+}
+
+describe('the account page', () => {
+  it('asks for the check first, then shows the detail with the payment masked and the changes', async () => {
+    const before = render(Account, { id: 7 });
+    expect(await screen.findByTestId('ct-needs-check')).toBeInTheDocument();
+    before.unmount();
+    ctDesk.passCheck(7);
+    render(Account, { id: 7 });
+    expect(await screen.findByTestId('ct-account-payment')).toHaveTextContent('Direct Debit, account •••• 7781');
+    expect(screen.getByTestId('ct-account-liable')).toHaveTextContent('27 March 1987');
+    expect(screen.getAllByTestId('ct-change-link')).toHaveLength(16);
+    expect(screen.getByTestId('ct-requests-none')).toBeInTheDocument();
+  });
+});
+
+describe('moving out, one question a page', () => {
+  it('takes the move-out with its forwarding address and confirms the reference and the estimate', async () => {
+    const user = userEvent.setup();
+    ctDesk.passCheck(7);
+    render(ChangeJourney, { id: 7, slug: 'move-out' });
+    await screen.findByRole('heading', { level: 1, name: 'Who is moving out?' });
+    expect(screen.getByTestId('ct-script')).toHaveTextContent('Who is moving out of the property?');
+    await user.click(screen.getByTestId('question-continue'));
+    expect(await screen.findByTestId('q-person-error')).toHaveTextContent('Select the person');
+    await user.click(screen.getAllByTestId('q-person-option')[1]!);
+    // Enter on a radio continues, as in a text box.
+    await user.keyboard('{Enter}');
+    await focusedHeading('What date do they move out?');
+
+    // Too far ahead, then not a real date: errors beside the date and in the summary.
+    await user.type(screen.getByTestId('q-effective-day'), '1');
+    await user.type(screen.getByTestId('q-effective-month'), '6');
+    await user.type(screen.getByTestId('q-effective-year'), '2030');
+    await user.click(screen.getByTestId('question-continue'));
+    expect(await screen.findByTestId('q-effective-error')).toHaveTextContent('no more than 60 days from today');
+    await vi.waitFor(() => expect(screen.getByTestId('error-summary')).toHaveFocus());
+    await user.clear(screen.getByTestId('q-effective-day'));
+    await user.type(screen.getByTestId('q-effective-day'), '31');
+    await user.clear(screen.getByTestId('q-effective-month'));
+    await user.type(screen.getByTestId('q-effective-month'), '2');
+    await user.click(screen.getByTestId('question-continue'));
+    expect(await screen.findByTestId('q-effective-error')).toHaveTextContent('must be a real date');
+    const d = new Date(Date.now() - 3 * 86400000);
+    for (const [part, v] of [['day', d.getDate()], ['month', d.getMonth() + 1], ['year', d.getFullYear()]] as const) {
+      await user.clear(screen.getByTestId(`q-effective-${part}`));
+      await user.type(screen.getByTestId(`q-effective-${part}`), String(v));
+    }
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading('What is their forwarding address?');
+    await user.click(screen.getByTestId('question-continue'));
+    expect(await screen.findByTestId('q-forwarding_address-error')).toHaveTextContent('Enter the forwarding address');
+    await user.type(screen.getByTestId('q-forwarding_address'), '2 Seaview Road, Nairn IV12 4AB');
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading('Did they own or rent the property?');
+    await user.click(screen.getAllByTestId('q-tenure-option')[1]!);
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading(/date of entry of the sale/);
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading('Is a solicitor, agent or landlord handling it?');
+    await user.click(screen.getAllByTestId('q-representative-option')[3]!);
+    await user.click(screen.getByTestId('question-continue'));
+    expect(await screen.findByTestId('q-representative_name-error')).toHaveTextContent('Enter their name or firm');
+    await user.type(screen.getByTestId('q-representative_name'), 'Grampian Lets');
+    await user.type(screen.getByTestId('q-representative_contact'), '01343 000000');
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading('Who will be liable for the property after they leave?');
+    await user.click(screen.getAllByTestId('q-next-option')[0]!);
+    await user.click(screen.getByTestId('question-continue'));
+
+    await focusedHeading('Check the answers with the caller');
+    expect(screen.getByTestId('ct-answer-forwarding_address')).toHaveTextContent('2 Seaview Road, Nairn IV12 4AB');
+    expect(screen.getByTestId('ct-answer-tenure')).toHaveTextContent('Tenant');
+    expect(screen.getByTestId('ct-answer-sale_or_tenancy_end')).toHaveTextContent('Not given');
+    // Change one answer and come straight back.
+    await user.click(screen.getByTestId('ct-change-tenure'));
+    await focusedHeading('Did they own or rent the property?');
+    await user.click(screen.getAllByTestId('q-tenure-option')[0]!);
+    await user.click(screen.getByRole('button', { name: 'Save and go back to the answers' }));
+    await focusedHeading('Check the answers with the caller');
+    expect(screen.getByTestId('ct-answer-tenure')).toHaveTextContent('Owner');
+
+    await user.click(screen.getByTestId('ct-take'));
+    await focusedHeading(/Moving out: change taken/);
+    const sent = ctDesk.calls.ct_move_out?.[0] as { input: Record<string, unknown> };
+    expect(sent.input).toMatchObject({
+      change: { account_id: 7, check_id: ctDesk.checkId, effective: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+      person: 'Iain MacDonald',
+      forwarding_address: '2 Seaview Road, Nairn IV12 4AB',
+      tenure: 'owner',
+      sale_or_tenancy_end: null,
+      representative: { kind: 'landlord', name: 'Grampian Lets', contact: '01343 000000' },
+      next: { kind: 'unknown' },
+    });
+    expect(screen.getByTestId('ct-reference')).toHaveTextContent(/^CT-[2-9A-HJ-NP-TV-Z]{5}-[2-9A-HJ-NP-TV-Z]{5}$/);
+    expect(screen.getByTestId('ct-estimate-label')).toHaveTextContent('This is an estimate. The new bill will confirm');
+    expect(screen.getByTestId('ct-estimate-before')).toHaveTextContent('£2,174.15');
+    expect(screen.getByTestId('ct-script')).toHaveTextContent(`Your reference is ${screen.getByTestId('ct-reference').textContent}`);
+    // Straight on to the discount from the same day, the date filled in.
+    await user.click(screen.getByTestId('ct-next-spd'));
+    expect(call.prefill).toEqual({ accountId: 7, kind: 'apply_spd', answers: { effective: sent.input.change && (sent.input.change as { effective: string }).effective } });
+  });
+
+  it('shows the desk’s refusal on check your answers and keeps the answers', async () => {
+    const user = userEvent.setup();
+    ctDesk.passCheck(7);
+    ctDesk.refuse = { code: 'contradicts_earlier_change', message: 'Mòrag MacDonald had already moved out on 1 October.' };
+    render(ChangeJourney, { id: 7, slug: 'single-person-discount' });
+    await screen.findByRole('heading', { level: 1, name: /only adult/ });
+    await user.click(screen.getAllByTestId('q-alone-option')[0]!);
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading('From what date have they been the only adult?');
+    const d = new Date();
+    await user.type(screen.getByTestId('q-effective-day'), String(d.getDate()));
+    await user.type(screen.getByTestId('q-effective-month'), String(d.getMonth() + 1));
+    await user.type(screen.getByTestId('q-effective-year'), String(d.getFullYear()));
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading('Check the answers with the caller');
+    await user.click(screen.getByTestId('ct-take'));
+    expect(await screen.findByTestId('ct-take-error')).toHaveTextContent('had already moved out on 1 October');
+    expect(screen.getByTestId('ct-answer-alone')).toHaveTextContent('Yes');
+  });
+
+  it('paperless: two emails that differ are refused beside the second; the consent must be given', async () => {
+    const user = userEvent.setup();
+    ctDesk.passCheck(7);
+    render(ChangeJourney, { id: 7, slug: 'paperless' });
+    await screen.findByRole('heading', { level: 1, name: 'What email address should bills go to?' });
+    await user.type(screen.getByTestId('q-email'), 'morag@example.org');
+    await user.type(screen.getByTestId('q-email_again'), 'morag@example.com');
+    await user.click(screen.getByTestId('question-continue'));
+    expect(await screen.findByTestId('q-email_again-error')).toHaveTextContent('The email addresses do not match');
+    await user.clear(screen.getByTestId('q-email_again'));
+    await user.type(screen.getByTestId('q-email_again'), 'morag@example.org');
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading('Read the paperless terms to the caller');
+    expect(screen.getByTestId('q-consent-wording')).toHaveTextContent('sent by email instead of by post');
+    await user.click(screen.getByTestId('question-continue'));
+    expect(await screen.findByTestId('q-consent-error')).toHaveTextContent('Confirm the caller agrees');
+    await user.click(screen.getByTestId('q-consent'));
+    await user.click(screen.getByTestId('question-continue'));
+    await focusedHeading('Check the answers with the caller');
+    expect(screen.queryByTestId('ct-answer-email_again')).toBeNull();
+    await user.click(screen.getByTestId('ct-take'));
+    await focusedHeading(/Paperless billing: sign up: change taken/);
+    const sent = ctDesk.calls.ct_paperless_sign_up?.[0] as { input: Record<string, unknown> };
+    expect(sent.input).toMatchObject({ email: 'morag@example.org', email_again: 'morag@example.org', consent_version: 'e-billing-2026-1' });
+  });
+});
