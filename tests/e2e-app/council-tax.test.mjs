@@ -75,7 +75,7 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
   /** An account the desk holds whose liable people satisfy `want`, found by a postcode district search. */
   const accountWhere = async (want, holds = () => true) => {
     for (const text of ['IV30', 'IV36', 'AB56', 'AB55', 'IV31']) {
-      const found = await call('ct_search_accounts', { text, limit: 50 });
+      const found = await call('search_ct_accounts', { text, limit: 50 });
       for (const a of found.accounts) if (want(a) && holds(held(a.id))) return a;
     }
     throw new Error('no account on this desk fits the journey');
@@ -295,7 +295,7 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
     await start('ct-paperless');
     const account = await accountWhere((a) => a.liable_names.length >= 1, (data) => !data.paperless);
     await checkCaller(account);
-    const page = await call('ct_account_page', { accountId: account.id });
+    const page = await call('ct_account', { accountId: account.id });
     await openChange('paperless_sign_up');
     await onQuestion('email');
     await (await ui.find(tid('q-email'))).type('morag.oneill@example.org');

@@ -211,13 +211,13 @@ describe('moving out, one question a page', () => {
 
     await user.click(screen.getByTestId('ct-take'));
     await focusedHeading(/Moving out: change taken/);
-    const sent = ctDesk.calls.ct_move_out?.[0] as { input: Record<string, unknown> };
-    expect(sent.input).toMatchObject({
+    const sent = ctDesk.calls.ct_move_out?.[0] as Record<string, unknown>;
+    expect(sent).toMatchObject({
       change: { account_id: 7, check_id: ctDesk.checkId, effective: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
       person: 'Iain MacDonald',
-      forwarding_address: '2 Seaview Road, Nairn IV12 4AB',
+      forwardingAddress: '2 Seaview Road, Nairn IV12 4AB',
       tenure: 'owner',
-      sale_or_tenancy_end: null,
+      saleOrTenancyEnd: null,
       representative: { kind: 'landlord', name: 'Grampian Lets', contact: '01343 000000' },
       next: { kind: 'unknown' },
     });
@@ -227,7 +227,7 @@ describe('moving out, one question a page', () => {
     expect(screen.getByTestId('ct-script')).toHaveTextContent(`Your reference is ${screen.getByTestId('ct-reference').textContent}`);
     // Straight on to the discount from the same day, the date filled in.
     await user.click(screen.getByTestId('ct-next-spd'));
-    expect(call.prefill).toEqual({ accountId: 7, kind: 'apply_spd', answers: { effective: sent.input.change && (sent.input.change as { effective: string }).effective } });
+    expect(call.prefill).toEqual({ accountId: 7, kind: 'apply_spd', answers: { effective: (sent.change as { effective: string }).effective } });
   });
 
   it('shows the desk’s refusal on check your answers and keeps the answers', async () => {
@@ -272,7 +272,7 @@ describe('moving out, one question a page', () => {
     expect(screen.queryByTestId('ct-answer-email_again')).toBeNull();
     await user.click(screen.getByTestId('ct-take'));
     await focusedHeading(/Paperless billing: sign up: change taken/);
-    const sent = ctDesk.calls.ct_paperless_sign_up?.[0] as { input: Record<string, unknown> };
-    expect(sent.input).toMatchObject({ email: 'morag@example.org', email_again: 'morag@example.org', consent_version: 'e-billing-2026-1' });
+    const sent = ctDesk.calls.ct_paperless_sign_up?.[0] as Record<string, unknown>;
+    expect(sent).toMatchObject({ email: 'morag@example.org', emailAgain: 'morag@example.org', consentVersion: 'e-billing-2026-1' });
   });
 });

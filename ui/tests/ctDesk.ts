@@ -60,13 +60,13 @@ export const ctDesk = {
   handle(name: string, req: unknown): unknown {
     (this.calls[name] ??= []).push(req);
     switch (name) {
-      case 'ct_search_accounts': {
+      case 'search_ct_accounts': {
         const { text, limit } = req as { text: string; limit: number };
         const t = plain(text);
         const found = ACCOUNTS.filter((a) => plain(`${a.reference} ${a.address} ${a.postcode} ${a.uprn} ${a.liable_names.join(' ')}`).includes(t));
         return { accounts: found.slice(0, limit), more: Math.max(0, found.length - limit) };
       }
-      case 'ct_account_page': {
+      case 'ct_account': {
         const { accountId } = req as { accountId: number };
         const summary = ACCOUNTS.find((a) => a.id === accountId);
         if (!summary) throw { code: 'not_found', message: 'No such account on this desk.' };
@@ -118,7 +118,7 @@ export const ctDesk = {
       default: {
         if (!name.startsWith('ct_')) throw { code: 'ipc', message: `no answer for ${name} in this test` };
         if (this.refuse) throw this.refuse;
-        const { input } = req as { input: { change: { effective: string } } };
+        const input = req as { change: { effective: string } };
         this.taken += 1;
         const n = 0x1234567 * this.taken;
         const chars = Array.from({ length: 10 }, (_, i) => ALPHABET[Math.floor(n / 31 ** (i % 5)) % 31]).join('');
