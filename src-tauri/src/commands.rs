@@ -16,7 +16,12 @@ use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
 };
+use desk_client::council_tax::views::{
+    AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
+};
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
+use desk_domain::council_tax::command::{FormSentBy, Next, Representative, Tenure};
+use desk_domain::council_tax::reasons::{DisregardReason, Exemption};
 use desk_domain::school::{AttemptOutcome, ContactMethod, EscalateTo};
 use desk_domain::{Centre, Channel, CustomerNote, ErrorBody, StaffProfile};
 use tauri::State;
@@ -205,6 +210,95 @@ contract! {
     /// "Add my note to it" or "replace it" for a call whose openings another desk explained first.
     take_absence_alternative(TakeAbsenceAlternativeRequest { item_id: Uuid, alternative: usize }) -> AbsenceView
         = desk |d, r| d.school().take_alternative(r.item_id, r.alternative).await;
+    /// Council-tax accounts by reference, name, address or postcode, or UPRN (accents,
+    /// apostrophes and spaces ignored), and how many more match; each listed is audited.
+    search_ct_accounts(SearchCtAccountsRequest { text: String, limit: u32 }) -> AccountSearch
+        = desk |d, r| d.council_tax().search_accounts(&r.text, r.limit).await;
+    /// The account page: the summary only until the caller passes this agent's identity check.
+    ct_account(CtAccountRequest { account_id: i64 }) -> AccountPage
+        = desk |d, r| d.council_tax().account(r.account_id).await;
+    /// The caller's identity check: match or no match per item, never the held value.
+    ct_record_check(CtRecordCheckRequest { check: CheckInput }) -> CheckOutcome
+        = desk |d, r| d.council_tax().record_check(r.check).await;
+    /// Each change below returns its reference (made on the desk) and the estimate before and after.
+    ct_move_in(CtMoveInRequest {
+        change: ChangeInput,
+        name: String,
+        date_of_birth: NaiveDate,
+        tenure: Tenure,
+        previous_address: Option<String>,
+    }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().move_in(
+            r.change, &r.name, r.date_of_birth, r.tenure, r.previous_address.as_deref(),
+        ).await;
+    ct_move_out(CtMoveOutRequest {
+        change: ChangeInput,
+        person: String,
+        forwarding_address: String,
+        tenure: Tenure,
+        sale_or_tenancy_end: Option<NaiveDate>,
+        representative: Option<Representative>,
+        next: Next,
+    }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().move_out(
+            r.change, &r.person, &r.forwarding_address, r.tenure, r.sale_or_tenancy_end, r.representative, r.next,
+        ).await;
+    ct_move_within(CtMoveWithinRequest {
+        change: ChangeInput,
+        person: String,
+        new_address: String,
+        new_postcode: String,
+        new_uprn: Option<String>,
+        next: Next,
+    }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().move_within(
+            r.change, &r.person, &r.new_address, &r.new_postcode, r.new_uprn.as_deref(), r.next,
+        ).await;
+    ct_adult_in(CtAdultInRequest { change: ChangeInput, name: String, date_of_birth: NaiveDate }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().adult_in(r.change, &r.name, r.date_of_birth).await;
+    ct_adult_out(CtAdultOutRequest { change: ChangeInput, name: String }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().adult_out(r.change, &r.name).await;
+    ct_apply_spd(CtApplySpdRequest { change: ChangeInput }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().apply_spd(r.change).await;
+    ct_remove_spd(CtRemoveSpdRequest { change: ChangeInput }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().remove_spd(r.change).await;
+    ct_disregard(CtDisregardRequest { change: ChangeInput, person: String, reason: DisregardReason }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().disregard(r.change, &r.person, r.reason).await;
+    ct_claim_exemption(CtClaimExemptionRequest { change: ChangeInput, exemption: Exemption, since: Option<NaiveDate> })
+        -> ChangeReceipt = desk |d, r| d.council_tax().claim_exemption(r.change, r.exemption, r.since).await;
+    ct_disabled_reduction(CtDisabledReductionRequest { change: ChangeInput, person: String, feature: String })
+        -> ChangeReceipt = desk |d, r| d.council_tax().disabled_reduction(r.change, &r.person, &r.feature).await;
+    ct_change_name(CtChangeNameRequest { change: ChangeInput, person: String, new_name: String }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().change_name(r.change, &r.person, &r.new_name).await;
+    ct_correspondence_address(CtCorrespondenceAddressRequest { change: ChangeInput, address: String, postcode: String })
+        -> ChangeReceipt = desk |d, r| d.council_tax().correspondence_address(r.change, &r.address, &r.postcode).await;
+    /// Paperless bills: the email twice (they must match) and the consent wording read, with its version.
+    ct_paperless_sign_up(CtPaperlessSignUpRequest {
+        change: ChangeInput,
+        email: String,
+        email_again: String,
+        consent_wording: String,
+        consent_version: String,
+    }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().paperless_sign_up(
+            r.change, &r.email, &r.email_again, &r.consent_wording, &r.consent_version,
+        ).await;
+    ct_paperless_withdrawal(CtPaperlessWithdrawalRequest { change: ChangeInput }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().paperless_withdrawal(r.change).await;
+    /// Direct Debit: 10 or 12 instalments on the 5th, 15th or 25th; only the last four digits stay on the desk.
+    ct_direct_debit(CtDirectDebitRequest {
+        change: ChangeInput,
+        account_holder: String,
+        sort_code: String,
+        account_number: String,
+        instalments: u8,
+        day: u8,
+    }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().direct_debit(
+            r.change, &r.account_holder, &r.sort_code, &r.account_number, r.instalments, r.day,
+        ).await;
+    ct_ctr_referral(CtCtrReferralRequest { change: ChangeInput, form_sent_by: FormSentBy }) -> ChangeReceipt
+        = desk |d, r| d.council_tax().ctr_referral(r.change, r.form_sent_by).await;
     needs_attention() -> Vec<AttentionItem> = desk |d| d.needs_attention().await;
     take_alternative(TakeAlternativeRequest { item_id: Uuid, alternative: usize }) -> BookingView
         = desk |d, r| d.leisure().take_alternative(r.item_id, r.alternative).await;

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { AbsenceInput } from '../src/lib/bindings/AbsenceInput';
+import type { ChangeInput } from '../src/lib/bindings/ChangeInput';
+import type { CheckInput } from '../src/lib/bindings/CheckInput';
 
 const invoke = vi.fn();
 const listen = vi.fn();
@@ -20,6 +22,17 @@ const CALL: AbsenceInput = {
   called_at: '2026-12-01T08:40:00',
   expected_return: null,
   channel: 'phone',
+};
+
+const CHANGE: ChangeInput = { account_id: 1, check_id: 'c-1', effective: '2026-12-01' };
+const CHECK: CheckInput = {
+  account_id: 1,
+  caller: { kind: 'third_party', name: 'Ann Grant', authority: 'power_of_attorney', seen: 'POA dated 3 May 2024' },
+  identified_by: 'name_and_address',
+  answers: [
+    { item: 'postcode', typed: 'ab30 1aa' },
+    { item: 'date_of_birth', typed: '14/03/1970' },
+  ],
 };
 
 beforeEach(() => {
@@ -87,6 +100,25 @@ describe('call', () => {
     });
     await ipc.call('escalate', { pupilId: 401, date: '2026-12-01', to: 'head_teacher', note: '3 tries', byChoice: false });
     await ipc.call('take_absence_alternative', { itemId: 'm-2', alternative: 0 });
+    await ipc.call('search_ct_accounts', { text: 'AB30 1AA', limit: 20 });
+    await ipc.call('ct_account', { accountId: 1 });
+    await ipc.call('ct_record_check', { check: CHECK });
+    await ipc.call('ct_move_in', { change: CHANGE, name: 'Euan Rose', dateOfBirth: '1980-02-01', tenure: 'tenant', previousAddress: null });
+    await ipc.call('ct_move_out', { change: CHANGE, person: "Pàdraig O'Brien", forwardingAddress: '4 Harbour Street, Cullen', tenure: 'owner', saleOrTenancyEnd: '2026-11-28', representative: { kind: 'solicitor', name: 'Grant & Co', contact: '01343 550000' }, next: { kind: 'new_liable', name: 'Ann Grant' } });
+    await ipc.call('ct_move_within', { change: CHANGE, person: "Pàdraig O'Brien", newAddress: '9 High Street, Elgin', newPostcode: 'IV30 1AB', newUprn: null, next: { kind: 'unknown' } });
+    await ipc.call('ct_adult_in', { change: CHANGE, name: 'Iain Ross', dateOfBirth: '1979-01-30' });
+    await ipc.call('ct_adult_out', { change: CHANGE, name: 'Iain Ross' });
+    await ipc.call('ct_apply_spd', { change: CHANGE });
+    await ipc.call('ct_remove_spd', { change: CHANGE });
+    await ipc.call('ct_disregard', { change: CHANGE, person: 'Iain Ross', reason: 'full_time_student' });
+    await ipc.call('ct_claim_exemption', { change: CHANGE, exemption: 'unoccupied_unfurnished', since: '2026-11-01' });
+    await ipc.call('ct_disabled_reduction', { change: CHANGE, person: 'Iain Ross', feature: 'A room for a wheelchair' });
+    await ipc.call('ct_change_name', { change: CHANGE, person: 'Mòrag MacDonald', newName: 'Mòrag Ross' });
+    await ipc.call('ct_correspondence_address', { change: CHANGE, address: '4 Harbour Street, Cullen', postcode: 'AB56 4SQ' });
+    await ipc.call('ct_paperless_sign_up', { change: CHANGE, email: 'a@example.org', emailAgain: 'a@example.org', consentWording: 'Bills by email', consentVersion: 'v1' });
+    await ipc.call('ct_paperless_withdrawal', { change: CHANGE });
+    await ipc.call('ct_direct_debit', { change: CHANGE, accountHolder: 'Iain Ross', sortCode: '12-34-56', accountNumber: '12345678', instalments: 10, day: 15 });
+    await ipc.call('ct_ctr_referral', { change: CHANGE, formSentBy: 'post' });
     await ipc.call('needs_attention');
     await ipc.call('take_alternative', { itemId: 'm-1', alternative: 1 });
     await ipc.call('dismiss_attention', { itemId: 'm-1', note: 'Phoned' });
@@ -149,6 +181,25 @@ describe('call', () => {
       ],
       ['escalate', { pupilId: 401, date: '2026-12-01', to: 'head_teacher', note: '3 tries', byChoice: false }],
       ['take_absence_alternative', { itemId: 'm-2', alternative: 0 }],
+      ['search_ct_accounts', { text: 'AB30 1AA', limit: 20 }],
+      ['ct_account', { accountId: 1 }],
+      ['ct_record_check', { check: CHECK }],
+      ['ct_move_in', { change: CHANGE, name: 'Euan Rose', dateOfBirth: '1980-02-01', tenure: 'tenant', previousAddress: null }],
+      ['ct_move_out', { change: CHANGE, person: "Pàdraig O'Brien", forwardingAddress: '4 Harbour Street, Cullen', tenure: 'owner', saleOrTenancyEnd: '2026-11-28', representative: { kind: 'solicitor', name: 'Grant & Co', contact: '01343 550000' }, next: { kind: 'new_liable', name: 'Ann Grant' } }],
+      ['ct_move_within', { change: CHANGE, person: "Pàdraig O'Brien", newAddress: '9 High Street, Elgin', newPostcode: 'IV30 1AB', newUprn: null, next: { kind: 'unknown' } }],
+      ['ct_adult_in', { change: CHANGE, name: 'Iain Ross', dateOfBirth: '1979-01-30' }],
+      ['ct_adult_out', { change: CHANGE, name: 'Iain Ross' }],
+      ['ct_apply_spd', { change: CHANGE }],
+      ['ct_remove_spd', { change: CHANGE }],
+      ['ct_disregard', { change: CHANGE, person: 'Iain Ross', reason: 'full_time_student' }],
+      ['ct_claim_exemption', { change: CHANGE, exemption: 'unoccupied_unfurnished', since: '2026-11-01' }],
+      ['ct_disabled_reduction', { change: CHANGE, person: 'Iain Ross', feature: 'A room for a wheelchair' }],
+      ['ct_change_name', { change: CHANGE, person: 'Mòrag MacDonald', newName: 'Mòrag Ross' }],
+      ['ct_correspondence_address', { change: CHANGE, address: '4 Harbour Street, Cullen', postcode: 'AB56 4SQ' }],
+      ['ct_paperless_sign_up', { change: CHANGE, email: 'a@example.org', emailAgain: 'a@example.org', consentWording: 'Bills by email', consentVersion: 'v1' }],
+      ['ct_paperless_withdrawal', { change: CHANGE }],
+      ['ct_direct_debit', { change: CHANGE, accountHolder: 'Iain Ross', sortCode: '12-34-56', accountNumber: '12345678', instalments: 10, day: 15 }],
+      ['ct_ctr_referral', { change: CHANGE, formSentBy: 'post' }],
       ['needs_attention', undefined],
       ['take_alternative', { itemId: 'm-1', alternative: 1 }],
       ['dismiss_attention', { itemId: 'm-1', note: 'Phoned' }],
@@ -166,6 +217,10 @@ describe('call', () => {
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',
         'take_absence_alternative', 'needs_attention', 'take_alternative', 'dismiss_attention',
+        'search_ct_accounts', 'ct_account', 'ct_record_check', 'ct_move_in', 'ct_move_out', 'ct_move_within',
+        'ct_adult_in', 'ct_adult_out', 'ct_apply_spd', 'ct_remove_spd', 'ct_disregard', 'ct_claim_exemption',
+        'ct_disabled_reduction', 'ct_change_name', 'ct_correspondence_address', 'ct_paperless_sign_up',
+        'ct_paperless_withdrawal', 'ct_direct_debit', 'ct_ctr_referral',
       ].sort(),
     );
   });

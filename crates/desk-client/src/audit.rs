@@ -91,6 +91,40 @@ pub(crate) fn viewed_pupil_with_contacts(
     viewed_pupil(conn, pupil_id, &format!("{detail}, with contacts {}", ids.join(", ")))
 }
 
+/// The latest views of one record at this desk, newest first: who opened it, when and where.
+pub(crate) fn viewings(
+    conn: &Connection,
+    kind: RecordKind,
+    record_id: &str,
+    limit: u32,
+) -> rusqlite::Result<Vec<crate::school::views::RecordViewing>> {
+    conn.prepare_cached(
+        "SELECT at, staff_id, detail FROM audit_log
+         WHERE record_kind = ?1 AND record_id = ?2 AND action = 'view'
+         ORDER BY seq DESC LIMIT ?3",
+    )?
+    .query_map(params![kind.as_str(), record_id, limit], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?
+    .map(|row| {
+        let (at, staff_id, detail) = row?;
+        let at = DateTime::parse_from_rfc3339(&at)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?
+            .with_timezone(&Utc);
+        Ok(crate::school::views::RecordViewing {
+            at,
+            staff_id,
+            staff_name: None,
+            detail,
+        })
+    })
+    .collect()
+}
+
 pub(crate) fn entries_after(conn: &Connection, after: u64, limit: u32) -> Result<Vec<AuditEntry>, DeskError> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, at, staff_id, action, record_kind, record_id, person_id, detail

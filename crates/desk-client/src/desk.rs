@@ -104,7 +104,7 @@ pub(crate) fn check_text(what: &str, text: &str, max: usize, allow_newlines: boo
 }
 
 /// The signed-in staff member this store belongs to, as recorded at sign-in (0 before).
-fn staff_of(conn: &Connection) -> rusqlite::Result<i64> {
+pub(crate) fn staff_of(conn: &Connection) -> rusqlite::Result<i64> {
     Ok(conn
         .query_row(
             "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'staff_id'",

@@ -13,6 +13,8 @@ use crate::leisure::reads;
 use crate::replica;
 use crate::school::reads as sreads;
 
+pub mod council_tax;
+
 pub struct DeskFacts<'c> {
     conn: &'c Connection,
 }

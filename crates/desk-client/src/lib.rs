@@ -4,7 +4,9 @@
 
 mod audit;
 pub mod bench;
+pub mod bench_ct;
 pub mod bench_school;
+pub mod council_tax;
 mod desk;
 mod error;
 mod facts;

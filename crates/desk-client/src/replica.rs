@@ -77,6 +77,9 @@ pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError
     if t == table::PUPILS {
         return apply_indexed(conn, change, &PUPILS_INDEXED);
     }
+    if t == table::CT_ACCOUNTS {
+        return apply_indexed(conn, change, &CT_ACCOUNTS_INDEXED);
+    }
     let version = i64::try_from(change.version).unwrap_or(i64::MAX);
     match change.op {
         ChangeOp::Upsert => {
@@ -103,7 +106,7 @@ pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError
 }
 
 /// A replica table whose search index is kept in step with its rows, by rowid: customers
-/// (migrations 0003–0005) and pupils (migration 0009).
+/// (migrations 0003–0005), pupils (migration 0009) and council-tax accounts (migration 0013).
 struct Indexed {
     upsert: &'static str,
     delete: &'static str,
@@ -132,6 +135,17 @@ const PUPILS_INDEXED: Indexed = Indexed {
     rowid_of: crate::school::search::rowid_of,
     index: crate::school::search::index_pupil,
     unindex: crate::school::search::unindex_pupil,
+};
+
+const CT_ACCOUNTS_INDEXED: Indexed = Indexed {
+    upsert: "INSERT INTO ct_accounts (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                 data = excluded.data
+             WHERE excluded.version >= ct_accounts.version",
+    delete: "DELETE FROM ct_accounts WHERE id = ?1 AND version <= ?2",
+    rowid_of: crate::council_tax::search::rowid_of,
+    index: crate::council_tax::search::index_account,
+    unindex: crate::council_tax::search::unindex_account,
 };
 
 /// Applies a change to an indexed table: a row newer than the replica's replaces it and its
@@ -181,6 +195,7 @@ pub fn purge(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("INSERT INTO customers_fts (customers_fts) VALUES ('delete-all')", [])?;
     conn.execute("DELETE FROM customer_order", [])?;
     crate::school::search::purge(conn)?;
+    crate::council_tax::search::purge(conn)?;
     Ok(())
 }
 

@@ -99,6 +99,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "school_settings",
         sql: include_str!("../../../migrations/client/0011_school_settings.sql"),
     },
+    Migration {
+        version: 12,
+        name: "council_tax",
+        sql: include_str!("../../../migrations/client/0012_council_tax.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "ct_account_search",
+        sql: include_str!("../../../migrations/client/0013_ct_account_search.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.
@@ -211,6 +221,8 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     // Pupils pulled before the pupil search existed get their sound-alike keys, which only Rust
     // computes (a no-op once every pupil is indexed).
     crate::school::search::index_unindexed(conn)?;
+    // The same for council-tax accounts pulled before their search existed (migration 0013).
+    crate::council_tax::search::index_unindexed(conn)?;
     Ok(())
 }
 

@@ -53,10 +53,14 @@ pub enum RecordKind {
     Contact,
     CtAccount,
     Absence,
+    /// A council-tax change taken by phone (`ct_change_requests`).
+    CtChangeRequest,
+    /// A caller's identity check on a council-tax account (`ct_identity_checks`).
+    CtIdentityCheck,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 9] = [
         RecordKind::Customer,
         RecordKind::Booking,
         RecordKind::CustomerNote,
@@ -64,6 +68,8 @@ impl RecordKind {
         RecordKind::Contact,
         RecordKind::CtAccount,
         RecordKind::Absence,
+        RecordKind::CtChangeRequest,
+        RecordKind::CtIdentityCheck,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +81,8 @@ impl RecordKind {
             RecordKind::Contact => "contact",
             RecordKind::CtAccount => "ct_account",
             RecordKind::Absence => "absence",
+            RecordKind::CtChangeRequest => "ct_change_request",
+            RecordKind::CtIdentityCheck => "ct_identity_check",
         }
     }
 
@@ -93,6 +101,8 @@ impl RecordKind {
             table::CONTACTS => RecordKind::Contact,
             table::CT_ACCOUNTS => RecordKind::CtAccount,
             table::ABSENCES => RecordKind::Absence,
+            table::CT_CHANGE_REQUESTS => RecordKind::CtChangeRequest,
+            table::CT_IDENTITY_CHECKS => RecordKind::CtIdentityCheck,
             _ => return None,
         })
     }

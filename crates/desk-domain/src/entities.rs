@@ -32,7 +32,8 @@ pub mod table {
     pub const CONTACT_ATTEMPTS: &str = "contact_attempts";
     pub const ESCALATIONS: &str = "escalations";
     pub const SCHOOL_SETTINGS: &str = "school_settings";
-    pub const ALL: [&str; 18] = [
+    pub use crate::council_tax::records::table::{CT_CHANGE_REQUESTS, CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES};
+    pub const ALL: [&str; 21] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -51,6 +52,9 @@ pub mod table {
         CONTACT_ATTEMPTS,
         ESCALATIONS,
         SCHOOL_SETTINGS,
+        CT_CHANGE_REQUESTS,
+        CT_IDENTITY_CHECKS,
+        CT_LOCK_CLEARANCES,
     ];
 }
 
@@ -280,6 +284,7 @@ pub struct Contact {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CouncilTaxBand {
     A,
@@ -317,4 +322,16 @@ pub struct CtAccount {
     pub single_person_discount: bool,
     pub direct_debit: bool,
     pub paperless: bool,
+    /// The first day the current taxpayers became liable: no change takes effect before it.
+    /// `None` only on accounts loaded before it was kept (server migration 10).
+    #[serde(default)]
+    pub liability_start: Option<NaiveDate>,
+    /// The amount of the last instalment billed, in pence: an identity-check item, never shown.
+    #[serde(default)]
+    pub last_instalment_pence: Option<i64>,
+    /// The last four digits of the bank account Direct Debit is taken from: an identity-check
+    /// item. The full sort code and account number are never on a desk (see
+    /// `docs/adding-a-service.md`, "Details a desk must not keep").
+    #[serde(default)]
+    pub bank_last_four: Option<String>,
 }

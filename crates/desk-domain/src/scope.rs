@@ -74,6 +74,10 @@ pub enum Capability {
     /// The school office: Today, absence calls, the unexplained-absence worklist, pupil pages.
     #[serde(rename = "school.office")]
     SchoolOffice,
+    /// The council-tax contact centre: account search, the caller's identity check, changes
+    /// taken by phone and their requests' statuses.
+    #[serde(rename = "council_tax.desk")]
+    CouncilTaxDesk,
 }
 
 /// The capabilities these roles give, sorted and without repeats. The one place the desk's
@@ -85,6 +89,9 @@ pub fn capabilities(roles: &[Role]) -> Vec<Capability> {
     }
     if roles.iter().any(|r| r.reaches(SiteKind::School)) {
         out.push(Capability::SchoolOffice);
+    }
+    if roles.iter().any(|r| r.reaches(SiteKind::Office)) {
+        out.push(Capability::CouncilTaxDesk);
     }
     // Anyone signed in may have made changes the server later refused: they always see them.
     out.push(Capability::Attention);
@@ -327,19 +334,25 @@ mod tests {
         assert_eq!(capabilities(&[Role::LeisureDesk]), vec![LeisureBook, Attention]);
         assert_eq!(
             capabilities(&[Role::Supervisor]),
-            vec![LeisureBook, Attention, SchoolOffice]
+            vec![LeisureBook, Attention, SchoolOffice, CouncilTaxDesk]
         );
         assert_eq!(capabilities(&[Role::SchoolOffice]), vec![Attention, SchoolOffice]);
-        for other in [Role::ContactCentre, Role::Trainer, Role::Administrator] {
+        assert_eq!(capabilities(&[Role::ContactCentre]), vec![Attention, CouncilTaxDesk]);
+        for other in [Role::Trainer, Role::Administrator] {
             assert_eq!(capabilities(&[other]), vec![Attention], "{other}");
         }
         assert_eq!(
             capabilities(&[Role::LeisureDesk, Role::Supervisor]),
-            vec![LeisureBook, Attention, SchoolOffice]
+            vec![LeisureBook, Attention, SchoolOffice, CouncilTaxDesk]
+        );
+        assert_eq!(
+            capabilities(&[Role::ContactCentre, Role::LeisureDesk]),
+            vec![LeisureBook, Attention, CouncilTaxDesk]
         );
         assert_eq!(capabilities(&[]), vec![Attention]);
         assert_eq!(serde_json::to_string(&LeisureBook).unwrap(), "\"leisure.book\"");
         assert_eq!(serde_json::to_string(&SchoolOffice).unwrap(), "\"school.office\"");
+        assert_eq!(serde_json::to_string(&CouncilTaxDesk).unwrap(), "\"council_tax.desk\"");
     }
 
     #[test]

@@ -65,11 +65,6 @@ pub fn args_of<T: for<'de> serde::Deserialize<'de>>(name: &str, args: &serde_jso
 /// version, parsing from an envelope and back, and `From<Args> for Command`.
 #[macro_export]
 macro_rules! service_commands {
-    // A service whose commands are declared before it is registered in `services!` (its facts
-    // are not yet read by the server and the desk): everything but `From<Args> for Command`.
-    (unregistered $(#[$meta:meta])* pub enum $enum:ident { $($variant:ident($args:ty) = $name:literal, version $version:literal),+ $(,)? }) => {
-        $crate::service_commands!(@enum $(#[$meta])* pub enum $enum { $($variant($args) = $name, version $version),+ });
-    };
     ($(#[$meta:meta])* pub enum $enum:ident { $($variant:ident($args:ty) = $name:literal, version $version:literal),+ $(,)? }) => {
         $crate::service_commands!(@enum $(#[$meta])* pub enum $enum { $($variant($args) = $name, version $version),+ });
 
@@ -187,4 +182,5 @@ macro_rules! services {
 services! {
     Leisure => leisure,
     School => school,
+    CouncilTax => council_tax,
 }

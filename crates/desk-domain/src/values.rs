@@ -14,6 +14,7 @@ pub struct ValueError(pub String);
 
 /// Money as a whole number of pence: never a float, so sums and refunds are exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct Pence(pub i64);
 

@@ -124,9 +124,60 @@ pub(crate) fn ct_accounts(rng: &mut ChaCha8Rng, first_day: NaiveDate) -> Vec<CtA
                 single_person_discount,
                 direct_debit: chance(rng, 60),
                 paperless,
+                liability_start: None,
+                last_instalment_pence: None,
+                bank_last_four: None,
             }
         })
         .collect()
+}
+
+/// Roughly a tenth of each band's 2025/26 Moray charge with water and waste water, in pence:
+/// demo figures for the identity check's "last instalment", not the bill (the estimate uses the
+/// configured charges in `desk_domain::council_tax::charges`).
+const INSTALMENT_BY_BAND: [(CouncilTaxBand, i64); 8] = [
+    (CouncilTaxBand::A, 12_240),
+    (CouncilTaxBand::B, 14_280),
+    (CouncilTaxBand::C, 16_320),
+    (CouncilTaxBand::D, 18_360),
+    (CouncilTaxBand::E, 23_410),
+    (CouncilTaxBand::F, 28_630),
+    (CouncilTaxBand::G, 34_320),
+    (CouncilTaxBand::H, 41_750),
+];
+
+/// What the rules and the identity check read of each account, from their own stream so the
+/// accounts above draw as before: when the current taxpayers became liable (after the youngest
+/// turned 18, from council tax's start in April 1993, at least a month before `first_day`), the
+/// last instalment (a quarter off with the single person discount; a few pay in one sum and
+/// have none), and the last four digits of the bank account for those paying by Direct Debit.
+pub(crate) fn fill_held(rng: &mut ChaCha8Rng, accounts: &mut [CtAccount], first_day: NaiveDate) {
+    let council_tax_began = date(1993, 4, 1);
+    let latest = first_day - chrono::Days::new(30);
+    for a in accounts {
+        let adult = a
+            .liable
+            .iter()
+            .map(|p| p.date_of_birth)
+            .max()
+            .map_or(council_tax_began, |born| {
+                born.checked_add_months(chrono::Months::new(18 * 12))
+                    .expect("within chrono's range")
+            });
+        let from = adult.max(council_tax_began).min(latest);
+        a.liability_start = Some(day_between(rng, from, latest));
+        let monthly = INSTALMENT_BY_BAND
+            .iter()
+            .find(|(b, _)| *b == a.band)
+            .map_or(18_360, |(_, p)| *p);
+        let monthly = if a.single_person_discount {
+            monthly * 3 / 4
+        } else {
+            monthly
+        };
+        a.last_instalment_pence = (!chance(rng, 4)).then_some(monthly);
+        a.bank_last_four = a.direct_debit.then(|| format!("{:04}", rng.gen_range(0..10_000u32)));
+    }
 }
 
 fn liable_person(rng: &mut ChaCha8Rng, last: &str, oldest: NaiveDate, youngest: NaiveDate) -> LiablePerson {

@@ -105,7 +105,8 @@ pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
     let (centres, activities, sessions) = leisure(&mut stream(seed, STREAM_LEISURE), first_day);
     let customers = customers(&mut stream(seed, STREAM_CUSTOMERS), first_day);
     let (schools, mut pupils, contacts) = schools(&mut stream(seed, STREAM_SCHOOLS), first_day);
-    let ct_accounts = ct_accounts(&mut stream(seed, STREAM_COUNCIL_TAX), first_day);
+    let mut ct_accounts = ct_accounts(&mut stream(seed, STREAM_COUNCIL_TAX), first_day);
+    council_tax::fill_held(&mut stream(seed, STREAM_COUNCIL_TAX_HELD), &mut ct_accounts, first_day);
     let (school_years, school_days) = moray_calendar(&schools, school_year_start(first_day));
     let mut attendance_rng = stream(seed, STREAM_ATTENDANCE);
     if let Some(year) = school_years.first() {
@@ -148,6 +149,7 @@ const STREAM_SCHOOLS: u64 = 3;
 const STREAM_COUNCIL_TAX: u64 = 4;
 const STREAM_ATTENDANCE: u64 = 5;
 const STREAM_FULL_YEAR: u64 = 6;
+const STREAM_COUNCIL_TAX_HELD: u64 = 7;
 
 fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -474,3 +474,41 @@ fn demo_staff_cover_every_role_with_strong_enough_passwords() {
     assert_eq!(supervisor.sites, (1..=8).map(Site::leisure).collect::<Vec<_>>());
     assert_eq!(d.staff[1].sites, vec![Site::leisure(2)]);
 }
+
+#[test]
+fn council_tax_accounts_hold_what_the_rules_and_the_identity_check_read() {
+    let d = data();
+    let latest = monday() - chrono::Days::new(30);
+    let mut instalments = 0;
+    for a in &d.ct_accounts {
+        let start = a
+            .liability_start
+            .unwrap_or_else(|| panic!("account {} has a liability start", a.id));
+        assert!(
+            start >= date(1993, 4, 1) && start <= latest,
+            "account {} liable from {start}",
+            a.id
+        );
+        for p in &a.liable {
+            let eighteen = p.date_of_birth.checked_add_months(chrono::Months::new(216)).unwrap();
+            assert!(
+                start >= eighteen.min(latest),
+                "account {}: liable at {start}, 18 on {eighteen}",
+                a.id
+            );
+        }
+        // Last four digits for those paying by Direct Debit, and for nobody else.
+        match &a.bank_last_four {
+            Some(four) => {
+                assert!(a.direct_debit, "account {}", a.id);
+                assert!(four.len() == 4 && four.bytes().all(|b| b.is_ascii_digit()), "{four}");
+            }
+            None => assert!(!a.direct_debit, "account {}", a.id),
+        }
+        if let Some(p) = a.last_instalment_pence {
+            assert!((5_000..=45_000).contains(&p), "account {} instalment {p}", a.id);
+            instalments += 1;
+        }
+    }
+    assert!(instalments * 100 / d.ct_accounts.len() >= 90);
+}

@@ -18,6 +18,8 @@ use crate::error::{PushError, StoreError};
 use crate::records;
 use crate::store::{AuditEntry, Caller, Poke, PushResult, StoreTx};
 
+mod council_tax;
+
 /// Applies `mutations` (one device's, sorted by seq, no repeats) inside the caller's
 /// transaction. Replays return their stored receipts; the first new seq must follow the
 /// device's last one. A transient failure ends the batch: what came before it stays.

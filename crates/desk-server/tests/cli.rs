@@ -420,6 +420,9 @@ fn audit_covers_every_kind_of_person(backend: &str) {
         single_person_discount: false,
         direct_debit: true,
         paperless: false,
+        liability_start: None,
+        last_instalment_pence: None,
+        bank_last_four: Some("1234".into()),
     };
     let mut batch = world();
     batch.schools = vec![School {

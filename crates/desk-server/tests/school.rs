@@ -322,6 +322,9 @@ fn a_school_office_pulls_only_its_own_school(backend: &str) {
                 single_person_discount: false,
                 direct_debit: false,
                 paperless: false,
+                liability_start: None,
+                last_instalment_pence: None,
+                bank_last_four: None,
             }],
             registration_marks: vec![RegistrationMark {
                 id: RegistrationMark::key(OTHER_PUPIL, opening("2026-12-01 AM")),

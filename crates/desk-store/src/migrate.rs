@@ -76,6 +76,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_school_settings.sql",
         steps: tables::SCHOOL_SETTINGS_STEPS,
     },
+    Migration {
+        version: 10,
+        name: "0010_council_tax.sql",
+        steps: tables::COUNCIL_TAX_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

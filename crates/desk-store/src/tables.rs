@@ -244,6 +244,91 @@ pub const CT_ACCOUNTS: TableSpec = TableSpec {
         col("single_person_discount", Bool),
         col("direct_debit", Bool),
         col("paperless", Bool),
+        // What the council-tax rules and the caller's identity check read (migration 10).
+        col("liability_start", Date).null(),
+        col("last_instalment_pence", Int).null(),
+        col("bank_last_four", Text).null(),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Each council-tax change taken by phone, as a request to the revenue system
+/// (`desk_domain::council_tax::records::ChangeRequest`), in the account's office bucket.
+pub const CT_CHANGE_REQUESTS: TableSpec = TableSpec {
+    name: "ct_change_requests",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("reference", Text).unique(),
+        col("account_id", Int).references("ct_accounts(id)"),
+        col("office_id", Int),
+        col("kind", Text),
+        col("effective", Date),
+        // The command's arguments as kept (bank details reduced to their last four digits).
+        col("detail", Json),
+        col("derived", Json),
+        col("status", Text).check("status IN ('received', 'exported', 'processed', 'queried', 'rejected')"),
+        col("status_message", Text).null(),
+        col("needs_review", Bool),
+        col("check_id", Uuid),
+        col("staff_id", Int),
+        col("received_at", TimestampTz),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Each caller's identity check: the items used and their outcomes, never the answers.
+pub const CT_IDENTITY_CHECKS: TableSpec = TableSpec {
+    name: "ct_identity_checks",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("account_id", Int).references("ct_accounts(id)"),
+        col("office_id", Int),
+        col("staff_id", Int),
+        col("at", Timestamp),
+        // JSON: who called (liable person, or third party with the authority seen).
+        col("caller", Json),
+        col("identified_by", Text),
+        // JSON array of `{item, outcome}`.
+        col("items", Json),
+        col("passed", Bool),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// A supervisor's clearing of an account locked by failed identity checks.
+pub const CT_LOCK_CLEARANCES: TableSpec = TableSpec {
+    name: "ct_lock_clearances",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("account_id", Int).references("ct_accounts(id)"),
+        col("office_id", Int),
+        col("staff_id", Int),
+        col("at", Timestamp),
+        col("note", Text),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Server only, never synced and in no bucket: the full bank details of a Direct Debit
+/// request, for the revenue export. The desk sends them once in the command; what syncs back is
+/// the request with the last four digits (docs/adding-a-service.md, "Details a desk must not
+/// keep").
+pub const CT_BANK_DETAILS: TableSpec = TableSpec {
+    name: "ct_bank_details",
+    key: &["request_id"],
+    columns: &[
+        col("request_id", Uuid).references("ct_change_requests(id)"),
+        col("account_holder", Text),
+        col("sort_code", Text),
+        col("account_number", Text),
+        col("received_at", TimestampTz),
     ],
     unique: &[],
     without_rowid: false,
@@ -507,6 +592,10 @@ pub const ALL: &[&TableSpec] = &[
     &PUPILS,
     &CONTACTS,
     &CT_ACCOUNTS,
+    &CT_CHANGE_REQUESTS,
+    &CT_IDENTITY_CHECKS,
+    &CT_LOCK_CLEARANCES,
+    &CT_BANK_DETAILS,
     &ATTENDANCE_CODES,
     &SCHOOL_YEARS,
     &SCHOOL_DAYS,
@@ -567,7 +656,10 @@ pub const INIT: &[Step] = &[
         added_later: &["on_roll_from", "on_roll_to"],
     },
     create(&CONTACTS),
-    create(&CT_ACCOUNTS),
+    Step::Create {
+        table: &CT_ACCOUNTS,
+        added_later: &["liability_start", "last_instalment_pence", "bank_last_four"],
+    },
     create(&SYNC_HEAD),
     Step::Sql("INSERT INTO sync_head (id, version) VALUES (1, 0)"),
     create(&SYNC_ROWS),
@@ -654,6 +746,31 @@ pub const SCHOOL_STEPS: &[Step] = &[
 ];
 
 pub const SCHOOL_SETTINGS_STEPS: &[Step] = &[create(&SCHOOL_SETTINGS)];
+
+/// The council-tax contact centre (issue 10): what its rules read of an account, its three
+/// synced tables, and the server-only bank details of Direct Debit requests.
+pub const COUNCIL_TAX_STEPS: &[Step] = &[
+    Step::AddColumn {
+        table: &CT_ACCOUNTS,
+        column: "liability_start",
+    },
+    Step::AddColumn {
+        table: &CT_ACCOUNTS,
+        column: "last_instalment_pence",
+    },
+    Step::AddColumn {
+        table: &CT_ACCOUNTS,
+        column: "bank_last_four",
+    },
+    create(&CT_CHANGE_REQUESTS),
+    index("ct_change_requests_account", "ct_change_requests", &["account_id"]),
+    index("ct_change_requests_status", "ct_change_requests", &["status"]),
+    create(&CT_IDENTITY_CHECKS),
+    index("ct_identity_checks_account", "ct_identity_checks", &["account_id"]),
+    create(&CT_LOCK_CLEARANCES),
+    index("ct_lock_clearances_account", "ct_lock_clearances", &["account_id"]),
+    create(&CT_BANK_DETAILS),
+];
 
 /// The migration runner's own record, created by each backend before the first migration (it
 /// is not one of the migrations). Described here only so that its rows can be counted.

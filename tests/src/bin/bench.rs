@@ -224,6 +224,22 @@ async fn main() -> Result<()> {
         server.stop().await;
     }
 
+    if ["ct_account_search_p95", "ct_estimate_p95", "ct_record_change_commit_p95"]
+        .iter()
+        .any(|n| wants(n))
+    {
+        // Issue 10 §7: the demo council's 45,000 council-tax accounts on a contact-centre desk.
+        let data = desk_fixtures::generate(
+            desk_fixtures::DEFAULT_SEED,
+            desk_fixtures::default_first_day(chrono::Local::now().date_naive()),
+        );
+        let f = desk_client::bench_ct::ct_figures(&tmp.path().join("ct"), data.ct_accounts, 500).await;
+        anyhow::ensure!(f.accounts == 45_000, "{} accounts, not 45,000", f.accounts);
+        bench("ct_account_search_p95", ms(f.search_p95), "ms");
+        bench("ct_estimate_p95", ms(f.estimate_p95), "ms");
+        bench("ct_record_change_commit_p95", ms(f.record_change_p95), "ms");
+    }
+
     if wants("search") {
         let p = desk_client::bench::search_customers_p95(&tmp.path().join("search"), 100_000, 500);
         bench("search_customers_p95_100k", ms(p), "ms");

@@ -11,6 +11,7 @@ import type { SessionView } from '../lib/bindings/SessionView';
 import type { StaffProfile } from '../lib/bindings/StaffProfile';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
 import { todayIso } from '../lib/format';
+import { FakeCouncilTax } from './fakeCouncilTax';
 import { FakeSchool } from './fakeSchool';
 
 const FIRST = ['Mòrag', 'Seònaid', 'Eilidh', 'Calum', 'Ruairidh', 'Iain', 'Catrìona', 'Fiona', 'Hamish', 'Kirsty'];
@@ -22,6 +23,27 @@ export interface FakeDeskOptions {
   demo?: boolean;
   attention?: boolean;
   progress?: boolean;
+}
+
+// The desk engine's form-shape refusals for council-tax changes, by the field's code.
+function ctName(name: string): void {
+  const n = Array.from(name.trim()).length;
+  if (n === 0 || n > 100) throw { code: 'invalid_name', message: `The name must be 1 to 100 characters long (${n} given).` };
+}
+
+function ctAddress(address: string): void {
+  const n = Array.from(address.trim()).length;
+  if (n === 0 || n > 300) throw { code: 'invalid_address', message: `The address must be 1 to 300 characters long (${n} given).` };
+}
+
+function ctPostcode(postcode: string): void {
+  if (!/^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/.test(postcode.replace(/\s/g, '').toUpperCase())) {
+    throw { code: 'invalid_postcode', message: `\`${postcode}\` is not a postcode, like IV30 1BX.` };
+  }
+}
+
+function ctBorn(date: string): void {
+  if (date > todayIso()) throw { code: 'invalid_date_of_birth', message: `The date of birth ${date} is in the future.` };
 }
 
 export class FakeDesk {
@@ -46,6 +68,7 @@ export class FakeDesk {
   listeners: Array<(s: SyncStatus) => void> = [];
   locked = false;
   school = new FakeSchool();
+  councilTax = new FakeCouncilTax();
 
   constructor(options: FakeDeskOptions = {}) {
     this.demo = options.demo ?? true;
@@ -377,6 +400,83 @@ export class FakeDesk {
       this.#emit();
       return first;
     },
+    search_ct_accounts: ({ text, limit }) => this.councilTax.search(text, limit),
+    ct_account: ({ accountId }) => this.councilTax.page(accountId),
+    ct_record_check: ({ check }) => this.councilTax.recordCheck(check),
+    ct_move_in: ({ change, name, dateOfBirth }) => {
+      ctName(name);
+      ctBorn(dateOfBirth);
+      return this.councilTax.take('council_tax.move_in', 'Moving in', change, 0);
+    },
+    ct_move_out: ({ change, person, forwardingAddress, next }) => {
+      ctName(person);
+      ctAddress(forwardingAddress);
+      if (next.kind === 'new_liable') ctName(next.name);
+      return this.councilTax.take('council_tax.move_out', 'Moving out', change);
+    },
+    ct_move_within: ({ change, person, newAddress, newPostcode }) => {
+      ctName(person);
+      ctAddress(newAddress);
+      ctPostcode(newPostcode);
+      return this.councilTax.take('council_tax.move_within', 'Moving within the area', change);
+    },
+    ct_adult_in: ({ change, name, dateOfBirth }) => {
+      ctName(name);
+      ctBorn(dateOfBirth);
+      return this.councilTax.take('council_tax.adult_in', 'Another adult moving in', change, 0);
+    },
+    ct_adult_out: ({ change, name }) => {
+      ctName(name);
+      return this.councilTax.take('council_tax.adult_out', 'Another adult moving out', change);
+    },
+    ct_apply_spd: ({ change }) => this.councilTax.take('council_tax.apply_spd', 'Single person discount', change, 25),
+    ct_remove_spd: ({ change }) =>
+      this.councilTax.take('council_tax.remove_spd', 'End the single person discount', change, 0),
+    ct_disregard: ({ change, person }) => {
+      ctName(person);
+      return this.councilTax.take('council_tax.disregard', 'Disregard', change);
+    },
+    ct_claim_exemption: ({ change }) => this.councilTax.take('council_tax.claim_exemption', 'Exemption claim', change, 100),
+    ct_disabled_reduction: ({ change, person }) => {
+      ctName(person);
+      return this.councilTax.take('council_tax.disabled_reduction', 'Disabled band reduction', change);
+    },
+    ct_change_name: ({ change, person, newName }) => {
+      ctName(person);
+      ctName(newName);
+      return this.councilTax.take('council_tax.change_name', 'Change of name', change);
+    },
+    ct_correspondence_address: ({ change, address, postcode }) => {
+      ctAddress(address);
+      ctPostcode(postcode);
+      return this.councilTax.take('council_tax.correspondence_address', 'Correspondence address', change);
+    },
+    ct_paperless_sign_up: ({ change, email, emailAgain }) => {
+      if (!/^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$/.test(email.trim())) {
+        throw { code: 'invalid_email', message: `\`${email.trim()}\` is not an email address.` };
+      }
+      if (email.trim().toLowerCase() !== emailAgain.trim().toLowerCase()) {
+        throw { code: 'emails_differ', message: 'The two email addresses differ: read it back to the caller and type it again.' };
+      }
+      return this.councilTax.take('council_tax.paperless_sign_up', 'Paperless billing', change);
+    },
+    ct_paperless_withdrawal: ({ change }) =>
+      this.councilTax.take('council_tax.paperless_withdrawal', 'Back to paper bills', change),
+    ct_direct_debit: ({ change, accountHolder, sortCode, accountNumber, instalments, day }) => {
+      ctName(accountHolder);
+      if (!/^\d{6}$/.test(sortCode.replace(/[-\s]/g, ''))) {
+        throw { code: 'invalid_sort_code', message: 'A sort code is six digits, like 12-34-56.' };
+      }
+      if (!/^\d{8}$/.test(accountNumber.replace(/\s/g, ''))) {
+        throw { code: 'invalid_bank_account', message: 'A bank account number is eight digits.' };
+      }
+      if (![10, 12].includes(instalments) || ![5, 15, 25].includes(day)) {
+        throw { code: 'invalid_plan', message: 'Direct Debit is 10 or 12 monthly instalments on the 5th, 15th or 25th.' };
+      }
+      return this.councilTax.take('council_tax.direct_debit', 'Direct Debit', change);
+    },
+    ct_ctr_referral: ({ change }) =>
+      this.councilTax.take('council_tax.ctr_referral', 'Council Tax Reduction referral', change),
     dismiss_attention: ({ itemId }) => {
       this.attention = this.attention.filter((i) => i.id !== itemId);
       this.#emit();

@@ -1,6 +1,5 @@
 //! School records as this desk holds them: pupils, their contacts, and the audit of views.
 
-use chrono::{DateTime, Utc};
 use desk_domain::{Contact, Pupil, School};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::de::DeserializeOwned;
@@ -52,31 +51,7 @@ pub fn contacts_of(conn: &Connection, pupil_id: i64) -> rusqlite::Result<Vec<Con
 
 /// The latest views of a pupil's record in the audit log, newest first.
 pub fn viewings(conn: &Connection, pupil_id: i64, limit: u32) -> rusqlite::Result<Vec<RecordViewing>> {
-    conn.prepare_cached(
-        "SELECT at, staff_id, detail FROM audit_log
-         WHERE record_kind = 'pupil' AND record_id = ?1 AND action = 'view'
-         ORDER BY seq DESC LIMIT ?2",
-    )?
-    .query_map(params![pupil_id.to_string(), limit], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<i64>>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?
-    .map(|row| {
-        let (at, staff_id, detail) = row?;
-        let at = DateTime::parse_from_rfc3339(&at)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?
-            .with_timezone(&Utc);
-        Ok(RecordViewing {
-            at,
-            staff_id,
-            staff_name: None,
-            detail,
-        })
-    })
-    .collect()
+    crate::audit::viewings(conn, desk_domain::RecordKind::Pupil, &pupil_id.to_string(), limit)
 }
 
 // ---- The school service's own records: replica shadowed by this desk's pending overlay. ----

@@ -737,3 +737,38 @@ impl desk_domain::school::Facts for World {
         false
     }
 }
+
+/// Nor council-tax accounts: every council-tax read finds nothing (the contact centre's desk is
+/// tested against the real server).
+impl desk_domain::council_tax::Facts for World {
+    fn ct_account(&mut self, _id: i64) -> Result<Option<desk_domain::council_tax::AccountFacts>, Self::Error> {
+        Ok(None)
+    }
+    fn ct_request_exists(&mut self, _id: Uuid) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+    fn ct_requests(
+        &mut self,
+        _account_id: i64,
+    ) -> Result<Vec<desk_domain::council_tax::records::ChangeRequest>, Self::Error> {
+        Ok(Vec::new())
+    }
+    fn ct_check(&mut self, _id: Uuid) -> Result<Option<desk_domain::council_tax::records::IdentityCheck>, Self::Error> {
+        Ok(None)
+    }
+    fn ct_failed_checks(
+        &mut self,
+        _account_id: i64,
+    ) -> Result<Vec<desk_domain::council_tax::records::IdentityCheck>, Self::Error> {
+        Ok(Vec::new())
+    }
+    fn ct_clearances(
+        &mut self,
+        _account_id: i64,
+    ) -> Result<Vec<desk_domain::council_tax::records::LockClearance>, Self::Error> {
+        Ok(Vec::new())
+    }
+    fn is_supervisor(&mut self, _staff_id: i64) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+}

@@ -24,6 +24,7 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Tenure {
     Owner,
@@ -31,6 +32,7 @@ pub enum Tenure {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RepresentativeKind {
     Solicitor,
@@ -40,6 +42,7 @@ pub enum RepresentativeKind {
 
 /// The solicitor, agent or landlord handling a sale or a tenancy's end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Representative {
     pub kind: RepresentativeKind,
@@ -49,6 +52,7 @@ pub struct Representative {
 
 /// Who is liable once the last liable person has gone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Next {
     /// Not known: allowed only while someone else stays liable.
@@ -135,6 +139,14 @@ pub struct SinglePersonDiscount {
     pub change: Change,
 }
 
+/// The single person discount ends (another adult counts from the effective date). Its own
+/// type, though shaped like [`SinglePersonDiscount`], so each command has one argument type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndSinglePersonDiscount {
+    pub change: Change,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Disregard {
@@ -213,6 +225,7 @@ pub struct DirectDebit {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FormSentBy {
     Post,
@@ -228,7 +241,6 @@ pub struct CtrReferral {
 }
 
 crate::service_commands! {
-    unregistered
     pub enum Command {
         RecordCheck(RecordCheck) = "council_tax.record_check", version 1,
         ClearLock(ClearLock) = "council_tax.clear_lock", version 1,
@@ -238,7 +250,7 @@ crate::service_commands! {
         AdultIn(AdultIn) = "council_tax.adult_in", version 1,
         AdultOut(AdultOut) = "council_tax.adult_out", version 1,
         ApplySpd(SinglePersonDiscount) = "council_tax.apply_spd", version 1,
-        RemoveSpd(SinglePersonDiscount) = "council_tax.remove_spd", version 1,
+        RemoveSpd(EndSinglePersonDiscount) = "council_tax.remove_spd", version 1,
         Disregard(Disregard) = "council_tax.disregard", version 1,
         ClaimExemption(ExemptionClaim) = "council_tax.claim_exemption", version 1,
         DisabledReduction(DisabledReduction) = "council_tax.disabled_reduction", version 1,
@@ -261,7 +273,8 @@ impl Command {
             Command::MoveWithin(a) => &a.change,
             Command::AdultIn(a) => &a.change,
             Command::AdultOut(a) => &a.change,
-            Command::ApplySpd(a) | Command::RemoveSpd(a) => &a.change,
+            Command::ApplySpd(a) => &a.change,
+            Command::RemoveSpd(a) => &a.change,
             Command::Disregard(a) => &a.change,
             Command::ClaimExemption(a) => &a.change,
             Command::DisabledReduction(a) => &a.change,

@@ -28,6 +28,7 @@ pub enum EstimateError {
 
 /// The discount for who lives there (fixed in law: Shelter Scotland, DOMAIN-DETAIL §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Discount {
     None,
@@ -53,6 +54,7 @@ impl Discount {
 /// Whether anyone lives there; empty and second homes carry the council's configured discount,
 /// premium or levy on the council tax (never on water: moray page_95176, page_153524).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Occupancy {
     Occupied,
@@ -63,6 +65,7 @@ pub enum Occupancy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Circumstances {
     pub band: CouncilTaxBand,
     pub disabled_reduction: bool,
@@ -83,6 +86,7 @@ impl Circumstances {
 
 /// An amount split as the bill shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Charges {
     pub council_tax: Pence,
     pub water: Pence,
@@ -181,6 +185,7 @@ pub struct Liability {
 
 /// Days of the year under one set of circumstances.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Part {
     pub from: NaiveDate,
     pub until: NaiveDate,
@@ -193,6 +198,7 @@ pub struct Part {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Estimate {
     pub year_starts: NaiveDate,
     pub days_in_year: i64,
@@ -279,6 +285,7 @@ impl Plan {
 /// What is left to pay, spread over the instalment dates left. The first instalment carries
 /// the odd pence, as bills do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Instalments {
     pub dates: Vec<NaiveDate>,
     pub amounts: Vec<Pence>,
@@ -310,6 +317,7 @@ pub fn instalments(year: &YearCharges, plan: Plan, balance: Pence, after: NaiveD
 /// difference, and the instalments left after `on` (the day of the call) once `paid` is taken
 /// off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChangeEstimate {
     pub before: Estimate,
     pub after: Estimate,

@@ -25,6 +25,7 @@ pub const ITEMS_NEEDED: usize = 2;
 
 /// What the agent asks the caller for, beyond the account reference or name and address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Item {
     DateOfBirth,
@@ -51,6 +52,7 @@ impl Item {
 
 /// The recorded authority a third party holds for the account holder (issue 10 §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Authority {
     PowerOfAttorney,
@@ -62,6 +64,7 @@ pub enum Authority {
 
 /// Who is calling.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Caller {
     /// One of the account's liable people, by the name on the account.
@@ -77,6 +80,7 @@ pub enum Caller {
 
 /// How the caller picked out the account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Identified {
     AccountReference,
@@ -85,6 +89,7 @@ pub enum Identified {
 
 /// One item as the agent typed the caller's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
     pub item: Item,
@@ -92,6 +97,7 @@ pub struct Answer {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Match,
@@ -99,6 +105,7 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ItemResult {
     pub item: Item,
     pub outcome: Outcome,

@@ -3,9 +3,10 @@
 //! ([`command`]) with one pure [`decide`], the records they leave ([`records`]), and the
 //! reference given to the caller ([`reference`]).
 //!
-//! Declared but not yet registered in `services!`: registering adds [`Facts`] to the facts the
-//! server and the desk read (and the records' tables to both), which is the next step.
+//! Registered in `services!` as `CouncilTax`; its records sync in the account's council-tax
+//! office bucket.
 
+pub mod account;
 pub mod account_estimate;
 pub mod charges;
 mod code;

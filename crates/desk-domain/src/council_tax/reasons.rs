@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a resident is not counted for discount (Shelter Scotland, "Council tax discount").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DisregardReason {
     /// 18 or under with child benefit still payable.
@@ -93,6 +94,7 @@ impl DisregardReason {
 /// deceased person's estate is listed by Scottish councils but its paragraph number is not
 /// verified (§2.3 "?"), so it carries none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Exemption {
     /// Para 1: a new dwelling, unoccupied and unfurnished.

@@ -1,9 +1,8 @@
 //! The council-tax service's own records: each change taken by phone (a request the revenue
 //! system processes), each identity check, and each supervisor's clearing of a lock. All live in
 //! the account's council-tax office bucket.
-//!
-//! Not yet in [`crate::table::ALL`]: the desk's replica and the server's tables for them come
-//! with the service's registration (a desk migration and a server migration step).
+//! They are in [`crate::table::ALL`]: replica tables on the desk (client migration 0012) and
+//! tables on the server (server migration 10).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -22,6 +21,7 @@ pub mod table {
 
 /// Where a change is on its way through the revenue system (issue 10 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     /// Taken and accepted by the server.

@@ -415,6 +415,31 @@ mod tests {
         }
     }
 
+    /// Nor council-tax records: every council-tax read finds nothing.
+    impl crate::council_tax::Facts for Mem {
+        fn ct_account(&mut self, _: i64) -> Result<Option<crate::council_tax::AccountFacts>, Infallible> {
+            Ok(None)
+        }
+        fn ct_request_exists(&mut self, _: Uuid) -> Result<bool, Infallible> {
+            Ok(false)
+        }
+        fn ct_requests(&mut self, _: i64) -> Result<Vec<crate::council_tax::records::ChangeRequest>, Infallible> {
+            Ok(Vec::new())
+        }
+        fn ct_check(&mut self, _: Uuid) -> Result<Option<crate::council_tax::records::IdentityCheck>, Infallible> {
+            Ok(None)
+        }
+        fn ct_failed_checks(&mut self, _: i64) -> Result<Vec<crate::council_tax::records::IdentityCheck>, Infallible> {
+            Ok(Vec::new())
+        }
+        fn ct_clearances(&mut self, _: i64) -> Result<Vec<crate::council_tax::records::LockClearance>, Infallible> {
+            Ok(Vec::new())
+        }
+        fn is_supervisor(&mut self, _: i64) -> Result<bool, Infallible> {
+            Ok(false)
+        }
+    }
+
     impl Facts for Mem {
         fn place(&mut self, s: i64, c: i64, b: Uuid) -> Result<Option<(Session, PlaceFacts)>, Infallible> {
             let Some(session) = self.sessions.iter().find(|x| x.id == s).cloned() else {

@@ -139,7 +139,7 @@ fn the_spd_and_its_removal_and_paperless_withdrawal_follow_earlier_changes() {
         Err("nothing_to_change")
     );
     let remove = |n| {
-        Command::RemoveSpd(SinglePersonDiscount {
+        Command::RemoveSpd(EndSinglePersonDiscount {
             change: change_on(n, 10, CHECK, d(2025, 11, 1)),
         })
     };

@@ -116,6 +116,9 @@ pub(super) fn account(id: i64, liable: Vec<LiablePerson>) -> AccountFacts {
             single_person_discount: false,
             direct_debit: true,
             paperless: false,
+            liability_start: Some(d(2019, 6, 1)),
+            last_instalment_pence: Some(15_462),
+            bank_last_four: Some("0423".into()),
         },
         liability_start: d(2019, 6, 1),
         held: Held {
