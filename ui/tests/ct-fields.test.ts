@@ -44,7 +44,8 @@ describe('checks beside each field', () => {
     expect(sortCodeError('30-9A-57')).toBe('Sort code must only include numbers, like 30 94 57');
     expect(sortCodeError('30945')).toBe('Sort code must be 6 digits long');
     expect(bankAccountError('12345678')).toBeNull();
-    expect(bankAccountError('1234')).toBe('Account number must be between 6 and 8 digits');
+    expect(bankAccountError('1234')).toBe('Account number must be 8 digits long');
+    expect(bankAccountError('1234 5678')).toBeNull();
     expect(bankAccountError('1234567X')).toBe('Account number must only include numbers');
   });
 

@@ -118,7 +118,7 @@ export const directDebit: ChangeDef = {
       fields: [
         { id: 'account_holder', kind: 'text', label: 'Name on the account', summary: 'Name on the account', required: 'Enter the name on the account', check: (v) => nameError(v, 'Name on the account') },
         { id: 'sort_code', kind: 'text', label: 'Sort code', hint: 'Must be 6 digits long', summary: 'Sort code', width: 'govuk-input--width-5', inputmode: 'numeric', required: 'Enter the sort code', check: (v) => sortCodeError(v) },
-        { id: 'account_number', kind: 'text', label: 'Account number', hint: 'Must be between 6 and 8 digits long', summary: 'Account number', width: 'govuk-input--width-10', inputmode: 'numeric', required: 'Enter the account number', check: (v) => bankAccountError(v) },
+        { id: 'account_number', kind: 'text', label: 'Account number', hint: 'Must be 8 digits long', summary: 'Account number', width: 'govuk-input--width-10', inputmode: 'numeric', required: 'Enter the account number', check: (v) => bankAccountError(v) },
       ],
     },
     {

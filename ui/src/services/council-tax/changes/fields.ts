@@ -90,11 +90,12 @@ export function sortCodeError(value: string): string | null {
   return null;
 }
 
+/** A UK bank account number: eight digits, spaces allowed (as desk-domain rules.rs). */
 export function bankAccountError(value: string): string | null {
   const t = value.replace(/\s/g, '');
   if (t === '') return 'Enter the account number';
   if (!/^\d+$/.test(t)) return 'Account number must only include numbers';
-  if (t.length < 6 || t.length > 8) return 'Account number must be between 6 and 8 digits';
+  if (t.length !== 8) return 'Account number must be 8 digits long';
   return null;
 }
 
