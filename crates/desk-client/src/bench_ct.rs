@@ -99,7 +99,7 @@ pub async fn ct_figures(dir: &Path, accounts: Vec<CtAccount>, n: usize) -> CtFig
     for k in 0..n {
         let a = accounts[(k * 13) % accounts.len()].clone();
         let request_id = Uuid::now_v7();
-        let cmd = Command::from(CorrespondenceAddress {
+        let cmd = Command::CorrespondenceAddress(CorrespondenceAddress {
             change: Change {
                 request_id,
                 reference: reference_for(request_id),

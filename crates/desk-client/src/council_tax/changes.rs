@@ -108,7 +108,7 @@ fn change_of(input: ChangeInput) -> Result<Change, DeskError> {
 /// The receipt of the change just recorded: its request as the desk holds it now, and the
 /// estimate from the changes taken before it. An estimate that cannot be made (no charges for
 /// the year, a charge table that does not load) leaves it out, never the change.
-fn receipt(conn: &Connection, cmd: &Command) -> Result<ChangeReceipt, DeskError> {
+fn receipt(conn: &Connection, cmd: &desk_domain::council_tax::Command) -> Result<ChangeReceipt, DeskError> {
     let c = cmd.change().expect("every command recorded here is a change");
     let all = reads::requests(conn, c.account_id)?;
     let request = all
@@ -139,7 +139,9 @@ fn receipt(conn: &Connection, cmd: &Command) -> Result<ChangeReceipt, DeskError>
 
 impl CouncilTax<'_> {
     async fn take(&self, cmd: Command) -> Result<ChangeReceipt, DeskError> {
-        let shown = cmd.clone();
+        let Command::CouncilTax(shown) = cmd.clone() else {
+            return Err(DeskError::Store(format!("{} is not a council-tax change", cmd.name())));
+        };
         self.desk
             .record_command(cmd, Channel::Telephone, move |conn| receipt(conn, &shown))
             .await
@@ -238,8 +240,7 @@ impl CouncilTax<'_> {
         let cmd = SinglePersonDiscount {
             change: change_of(change)?,
         };
-        self.take(Command::from(desk_domain::council_tax::Command::ApplySpd(cmd)))
-            .await
+        self.take(cmd.into()).await
     }
 
     /// The single person discount ends from the effective date.

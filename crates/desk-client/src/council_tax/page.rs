@@ -3,7 +3,7 @@
 //! minutes it carries the [`AccountSummary`] only.
 
 use chrono::NaiveDateTime;
-use desk_domain::council_tax::RecordCheck;
+use desk_domain::council_tax::command::RecordCheck;
 use desk_domain::council_tax::identity::{self, CHECK_VALID_FOR, Caller};
 use desk_domain::council_tax::records::{ChangeRequest, IdentityCheck};
 use desk_domain::{Channel, Command, CtAccount};

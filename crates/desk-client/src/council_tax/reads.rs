@@ -3,7 +3,7 @@
 
 use desk_domain::CtAccount;
 use desk_domain::council_tax::records::{ChangeRequest, IdentityCheck, LockClearance, table};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::de::DeserializeOwned;
 
 /// A record and whether it comes from a change not yet confirmed by the server.
@@ -25,12 +25,9 @@ fn rows<T: DeserializeOwned>(conn: &Connection, sql: &str, args: impl rusqlite::
         .collect()
 }
 
+/// The account as the replica holds it (the rules read it the same way).
 pub fn account(conn: &Connection, id: i64) -> rusqlite::Result<Option<CtAccount>> {
-    conn.prepare_cached("SELECT data FROM ct_accounts WHERE id = ?1")?
-        .query_row([id.to_string()], |r| r.get::<_, String>(0))
-        .optional()?
-        .map(decode)
-        .transpose()
+    crate::facts::council_tax::account(conn, id)
 }
 
 /// One account's records of `tbl` (replica, then pending ones shadowing them by id).
@@ -86,9 +83,6 @@ pub fn clearances(conn: &Connection, account_id: i64) -> rusqlite::Result<Vec<Lo
     )
 }
 
-pub fn request(conn: &Connection, account_id: i64, id: uuid::Uuid) -> rusqlite::Result<Option<Effective<ChangeRequest>>> {
-    Ok(requests(conn, account_id)?.into_iter().find(|e| e.record.id == id))
-}
 
 pub fn check(conn: &Connection, account_id: i64, id: uuid::Uuid) -> rusqlite::Result<Option<IdentityCheck>> {
     Ok(checks(conn, account_id)?

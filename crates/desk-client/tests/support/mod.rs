@@ -738,35 +738,78 @@ impl desk_domain::school::Facts for World {
     }
 }
 
-/// Nor council-tax accounts: every council-tax read finds nothing (the contact centre's desk is
-/// tested against the real server).
-impl desk_domain::council_tax::Facts for World {
-    fn ct_account(&mut self, _id: i64) -> Result<Option<desk_domain::council_tax::AccountFacts>, Self::Error> {
-        Ok(None)
+/// Council-tax accounts added with [`World::add_ct_account`]; the service's own records are
+/// read back from the change log, where `execute` writes them as the real server writes rows.
+impl World {
+    pub fn add_ct_account(&mut self, a: desk_domain::CtAccount) {
+        self.log(table::CT_ACCOUNTS, a.id, &a);
     }
-    fn ct_request_exists(&mut self, _id: Uuid) -> Result<bool, Self::Error> {
-        Ok(false)
+
+    /// Every row of `tbl` as last written, parsed.
+    fn ct_rows<T: serde::de::DeserializeOwned>(&self, tbl: &str) -> Vec<T> {
+        let mut latest: BTreeMap<&str, &Change> = BTreeMap::new();
+        for c in self.log.iter().filter(|c| c.table == tbl) {
+            latest.insert(&c.id, c);
+        }
+        latest
+            .values()
+            .filter_map(|c| c.data.as_ref())
+            .map(|d| serde_json::from_value(d.clone()).unwrap())
+            .collect()
+    }
+
+    /// The change requests the server holds.
+    pub fn ct_requests_held(&self) -> Vec<desk_domain::council_tax::records::ChangeRequest> {
+        self.ct_rows(table::CT_CHANGE_REQUESTS)
+    }
+}
+
+impl desk_domain::council_tax::Facts for World {
+    fn ct_account(&mut self, id: i64) -> Result<Option<desk_domain::council_tax::AccountFacts>, Self::Error> {
+        Ok(self
+            .ct_rows::<desk_domain::CtAccount>(table::CT_ACCOUNTS)
+            .into_iter()
+            .find(|a| a.id == id)
+            .map(desk_domain::council_tax::AccountFacts::of))
+    }
+    fn ct_request_exists(&mut self, id: Uuid) -> Result<bool, Self::Error> {
+        Ok(self.ct_requests_held().iter().any(|r| r.id == id))
     }
     fn ct_requests(
         &mut self,
-        _account_id: i64,
+        account_id: i64,
     ) -> Result<Vec<desk_domain::council_tax::records::ChangeRequest>, Self::Error> {
-        Ok(Vec::new())
+        Ok(self
+            .ct_requests_held()
+            .into_iter()
+            .filter(|r| r.account_id == account_id)
+            .collect())
     }
-    fn ct_check(&mut self, _id: Uuid) -> Result<Option<desk_domain::council_tax::records::IdentityCheck>, Self::Error> {
-        Ok(None)
+    fn ct_check(&mut self, id: Uuid) -> Result<Option<desk_domain::council_tax::records::IdentityCheck>, Self::Error> {
+        Ok(self
+            .ct_rows::<desk_domain::council_tax::records::IdentityCheck>(table::CT_IDENTITY_CHECKS)
+            .into_iter()
+            .find(|c| c.id == id))
     }
     fn ct_failed_checks(
         &mut self,
-        _account_id: i64,
+        account_id: i64,
     ) -> Result<Vec<desk_domain::council_tax::records::IdentityCheck>, Self::Error> {
-        Ok(Vec::new())
+        Ok(self
+            .ct_rows::<desk_domain::council_tax::records::IdentityCheck>(table::CT_IDENTITY_CHECKS)
+            .into_iter()
+            .filter(|c| c.account_id == account_id && !c.passed)
+            .collect())
     }
     fn ct_clearances(
         &mut self,
-        _account_id: i64,
+        account_id: i64,
     ) -> Result<Vec<desk_domain::council_tax::records::LockClearance>, Self::Error> {
-        Ok(Vec::new())
+        Ok(self
+            .ct_rows::<desk_domain::council_tax::records::LockClearance>(table::CT_LOCK_CLEARANCES)
+            .into_iter()
+            .filter(|c| c.account_id == account_id)
+            .collect())
     }
     fn is_supervisor(&mut self, _staff_id: i64) -> Result<bool, Self::Error> {
         Ok(false)
