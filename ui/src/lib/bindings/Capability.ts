@@ -4,4 +4,4 @@
  * Something the desk lets a staff member do, as the interface offers it: its navigation and
  * route guards follow these and never read roles themselves, so the role rules stay here.
  */
-export type Capability = "leisure.book" | "attention" | "school.office";
+export type Capability = "leisure.book" | "attention" | "school.office" | "council_tax.desk";
