@@ -1,16 +1,19 @@
-// The contact centre's screens over a desk that answers as the council-tax facade does: the
-// account found and chosen with Enter, the caller checked (match / no match, never a held
-// value), a move-out taken one question a page, checked and confirmed with its reference and
-// the estimate; errors beside their fields and in the summary; focus on each new heading.
+// The contact centre's screens over the fake desk's council-tax handlers (preview/fakeDesk.ts,
+// answering as the desk's facade does): the account found and chosen with Enter, the caller
+// checked (match / no match, never a held value), a move-out taken one question a page, checked
+// and confirmed with its reference and the estimate; errors beside their fields and in the
+// summary; focus on each new heading.
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { ctDesk, resetCtDesk } from './ctDesk';
+import { COMMANDS, type CommandName } from '../src/lib/bindings/commands';
+import { FakeDesk } from '../src/preview/fakeDesk';
+import { desk, resetDesk } from './desk';
 
 vi.mock('../src/lib/ipc', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/lib/ipc')>();
-  return { ...(await import('./ctDesk')).withCtDesk(real) };
+  return { ...(await import('./desk')).withDesk(real) };
 });
 
 const { default: Search } = await import('../src/services/council-tax/screens/Search.svelte');
@@ -20,8 +23,35 @@ const { default: ChangeJourney } = await import('../src/services/council-tax/scr
 const { call } = await import('../src/services/council-tax/stores/call.svelte');
 const { account } = await import('../src/services/council-tax/stores/account.svelte');
 
+let fake: FakeDesk;
+/** The last request the desk was sent for a command. */
+const sent = (name: CommandName): Record<string, unknown> => (desk[name].mock.calls.at(-1) as unknown[])[0] as Record<string, unknown>;
+
+/** The fake desk's account with two liable people, as its held data has them. */
+const MACDONALD = { id: 2, reference: 'MC00100026', address: '12 Mac Donald Place, Elgin' };
+
+/** Passes the check on an account through the fake desk, as the check screen would. */
+function passCheck(accountId: number): string {
+  const outcome = fake.councilTax.recordCheck({
+    account_id: accountId,
+    caller: { kind: 'liable_person', name: 'Mòrag MacDonald' },
+    identified_by: 'account_reference',
+    answers: [
+      { item: 'date_of_birth', typed: '02/06/1981' },
+      { item: 'postcode', typed: 'IV30 4BX' },
+    ],
+  });
+  expect(outcome.passed).toBe(true);
+  return outcome.check_id;
+}
+
 beforeEach(() => {
-  resetCtDesk();
+  resetDesk();
+  fake = new FakeDesk();
+  for (const name of COMMANDS) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    (desk[name] as any).mockImplementation(async (req: unknown) => fake.handle(name, req ?? {}));
+  }
   call.end();
   account.reset();
   window.location.hash = '';
@@ -36,6 +66,11 @@ const focusedHeading = async (name: RegExp | string) => {
 describe('finding the account', () => {
   it('Enter chooses the only match; the list says how many more match when it is cut short', async () => {
     const user = userEvent.setup();
+    // A district's worth of accounts: the desk lists 20 and counts the rest.
+    const many = Array.from({ length: 20 }, (_, i) => ({ ...fake.councilTax.accounts[1]!.summary, id: 100 + i, reference: `MC002000${10 + i}` }));
+    desk.search_ct_accounts.mockImplementation(async ({ text }) =>
+      text.startsWith('IV3') ? { accounts: many, more: 14 } : fake.councilTax.search(text, 20),
+    );
     render(Search);
     const box = screen.getByTestId('ct-search');
     await user.type(box, 'IV30');
@@ -44,22 +79,23 @@ describe('finding the account', () => {
     await user.keyboard('{Enter}');
     expect(await screen.findByTestId('ct-search-error')).toHaveTextContent('Choose the account from the results');
     await user.clear(box);
-    await user.type(box, 'mc00100004');
+    await user.type(box, 'mc 0010 0026');
     await vi.waitFor(() => expect(screen.getAllByTestId('ct-search-result')).toHaveLength(1));
     // Only the address and the liable names before the check.
-    expect(screen.getByTestId('ct-search-result')).toHaveTextContent('12 Forsyth Street, Elgin, IV30 1AA');
-    expect(screen.getByTestId('ct-search-result')).not.toHaveTextContent('1987');
+    expect(screen.getByTestId('ct-search-result')).toHaveTextContent('12 Mac Donald Place, Elgin, IV30 4BX');
+    expect(screen.getByTestId('ct-search-result')).toHaveTextContent('Mòrag MacDonald and Iain Ross');
+    expect(screen.getByTestId('ct-search-result')).not.toHaveTextContent('1981');
     await user.keyboard('{Enter}');
-    expect(window.location.hash).toBe('#/council-tax/accounts/7/check');
-    expect(call.account?.id).toBe(7);
+    expect(window.location.hash).toBe('#/council-tax/accounts/2/check');
+    expect(call.account?.id).toBe(2);
   });
 });
 
 describe('checking the caller', () => {
   async function throughToItems(user: ReturnType<typeof userEvent.setup>) {
-    render(CheckCaller, { id: 7 });
-    await focusedHeadingOrShown(/12 Forsyth Street/);
-    expect(screen.getByTestId('ct-summary')).not.toHaveTextContent('1987');
+    render(CheckCaller, { id: MACDONALD.id });
+    await focusedHeadingOrShown(/12 Mac Donald Place/);
+    expect(screen.getByTestId('ct-summary')).not.toHaveTextContent('1981');
     await user.click(screen.getByTestId('ct-start-check'));
     await focusedHeading('Who is calling?');
     // Nothing chosen: the error beside the question and in the summary.
@@ -70,11 +106,11 @@ describe('checking the caller', () => {
     await user.click(screen.getByTestId('ct-who-continue'));
     await focusedHeading('How did the caller identify the account?');
     await user.click(screen.getByTestId('ct-identified-reference'));
-    await user.type(screen.getByTestId('ct-typed-reference'), 'MC00100005');
+    await user.type(screen.getByTestId('ct-typed-reference'), 'MC00100013');
     await user.click(screen.getByTestId('ct-identify-continue'));
     expect(await screen.findByTestId('ct-typed-reference-error')).toHaveTextContent('not this account’s');
     await user.clear(screen.getByTestId('ct-typed-reference'));
-    await user.type(screen.getByTestId('ct-typed-reference'), 'mc 0010 0004');
+    await user.type(screen.getByTestId('ct-typed-reference'), 'mc 0010 0026');
     await user.click(screen.getByTestId('ct-identify-continue'));
     await focusedHeading('Ask two further questions');
   }
@@ -85,31 +121,42 @@ describe('checking the caller', () => {
     await user.click(screen.getByTestId('ct-check-submit'));
     expect(await screen.findByTestId('ct-items-error')).toHaveTextContent('Select two items');
     await user.click(screen.getByTestId('ct-item-date_of_birth'));
-    await user.type(screen.getByTestId('ct-answer-date_of_birth'), '27/03/1987');
+    await user.type(screen.getByTestId('ct-answer-date_of_birth'), '02/06/1981');
     await user.click(screen.getByTestId('ct-item-postcode'));
-    await user.type(screen.getByTestId('ct-answer-postcode'), 'iv301aa');
+    await user.type(screen.getByTestId('ct-answer-postcode'), 'iv304bx');
     // Two chosen: the others wait.
     expect(screen.getByTestId('ct-item-phone')).toBeDisabled();
     await user.click(screen.getByTestId('ct-check-submit'));
     await focusedHeading('The caller passed the identity check');
-    expect(ctDesk.calls.ct_record_check?.[0]).toEqual({
+    expect(sent('ct_record_check')).toEqual({
       check: {
-        account_id: 7,
+        account_id: 2,
         caller: { kind: 'liable_person', name: 'Mòrag MacDonald' },
         identified_by: 'account_reference',
         answers: [
-          { item: 'date_of_birth', typed: '27/03/1987' },
-          { item: 'postcode', typed: 'iv301aa' },
+          { item: 'date_of_birth', typed: '02/06/1981' },
+          { item: 'postcode', typed: 'iv304bx' },
         ],
       },
     });
     await user.click(screen.getByTestId('ct-to-account'));
-    expect(window.location.hash).toBe('#/council-tax/accounts/7');
+    expect(window.location.hash).toBe('#/council-tax/accounts/2');
   });
 
   it('says no match without the held value, and stops phone changes at the third failure', async () => {
     const user = userEvent.setup();
-    ctDesk.failuresBeforeLock = 1;
+    // Two failed checks already today on this account: this one is the third.
+    for (let i = 0; i < 2; i++) {
+      fake.councilTax.recordCheck({
+        account_id: 2,
+        caller: { kind: 'liable_person', name: 'Iain Ross' },
+        identified_by: 'name_and_address',
+        answers: [
+          { item: 'phone', typed: '01343 000000' },
+          { item: 'postcode', typed: 'AB56 1QT' },
+        ],
+      });
+    }
     await throughToItems(user);
     await user.click(screen.getByTestId('ct-item-date_of_birth'));
     await user.type(screen.getByTestId('ct-answer-date_of_birth'), '01/01/1990');
@@ -119,7 +166,8 @@ describe('checking the caller', () => {
     await focusedHeading('The caller did not pass the identity check');
     const items = screen.getAllByTestId('ct-check-item');
     expect(items.map((li) => li.dataset.outcome)).toEqual(['no_match', 'no_match']);
-    expect(document.body).not.toHaveTextContent('1987');
+    expect(document.body).not.toHaveTextContent('1981');
+    expect(document.body).not.toHaveTextContent('900417');
     expect(screen.getByTestId('ct-locked')).toHaveTextContent('stopped until a supervisor clears them');
     expect(screen.queryByTestId('ct-to-account')).toBeNull();
   });
@@ -131,13 +179,14 @@ async function focusedHeadingOrShown(name: RegExp) {
 
 describe('the account page', () => {
   it('asks for the check first, then shows the detail with the payment masked and the changes', async () => {
-    const before = render(Account, { id: 7 });
+    const before = render(Account, { id: 2 });
     expect(await screen.findByTestId('ct-needs-check')).toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent('1981');
     before.unmount();
-    ctDesk.passCheck(7);
-    render(Account, { id: 7 });
+    passCheck(2);
+    render(Account, { id: 2 });
     expect(await screen.findByTestId('ct-account-payment')).toHaveTextContent('Direct Debit, account •••• 7781');
-    expect(screen.getByTestId('ct-account-liable')).toHaveTextContent('27 March 1987');
+    expect(screen.getByTestId('ct-account-liable')).toHaveTextContent('2 June 1981');
     expect(screen.getAllByTestId('ct-change-link')).toHaveLength(16);
     expect(screen.getByTestId('ct-requests-none')).toBeInTheDocument();
   });
@@ -146,8 +195,8 @@ describe('the account page', () => {
 describe('moving out, one question a page', () => {
   it('takes the move-out with its forwarding address and confirms the reference and the estimate', async () => {
     const user = userEvent.setup();
-    ctDesk.passCheck(7);
-    render(ChangeJourney, { id: 7, slug: 'move-out' });
+    const checkId = passCheck(2);
+    render(ChangeJourney, { id: 2, slug: 'move-out' });
     await screen.findByRole('heading', { level: 1, name: 'Who is moving out?' });
     expect(screen.getByTestId('ct-script')).toHaveTextContent('Who is moving out of the property?');
     await user.click(screen.getByTestId('question-continue'));
@@ -211,10 +260,10 @@ describe('moving out, one question a page', () => {
 
     await user.click(screen.getByTestId('ct-take'));
     await focusedHeading(/Moving out: change taken/);
-    const sent = ctDesk.calls.ct_move_out?.[0] as Record<string, unknown>;
-    expect(sent).toMatchObject({
-      change: { account_id: 7, check_id: ctDesk.checkId, effective: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
-      person: 'Iain MacDonald',
+    const moveOut = sent('ct_move_out');
+    expect(moveOut).toMatchObject({
+      change: { account_id: 2, check_id: checkId, effective: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+      person: 'Iain Ross',
       forwardingAddress: '2 Seaview Road, Nairn IV12 4AB',
       tenure: 'owner',
       saleOrTenancyEnd: null,
@@ -223,18 +272,21 @@ describe('moving out, one question a page', () => {
     });
     expect(screen.getByTestId('ct-reference')).toHaveTextContent(/^CT-[2-9A-HJ-NP-TV-Z]{5}-[2-9A-HJ-NP-TV-Z]{5}$/);
     expect(screen.getByTestId('ct-estimate-label')).toHaveTextContent('This is an estimate. The new bill will confirm');
-    expect(screen.getByTestId('ct-estimate-before')).toHaveTextContent('£2,174.15');
+    expect(screen.getByTestId('ct-estimate-before')).toHaveTextContent(/^£\d,\d{3}\.\d{2}$/);
     expect(screen.getByTestId('ct-script')).toHaveTextContent(`Your reference is ${screen.getByTestId('ct-reference').textContent}`);
     // Straight on to the discount from the same day, the date filled in.
     await user.click(screen.getByTestId('ct-next-spd'));
-    expect(call.prefill).toEqual({ accountId: 7, kind: 'apply_spd', answers: { effective: (sent.change as { effective: string }).effective } });
+    expect(call.prefill).toEqual({ accountId: 2, kind: 'apply_spd', answers: { effective: (moveOut.change as { effective: string }).effective } });
+    // The account now lists the request by its reference, waiting to send.
+    const reference = screen.getByTestId('ct-reference').textContent!.trim();
+    expect((await fake.councilTax.page(2)).detail!.requests.map((r) => r.reference)).toContain(reference);
   });
 
   it('shows the desk’s refusal on check your answers and keeps the answers', async () => {
     const user = userEvent.setup();
-    ctDesk.passCheck(7);
-    ctDesk.refuse = { code: 'contradicts_earlier_change', message: 'Mòrag MacDonald had already moved out on 1 October.' };
-    render(ChangeJourney, { id: 7, slug: 'single-person-discount' });
+    passCheck(2);
+    desk.ct_apply_spd.mockRejectedValue({ code: 'contradicts_earlier_change', message: 'Mòrag MacDonald had already moved out on 1 October.' });
+    render(ChangeJourney, { id: 2, slug: 'single-person-discount' });
     await screen.findByRole('heading', { level: 1, name: /only adult/ });
     await user.click(screen.getAllByTestId('q-alone-option')[0]!);
     await user.click(screen.getByTestId('question-continue'));
@@ -252,8 +304,8 @@ describe('moving out, one question a page', () => {
 
   it('paperless: two emails that differ are refused beside the second; the consent must be given', async () => {
     const user = userEvent.setup();
-    ctDesk.passCheck(7);
-    render(ChangeJourney, { id: 7, slug: 'paperless' });
+    passCheck(2);
+    render(ChangeJourney, { id: 2, slug: 'paperless' });
     await screen.findByRole('heading', { level: 1, name: 'What email address should bills go to?' });
     await user.type(screen.getByTestId('q-email'), 'morag@example.org');
     await user.type(screen.getByTestId('q-email_again'), 'morag@example.com');
@@ -272,7 +324,6 @@ describe('moving out, one question a page', () => {
     expect(screen.queryByTestId('ct-answer-email_again')).toBeNull();
     await user.click(screen.getByTestId('ct-take'));
     await focusedHeading(/Paperless billing: sign up: change taken/);
-    const sent = ctDesk.calls.ct_paperless_sign_up?.[0] as Record<string, unknown>;
-    expect(sent).toMatchObject({ email: 'morag@example.org', emailAgain: 'morag@example.org', consentVersion: 'e-billing-2026-1' });
+    expect(sent('ct_paperless_sign_up')).toMatchObject({ email: 'morag@example.org', emailAgain: 'morag@example.org', consentVersion: 'e-billing-2026-1' });
   });
 });

@@ -17,6 +17,22 @@ import {
   sortCodeError,
   uprnError,
 } from '../src/services/council-tax/changes/fields';
+import type { CtMoveInRequest } from '../src/lib/bindings/CtMoveInRequest';
+import type { CtMoveOutRequest } from '../src/lib/bindings/CtMoveOutRequest';
+import type { CtMoveWithinRequest } from '../src/lib/bindings/CtMoveWithinRequest';
+import type { CtAdultInRequest } from '../src/lib/bindings/CtAdultInRequest';
+import type { CtAdultOutRequest } from '../src/lib/bindings/CtAdultOutRequest';
+import type { CtApplySpdRequest } from '../src/lib/bindings/CtApplySpdRequest';
+import type { CtRemoveSpdRequest } from '../src/lib/bindings/CtRemoveSpdRequest';
+import type { CtDisregardRequest } from '../src/lib/bindings/CtDisregardRequest';
+import type { CtClaimExemptionRequest } from '../src/lib/bindings/CtClaimExemptionRequest';
+import type { CtDisabledReductionRequest } from '../src/lib/bindings/CtDisabledReductionRequest';
+import type { CtChangeNameRequest } from '../src/lib/bindings/CtChangeNameRequest';
+import type { CtCorrespondenceAddressRequest } from '../src/lib/bindings/CtCorrespondenceAddressRequest';
+import type { CtPaperlessSignUpRequest } from '../src/lib/bindings/CtPaperlessSignUpRequest';
+import type { CtPaperlessWithdrawalRequest } from '../src/lib/bindings/CtPaperlessWithdrawalRequest';
+import type { CtDirectDebitRequest } from '../src/lib/bindings/CtDirectDebitRequest';
+import type { CtCtrReferralRequest } from '../src/lib/bindings/CtCtrReferralRequest';
 import { CHANGES, changeBySlug, kindLabel } from '../src/services/council-tax/changes/kinds';
 import { asked, type Ctx } from '../src/services/council-tax/changes/model';
 
@@ -156,5 +172,47 @@ describe('the change types', () => {
       instalments: 10,
       day: 15,
     });
+  });
+});
+
+/** Each change command's own arguments, as the generated contract types them (the type check
+ * fails when a request gains, loses or renames a field). */
+type Keys<R> = { [K in Exclude<keyof R, 'change'>]: true };
+const REQUEST_KEYS: Record<string, Record<string, true>> = {
+  move_in: { name: true, dateOfBirth: true, tenure: true, previousAddress: true } satisfies Keys<CtMoveInRequest>,
+  move_out: { person: true, forwardingAddress: true, tenure: true, saleOrTenancyEnd: true, representative: true, next: true } satisfies Keys<CtMoveOutRequest>,
+  move_within: { person: true, newAddress: true, newPostcode: true, newUprn: true, next: true } satisfies Keys<CtMoveWithinRequest>,
+  adult_in: { name: true, dateOfBirth: true } satisfies Keys<CtAdultInRequest>,
+  adult_out: { name: true } satisfies Keys<CtAdultOutRequest>,
+  apply_spd: {  } satisfies Keys<CtApplySpdRequest>,
+  remove_spd: {  } satisfies Keys<CtRemoveSpdRequest>,
+  disregard: { person: true, reason: true } satisfies Keys<CtDisregardRequest>,
+  claim_exemption: { exemption: true, since: true } satisfies Keys<CtClaimExemptionRequest>,
+  disabled_reduction: { person: true, feature: true } satisfies Keys<CtDisabledReductionRequest>,
+  change_name: { person: true, newName: true } satisfies Keys<CtChangeNameRequest>,
+  correspondence_address: { address: true, postcode: true } satisfies Keys<CtCorrespondenceAddressRequest>,
+  paperless_sign_up: { email: true, emailAgain: true, consentWording: true, consentVersion: true } satisfies Keys<CtPaperlessSignUpRequest>,
+  paperless_withdrawal: {  } satisfies Keys<CtPaperlessWithdrawalRequest>,
+  direct_debit: { accountHolder: true, sortCode: true, accountNumber: true, instalments: true, day: true } satisfies Keys<CtDirectDebitRequest>,
+  ctr_referral: { formSentBy: true } satisfies Keys<CtCtrReferralRequest>,
+};
+
+/** An answer to every question any change type asks. */
+const EVERY_ANSWER = {
+  person: 'Mòrag MacDonald', effective: '2026-11-27', forwarding_address: '1 High St, Nairn', tenure: 'owner', sale_or_tenancy_end: '',
+  representative: 'none', next: 'unknown', name: 'Iain Ross', date_of_birth: '1979-01-30', previous_address: '', new_address: '2 Low St, Elgin',
+  new_postcode: 'IV30 1AA', new_uprn: '', reason: 'carer', exemption: 'students_only', since: '', feature: 'A second bathroom', new_name: 'Mòrag Ross',
+  address: '3 Mid St, Elgin', postcode: 'IV30 1AB', email: 'a@b.org', email_again: 'a@b.org', consent: 'yes', confirm: 'yes', alone: 'yes',
+  account_holder: 'M MacDonald', sort_code: '309457', account_number: '12345678', instalments: '10', day: '5', form_sent_by: 'post',
+};
+const camel = (k: string): string => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+describe('each change type sends what its command takes', () => {
+  it('names every argument of its request, and nothing else', () => {
+    expect(Object.keys(REQUEST_KEYS).sort()).toEqual(CHANGES.map((c) => c.kind).sort());
+    for (const c of CHANGES) {
+      const sentKeys = Object.keys(c.fields(EVERY_ANSWER, ctx)).map(camel).sort();
+      expect(sentKeys, c.kind).toEqual(Object.keys(REQUEST_KEYS[c.kind]!).sort());
+    }
   });
 });

@@ -55,7 +55,7 @@ describe('the route table', () => {
   });
 
   it('opens the account search at #/ for contact-centre staff, and keeps council-tax screens from everyone else', () => {
-    const ct = 'council_tax.desk' as Capability;
+    const ct: Capability = 'council_tax.desk';
     const contact = canFrom(['attention', ct]);
     expect(screenFor({ name: 'home' }, f.leisureStaff, contact).def.name).toBe('ct-search');
     expect(screenFor({ name: 'ct-move-out', id: 7 }, f.leisureStaff, contact).props).toEqual({ id: 7, slug: 'move-out' });

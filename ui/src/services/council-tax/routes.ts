@@ -10,7 +10,7 @@ import Search from './screens/Search.svelte';
 
 // Open to staff whose roles reach a council-tax office (desk-domain's scope::capabilities);
 // the search is their start screen.
-const CT = 'council_tax.desk' as Capability;
+const CT: Capability = 'council_tax.desk';
 
 /** One entry per change type: `/council-tax/accounts/7/move-out` → the move-out questions. */
 const change = <const N extends string, const S extends string>(name: N, slug: S, title: string) =>
