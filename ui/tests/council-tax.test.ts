@@ -189,6 +189,10 @@ describe('the account page', () => {
     expect(screen.getByTestId('ct-account-liable')).toHaveTextContent('2 June 1981');
     expect(screen.getAllByTestId('ct-change-link')).toHaveLength(16);
     expect(screen.getByTestId('ct-requests-none')).toBeInTheDocument();
+    // A sync brings the revenue system's statuses: the page reads the account again.
+    const reads = desk.ct_account.mock.calls.length;
+    account.synced();
+    await vi.waitFor(() => expect(desk.ct_account.mock.calls.length).toBe(reads + 1));
   });
 });
 

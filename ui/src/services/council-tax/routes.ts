@@ -7,6 +7,7 @@ import Account from './screens/Account.svelte';
 import ChangeJourney from './screens/ChangeJourney.svelte';
 import CheckCaller from './screens/CheckCaller.svelte';
 import Search from './screens/Search.svelte';
+import { account } from './stores/account.svelte';
 
 // Open to staff whose roles reach a council-tax office (desk-domain's scope::capabilities);
 // the search is their start screen.
@@ -52,6 +53,7 @@ export const councilTaxRoutes = [
     component: Account,
     props: (r) => ({ id: r.id }),
     section: 'ct-search',
+    onSynced: () => account.synced(),
   }),
   change('ct-move-out', 'move-out', 'Moving out'),
   change('ct-move-in', 'move-in', 'Moving in'),

@@ -11,7 +11,13 @@ export class AccountState {
   page = $state<AccountPage | null>(null);
   error = $state<ErrorBody | null>(null);
   loading = $state(false);
+  /** Bumped by each sync, so the account page reads the request statuses again. */
+  revision = $state(0);
   #request = 0;
+
+  synced(): void {
+    this.revision += 1;
+  }
 
   async load(accountId: number): Promise<AccountPage | null> {
     const request = ++this.#request;
