@@ -8,7 +8,7 @@
 // account (`desk-server audit --person ct:ID --json`), as the real caller knows them.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 
 import { Link, ServerProcess, freePort } from './lib/stack.mjs';
 import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
@@ -128,7 +128,7 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
     const outcomes = await ui.exec(`return [...document.querySelectorAll('[data-testid="ct-check-item"]')].map((li) => li.dataset.outcome)`);
     assert.deepEqual(outcomes, ['match', 'match']);
     await (await ui.find(tid('ct-to-account'))).click();
-    await ui.waitFor(tid('ct-account-heading'));
+    await ui.waitFor(`${tid('ct-account-heading')}[data-loaded="true"]`);
     await headingFocused();
     return data;
   };
@@ -181,6 +181,7 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
   const listed = async (reference) => {
     await (await ui.find(tid('ct-back-to-account'))).click();
     await ui.waitFor(`${tid('ct-request')}[data-reference="${reference}"]`);
+    await headingFocused();
   };
 
   before(async () => {
@@ -189,6 +190,12 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
     await server.start();
     link = new Link(await freePort(), server.port);
     await link.up();
+  });
+
+  // A journey that fails ends its app too, so the next one can start its own.
+  afterEach(async () => {
+    await ui?.end().catch(() => {});
+    ui = null;
   });
 
   after(async () => {
