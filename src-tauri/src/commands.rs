@@ -12,12 +12,12 @@
 //! `ErrorBody {code, message}` without any code of its own.
 
 use chrono::{NaiveDate, NaiveTime};
+use desk_client::council_tax::views::{
+    AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
+};
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
-};
-use desk_client::council_tax::views::{
-    AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
 };
 use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
 use desk_domain::council_tax::command::{FormSentBy, Next, Representative, Tenure};
@@ -220,6 +220,9 @@ contract! {
     /// The caller's identity check: match or no match per item, never the held value.
     ct_record_check(CtRecordCheckRequest { check: CheckInput }) -> CheckOutcome
         = desk |d, r| d.council_tax().record_check(r.check).await;
+    /// A supervisor clears an account locked by three failed checks in a day (a note says why).
+    ct_clear_lock(CtClearLockRequest { account_id: i64, note: String }) -> AccountPage
+        = desk |d, r| d.council_tax().clear_lock(r.account_id, &r.note).await;
     /// Each change below returns its reference (made on the desk) and the estimate before and after.
     ct_move_in(CtMoveInRequest {
         change: ChangeInput,

@@ -84,6 +84,7 @@ fn command_list_names_every_command_of_the_contract() {
         "search_ct_accounts",
         "ct_account",
         "ct_record_check",
+        "ct_clear_lock",
         "ct_move_in",
         "ct_move_out",
         "ct_move_within",

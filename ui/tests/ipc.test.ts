@@ -103,6 +103,7 @@ describe('call', () => {
     await ipc.call('search_ct_accounts', { text: 'AB30 1AA', limit: 20 });
     await ipc.call('ct_account', { accountId: 1 });
     await ipc.call('ct_record_check', { check: CHECK });
+    await ipc.call('ct_clear_lock', { accountId: 1, note: 'Caller verified in person' });
     await ipc.call('ct_move_in', { change: CHANGE, name: 'Euan Rose', dateOfBirth: '1980-02-01', tenure: 'tenant', previousAddress: null });
     await ipc.call('ct_move_out', { change: CHANGE, person: "Pàdraig O'Brien", forwardingAddress: '4 Harbour Street, Cullen', tenure: 'owner', saleOrTenancyEnd: '2026-11-28', representative: { kind: 'solicitor', name: 'Grant & Co', contact: '01343 550000' }, next: { kind: 'new_liable', name: 'Ann Grant' } });
     await ipc.call('ct_move_within', { change: CHANGE, person: "Pàdraig O'Brien", newAddress: '9 High Street, Elgin', newPostcode: 'IV30 1AB', newUprn: null, next: { kind: 'unknown' } });
@@ -184,6 +185,7 @@ describe('call', () => {
       ['search_ct_accounts', { text: 'AB30 1AA', limit: 20 }],
       ['ct_account', { accountId: 1 }],
       ['ct_record_check', { check: CHECK }],
+      ['ct_clear_lock', { accountId: 1, note: 'Caller verified in person' }],
       ['ct_move_in', { change: CHANGE, name: 'Euan Rose', dateOfBirth: '1980-02-01', tenure: 'tenant', previousAddress: null }],
       ['ct_move_out', { change: CHANGE, person: "Pàdraig O'Brien", forwardingAddress: '4 Harbour Street, Cullen', tenure: 'owner', saleOrTenancyEnd: '2026-11-28', representative: { kind: 'solicitor', name: 'Grant & Co', contact: '01343 550000' }, next: { kind: 'new_liable', name: 'Ann Grant' } }],
       ['ct_move_within', { change: CHANGE, person: "Pàdraig O'Brien", newAddress: '9 High Street, Elgin', newPostcode: 'IV30 1AB', newUprn: null, next: { kind: 'unknown' } }],
@@ -217,7 +219,7 @@ describe('call', () => {
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',
         'take_absence_alternative', 'needs_attention', 'take_alternative', 'dismiss_attention',
-        'search_ct_accounts', 'ct_account', 'ct_record_check', 'ct_move_in', 'ct_move_out', 'ct_move_within',
+        'search_ct_accounts', 'ct_account', 'ct_record_check', 'ct_clear_lock', 'ct_move_in', 'ct_move_out', 'ct_move_within',
         'ct_adult_in', 'ct_adult_out', 'ct_apply_spd', 'ct_remove_spd', 'ct_disregard', 'ct_claim_exemption',
         'ct_disabled_reduction', 'ct_change_name', 'ct_correspondence_address', 'ct_paperless_sign_up',
         'ct_paperless_withdrawal', 'ct_direct_debit', 'ct_ctr_referral',

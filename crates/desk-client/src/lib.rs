@@ -18,6 +18,7 @@ pub mod planner;
 pub mod replica;
 pub mod school;
 pub mod search;
+mod sent;
 pub mod store;
 mod sync;
 pub mod transport;

@@ -160,6 +160,14 @@ pub(crate) fn record_receipts(conn: &Connection, receipts: &[Receipt]) -> rusqli
             tracing::warn!(seq = r.seq, %r.mutation_id, %mutation_id, "receipt for another mutation at this seq; ignored");
             continue;
         }
+        // Answered: details the desk must not keep go before the row moves on (crate::sent).
+        let (name, args): (String, String) = conn
+            .prepare_cached("SELECT name, args FROM outbox WHERE seq = ?1")?
+            .query_row([sql_i64(r.seq)], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        if let Some(kept) = crate::sent::kept_after_sending(&name, &args) {
+            conn.prepare_cached("UPDATE outbox SET args = ?2 WHERE seq = ?1")?
+                .execute(params![sql_i64(r.seq), kept])?;
+        }
         match &r.outcome {
             Outcome::Applied => {
                 if state == "pending" {

@@ -47,7 +47,14 @@ fn agent(username: &str) -> DemoStaff {
 fn world() -> DemoData {
     DemoData {
         ct_accounts: vec![
-            account(1, 1, "MC00100004", "3 Tolbooth Street, Forres", "AB30 1AA", &[("Pàdraig O'Brien", "1970-03-14")]),
+            account(
+                1,
+                1,
+                "MC00100004",
+                "3 Tolbooth Street, Forres",
+                "AB30 1AA",
+                &[("Pàdraig O'Brien", "1970-03-14")],
+            ),
             account(
                 2,
                 1,
@@ -57,7 +64,14 @@ fn world() -> DemoData {
                 &[("Mòrag MacDonald", "1981-06-02"), ("Iain Ross", "1979-01-30")],
             ),
             // Another office's: never on this agent's desk.
-            account(3, 2, "MC00100020", "1 Harbour Street, Cullen", "AB30 1AB", &[("Ann O'Brien", "1960-01-01")]),
+            account(
+                3,
+                2,
+                "MC00100020",
+                "1 Harbour Street, Cullen",
+                "AB30 1AB",
+                &[("Ann O'Brien", "1960-01-01")],
+            ),
         ],
         staff: vec![agent("agent.one"), agent("agent.two")],
         ..DemoData::default()
@@ -111,7 +125,8 @@ fn today() -> NaiveDate {
 }
 
 #[tokio::test]
-async fn an_agent_finds_the_account_checks_the_caller_and_a_change_taken_offline_keeps_its_reference_on_both_backends() {
+async fn an_agent_finds_the_account_checks_the_caller_and_a_change_taken_offline_keeps_its_reference_on_both_backends()
+{
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let dir = tempfile::tempdir().unwrap();
         let db = TestDb::new(backend, dir.path());
@@ -123,16 +138,32 @@ async fn an_agent_finds_the_account_checks_the_caller_and_a_change_taken_offline
         let ct = desk.council_tax();
 
         // Search: postcode with or without its space, apostrophes, accents, references spaced.
-        let ids = |s: desk_client::council_tax::views::AccountSearch| s.accounts.iter().map(|a| a.id).collect::<Vec<_>>();
-        for typed in ["AB30 1AA", "ab301aa", "O'Brien", "obrien", "padraig", "Pàdraig O’Brien", "mc 0010 0004"] {
-            assert_eq!(ids(ct.search_accounts(typed, 10).await.unwrap()), vec![1], "{typed} on {backend:?}");
+        let ids =
+            |s: desk_client::council_tax::views::AccountSearch| s.accounts.iter().map(|a| a.id).collect::<Vec<_>>();
+        for typed in [
+            "AB30 1AA",
+            "ab301aa",
+            "O'Brien",
+            "obrien",
+            "padraig",
+            "Pàdraig O’Brien",
+            "mc 0010 0004",
+        ] {
+            assert_eq!(
+                ids(ct.search_accounts(typed, 10).await.unwrap()),
+                vec![1],
+                "{typed} on {backend:?}"
+            );
         }
         assert_eq!(ids(ct.search_accounts("macdonald", 10).await.unwrap()), vec![2]);
         // Account 3 (another office; also an O'Brien at AB30 1AB) was never pulled.
         assert_eq!(ids(ct.search_accounts("ab30", 10).await.unwrap()), vec![1]);
         let found = ct.search_accounts("obrien", 10).await.unwrap();
         let json = serde_json::to_string(&found).unwrap();
-        assert!(HELD.iter().all(|h| !json.contains(h)), "a search result shows no held data: {json}");
+        assert!(
+            HELD.iter().all(|h| !json.contains(h)),
+            "a search result shows no held data: {json}"
+        );
 
         // Before the check: only what picks the account.
         let page = ct.account(1).await.unwrap();
@@ -141,7 +172,10 @@ async fn an_agent_finds_the_account_checks_the_caller_and_a_change_taken_offline
         assert_eq!(leaks(&page), Vec::<&str>::new(), "held data before the check");
 
         // A wrong date of birth: no match on that item, nothing opened, no held value said.
-        let failed = ct.record_check(check(1, "Pàdraig O'Brien", "15/03/1970")).await.unwrap();
+        let failed = ct
+            .record_check(check(1, "Pàdraig O'Brien", "15/03/1970"))
+            .await
+            .unwrap();
         assert!(!failed.passed);
         assert_eq!(
             failed.items.iter().map(|i| i.outcome).collect::<Vec<_>>(),
@@ -151,13 +185,19 @@ async fn an_agent_finds_the_account_checks_the_caller_and_a_change_taken_offline
         assert!(ct.account(1).await.unwrap().detail.is_none());
 
         // A pass opens the page to this agent: masked bank account, the view audited.
-        let passed = ct.record_check(check(1, "Pàdraig O'Brien", "14/03/1970")).await.unwrap();
+        let passed = ct
+            .record_check(check(1, "Pàdraig O'Brien", "14/03/1970"))
+            .await
+            .unwrap();
         assert!(passed.passed && passed.valid_until.is_some());
         let page = ct.account(1).await.unwrap();
         let detail = page.detail.as_ref().expect("the page after a passed check");
         assert_eq!(page.check.as_ref().unwrap().check_id, passed.check_id);
         assert_eq!(detail.payment.bank_account.as_deref(), Some("•••• 7781"));
-        assert_eq!(detail.liable[0].date_of_birth, NaiveDate::from_ymd_opt(1970, 3, 14).unwrap());
+        assert_eq!(
+            detail.liable[0].date_of_birth,
+            NaiveDate::from_ymd_opt(1970, 3, 14).unwrap()
+        );
         assert!(detail.viewed.iter().any(|v| v.detail.contains("after check")));
         assert_eq!(detail.viewed[0].staff_name.as_deref(), Some("Agent agent.one"));
         // Another account is not opened by this check.
@@ -183,7 +223,10 @@ async fn an_agent_finds_the_account_checks_the_caller_and_a_change_taken_offline
         assert!(taken.request.pending);
         assert_eq!(taken.request.status, RequestStatus::Received);
         let estimate = taken.estimate.expect("an estimate for this year");
-        assert_eq!(estimate.estimate.difference.0, 0, "an address for letters changes no charge");
+        assert_eq!(
+            estimate.estimate.difference.0, 0,
+            "an address for letters changes no charge"
+        );
         assert!(estimate.notes.iter().any(|n| n.contains("estimate")));
         assert!(desk.sync_now().await.is_err(), "the server is out of reach");
 

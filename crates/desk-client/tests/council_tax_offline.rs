@@ -37,7 +37,14 @@ fn account(id: i64, address: &str, postcode: &str, people: &[(&str, &str)]) -> C
 }
 
 /// Held values of account 1 that no screen may get before the check.
-const HELD: [&str; 6] = ["1981-06-02", "563456", "morag@example.org", "4421", "13989", "2015-05-01"];
+const HELD: [&str; 6] = [
+    "1981-06-02",
+    "563456",
+    "morag@example.org",
+    "4421",
+    "13989",
+    "2015-05-01",
+];
 
 fn leaked(page: &AccountPage) -> Vec<&'static str> {
     let json = serde_json::to_string(page).unwrap();
@@ -48,7 +55,12 @@ async fn council(dir: &std::path::Path) -> (FakeServer, desk_client::Desk) {
     let server = FakeServer::start().await;
     {
         let mut w = server.world();
-        w.add_ct_account(account(1, "12 Mac Donald Place, Elgin", "IV30 4BX", &[("Mòrag MacDonald", "1981-06-02")]));
+        w.add_ct_account(account(
+            1,
+            "12 Mac Donald Place, Elgin",
+            "IV30 4BX",
+            &[("Mòrag MacDonald", "1981-06-02")],
+        ));
         w.add_ct_account(account(
             2,
             "7 Seaview Road, Buckie",
@@ -152,36 +164,67 @@ async fn bad_input_is_refused_with_the_fields_code_and_nothing_recorded() {
 
     let code = |r: Result<_, desk_client::DeskError>| r.map(|_| ()).unwrap_err().code().to_owned();
     assert_eq!(
-        code(ct.paperless_sign_up(change, "morag@example.org", "morag@example.com", "Bills by email", "v1").await),
+        code(
+            ct.paperless_sign_up(change, "morag@example.org", "morag@example.com", "Bills by email", "v1")
+                .await
+        ),
         "emails_differ"
     );
     assert_eq!(
-        code(ct.paperless_sign_up(change, "morag at example", "morag at example", "Bills by email", "v1").await),
+        code(
+            ct.paperless_sign_up(change, "morag at example", "morag at example", "Bills by email", "v1")
+                .await
+        ),
         "invalid_email"
     );
     assert_eq!(
-        code(ct.direct_debit(change, "Mòrag MacDonald", "12-AB-56", "12345678", 10, 5).await),
+        code(
+            ct.direct_debit(change, "Mòrag MacDonald", "12-AB-56", "12345678", 10, 5)
+                .await
+        ),
         "invalid_sort_code"
     );
     assert_eq!(
-        code(ct.direct_debit(change, "Mòrag MacDonald", "12-34-56", "1234567", 10, 5).await),
+        code(
+            ct.direct_debit(change, "Mòrag MacDonald", "12-34-56", "1234567", 10, 5)
+                .await
+        ),
         "invalid_bank_account"
     );
     assert_eq!(
-        code(ct.direct_debit(change, "Mòrag MacDonald", "12-34-56", "12345678", 11, 5).await),
+        code(
+            ct.direct_debit(change, "Mòrag MacDonald", "12-34-56", "12345678", 11, 5)
+                .await
+        ),
         "invalid_plan"
     );
     assert_eq!(
-        code(ct.correspondence_address(change, "4 Harbour Street", "NOT A CODE").await),
+        code(
+            ct.correspondence_address(change, "4 Harbour Street", "NOT A CODE")
+                .await
+        ),
         "invalid_postcode"
     );
     let future = today() + chrono::Duration::days(3);
-    assert_eq!(code(ct.adult_in(change, "Iain Ross", future).await), "invalid_date_of_birth");
-    assert_eq!(code(ct.change_name(change, "Mòrag MacDonald", &"M".repeat(300)).await), "invalid_name");
+    assert_eq!(
+        code(ct.adult_in(change, "Iain Ross", future).await),
+        "invalid_date_of_birth"
+    );
+    assert_eq!(
+        code(ct.change_name(change, "Mòrag MacDonald", &"M".repeat(300)).await),
+        "invalid_name"
+    );
     assert_eq!(
         code(
-            ct.move_within(change, "Mòrag MacDonald", "9 High Street, Elgin", "IV30 1AB", Some("1234567890123"), Next::Unknown)
-                .await
+            ct.move_within(
+                change,
+                "Mòrag MacDonald",
+                "9 High Street, Elgin",
+                "IV30 1AB",
+                Some("1234567890123"),
+                Next::Unknown
+            )
+            .await
         ),
         "invalid_input"
     );
@@ -190,15 +233,28 @@ async fn bad_input_is_refused_with_the_fields_code_and_nothing_recorded() {
         effective: NaiveDate::from_ymd_opt(2015, 4, 30).unwrap(),
         ..change
     };
-    assert_eq!(code(ct.ctr_referral(early, desk_domain::council_tax::command::FormSentBy::Post).await), "effective_before_liability");
+    assert_eq!(
+        code(
+            ct.ctr_referral(early, desk_domain::council_tax::command::FormSentBy::Post)
+                .await
+        ),
+        "effective_before_liability"
+    );
     let unchecked = ChangeInput {
         check_id: uuid::Uuid::now_v7(),
         ..change
     };
     assert_eq!(code(ct.apply_spd(unchecked).await), "no_check");
-    let elsewhere = ChangeInput { account_id: 2, ..change };
+    let elsewhere = ChangeInput {
+        account_id: 2,
+        ..change
+    };
     assert_eq!(code(ct.paperless_withdrawal(elsewhere).await), "other_accounts_check");
-    assert_eq!(desk.sync_status().await.unwrap().pending, pending, "nothing was recorded");
+    assert_eq!(
+        desk.sync_status().await.unwrap().pending,
+        pending,
+        "nothing was recorded"
+    );
     let page = ct.account(1).await.unwrap();
     assert!(page.detail.unwrap().requests.is_empty());
 }
@@ -244,7 +300,10 @@ async fn a_change_taken_offline_keeps_its_reference_through_the_sync() {
     assert_eq!((report.applied, report.rejected), (1, 0));
     let held: Vec<ChangeRequest> = server.world().ct_requests_held();
     assert_eq!(held.len(), 1);
-    assert_eq!(held[0].reference, taken.request.reference, "the server keeps the desk's reference");
+    assert_eq!(
+        held[0].reference, taken.request.reference,
+        "the server keeps the desk's reference"
+    );
     let page = ct.account(1).await.unwrap();
     let requests = page.detail.unwrap().requests;
     assert_eq!(requests.len(), 1);
@@ -274,7 +333,10 @@ async fn a_change_the_server_refuses_lands_in_needs_attention_with_what_was_ente
         .await
         .unwrap();
     let estimate = taken.estimate.expect("this year's charges are configured");
-    assert!(estimate.estimate.difference.0 < 0, "25% off from today lowers the year's bill");
+    assert!(
+        estimate.estimate.difference.0 < 0,
+        "25% off from today lowers the year's bill"
+    );
 
     // Meanwhile the same discount is taken on the server (another call, the same caller's check).
     {
@@ -290,7 +352,10 @@ async fn a_change_the_server_refuses_lands_in_needs_attention_with_what_was_ente
                 effective: today() - chrono::Duration::days(1),
             },
         }));
-        assert_eq!(w.execute(&cmd, uuid::Uuid::now_v7(), Channel::Telephone), Outcome::Applied);
+        assert_eq!(
+            w.execute(&cmd, uuid::Uuid::now_v7(), Channel::Telephone),
+            Outcome::Applied
+        );
     }
     let report = desk.sync_now().await.unwrap();
     assert_eq!(report.rejected, 1);
@@ -298,11 +363,86 @@ async fn a_change_the_server_refuses_lands_in_needs_attention_with_what_was_ente
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].name, "council_tax.apply_spd");
     assert_eq!(items[0].code, "nothing_to_change");
-    assert!(items[0].summary.contains(&taken.request.reference), "{}", items[0].summary);
+    assert!(
+        items[0].summary.contains(&taken.request.reference),
+        "{}",
+        items[0].summary
+    );
     assert!(items[0].summary.contains("12 Mac Donald Place"), "{}", items[0].summary);
     assert_eq!(items[0].args["change"]["reference"], taken.request.reference.as_str());
     // The refused request is no longer shown as taken; the server's is.
     let requests = ct.account(1).await.unwrap().detail.unwrap().requests;
     assert_eq!(requests.len(), 1);
     assert_ne!(requests[0].reference, taken.request.reference);
+}
+
+#[tokio::test]
+async fn a_refused_direct_debit_keeps_only_the_last_four_digits_on_the_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, desk) = council(dir.path()).await;
+    let ct = desk.council_tax();
+    let check = ct
+        .record_check(passing_check(1, "Mòrag MacDonald", "1981-06-02", "IV30 4BX"))
+        .await
+        .unwrap();
+    desk.sync_now().await.unwrap();
+
+    server.world().down = true;
+    let taken = ct
+        .direct_debit(
+            ChangeInput {
+                account_id: 1,
+                check_id: check.check_id,
+                effective: today(),
+            },
+            "Mòrag MacDonald",
+            "12-34-56",
+            "87654321",
+            12,
+            15,
+        )
+        .await
+        .unwrap();
+    assert!(taken.request.pending);
+    // Meanwhile three callers fail the check on the server: phone changes to it are stopped.
+    {
+        let mut w = server.world();
+        w.down = false;
+        for _ in 0..3 {
+            let cmd = Command::from(desk_domain::council_tax::command::RecordCheck {
+                check_id: uuid::Uuid::now_v7(),
+                account_id: 1,
+                caller: Caller::LiablePerson {
+                    name: "Mòrag MacDonald".into(),
+                },
+                identified_by: Identified::NameAndAddress,
+                answers: vec![
+                    Answer {
+                        item: Item::DateOfBirth,
+                        typed: "01/01/1990".into(),
+                    },
+                    Answer {
+                        item: Item::Postcode,
+                        typed: "IV30 4BX".into(),
+                    },
+                ],
+            });
+            assert_eq!(
+                w.execute(&cmd, uuid::Uuid::now_v7(), Channel::Telephone),
+                Outcome::Applied
+            );
+        }
+    }
+    let report = desk.sync_now().await.unwrap();
+    assert_eq!(report.rejected, 1);
+    let items = desk.needs_attention().await.unwrap();
+    assert_eq!(items[0].code, "account_locked");
+    let args = items[0].args.to_string();
+    assert!(!args.contains("87654321") && !args.contains("123456"), "{args}");
+    assert_eq!(items[0].args["account_number"], "••••4321");
+    assert_eq!(
+        items[0].args["account_holder"], "Mòrag MacDonald",
+        "the rest stays as entered"
+    );
+    assert!(ct.account(1).await.unwrap().locked);
 }

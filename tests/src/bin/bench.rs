@@ -224,9 +224,13 @@ async fn main() -> Result<()> {
         server.stop().await;
     }
 
-    if ["ct_account_search_p95", "ct_estimate_p95", "ct_record_change_commit_p95"]
-        .iter()
-        .any(|n| wants(n))
+    if [
+        "ct_account_search_p95",
+        "ct_estimate_p95",
+        "ct_record_change_commit_p95",
+    ]
+    .iter()
+    .any(|n| wants(n))
     {
         // Issue 10 §7: the demo council's 45,000 council-tax accounts on a contact-centre desk.
         let data = desk_fixtures::generate(

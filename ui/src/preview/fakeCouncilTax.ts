@@ -188,6 +188,12 @@ export class FakeCouncilTax {
     };
   }
 
+  clearLock(id: number): AccountPage {
+    this.#held(id);
+    this.checks = this.checks.filter((c) => c.account_id !== id || c.passed);
+    return this.page(id);
+  }
+
   recordCheck(input: CheckInput): CheckOutcome {
     const a = this.#held(input.account_id);
     const items = new Set(input.answers.map((x) => x.item));

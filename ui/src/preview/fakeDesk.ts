@@ -403,6 +403,12 @@ export class FakeDesk {
     search_ct_accounts: ({ text, limit }) => this.councilTax.search(text, limit),
     ct_account: ({ accountId }) => this.councilTax.page(accountId),
     ct_record_check: ({ check }) => this.councilTax.recordCheck(check),
+    ct_clear_lock: ({ accountId }) => {
+      if (!this.staff.roles.includes('supervisor')) {
+        throw { code: 'not_supervisor', message: 'Only a supervisor can let changes to a locked account go ahead.' };
+      }
+      return this.councilTax.clearLock(accountId);
+    },
     ct_move_in: ({ change, name, dateOfBirth }) => {
       ctName(name);
       ctBorn(dateOfBirth);

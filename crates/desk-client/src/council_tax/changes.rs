@@ -7,8 +7,8 @@
 use chrono::NaiveDate;
 use desk_domain::council_tax::command::{
     AdultIn, AdultOut, Change, ChangeName, CorrespondenceAddress, CtrReferral, DirectDebit, DisabledReduction,
-    Disregard, EndSinglePersonDiscount, ExemptionClaim, FormSentBy, MoveIn, MoveOut, MoveWithin, Next,
-    PaperlessSignUp, PaperlessWithdrawal, Representative, SinglePersonDiscount, Tenure,
+    Disregard, EndSinglePersonDiscount, ExemptionClaim, FormSentBy, MoveIn, MoveOut, MoveWithin, Next, PaperlessSignUp,
+    PaperlessWithdrawal, Representative, SinglePersonDiscount, Tenure,
 };
 use desk_domain::council_tax::reasons::{DisregardReason, Exemption};
 use desk_domain::council_tax::{AccountFacts, Code, reference_for, rules};
@@ -298,7 +298,12 @@ impl CouncilTax<'_> {
         self.take(cmd.into()).await
     }
 
-    pub async fn change_name(&self, change: ChangeInput, person: &str, new_name: &str) -> Result<ChangeReceipt, DeskError> {
+    pub async fn change_name(
+        &self,
+        change: ChangeInput,
+        person: &str,
+        new_name: &str,
+    ) -> Result<ChangeReceipt, DeskError> {
         let cmd = ChangeName {
             person: name(person)?,
             new_name: name(new_name)?,
@@ -392,7 +397,11 @@ impl CouncilTax<'_> {
     }
 
     /// A Council Tax Reduction referral: recorded, and the form sent by post or email.
-    pub async fn ctr_referral(&self, change: ChangeInput, form_sent_by: FormSentBy) -> Result<ChangeReceipt, DeskError> {
+    pub async fn ctr_referral(
+        &self,
+        change: ChangeInput,
+        form_sent_by: FormSentBy,
+    ) -> Result<ChangeReceipt, DeskError> {
         let cmd = CtrReferral {
             form_sent_by,
             change: change_of(change)?,

@@ -6,8 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 use desk_domain::council_tax::records::ChangeRequest;
 use desk_domain::council_tax::{
-    AccountFacts, ChargeTable, Command, EstimateError, Plan, YearCharges, account_liability, estimate, estimate_request,
-    instalments,
+    AccountFacts, ChargeTable, Command, EstimateError, Plan, YearCharges, account_liability, estimate,
+    estimate_request, instalments,
 };
 use desk_domain::values::Pence;
 
@@ -72,7 +72,12 @@ pub fn for_change(
     };
     // Paid so far: the instalments of the year as it stood, due by today.
     let before = estimate(year, &account_liability(acc, requests, year))?;
-    let schedule = instalments(year, plan, before.total.total(), year.starts.pred_opt().unwrap_or(year.starts));
+    let schedule = instalments(
+        year,
+        plan,
+        before.total.total(),
+        year.starts.pred_opt().unwrap_or(year.starts),
+    );
     let paid = Pence(
         schedule
             .dates

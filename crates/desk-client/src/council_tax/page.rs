@@ -3,7 +3,7 @@
 //! minutes it carries the [`AccountSummary`] only.
 
 use chrono::NaiveDateTime;
-use desk_domain::council_tax::command::RecordCheck;
+use desk_domain::council_tax::command::{ClearLock, RecordCheck};
 use desk_domain::council_tax::identity::{self, CHECK_VALID_FOR, Caller};
 use desk_domain::council_tax::records::{ChangeRequest, IdentityCheck};
 use desk_domain::{Channel, Command, CtAccount};
@@ -111,7 +111,12 @@ fn detail(conn: &Connection, a: &CtAccount) -> Result<AccountDetail, DeskError> 
             last_instalment: a.last_instalment_pence.map(desk_domain::values::Pence),
         },
         requests,
-        viewed: audit::viewings(conn, desk_domain::RecordKind::CtAccount, &a.id.to_string(), VIEWINGS_SHOWN)?,
+        viewed: audit::viewings(
+            conn,
+            desk_domain::RecordKind::CtAccount,
+            &a.id.to_string(),
+            VIEWINGS_SHOWN,
+        )?,
     })
 }
 
@@ -124,11 +129,19 @@ pub(crate) fn page(conn: &Connection, account_id: i64, now: NaiveDateTime) -> Re
     let locked = is_locked(conn, account_id, now)?;
     let detail = match &check {
         Some(c) => {
-            viewed(conn, account_id, &format!("council-tax account page, after check {}", c.check_id))?;
+            viewed(
+                conn,
+                account_id,
+                &format!("council-tax account page, after check {}", c.check_id),
+            )?;
             Some(detail(conn, &a)?)
         }
         None => {
-            viewed(conn, account_id, "council-tax account summary, before the identity check")?;
+            viewed(
+                conn,
+                account_id,
+                "council-tax account summary, before the identity check",
+            )?;
             None
         }
     };
@@ -207,6 +220,21 @@ impl CouncilTax<'_> {
                     items: c.items,
                 })
             })
+            .await
+    }
+
+    /// A supervisor lets phone changes to a locked account go ahead again; `note` says why.
+    /// Refused with `not_supervisor` for anyone else. Returns the account page as it is then.
+    pub async fn clear_lock(&self, account_id: i64, note: &str) -> Result<AccountPage, DeskError> {
+        check_id("The account id", account_id)?;
+        check_text("The note", note, 2 * MAX_TEXT, true)?;
+        let cmd = Command::from(ClearLock {
+            clearance_id: Uuid::now_v7(),
+            account_id,
+            note: note.trim().to_owned(),
+        });
+        self.desk
+            .record_command(cmd, Channel::Telephone, move |conn| page(conn, account_id, local_now()))
             .await
     }
 }

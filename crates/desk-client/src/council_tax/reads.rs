@@ -83,7 +83,6 @@ pub fn clearances(conn: &Connection, account_id: i64) -> rusqlite::Result<Vec<Lo
     )
 }
 
-
 pub fn check(conn: &Connection, account_id: i64, id: uuid::Uuid) -> rusqlite::Result<Option<IdentityCheck>> {
     Ok(checks(conn, account_id)?
         .into_iter()

@@ -81,7 +81,10 @@ fn sort_key(account: &CtAccount) -> String {
 /// the pull.
 pub(crate) fn index_account(conn: &Connection, rowid: i64, id: &str, data: &serde_json::Value) -> rusqlite::Result<()> {
     let Ok(account) = serde_json::from_value::<CtAccount>(data.clone()) else {
-        tracing::warn!(id, "a pulled council-tax account could not be read; it is not searchable");
+        tracing::warn!(
+            id,
+            "a pulled council-tax account could not be read; it is not searchable"
+        );
         return Ok(());
     };
     conn.prepare_cached("INSERT INTO ct_accounts_fts (rowid, names, address, keys) VALUES (?1, ?2, ?3, ?4)")?
@@ -202,9 +205,8 @@ pub fn search(conn: &Connection, text: &str, limit: u32) -> rusqlite::Result<(Ve
         .query_map(params![expr, limit], |r| r.get::<_, String>(0))?
         .map(|row| {
             row.and_then(|data| {
-                serde_json::from_str(&data).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-                })
+                serde_json::from_str(&data)
+                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
             })
         })
         .collect::<rusqlite::Result<_>>()?;
@@ -268,16 +270,37 @@ mod tests {
         let e = match_expression(&terms("mc 0010 0004"));
         assert!(e.contains("\"mc00100004\"*"), "{e}");
         assert!(e.contains("\"mc0010\"*"), "{e}");
-        assert_eq!(match_expression(&terms("1 high")), "(\"1\" AND \"high\"*) OR (\"1high\"*)");
+        assert_eq!(
+            match_expression(&terms("1 high")),
+            "(\"1\" AND \"high\"*) OR (\"1high\"*)"
+        );
     }
 
     #[test]
     fn accounts_are_found_however_the_caller_gives_them() {
         let (_dir, conn) = store();
         let accounts = [
-            account(1, "MC00100004", "3 Tolbooth Street, Forres", "AB30 1AA", &["Pàdraig O'Brien"]),
-            account(2, "MC00100017", "12 Mac Donald Place, Elgin", "IV30 4BX", &["Mòrag MacDonald", "Iain Ross"]),
-            account(3, "MC00100020", "Flat 2, 9 High Street, Elgin", "IV30 1AB", &["Ann Mac Leod"]),
+            account(
+                1,
+                "MC00100004",
+                "3 Tolbooth Street, Forres",
+                "AB30 1AA",
+                &["Pàdraig O'Brien"],
+            ),
+            account(
+                2,
+                "MC00100017",
+                "12 Mac Donald Place, Elgin",
+                "IV30 4BX",
+                &["Mòrag MacDonald", "Iain Ross"],
+            ),
+            account(
+                3,
+                "MC00100020",
+                "Flat 2, 9 High Street, Elgin",
+                "IV30 1AB",
+                &["Ann Mac Leod"],
+            ),
         ];
         for a in &accounts {
             replica::apply_change(&conn, &change(a, 1)).unwrap();
@@ -310,7 +333,13 @@ mod tests {
     fn a_page_says_how_many_more_match_and_the_index_follows_the_replica() {
         let (_dir, conn) = store();
         for id in 1..=7 {
-            let a = account(id, &format!("MC001000{id:02}"), &format!("{id} Seaview Road, Buckie"), "AB56 1QT", &["Euan Rose"]);
+            let a = account(
+                id,
+                &format!("MC001000{id:02}"),
+                &format!("{id} Seaview Road, Buckie"),
+                "AB56 1QT",
+                &["Euan Rose"],
+            );
             replica::apply_change(&conn, &change(&a, 1)).unwrap();
         }
         let (page, more) = search(&conn, "rose", 5).unwrap();
@@ -340,7 +369,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = store::open(&dir.path().join("desk.db"), None).unwrap();
         store::migrate_with(&mut conn, &store::MIGRATIONS[..11]).unwrap();
-        let a = account(9, "MC00100009", "1 Harbour Street, Cullen", "AB56 4SQ", &["Seònaid Innes"]);
+        let a = account(
+            9,
+            "MC00100009",
+            "1 Harbour Street, Cullen",
+            "AB56 4SQ",
+            &["Seònaid Innes"],
+        );
         conn.execute(
             "INSERT INTO ct_accounts (id, bucket, version, data) VALUES ('9', 'counciltax:office:3', 1, ?1)",
             [a.to_string()],

@@ -24,6 +24,7 @@ import type { CtAdultOutRequest } from './CtAdultOutRequest';
 import type { CtApplySpdRequest } from './CtApplySpdRequest';
 import type { CtChangeNameRequest } from './CtChangeNameRequest';
 import type { CtClaimExemptionRequest } from './CtClaimExemptionRequest';
+import type { CtClearLockRequest } from './CtClearLockRequest';
 import type { CtCorrespondenceAddressRequest } from './CtCorrespondenceAddressRequest';
 import type { CtCtrReferralRequest } from './CtCtrReferralRequest';
 import type { CtDirectDebitRequest } from './CtDirectDebitRequest';
@@ -112,6 +113,7 @@ export const COMMANDS = [
   "search_ct_accounts",
   "ct_account",
   "ct_record_check",
+  "ct_clear_lock",
   "ct_move_in",
   "ct_move_out",
   "ct_move_within",
@@ -174,6 +176,7 @@ export interface Requests {
   search_ct_accounts: SearchCtAccountsRequest;
   ct_account: CtAccountRequest;
   ct_record_check: CtRecordCheckRequest;
+  ct_clear_lock: CtClearLockRequest;
   ct_move_in: CtMoveInRequest;
   ct_move_out: CtMoveOutRequest;
   ct_move_within: CtMoveWithinRequest;
@@ -234,6 +237,7 @@ export interface Responses {
   search_ct_accounts: AccountSearch;
   ct_account: AccountPage;
   ct_record_check: CheckOutcome;
+  ct_clear_lock: AccountPage;
   ct_move_in: ChangeReceipt;
   ct_move_out: ChangeReceipt;
   ct_move_within: ChangeReceipt;
