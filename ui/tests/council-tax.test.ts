@@ -184,8 +184,10 @@ describe('the account page', () => {
     expect(document.body).not.toHaveTextContent('1981');
     before.unmount();
     passCheck(2);
+    call.passed({ kind: 'third_party', name: 'Ewan Grant', authority: 'power_of_attorney', seen: 'POA registered 3 May 2024' });
     render(Account, { id: 2 });
     expect(await screen.findByTestId('ct-account-payment')).toHaveTextContent('Direct Debit, account •••• 7781');
+    expect(screen.getByTestId('ct-script')).toHaveTextContent('Calling: Ewan Grant, power of attorney (seen: POA registered 3 May 2024).');
     expect(screen.getByTestId('ct-account-liable')).toHaveTextContent('2 June 1981');
     expect(screen.getAllByTestId('ct-change-link')).toHaveLength(16);
     expect(screen.getByTestId('ct-requests-none')).toBeInTheDocument();
