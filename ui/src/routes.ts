@@ -6,11 +6,12 @@ import type { StaffProfile } from './lib/bindings/StaffProfile';
 import { parseHash, type Route } from './lib/router.svelte';
 import type { NavItem, RouteDef } from './lib/routes';
 import { coreRoutes } from './services/core/routes';
+import { councilTaxRoutes } from './services/council-tax/routes';
 import { leisureRoutes } from './services/leisure/routes';
 import { schoolRoutes } from './services/school/routes';
 
 /** In navigation order: each service's screens, then the core ones. Its entries type `Route`. */
-export const ROUTES = [...leisureRoutes, ...schoolRoutes, ...coreRoutes];
+export const ROUTES = [...leisureRoutes, ...schoolRoutes, ...councilTaxRoutes, ...coreRoutes];
 
 /** The table as the screen picker reads it: entries side by side, whatever their routes. */
 const TABLE: readonly RouteDef[] = ROUTES;

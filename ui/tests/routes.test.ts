@@ -19,7 +19,7 @@ describe('the route table', () => {
   });
 
   it('gives the navigation in table order, each link opening a screen that needs the same capability', () => {
-    expect(NAV.map((n) => n.id)).toEqual(['timetable', 'school-today', 'record-absence', 'worklist', 'attention']);
+    expect(NAV.map((n) => n.id)).toEqual(['timetable', 'school-today', 'record-absence', 'worklist', 'ct-search', 'attention']);
     for (const item of NAV) {
       const def = ROUTES.find((r) => r.name === parseHash(item.href).name);
       expect(def?.capability).toBe(item.capability);
@@ -49,6 +49,19 @@ describe('the route table', () => {
     expect(screenFor({ name: 'worklist' }, f.leisureStaff, school).def.name).toBe('worklist');
     for (const caps of [f.leisureCapabilities, f.otherCapabilities]) {
       for (const route of [{ name: 'school-today' }, { name: 'worklist' }, { name: 'pupil', id: 401 }] as const) {
+        expect(screenFor(route, f.leisureStaff, canFrom(caps)).def.name).toBe('home');
+      }
+    }
+  });
+
+  it('opens the account search at #/ for contact-centre staff, and keeps council-tax screens from everyone else', () => {
+    const ct: Capability = 'council_tax.desk';
+    const contact = canFrom(['attention', ct]);
+    expect(screenFor({ name: 'home' }, f.leisureStaff, contact).def.name).toBe('ct-search');
+    expect(screenFor({ name: 'ct-move-out', id: 7 }, f.leisureStaff, contact).props).toEqual({ id: 7, slug: 'move-out' });
+    expect(parseHash('#/council-tax/accounts/7/single-person-discount')).toEqual({ name: 'ct-apply-spd', id: 7 });
+    for (const caps of [f.leisureCapabilities, f.otherCapabilities, ['attention', 'school.office'] as Capability[]]) {
+      for (const route of [{ name: 'ct-search' }, { name: 'ct-account', id: 7 }, { name: 'ct-check', id: 7 }, { name: 'ct-paperless-sign-up', id: 7 }] as const) {
         expect(screenFor(route, f.leisureStaff, canFrom(caps)).def.name).toBe('home');
       }
     }
