@@ -99,12 +99,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "school_settings",
         sql: include_str!("../../../migrations/client/0011_school_settings.sql"),
     },
-    // Numbered after the last on this branch (no gaps allowed); council tax's 0012/0013 come
-    // first at merge, when this becomes 0014.
+    // 0012 and 0013 are council tax's (another branch); the lead renumbers at merge if needed.
     Migration {
-        version: 12,
+        version: 14,
         name: "leisure_money",
-        sql: include_str!("../../../migrations/client/0012_leisure_money.sql"),
+        sql: include_str!("../../../migrations/client/0014_leisure_money.sql"),
     },
 ];
 
