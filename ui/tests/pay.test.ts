@@ -212,3 +212,50 @@ describe('cancel with the refund the policy gives', () => {
     expect(desk.cancel_with_refund).toHaveBeenCalledWith({ bookingId: 'b-1', waiver: 'Instructor ill', channel: 'face-to-face' });
   });
 });
+
+describe('cash-up', () => {
+  const staff = { id: 3, username: 'ailsa', display_name: 'Ailsa', roles: ['leisure-desk'], sites: ['leisure:1'] } as const;
+  const line = (name: string, taken: number, refunded = 0, count = 1) => ({
+    name,
+    count,
+    taken_pence: taken,
+    refunded_pence: refunded,
+  });
+  const view = (counted: number | null) => ({
+    centre_id: 1,
+    day: '2026-12-01',
+    desk: 'Desk 01a2b3c4',
+    float_pence: 5000,
+    cash: line('Cash', 1200, 600, 3),
+    expected_cash_pence: 5600,
+    cards: [line('T1', 2400)],
+    vouchers: line('Vouchers', 600),
+    complimentary: 1,
+    on_account: [],
+    refunds: line('Refunds', 0, 600),
+    pending: 2,
+    counted_pence: counted,
+    difference_pence: counted === null ? null : counted - 5600,
+    balance: counted === null ? null : counted < 5600 ? 'short' : counted > 5600 ? 'over' : 'balanced',
+  });
+
+  it('shows the expected cash, card by terminal and refunds, and the difference once counted', async () => {
+    const { default: CashUp } = await import('../src/services/leisure/screens/CashUp.svelte');
+    desk.cash_up.mockImplementation(async ({ countedPence }) => view(countedPence));
+    render(CashUp, { staff: { ...staff, roles: [...staff.roles], sites: [...staff.sites] }, centreId: 1 });
+    expect(screen.getByTestId('cashup-heading')).toHaveFocus();
+    expect(await screen.findByTestId('cashup-expected')).toHaveTextContent('£56.00 (float £50.00)');
+    expect(screen.getByTestId('cashup-card')).toHaveTextContent('£24.00');
+    expect(screen.getByTestId('cashup-refunds')).toHaveTextContent('£6.00 (1)');
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('cashup-count'));
+    expect(screen.getByTestId('cashup-counted-error')).toHaveTextContent('Enter the cash counted in the drawer');
+    await user.type(screen.getByTestId('cashup-float'), '50');
+    await user.type(screen.getByTestId('cashup-counted'), '55.10');
+    await user.click(screen.getByTestId('cashup-count'));
+    expect(desk.cash_up).toHaveBeenLastCalledWith({ centreId: 1, day: expect.any(String), thisDesk: true, floatPence: 5000, countedPence: 5510 });
+    expect(await screen.findByTestId('cashup-difference')).toHaveTextContent('£55.10: £0.90 short');
+    await user.click(screen.getByTestId('cashup-centre'));
+    expect(desk.cash_up).toHaveBeenLastCalledWith(expect.objectContaining({ thisDesk: false }));
+  });
+});

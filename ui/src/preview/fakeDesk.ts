@@ -374,6 +374,35 @@ export class FakeDesk {
       this.#emit();
       return { booking_id: bookingId, refund, reason: refund?.reason ?? 'Nothing was paid for this booking.' };
     },
+    cash_up: ({ centreId, day, thisDesk, floatPence, countedPence }) => {
+      const mine = this.receipts.filter((r) => r.taken_at.startsWith(day));
+      const line = (name: string, rs: ReceiptView[]) => ({
+        name,
+        count: rs.length,
+        taken_pence: rs.filter((r) => r.kind === 'payment').reduce((n, r) => n + r.amount_pence, 0),
+        refunded_pence: rs.filter((r) => r.kind === 'refund').reduce((n, r) => n + r.amount_pence, 0),
+      });
+      const cash = line('Cash', mine.filter((r) => r.method === 'Cash'));
+      const expected = floatPence + cash.taken_pence - cash.refunded_pence;
+      const difference = countedPence === null ? null : countedPence - expected;
+      return {
+        centre_id: centreId,
+        day,
+        desk: thisDesk ? 'Desk preview' : null,
+        float_pence: floatPence,
+        cash,
+        expected_cash_pence: expected,
+        cards: [],
+        vouchers: line('Vouchers', []),
+        complimentary: 0,
+        on_account: [],
+        refunds: line('Refunds', mine.filter((r) => r.kind === 'refund')),
+        pending: mine.filter((r) => r.pending).length,
+        counted_pence: countedPence,
+        difference_pence: difference,
+        balance: difference === null ? null : difference === 0 ? 'balanced' : difference > 0 ? 'over' : 'short',
+      };
+    },
     receipt: ({ paymentId }) => {
       const r = this.receipts.find((x) => x.payment_id === paymentId);
       if (!r) throw { code: 'not_found', message: `Payment ${paymentId} is not on this desk.` };

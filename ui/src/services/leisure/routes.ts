@@ -3,6 +3,7 @@
 import { route } from '../../lib/routes';
 import { timetable } from './stores/timetable.svelte';
 import BookCustomer from './screens/BookCustomer.svelte';
+import CashUp from './screens/CashUp.svelte';
 import CustomerNotes from './screens/CustomerNotes.svelte';
 import SessionDetail from './screens/SessionDetail.svelte';
 import Timetable from './screens/Timetable.svelte';
@@ -36,6 +37,15 @@ export const leisureRoutes = [
     capability: 'leisure.book',
     component: BookCustomer,
     props: (r) => ({ id: r.id }),
+    section: 'timetable',
+  }),
+  route({
+    name: 'cash-up',
+    path: '/cash-up?centre=:centreId',
+    title: 'Cash-up',
+    capability: 'leisure.book',
+    component: CashUp,
+    props: (r, staff) => ({ staff, centreId: r.centreId }),
     section: 'timetable',
   }),
   route({
