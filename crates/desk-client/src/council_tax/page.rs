@@ -90,7 +90,7 @@ fn detail(conn: &Connection, a: &CtAccount) -> Result<AccountDetail, DeskError> 
         .iter()
         .map(|e| request_view(&e.record, e.pending))
         .collect();
-    requests.sort_by(|x, y| (y.effective, y.received_at).cmp(&(x.effective, x.received_at)));
+    requests.sort_by_key(|r| std::cmp::Reverse((r.effective, r.received_at)));
     Ok(AccountDetail {
         liable: a
             .liable
