@@ -335,3 +335,40 @@ describe('moving out, one question a page', () => {
     expect(sent('ct_paperless_sign_up')).toMatchObject({ email: 'morag@example.org', emailAgain: 'morag@example.org', consentVersion: 'e-billing-2026-1' });
   });
 });
+
+describe('a locked account', () => {
+  const failCheck = () =>
+    fake.councilTax.recordCheck({
+      account_id: 2,
+      caller: { kind: 'liable_person', name: 'Mòrag MacDonald' },
+      identified_by: 'account_reference',
+      answers: [
+        { item: 'date_of_birth', typed: '01/01/1990' },
+        { item: 'postcode', typed: 'AB56 1QT' },
+      ],
+    });
+
+  it('is cleared by a supervisor with a note; anyone else is told beside the note', async () => {
+    const user = userEvent.setup();
+    for (let i = 0; i < 3; i++) failCheck();
+    render(Account, { id: 2 });
+    expect(await screen.findByTestId('ct-account-locked')).toHaveTextContent('until a supervisor clears them');
+    await user.click(within(screen.getByTestId('ct-clear-lock')).getByText('Supervisor: clear the lock'));
+
+    await user.click(screen.getByTestId('ct-clear-lock-submit'));
+    expect(await screen.findByTestId('ct-clear-lock-error')).toHaveTextContent('Say why the lock is cleared');
+    expect(desk.ct_clear_lock).not.toHaveBeenCalled();
+
+    // The fake's receptionist is no supervisor: the desk's refusal, beside the note.
+    await user.type(screen.getByTestId('ct-clear-lock-note'), 'Caller confirmed identity in person at the office');
+    await user.click(screen.getByTestId('ct-clear-lock-submit'));
+    await vi.waitFor(() => expect(screen.getByTestId('ct-clear-lock-error')).toHaveTextContent('Only a supervisor'));
+    expect(screen.getByTestId('ct-account-locked')).toBeInTheDocument();
+
+    fake.staff.roles = [...fake.staff.roles, 'supervisor'];
+    await user.click(screen.getByTestId('ct-clear-lock-submit'));
+    expect(await screen.findByTestId('ct-lock-cleared')).toBeInTheDocument();
+    expect(sent('ct_clear_lock')).toEqual({ accountId: 2, note: 'Caller confirmed identity in person at the office' });
+    expect(screen.queryByTestId('ct-account-locked')).toBeNull();
+  });
+});

@@ -38,3 +38,8 @@ export function takeChange(kind: ChangeKind, change: ChangeInput, fields: Record
   const name = `ct_${kind}` as ChangeCommand;
   return ipc.call(name, { change, ...args } as unknown as Requests[ChangeCommand]);
 }
+
+/** A supervisor lets phone changes to a locked account go ahead again, saying why. */
+export function clearLock(accountId: number, note: string): Promise<AccountPage> {
+  return ipc.call('ct_clear_lock', { accountId, note });
+}
