@@ -34,20 +34,6 @@ pub fn apostrophe_key(first_name: &str, last_name: &str) -> Option<String> {
     )
 }
 
-fn rowid_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
-    conn.prepare_cached("SELECT rowid FROM customers WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()
-}
-
-fn unindex_customer(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM customers_fts WHERE rowid = ?1")?
-        .execute([rowid])?;
-    conn.prepare_cached("DELETE FROM customer_order WHERE rowid = ?1")?
-        .execute([rowid])?;
-    Ok(())
-}
-
 /// Keeps the customer search index and sort keys in step with one customers row, from the
 /// JSON already parsed for the change.
 fn index_customer(conn: &Connection, rowid: i64, id: &str, data: &serde_json::Value) -> rusqlite::Result<()> {
@@ -107,59 +93,110 @@ pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError
 
 /// A replica table whose search index is kept in step with its rows, by rowid: customers
 /// (migrations 0003–0005), pupils (migration 0009) and council-tax accounts (migration 0013).
+/// A replica table kept searchable: its FTS5 table (contentless) and its order table are keyed
+/// by the replica row's rowid, written here where pulled rows are applied, so a search never
+/// reads JSON but for the rows it shows. `index` computes a row's entries (in Rust: sound-alike
+/// and squashed keys).
 struct Indexed {
-    upsert: &'static str,
-    delete: &'static str,
-    rowid_of: fn(&Connection, &str) -> rusqlite::Result<Option<i64>>,
+    table: &'static str,
+    fts: &'static str,
+    order: &'static str,
     index: fn(&Connection, i64, &str, &serde_json::Value) -> rusqlite::Result<()>,
-    unindex: fn(&Connection, i64) -> rusqlite::Result<()>,
+}
+
+impl Indexed {
+    fn rowid_of(&self, conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
+        conn.prepare_cached(&format!("SELECT rowid FROM {} WHERE id = ?1", self.table))?
+            .query_row([id], |r| r.get(0))
+            .optional()
+    }
+
+    fn unindex(&self, conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
+        conn.prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", self.fts))?
+            .execute([rowid])?;
+        conn.prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", self.order))?
+            .execute([rowid])?;
+        Ok(())
+    }
+
+    /// A newer version replaces the row (keeping its rowid, so the index stays keyed by it).
+    fn upsert_sql(&self) -> String {
+        let t = self.table;
+        format!(
+            "INSERT INTO {t} (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                 data = excluded.data
+             WHERE excluded.version >= {t}.version"
+        )
+    }
+
+    /// Empties the index (a reset pull purges the replica).
+    fn purge(&self, conn: &Connection) -> rusqlite::Result<()> {
+        conn.execute(&format!("INSERT INTO {0} ({0}) VALUES ('delete-all')", self.fts), [])?;
+        conn.execute(&format!("DELETE FROM {}", self.order), [])?;
+        Ok(())
+    }
+
+    /// Indexes the rows the index does not hold (pulled before the index's migration).
+    fn index_unindexed(&self, conn: &mut Connection) -> rusqlite::Result<()> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let rows: Vec<(i64, String, String)> = tx
+            .prepare(&format!(
+                "SELECT r.rowid, r.id, r.data FROM {} r
+                 WHERE NOT EXISTS (SELECT 1 FROM {} o WHERE o.rowid = r.rowid)",
+                self.table, self.order
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (rowid, id, data) in rows {
+            let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+            (self.index)(&tx, rowid, &id, &data)?;
+        }
+        tx.commit()
+    }
 }
 
 const CUSTOMERS_INDEXED: Indexed = Indexed {
-    upsert: "INSERT INTO customers (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
-                 data = excluded.data
-             WHERE excluded.version >= customers.version",
-    delete: "DELETE FROM customers WHERE id = ?1 AND version <= ?2",
-    rowid_of,
+    table: "customers",
+    fts: "customers_fts",
+    order: "customer_order",
     index: index_customer,
-    unindex: unindex_customer,
 };
 
 const PUPILS_INDEXED: Indexed = Indexed {
-    upsert: "INSERT INTO pupils (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
-                 data = excluded.data
-             WHERE excluded.version >= pupils.version",
-    delete: "DELETE FROM pupils WHERE id = ?1 AND version <= ?2",
-    rowid_of: crate::school::search::rowid_of,
+    table: "pupils",
+    fts: "pupils_fts",
+    order: "pupil_order",
     index: crate::school::search::index_pupil,
-    unindex: crate::school::search::unindex_pupil,
 };
 
 const CT_ACCOUNTS_INDEXED: Indexed = Indexed {
-    upsert: "INSERT INTO ct_accounts (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
-                 data = excluded.data
-             WHERE excluded.version >= ct_accounts.version",
-    delete: "DELETE FROM ct_accounts WHERE id = ?1 AND version <= ?2",
-    rowid_of: crate::council_tax::search::rowid_of,
+    table: "ct_accounts",
+    fts: "ct_accounts_fts",
+    order: "ct_account_order",
     index: crate::council_tax::search::index_account,
-    unindex: crate::council_tax::search::unindex_account,
 };
+
+/// Indexes the pupils and council-tax accounts pulled before their searches existed
+/// (migrations 0009 and 0013); a no-op once every row is indexed. Their keys are computed in
+/// Rust, so a migration's SQL cannot.
+pub(crate) fn index_unindexed(conn: &mut Connection) -> rusqlite::Result<()> {
+    PUPILS_INDEXED.index_unindexed(conn)?;
+    CT_ACCOUNTS_INDEXED.index_unindexed(conn)
+}
 
 /// Applies a change to an indexed table: a row newer than the replica's replaces it and its
 /// index entry (the rowid is kept, so the index stays keyed by it); an older one changes nothing.
 fn apply_indexed(conn: &Connection, change: &Change, ix: &Indexed) -> Result<(), ApplyError> {
     let version = i64::try_from(change.version).unwrap_or(i64::MAX);
-    let before = (ix.rowid_of)(conn, &change.id)?;
+    let before = ix.rowid_of(conn, &change.id)?;
     match change.op {
         ChangeOp::Upsert => {
             let data = change.data.as_ref().ok_or_else(|| ApplyError::MissingData {
                 table: change.table.clone(),
                 id: change.id.clone(),
             })?;
-            let written = conn.prepare_cached(ix.upsert)?.execute(params![
+            let written = conn.prepare_cached(&ix.upsert_sql())?.execute(params![
                 change.id,
                 change.bucket,
                 version,
@@ -170,7 +207,7 @@ fn apply_indexed(conn: &Connection, change: &Change, ix: &Indexed) -> Result<(),
             }
             let rowid = match before {
                 Some(rowid) => {
-                    (ix.unindex)(conn, rowid)?;
+                    ix.unindex(conn, rowid)?;
                     rowid
                 }
                 None => conn.last_insert_rowid(),
@@ -178,9 +215,11 @@ fn apply_indexed(conn: &Connection, change: &Change, ix: &Indexed) -> Result<(),
             (ix.index)(conn, rowid, &change.id, data)?;
         }
         ChangeOp::Delete => {
-            let deleted = conn.prepare_cached(ix.delete)?.execute(params![change.id, version])?;
+            let deleted = conn
+                .prepare_cached(&format!("DELETE FROM {} WHERE id = ?1 AND version <= ?2", ix.table))?
+                .execute(params![change.id, version])?;
             if let (1, Some(rowid)) = (deleted, before) {
-                (ix.unindex)(conn, rowid)?;
+                ix.unindex(conn, rowid)?;
             }
         }
     }
@@ -192,10 +231,9 @@ pub fn purge(conn: &Connection) -> rusqlite::Result<()> {
     for t in table::ALL {
         conn.execute(&format!("DELETE FROM {t}"), [])?;
     }
-    conn.execute("INSERT INTO customers_fts (customers_fts) VALUES ('delete-all')", [])?;
-    conn.execute("DELETE FROM customer_order", [])?;
-    crate::school::search::purge(conn)?;
-    crate::council_tax::search::purge(conn)?;
+    for ix in [&CUSTOMERS_INDEXED, &PUPILS_INDEXED, &CT_ACCOUNTS_INDEXED] {
+        ix.purge(conn)?;
+    }
     Ok(())
 }
 

@@ -227,11 +227,8 @@ pub fn durable(conn: &Connection) -> rusqlite::Result<()> {
 /// Applies every embedded migration not yet recorded in the store.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     migrate_with(conn, MIGRATIONS)?;
-    // Pupils pulled before the pupil search existed get their sound-alike keys, which only Rust
-    // computes (a no-op once every pupil is indexed).
-    crate::school::search::index_unindexed(conn)?;
-    // The same for council-tax accounts pulled before their search existed (migration 0013).
-    crate::council_tax::search::index_unindexed(conn)?;
+    // Pupils and accounts pulled before their searches existed get their index entries.
+    crate::replica::index_unindexed(conn)?;
     Ok(())
 }
 

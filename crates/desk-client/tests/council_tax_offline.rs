@@ -439,7 +439,9 @@ async fn a_refused_direct_debit_keeps_only_the_last_four_digits_on_the_desk() {
     assert_eq!(items[0].code, "account_locked");
     let args = items[0].args.to_string();
     assert!(!args.contains("87654321") && !args.contains("123456"), "{args}");
-    assert_eq!(items[0].args["account_number"], "••••4321");
+    // The seam's kept form (DirectDebit::kept): no sort code, the account number's last four.
+    assert_eq!(items[0].args["account_last_four"], "4321");
+    assert!(items[0].args.get("account_number").is_none() && items[0].args.get("sort_code").is_none());
     assert_eq!(
         items[0].args["account_holder"], "Mòrag MacDonald",
         "the rest stays as entered"

@@ -5,7 +5,7 @@
 //! indexed words and never reads an account's JSON but for the rows it shows.
 
 use desk_domain::CtAccount;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 /// More words than this are not one address or name; the rest are ignored.
 const MAX_TERMS: usize = 6;
@@ -100,44 +100,6 @@ pub(crate) fn index_account(conn: &Connection, rowid: i64, id: &str, data: &serd
     )?
     .execute(params![rowid, sort_key(&account), account.id])?;
     Ok(())
-}
-
-pub(crate) fn unindex_account(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM ct_accounts_fts WHERE rowid = ?1")?
-        .execute([rowid])?;
-    conn.prepare_cached("DELETE FROM ct_account_order WHERE rowid = ?1")?
-        .execute([rowid])?;
-    Ok(())
-}
-
-pub(crate) fn rowid_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
-    conn.prepare_cached("SELECT rowid FROM ct_accounts WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()
-}
-
-/// Empties the index (a reset pull purges the replica).
-pub(crate) fn purge(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM ct_accounts_fts", [])?;
-    conn.execute("DELETE FROM ct_account_order", [])?;
-    Ok(())
-}
-
-/// Indexes the accounts the index does not hold (pulled before migration 0013).
-pub(crate) fn index_unindexed(conn: &mut Connection) -> rusqlite::Result<()> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let rows: Vec<(i64, String, String)> = tx
-        .prepare(
-            "SELECT a.rowid, a.id, a.data FROM ct_accounts a
-             WHERE NOT EXISTS (SELECT 1 FROM ct_account_order o WHERE o.rowid = a.rowid)",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (rowid, id, data) in rows {
-        let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-        index_account(&tx, rowid, &id, &data)?;
-    }
-    tx.commit()
 }
 
 /// The words of a search: apostrophes dropped inside a word (O'Brien → obrien), any other

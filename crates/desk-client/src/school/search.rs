@@ -3,7 +3,7 @@
 //! heard (`phonetic::key`), marked as such. The index is written where pupils are applied.
 
 use desk_domain::Pupil;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::phonetic;
 use super::views::PupilView;
@@ -62,44 +62,6 @@ pub(crate) fn index_pupil(conn: &Connection, rowid: i64, id: &str, data: &serde_
     )?
     .execute(params![rowid, last, first, id.parse::<i64>().unwrap_or(0)])?;
     Ok(())
-}
-
-pub(crate) fn unindex_pupil(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM pupils_fts WHERE rowid = ?1")?
-        .execute([rowid])?;
-    conn.prepare_cached("DELETE FROM pupil_order WHERE rowid = ?1")?
-        .execute([rowid])?;
-    Ok(())
-}
-
-pub(crate) fn rowid_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
-    conn.prepare_cached("SELECT rowid FROM pupils WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()
-}
-
-/// Empties the index (a reset pull purges the replica).
-pub(crate) fn purge(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM pupils_fts", [])?;
-    conn.execute("DELETE FROM pupil_order", [])?;
-    Ok(())
-}
-
-/// Indexes the pupils the index does not hold (pulled before migration 0009).
-pub(crate) fn index_unindexed(conn: &mut Connection) -> rusqlite::Result<()> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let rows: Vec<(i64, String, String)> = tx
-        .prepare(
-            "SELECT p.rowid, p.id, p.data FROM pupils p
-             WHERE NOT EXISTS (SELECT 1 FROM pupil_order o WHERE o.rowid = p.rowid)",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (rowid, id, data) in rows {
-        let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-        index_pupil(&tx, rowid, &id, &data)?;
-    }
-    tx.commit()
 }
 
 /// The words of a search: apostrophes dropped inside a word (O'Neill → oneill), other
