@@ -140,18 +140,15 @@ describe('book and pay', () => {
     expect(desk.book_and_pay).not.toHaveBeenCalled();
   });
 
-  it('records a member’s included place as paid with nothing to hand over', async () => {
+  it('books a member’s included place as a place: nothing to hand over, no payment step', async () => {
     desk.price_for.mockResolvedValue({ session_id: 11, customer_id: 101, price_pence: 0, reason: 'FitLife member: included' });
-    desk.book_and_pay.mockResolvedValue(receipt({ amount_pence: 0, tendered_pence: 0, change_pence: 0, reason: 'FitLife member: included' }));
     const user = await chooseCustomer();
     expect(screen.queryByTestId('pay-method-cash')).toBeNull();
     await user.click(screen.getByTestId('channel-face-to-face'));
+    expect(screen.getByTestId('book-submit')).toHaveTextContent('Book place');
     await user.click(screen.getByTestId('book-submit'));
-    expect(desk.book_and_pay).toHaveBeenCalledWith(
-      expect.objectContaining({ pricePence: 0, tender: expect.objectContaining({ method: 'cash', tendered_pence: 0 }) }),
-    );
-    expect(await screen.findByTestId('receipt-amount')).toHaveTextContent('£0.00 — FitLife member: included');
-    expect(screen.queryByTestId('receipt-change-panel')).toBeNull();
+    expect(desk.book_place).toHaveBeenCalledWith({ sessionId: 11, customerId: 101, channel: 'face-to-face' });
+    expect(desk.book_and_pay).not.toHaveBeenCalled();
   });
 });
 
