@@ -46,8 +46,9 @@ pub const TOKEN_ANSWERS: [(&str, &str, &str); 2] = [
 
 /// Said once, in the document's description: how integers are read.
 pub const INTEGERS: &str = "Integer fields accept an integral JSON number in any spelling (`3`, `3.0`, \
-     `3e0` are all 3, as JSON Schema counts them); a number with a fraction (`3.5`) or outside the \
-     field's range is answered 422 `invalid_body`.";
+     `3e0` are all 3, as JSON Schema counts them) below 2^53 in size when not written as a plain \
+     integer; a number with a fraction (`3.5`), outside the field's range, or written as a larger \
+     number that is not a plain integer is answered 422 `invalid_body`.";
 
 /// Adds [`BODY_ANSWERS`] to every POST (each reads a JSON body) and [`TOKEN_ANSWERS`] to every
 /// operation with a security requirement, keeping any answer an operation already documents and
@@ -139,19 +140,19 @@ fn unsigned_ranges(value: &mut serde_json::Value) {
 }
 
 /// Rewrites every number with no fraction (`3.0`, `3e0`) as an integer, so an integer field
-/// accepts it, as [`INTEGERS`] promises. Numbers out of the 64-bit range are left as they are
-/// (and refused by an integer field).
+/// accepts it, as [`INTEGERS`] promises. Only up to 2^53 in size: beyond it a float is not
+/// known to be the integer that was written (`-9223372036854775809`, one below the 64-bit
+/// range, reads as the float of `i64::MIN`), so such a number is left as it is and refused by
+/// an integer field (the contract fuzzer's finding).
 pub fn integral_numbers(value: &mut serde_json::Value) {
     use serde_json::Value;
+    // 2^53: every integer below it is exactly one float and back (2^53 + 1 reads as 2^53).
+    const EXACT: f64 = 9_007_199_254_740_992.0;
     match value {
         Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
-            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0) {
-                // The casts are exact: within range and without a fraction.
-                if (-(2f64.powi(63))..2f64.powi(63)).contains(&f) {
-                    *value = Value::from(f as i64);
-                } else if (0.0..2f64.powi(64)).contains(&f) {
-                    *value = Value::from(f as u64);
-                }
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < EXACT) {
+                // Exact: below 2^53 in size and without a fraction.
+                *value = Value::from(f as i64);
             }
         }
         Value::Array(items) => items.iter_mut().for_each(integral_numbers),
@@ -175,5 +176,12 @@ mod tests {
         );
         assert!(v["a"].is_u64() || v["a"].is_i64());
         assert!(v["c"]["d"].is_f64(), "beyond 64 bits: left for the field to refuse");
+        // One below i64::MIN parses as the float of i64::MIN: it must not become i64::MIN.
+        let mut below: serde_json::Value =
+            serde_json::from_str("[-9223372036854775809, 9007199254740993.0, 9007199254740991.0]").unwrap();
+        integral_numbers(&mut below);
+        assert!(below[0].is_f64(), "{below}");
+        assert!(below[1].is_f64(), "beyond 2^53 as a float: not known exactly");
+        assert_eq!(below[2], json!(9_007_199_254_740_991_i64));
     }
 }
