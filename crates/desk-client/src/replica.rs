@@ -91,43 +91,61 @@ pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError
     Ok(())
 }
 
-/// A replica table whose search index is kept in step with its rows, by rowid: customers
-/// (migrations 0003–0005), pupils (migration 0009) and council-tax accounts (migration 0013).
-/// A replica table kept searchable: its FTS5 table (contentless) and its order table are keyed
-/// by the replica row's rowid, written here where pulled rows are applied, so a search never
+/// A replica table kept searchable: customers (migrations 0003–0005), pupils (0009) and
+/// council-tax accounts (0013). Its FTS5 table (contentless) and its order table are keyed by
+/// the replica row's rowid and written here, where pulled rows are applied, so a search never
 /// reads JSON but for the rows it shows. `index` computes a row's entries (in Rust: sound-alike
-/// and squashed keys).
+/// and squashed keys). The statements run for every pulled row are written out whole by
+/// [`indexed!`], so applying a page builds no SQL text.
 struct Indexed {
     table: &'static str,
     fts: &'static str,
     order: &'static str,
     index: fn(&Connection, i64, &str, &serde_json::Value) -> rusqlite::Result<()>,
+    rowid_of: &'static str,
+    /// A newer version replaces the row (keeping its rowid, so the index stays keyed by it).
+    upsert: &'static str,
+    delete: &'static str,
+    unindex_fts: &'static str,
+    unindex_order: &'static str,
+}
+
+macro_rules! indexed {
+    ($table:literal, $fts:literal, $order:literal, $index:expr) => {
+        Indexed {
+            table: $table,
+            fts: $fts,
+            order: $order,
+            index: $index,
+            rowid_of: concat!("SELECT rowid FROM ", $table, " WHERE id = ?1"),
+            upsert: concat!(
+                "INSERT INTO ",
+                $table,
+                " (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
+                     data = excluded.data
+                 WHERE excluded.version >= ",
+                $table,
+                ".version"
+            ),
+            delete: concat!("DELETE FROM ", $table, " WHERE id = ?1 AND version <= ?2"),
+            unindex_fts: concat!("DELETE FROM ", $fts, " WHERE rowid = ?1"),
+            unindex_order: concat!("DELETE FROM ", $order, " WHERE rowid = ?1"),
+        }
+    };
 }
 
 impl Indexed {
     fn rowid_of(&self, conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
-        conn.prepare_cached(&format!("SELECT rowid FROM {} WHERE id = ?1", self.table))?
+        conn.prepare_cached(self.rowid_of)?
             .query_row([id], |r| r.get(0))
             .optional()
     }
 
     fn unindex(&self, conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
-        conn.prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", self.fts))?
-            .execute([rowid])?;
-        conn.prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", self.order))?
-            .execute([rowid])?;
+        conn.prepare_cached(self.unindex_fts)?.execute([rowid])?;
+        conn.prepare_cached(self.unindex_order)?.execute([rowid])?;
         Ok(())
-    }
-
-    /// A newer version replaces the row (keeping its rowid, so the index stays keyed by it).
-    fn upsert_sql(&self) -> String {
-        let t = self.table;
-        format!(
-            "INSERT INTO {t} (id, bucket, version, data) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET bucket = excluded.bucket, version = excluded.version,
-                 data = excluded.data
-             WHERE excluded.version >= {t}.version"
-        )
     }
 
     /// Empties the index (a reset pull purges the replica).
@@ -156,26 +174,19 @@ impl Indexed {
     }
 }
 
-const CUSTOMERS_INDEXED: Indexed = Indexed {
-    table: "customers",
-    fts: "customers_fts",
-    order: "customer_order",
-    index: index_customer,
-};
-
-const PUPILS_INDEXED: Indexed = Indexed {
-    table: "pupils",
-    fts: "pupils_fts",
-    order: "pupil_order",
-    index: crate::school::search::index_pupil,
-};
-
-const CT_ACCOUNTS_INDEXED: Indexed = Indexed {
-    table: "ct_accounts",
-    fts: "ct_accounts_fts",
-    order: "ct_account_order",
-    index: crate::council_tax::search::index_account,
-};
+const CUSTOMERS_INDEXED: Indexed = indexed!("customers", "customers_fts", "customer_order", index_customer);
+const PUPILS_INDEXED: Indexed = indexed!(
+    "pupils",
+    "pupils_fts",
+    "pupil_order",
+    crate::school::search::index_pupil
+);
+const CT_ACCOUNTS_INDEXED: Indexed = indexed!(
+    "ct_accounts",
+    "ct_accounts_fts",
+    "ct_account_order",
+    crate::council_tax::search::index_account
+);
 
 /// Indexes the pupils and council-tax accounts pulled before their searches existed
 /// (migrations 0009 and 0013); a no-op once every row is indexed. Their keys are computed in
@@ -196,7 +207,7 @@ fn apply_indexed(conn: &Connection, change: &Change, ix: &Indexed) -> Result<(),
                 table: change.table.clone(),
                 id: change.id.clone(),
             })?;
-            let written = conn.prepare_cached(&ix.upsert_sql())?.execute(params![
+            let written = conn.prepare_cached(ix.upsert)?.execute(params![
                 change.id,
                 change.bucket,
                 version,
@@ -215,9 +226,7 @@ fn apply_indexed(conn: &Connection, change: &Change, ix: &Indexed) -> Result<(),
             (ix.index)(conn, rowid, &change.id, data)?;
         }
         ChangeOp::Delete => {
-            let deleted = conn
-                .prepare_cached(&format!("DELETE FROM {} WHERE id = ?1 AND version <= ?2", ix.table))?
-                .execute(params![change.id, version])?;
+            let deleted = conn.prepare_cached(ix.delete)?.execute(params![change.id, version])?;
             if let (1, Some(rowid)) = (deleted, before) {
                 ix.unindex(conn, rowid)?;
             }

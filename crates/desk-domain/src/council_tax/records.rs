@@ -62,6 +62,17 @@ pub enum RequestStatus {
 }
 
 impl RequestStatus {
+    /// Its wire and column spelling (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Received => "received",
+            RequestStatus::Exported => "exported",
+            RequestStatus::Processed => "processed",
+            RequestStatus::Queried => "queried",
+            RequestStatus::Rejected => "rejected",
+        }
+    }
+
     /// The moves the revenue hand-off may make.
     pub fn may_become(self, next: RequestStatus) -> bool {
         use RequestStatus::*;

@@ -92,7 +92,10 @@ pub(crate) fn export(tx: &mut dyn Tx, again: Option<Uuid>, at: DateTime<Utc>) ->
             let batch_id = Uuid::new_v4();
             let waiting = tx.select_records(
                 CT_CHANGE_REQUESTS,
-                &[Cond::Eq("status", Cell::Text("received".to_owned()))],
+                &[Cond::Eq(
+                    "status",
+                    Cell::Text(RequestStatus::Received.as_str().to_owned()),
+                )],
             )?;
             for v in waiting {
                 // Read again under a lock: an export running at the same time may have taken it.
@@ -152,8 +155,8 @@ pub(crate) fn set_statuses(tx: &mut dyn Tx, rows: &[StatusRow], at: DateTime<Utc
             errors.push(err(format!(
                 "request {} is {}; it cannot become {}",
                 r.reference,
-                status_name(r.status),
-                status_name(row.status)
+                r.status.as_str(),
+                row.status.as_str()
             )));
             continue;
         }
@@ -175,7 +178,7 @@ pub(crate) fn set_statuses(tx: &mut dyn Tx, rows: &[StatusRow], at: DateTime<Utc
                 None,
                 None,
                 "change",
-                format!("revenue system: {} {}", r.reference, status_name(r.status)),
+                format!("revenue system: {} {}", r.reference, r.status.as_str()),
             )
         })?;
     }
@@ -193,14 +196,4 @@ fn notify(tx: &mut dyn Tx, touched: std::collections::BTreeSet<String>) -> Resul
         })?;
     }
     Ok(touched)
-}
-
-fn status_name(s: RequestStatus) -> &'static str {
-    match s {
-        RequestStatus::Received => "received",
-        RequestStatus::Exported => "exported",
-        RequestStatus::Processed => "processed",
-        RequestStatus::Queried => "queried",
-        RequestStatus::Rejected => "rejected",
-    }
 }
