@@ -13,6 +13,7 @@ mod bench;
 pub mod council_tax;
 pub mod envelope;
 mod error;
+pub mod leisure_settings;
 pub mod openapi;
 mod push;
 mod records;

@@ -210,6 +210,17 @@ enum Cmd {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Load a council's leisure prices and booking policies (JSON or CSV; columns in
+    /// docs/leisure-settings.md). Dated lists and policies are added to each centre's, replacing
+    /// any that start the same day; all or nothing.
+    LeisureSettings {
+        #[arg(long, value_name = "FILE")]
+        prices: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        policies: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Load the generated demo data and demo staff (does nothing if already loaded).
     DemoData {
         #[arg(long, default_value_t = desk_fixtures::DEFAULT_SEED)]
@@ -506,6 +517,30 @@ fn main() -> anyhow::Result<()> {
                 manifest.total,
                 dir.display()
             );
+        }
+        Cmd::LeisureSettings {
+            prices,
+            policies,
+            store,
+        } => {
+            let read = |f: &Option<PathBuf>| -> anyhow::Result<Option<String>> {
+                f.as_ref()
+                    .map(|f| std::fs::read_to_string(f).with_context(|| format!("reading {} as UTF-8", f.display())))
+                    .transpose()
+            };
+            let (prices, policies) = (read(&prices)?, read(&policies)?);
+            let store = open(&store)?;
+            let loaded =
+                desk_server::leisure_settings::load_leisure_settings(&*store, prices.as_deref(), policies.as_deref())
+                    .context("nothing was loaded")?;
+            for s in loaded {
+                println!(
+                    "centre {}: {} price list(s), {} policy(ies)",
+                    s.centre_id,
+                    s.prices.len(),
+                    s.policies.len()
+                );
+            }
         }
         Cmd::CtImportStatus { file, store } => {
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;

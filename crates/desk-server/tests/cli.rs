@@ -47,6 +47,7 @@ fn help_lists_every_subcommand() {
         "export-attendance",
         "ct-export",
         "ct-import-status",
+        "leisure-settings",
         "demo-data",
     ] {
         assert!(help.contains(sub), "--help lists {sub}:\n{help}");
@@ -140,6 +141,55 @@ fn import_timetable_reports_every_bad_line_and_stores_nothing() {
     assert!(good.status.success(), "{}", text(&good.stderr));
     assert!(text(&good.stdout).contains("14 session(s)"));
     assert_eq!(store(dir.path()).count("sessions").unwrap(), 14);
+}
+
+#[test]
+fn leisure_settings_reports_the_bad_line_and_loads_a_good_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["demo-data", "--data-dir", d], None).status.success());
+    let header = "council,centre_id,from,until,activity_cutoff_minutes,space_cutoff_minutes,late_refund_percent,no_show_fee,no_show_strikes,no_show_period_days,no_show_block_days,offer_hold_minutes,max_block_weeks,member_days_ahead,days_ahead,release_time,check_in_opens_minutes,concession_warn_days,source";
+    let file = dir.path().join("policies.csv");
+    let settings = |store: &dyn desk_server::Store| store.records("leisure_settings", &[]).unwrap();
+    let before = settings(&*store(dir.path()));
+
+    std::fs::write(
+        &file,
+        format!("{header}\nMoray,1,2027-04-01,,three hours,1440,0,3.00,2,30,30,120,52,14,7,07:00,30,14,x\n"),
+    )
+    .unwrap();
+    let bad = run(
+        &[
+            "leisure-settings",
+            "--data-dir",
+            d,
+            "--policies",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(text(&bad.stderr).contains("line 2"), "{}", text(&bad.stderr));
+    assert_eq!(settings(&*store(dir.path())), before, "nothing loaded");
+
+    std::fs::write(
+        &file,
+        format!("{header}\nMoray,1,2027-04-01,,240,1440,0,3.00,2,30,30,120,52,14,7,07:00,30,14,x\n"),
+    )
+    .unwrap();
+    let good = run(
+        &[
+            "leisure-settings",
+            "--data-dir",
+            d,
+            "--policies",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(good.status.success(), "{}", text(&good.stderr));
+    assert!(text(&good.stdout).contains("centre 1: "), "{}", text(&good.stdout));
+    assert_ne!(settings(&*store(dir.path())), before);
 }
 
 #[test]
