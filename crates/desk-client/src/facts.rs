@@ -33,6 +33,10 @@ impl Source for DeskFacts<'_> {
 }
 
 impl leisure::Facts for DeskFacts<'_> {
+    /// The desk knows only its own member of staff: anyone else is for the server to decide.
+    fn supervises(&mut self, staff_id: i64, _centre_id: i64) -> rusqlite::Result<Option<bool>> {
+        Ok(crate::facts::council_tax::signed_in_supervisor(self.conn, staff_id).then_some(true))
+    }
     fn place(
         &mut self,
         session_id: i64,

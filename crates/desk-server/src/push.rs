@@ -314,6 +314,14 @@ impl school::Facts for Facts<'_> {
 }
 
 impl leisure::Facts for Facts<'_> {
+    /// From the staff record as stored now, so a role or site taken away stops at once.
+    fn supervises(&mut self, staff_id: i64, centre_id: i64) -> Result<Option<bool>, StoreError> {
+        Ok(Some(self.tx.staff(staff_id)?.is_some_and(|s| {
+            !s.disabled
+                && s.roles.contains(&desk_domain::Role::Supervisor)
+                && s.sites.contains(&desk_domain::Site::leisure(centre_id))
+        })))
+    }
     fn place(
         &mut self,
         session_id: i64,

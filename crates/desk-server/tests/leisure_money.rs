@@ -32,7 +32,60 @@ conformance!(
     a_refused_payment_writes_nothing,
     a_voucher_pays_once,
     a_cancellation_refunds_by_the_policy_to_the_way_it_was_paid,
+    a_complimentary_place_needs_a_supervisor_of_the_centre,
 );
+
+/// The server checks the supervisor named against the staff records as they stand: a desk
+/// member, a supervisor of another centre and a disabled supervisor are refused.
+fn a_complimentary_place_needs_a_supervisor_of_the_centre(backend: &str) {
+    use desk_domain::{Role, Site};
+    use desk_server::NewStaffRecord;
+    let (_db, store) = priced_store(backend);
+    let desk = quick_caller(&*store, "desk.a", CENTRE_A);
+    let other_desk = quick_caller(&*store, "desk.a2", CENTRE_A);
+    let supervisor = |name: &str, centre: i64| {
+        store
+            .insert_staff(&NewStaffRecord {
+                username: name.into(),
+                display_name: name.into(),
+                password_hash: "!".into(),
+                roles: vec![Role::Supervisor],
+                sites: vec![Site::leisure(centre)],
+            })
+            .unwrap()
+    };
+    let (here, elsewhere) = (supervisor("sup.a", CENTRE_A), supervisor("sup.b", CENTRE_B));
+    let comp = |customer_id: i64, supervisor_id: i64| {
+        pay(
+            SESSION_FULLABLE,
+            customer_id,
+            600,
+            Tender::Complimentary {
+                reason: "Swim instructor's guest".into(),
+                supervisor_id,
+            },
+        )
+        .0
+    };
+    for (seq, by) in [(1, other_desk.staff_id), (2, elsewhere)] {
+        match outcome(&*store, &desk, seq, &comp(1, by)) {
+            Outcome::Rejected { code, message, .. } => {
+                assert_eq!(code, "invalid_payment");
+                assert!(message.contains("not a supervisor"), "{message}");
+            }
+            other => panic!("staff {by} allowed a complimentary place: {other:?}"),
+        }
+    }
+    assert!(payments(&*store).is_empty());
+    assert_eq!(outcome(&*store, &desk, 3, &comp(1, here)), Outcome::Applied);
+    store
+        .update_staff(here, &[Role::Supervisor], &[Site::leisure(CENTRE_A)], true)
+        .unwrap();
+    assert!(matches!(
+        outcome(&*store, &desk, 4, &comp(2, here)),
+        Outcome::Rejected { .. }
+    ));
+}
 
 /// The common world, with centre A priced by the example list (an adult pays £6.00 for a
 /// class) and a £10 voucher; centre B has no price list.

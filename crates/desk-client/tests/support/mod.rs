@@ -622,6 +622,9 @@ impl Source for World {
 }
 
 impl leisure::Facts for World {
+    fn supervises(&mut self, _: i64, _: i64) -> Result<Option<bool>, Self::Error> {
+        Ok(None)
+    }
     fn place(
         &mut self,
         session_id: i64,

@@ -59,6 +59,10 @@ pub trait Facts: Source {
     fn money(&mut self, id: Uuid) -> Result<Option<MoneyRecord>, Self::Error>;
     /// Every payment and refund of a booking.
     fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<MoneyRecord>, Self::Error>;
+    /// Whether staff member `staff_id` is an active supervisor at the centre, who may allow a
+    /// complimentary place; `None` where this side cannot tell (a desk holds no other staff's
+    /// roles, so it lets the server decide).
+    fn supervises(&mut self, staff_id: i64, centre_id: i64) -> Result<Option<bool>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -400,6 +404,8 @@ pub(super) mod tests {
         pub entitlements: Vec<Entitlement>,
         pub vouchers: Vec<IssuedVoucher>,
         pub money: Vec<MoneyRecord>,
+        /// Staff ids of the supervisors at every centre.
+        pub supervisors: Vec<i64>,
         /// Buckets the caller may write; empty means all.
         pub scope: Vec<Bucket>,
     }
@@ -479,6 +485,9 @@ pub(super) mod tests {
     }
 
     impl Facts for Mem {
+        fn supervises(&mut self, staff_id: i64, _: i64) -> Result<Option<bool>, Infallible> {
+            Ok(Some(self.supervisors.contains(&staff_id)))
+        }
         fn place(&mut self, s: i64, c: i64, b: Uuid) -> Result<Option<(Session, PlaceFacts)>, Infallible> {
             let Some(session) = self.sessions.iter().find(|x| x.id == s).cloned() else {
                 return Ok(None);

@@ -121,6 +121,16 @@ pub fn book_and_pay<F: Facts + ?Sized>(
             ),
         )));
     }
+    if let Tender::Complimentary { supervisor_id, .. } = &a.tender
+        && facts.supervises(*supervisor_id, session.centre_id)? == Some(false)
+    {
+        return Ok(Err(Refusal::new(
+            Code::InvalidPayment,
+            format!(
+                "Staff number {supervisor_id} is not a supervisor at this centre: a complimentary place needs one to allow it."
+            ),
+        )));
+    }
     let issued = match &a.tender {
         Tender::Voucher { code } => facts.voucher(&code.trim().to_uppercase())?,
         _ => None,

@@ -33,6 +33,7 @@ fn settings() -> LeisureSettings {
 fn priced() -> Mem {
     let mut w = world();
     w.settings = vec![settings()];
+    w.supervisors = vec![12];
     w.vouchers = vec![
         voucher("GIFT10", 1_000, (2027, 1, 31), false),
         voucher("OLD5", 500, (2026, 11, 1), false),
@@ -209,6 +210,19 @@ fn refusals_put_nothing_and_name_the_problem() {
                 Tender::Complimentary {
                     reason: "Birthday".into(),
                     supervisor_id: 7,
+                },
+            ),
+            "invalid_payment",
+        ),
+        (
+            "not a supervisor",
+            priced(),
+            pay(
+                2,
+                600,
+                Tender::Complimentary {
+                    reason: "Birthday".into(),
+                    supervisor_id: 13,
                 },
             ),
             "invalid_payment",
