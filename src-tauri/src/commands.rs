@@ -157,6 +157,21 @@ contract! {
     /// member of staff refunds in full after the cut-off.
     cancel_with_refund(CancelWithRefundRequest { booking_id: Uuid, waiver: Option<String>, channel: Channel }) -> CancelView
         = desk |d, r| d.leisure().cancel_with_refund(r.booking_id, r.waiver, r.channel).await;
+    /// What moving the booking to another session costs or gives back now (`waive`: as if the
+    /// cut-off were waived).
+    transfer_quote(TransferQuoteRequest { booking_id: Uuid, session_id: i64, waive: bool }) -> TransferQuote
+        = desk |d, r| d.leisure().transfer_quote(r.booking_id, r.session_id, r.waive).await;
+    /// Moves the booking to the session at the price the quote showed, taking `tender` for a
+    /// higher price's difference; `waiver` is why a member of staff moves it after the cut-off.
+    transfer(TransferRequest {
+        booking_id: Uuid,
+        session_id: i64,
+        price_pence: i64,
+        tender: Option<TenderInput>,
+        waiver: Option<String>,
+        channel: Channel,
+    }) -> TransferView
+        = desk |d, r| d.leisure().transfer(r.booking_id, r.session_id, r.price_pence, r.tender.as_ref(), r.waiver, r.channel).await;
     /// The day's cash-up at the centre: this desk's drawer or every desk's, with the counted cash.
     cash_up(CashUpRequest {
         centre_id: i64,
@@ -166,6 +181,15 @@ contract! {
         counted_pence: Option<i64>,
     }) -> CashUpView
         = desk |d, r| d.leisure().cash_up(r.centre_id, r.day, r.this_desk, r.float_pence, r.counted_pence).await;
+    /// Records this desk's drawer counted at the end of the day (a difference needs `note`).
+    record_cash_count(RecordCashCountRequest {
+        centre_id: i64,
+        day: NaiveDate,
+        float_pence: i64,
+        counted_pence: i64,
+        note: Option<String>,
+    }) -> CashUpView
+        = desk |d, r| d.leisure().record_cash_count(r.centre_id, r.day, r.float_pence, r.counted_pence, r.note).await;
     /// A payment's or refund's receipt, to print (viewing it is audited).
     receipt(ReceiptRequest { payment_id: Uuid }) -> ReceiptView
         = desk |d, r| d.leisure().receipt(r.payment_id).await;

@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
+import type { CashCountView } from '../src/lib/bindings/CashCountView';
 import type { ReceiptView } from '../src/lib/bindings/ReceiptView';
 import { desk, resetDesk } from './desk';
 
@@ -234,6 +235,7 @@ describe('cash-up', () => {
     counted_pence: counted,
     difference_pence: counted === null ? null : counted - 5600,
     balance: counted === null ? null : counted < 5600 ? 'short' : counted > 5600 ? 'over' : 'balanced',
+    counts: [] as CashCountView[],
   });
 
   it('shows the expected cash, card by terminal and refunds, and the difference once counted', async () => {
@@ -254,5 +256,42 @@ describe('cash-up', () => {
     expect(await screen.findByTestId('cashup-difference')).toHaveTextContent('£55.10: £0.90 short');
     await user.click(screen.getByTestId('cashup-centre'));
     expect(desk.cash_up).toHaveBeenLastCalledWith(expect.objectContaining({ thisDesk: false }));
+  });
+
+  it('records the count, asking why when the drawer is short', async () => {
+    const { default: CashUp } = await import('../src/services/leisure/screens/CashUp.svelte');
+    desk.cash_up.mockImplementation(async ({ countedPence }) => view(countedPence));
+    const short: CashCountView = {
+      id: 'k-1',
+      desk: 'Desk 01a2b3c4',
+      float_pence: 5000,
+      expected_pence: 5600,
+      counted_pence: 5510,
+      difference_pence: -90,
+      note: 'Change given twice',
+      staff_id: 3,
+      pending: true,
+    };
+    desk.record_cash_count.mockImplementation(async () => ({ ...view(5510), counts: [short] }));
+    render(CashUp, { staff: { ...staff, roles: [...staff.roles], sites: [...staff.sites] }, centreId: 1 });
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('cashup-float'), '50');
+    await user.type(screen.getByTestId('cashup-counted'), '55.10');
+    await user.click(screen.getByTestId('cashup-count'));
+    await user.click(await screen.findByTestId('cashup-record'));
+    expect(screen.getByTestId('cashup-note-error')).toHaveTextContent('Enter why the drawer is over or short');
+    expect(desk.record_cash_count).not.toHaveBeenCalled();
+    await user.type(screen.getByTestId('cashup-note'), 'Change given twice');
+    await user.click(screen.getByTestId('cashup-record'));
+    expect(desk.record_cash_count).toHaveBeenCalledWith({
+      centreId: 1,
+      day: expect.any(String),
+      floatPence: 5000,
+      countedPence: 5510,
+      note: 'Change given twice',
+    });
+    expect(await screen.findByTestId('cashup-recorded')).toHaveFocus();
+    expect(screen.getByTestId('cashup-count-row')).toHaveTextContent('£0.90 short');
+    expect(screen.getByTestId('cashup-count-row')).toHaveTextContent('(not yet sent)');
   });
 });

@@ -110,6 +110,19 @@ impl leisure::Facts for DeskFacts<'_> {
             .map(|(m, _)| m)
             .collect())
     }
+    fn money_on(
+        &mut self,
+        centre_id: i64,
+        day: chrono::NaiveDate,
+    ) -> rusqlite::Result<Vec<leisure::records::MoneyRecord>> {
+        Ok(money_reads::money_on_day(self.conn, centre_id, day)?
+            .into_iter()
+            .map(|(m, _)| m)
+            .collect())
+    }
+    fn cash_count(&mut self, id: Uuid) -> rusqlite::Result<Option<leisure::cash_count::CashCount>> {
+        money_reads::record(self.conn, desk_domain::table::CASH_COUNTS, &id.to_string())
+    }
 }
 
 /// The school rules over the replica and this desk's pending records: the school's synced

@@ -35,7 +35,10 @@ fn council() -> DemoData {
     DemoData {
         centres: vec![centre(1, "Moray Leisure Centre", "Elgin")],
         activities: vec![class(10, 1, "Aqua fit")],
-        sessions: vec![session(100, 1, 10, tomorrow_at(10), 20)],
+        sessions: vec![
+            session(100, 1, 10, tomorrow_at(10), 20),
+            session(101, 1, 10, tomorrow_at(12), 20),
+        ],
         customers: vec![
             customer(7, 1, "Mòrag", "O'Neill", (1980, 2, 1)),
             customer(8, 1, "Seònaid", "MacAoidh", (1975, 12, 24)),
@@ -242,6 +245,134 @@ async fn a_paid_booking_is_priced_taken_offline_and_settles_on_both_backends() {
         assert_eq!(centre.desk, None);
         let err = one.leisure().cash_up(1, today, true, 0, Some(-1)).await.unwrap_err();
         assert_eq!(err.code(), "invalid_input", "{backend:?}");
+
+        // The count is recorded with its difference; a short drawer needs a reason first.
+        let unexplained = one
+            .leisure()
+            .record_cash_count(1, today, 5_000, 4_900, None)
+            .await
+            .unwrap_err();
+        assert_eq!(unexplained.code(), "invalid_count", "{backend:?}: {unexplained}");
+        let counted = one
+            .leisure()
+            .record_cash_count(1, today, 5_000, 4_900, Some("£1 coin given as change twice".into()))
+            .await
+            .unwrap();
+        let [k] = &counted.counts[..] else {
+            panic!("{backend:?}: one count: {:?}", counted.counts)
+        };
+        assert_eq!(
+            (k.expected_pence, k.counted_pence, k.difference_pence, k.pending),
+            (5_000, 4_900, -100, true),
+            "{backend:?}"
+        );
+        one.sync_now().await.unwrap();
+        assert_eq!(
+            one.sync_status().await.unwrap().pending,
+            0,
+            "{backend:?}: the server took the count"
+        );
+        two.sync_now().await.unwrap();
+        let seen = two.leisure().cash_up(1, today, false, 0, None).await.unwrap();
+        assert_eq!(
+            seen.counts
+                .iter()
+                .map(|k| (k.difference_pence, k.pending))
+                .collect::<Vec<_>>(),
+            [(-100, false)],
+            "{backend:?}: the centre's other desk sees the count"
+        );
+        server.stop().await;
+    }
+}
+
+/// A paid place moved to another session: the quote, the move recorded on the desk at once and
+/// taken by the server, and a later cancellation refunding what the new booking holds to the
+/// card first used; the cash-up counts the card payment and the refund, not the move.
+#[tokio::test]
+async fn a_paid_place_moves_and_its_refund_follows_on_both_backends() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::new(backend, dir.path());
+        let store = db.open();
+        desk_server::load_demo(&*store, &council()).unwrap();
+        let mut server = TestServer::start(store.clone()).await;
+        let one = sign_in(&staff_config(&dir.path().join("one"), server.url()), "desk.m1").await;
+        one.sync_now().await.unwrap();
+        let card = TenderInput {
+            method: "card".into(),
+            terminal: Some("T1".into()),
+            reference: Some("004512".into()),
+            ..TenderInput::default()
+        };
+        let paid = one
+            .leisure()
+            .book_and_pay(100, 7, 600, &card, Channel::FaceToFace)
+            .await
+            .unwrap();
+
+        let quote = one.leisure().transfer_quote(paid.booking_id, 101, false).await.unwrap();
+        assert_eq!(
+            (
+                quote.price_pence,
+                quote.held_pence,
+                quote.difference.as_str(),
+                quote.difference_pence
+            ),
+            (600, 600, "even", 0),
+            "{backend:?}"
+        );
+        let moved = one
+            .leisure()
+            .transfer(paid.booking_id, 101, 600, None, None, Channel::Telephone)
+            .await
+            .unwrap();
+        assert_eq!(
+            (moved.booking.session_id, moved.booking.pending),
+            (101, true),
+            "{backend:?}"
+        );
+        assert!(moved.money.is_none(), "{backend:?}: nothing to pay or refund");
+        let again = one
+            .leisure()
+            .transfer(paid.booking_id, 101, 600, None, None, Channel::Telephone)
+            .await
+            .unwrap_err();
+        assert_eq!(again.code(), "already_cancelled", "{backend:?}: the old place is gone");
+        one.sync_now().await.unwrap();
+        assert_eq!(
+            one.sync_status().await.unwrap().pending,
+            0,
+            "{backend:?}: the server took the move"
+        );
+
+        let cancelled = one
+            .leisure()
+            .cancel_with_refund(moved.booking.id, None, Channel::Telephone)
+            .await
+            .unwrap();
+        let refund = cancelled.refund.expect("the held £6.00 goes back");
+        assert_eq!(
+            (refund.amount_pence, refund.method.as_str()),
+            (600, "Card, terminal T1, slip 004512"),
+            "{backend:?}"
+        );
+        one.sync_now().await.unwrap();
+        assert!(
+            !one.leisure().receipt(refund.payment_id).await.unwrap().pending,
+            "{backend:?}"
+        );
+
+        let today = desk_testkit::world::now().date();
+        let centre = one.leisure().cash_up(1, today, false, 0, None).await.unwrap();
+        let [t1] = &centre.cards[..] else {
+            panic!("{backend:?}: one terminal: {:?}", centre.cards)
+        };
+        assert_eq!(
+            (t1.taken_pence, t1.refunded_pence, t1.count),
+            (600, 600, 2),
+            "{backend:?}"
+        );
         server.stop().await;
     }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::leisure::cash_count::CashCount;
 use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
@@ -38,7 +39,8 @@ pub mod table {
     pub const ENTITLEMENTS: &str = "entitlements";
     pub const VOUCHERS: &str = "vouchers";
     pub const PAYMENTS: &str = "payments";
-    pub const ALL: [&str; 25] = [
+    pub const CASH_COUNTS: &str = "cash_counts";
+    pub const ALL: [&str; 26] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -64,6 +66,7 @@ pub mod table {
         ENTITLEMENTS,
         VOUCHERS,
         PAYMENTS,
+        CASH_COUNTS,
     ];
 }
 
@@ -115,6 +118,7 @@ synced! {
     Entitlement => table::ENTITLEMENTS, |r| (r.id, LeisureSite(r.centre_id));
     IssuedVoucher => table::VOUCHERS, |r| (&r.code, LeisureSite(r.centre_id));
     MoneyRecord => table::PAYMENTS, |r| (r.id, LeisureSite(r.centre_id));
+    CashCount => table::CASH_COUNTS, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -366,6 +366,21 @@ impl leisure::Facts for Facts<'_> {
     fn money(&mut self, id: Uuid) -> Result<Option<leisure::records::MoneyRecord>, StoreError> {
         records::get(self.tx, table::PAYMENTS, &id.to_string())
     }
+    fn money_on(&mut self, centre_id: i64, day: NaiveDate) -> Result<Vec<leisure::records::MoneyRecord>, StoreError> {
+        let start = day.and_time(chrono::NaiveTime::MIN);
+        records::select(
+            self.tx,
+            table::PAYMENTS,
+            &[
+                Cond::Eq("centre_id", Cell::Int(centre_id)),
+                Cond::Ge("at", Cell::Timestamp(start)),
+                Cond::Lt("at", Cell::Timestamp(start + chrono::Duration::days(1))),
+            ],
+        )
+    }
+    fn cash_count(&mut self, id: Uuid) -> Result<Option<leisure::cash_count::CashCount>, StoreError> {
+        records::get(self.tx, table::CASH_COUNTS, &id.to_string())
+    }
     fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<leisure::records::MoneyRecord>, StoreError> {
         records::select(
             self.tx,

@@ -45,6 +45,7 @@ impl Builder<'_> {
                 Cond::Lt(_, v) => format!("{col} < {}", self.param(col, v.clone())?),
                 Cond::Le(_, v) => format!("{col} <= {}", self.param(col, v.clone())?),
                 Cond::Gt(_, v) => format!("{col} > {}", self.param(col, v.clone())?),
+                Cond::Ge(_, v) => format!("{col} >= {}", self.param(col, v.clone())?),
                 Cond::IsNull(_) => format!("{col} IS NULL"),
                 Cond::NotNull(_) => format!("{col} IS NOT NULL"),
             });

@@ -566,6 +566,28 @@ pub const PAYMENTS: TableSpec = TableSpec {
     without_rowid: false,
 };
 
+/// A desk's drawer counted at the end of a day (`leisure.record_cash_count`): the expected cash
+/// the rules gave, the count, and the difference, in whole pence.
+pub const CASH_COUNTS: TableSpec = TableSpec {
+    name: "cash_counts",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("centre_id", Int),
+        col("desk", Text),
+        col("day", Date),
+        col("float", Int).check("float >= 0"),
+        col("expected", Int),
+        col("counted", Int).check("counted >= 0"),
+        col("difference", Int),
+        col("note", Text).null(),
+        col("created_at", TimestampTz),
+        col("staff_id", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
 /// Server only: which revision of each absence record has gone to the school's MIS, so an
 /// export sends each revision once (`desk-server export-attendance`).
 pub const ABSENCE_EXPORTS: TableSpec = TableSpec {
@@ -694,6 +716,7 @@ pub const ALL: &[&TableSpec] = &[
     &ENTITLEMENTS,
     &VOUCHERS,
     &PAYMENTS,
+    &CASH_COUNTS,
     &SYNC_HEAD,
     &SYNC_ROWS,
     &AUDIT_LOG,
@@ -875,6 +898,12 @@ pub const LEISURE_MONEY_STEPS: &[Step] = &[
     create(&PAYMENTS),
     index("payments_by_booking", "payments", &["booking_id"]),
     index("payments_by_day", "payments", &["centre_id", "at"]),
+];
+
+/// The drawers counted at the end of each day (issue 11 §2, cash-up).
+pub const CASH_COUNT_STEPS: &[Step] = &[
+    create(&CASH_COUNTS),
+    index("cash_counts_by_day", "cash_counts", &["centre_id", "day"]),
 ];
 
 /// The migration runner's own record, created by each backend before the first migration (it

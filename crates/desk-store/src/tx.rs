@@ -22,6 +22,7 @@ pub enum Cond {
     Lt(&'static str, Cell),
     Le(&'static str, Cell),
     Gt(&'static str, Cell),
+    Ge(&'static str, Cell),
     IsNull(&'static str),
     NotNull(&'static str),
 }
@@ -29,7 +30,7 @@ pub enum Cond {
 impl Cond {
     pub fn column(&self) -> &'static str {
         match self {
-            Cond::Eq(c, _) | Cond::Ne(c, _) | Cond::Lt(c, _) | Cond::Le(c, _) | Cond::Gt(c, _) => c,
+            Cond::Eq(c, _) | Cond::Ne(c, _) | Cond::Lt(c, _) | Cond::Le(c, _) | Cond::Gt(c, _) | Cond::Ge(c, _) => c,
             Cond::IsNull(c) | Cond::NotNull(c) => c,
         }
     }

@@ -52,6 +52,6 @@ pub fn booking_id(cmd: &Command) -> Uuid {
         leisure::Command::CancelPlace(a) => a.booking_id,
         leisure::Command::BookAndPay(a) => a.booking_id,
         leisure::Command::CancelWithRefund(a) => a.booking_id,
-        leisure::Command::AddNote(a) => panic!("note {} names no booking", a.note_id),
+        other => panic!("{} names no booking", other.name()),
     }
 }

@@ -3,6 +3,8 @@
 // the build the shell loads, and no test relies on it for behaviour of the real desk.
 import type { AttentionItem } from '../lib/bindings/AttentionItem';
 import type { BookingView } from '../lib/bindings/BookingView';
+import type { CashCountView } from '../lib/bindings/CashCountView';
+import type { CashUpView } from '../lib/bindings/CashUpView';
 import type { Centre } from '../lib/bindings/Centre';
 import type { CustomerNote } from '../lib/bindings/CustomerNote';
 import type { CustomerView } from '../lib/bindings/CustomerView';
@@ -65,6 +67,7 @@ export class FakeDesk {
   bookings: BookingView[] = [];
   notes: CustomerNote[] = [];
   receipts: ReceiptView[] = [];
+  cashCounts: CashCountView[] = [];
   attention: AttentionItem[] = [];
   status: SyncStatus;
   demo: boolean;
@@ -374,34 +377,25 @@ export class FakeDesk {
       this.#emit();
       return { booking_id: bookingId, refund, reason: refund?.reason ?? 'Nothing was paid for this booking.' };
     },
-    cash_up: ({ centreId, day, thisDesk, floatPence, countedPence }) => {
-      const mine = this.receipts.filter((r) => r.taken_at.startsWith(day));
-      const line = (name: string, rs: ReceiptView[]) => ({
-        name,
-        count: rs.length,
-        taken_pence: rs.filter((r) => r.kind === 'payment').reduce((n, r) => n + r.amount_pence, 0),
-        refunded_pence: rs.filter((r) => r.kind === 'refund').reduce((n, r) => n + r.amount_pence, 0),
-      });
-      const cash = line('Cash', mine.filter((r) => r.method === 'Cash'));
-      const expected = floatPence + cash.taken_pence - cash.refunded_pence;
-      const difference = countedPence === null ? null : countedPence - expected;
-      return {
-        centre_id: centreId,
-        day,
-        desk: thisDesk ? 'Desk preview' : null,
+    cash_up: ({ centreId, day, thisDesk, floatPence, countedPence }) =>
+      this.cashUp(centreId, day, thisDesk, floatPence, countedPence),
+    record_cash_count: ({ centreId, day, floatPence, countedPence, note }) => {
+      const view = this.cashUp(centreId, day, true, floatPence, countedPence);
+      if (view.difference_pence !== 0 && !note?.trim()) {
+        throw { code: 'invalid_count', message: 'The drawer is out: give a reason for the difference.' };
+      }
+      this.cashCounts.push({
+        id: `count-${this.cashCounts.length + 1}`,
+        desk: 'Desk preview',
         float_pence: floatPence,
-        cash,
-        expected_cash_pence: expected,
-        cards: [],
-        vouchers: line('Vouchers', []),
-        complimentary: 0,
-        on_account: [],
-        refunds: line('Refunds', mine.filter((r) => r.kind === 'refund')),
-        pending: mine.filter((r) => r.pending).length,
+        expected_pence: view.expected_cash_pence,
         counted_pence: countedPence,
-        difference_pence: difference,
-        balance: difference === null ? null : difference === 0 ? 'balanced' : difference > 0 ? 'over' : 'short',
-      };
+        difference_pence: view.difference_pence ?? 0,
+        note: note?.trim() || null,
+        staff_id: 1,
+        pending: true,
+      });
+      return this.cashUp(centreId, day, true, floatPence, countedPence);
     },
     receipt: ({ paymentId }) => {
       const r = this.receipts.find((x) => x.payment_id === paymentId);
@@ -600,6 +594,38 @@ export class FakeDesk {
       return null;
     },
   };
+
+  /** The day's cash-up from the receipts taken in the preview, as the desk's rule works it. */
+  cashUp(centreId: number, day: string, thisDesk: boolean, floatPence: number, countedPence: number | null): CashUpView {
+    const mine = this.receipts.filter((r) => r.taken_at.startsWith(day));
+    const line = (name: string, rs: ReceiptView[]) => ({
+      name,
+      count: rs.length,
+      taken_pence: rs.filter((r) => r.kind === 'payment').reduce((n, r) => n + r.amount_pence, 0),
+      refunded_pence: rs.filter((r) => r.kind === 'refund').reduce((n, r) => n + r.amount_pence, 0),
+    });
+    const cash = line('Cash', mine.filter((r) => r.method === 'Cash'));
+    const expected = floatPence + cash.taken_pence - cash.refunded_pence;
+    const difference = countedPence === null ? null : countedPence - expected;
+    return {
+      centre_id: centreId,
+      day,
+      desk: thisDesk ? 'Desk preview' : null,
+      float_pence: floatPence,
+      cash,
+      expected_cash_pence: expected,
+      cards: [],
+      vouchers: line('Vouchers', []),
+      complimentary: 0,
+      on_account: [],
+      refunds: line('Refunds', mine.filter((r) => r.kind === 'refund')),
+      pending: mine.filter((r) => r.pending).length,
+      counted_pence: countedPence,
+      difference_pence: difference,
+      balance: difference === null ? null : difference === 0 ? 'balanced' : difference > 0 ? 'over' : 'short',
+      counts: [...this.cashCounts],
+    };
+  }
 
   /** Answers one invoke, as the shell would: by the command's name, with its arguments. */
   handle(cmd: string, args: unknown): unknown {

@@ -6,9 +6,11 @@ mod cash_up;
 pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
+mod transfer;
 
 pub use cash_up::{CashUpView, TillLine};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
+pub use transfer::{TransferQuote, TransferView};
 
 use chrono::NaiveDate;
 use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE};
@@ -63,7 +65,8 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::CancelPlace(a) => Some(a.booking_id),
         desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelWithRefund(a) => Some(a.booking_id),
-        desk_domain::leisure::Command::AddNote(_) => None,
+        desk_domain::leisure::Command::Transfer(a) => Some(a.new_booking_id),
+        desk_domain::leisure::Command::AddNote(_) | desk_domain::leisure::Command::RecordCashCount(_) => None,
     }
 }
 

@@ -95,6 +95,35 @@ pub fn money_of_booking(conn: &Connection, booking_id: Uuid) -> rusqlite::Result
     )
 }
 
+/// The drawers counted at the centre on `day`, pending ones marked, in the order recorded.
+pub fn cash_counts_on_day(
+    conn: &Connection,
+    centre_id: i64,
+    day: NaiveDate,
+) -> rusqlite::Result<Vec<(desk_domain::leisure::cash_count::CashCount, bool)>> {
+    let key = day.to_string();
+    let held = strings(
+        conn,
+        "SELECT data FROM cash_counts WHERE centre_id = ?1 AND day = ?2",
+        rusqlite::params![centre_id, key],
+    )?;
+    let pending = strings(
+        conn,
+        "SELECT data FROM overlay_records WHERE tbl = 'cash_counts'
+         AND json_extract(data, '$.centre_id') = ?1 AND json_extract(data, '$.day') = ?2",
+        rusqlite::params![centre_id, key],
+    )?;
+    let mut by_id = std::collections::BTreeMap::new();
+    for (list, is_pending) in [(held, false), (pending, true)] {
+        for d in list {
+            let k: desk_domain::leisure::cash_count::CashCount = decode(&d)?;
+            by_id.insert(k.id, (k, is_pending));
+        }
+    }
+    // Ids are UUIDv7, made on the desk: their order is the order the counts were made.
+    Ok(by_id.into_values().collect())
+}
+
 /// Every payment and refund at the centre on `day` (council time), pending ones marked.
 pub fn money_on_day(conn: &Connection, centre_id: i64, day: NaiveDate) -> rusqlite::Result<Vec<(MoneyRecord, bool)>> {
     let (from, to) = (day.to_string(), day.succ_opt().unwrap_or(day).to_string());

@@ -46,7 +46,7 @@ pub struct TenderInput {
 }
 
 impl TenderInput {
-    fn tender(&self) -> Result<Tender, DeskError> {
+    pub(crate) fn tender(&self) -> Result<Tender, DeskError> {
         let text = |what: &str, v: &Option<String>| -> Result<String, DeskError> {
             let t = v.as_deref().unwrap_or("").trim();
             if t.is_empty() {
@@ -147,6 +147,8 @@ pub(crate) fn receipt_of(conn: &Connection, m: &MoneyRecord, pending: bool) -> R
         kind: match m.kind {
             MoneyKind::Payment => "payment".into(),
             MoneyKind::Refund => "refund".into(),
+            MoneyKind::TransferOut => "transfer_out".into(),
+            MoneyKind::TransferIn => "transfer_in".into(),
         },
         centre_name,
         activity_name: session.as_ref().map_or_else(String::new, |s| s.activity_name.clone()),

@@ -701,6 +701,12 @@ impl leisure::Facts for World {
     fn money_of_booking(&mut self, _booking_id: Uuid) -> Result<Vec<leisure::records::MoneyRecord>, Self::Error> {
         Ok(Vec::new())
     }
+    fn money_on(&mut self, _: i64, _: chrono::NaiveDate) -> Result<Vec<leisure::records::MoneyRecord>, Self::Error> {
+        Ok(Vec::new())
+    }
+    fn cash_count(&mut self, _: Uuid) -> Result<Option<leisure::cash_count::CashCount>, Self::Error> {
+        Ok(None)
+    }
 }
 
 /// The fake council has no schools: the school rules find no pupil, code, calendar or record

@@ -36,6 +36,11 @@ pub enum Code {
     InvalidWaiver,
     /// Everything paid for the booking has gone back already.
     AlreadyRefunded,
+    /// A cash count the rules cannot take: no desk, a negative or future count, an unexplained
+    /// difference, a bad reason.
+    InvalidCount,
+    /// The expected cash is not the figure the desk showed (a payment arrived since).
+    CashChanged,
 }
 
 impl Code {
@@ -62,6 +67,8 @@ impl Code {
             Code::NoPolicy => "no_policy",
             Code::InvalidWaiver => "invalid_waiver",
             Code::AlreadyRefunded => "already_refunded",
+            Code::InvalidCount => "invalid_count",
+            Code::CashChanged => "cash_changed",
         }
     }
 

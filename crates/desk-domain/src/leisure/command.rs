@@ -70,6 +70,41 @@ pub struct CancelWithRefund {
     pub waiver: Option<String>,
 }
 
+/// The cash a desk's drawer held at the end of `day`, counted by the receptionist, against the
+/// expected cash the desk's cash-up showed (`expected`, from `float`); `note` says why a count
+/// that is over or short differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordCashCount {
+    pub count_id: Uuid,
+    pub centre_id: i64,
+    pub desk: String,
+    pub day: chrono::NaiveDate,
+    pub float: Pence,
+    pub expected: Pence,
+    pub counted: Pence,
+    pub note: Option<String>,
+}
+
+/// A booked place moved to another session (`session_id`), priced `price` as the desk showed;
+/// `tender` pays a higher price's difference, `waiver` is a member of staff's reason for moving
+/// after the cut-off. The ids are made on the desk: the new booking, the difference's payment or
+/// refund, and the pair of records that carry what was paid across.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    pub booking_id: Uuid,
+    pub new_booking_id: Uuid,
+    pub session_id: i64,
+    pub desk: String,
+    pub price: Pence,
+    pub tender: Option<Tender>,
+    pub waiver: Option<String>,
+    pub payment_id: Uuid,
+    pub out_id: Uuid,
+    pub in_id: Uuid,
+}
+
 crate::service_commands! {
     pub enum Command {
         BookPlace(BookPlace) = "leisure.book_place", version 1,
@@ -78,6 +113,8 @@ crate::service_commands! {
         AddNote(AddNote) = "leisure.add_note", version 1,
         BookAndPay(BookAndPay) = "leisure.book_and_pay", version 1,
         CancelWithRefund(CancelWithRefund) = "leisure.cancel_with_refund", version 1,
+        RecordCashCount(RecordCashCount) = "leisure.record_cash_count", version 1,
+        Transfer(Transfer) = "leisure.transfer", version 1,
     }
 }
 
@@ -126,6 +163,8 @@ mod tests {
                 "leisure.add_note",
                 "leisure.book_and_pay",
                 "leisure.cancel_with_refund",
+                "leisure.record_cash_count",
+                "leisure.transfer",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

@@ -63,6 +63,9 @@ pub trait Facts: Source {
     /// complimentary place; `None` where this side cannot tell (a desk holds no other staff's
     /// roles, so it lets the server decide).
     fn supervises(&mut self, staff_id: i64, centre_id: i64) -> Result<Option<bool>, Self::Error>;
+    /// Every payment and refund at the centre on `day` (council wall-clock), for a cash-up.
+    fn money_on(&mut self, centre_id: i64, day: chrono::NaiveDate) -> Result<Vec<MoneyRecord>, Self::Error>;
+    fn cash_count(&mut self, id: Uuid) -> Result<Option<super::cash_count::CashCount>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -81,6 +84,8 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::AddNote(note) => add_note(facts, note, ctx),
         Command::BookAndPay(a) => super::money::book_and_pay(facts, cmd, a, ctx),
         Command::CancelWithRefund(a) => super::money::cancel_with_refund(facts, a, ctx),
+        Command::RecordCashCount(a) => super::cash_count::record_cash_count(facts, a, ctx),
+        Command::Transfer(a) => super::transfer::transfer(facts, cmd, a, ctx),
     }
 }
 
@@ -347,6 +352,20 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             session_words(facts, a.session_id)?,
             a.price
         ),
+        Command::RecordCashCount(a) => format!("Record {}'s cash count for {}: {}", a.desk.trim(), a.day, a.counted),
+        Command::Transfer(a) => match facts.booking(a.booking_id)? {
+            Some(b) => format!(
+                "Move {}'s place from {} to {}",
+                customer_name(facts, b.customer_id)?,
+                session_words(facts, b.session_id)?,
+                session_words(facts, a.session_id)?
+            ),
+            None => format!(
+                "Move booking {} to {}",
+                a.booking_id,
+                session_words(facts, a.session_id)?
+            ),
+        },
     })
 }
 
@@ -357,9 +376,7 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
         Command::BookPlace(a) => a.customer_id,
         Command::JoinWaitingList(a) => a.customer_id,
         // A paid booking offers no alternative: the money taken is for this session.
-        Command::CancelPlace(_) | Command::AddNote(_) | Command::BookAndPay(_) | Command::CancelWithRefund(_) => {
-            return None;
-        }
+        _ => return None,
     };
     Some(match *alternative {
         Alternative::JoinWaitingList { session_id } => (
@@ -406,6 +423,7 @@ pub(super) mod tests {
         pub money: Vec<MoneyRecord>,
         /// Staff ids of the supervisors at every centre.
         pub supervisors: Vec<i64>,
+        pub cash_counts: Vec<crate::leisure::cash_count::CashCount>,
         /// Buckets the caller may write; empty means all.
         pub scope: Vec<Bucket>,
     }
@@ -487,6 +505,17 @@ pub(super) mod tests {
     impl Facts for Mem {
         fn supervises(&mut self, staff_id: i64, _: i64) -> Result<Option<bool>, Infallible> {
             Ok(Some(self.supervisors.contains(&staff_id)))
+        }
+        fn money_on(&mut self, centre_id: i64, day: chrono::NaiveDate) -> Result<Vec<MoneyRecord>, Infallible> {
+            Ok(self
+                .money
+                .iter()
+                .filter(|m| m.centre_id == centre_id && m.at.date() == day)
+                .cloned()
+                .collect())
+        }
+        fn cash_count(&mut self, id: Uuid) -> Result<Option<crate::leisure::cash_count::CashCount>, Infallible> {
+            Ok(self.cash_counts.iter().find(|c| c.id == id).cloned())
         }
         fn place(&mut self, s: i64, c: i64, b: Uuid) -> Result<Option<(Session, PlaceFacts)>, Infallible> {
             let Some(session) = self.sessions.iter().find(|x| x.id == s).cloned() else {

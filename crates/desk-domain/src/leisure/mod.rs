@@ -12,6 +12,7 @@
 //! - [`offers`] (waiting-list offers) and [`registration`] (new customers, duplicates).
 
 pub mod block;
+pub mod cash_count;
 pub mod cash_up;
 pub mod check_in;
 mod code;
@@ -32,14 +33,19 @@ pub mod registration;
 pub mod rules;
 pub mod spaces;
 mod table;
+mod transfer;
 pub mod window;
 
 pub use code::Code;
-pub use command::{AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE};
+pub use command::{
+    AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE, RecordCashCount,
+    Transfer,
+};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use money::{quote, refund_due};
 pub use rules::*;
 pub use table::ConfigError;
+pub use transfer::{Moving, held, moving};
 
 #[cfg(test)]
 mod tests;

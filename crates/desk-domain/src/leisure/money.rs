@@ -44,7 +44,7 @@ pub fn quote<F: Facts + ?Sized>(
     )
 }
 
-fn payment_refusal(e: PaymentError) -> Refusal {
+pub(super) fn payment_refusal(e: PaymentError) -> Refusal {
     let code = match e {
         PaymentError::TenderedShort { .. } => Code::TenderedShort,
         PaymentError::UnknownVoucher(_)
@@ -61,7 +61,7 @@ fn payment_refusal(e: PaymentError) -> Refusal {
 }
 
 /// The desk's name as kept: 1 to [`MAX_DESK`] characters, no control characters.
-fn desk_name(desk: &str) -> Result<String, Refusal> {
+pub(super) fn desk_name(desk: &str) -> Result<String, Refusal> {
     let d = desk.trim();
     if d.is_empty() || d.chars().count() > MAX_DESK || d.chars().any(char::is_control) {
         return Err(Refusal::new(
@@ -204,16 +204,22 @@ pub fn refund_due<F: Facts + ?Sized>(
     waiver: Option<&Waiver>,
 ) -> Result<Result<Option<RefundDue>, Refusal>, F::Error> {
     let records = facts.money_of_booking(booking.id)?;
-    let Some(paid) = records.iter().find(|m| m.kind == MoneyKind::Payment).cloned() else {
+    // Paid here, or carried in by a transfer: the first money in names the way it goes back.
+    let Some(paid) = records
+        .iter()
+        .find(|m| matches!(m.kind, MoneyKind::Payment | MoneyKind::TransferIn))
+        .cloned()
+    else {
         return Ok(Ok(None));
     };
-    let refunded = Pence(
-        records
-            .iter()
-            .filter(|m| m.kind == MoneyKind::Refund)
-            .map(|m| m.amount.0)
-            .sum(),
-    );
+    let in_ = |k: MoneyKind| matches!(k, MoneyKind::Payment | MoneyKind::TransferIn);
+    let total =
+        |pick: &dyn Fn(MoneyKind) -> bool| Pence(records.iter().filter(|m| pick(m.kind)).map(|m| m.amount.0).sum());
+    let refunded = total(&|k| !in_(k));
+    let paid = MoneyRecord {
+        amount: total(&in_),
+        ..paid
+    };
     let policy = facts
         .settings(session.centre_id)?
         .and_then(|s| s.policy_on(session.starts_at.date()).cloned());
@@ -245,7 +251,7 @@ pub fn refund_due<F: Facts + ?Sized>(
     })
 }
 
-fn refund_refusal(e: RefundError) -> Refusal {
+pub(super) fn refund_refusal(e: RefundError) -> Refusal {
     let code = match e {
         RefundError::Started(_) | RefundError::TooLateToMove(_) => Code::SessionStarted,
         RefundError::AlreadyRefunded => Code::AlreadyRefunded,
@@ -260,6 +266,27 @@ fn refund_refusal(e: RefundError) -> Refusal {
     Refusal::new(code, format!("{first}{}.", chars.as_str()))
 }
 
+/// A member of staff's waiver of the cut-off, with its reason, as the rules keep it.
+pub(super) fn waiver_of(reason: Option<&str>, ctx: &Ctx) -> Result<Option<Waiver>, Refusal> {
+    match reason.map(str::trim) {
+        None => Ok(None),
+        Some(reason)
+            if reason.is_empty()
+                || reason.chars().count() > payment::MAX_TEXT
+                || reason.chars().any(char::is_control) =>
+        {
+            Err(Refusal::new(
+                Code::InvalidWaiver,
+                format!("A waiver needs a reason of 1 to {} characters.", payment::MAX_TEXT),
+            ))
+        }
+        Some(reason) => Ok(Some(Waiver {
+            reason: reason.to_owned(),
+            staff_id: ctx.staff_id,
+        })),
+    }
+}
+
 /// `leisure.cancel_with_refund`: the place as `cancel_place` cancels it, and the refund the
 /// policy gives back the way it was paid (a voucher is re-credited); the session's count last.
 pub fn cancel_with_refund<F: Facts + ?Sized>(
@@ -271,22 +298,9 @@ pub fn cancel_with_refund<F: Facts + ?Sized>(
         Ok(d) => d,
         Err(r) => return Ok(Err(r)),
     };
-    let waiver = match a.waiver.as_deref().map(str::trim) {
-        None => None,
-        Some(reason)
-            if reason.is_empty()
-                || reason.chars().count() > payment::MAX_TEXT
-                || reason.chars().any(char::is_control) =>
-        {
-            return Ok(Err(Refusal::new(
-                Code::InvalidWaiver,
-                format!("A waiver needs a reason of 1 to {} characters.", payment::MAX_TEXT),
-            )));
-        }
-        Some(reason) => Some(Waiver {
-            reason: reason.to_owned(),
-            staff_id: ctx.staff_id,
-        }),
+    let waiver = match waiver_of(a.waiver.as_deref(), ctx) {
+        Ok(w) => w,
+        Err(r) => return Ok(Err(r)),
     };
     // Read before the cancel changes anything: the booking and session as they stand.
     let before = match facts.booking(a.booking_id)? {

@@ -90,6 +90,10 @@ impl IssuedVoucher {
 pub enum MoneyKind {
     Payment,
     Refund,
+    /// What was paid for a booking, moved with it to another session (`leisure.transfer`): no
+    /// cash moves, so the cash-up counts neither half.
+    TransferOut,
+    TransferIn,
 }
 
 /// One payment taken, or refund given, at a desk for a booking. Never holds card data: a card

@@ -30,7 +30,7 @@ fn settings() -> LeisureSettings {
     }
 }
 
-fn priced() -> Mem {
+pub(super) fn priced() -> Mem {
     let mut w = world();
     w.settings = vec![settings()];
     w.supervisors = vec![12];
@@ -291,7 +291,7 @@ fn a_supervisor_may_give_a_place_free_with_a_reason() {
 }
 
 /// `w` with customer 2 booked into `session_id` and paid by `tender`, as book_and_pay left it.
-fn paid_in(mut w: Mem, session_id: i64, price: i64, tender: Tender) -> Mem {
+pub(super) fn paid_in(mut w: Mem, session_id: i64, price: i64, tender: Tender) -> Mem {
     let effects = decide(
         &mut w,
         BookAndPay {
@@ -326,7 +326,7 @@ fn cancel(waiver: Option<&str>) -> crate::leisure::CancelWithRefund {
     }
 }
 
-fn refund_of(effects: &[Effect]) -> Option<MoneyRecord> {
+pub(super) fn refund_of(effects: &[Effect]) -> Option<MoneyRecord> {
     effects.iter().find_map(|e| match e {
         Effect::Put(r) if r.table == "payments" => Some(r.parse().unwrap()),
         _ => None,

@@ -1,6 +1,7 @@
 //! Table-driven tests of the leisure desk's pure rules, one file per part.
 
 mod book_and_pay;
+mod cash_count;
 mod cash_up;
 mod check_in;
 mod offers;
@@ -9,4 +10,5 @@ mod price;
 mod refund;
 mod registration;
 mod spaces;
+mod transfer;
 mod window;
