@@ -15,7 +15,9 @@ use chrono::{NaiveDate, NaiveTime};
 use desk_client::council_tax::views::{
     AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
 };
-use desk_client::leisure::{CancelView, CashUpView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
+use desk_client::leisure::{
+    CancelView, CashUpView, PriceQuote, ReceiptView, RefundQuote, TenderInput, TransferQuote, TransferView,
+};
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,

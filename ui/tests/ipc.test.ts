@@ -81,6 +81,8 @@ describe('call', () => {
     await ipc.call('cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' });
     await ipc.call('cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null });
     await ipc.call('record_cash_count', { centreId: 1, day: '2026-12-01', floatPence: 5000, countedPence: 4900, note: 'Short' });
+    await ipc.call('transfer_quote', { bookingId: 'b-1', sessionId: 8, waive: false });
+    await ipc.call('transfer', { bookingId: 'b-1', sessionId: 8, pricePence: 600, tender: null, waiver: null, channel: 'telephone' });
     await ipc.call('receipt', { paymentId: 'p-1' });
     await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
     await ipc.call('pupil_page', { pupilId: 401 });
@@ -169,6 +171,8 @@ describe('call', () => {
       ['cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' }],
       ['cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null }],
       ['record_cash_count', { centreId: 1, day: '2026-12-01', floatPence: 5000, countedPence: 4900, note: 'Short' }],
+      ['transfer_quote', { bookingId: 'b-1', sessionId: 8, waive: false }],
+      ['transfer', { bookingId: 'b-1', sessionId: 8, pricePence: 600, tender: null, waiver: null, channel: 'telephone' }],
       ['receipt', { paymentId: 'p-1' }],
       ['search_pupils', { text: 'eilidh mac', limit: 20 }],
       ['pupil_page', { pupilId: 401 }],
@@ -243,7 +247,7 @@ describe('call', () => {
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
-        'cancel_with_refund', 'cash_up', 'record_cash_count', 'receipt',
+        'cancel_with_refund', 'cash_up', 'record_cash_count', 'transfer_quote', 'transfer', 'receipt',
         'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',

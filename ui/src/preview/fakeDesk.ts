@@ -377,6 +377,30 @@ export class FakeDesk {
       this.#emit();
       return { booking_id: bookingId, refund, reason: refund?.reason ?? 'Nothing was paid for this booking.' };
     },
+    // The preview prices every session alike, so a move is even: nothing to pay or refund.
+    transfer_quote: ({ bookingId, sessionId }) => {
+      const paid = this.receipts.find((r) => r.booking_id === bookingId && r.kind === 'payment');
+      const price = paid?.amount_pence ?? 0;
+      return {
+        booking_id: bookingId,
+        session_id: sessionId,
+        price_pence: price,
+        reason: paid?.reason ?? 'Adult',
+        held_pence: price,
+        difference: 'even',
+        difference_pence: 0,
+        refund_method: '',
+      };
+    },
+    transfer: ({ bookingId, sessionId }) => {
+      const b = this.bookings.find((x) => x.id === bookingId);
+      if (!b || b.status !== 'booked') throw { code: 'already_cancelled', message: 'Only a booked place can be moved.' };
+      b.status = 'cancelled';
+      const moved = { ...b, id: crypto.randomUUID(), session_id: sessionId, status: 'booked' as const, pending: true };
+      this.bookings.push(moved);
+      this.#emit();
+      return { booking: moved, money: null };
+    },
     cash_up: ({ centreId, day, thisDesk, floatPence, countedPence }) =>
       this.cashUp(centreId, day, thisDesk, floatPence, countedPence),
     record_cash_count: ({ centreId, day, floatPence, countedPence, note }) => {

@@ -58,6 +58,7 @@ import type { PupilView } from './PupilView';
 import type { ReceiptRequest } from './ReceiptRequest';
 import type { ReceiptView } from './ReceiptView';
 import type { RecordAbsenceRequest } from './RecordAbsenceRequest';
+import type { RecordCashCountRequest } from './RecordCashCountRequest';
 import type { RecordEarlyLeaveRequest } from './RecordEarlyLeaveRequest';
 import type { RecordLateRequest } from './RecordLateRequest';
 import type { RefundQuote } from './RefundQuote';
@@ -80,6 +81,10 @@ import type { TakeAbsenceAlternativeRequest } from './TakeAbsenceAlternativeRequ
 import type { TakeAlternativeRequest } from './TakeAlternativeRequest';
 import type { TimetableRequest } from './TimetableRequest';
 import type { TodayView } from './TodayView';
+import type { TransferQuote } from './TransferQuote';
+import type { TransferQuoteRequest } from './TransferQuoteRequest';
+import type { TransferRequest } from './TransferRequest';
+import type { TransferView } from './TransferView';
 import type { UnlockRequest } from './UnlockRequest';
 import type { WithdrawAbsenceRequest } from './WithdrawAbsenceRequest';
 import type { WorklistEntry } from './WorklistEntry';
@@ -110,7 +115,10 @@ export const COMMANDS = [
   "book_and_pay",
   "refund_quote",
   "cancel_with_refund",
+  "transfer_quote",
+  "transfer",
   "cash_up",
+  "record_cash_count",
   "receipt",
   "search_pupils",
   "pupil_page",
@@ -179,7 +187,10 @@ export interface Requests {
   book_and_pay: BookAndPayRequest;
   refund_quote: RefundQuoteRequest;
   cancel_with_refund: CancelWithRefundRequest;
+  transfer_quote: TransferQuoteRequest;
+  transfer: TransferRequest;
   cash_up: CashUpRequest;
+  record_cash_count: RecordCashCountRequest;
   receipt: ReceiptRequest;
   search_pupils: SearchPupilsRequest;
   pupil_page: PupilPageRequest;
@@ -246,7 +257,10 @@ export interface Responses {
   book_and_pay: ReceiptView;
   refund_quote: RefundQuote;
   cancel_with_refund: CancelView;
+  transfer_quote: TransferQuote;
+  transfer: TransferView;
   cash_up: CashUpView;
+  record_cash_count: CashUpView;
   receipt: ReceiptView;
   search_pupils: Array<PupilView>;
   pupil_page: PupilPage;

@@ -5,6 +5,7 @@ import { timetable } from './stores/timetable.svelte';
 import BookCustomer from './screens/BookCustomer.svelte';
 import CashUp from './screens/CashUp.svelte';
 import CustomerNotes from './screens/CustomerNotes.svelte';
+import MoveBooking from './screens/MoveBooking.svelte';
 import SessionDetail from './screens/SessionDetail.svelte';
 import Timetable from './screens/Timetable.svelte';
 
@@ -36,6 +37,15 @@ export const leisureRoutes = [
     title: 'Book a customer',
     capability: 'leisure.book',
     component: BookCustomer,
+    props: (r) => ({ id: r.id }),
+    section: 'timetable',
+  }),
+  route({
+    name: 'move',
+    path: '/sessions/:id/move',
+    title: 'Move a place',
+    capability: 'leisure.book',
+    component: MoveBooking,
     props: (r) => ({ id: r.id }),
     section: 'timetable',
   }),

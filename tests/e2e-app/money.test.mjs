@@ -1,0 +1,188 @@
+// Money at the leisure desk in a real window, signed in as demo.leisure against a real council
+// server holding the demo council: a place paid by card moved to another session (what it costs
+// or gives back shown first, then recorded and taken by the server), and the end-of-day cash-up
+// with a drawer counted short, its reason asked for beside the field and the count recorded.
+// One app launch per journey; each key screen is captured to docs/screenshots and scanned by
+// axe-core (no serious or critical violations).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { Link, ServerProcess, freePort } from './lib/stack.mjs';
+import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { Session } from './lib/webdriver.mjs';
+
+function required(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
+  return v;
+}
+
+const DRIVER = required('E2E_DRIVER_URL');
+const APP = required('COUNCIL_DESK_APP');
+const SERVER_BIN = required('DESK_SERVER_BIN');
+const WORK = required('E2E_WORK_DIR');
+const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
+
+const USER = 'demo.leisure';
+const PASSWORD = 'Demo-Leisure-2017';
+const pad = (n) => String(n).padStart(2, '0');
+const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const pounds = (p) => `£${Math.floor(p / 100)}.${pad(p % 100)}`;
+
+describe('Money at the leisure desk in a real window', { concurrency: false }, () => {
+  let server;
+  let link;
+  let ui;
+
+  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
+
+  const start = async (dataDir) => {
+    ui = await Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, dataDir), '--server-url', link.url]);
+    await signIn(ui, { url: link.url, username: USER, password: PASSWORD });
+    await waitUntilSynced(ui);
+  };
+
+  const call = async (command, args) => {
+    const r = await ui.invoke(command, args);
+    assert.ok(r.ok, `${command}: ${JSON.stringify(r.error)}`);
+    return r.value;
+  };
+
+  const headingFocused = () =>
+    ui.waitUntil("return document.activeElement?.tagName === 'H1'", { what: 'focus on the heading' });
+
+  /** Syncs until the server has taken every change this desk made. */
+  const allSent = async () => {
+    const deadline = Date.now() + 60000;
+    while (Date.now() < deadline) {
+      await ui.invoke('sync_now');
+      if ((await call('sync_status')).pending === 0) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('the server did not take every change within a minute');
+  };
+
+  before(async () => {
+    server = new ServerProcess({ bin: SERVER_BIN, dataDir: path.join(WORK, 'money-server'), port: await freePort(), log: 'inherit' });
+    server.prepare({ secondUser: 'e2e.money.second', secondPassword: 'Second-Money-E2E-2026' });
+    await server.start();
+    link = new Link(await freePort(), server.port);
+    await link.up();
+  });
+
+  after(async () => {
+    await ui?.end().catch(() => {});
+    await link?.down();
+    await server?.stop();
+  });
+
+  it('moves a place paid by card to another session: the difference shown, the move recorded and taken by the server', async () => {
+    await start('money-move');
+    const tomorrow = new Date();
+    tomorrow.setDate(tomorrow.getDate() + 1);
+    const centre = (await call('centres'))[0];
+    const sessions = (await call('timetable', { centreId: centre.id, day: isoDay(tomorrow) })).filter(
+      (s) => !s.session.cancelled && s.session.booked + 1 < s.session.capacity,
+    );
+    assert.ok(sessions.length >= 2, 'two sessions with places tomorrow');
+    const [from, to] = sessions;
+
+    // A customer who pays (no membership): the first whose price is above nothing.
+    let payer = null;
+    for (const c of await call('search_customers', { text: 'mac', limit: 40 })) {
+      const q = await call('price_for', { sessionId: from.session.id, customerId: c.id });
+      if (q.price_pence > 0) {
+        payer = { customer: c, price: q.price_pence };
+        break;
+      }
+    }
+    assert.ok(payer, 'a paying customer');
+    const card = { method: 'card', tendered_pence: null, terminal: 'T1', reference: '004512', voucher_code: null, reason: null, supervisor_id: null, account: null };
+    await call('book_and_pay', { sessionId: from.session.id, customerId: payer.customer.id, pricePence: payer.price, tender: card, channel: 'face-to-face' });
+
+    await go(ui, `#/sessions/${from.session.id}/move`);
+    await ui.waitFor(tid('move-form'));
+    await headingFocused();
+    const name = `${payer.customer.first_name} ${payer.customer.last_name}`;
+    await ui.exec(
+      `const s = document.querySelector('[data-testid="move-booking"]');
+       const o = [...s.options].find((x) => x.textContent.trim() === arguments[0]);
+       s.value = o.value; s.dispatchEvent(new Event('change', { bubbles: true })); return true;`,
+      name,
+    );
+    await ui.exec(
+      `const s = document.querySelector('[data-testid="move-session"]');
+       const o = [...s.options].find((x) => x.value === String(arguments[0]));
+       s.value = o.value; s.dispatchEvent(new Event('change', { bubbles: true })); return true;`,
+      to.session.id,
+    );
+    const quote = await (await ui.waitFor(tid('move-quote'))).text();
+    assert.match(quote, /paid so far £\d+\.\d\d/);
+    await capture(ui, SHOTS, 'leisure-move-place');
+    await noViolations('move a place');
+    const pay = quote.match(/pays (£\d+\.\d\d) more/);
+    if (pay) await (await ui.find(tid('move-tendered'))).type(pay[1].slice(1));
+    await (await ui.find(tid('move-confirm'))).click();
+    await ui.waitFor(tid('move-done'));
+    await headingFocused();
+    await allSent();
+
+    const after = await call('session', { id: to.session.id });
+    assert.ok(
+      after.bookings.some((b) => b.customer_name === name && b.status === 'booked' && !b.pending),
+      'the place is in the new session, confirmed',
+    );
+    const before = await call('session', { id: from.session.id });
+    assert.ok(!before.bookings.some((b) => b.customer_name === name), 'and no longer in the old one');
+    await ui.end();
+    ui = null;
+  });
+
+  it("cashes up the desk's drawer: expected cash, a short count asked to explain beside the field, the count recorded", async () => {
+    await start('money-cash-up');
+    const centre = (await call('centres'))[0];
+    const sessions = (await call('timetable', { centreId: centre.id, day: isoDay(new Date(Date.now() + 86400000)) })).filter(
+      (s) => !s.session.cancelled && s.session.booked + 1 < s.session.capacity,
+    );
+    let taken = 0;
+    for (const c of await call('search_customers', { text: 'mac', limit: 40 })) {
+      const q = await call('price_for', { sessionId: sessions[0].session.id, customerId: c.id });
+      if (q.price_pence === 0) continue;
+      await call('book_and_pay', {
+        sessionId: sessions[0].session.id,
+        customerId: c.id,
+        pricePence: q.price_pence,
+        tender: { method: 'cash', tendered_pence: q.price_pence + 400, terminal: null, reference: null, voucher_code: null, reason: null, supervisor_id: null, account: null },
+        channel: 'face-to-face',
+      });
+      taken += q.price_pence;
+      if (taken > 0) break;
+    }
+    assert.ok(taken > 0, 'a cash payment taken');
+
+    await go(ui, `#/cash-up?centre=${centre.id}`);
+    await ui.waitFor(tid('cashup-form'));
+    await headingFocused();
+    await (await ui.find(tid('cashup-float'))).type('50');
+    const short = 5000 + taken - 100;
+    await (await ui.find(tid('cashup-counted'))).type(pounds(short).slice(1));
+    await (await ui.find(tid('cashup-count'))).click();
+    const diff = await (await ui.waitFor(tid('cashup-difference'))).text();
+    assert.match(diff, /£1\.00 short/);
+    await (await ui.find(tid('cashup-record'))).click();
+    await ui.waitFor(tid('cashup-note-error'));
+    await capture(ui, SHOTS, 'leisure-cash-up-reason');
+    await noViolations('cash-up, reason asked');
+    await (await ui.find(tid('cashup-note'))).type('£1 coin given as change twice');
+    await (await ui.find(tid('cashup-record'))).click();
+    await ui.waitFor(tid('cashup-recorded'));
+    const row = await (await ui.waitFor(tid('cashup-count-row'))).text();
+    assert.match(row, /£1\.00 short/);
+    await capture(ui, SHOTS, 'leisure-cash-up-recorded');
+    await noViolations('cash-up, count recorded');
+    await allSent();
+    await ui.end();
+    ui = null;
+  });
+});
