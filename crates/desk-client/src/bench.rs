@@ -89,7 +89,7 @@ pub fn fake_customer(i: u64) -> Customer {
     }
 }
 
-fn change<T: serde::Serialize>(table: &str, id: impl ToString, version: u64, data: &T) -> Change {
+pub(crate) fn change<T: serde::Serialize>(table: &str, id: impl ToString, version: u64, data: &T) -> Change {
     Change {
         table: table.to_owned(),
         id: id.to_string(),

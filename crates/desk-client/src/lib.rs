@@ -5,6 +5,7 @@
 mod audit;
 pub mod bench;
 pub mod bench_ct;
+pub mod bench_leisure;
 pub mod bench_school;
 pub mod council_tax;
 mod desk;

@@ -206,6 +206,20 @@ async fn main() -> Result<()> {
         );
     }
 
+    if wants("leisure_money") {
+        // Issue 11 §8: prices, a paid booking's local commit, a busy day's cash-up.
+        let f = desk_client::bench_leisure::leisure_figures(&tmp.path().join("leisure"), MIN_SAMPLES * 2).await;
+        bench("leisure_price_p95", ms(f.price_p95), "ms");
+        bench("leisure_book_and_pay_commit_p95", ms(f.book_and_pay_p95), "ms");
+        bench("leisure_cash_up_2000_payments", ms(f.cash_up_busy_day), "ms");
+        anyhow::ensure!(
+            f.cash_up_payments as usize == desk_client::bench_leisure::BUSY_DAY_PAYMENTS,
+            "the cash-up added up {} payments and refunds, not {}",
+            f.cash_up_payments,
+            desk_client::bench_leisure::BUSY_DAY_PAYMENTS
+        );
+    }
+
     if wants("school_first_sync") {
         // The demo council; a school office of its largest secondary syncs from empty.
         let mut data = desk_fixtures::generate(1, desk_fixtures::default_first_day(chrono::Local::now().date_naive()));
