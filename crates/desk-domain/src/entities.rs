@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::leisure::customer_cmd::{CustomerDetails, MembershipSale};
 use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
@@ -38,7 +39,9 @@ pub mod table {
     pub const ENTITLEMENTS: &str = "entitlements";
     pub const VOUCHERS: &str = "vouchers";
     pub const PAYMENTS: &str = "payments";
-    pub const ALL: [&str; 25] = [
+    pub const CUSTOMER_DETAILS: &str = "customer_details";
+    pub const MEMBERSHIP_SALES: &str = "membership_sales";
+    pub const ALL: [&str; 27] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -64,6 +67,8 @@ pub mod table {
         ENTITLEMENTS,
         VOUCHERS,
         PAYMENTS,
+        CUSTOMER_DETAILS,
+        MEMBERSHIP_SALES,
     ];
 }
 
@@ -115,6 +120,8 @@ synced! {
     Entitlement => table::ENTITLEMENTS, |r| (r.id, LeisureSite(r.centre_id));
     IssuedVoucher => table::VOUCHERS, |r| (&r.code, LeisureSite(r.centre_id));
     MoneyRecord => table::PAYMENTS, |r| (r.id, LeisureSite(r.centre_id));
+    CustomerDetails => table::CUSTOMER_DETAILS, |r| (r.id, LeisureSite(r.centre_id));
+    MembershipSale => table::MEMBERSHIP_SALES, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

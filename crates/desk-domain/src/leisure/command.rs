@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use super::customer_cmd::{RegisterCustomer, SellMembership};
 use super::payment::Tender;
 use crate::values::Pence;
 
@@ -78,6 +79,8 @@ crate::service_commands! {
         AddNote(AddNote) = "leisure.add_note", version 1,
         BookAndPay(BookAndPay) = "leisure.book_and_pay", version 1,
         CancelWithRefund(CancelWithRefund) = "leisure.cancel_with_refund", version 1,
+        RegisterCustomer(RegisterCustomer) = "leisure.register_customer", version 1,
+        SellMembership(SellMembership) = "leisure.sell_membership", version 1,
     }
 }
 
@@ -126,6 +129,8 @@ mod tests {
                 "leisure.add_note",
                 "leisure.book_and_pay",
                 "leisure.cancel_with_refund",
+                "leisure.register_customer",
+                "leisure.sell_membership",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

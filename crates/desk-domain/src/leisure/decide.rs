@@ -59,6 +59,16 @@ pub trait Facts: Source {
     fn money(&mut self, id: Uuid) -> Result<Option<MoneyRecord>, Self::Error>;
     /// Every payment and refund of a booking.
     fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<MoneyRecord>, Self::Error>;
+    /// Customers born on `date_of_birth`, or with this (lower-case) email, or at this postcode
+    /// (in its usual form): the candidates the duplicate check compares with a registration.
+    fn customers_like(
+        &mut self,
+        date_of_birth: chrono::NaiveDate,
+        email: Option<&str>,
+        postcode: &str,
+    ) -> Result<Vec<Customer>, Self::Error>;
+    /// A customer's address, emergency contact and consent, if registered with them.
+    fn customer_details(&mut self, customer_id: i64) -> Result<Option<super::customer_cmd::CustomerDetails>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -77,6 +87,8 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::AddNote(note) => add_note(facts, note, ctx),
         Command::BookAndPay(a) => super::money::book_and_pay(facts, cmd, a, ctx),
         Command::CancelWithRefund(a) => super::money::cancel_with_refund(facts, a, ctx),
+        Command::RegisterCustomer(a) => super::customer_cmd::register_customer(facts, a, ctx),
+        Command::SellMembership(a) => super::customer_cmd::sell_membership(facts, a, ctx),
     }
 }
 
@@ -343,6 +355,10 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             session_words(facts, a.session_id)?,
             a.price
         ),
+        Command::RegisterCustomer(a) => super::customer_cmd::register_summary(a),
+        Command::SellMembership(a) => {
+            super::customer_cmd::sell_summary(&customer_name(facts, a.customer_id)?, a)
+        }
     })
 }
 
@@ -356,6 +372,8 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
         Command::CancelPlace(_) | Command::AddNote(_) | Command::BookAndPay(_) | Command::CancelWithRefund(_) => {
             return None;
         }
+        // "Is this them?" is answered on the registration screen, not by a command taken here.
+        Command::RegisterCustomer(_) | Command::SellMembership(_) => return None,
     };
     Some(match *alternative {
         Alternative::JoinWaitingList { session_id } => (
@@ -376,6 +394,7 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
         ),
         // Another service's alternatives are never offered for a booking.
         Alternative::AddToAbsence { .. } | Alternative::ReplaceAbsence { .. } => return None,
+        Alternative::ExistingCustomer { .. } => return None,
     })
 }
 
@@ -400,6 +419,7 @@ pub(super) mod tests {
         pub entitlements: Vec<Entitlement>,
         pub vouchers: Vec<IssuedVoucher>,
         pub money: Vec<MoneyRecord>,
+        pub details: Vec<super::super::customer_cmd::CustomerDetails>,
         /// Buckets the caller may write; empty means all.
         pub scope: Vec<Bucket>,
     }
@@ -549,6 +569,25 @@ pub(super) mod tests {
         }
         fn money_of_booking(&mut self, b: Uuid) -> Result<Vec<MoneyRecord>, Infallible> {
             Ok(self.money.iter().filter(|x| x.booking_id == b).cloned().collect())
+        }
+        fn customers_like(
+            &mut self,
+            dob: NaiveDate,
+            email: Option<&str>,
+            postcode: &str,
+        ) -> Result<Vec<Customer>, Infallible> {
+            Ok(self
+                .customers
+                .iter()
+                .filter(|c| c.date_of_birth == dob || c.postcode == postcode || (email.is_some() && c.email.as_deref() == email))
+                .cloned()
+                .collect())
+        }
+        fn customer_details(
+            &mut self,
+            id: i64,
+        ) -> Result<Option<super::super::customer_cmd::CustomerDetails>, Infallible> {
+            Ok(self.details.iter().find(|x| x.customer_id == id).cloned())
         }
     }
 
