@@ -106,6 +106,20 @@ impl leisure::Facts for DeskFacts<'_> {
             .map(|(m, _)| m)
             .collect())
     }
+    fn customers_like(
+        &mut self,
+        date_of_birth: NaiveDate,
+        email: Option<&str>,
+        postcode: &str,
+    ) -> rusqlite::Result<Vec<Customer>> {
+        crate::leisure::customers::customers_like(self.conn, date_of_birth, email, postcode)
+    }
+    fn customer_details(
+        &mut self,
+        customer_id: i64,
+    ) -> rusqlite::Result<Option<leisure::customer_cmd::CustomerDetails>> {
+        money_reads::record(self.conn, desk_domain::table::CUSTOMER_DETAILS, &customer_id.to_string())
+    }
 }
 
 /// The school rules over the replica and this desk's pending records: the school's synced

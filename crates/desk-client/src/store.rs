@@ -114,6 +114,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "leisure_money",
         sql: include_str!("../../../migrations/client/0014_leisure_money.sql"),
     },
+    Migration {
+        version: 15,
+        name: "customer_desk",
+        sql: include_str!("../../../migrations/client/0015_customer_desk.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_leisure_money.sql",
         steps: tables::LEISURE_MONEY_STEPS,
     },
+    Migration {
+        version: 13,
+        name: "0013_customer_desk.sql",
+        steps: tables::CUSTOMER_DESK_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

@@ -53,5 +53,8 @@ pub fn booking_id(cmd: &Command) -> Uuid {
         leisure::Command::BookAndPay(a) => a.booking_id,
         leisure::Command::CancelWithRefund(a) => a.booking_id,
         leisure::Command::AddNote(a) => panic!("note {} names no booking", a.note_id),
+        leisure::Command::RegisterCustomer(_) | leisure::Command::SellMembership(_) => {
+            panic!("{} names no booking", cmd.name())
+        }
     }
 }

@@ -3,11 +3,15 @@
 //! ([`Desk::record_command`]); this module only checks the input's shape and builds the views.
 
 mod cash_up;
+pub(crate) mod customers;
 pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
+mod reception;
 
 pub use cash_up::{CashUpView, TillLine};
+pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOutcome, RegistrationInput};
+pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionPayment, ReceptionView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 
 use chrono::NaiveDate;
@@ -64,6 +68,7 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelWithRefund(a) => Some(a.booking_id),
         desk_domain::leisure::Command::AddNote(_) => None,
+        desk_domain::leisure::Command::RegisterCustomer(_) | desk_domain::leisure::Command::SellMembership(_) => None,
     }
 }
 

@@ -139,10 +139,27 @@ pub enum Likeness {
     SimilarNameSamePostcode,
 }
 
+/// A letter without its accent, for the accents of Gaelic, Scots and the European names a
+/// Scottish desk meets ("Màiri" is "Mairi" typed on a keyboard without accents).
+fn unaccented(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ñ' => 'n',
+        'ç' => 'c',
+        other => other,
+    }
+}
+
 fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
+        .map(unaccented)
         .collect()
 }
 
@@ -162,8 +179,8 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// Customers on file who may be the person being registered, each with the strongest reason,
-/// strongest first. Names compare without case, spaces or punctuation ("McDonald" and "Mc
-/// Donald"); "similar" is at most two letters different over first and last names together.
+/// strongest first. Names compare without case, accents, spaces or punctuation ("McDonald"
+/// and "Mc Donald", "Màiri" and "Mairi"); "similar" is at most two letters different over first and last names together.
 pub fn possible_duplicates<'a>(r: &Registration, on_file: &'a [OnFile]) -> Vec<(&'a OnFile, Likeness)> {
     let name = |first: &str, last: &str| (fold(first), fold(last));
     let mine = name(&r.first_name, &r.last_name);

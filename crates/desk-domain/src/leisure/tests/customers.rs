@@ -349,3 +349,19 @@ fn bad_sales_are_refused() {
     s.starts = d(2027, 6, 1);
     assert_eq!(code(run(&mut w, s)), "applied");
 }
+
+#[test]
+fn accents_do_not_hide_a_duplicate() {
+    let mut w = world();
+    w.scope = vec![Bucket::LeisureSite(1)];
+    // The world's customers are Mòrag O'Neill, born 1 Feb 1980.
+    let typed = RegisterCustomer {
+        first_name: "Morag".into(),
+        last_name: "ONeill".into(),
+        date_of_birth: d(1980, 2, 1),
+        ..new_adult()
+    };
+    let refusal = run(&mut w, typed).unwrap_err();
+    assert_eq!(refusal.code.as_str(), "possible_duplicate");
+    assert_eq!(refusal.alternatives.len(), 5, "customers 1 to 5 of centre 1");
+}
