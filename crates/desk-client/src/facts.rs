@@ -118,7 +118,11 @@ impl leisure::Facts for DeskFacts<'_> {
         &mut self,
         customer_id: i64,
     ) -> rusqlite::Result<Option<leisure::customer_cmd::CustomerDetails>> {
-        money_reads::record(self.conn, desk_domain::table::CUSTOMER_DETAILS, &customer_id.to_string())
+        money_reads::record(
+            self.conn,
+            desk_domain::table::CUSTOMER_DETAILS,
+            &customer_id.to_string(),
+        )
     }
 }
 

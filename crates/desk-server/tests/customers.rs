@@ -7,7 +7,9 @@ mod common;
 
 use chrono::{Days, NaiveDate};
 use common::*;
-use desk_domain::leisure::customer_cmd::{CustomerDetails, DESK_CUSTOMER_IDS, MembershipSale, RegisterCustomer, SellMembership};
+use desk_domain::leisure::customer_cmd::{
+    CustomerDetails, DESK_CUSTOMER_IDS, MembershipSale, RegisterCustomer, SellMembership,
+};
 use desk_domain::leisure::membership::{Billing, Plan};
 use desk_domain::leisure::records::Entitlement;
 use desk_domain::{Alternative, Command, Customer, Outcome};
@@ -86,9 +88,15 @@ fn a_registration_is_written_audited_and_pulled_by_its_centre_only(backend: &str
 
     let held: Vec<Customer> = records(&*store, "customers");
     let c = held.iter().find(|c| c.id == id).expect("the customer is written");
-    assert_eq!((c.first_name.as_str(), c.membership_no.clone()), ("Ewan", format!("D{id}")));
+    assert_eq!(
+        (c.first_name.as_str(), c.membership_no.clone()),
+        ("Ewan", format!("D{id}"))
+    );
     let [details]: [CustomerDetails; 1] = records(&*store, "customer_details").try_into().unwrap();
-    assert_eq!((details.address.as_str(), details.staff_id), ("4 Moss Street, Elgin", a.staff_id));
+    assert_eq!(
+        (details.address.as_str(), details.staff_id),
+        ("4 Moss Street, Elgin", a.staff_id)
+    );
 
     let pulled = store
         .pull(&strs(&a.buckets), head, 100, (a.staff_id, a.device_id), 0)
@@ -98,12 +106,17 @@ fn a_registration_is_written_audited_and_pulled_by_its_centre_only(backend: &str
     let other = store
         .pull(&strs(&b.buckets), head, 100, (b.staff_id, b.device_id), 0)
         .unwrap();
-    assert!(other.rows.is_empty(), "centre B's desk pulls none of it: {:?}", other.rows);
+    assert!(
+        other.rows.is_empty(),
+        "centre B's desk pulls none of it: {:?}",
+        other.rows
+    );
 
     let audited = store.audit_of(PersonRef::Customer(id)).unwrap();
     assert!(
-        audited.iter().any(|e| e.record_kind.as_deref() == Some("customer")
-            && e.detail.contains("leisure.register_customer")),
+        audited
+            .iter()
+            .any(|e| e.record_kind.as_deref() == Some("customer") && e.detail.contains("leisure.register_customer")),
         "{audited:?}"
     );
     let theirs: Vec<String> = store
@@ -158,7 +171,10 @@ fn bad_registrations_and_taken_ids_write_nothing(backend: &str) {
     assert_eq!(store.count("customer_details").unwrap(), 0);
 
     // Two desks drew the same id: the second is told, and nothing of it is written.
-    assert_eq!(outcome(&*store, &a, 6, &Command::from(registration(new_id(7)))), Outcome::Applied);
+    assert_eq!(
+        outcome(&*store, &a, 6, &Command::from(registration(new_id(7)))),
+        Outcome::Applied
+    );
     let clash = RegisterCustomer {
         first_name: "Isla".into(),
         last_name: "Ross".into(),
@@ -166,7 +182,10 @@ fn bad_registrations_and_taken_ids_write_nothing(backend: &str) {
         postcode: "AB56 4SQ".into(),
         ..registration(new_id(7))
     };
-    assert_eq!(code(outcome(&*store, &a, 7, &Command::from(clash))), "customer_id_taken");
+    assert_eq!(
+        code(outcome(&*store, &a, 7, &Command::from(clash))),
+        "customer_id_taken"
+    );
     let held: Vec<Customer> = records(&*store, "customers");
     assert_eq!(held.iter().find(|c| c.id == new_id(7)).unwrap().first_name, "Ewan");
 }
@@ -183,10 +202,7 @@ fn a_possible_duplicate_is_refused_until_confirmed_not_them(backend: &str) {
         email: None,
         ..registration(new_id(10))
     };
-    let Outcome::Rejected {
-        code, alternatives, ..
-    } = outcome(&*store, &a, 1, &Command::from(same.clone()))
-    else {
+    let Outcome::Rejected { code, alternatives, .. } = outcome(&*store, &a, 1, &Command::from(same.clone())) else {
         panic!("refused")
     };
     assert_eq!(code, "possible_duplicate");
@@ -246,7 +262,10 @@ fn a_membership_sold_writes_the_entitlement_and_the_sale(backend: &str) {
         starts: now().date() - Days::new(1),
         ..sale.clone()
     };
-    assert_eq!(code(outcome(&*store, &a, 3, &Command::from(backdated))), "invalid_membership");
+    assert_eq!(
+        code(outcome(&*store, &a, 3, &Command::from(backdated))),
+        "invalid_membership"
+    );
     let elsewhere = SellMembership {
         sale_id: Uuid::now_v7(),
         customer_id: CUSTOMERS_A + 1,

@@ -11,8 +11,8 @@ mod reception;
 
 pub use cash_up::{CashUpView, TillLine};
 pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOutcome, RegistrationInput};
-pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionPayment, ReceptionView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
+pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionPayment, ReceptionView};
 
 use chrono::NaiveDate;
 use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE};

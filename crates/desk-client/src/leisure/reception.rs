@@ -202,7 +202,10 @@ pub(crate) fn reception(
                 }
                 MembershipStatus::Active => {}
             }
-            let payer = sales.iter().find(|(s, _)| s.starts == m.starts).map(|(s, _)| s.payer_id);
+            let payer = sales
+                .iter()
+                .find(|(s, _)| s.starts == m.starts)
+                .map(|(s, _)| s.payer_id);
             Some(MembershipLine {
                 plan: plan_words(m.plan, m.billing),
                 status: status_word(status).to_owned(),

@@ -708,7 +708,9 @@ impl leisure::Facts for World {
             .customers
             .values()
             .filter(|c| {
-                c.date_of_birth == date_of_birth || c.postcode == postcode || (email.is_some() && c.email.as_deref() == email)
+                c.date_of_birth == date_of_birth
+                    || c.postcode == postcode
+                    || (email.is_some() && c.email.as_deref() == email)
             })
             .cloned()
             .collect())

@@ -192,7 +192,10 @@ pub(super) fn register_customer<F: Facts + ?Sized>(
     if !DESK_CUSTOMER_IDS.contains(&a.customer_id) {
         return Ok(refuse(
             Code::InvalidRegistration,
-            format!("A customer id made on a desk lies in {DESK_CUSTOMER_IDS:?}; {} does not.", a.customer_id),
+            format!(
+                "A customer id made on a desk lies in {DESK_CUSTOMER_IDS:?}; {} does not.",
+                a.customer_id
+            ),
         ));
     }
     let r = registration_of(a);
@@ -202,7 +205,10 @@ pub(super) fn register_customer<F: Facts + ?Sized>(
     }
     let address = a.address.trim();
     if address.is_empty() {
-        return Ok(refuse(Code::InvalidRegistration, "Not registered: the address is missing."));
+        return Ok(refuse(
+            Code::InvalidRegistration,
+            "Not registered: the address is missing.",
+        ));
     }
     if address.chars().count() > MAX_FIELD * 2 || address.chars().any(|c| c.is_control() && c != '\n') {
         return Ok(refuse(
@@ -321,7 +327,10 @@ pub(super) fn sell_membership<F: Facts + ?Sized>(
 ) -> Result<Decision, F::Error> {
     let today = ctx.now.date();
     let Some(customer) = facts.customer(a.customer_id)? else {
-        return Ok(refuse(Code::UnknownCustomer, format!("There is no customer {}.", a.customer_id)));
+        return Ok(refuse(
+            Code::UnknownCustomer,
+            format!("There is no customer {}.", a.customer_id),
+        ));
     };
     if !facts.may_write(&Bucket::LeisureSite(customer.home_centre_id)) {
         return Ok(Err(Refusal::new(
@@ -337,7 +346,8 @@ pub(super) fn sell_membership<F: Facts + ?Sized>(
         ));
     }
     match (a.plan, a.billing) {
-        (Plan::DisabledWithCarer, Billing::Free) | (Plan::Individual | Plan::Family, Billing::Monthly | Billing::Annual) => {}
+        (Plan::DisabledWithCarer, Billing::Free)
+        | (Plan::Individual | Plan::Family, Billing::Monthly | Billing::Annual) => {}
         (Plan::DisabledWithCarer, _) => {
             return invalid("The disabled person and carer membership is free: choose free billing.".into());
         }

@@ -68,7 +68,10 @@ pub trait Facts: Source {
         postcode: &str,
     ) -> Result<Vec<Customer>, Self::Error>;
     /// A customer's address, emergency contact and consent, if registered with them.
-    fn customer_details(&mut self, customer_id: i64) -> Result<Option<super::customer_cmd::CustomerDetails>, Self::Error>;
+    fn customer_details(
+        &mut self,
+        customer_id: i64,
+    ) -> Result<Option<super::customer_cmd::CustomerDetails>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -356,9 +359,7 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             a.price
         ),
         Command::RegisterCustomer(a) => super::customer_cmd::register_summary(a),
-        Command::SellMembership(a) => {
-            super::customer_cmd::sell_summary(&customer_name(facts, a.customer_id)?, a)
-        }
+        Command::SellMembership(a) => super::customer_cmd::sell_summary(&customer_name(facts, a.customer_id)?, a),
     })
 }
 
@@ -579,7 +580,9 @@ pub(super) mod tests {
             Ok(self
                 .customers
                 .iter()
-                .filter(|c| c.date_of_birth == dob || c.postcode == postcode || (email.is_some() && c.email.as_deref() == email))
+                .filter(|c| {
+                    c.date_of_birth == dob || c.postcode == postcode || (email.is_some() && c.email.as_deref() == email)
+                })
                 .cloned()
                 .collect())
         }

@@ -22,8 +22,7 @@ use desk_store::tables::{
     CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_NOTES, ENTITLEMENTS, ESCALATIONS, PAYMENTS, REGISTRATION_MARKS,
     SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
-use desk_store::tables::{CUSTOMER_DETAILS, MEMBERSHIP_SALES,
-};
+use desk_store::tables::{CUSTOMER_DETAILS, MEMBERSHIP_SALES};
 use desk_store::{Cond, Tables};
 
 /// A database as the server's logic sees it: a writing transaction offers the operations the

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::leisure::customer_cmd::{
     CustomerDetails, DESK_CUSTOMER_IDS, RegisterCustomer, SellMembership, desk_customer_id, paid_until,
 };
-use crate::leisure::decide::tests::{Mem, ctx, customer, world, words};
+use crate::leisure::decide::tests::{Mem, ctx, customer, words, world};
 use crate::leisure::membership::{Billing, Concession, ConcessionKind, Membership, Plan};
 use crate::leisure::records::Entitlement;
 use crate::{Alternative, Bucket, Command, Effect};
@@ -101,13 +101,25 @@ fn a_concession_is_kept_with_its_evidence_and_review_date_as_an_entitlement() {
 fn bad_registrations_are_refused_with_nothing_put() {
     type Change = fn(&mut RegisterCustomer);
     let cases: [(&str, Change, &str); 12] = [
-        ("born tomorrow", |a| a.date_of_birth = d(2026, 12, 2), "invalid_registration"),
-        ("121 years old", |a| a.date_of_birth = d(1905, 11, 30), "invalid_registration"),
+        (
+            "born tomorrow",
+            |a| a.date_of_birth = d(2026, 12, 2),
+            "invalid_registration",
+        ),
+        (
+            "121 years old",
+            |a| a.date_of_birth = d(1905, 11, 30),
+            "invalid_registration",
+        ),
         ("no first name", |a| a.first_name = "  ".into(), "invalid_registration"),
         ("no address", |a| a.address = " ".into(), "invalid_registration"),
         ("bad postcode", |a| a.postcode = "ELGIN".into(), "invalid_registration"),
         ("bad email", |a| a.email = Some("ewan@".into()), "invalid_registration"),
-        ("bad phone", |a| a.phone = Some("call me".into()), "invalid_registration"),
+        (
+            "bad phone",
+            |a| a.phone = Some("call me".into()),
+            "invalid_registration",
+        ),
         (
             "child without emergency contact",
             |a| a.date_of_birth = d(2012, 1, 1),
@@ -135,7 +147,11 @@ fn bad_registrations_are_refused_with_nothing_put() {
             },
             "invalid_registration",
         ),
-        ("id outside the desk range", |a| a.customer_id = 3, "invalid_registration"),
+        (
+            "id outside the desk range",
+            |a| a.customer_id = 3,
+            "invalid_registration",
+        ),
         ("centre outside scope", |a| a.home_centre_id = 2, "out_of_scope"),
     ];
     for (what, change, want) in cases {
@@ -179,7 +195,14 @@ fn possible_duplicates_are_offered_until_the_receptionist_says_not_them() {
     w.customers.extend([
         on_file(20, "Ewan", "Grant", d(1990, 6, 15), "AB10 1AB", None),
         on_file(21, "Ewen", "Grant", d(1971, 1, 1), "IV30 1LT", None),
-        on_file(22, "Morag", "Bell", d(1960, 1, 1), "PH1 1AA", Some("ewan.grant@example.org")),
+        on_file(
+            22,
+            "Morag",
+            "Bell",
+            d(1960, 1, 1),
+            "PH1 1AA",
+            Some("ewan.grant@example.org"),
+        ),
         on_file(23, "Iain", "Ross", d(1990, 6, 15), "IV30 1LT", None),
         // Same name and birth, but at a centre this desk may not see: never offered.
         crate::Customer {
@@ -201,9 +224,18 @@ fn possible_duplicates_are_offered_until_the_receptionist_says_not_them() {
     assert_eq!(
         offered,
         [
-            (20, "Ewan Grant, born 15 Jun 1990, AB10 1AB (same name and date of birth)".to_owned()),
-            (22, "Morag Bell, born 1 Jan 1960, PH1 1AA (same email address)".to_owned()),
-            (21, "Ewen Grant, born 1 Jan 1971, IV30 1LT (similar name at the same postcode)".to_owned()),
+            (
+                20,
+                "Ewan Grant, born 15 Jun 1990, AB10 1AB (same name and date of birth)".to_owned()
+            ),
+            (
+                22,
+                "Morag Bell, born 1 Jan 1960, PH1 1AA (same email address)".to_owned()
+            ),
+            (
+                21,
+                "Ewen Grant, born 1 Jan 1971, IV30 1LT (similar name at the same postcode)".to_owned()
+            ),
         ]
     );
     // Confirmed "not them" for two: the third is still offered.
@@ -259,7 +291,11 @@ fn a_membership_sold_starts_on_its_day_with_its_payer_and_keeps_the_concession()
     let effects = run(&mut w, s).unwrap();
     assert_eq!(
         words(&effects),
-        ["audit customer", "put entitlements 1 -", &format!("put membership_sales {} -", Uuid::from_u128(900))]
+        [
+            "audit customer",
+            "put entitlements 1 -",
+            &format!("put membership_sales {} -", Uuid::from_u128(900))
+        ]
     );
     let Effect::Put(e) = &effects[1] else { panic!() };
     let e: Entitlement = e.parse().unwrap();
@@ -281,16 +317,25 @@ fn paid_until_is_a_month_or_a_year_less_a_day() {
 #[test]
 fn a_family_membership_covers_everyone_named_at_one_address() {
     let mut w = world();
-    w.customers.push(on_file(30, "Isla", "O'Neill", d(2015, 5, 5), "IV30 1AA", None));
+    w.customers
+        .push(on_file(30, "Isla", "O'Neill", d(2015, 5, 5), "IV30 1AA", None));
     w.details = vec![details(1, "2 Hay Street"), details(30, "2 hay  street")];
     let effects = run(&mut w, sale(Plan::Family, Billing::Annual, vec![30])).unwrap();
     assert_eq!(
         words(&effects)[..4],
-        ["audit customer", "put entitlements 1 -", "audit customer", "put entitlements 30 -"]
+        [
+            "audit customer",
+            "put entitlements 1 -",
+            "audit customer",
+            "put entitlements 30 -"
+        ]
     );
     // Someone living elsewhere is refused.
     w.details[1].address = "9 North Street".into();
-    assert_eq!(code(run(&mut w, sale(Plan::Family, Billing::Annual, vec![30]))), "invalid_membership");
+    assert_eq!(
+        code(run(&mut w, sale(Plan::Family, Billing::Annual, vec![30]))),
+        "invalid_membership"
+    );
 }
 
 #[test]
@@ -304,21 +349,34 @@ fn bad_sales_are_refused() {
     };
     type Change = fn(&mut SellMembership, &mut Mem);
     let cases: [(&str, Change, &str); 9] = [
-        ("starts yesterday", |s, _| s.starts = d(2026, 11, 30), "invalid_membership"),
-        ("free individual", |s, _| s.billing = Billing::Free, "invalid_membership"),
+        (
+            "starts yesterday",
+            |s, _| s.starts = d(2026, 11, 30),
+            "invalid_membership",
+        ),
+        (
+            "free individual",
+            |s, _| s.billing = Billing::Free,
+            "invalid_membership",
+        ),
         (
             "paid disabled and carer",
             |s, _| s.plan = Plan::DisabledWithCarer,
             "invalid_membership",
         ),
-        ("individual covering two", |s, _| s.covers = vec![2], "invalid_membership"),
+        (
+            "individual covering two",
+            |s, _| s.covers = vec![2],
+            "invalid_membership",
+        ),
         ("holder named twice", |s, _| s.covers = vec![1], "invalid_membership"),
         ("unknown customer", |s, _| s.customer_id = 404, "unknown_customer"),
         ("unknown payer", |s, _| s.payer_id = 404, "unknown_customer"),
         (
             "child payer",
             |s, w| {
-                w.customers.push(on_file(40, "Wee", "One", d(2015, 1, 1), "IV30 1AA", None));
+                w.customers
+                    .push(on_file(40, "Wee", "One", d(2015, 1, 1), "IV30 1AA", None));
                 s.payer_id = 40;
             },
             "invalid_membership",
