@@ -81,6 +81,28 @@ describe('call', () => {
     await ipc.call('cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' });
     await ipc.call('cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null });
     await ipc.call('receipt', { paymentId: 'p-1' });
+    await ipc.call('register_customer', {
+      customer: {
+        home_centre_id: 1,
+        first_name: 'Ewan',
+        last_name: 'Grant',
+        date_of_birth: '1990-06-15',
+        address: '4 Moss Street, Elgin',
+        postcode: 'IV30 1LT',
+        email: null,
+        phone: null,
+        emergency_contact: null,
+        concession: { kind: 'budget', evidence: 'JSA letter', review_due: '2027-06-01' },
+        marketing_consent: false,
+        not_them: [20],
+      },
+      channel: 'face-to-face',
+    });
+    await ipc.call('sell_membership', {
+      membership: { customer_id: 11, plan: 'family', billing: 'monthly', starts: '2026-12-01', payer_id: 11, covers: [12] },
+      channel: 'face-to-face',
+    });
+    await ipc.call('reception', { customerId: 11, sessionId: 7 });
     await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
     await ipc.call('pupil_page', { pupilId: 401 });
     await ipc.call('schools');
@@ -168,6 +190,34 @@ describe('call', () => {
       ['cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' }],
       ['cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null }],
       ['receipt', { paymentId: 'p-1' }],
+      [
+        'register_customer',
+        {
+          customer: {
+            home_centre_id: 1,
+            first_name: 'Ewan',
+            last_name: 'Grant',
+            date_of_birth: '1990-06-15',
+            address: '4 Moss Street, Elgin',
+            postcode: 'IV30 1LT',
+            email: null,
+            phone: null,
+            emergency_contact: null,
+            concession: { kind: 'budget', evidence: 'JSA letter', review_due: '2027-06-01' },
+            marketing_consent: false,
+            not_them: [20],
+          },
+          channel: 'face-to-face',
+        },
+      ],
+      [
+        'sell_membership',
+        {
+          membership: { customer_id: 11, plan: 'family', billing: 'monthly', starts: '2026-12-01', payer_id: 11, covers: [12] },
+          channel: 'face-to-face',
+        },
+      ],
+      ['reception', { customerId: 11, sessionId: 7 }],
       ['search_pupils', { text: 'eilidh mac', limit: 20 }],
       ['pupil_page', { pupilId: 401 }],
       ['schools', undefined],
@@ -241,7 +291,7 @@ describe('call', () => {
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
-        'cancel_with_refund', 'cash_up', 'receipt',
+        'cancel_with_refund', 'cash_up', 'receipt', 'register_customer', 'sell_membership', 'reception',
         'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',

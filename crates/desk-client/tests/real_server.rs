@@ -460,7 +460,18 @@ async fn a_customer_registered_on_one_desk_reaches_another_and_a_duplicate_is_re
         assert!(seen.pending, "{backend:?}: pending before the server confirms it");
         assert_eq!(seen.address.as_deref(), Some("4 Moss Street, Elgin"));
         assert_eq!(seen.postcode, "IV30 1LT");
-        assert_eq!(seen.price, None, "{backend:?}: no price list on this council");
+        // The price by the one price rule, with its reason (the demo council's example list).
+        let price = seen.price.expect("priced");
+        assert_eq!(
+            (price.price_pence, price.reason.as_str()),
+            (600, "Adult"),
+            "{backend:?}"
+        );
+        // Found by the search box at once, before any sync (the index holds pulled rows only).
+        let found = one.leisure().search_customers("ewan gra", 10).await.unwrap();
+        assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), [id], "{backend:?}");
+        let by_birth = one.leisure().search_customers("15/06/1990", 10).await.unwrap();
+        assert_eq!(by_birth.iter().map(|c| c.id).collect::<Vec<_>>(), [id], "{backend:?}");
         // Booked at once, before any sync: the desk's rules see its own pending customer.
         one.leisure().book_place(1, id, FaceToFace).await.unwrap();
         one.sync_now().await.unwrap();

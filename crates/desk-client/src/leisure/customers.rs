@@ -269,3 +269,53 @@ pub(crate) fn name_of(conn: &Connection, id: i64) -> rusqlite::Result<String> {
         .map(|c| format!("{} {}", c.first_name, c.last_name))
         .unwrap_or_else(|| format!("customer {id}")))
 }
+
+/// Lower case without accents or apostrophes, as the search index folds names.
+fn folded(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c) && !matches!(c, '\'' | '’' | '‘'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// This desk's own registrations not yet pulled back from the server, matching a search as the
+/// index would (each word the start of a word of the name or the membership number, a date the
+/// date of birth): a customer registered offline can be found and booked at once. They are few
+/// (one desk's, unconfirmed), so they are read whole rather than indexed.
+pub(crate) fn pending_matching(conn: &Connection, text: &str) -> rusqlite::Result<Vec<Customer>> {
+    let q = crate::search::parse(text);
+    let wanted: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d").is_err() && NaiveDate::parse_from_str(t, "%d/%m/%Y").is_err()
+        })
+        .flat_map(|t| {
+            folded(t)
+                .split(|c: char| !c.is_alphanumeric())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    if wanted.is_empty() && q.date_of_birth.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT data FROM overlay_records WHERE tbl = 'customers'")?;
+    for d in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let c: Customer = serde_json::from_str(&d?)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
+        let words: Vec<String> = folded(&format!("{} {} {}", c.first_name, c.last_name, c.membership_no))
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let names_match = wanted.iter().all(|w| words.iter().any(|x| x.starts_with(w.as_str())));
+        let born_match = q.date_of_birth.is_none_or(|d| d == c.date_of_birth);
+        if names_match && born_match {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}

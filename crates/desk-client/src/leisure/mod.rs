@@ -249,7 +249,13 @@ impl Leisure<'_> {
         self.desk
             .db(move |conn| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let found = search::search(&tx, &text, limit)?;
+                let mut found = search::search(&tx, &text, limit)?;
+                // This desk's registrations not yet confirmed come first: the receptionist is
+                // most likely looking for the customer just registered.
+                let pending = customers::pending_matching(&tx, &text)?;
+                found.retain(|c| !pending.iter().any(|p| p.id == c.id));
+                found.splice(0..0, pending.into_iter().map(search::view));
+                found.truncate(limit as usize);
                 for c in &found {
                     audit::viewed_customer(&tx, c.id, "customer search result")?;
                 }

@@ -8,7 +8,7 @@
 //! below 2^53: the demo data and every council's imported customers number from 1 upwards and
 //! never come near it, every id stays exact in the app's JavaScript (integers are exact below
 //! 2^53), and two desks draw the same id with odds of about n²/2^53 for n registrations — one
-//! in nine thousand million for a hundred thousand. A clash is still caught: the server refuses
+//! in nine hundred thousand for a hundred thousand. A clash is still caught: the server refuses
 //! an id already taken with `customer_id_taken`, and nothing of the command is kept.
 
 use std::ops::Range;
