@@ -57,16 +57,21 @@ import type { PupilPageRequest } from './PupilPageRequest';
 import type { PupilView } from './PupilView';
 import type { ReceiptRequest } from './ReceiptRequest';
 import type { ReceiptView } from './ReceiptView';
+import type { ReceptionRequest } from './ReceptionRequest';
+import type { ReceptionView } from './ReceptionView';
 import type { RecordAbsenceRequest } from './RecordAbsenceRequest';
 import type { RecordEarlyLeaveRequest } from './RecordEarlyLeaveRequest';
 import type { RecordLateRequest } from './RecordLateRequest';
 import type { RefundQuote } from './RefundQuote';
 import type { RefundQuoteRequest } from './RefundQuoteRequest';
+import type { RegisterCustomerRequest } from './RegisterCustomerRequest';
+import type { RegisterOutcome } from './RegisterOutcome';
 import type { SchoolTodayRequest } from './SchoolTodayRequest';
 import type { SchoolView } from './SchoolView';
 import type { SearchCtAccountsRequest } from './SearchCtAccountsRequest';
 import type { SearchCustomersRequest } from './SearchCustomersRequest';
 import type { SearchPupilsRequest } from './SearchPupilsRequest';
+import type { SellMembershipRequest } from './SellMembershipRequest';
 import type { SessionDetail } from './SessionDetail';
 import type { SessionRequest } from './SessionRequest';
 import type { SessionView } from './SessionView';
@@ -112,6 +117,9 @@ export const COMMANDS = [
   "cancel_with_refund",
   "cash_up",
   "receipt",
+  "register_customer",
+  "sell_membership",
+  "reception",
   "search_pupils",
   "pupil_page",
   "schools",
@@ -181,6 +189,9 @@ export interface Requests {
   cancel_with_refund: CancelWithRefundRequest;
   cash_up: CashUpRequest;
   receipt: ReceiptRequest;
+  register_customer: RegisterCustomerRequest;
+  sell_membership: SellMembershipRequest;
+  reception: ReceptionRequest;
   search_pupils: SearchPupilsRequest;
   pupil_page: PupilPageRequest;
   schools: void;
@@ -248,6 +259,9 @@ export interface Responses {
   cancel_with_refund: CancelView;
   cash_up: CashUpView;
   receipt: ReceiptView;
+  register_customer: RegisterOutcome;
+  sell_membership: string;
+  reception: ReceptionView;
   search_pupils: Array<PupilView>;
   pupil_page: PupilPage;
   schools: Array<SchoolView>;
