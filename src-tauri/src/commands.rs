@@ -18,6 +18,7 @@ use desk_client::council_tax::views::{
 use desk_client::leisure::{
     CancelView, CashUpView, PriceQuote, ReceiptView, RefundQuote, TenderInput, TransferQuote, TransferView,
 };
+use desk_client::leisure::{MembershipInput, ReceptionView, RegisterOutcome, RegistrationInput};
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
@@ -195,6 +196,15 @@ contract! {
     /// A payment's or refund's receipt, to print (viewing it is audited).
     receipt(ReceiptRequest { payment_id: Uuid }) -> ReceiptView
         = desk |d, r| d.leisure().receipt(r.payment_id).await;
+    /// Registers a new customer, or returns the customers who may be them ("is this them?").
+    register_customer(RegisterCustomerRequest { customer: RegistrationInput, channel: Channel }) -> RegisterOutcome
+        = desk |d, r| d.leisure().register_customer(&r.customer, r.channel).await;
+    /// Sells a FitLife membership from its start date, with who pays; the sale's id.
+    sell_membership(SellMembershipRequest { membership: MembershipInput, channel: Channel }) -> Uuid
+        = desk |d, r| d.leisure().sell_membership(&r.membership, r.channel).await;
+    /// Everything the reception view shows about a customer, with the price of `session_id` (audited).
+    reception(ReceptionRequest { customer_id: i64, session_id: Option<i64> }) -> ReceptionView
+        = desk |d, r| d.leisure().reception(r.customer_id, r.session_id).await;
     /// Pupils by name or class (accents, apostrophes and spaces ignored), then names that sound
     /// like the words typed; each pupil listed is audited as viewed.
     search_pupils(SearchPupilsRequest { text: String, limit: u32 }) -> Vec<PupilView>

@@ -84,6 +84,28 @@ describe('call', () => {
     await ipc.call('transfer_quote', { bookingId: 'b-1', sessionId: 8, waive: false });
     await ipc.call('transfer', { bookingId: 'b-1', sessionId: 8, pricePence: 600, tender: null, waiver: null, channel: 'telephone' });
     await ipc.call('receipt', { paymentId: 'p-1' });
+    await ipc.call('register_customer', {
+      customer: {
+        home_centre_id: 1,
+        first_name: 'Ewan',
+        last_name: 'Grant',
+        date_of_birth: '1990-06-15',
+        address: '4 Moss Street, Elgin',
+        postcode: 'IV30 1LT',
+        email: null,
+        phone: null,
+        emergency_contact: null,
+        concession: { kind: 'budget', evidence: 'JSA letter', review_due: '2027-06-01' },
+        marketing_consent: false,
+        not_them: [20],
+      },
+      channel: 'face-to-face',
+    });
+    await ipc.call('sell_membership', {
+      membership: { customer_id: 11, plan: 'family', billing: 'monthly', starts: '2026-12-01', payer_id: 11, covers: [12] },
+      channel: 'face-to-face',
+    });
+    await ipc.call('reception', { customerId: 11, sessionId: 7 });
     await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
     await ipc.call('pupil_page', { pupilId: 401 });
     await ipc.call('schools');
@@ -174,6 +196,34 @@ describe('call', () => {
       ['transfer_quote', { bookingId: 'b-1', sessionId: 8, waive: false }],
       ['transfer', { bookingId: 'b-1', sessionId: 8, pricePence: 600, tender: null, waiver: null, channel: 'telephone' }],
       ['receipt', { paymentId: 'p-1' }],
+      [
+        'register_customer',
+        {
+          customer: {
+            home_centre_id: 1,
+            first_name: 'Ewan',
+            last_name: 'Grant',
+            date_of_birth: '1990-06-15',
+            address: '4 Moss Street, Elgin',
+            postcode: 'IV30 1LT',
+            email: null,
+            phone: null,
+            emergency_contact: null,
+            concession: { kind: 'budget', evidence: 'JSA letter', review_due: '2027-06-01' },
+            marketing_consent: false,
+            not_them: [20],
+          },
+          channel: 'face-to-face',
+        },
+      ],
+      [
+        'sell_membership',
+        {
+          membership: { customer_id: 11, plan: 'family', billing: 'monthly', starts: '2026-12-01', payer_id: 11, covers: [12] },
+          channel: 'face-to-face',
+        },
+      ],
+      ['reception', { customerId: 11, sessionId: 7 }],
       ['search_pupils', { text: 'eilidh mac', limit: 20 }],
       ['pupil_page', { pupilId: 401 }],
       ['schools', undefined],
@@ -248,6 +298,7 @@ describe('call', () => {
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
         'cancel_with_refund', 'cash_up', 'record_cash_count', 'transfer_quote', 'transfer', 'receipt',
+        'register_customer', 'sell_membership', 'reception',
         'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',

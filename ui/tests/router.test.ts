@@ -21,7 +21,10 @@ describe('hash routes', () => {
     expect(parseHash('#/sessions/0')).toMatchObject({ name: 'not-found' });
     expect(parseHash('#/timetable?centre=-1&day=tomorrow')).toEqual({ name: 'timetable', centreId: null, day: null });
     expect(parseHash('')).toEqual({ name: 'home' });
-    expect(parseHash('#/customers/101')).toMatchObject({ name: 'not-found' });
+    // A customer's reception view; a bad session in its query is dropped, a bad id is not found.
+    expect(parseHash('#/customers/101')).toEqual({ name: 'customer', id: 101, sessionId: null });
+    expect(parseHash('#/customers/101?session=x')).toEqual({ name: 'customer', id: 101, sessionId: null });
+    expect(parseHash('#/customers/abc')).toMatchObject({ name: 'not-found' });
     expect(parseHash('#/customers/0/notes')).toMatchObject({ name: 'not-found' });
   });
 });

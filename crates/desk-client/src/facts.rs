@@ -123,6 +123,24 @@ impl leisure::Facts for DeskFacts<'_> {
     fn cash_count(&mut self, id: Uuid) -> rusqlite::Result<Option<leisure::cash_count::CashCount>> {
         money_reads::record(self.conn, desk_domain::table::CASH_COUNTS, &id.to_string())
     }
+    fn customers_like(
+        &mut self,
+        date_of_birth: NaiveDate,
+        email: Option<&str>,
+        postcode: &str,
+    ) -> rusqlite::Result<Vec<Customer>> {
+        crate::leisure::customers::customers_like(self.conn, date_of_birth, email, postcode)
+    }
+    fn customer_details(
+        &mut self,
+        customer_id: i64,
+    ) -> rusqlite::Result<Option<leisure::customer_cmd::CustomerDetails>> {
+        money_reads::record(
+            self.conn,
+            desk_domain::table::CUSTOMER_DETAILS,
+            &customer_id.to_string(),
+        )
+    }
 }
 
 /// The school rules over the replica and this desk's pending records: the school's synced

@@ -46,7 +46,7 @@ pub fn parse(text: &str) -> Query {
     q
 }
 
-fn view(c: Customer) -> CustomerView {
+pub(crate) fn view(c: Customer) -> CustomerView {
     CustomerView {
         id: c.id,
         first_name: c.first_name,

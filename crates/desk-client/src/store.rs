@@ -119,6 +119,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "cash_counts",
         sql: include_str!("../../../migrations/client/0015_cash_counts.sql"),
     },
+    Migration {
+        version: 16,
+        name: "customer_desk",
+        sql: include_str!("../../../migrations/client/0016_customer_desk.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

@@ -386,3 +386,171 @@ async fn a_note_reaches_the_real_server_and_another_desk_on_both_backends() {
         server.stop().await;
     }
 }
+
+fn ewan_grant(home_centre_id: i64) -> desk_client::leisure::RegistrationInput {
+    desk_client::leisure::RegistrationInput {
+        home_centre_id,
+        first_name: "Ewan".into(),
+        last_name: "Grant".into(),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 6, 15).unwrap(),
+        address: "4 Moss Street, Elgin".into(),
+        postcode: "iv30 1lt".into(),
+        email: Some("ewan.grant@example.org".into()),
+        phone: None,
+        emergency_contact: None,
+        concession: None,
+        marketing_consent: true,
+        not_them: Vec::new(),
+    }
+}
+
+/// The customer at the desk against the real server, on both backends: a customer registered
+/// on one desk is usable there at once (booked before any sync), reaches the server with an id
+/// made on the desk, and is pulled by a second desk of the same centre. The second desk, not
+/// yet synced, registers the same person: the server refuses it as a possible duplicate with
+/// the first desk's customer offered; registered again as "not them", it is applied. A date of
+/// birth in the future is refused on the desk with nothing recorded.
+#[tokio::test]
+async fn a_customer_registered_on_one_desk_reaches_another_and_a_duplicate_is_refused_until_confirmed() {
+    use desk_client::leisure::RegistrationInput;
+    use desk_domain::Channel::FaceToFace;
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::new(backend, dir.path());
+        let store = db.open();
+        desk_server::load_demo(
+            &*store,
+            &DemoData {
+                centres: vec![centre(1, "Moray Leisure Centre", "Elgin")],
+                activities: vec![class(10, 1, "Aqua Fit")],
+                sessions: vec![session(1, 1, 10, tomorrow_at(9), 10)],
+                customers: vec![customer(7, 1, "Mòrag", "O'Neill", (1980, 2, 1))],
+                staff: vec![
+                    leisure_staff("desk.r1", "Desk 1", 1),
+                    leisure_staff("desk.r2", "Desk 2", 1),
+                ],
+                ..DemoData::default()
+            },
+        )
+        .unwrap();
+        let mut server = TestServer::start(store.clone()).await;
+        let one = sign_in(&staff_config(&dir.path().join("one"), server.url()), "desk.r1").await;
+        let two = sign_in(&staff_config(&dir.path().join("two"), server.url()), "desk.r2").await;
+        one.sync_now().await.unwrap();
+        two.sync_now().await.unwrap();
+
+        // Bad input: refused on the desk, nothing recorded.
+        let future = RegistrationInput {
+            date_of_birth: chrono::Local::now().date_naive() + chrono::Days::new(1),
+            ..ewan_grant(1)
+        };
+        let refused = one.leisure().register_customer(&future, FaceToFace).await.unwrap_err();
+        assert_eq!(refused.code(), "invalid_input", "{backend:?}");
+        assert!(refused.to_string().contains("future"), "{refused}");
+        assert_eq!(one.sync_status().await.unwrap().pending, 0);
+
+        let outcome = one
+            .leisure()
+            .register_customer(&ewan_grant(1), FaceToFace)
+            .await
+            .unwrap();
+        let id = outcome.customer_id.expect("registered");
+        assert!(desk_domain::leisure::customer_cmd::DESK_CUSTOMER_IDS.contains(&id));
+        let seen = one.leisure().reception(id, Some(1)).await.unwrap();
+        assert!(seen.pending, "{backend:?}: pending before the server confirms it");
+        assert_eq!(seen.address.as_deref(), Some("4 Moss Street, Elgin"));
+        assert_eq!(seen.postcode, "IV30 1LT");
+        // The price by the one price rule, with its reason (the demo council's example list).
+        let price = seen.price.expect("priced");
+        assert_eq!(
+            (price.price_pence, price.reason.as_str()),
+            (600, "Adult"),
+            "{backend:?}"
+        );
+        // Found by the search box at once, before any sync (the index holds pulled rows only).
+        let found = one.leisure().search_customers("ewan gra", 10).await.unwrap();
+        assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), [id], "{backend:?}");
+        let by_birth = one.leisure().search_customers("15/06/1990", 10).await.unwrap();
+        assert_eq!(by_birth.iter().map(|c| c.id).collect::<Vec<_>>(), [id], "{backend:?}");
+        // Booked at once, before any sync: the desk's rules see its own pending customer.
+        one.leisure().book_place(1, id, FaceToFace).await.unwrap();
+        one.sync_now().await.unwrap();
+        assert_eq!(one.sync_status().await.unwrap().pending, 0, "{backend:?}: both applied");
+        assert!(one.needs_attention().await.unwrap().is_empty());
+        let held = store.records_of(desk_server::PersonRef::Customer(id)).unwrap();
+        let tables: Vec<&str> = held.iter().map(|(t, _, _)| t.as_str()).collect();
+        assert!(
+            tables.contains(&"customers") && tables.contains(&"customer_details") && tables.contains(&"bookings"),
+            "{backend:?}: {tables:?}"
+        );
+        let after = one.leisure().reception(id, None).await.unwrap();
+        assert!(!after.pending, "{backend:?}: settled");
+        assert_eq!(after.upcoming.len(), 1);
+
+        // The second desk has not pulled Ewan yet: it registers him again, and the server says no.
+        let again = two
+            .leisure()
+            .register_customer(&ewan_grant(1), FaceToFace)
+            .await
+            .unwrap();
+        let second_id = again.customer_id.expect("nothing on this desk to match yet");
+        two.sync_now().await.unwrap();
+        let items = two.needs_attention().await.unwrap();
+        let [item] = &items[..] else {
+            panic!("{backend:?}: one refusal: {items:?}")
+        };
+        assert_eq!(item.code, "possible_duplicate");
+        assert!(
+            matches!(&item.alternatives[..], [desk_domain::Alternative::ExistingCustomer { customer_id, .. }] if *customer_id == id),
+            "{:?}",
+            item.alternatives
+        );
+        assert!(
+            store
+                .records_of(desk_server::PersonRef::Customer(second_id))
+                .unwrap()
+                .is_empty()
+        );
+
+        // Now pulled: the desk asks "is this them?" itself, offline, before recording anything.
+        let asked = two
+            .leisure()
+            .register_customer(&ewan_grant(1), FaceToFace)
+            .await
+            .unwrap();
+        assert_eq!(asked.customer_id, None);
+        assert_eq!(
+            asked
+                .matches
+                .iter()
+                .map(|m| (m.customer_id, m.why.as_str()))
+                .collect::<Vec<_>>(),
+            [(id, "same name and date of birth")],
+            "{backend:?}"
+        );
+        let view = two.leisure().reception(id, None).await.unwrap();
+        assert_eq!(
+            (view.first_name.as_str(), view.upcoming.len()),
+            ("Ewan", 1),
+            "{backend:?}"
+        );
+
+        // The receptionist says "no, a new customer" (twins share a birthday and a name).
+        let confirmed = RegistrationInput {
+            not_them: vec![id],
+            ..ewan_grant(1)
+        };
+        let twin = two.leisure().register_customer(&confirmed, FaceToFace).await.unwrap();
+        let twin_id = twin.customer_id.expect("registered once confirmed");
+        two.sync_now().await.unwrap();
+        assert_eq!(two.sync_status().await.unwrap().pending, 0, "{backend:?}");
+        assert!(
+            !store
+                .records_of(desk_server::PersonRef::Customer(twin_id))
+                .unwrap()
+                .is_empty(),
+            "{backend:?}: the twin is on the server"
+        );
+        server.stop().await;
+    }
+}

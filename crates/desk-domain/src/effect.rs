@@ -109,6 +109,8 @@ impl RecordKind {
             table::CT_CHANGE_REQUESTS => RecordKind::CtChangeRequest,
             table::CT_IDENTITY_CHECKS => RecordKind::CtIdentityCheck,
             table::PAYMENTS => RecordKind::Payment,
+            // Both are about the customer: their details, and a membership they hold.
+            table::CUSTOMER_DETAILS | table::MEMBERSHIP_SALES => RecordKind::Customer,
             _ => return None,
         })
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::leisure::cash_count::CashCount;
+use crate::leisure::customer_cmd::{CustomerDetails, MembershipSale};
 use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
@@ -40,7 +41,9 @@ pub mod table {
     pub const VOUCHERS: &str = "vouchers";
     pub const PAYMENTS: &str = "payments";
     pub const CASH_COUNTS: &str = "cash_counts";
-    pub const ALL: [&str; 26] = [
+    pub const CUSTOMER_DETAILS: &str = "customer_details";
+    pub const MEMBERSHIP_SALES: &str = "membership_sales";
+    pub const ALL: [&str; 28] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -67,6 +70,8 @@ pub mod table {
         VOUCHERS,
         PAYMENTS,
         CASH_COUNTS,
+        CUSTOMER_DETAILS,
+        MEMBERSHIP_SALES,
     ];
 }
 
@@ -119,6 +124,8 @@ synced! {
     IssuedVoucher => table::VOUCHERS, |r| (&r.code, LeisureSite(r.centre_id));
     MoneyRecord => table::PAYMENTS, |r| (r.id, LeisureSite(r.centre_id));
     CashCount => table::CASH_COUNTS, |r| (r.id, LeisureSite(r.centre_id));
+    CustomerDetails => table::CUSTOMER_DETAILS, |r| (r.id, LeisureSite(r.centre_id));
+    MembershipSale => table::MEMBERSHIP_SALES, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -156,6 +156,12 @@ pub enum Alternative {
         absence_id: Uuid,
         summary: String,
     },
+    /// "Is this them?": a customer already on file who may be the one being registered.
+    ExistingCustomer {
+        customer_id: i64,
+        /// Name, date of birth, postcode and why they may be the same person.
+        summary: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

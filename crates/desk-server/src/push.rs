@@ -388,6 +388,36 @@ impl leisure::Facts for Facts<'_> {
             &[Cond::Eq("booking_id", Cell::Uuid(booking_id))],
         )
     }
+    /// Three indexed look-ups (server migration 13), each customer once.
+    fn customers_like(
+        &mut self,
+        date_of_birth: NaiveDate,
+        email: Option<&str>,
+        postcode: &str,
+    ) -> Result<Vec<Customer>, StoreError> {
+        let mut found: Vec<Customer> = Vec::new();
+        let mut by = vec![
+            Cond::Eq("date_of_birth", Cell::Date(date_of_birth)),
+            Cond::Eq("postcode", Cell::Text(postcode.to_owned())),
+        ];
+        if let Some(e) = email {
+            by.push(Cond::Eq("email", Cell::Text(e.to_owned())));
+        }
+        for cond in by {
+            for c in records::select::<Customer>(self.tx, table::CUSTOMERS, &[cond])? {
+                if !found.iter().any(|f| f.id == c.id) {
+                    found.push(c);
+                }
+            }
+        }
+        Ok(found)
+    }
+    fn customer_details(
+        &mut self,
+        customer_id: i64,
+    ) -> Result<Option<leisure::customer_cmd::CustomerDetails>, StoreError> {
+        records::get(self.tx, table::CUSTOMER_DETAILS, &customer_id.to_string())
+    }
 }
 
 #[cfg(test)]

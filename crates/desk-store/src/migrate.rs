@@ -96,6 +96,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0013_cash_counts.sql",
         steps: tables::CASH_COUNT_STEPS,
     },
+    Migration {
+        version: 14,
+        name: "0014_customer_desk.sql",
+        steps: tables::CUSTOMER_DESK_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

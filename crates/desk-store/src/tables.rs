@@ -526,6 +526,47 @@ pub const ENTITLEMENTS: TableSpec = TableSpec {
     without_rowid: false,
 };
 
+/// A customer's address, emergency contact and marketing consent (`leisure.register_customer`;
+/// `id` is the customer's id), in the customer's centre's bucket.
+pub const CUSTOMER_DETAILS: TableSpec = TableSpec {
+    name: "customer_details",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("customer_id", Int).references("customers(id)"),
+        col("centre_id", Int),
+        col("address", Text),
+        col("emergency_contact", Text).null(),
+        col("marketing_consent", Bool),
+        col("registered_at", TimestampTz),
+        col("staff_id", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Memberships sold at a desk (`leisure.sell_membership`): who pays, who sold it, when it
+/// starts. The membership in force is the customer's entitlement.
+pub const MEMBERSHIP_SALES: TableSpec = TableSpec {
+    name: "membership_sales",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("customer_id", Int).references("customers(id)"),
+        col("centre_id", Int),
+        col("plan", Text),
+        col("billing", Text),
+        col("starts", Date),
+        col("paid_until", Date),
+        col("payer_id", Int).references("customers(id)"),
+        col("covers", Json),
+        col("sold_at", TimestampTz),
+        col("staff_id", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
 /// Gift vouchers a centre has issued, by code.
 pub const VOUCHERS: TableSpec = TableSpec {
     name: "vouchers",
@@ -714,6 +755,8 @@ pub const ALL: &[&TableSpec] = &[
     &SCHOOL_SETTINGS,
     &LEISURE_SETTINGS,
     &ENTITLEMENTS,
+    &CUSTOMER_DETAILS,
+    &MEMBERSHIP_SALES,
     &VOUCHERS,
     &PAYMENTS,
     &CASH_COUNTS,
@@ -904,6 +947,17 @@ pub const LEISURE_MONEY_STEPS: &[Step] = &[
 pub const CASH_COUNT_STEPS: &[Step] = &[
     create(&CASH_COUNTS),
     index("cash_counts_by_day", "cash_counts", &["centre_id", "day"]),
+];
+
+/// The customer at the desk (issue 11 §1): registration details, memberships sold, and the
+/// columns the duplicate check looks customers up by.
+pub const CUSTOMER_DESK_STEPS: &[Step] = &[
+    create(&CUSTOMER_DETAILS),
+    create(&MEMBERSHIP_SALES),
+    index("membership_sales_customer", "membership_sales", &["customer_id"]),
+    index("customers_date_of_birth", "customers", &["date_of_birth"]),
+    index("customers_email", "customers", &["email"]),
+    index("customers_postcode", "customers", &["postcode"]),
 ];
 
 /// The migration runner's own record, created by each backend before the first migration (it

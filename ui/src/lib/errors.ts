@@ -123,6 +123,12 @@ export function refusalTitle(code: string): string {
       return 'The booking no longer exists';
     case 'already_cancelled':
       return 'The booking was already cancelled';
+    case 'possible_duplicate':
+      return 'The customer may already be registered';
+    case 'customer_id_taken':
+      return 'Another desk registered a customer with the same number';
+    case 'already_member':
+      return 'The customer already had a membership';
     default:
       return 'The server did not accept this';
   }

@@ -148,6 +148,8 @@ export function alternativeLabel(alternative: Alternative): string {
       return 'Add my note to it';
     case 'replace_absence':
       return 'Replace it (supervisor)';
+    case 'existing_customer':
+      return `This is them: ${alternative.summary}`;
   }
 }
 

@@ -16,6 +16,7 @@ import type { StaffProfile } from '../lib/bindings/StaffProfile';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
 import { todayIso } from '../lib/format';
 import { FakeCouncilTax } from './fakeCouncilTax';
+import { FakeCustomers } from './fakeCustomers';
 import { FakeSchool } from './fakeSchool';
 
 const FIRST = ['Mòrag', 'Seònaid', 'Eilidh', 'Calum', 'Ruairidh', 'Iain', 'Catrìona', 'Fiona', 'Hamish', 'Kirsty'];
@@ -75,6 +76,7 @@ export class FakeDesk {
   locked = false;
   school = new FakeSchool();
   councilTax = new FakeCouncilTax();
+  customerDesk = new FakeCustomers();
 
   constructor(options: FakeDeskOptions = {}) {
     this.demo = options.demo ?? true;
@@ -420,6 +422,14 @@ export class FakeDesk {
         pending: true,
       });
       return this.cashUp(centreId, day, true, floatPence, countedPence);
+    },
+    register_customer: ({ customer }) => this.customerDesk.register(this.customers, customer),
+    sell_membership: ({ membership }) => this.customerDesk.sell(membership),
+    reception: ({ customerId, sessionId }) => {
+      const customer = this.customers.find((c) => c.id === customerId);
+      if (!customer) throw { code: 'not_found', message: `Customer ${customerId} is not on this desk.` };
+      const centre = this.centres[0]?.name ?? '';
+      return this.customerDesk.reception(customer, centre, sessionId === null ? null : this.#price(sessionId, customerId));
     },
     receipt: ({ paymentId }) => {
       const r = this.receipts.find((x) => x.payment_id === paymentId);

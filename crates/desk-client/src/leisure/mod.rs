@@ -3,13 +3,17 @@
 //! ([`Desk::record_command`]); this module only checks the input's shape and builds the views.
 
 mod cash_up;
+pub(crate) mod customers;
 pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
+mod reception;
 mod transfer;
 
 pub use cash_up::{CashUpView, TillLine};
+pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOutcome, RegistrationInput};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
+pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionPayment, ReceptionView};
 pub use transfer::{TransferQuote, TransferView};
 
 use chrono::NaiveDate;
@@ -66,7 +70,10 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelWithRefund(a) => Some(a.booking_id),
         desk_domain::leisure::Command::Transfer(a) => Some(a.new_booking_id),
-        desk_domain::leisure::Command::AddNote(_) | desk_domain::leisure::Command::RecordCashCount(_) => None,
+        desk_domain::leisure::Command::AddNote(_)
+        | desk_domain::leisure::Command::RecordCashCount(_)
+        | desk_domain::leisure::Command::RegisterCustomer(_)
+        | desk_domain::leisure::Command::SellMembership(_) => None,
     }
 }
 
@@ -247,7 +254,13 @@ impl Leisure<'_> {
         self.desk
             .db(move |conn| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let found = search::search(&tx, &text, limit)?;
+                let mut found = search::search(&tx, &text, limit)?;
+                // This desk's registrations not yet confirmed come first: the receptionist is
+                // most likely looking for the customer just registered.
+                let pending = customers::pending_matching(&tx, &text)?;
+                found.retain(|c| !pending.iter().any(|p| p.id == c.id));
+                found.splice(0..0, pending.into_iter().map(search::view));
+                found.truncate(limit as usize);
                 for c in &found {
                     audit::viewed_customer(&tx, c.id, "customer search result")?;
                 }

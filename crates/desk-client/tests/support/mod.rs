@@ -707,6 +707,30 @@ impl leisure::Facts for World {
     fn cash_count(&mut self, _: Uuid) -> Result<Option<leisure::cash_count::CashCount>, Self::Error> {
         Ok(None)
     }
+    fn customers_like(
+        &mut self,
+        date_of_birth: chrono::NaiveDate,
+        email: Option<&str>,
+        postcode: &str,
+    ) -> Result<Vec<Customer>, Self::Error> {
+        Ok(self
+            .customers
+            .values()
+            .filter(|c| {
+                c.date_of_birth == date_of_birth
+                    || c.postcode == postcode
+                    || (email.is_some() && c.email.as_deref() == email)
+            })
+            .cloned()
+            .collect())
+    }
+    // Nor customers' registration details: registering is tested against the real server.
+    fn customer_details(
+        &mut self,
+        _customer_id: i64,
+    ) -> Result<Option<leisure::customer_cmd::CustomerDetails>, Self::Error> {
+        Ok(None)
+    }
 }
 
 /// The fake council has no schools: the school rules find no pupil, code, calendar or record

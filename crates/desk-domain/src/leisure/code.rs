@@ -41,6 +41,20 @@ pub enum Code {
     InvalidCount,
     /// The expected cash is not the figure the desk showed (a payment arrived since).
     CashChanged,
+    /// A registration the rules cannot take: a field missing or malformed, a date of birth in
+    /// the future or over 120 years ago, an under-16 without an emergency contact, a concession
+    /// without its evidence and review date.
+    InvalidRegistration,
+    /// Customers on file who may be the person being registered, not yet confirmed "not them"
+    /// (offered as alternatives: "is this them?").
+    PossibleDuplicate,
+    /// A desk-made customer id that already names a customer (two desks drew the same one).
+    CustomerIdTaken,
+    /// A membership the rules cannot sell: a start in the past, the wrong billing for the
+    /// plan, an under-16 payer, a family that is not one.
+    InvalidMembership,
+    /// The customer already has a membership running on the start date.
+    AlreadyMember,
 }
 
 impl Code {
@@ -69,6 +83,11 @@ impl Code {
             Code::AlreadyRefunded => "already_refunded",
             Code::InvalidCount => "invalid_count",
             Code::CashChanged => "cash_changed",
+            Code::InvalidRegistration => "invalid_registration",
+            Code::PossibleDuplicate => "possible_duplicate",
+            Code::CustomerIdTaken => "customer_id_taken",
+            Code::InvalidMembership => "invalid_membership",
+            Code::AlreadyMember => "already_member",
         }
     }
 

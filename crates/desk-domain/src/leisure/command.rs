@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use super::customer_cmd::{RegisterCustomer, SellMembership};
 use super::payment::Tender;
 use crate::values::Pence;
 
@@ -115,6 +116,8 @@ crate::service_commands! {
         CancelWithRefund(CancelWithRefund) = "leisure.cancel_with_refund", version 1,
         RecordCashCount(RecordCashCount) = "leisure.record_cash_count", version 1,
         Transfer(Transfer) = "leisure.transfer", version 1,
+        RegisterCustomer(RegisterCustomer) = "leisure.register_customer", version 1,
+        SellMembership(SellMembership) = "leisure.sell_membership", version 1,
     }
 }
 
@@ -165,6 +168,8 @@ mod tests {
                 "leisure.cancel_with_refund",
                 "leisure.record_cash_count",
                 "leisure.transfer",
+                "leisure.register_customer",
+                "leisure.sell_membership",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

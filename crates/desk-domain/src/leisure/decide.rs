@@ -66,6 +66,19 @@ pub trait Facts: Source {
     /// Every payment and refund at the centre on `day` (council wall-clock), for a cash-up.
     fn money_on(&mut self, centre_id: i64, day: chrono::NaiveDate) -> Result<Vec<MoneyRecord>, Self::Error>;
     fn cash_count(&mut self, id: Uuid) -> Result<Option<super::cash_count::CashCount>, Self::Error>;
+    /// Customers born on `date_of_birth`, or with this (lower-case) email, or at this postcode
+    /// (in its usual form): the candidates the duplicate check compares with a registration.
+    fn customers_like(
+        &mut self,
+        date_of_birth: chrono::NaiveDate,
+        email: Option<&str>,
+        postcode: &str,
+    ) -> Result<Vec<Customer>, Self::Error>;
+    /// A customer's address, emergency contact and consent, if registered with them.
+    fn customer_details(
+        &mut self,
+        customer_id: i64,
+    ) -> Result<Option<super::customer_cmd::CustomerDetails>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -86,6 +99,8 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::CancelWithRefund(a) => super::money::cancel_with_refund(facts, a, ctx),
         Command::RecordCashCount(a) => super::cash_count::record_cash_count(facts, a, ctx),
         Command::Transfer(a) => super::transfer::transfer(facts, cmd, a, ctx),
+        Command::RegisterCustomer(a) => super::customer_cmd::register_customer(facts, a, ctx),
+        Command::SellMembership(a) => super::customer_cmd::sell_membership(facts, a, ctx),
     }
 }
 
@@ -366,6 +381,8 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
                 session_words(facts, a.session_id)?
             ),
         },
+        Command::RegisterCustomer(a) => super::customer_cmd::register_summary(a),
+        Command::SellMembership(a) => super::customer_cmd::sell_summary(&customer_name(facts, a.customer_id)?, a),
     })
 }
 
@@ -376,6 +393,7 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
         Command::BookPlace(a) => a.customer_id,
         Command::JoinWaitingList(a) => a.customer_id,
         // A paid booking offers no alternative: the money taken is for this session.
+        // "Is this them?" is answered on the registration screen, not by a command taken here.
         _ => return None,
     };
     Some(match *alternative {
@@ -397,6 +415,7 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
         ),
         // Another service's alternatives are never offered for a booking.
         Alternative::AddToAbsence { .. } | Alternative::ReplaceAbsence { .. } => return None,
+        Alternative::ExistingCustomer { .. } => return None,
     })
 }
 
@@ -424,6 +443,7 @@ pub(super) mod tests {
         /// Staff ids of the supervisors at every centre.
         pub supervisors: Vec<i64>,
         pub cash_counts: Vec<crate::leisure::cash_count::CashCount>,
+        pub details: Vec<super::super::customer_cmd::CustomerDetails>,
         /// Buckets the caller may write; empty means all.
         pub scope: Vec<Bucket>,
     }
@@ -587,6 +607,27 @@ pub(super) mod tests {
         }
         fn money_of_booking(&mut self, b: Uuid) -> Result<Vec<MoneyRecord>, Infallible> {
             Ok(self.money.iter().filter(|x| x.booking_id == b).cloned().collect())
+        }
+        fn customers_like(
+            &mut self,
+            dob: NaiveDate,
+            email: Option<&str>,
+            postcode: &str,
+        ) -> Result<Vec<Customer>, Infallible> {
+            Ok(self
+                .customers
+                .iter()
+                .filter(|c| {
+                    c.date_of_birth == dob || c.postcode == postcode || (email.is_some() && c.email.as_deref() == email)
+                })
+                .cloned()
+                .collect())
+        }
+        fn customer_details(
+            &mut self,
+            id: i64,
+        ) -> Result<Option<super::super::customer_cmd::CustomerDetails>, Infallible> {
+            Ok(self.details.iter().find(|x| x.customer_id == id).cloned())
         }
     }
 

@@ -17,6 +17,7 @@ pub mod cash_up;
 pub mod check_in;
 mod code;
 mod command;
+pub mod customer_cmd;
 mod decide;
 pub mod membership;
 mod money;
@@ -41,6 +42,7 @@ pub use command::{
     AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE, RecordCashCount,
     Transfer,
 };
+pub use command::{RegisterCustomer, SellMembership};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use money::{quote, refund_due};
 pub use rules::*;

@@ -2,7 +2,7 @@
 //! the evidence and review date of a concession), what cannot be right (a date of birth in the
 //! future), and the possible duplicates offered as "is this them?" before saving.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::membership::{Concession, age_on};
@@ -11,6 +11,9 @@ use super::membership::{Concession, age_on};
 pub const EMERGENCY_CONTACT_UNDER: u32 = 16;
 /// The longest name, address line or contact kept, in characters.
 pub const MAX_FIELD: usize = 100;
+/// A date of birth more than this many years ago is a typing slip, not a customer (issue 11:
+/// "over 120 years refused"; the oldest person recorded lived to 122).
+pub const MAX_AGE: u32 = 120;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
@@ -33,7 +36,7 @@ pub enum RegistrationError {
     BadText(&'static str),
     #[error("a date of birth in the future ({0}) cannot be right")]
     BornInFuture(NaiveDate),
-    #[error("a date of birth before 1900 ({0}) cannot be right")]
+    #[error("a date of birth more than {MAX_AGE} years ago ({0}) cannot be right")]
     BornTooLongAgo(NaiveDate),
     #[error("`{0}` is not an email address")]
     BadEmail(String),
@@ -82,7 +85,7 @@ pub fn validate(r: &Registration, today: NaiveDate) -> Result<(), RegistrationEr
     if r.date_of_birth > today {
         return Err(RegistrationError::BornInFuture(r.date_of_birth));
     }
-    if r.date_of_birth.year() < 1900 {
+    if age_on(r.date_of_birth, today) > MAX_AGE {
         return Err(RegistrationError::BornTooLongAgo(r.date_of_birth));
     }
     if normal_postcode(&r.postcode).is_none() {
@@ -136,10 +139,27 @@ pub enum Likeness {
     SimilarNameSamePostcode,
 }
 
+/// A letter without its accent, for the accents of Gaelic, Scots and the European names a
+/// Scottish desk meets ("Màiri" is "Mairi" typed on a keyboard without accents).
+fn unaccented(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ñ' => 'n',
+        'ç' => 'c',
+        other => other,
+    }
+}
+
 fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
+        .map(unaccented)
         .collect()
 }
 
@@ -159,8 +179,8 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// Customers on file who may be the person being registered, each with the strongest reason,
-/// strongest first. Names compare without case, spaces or punctuation ("McDonald" and "Mc
-/// Donald"); "similar" is at most two letters different over first and last names together.
+/// strongest first. Names compare without case, accents, spaces or punctuation ("McDonald"
+/// and "Mc Donald", "Màiri" and "Mairi"); "similar" is at most two letters different over first and last names together.
 pub fn possible_duplicates<'a>(r: &Registration, on_file: &'a [OnFile]) -> Vec<(&'a OnFile, Likeness)> {
     let name = |first: &str, last: &str| (fold(first), fold(last));
     let mine = name(&r.first_name, &r.last_name);

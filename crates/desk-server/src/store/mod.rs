@@ -22,6 +22,7 @@ use desk_store::tables::{
     CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_NOTES, ENTITLEMENTS, ESCALATIONS, PAYMENTS, REGISTRATION_MARKS,
     SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
+use desk_store::tables::{CUSTOMER_DETAILS, MEMBERSHIP_SALES};
 use desk_store::{Cond, Tables};
 
 /// A database as the server's logic sees it: a writing transaction offers the operations the
@@ -293,6 +294,13 @@ impl<B: desk_store::Database> Storage<B> {
                     let mut ids: Vec<(&str, String)> = ids.collect::<Result<_, StoreError>>()?;
                     if t.get(&ENTITLEMENTS, &[Cell::Int(id)])?.is_some() {
                         ids.push(("entitlements", id.to_string()));
+                    }
+                    // Their registration details, and the memberships sold to them.
+                    if t.get(&CUSTOMER_DETAILS, &[Cell::Int(id)])?.is_some() {
+                        ids.push(("customer_details", id.to_string()));
+                    }
+                    for r in t.select_by(&MEMBERSHIP_SALES, &[Cond::Eq("customer_id", Cell::Int(id))], &[])? {
+                        ids.push(("membership_sales", r.uuid("id")?.to_string()));
                     }
                     ("customers", ids)
                 }

@@ -12,4 +12,8 @@ starts_at: string, activity_name: string, spaces: number, } | { "kind": "add_to_
 /**
  * The existing record in words: openings, code, who called, who recorded it.
  */
-summary: string, } | { "kind": "replace_absence", absence_id: string, summary: string, };
+summary: string, } | { "kind": "replace_absence", absence_id: string, summary: string, } | { "kind": "existing_customer", customer_id: number, 
+/**
+ * Name, date of birth, postcode and why they may be the same person.
+ */
+summary: string, };

@@ -57,17 +57,22 @@ import type { PupilPageRequest } from './PupilPageRequest';
 import type { PupilView } from './PupilView';
 import type { ReceiptRequest } from './ReceiptRequest';
 import type { ReceiptView } from './ReceiptView';
+import type { ReceptionRequest } from './ReceptionRequest';
+import type { ReceptionView } from './ReceptionView';
 import type { RecordAbsenceRequest } from './RecordAbsenceRequest';
 import type { RecordCashCountRequest } from './RecordCashCountRequest';
 import type { RecordEarlyLeaveRequest } from './RecordEarlyLeaveRequest';
 import type { RecordLateRequest } from './RecordLateRequest';
 import type { RefundQuote } from './RefundQuote';
 import type { RefundQuoteRequest } from './RefundQuoteRequest';
+import type { RegisterCustomerRequest } from './RegisterCustomerRequest';
+import type { RegisterOutcome } from './RegisterOutcome';
 import type { SchoolTodayRequest } from './SchoolTodayRequest';
 import type { SchoolView } from './SchoolView';
 import type { SearchCtAccountsRequest } from './SearchCtAccountsRequest';
 import type { SearchCustomersRequest } from './SearchCustomersRequest';
 import type { SearchPupilsRequest } from './SearchPupilsRequest';
+import type { SellMembershipRequest } from './SellMembershipRequest';
 import type { SessionDetail } from './SessionDetail';
 import type { SessionRequest } from './SessionRequest';
 import type { SessionView } from './SessionView';
@@ -120,6 +125,9 @@ export const COMMANDS = [
   "cash_up",
   "record_cash_count",
   "receipt",
+  "register_customer",
+  "sell_membership",
+  "reception",
   "search_pupils",
   "pupil_page",
   "schools",
@@ -192,6 +200,9 @@ export interface Requests {
   cash_up: CashUpRequest;
   record_cash_count: RecordCashCountRequest;
   receipt: ReceiptRequest;
+  register_customer: RegisterCustomerRequest;
+  sell_membership: SellMembershipRequest;
+  reception: ReceptionRequest;
   search_pupils: SearchPupilsRequest;
   pupil_page: PupilPageRequest;
   schools: void;
@@ -262,6 +273,9 @@ export interface Responses {
   cash_up: CashUpView;
   record_cash_count: CashUpView;
   receipt: ReceiptView;
+  register_customer: RegisterOutcome;
+  sell_membership: string;
+  reception: ReceptionView;
   search_pupils: Array<PupilView>;
   pupil_page: PupilPage;
   schools: Array<SchoolView>;

@@ -6,6 +6,8 @@ import BookCustomer from './screens/BookCustomer.svelte';
 import CashUp from './screens/CashUp.svelte';
 import CustomerNotes from './screens/CustomerNotes.svelte';
 import MoveBooking from './screens/MoveBooking.svelte';
+import Reception from './screens/Reception.svelte';
+import RegisterCustomer from './screens/RegisterCustomer.svelte';
 import SessionDetail from './screens/SessionDetail.svelte';
 import Timetable from './screens/Timetable.svelte';
 
@@ -65,6 +67,25 @@ export const leisureRoutes = [
     capability: 'leisure.book',
     component: CustomerNotes,
     props: (r) => ({ id: r.id }),
+    section: 'timetable',
+  }),
+  route({
+    name: 'register-customer',
+    path: '/customers/new?centre=:centreId',
+    title: 'Register a customer',
+    capability: 'leisure.book',
+    component: RegisterCustomer,
+    props: (r) => ({ centreId: r.centreId }),
+    section: 'timetable',
+    nav: { id: 'register-customer', label: 'Register a customer', href: '#/customers/new', capability: 'leisure.book' },
+  }),
+  route({
+    name: 'customer',
+    path: '/customers/:id?session=:sessionId',
+    title: 'Customer',
+    capability: 'leisure.book',
+    component: Reception,
+    props: (r) => ({ id: r.id, sessionId: r.sessionId }),
     section: 'timetable',
   }),
 ];

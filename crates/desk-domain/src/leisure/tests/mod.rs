@@ -4,6 +4,7 @@ mod book_and_pay;
 mod cash_count;
 mod cash_up;
 mod check_in;
+mod customers;
 mod offers;
 mod payment;
 mod price;

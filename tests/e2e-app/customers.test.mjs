@@ -1,0 +1,139 @@
+// The customer at the leisure desk in a real window, signed in as demo.leisure against a real
+// council server holding the demo council: a registration with a date of birth in the future is
+// refused beside the field; the same person as a demo customer (same name and date of birth)
+// gets the "Is this them?" step listing that customer; "No, register a new customer" registers
+// them and opens their reception view, which settles once the server confirms. Each key screen
+// is captured to docs/screenshots and scanned by axe-core (no serious or critical violations).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { Link, ServerProcess, freePort } from './lib/stack.mjs';
+import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { Session } from './lib/webdriver.mjs';
+
+function required(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
+  return v;
+}
+
+const DRIVER = required('E2E_DRIVER_URL');
+const APP = required('COUNCIL_DESK_APP');
+const SERVER_BIN = required('DESK_SERVER_BIN');
+const WORK = required('E2E_WORK_DIR');
+const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
+
+const USER = 'demo.leisure';
+const PASSWORD = 'Demo-Leisure-2017';
+
+describe('The customer at the leisure desk in a real window', { concurrency: false }, () => {
+  let server;
+  let link;
+  let ui;
+
+  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
+
+  const call = async (command, args) => {
+    const r = await ui.invoke(command, args);
+    assert.ok(r.ok, `${command}: ${JSON.stringify(r.error)}`);
+    return r.value;
+  };
+
+  const headingFocused = () =>
+    ui.waitUntil("return document.activeElement?.tagName === 'H1'", { what: 'focus on the heading' });
+
+  const typeInto = async (testid, text) => {
+    const el = await ui.find(tid(testid));
+    await el.clear();
+    await el.type(text);
+  };
+
+  const typeDate = async (prefix, { day, month, year }) => {
+    await typeInto(`${prefix}-day`, day);
+    await typeInto(`${prefix}-month`, month);
+    await typeInto(`${prefix}-year`, year);
+  };
+
+  before(async () => {
+    server = new ServerProcess({ bin: SERVER_BIN, dataDir: path.join(WORK, 'customers-server'), port: await freePort(), log: 'inherit' });
+    server.prepare({ secondUser: 'e2e.customers.second', secondPassword: 'Second-Customers-E2E-2026' });
+    await server.start();
+    link = new Link(await freePort(), server.port);
+    await link.up();
+  });
+
+  after(async () => {
+    await ui?.end().catch(() => {});
+    await link?.down();
+    await server?.stop();
+  });
+
+  it('registers a customer past a duplicate warning, then shows their reception view', async () => {
+    ui = await Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, 'customers-desk'), '--server-url', link.url]);
+    await signIn(ui, { url: link.url, username: USER, password: PASSWORD });
+    await waitUntilSynced(ui);
+
+    // A demo customer of this desk's centre: the person the new registration looks like.
+    const [existing] = await call('search_customers', { text: 'mac', limit: 1 });
+    assert.ok(existing, 'the desk holds demo customers');
+    const [year, month, day] = existing.date_of_birth.split('-');
+
+    await go(ui, '#/customers/new');
+    await ui.waitFor(tid('register-form'));
+    await headingFocused();
+    await typeInto('reg-first-name', existing.first_name);
+    await typeInto('reg-last-name', existing.last_name);
+    const next = new Date();
+    next.setDate(next.getDate() + 1);
+    await typeDate('reg-dob', { day: String(next.getDate()), month: String(next.getMonth() + 1), year: String(next.getFullYear()) });
+    await typeInto('reg-address', '12 Moss Street, Elgin');
+    await typeInto('reg-postcode', existing.postcode);
+    await (await ui.find(tid('register-submit'))).click();
+
+    // Bad input: a date of birth in the future, beside the field and in the summary; nothing sent.
+    await ui.waitFor(tid('reg-dob-error'));
+    assert.match(await (await ui.find(tid('reg-dob-error'))).text(), /today or in the past/);
+    assert.match(await (await ui.find(tid('error-summary'))).text(), /today or in the past/);
+    await capture(ui, SHOTS, 'customer-register-error');
+    await noViolations('registration with a date of birth in the future');
+    assert.equal((await call('sync_status')).pending, 0, 'nothing recorded');
+
+    await typeDate('reg-dob', { day: String(Number(day)), month: String(Number(month)), year });
+    await (await ui.find(tid('register-submit'))).click();
+    await ui.waitFor(tid('duplicate-step'));
+    await headingFocused();
+    const rows = await ui.exec(
+      `return [...document.querySelectorAll('[data-testid="duplicate-row"]')].map((r) => [Number(r.dataset.customerId), r.textContent])`,
+    );
+    const mine = rows.find(([id]) => id === existing.id);
+    assert.ok(mine, `the demo customer is offered: ${JSON.stringify(rows)}`);
+    assert.match(mine[1], /same name and date of birth/);
+    await capture(ui, SHOTS, 'customer-is-this-them');
+    await noViolations('is this them?');
+    assert.equal((await call('sync_status')).pending, 0, 'nothing recorded before the answer');
+
+    await (await ui.find(tid('duplicate-new'))).click();
+    await ui.waitFor(tid('reception'));
+    await headingFocused();
+    const id = Number(await ui.exec(`return document.querySelector('[data-testid="reception"]').dataset.customerId`));
+    assert.ok(id >= 2 ** 52 && id < 2 ** 53, `a desk-made id: ${id}`);
+    assert.notEqual(id, existing.id);
+    assert.match(await (await ui.find('h1')).text(), new RegExp(existing.last_name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await capture(ui, SHOTS, 'customer-reception');
+    await noViolations('reception view');
+
+    // The server confirms it: the view settles (no longer pending) after a sync.
+    let view = null;
+    for (let i = 0; i < 10 && !(view && !view.pending); i++) {
+      await call('sync_now');
+      view = await call('reception', { customerId: id, sessionId: null });
+    }
+    assert.equal(view.pending, false, 'confirmed by the server');
+    assert.equal(view.address, '12 Moss Street, Elgin');
+    const report = JSON.parse(server.run(['audit', '--person', `customer:${id}`, '--json']));
+    assert.ok(report.records.some((r) => r.table === 'customer_details'), 'the server holds the details');
+    await ui.end();
+    ui = null;
+  });
+});
