@@ -114,6 +114,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "leisure_money",
         sql: include_str!("../../../migrations/client/0014_leisure_money.sql"),
     },
+    Migration {
+        version: 15,
+        name: "reserved",
+        sql: include_str!("../../../migrations/client/0015_reserved.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "leisure_sessions",
+        sql: include_str!("../../../migrations/client/0016_leisure_sessions.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

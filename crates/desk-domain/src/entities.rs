@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
+use crate::leisure::records::{Charge, Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
 };
@@ -38,7 +38,8 @@ pub mod table {
     pub const ENTITLEMENTS: &str = "entitlements";
     pub const VOUCHERS: &str = "vouchers";
     pub const PAYMENTS: &str = "payments";
-    pub const ALL: [&str; 25] = [
+    pub const CUSTOMER_CHARGES: &str = "customer_charges";
+    pub const ALL: [&str; 26] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -64,6 +65,7 @@ pub mod table {
         ENTITLEMENTS,
         VOUCHERS,
         PAYMENTS,
+        CUSTOMER_CHARGES,
     ];
 }
 
@@ -115,6 +117,7 @@ synced! {
     Entitlement => table::ENTITLEMENTS, |r| (r.id, LeisureSite(r.centre_id));
     IssuedVoucher => table::VOUCHERS, |r| (&r.code, LeisureSite(r.centre_id));
     MoneyRecord => table::PAYMENTS, |r| (r.id, LeisureSite(r.centre_id));
+    Charge => table::CUSTOMER_CHARGES, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,6 +197,9 @@ pub enum BookingStatus {
     Booked,
     Waiting,
     Cancelled,
+    /// A freed place held for the first person waiting until `offer_until` (issue 11 §5):
+    /// counted as booked (the place is theirs to take), no longer as waiting.
+    Offered,
 }
 
 impl BookingStatus {
@@ -202,6 +208,7 @@ impl BookingStatus {
             BookingStatus::Booked => "booked",
             BookingStatus::Waiting => "waiting",
             BookingStatus::Cancelled => "cancelled",
+            BookingStatus::Offered => "offered",
         }
     }
 }
@@ -222,7 +229,42 @@ pub struct Booking {
     pub created_at: DateTime<Utc>,
     pub staff_id: i64,
     pub channel: crate::Channel,
+    /// When the customer was checked in at reception (issue 11 §3).
+    #[serde(default)]
+    pub attended_at: Option<DateTime<Utc>>,
+    /// When the booking was marked a no-show, after the session.
+    #[serde(default)]
+    pub no_show_at: Option<DateTime<Utc>>,
+    /// Why a member of staff waived the no-show (it then counts towards nothing).
+    #[serde(default)]
+    pub no_show_waived: Option<String>,
+    /// An offered place is held until this council wall-clock time.
+    #[serde(default)]
+    pub offer_until: Option<NaiveDateTime>,
+    /// How an offer ended without the place taken; the booking is then cancelled.
+    #[serde(default)]
+    pub offer_outcome: Option<OfferOutcome>,
 }
+
+/// Why a waiting-list offer ended without the customer taking the place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum OfferOutcome {
+    Declined,
+    Expired,
+}
+
+impl OfferOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferOutcome::Declined => "declined",
+            OfferOutcome::Expired => "expired",
+        }
+    }
+}
+
 
 /// A note a receptionist keeps on a customer's record. Lives in the customer's home centre's
 /// bucket, like the customer.

@@ -91,6 +91,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_leisure_money.sql",
         steps: tables::LEISURE_MONEY_STEPS,
     },
+    Migration {
+        version: 13,
+        name: "0013_reserved.sql",
+        steps: tables::RESERVED_13_STEPS,
+    },
+    Migration {
+        version: 14,
+        name: "0014_leisure_sessions.sql",
+        steps: tables::LEISURE_SESSION_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::Code;
 use super::command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
-use super::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
+use super::records::{Charge, Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use super::rules::{self, CancelEffect};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};
@@ -59,6 +59,12 @@ pub trait Facts: Source {
     fn money(&mut self, id: Uuid) -> Result<Option<MoneyRecord>, Self::Error>;
     /// Every payment and refund of a booking.
     fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<MoneyRecord>, Self::Error>;
+    /// Every booking of a session, whatever its status.
+    fn session_bookings(&mut self, session_id: i64) -> Result<Vec<Booking>, Self::Error>;
+    /// Every booking of a customer, whatever its status (check-in, no-show history).
+    fn bookings_of_customer(&mut self, customer_id: i64) -> Result<Vec<Booking>, Self::Error>;
+    /// One charge a customer owes (or owed) by id.
+    fn charge(&mut self, id: Uuid) -> Result<Option<Charge>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -77,10 +83,15 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::AddNote(note) => add_note(facts, note, ctx),
         Command::BookAndPay(a) => super::money::book_and_pay(facts, cmd, a, ctx),
         Command::CancelWithRefund(a) => super::money::cancel_with_refund(facts, a, ctx),
+        Command::CheckIn(a) => super::attendance::check_in(facts, a, ctx),
+        Command::MarkNoShows(a) => super::attendance::mark_no_shows(facts, a, ctx),
+        Command::WaiveNoShow(a) => super::attendance::waive_no_show(facts, a, ctx),
+        Command::AcceptOffer(a) => super::offer_cmd::accept(facts, a, ctx),
+        Command::DeclineOffer(a) => super::offer_cmd::decline(facts, a, ctx),
     }
 }
 
-fn out_of_scope(session_id: i64) -> Refusal {
+pub(super) fn out_of_scope(session_id: i64) -> Refusal {
     Refusal::new(
         CommonCode::OutOfScope,
         format!("Session {session_id} is at a centre outside your sites, so it cannot be changed from this desk."),
@@ -88,7 +99,7 @@ fn out_of_scope(session_id: i64) -> Refusal {
 }
 
 /// The audit line of a booking change, as the server has always written it.
-fn booking_audit(b: &Booking, why: &str) -> Effect {
+pub(super) fn booking_audit(b: &Booking, why: &str) -> Effect {
     Effect::Audit(AuditNote {
         kind: RecordKind::Booking,
         record_id: b.id.to_string(),
@@ -101,7 +112,7 @@ fn booking_record(b: &Booking) -> Record {
     Record::synced(b)
 }
 
-fn session_count(s: &Session, booked: i64, waiting: i64) -> Effect {
+pub(super) fn session_count(s: &Session, booked: i64, waiting: i64) -> Effect {
     let deltas = [("booked", booked), ("waiting", waiting)]
         .into_iter()
         .filter(|(_, d)| *d != 0)
@@ -143,6 +154,9 @@ pub(super) fn take_place<F: Facts + ?Sized>(
             format!("A booking with id {booking_id} already exists."),
         )));
     }
+    if let Some(blocked) = super::attendance::advance_block(facts, customer_id, &session, ctx.now)? {
+        return Ok(Err(blocked));
+    }
     let check = if waiting_list {
         rules::check_join_waiting_list(&session, place.live, ctx.now)
     } else {
@@ -175,6 +189,11 @@ pub(super) fn take_place<F: Facts + ?Sized>(
         created_at: ctx.at,
         staff_id: ctx.staff_id,
         channel: ctx.channel,
+attended_at: None,
+no_show_at: None,
+no_show_waived: None,
+offer_until: None,
+offer_outcome: None,
     };
     // The session's record comes last: its version is the receipt's, which desks rely on.
     Ok(Ok(vec![
@@ -219,13 +238,13 @@ pub(super) fn cancel_place<F: Facts + ?Sized>(
         CancelEffect::LeaveWaitingList => waiting -= 1,
         CancelEffect::FreePlace { promote_first_waiting } => {
             booked -= 1;
-            if promote_first_waiting && let Some(mut next) = facts.first_waiting(session.id)? {
-                next.status = BookingStatus::Booked;
-                next.waiting_position = 0;
-                booked += 1;
-                waiting -= 1;
-                effects.push(booking_audit(&next, "promoted from the waiting list by cancel_place"));
-                effects.push(Effect::Put(booking_record(&next)));
+            // The freed place is offered to the first person waiting and held for them
+            // (issue 11 §5), no longer booked for them outright.
+            if promote_first_waiting {
+                let (offered, b, w) = super::offer_cmd::place_freed(facts, &session, booking.id, ctx)?;
+                effects.extend(offered);
+                booked += b;
+                waiting += w;
             }
         }
     }
@@ -235,7 +254,7 @@ pub(super) fn cancel_place<F: Facts + ?Sized>(
     Ok(Ok(effects))
 }
 
-fn add(n: u32, delta: i64) -> u32 {
+pub(super) fn add(n: u32, delta: i64) -> u32 {
     u32::try_from((i64::from(n) + delta).max(0)).unwrap_or(u32::MAX)
 }
 
@@ -343,6 +362,31 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             session_words(facts, a.session_id)?,
             a.price
         ),
+        Command::CheckIn(a) => format!("Check {} in", customer_name(facts, a.customer_id)?),
+        Command::MarkNoShows(a) => format!(
+            "Mark {} no-show(s) in {}",
+            a.booking_ids.len(),
+            session_words(facts, a.session_id)?
+        ),
+        Command::WaiveNoShow(a) => match facts.booking(a.booking_id)? {
+            Some(b) => format!(
+                "Waive {}'s no-show in {}",
+                customer_name(facts, b.customer_id)?,
+                session_words(facts, b.session_id)?
+            ),
+            None => format!("Waive the no-show of booking {}", a.booking_id),
+        },
+        Command::AcceptOffer(super::AcceptOffer { booking_id }) | Command::DeclineOffer(super::DeclineOffer { booking_id }) => {
+            let verb = if matches!(cmd, Command::AcceptOffer(_)) { "takes" } else { "turns down" };
+            match facts.booking(*booking_id)? {
+                Some(b) => format!(
+                    "{} {verb} the place offered in {}",
+                    customer_name(facts, b.customer_id)?,
+                    session_words(facts, b.session_id)?
+                ),
+                None => format!("Answer the offer of booking {booking_id}"),
+            }
+        }
     })
 }
 
@@ -353,7 +397,15 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
         Command::BookPlace(a) => a.customer_id,
         Command::JoinWaitingList(a) => a.customer_id,
         // A paid booking offers no alternative: the money taken is for this session.
-        Command::CancelPlace(_) | Command::AddNote(_) | Command::BookAndPay(_) | Command::CancelWithRefund(_) => {
+        Command::CancelPlace(_)
+        | Command::AddNote(_)
+        | Command::BookAndPay(_)
+        | Command::CancelWithRefund(_)
+        | Command::CheckIn(_)
+        | Command::MarkNoShows(_)
+        | Command::WaiveNoShow(_)
+        | Command::AcceptOffer(_)
+        | Command::DeclineOffer(_) => {
             return None;
         }
     };
@@ -400,6 +452,7 @@ pub(super) mod tests {
         pub entitlements: Vec<Entitlement>,
         pub vouchers: Vec<IssuedVoucher>,
         pub money: Vec<MoneyRecord>,
+        pub charges: Vec<Charge>,
         /// Buckets the caller may write; empty means all.
         pub scope: Vec<Bucket>,
     }
@@ -550,6 +603,15 @@ pub(super) mod tests {
         fn money_of_booking(&mut self, b: Uuid) -> Result<Vec<MoneyRecord>, Infallible> {
             Ok(self.money.iter().filter(|x| x.booking_id == b).cloned().collect())
         }
+        fn session_bookings(&mut self, s: i64) -> Result<Vec<Booking>, Infallible> {
+            Ok(self.bookings.iter().filter(|x| x.session_id == s).cloned().collect())
+        }
+        fn bookings_of_customer(&mut self, c: i64) -> Result<Vec<Booking>, Infallible> {
+            Ok(self.bookings.iter().filter(|x| x.customer_id == c).cloned().collect())
+        }
+        fn charge(&mut self, id: Uuid) -> Result<Option<Charge>, Infallible> {
+            Ok(self.charges.iter().find(|x| x.id == id).cloned())
+        }
     }
 
     pub(in crate::leisure) fn at(d: u32, h: u32) -> NaiveDateTime {
@@ -617,6 +679,11 @@ pub(super) mod tests {
             created_at: ctx().at,
             staff_id: 1,
             channel: Channel::FaceToFace,
+attended_at: None,
+no_show_at: None,
+no_show_waived: None,
+offer_until: None,
+offer_outcome: None,
         }
     }
 
@@ -749,7 +816,7 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn cancelling_a_place_promotes_the_first_waiting() {
+    fn cancelling_a_place_offers_it_to_the_first_waiting() {
         let cancel = CancelPlace {
             booking_id: Uuid::from_u128(2),
         };
@@ -759,10 +826,10 @@ pub(super) mod tests {
                 "audit booking".to_owned(),
                 format!("put bookings {} cancelled", Uuid::from_u128(2)),
                 "audit booking".to_owned(),
-                format!("put bookings {} booked", Uuid::from_u128(3)),
+                format!("put bookings {} offered", Uuid::from_u128(3)),
                 "count sessions 2 waiting-1".to_owned(),
             ],
-            "booked -1 +1 nets to nothing; the waiting list shrinks by one"
+            "the place is held for the one offered: booked -1 +1 nets to nothing; the waiting list shrinks by one"
         );
         let leave = CancelPlace {
             booking_id: Uuid::from_u128(4),

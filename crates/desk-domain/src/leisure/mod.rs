@@ -11,6 +11,7 @@
 //! - spaces: [`spaces`](mod@spaces) (linked halves and quarters, slots, alternatives), [`block`];
 //! - [`offers`] (waiting-list offers) and [`registration`] (new customers, duplicates).
 
+mod attendance;
 pub mod block;
 pub mod cash_up;
 pub mod check_in;
@@ -20,6 +21,7 @@ mod decide;
 pub mod membership;
 mod money;
 pub mod no_show;
+mod offer_cmd;
 pub mod offers;
 pub mod payment;
 pub mod policy;
@@ -35,7 +37,12 @@ mod table;
 pub mod window;
 
 pub use code::Code;
-pub use command::{AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE};
+pub use attendance::{MAX_REASON, blocked_until, no_show_history};
+pub use command::{
+    AcceptOffer, AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, CheckIn, Command, DeclineOffer,
+    JoinWaitingList, MAX_NOTE, MarkNoShows, WaiveNoShow,
+};
+pub use offer_cmd::expire_offers;
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use money::{quote, refund_due};
 pub use rules::*;

@@ -19,7 +19,7 @@ use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_o
 pub use desk_store::records::*;
 use desk_store::tables::{
     ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACT_ATTEMPTS, CONTACTS, CT_CHANGE_REQUESTS,
-    CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_NOTES, ENTITLEMENTS, ESCALATIONS, PAYMENTS, REGISTRATION_MARKS,
+    CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_CHARGES, CUSTOMER_NOTES, ENTITLEMENTS, ESCALATIONS, PAYMENTS, REGISTRATION_MARKS,
     SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
 use desk_store::{Cond, Tables};
@@ -286,9 +286,11 @@ impl<B: desk_store::Database> Storage<B> {
                     let bookings = t.select_by(&BOOKINGS, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
                     let notes = t.select_by(&CUSTOMER_NOTES, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
                     let paid = t.select_by(&PAYMENTS, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
+                    let owed = t.select_by(&CUSTOMER_CHARGES, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
                     let ids = (bookings.iter().map(|b| ("bookings", b)))
                         .chain(notes.iter().map(|n| ("customer_notes", n)))
                         .chain(paid.iter().map(|p| ("payments", p)))
+                        .chain(owed.iter().map(|c| ("customer_charges", c)))
                         .map(|(table, r)| Ok((table, r.uuid("id")?.to_string())));
                     let mut ids: Vec<(&str, String)> = ids.collect::<Result<_, StoreError>>()?;
                     if t.get(&ENTITLEMENTS, &[Cell::Int(id)])?.is_some() {

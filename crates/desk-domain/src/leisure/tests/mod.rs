@@ -8,5 +8,6 @@ mod payment;
 mod price;
 mod refund;
 mod registration;
+mod session_life;
 mod spaces;
 mod window;
