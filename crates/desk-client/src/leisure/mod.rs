@@ -3,11 +3,14 @@
 //! ([`Desk::record_command`]); this module only checks the input's shape and builds the views.
 
 mod cash_up;
+mod life;
+pub(crate) mod life_reads;
 pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
 
 pub use cash_up::{CashUpView, TillLine};
+pub use life::{ChargeView, CheckInBooking, CheckInCandidate, CheckInWarning, OfferView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 
 use chrono::NaiveDate;
@@ -17,7 +20,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 
 use crate::desk::{MAX_TEXT, check_id, check_limit, check_text};
-use crate::views::{BookingView, CustomerView, SessionDetail, SessionView};
+use crate::views::{BookingLife, BookingView, CustomerView, SessionDetail, SessionView};
 use crate::{Desk, DeskError, audit, replica, search};
 
 /// The leisure service of a [`Desk`]: `desk.leisure().book_place(…)`.
@@ -49,6 +52,7 @@ pub(crate) fn booking_view(conn: &Connection, id: Uuid) -> Result<BookingView, D
         customer_name: customer_name(conn, b.booking.customer_id)?,
         status: b.booking.status,
         pending: b.pending,
+        life: Some(BookingLife::of(&b.booking)),
     })
 }
 
@@ -63,7 +67,11 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::CancelPlace(a) => Some(a.booking_id),
         desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelWithRefund(a) => Some(a.booking_id),
-        desk_domain::leisure::Command::AddNote(_) => None,
+        desk_domain::leisure::Command::CheckIn(a) => a.booking_id,
+        desk_domain::leisure::Command::WaiveNoShow(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::AcceptOffer(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::DeclineOffer(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::AddNote(_) | desk_domain::leisure::Command::MarkNoShows(_) => None,
     }
 }
 
@@ -224,6 +232,7 @@ impl Leisure<'_> {
                         customer_name: customer_name(&tx, b.booking.customer_id)?,
                         status: b.booking.status,
                         pending: b.pending,
+                        life: Some(BookingLife::of(&b.booking)),
                     });
                 }
                 tx.commit()?;

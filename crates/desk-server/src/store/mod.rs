@@ -113,6 +113,8 @@ pub struct EntityBatch {
     pub leisure_settings: Vec<desk_domain::leisure::records::LeisureSettings>,
     pub entitlements: Vec<desk_domain::leisure::records::Entitlement>,
     pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
+    /// Places booked, waiting and offered (demo data: the rows behind the sessions' counts).
+    pub bookings: Vec<Booking>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -222,6 +224,10 @@ pub trait Store: Send + Sync {
     ) -> Result<PullPage, StoreError>;
     /// Loads entities in one transaction: all or nothing.
     fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError>;
+    /// The offer sweep at council time `now`: every waiting-list offer that ran out expires and
+    /// its place passes to the next person waiting, in one transaction. Returns the sessions
+    /// whose offers moved on.
+    fn expire_offers(&self, now: NaiveDateTime) -> Result<Vec<i64>, StoreError>;
     fn head(&self) -> Result<u64, StoreError>;
     fn session(&self, id: i64) -> Result<Option<Session>, StoreError>;
     fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
@@ -645,6 +651,14 @@ impl<B: desk_store::Database> Store for Storage<B> {
         };
         desk_store::Database::pull(&self.backend, &q)
     }
+    fn expire_offers(&self, now: NaiveDateTime) -> Result<Vec<i64>, StoreError> {
+        let (swept, head) = Backend::write(&self.backend, |tx| {
+            let swept = crate::push::sweep_offers(tx, now)?;
+            Ok::<_, StoreError>((swept, tx.head()))
+        })?;
+        self.publish(head, swept.touched);
+        Ok(swept.sessions)
+    }
     fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError> {
         let (summary, touched) = Backend::write(&self.backend, |tx| load_batch(tx, batch))?;
         self.publish(summary.head, touched);
@@ -939,6 +953,7 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.leisure_settings, &mut touched)?;
     total += add(tx, &batch.entitlements, &mut touched)?;
     total += add(tx, &batch.vouchers, &mut touched)?;
+    total += add(tx, &batch.bookings, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {
