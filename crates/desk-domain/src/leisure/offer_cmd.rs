@@ -5,7 +5,7 @@
 //! changes are the pure [`super::offers::WaitingList`]'s; this module reads the session's
 //! bookings, runs it and writes what changed as booking records and the session's counts.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 use uuid::Uuid;
 
 use super::Code;
@@ -73,7 +73,8 @@ fn written(bookings: &[Booking], events: &[Event], why: &str) -> (Vec<Effect>, i
             Event::Offered { customer_id, until } => {
                 let Some(mut b) = live(customer_id) else { continue };
                 b.status = BookingStatus::Offered;
-                b.offer_until = Some(until);
+                // Whole seconds: both stores keep them, so desk and server hold the same time.
+                b.offer_until = Some(until.with_nanosecond(0).unwrap_or(until));
                 booked += 1;
                 waiting -= 1;
                 (b, format!("{why}: offered a freed place"))
