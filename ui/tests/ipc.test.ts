@@ -81,6 +81,14 @@ describe('call', () => {
     await ipc.call('cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' });
     await ipc.call('cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null });
     await ipc.call('receipt', { paymentId: 'p-1' });
+    await ipc.call('check_in_find', { text: 'MLC0000007' });
+    await ipc.call('check_in', { customerId: 11, bookingId: null, channel: 'face-to-face' });
+    await ipc.call('mark_no_shows', { sessionId: 7, bookingIds: ['b-1'], channel: 'face-to-face' });
+    await ipc.call('waive_no_show', { bookingId: 'b-1', reason: 'Bus cancelled', channel: 'face-to-face' });
+    await ipc.call('offers', { centreId: null });
+    await ipc.call('accept_offer', { bookingId: 'b-1', channel: 'telephone' });
+    await ipc.call('decline_offer', { bookingId: 'b-1', channel: 'telephone' });
+    await ipc.call('charges_of', { customerId: 11 });
     await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
     await ipc.call('pupil_page', { pupilId: 401 });
     await ipc.call('schools');
@@ -168,6 +176,14 @@ describe('call', () => {
       ['cancel_with_refund', { bookingId: 'b-1', waiver: 'Pool closed', channel: 'telephone' }],
       ['cash_up', { centreId: 1, day: '2026-12-01', thisDesk: true, floatPence: 5000, countedPence: null }],
       ['receipt', { paymentId: 'p-1' }],
+      ['check_in_find', { text: 'MLC0000007' }],
+      ['check_in', { customerId: 11, bookingId: null, channel: 'face-to-face' }],
+      ['mark_no_shows', { sessionId: 7, bookingIds: ['b-1'], channel: 'face-to-face' }],
+      ['waive_no_show', { bookingId: 'b-1', reason: 'Bus cancelled', channel: 'face-to-face' }],
+      ['offers', { centreId: null }],
+      ['accept_offer', { bookingId: 'b-1', channel: 'telephone' }],
+      ['decline_offer', { bookingId: 'b-1', channel: 'telephone' }],
+      ['charges_of', { customerId: 11 }],
       ['search_pupils', { text: 'eilidh mac', limit: 20 }],
       ['pupil_page', { pupilId: 401 }],
       ['schools', undefined],
@@ -242,6 +258,7 @@ describe('call', () => {
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
         'cancel_with_refund', 'cash_up', 'receipt',
+        'check_in_find', 'check_in', 'mark_no_shows', 'waive_no_show', 'offers', 'accept_offer', 'decline_offer', 'charges_of',
         'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',
