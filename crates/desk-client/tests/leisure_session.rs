@@ -68,7 +68,10 @@ fn council() -> DemoData {
             booking(3, 100, 9, BookingStatus::Waiting, 2),
             booking(4, 101, 7, BookingStatus::Booked, 0),
         ],
-        staff: vec![leisure_staff("desk.s1", "Desk 1", 1), leisure_staff("desk.s2", "Desk 2", 1)],
+        staff: vec![
+            leisure_staff("desk.s1", "Desk 1", 1),
+            leisure_staff("desk.s2", "Desk 2", 1),
+        ],
         ..DemoData::default()
     }
 }
@@ -92,12 +95,18 @@ async fn the_offer_chain_and_a_scanned_check_in_settle_between_two_desks_on_both
         assert_eq!(found[0].bookings_now.len(), 1, "{backend:?}: {found:?}");
         assert!(found[0].warnings.is_empty(), "{backend:?}: {:?}", found[0].warnings);
         let shown = one.leisure().check_in(7, None, Channel::FaceToFace).await.unwrap();
-        assert!(shown.bookings_now[0].attended && shown.bookings_now[0].pending, "{backend:?}");
+        assert!(
+            shown.bookings_now[0].attended && shown.bookings_now[0].pending,
+            "{backend:?}"
+        );
         let nobody = one.leisure().check_in(8, None, Channel::FaceToFace).await.unwrap_err();
         assert_eq!(nobody.code(), "no_booking", "{backend:?}: {nobody}");
 
         // Desk one cancels customer 7's place: offered at once to customer 8, on this desk.
-        one.leisure().cancel_place(Uuid::from_u128(1), Channel::Telephone).await.unwrap();
+        one.leisure()
+            .cancel_place(Uuid::from_u128(1), Channel::Telephone)
+            .await
+            .unwrap();
         let offers = one.leisure().offers(Some(1)).await.unwrap();
         assert_eq!(
             offers.iter().map(|o| (o.customer_id, o.pending)).collect::<Vec<_>>(),
@@ -119,10 +128,18 @@ async fn the_offer_chain_and_a_scanned_check_in_settle_between_two_desks_on_both
         assert_eq!(store.expire_offers(later).unwrap(), [100], "{backend:?}");
         two.sync_now().await.unwrap();
         let offers = two.leisure().offers(None).await.unwrap();
-        assert_eq!(offers.iter().map(|o| o.customer_id).collect::<Vec<_>>(), [9], "{backend:?}");
+        assert_eq!(
+            offers.iter().map(|o| o.customer_id).collect::<Vec<_>>(),
+            [9],
+            "{backend:?}"
+        );
 
         // Customer 9 takes it on desk two; desk one sees the place booked.
-        let taken = two.leisure().accept_offer(Uuid::from_u128(3), Channel::Telephone).await.unwrap();
+        let taken = two
+            .leisure()
+            .accept_offer(Uuid::from_u128(3), Channel::Telephone)
+            .await
+            .unwrap();
         assert_eq!(taken.status, BookingStatus::Booked, "{backend:?}");
         two.sync_now().await.unwrap();
         one.sync_now().await.unwrap();
@@ -132,7 +149,11 @@ async fn the_offer_chain_and_a_scanned_check_in_settle_between_two_desks_on_both
         assert_eq!(live, [(9, BookingStatus::Booked)], "{backend:?}");
         assert_eq!((detail.session.session.booked, detail.session.session.waiting), (1, 0));
         // Customer 8's answer comes too late: refused on the desk, nothing recorded.
-        let late = one.leisure().accept_offer(Uuid::from_u128(2), Channel::Telephone).await.unwrap_err();
+        let late = one
+            .leisure()
+            .accept_offer(Uuid::from_u128(2), Channel::Telephone)
+            .await
+            .unwrap_err();
         assert_eq!(late.code(), "no_offer", "{backend:?}: {late}");
         assert_eq!(one.sync_status().await.unwrap().pending, 0, "{backend:?}");
         server.stop().await;

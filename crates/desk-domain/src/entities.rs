@@ -265,7 +265,6 @@ impl OfferOutcome {
     }
 }
 
-
 /// A note a receptionist keeps on a customer's record. Lives in the customer's home centre's
 /// bucket, like the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

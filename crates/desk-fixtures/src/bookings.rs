@@ -40,7 +40,9 @@ pub fn bookings(rng: &mut ChaCha8Rng, sessions: &mut [Session], customers: &[Cus
     let mut out = Vec::new();
     let mut serial = 0u64;
     for s in sessions.iter_mut() {
-        let Some(people) = by_centre.get(&s.centre_id) else { continue };
+        let Some(people) = by_centre.get(&s.centre_id) else {
+            continue;
+        };
         let wanted = (s.booked + s.waiting) as usize;
         if s.cancelled || wanted == 0 || people.is_empty() {
             continue;

@@ -375,10 +375,18 @@ impl leisure::Facts for Facts<'_> {
         )
     }
     fn session_bookings(&mut self, session_id: i64) -> Result<Vec<Booking>, StoreError> {
-        records::select(self.tx, table::BOOKINGS, &[Cond::Eq("session_id", Cell::Int(session_id))])
+        records::select(
+            self.tx,
+            table::BOOKINGS,
+            &[Cond::Eq("session_id", Cell::Int(session_id))],
+        )
     }
     fn bookings_of_customer(&mut self, customer_id: i64) -> Result<Vec<Booking>, StoreError> {
-        records::select(self.tx, table::BOOKINGS, &[Cond::Eq("customer_id", Cell::Int(customer_id))])
+        records::select(
+            self.tx,
+            table::BOOKINGS,
+            &[Cond::Eq("customer_id", Cell::Int(customer_id))],
+        )
     }
     fn charge(&mut self, id: Uuid) -> Result<Option<leisure::records::Charge>, StoreError> {
         records::get(self.tx, table::CUSTOMER_CHARGES, &id.to_string())

@@ -340,7 +340,10 @@ fn cancel_offers_the_freed_place_to_the_first_waiting(backend: &str) {
     let offered = store.booking(booking_id(&w1)).unwrap().unwrap();
     assert_eq!((offered.status, offered.waiting_position), (BookingStatus::Offered, 1));
     let until = offered.offer_until.expect("an offer is held until a time");
-    assert!(until > now() && until <= s.starts_at, "held from now, never past the start: {until}");
+    assert!(
+        until > now() && until <= s.starts_at,
+        "held from now, never past the start: {until}"
+    );
     assert_eq!(
         store.booking(booking_id(&w2)).unwrap().unwrap().status,
         BookingStatus::Waiting

@@ -127,7 +127,10 @@ fn check_in_marks_the_booking_for_now_attended(backend: &str) {
     let rows: Vec<(&str, &str)> = pulled.rows.iter().map(|r| (r.table.as_str(), r.id.as_str())).collect();
     assert_eq!(rows, [("bookings", &*Uuid::from_u128(1).to_string())]);
     let audited = store.audit_of(PersonRef::Customer(1)).unwrap();
-    assert!(audited.iter().any(|e| e.detail.contains("leisure.check_in")), "{audited:?}");
+    assert!(
+        audited.iter().any(|e| e.detail.contains("leisure.check_in")),
+        "{audited:?}"
+    );
 }
 
 fn check_in_with_no_booking_is_refused_plainly(backend: &str) {
@@ -140,7 +143,9 @@ fn check_in_with_no_booking_is_refused_plainly(backend: &str) {
     });
     let o = outcome_at(&*store, &desk, 1, cmd, now());
     assert_eq!(code(&o), "no_booking");
-    let Outcome::Rejected { message, .. } = o else { unreachable!() };
+    let Outcome::Rejected { message, .. } = o else {
+        unreachable!()
+    };
     assert!(message.contains("has no booking for now"), "{message}");
     // Another centre's desk may not check a centre A booking in.
     let b = quick_caller(&*store, "desk.b", CENTRE_B);
@@ -165,7 +170,10 @@ fn no_shows_charge_the_fee_and_block_and_a_waiver_lifts_both(backend: &str) {
         session_id: SESSION_NOW,
         booking_ids: vec![Uuid::from_u128(1)],
     });
-    assert_eq!(code(&outcome_at(&*store, &desk, 1, not_over, now())), "session_not_over");
+    assert_eq!(
+        code(&outcome_at(&*store, &desk, 1, not_over, now())),
+        "session_not_over"
+    );
     assert_eq!(outcome_at(&*store, &desk, 2, mark(&[2, 4]), now()), Outcome::Applied);
     assert!(get(&*store, 2).no_show_at.is_some() && get(&*store, 4).no_show_at.is_some());
 
@@ -176,13 +184,23 @@ fn no_shows_charge_the_fee_and_block_and_a_waiver_lifts_both(backend: &str) {
         .into_iter()
         .map(|v| serde_json::from_value(v).unwrap())
         .collect();
-    let [fee] = &charges[..] else { panic!("one fee: {charges:?}") };
+    let [fee] = &charges[..] else {
+        panic!("one fee: {charges:?}")
+    };
     assert_eq!(
         (fee.customer_id, fee.amount, fee.status, fee.id),
-        (2, Pence(300), ChargeStatus::Due, Charge::no_show_fee_id(Uuid::from_u128(2)))
+        (
+            2,
+            Pence(300),
+            ChargeStatus::Due,
+            Charge::no_show_fee_id(Uuid::from_u128(2))
+        )
     );
     let audited = store.audit_of(PersonRef::Customer(2)).unwrap();
-    assert!(audited.iter().any(|e| e.record_kind.as_deref() == Some("charge")), "{audited:?}");
+    assert!(
+        audited.iter().any(|e| e.record_kind.as_deref() == Some("charge")),
+        "{audited:?}"
+    );
 
     // Booking ahead is blocked for customer 2 until the waiver.
     let ahead = book(SESSION_A_LATER, 2);
@@ -192,13 +210,13 @@ fn no_shows_charge_the_fee_and_block_and_a_waiver_lifts_both(backend: &str) {
         reason: "Bus cancelled".into(),
     });
     assert_eq!(outcome_at(&*store, &desk, 4, waive, now()), Outcome::Applied);
-    let fee: Charge = serde_json::from_value(
-        store.records("customer_charges", &[]).unwrap().remove(0),
-    )
-    .unwrap();
+    let fee: Charge = serde_json::from_value(store.records("customer_charges", &[]).unwrap().remove(0)).unwrap();
     assert_eq!(fee.status, ChargeStatus::Waived);
     assert_eq!(get(&*store, 2).no_show_waived.as_deref(), Some("Bus cancelled"));
-    assert_eq!(outcome_at(&*store, &desk, 5, book(SESSION_A_LATER, 2), now()), Outcome::Applied);
+    assert_eq!(
+        outcome_at(&*store, &desk, 5, book(SESSION_A_LATER, 2), now()),
+        Outcome::Applied
+    );
 }
 
 /// Fills SESSION_FULLABLE (20 places) and puts customers 21 and 22 on its waiting list;
@@ -227,7 +245,11 @@ fn the_offer_chain_runs_out_passes_on_and_is_taken(backend: &str) {
     assert_eq!(outcome_at(&*store, &desk, 23, cancel(place), t0), Outcome::Applied);
     let first = store.booking(w1).unwrap().unwrap();
     assert_eq!(first.status, BookingStatus::Offered);
-    assert_eq!(first.offer_until, Some(t0 + Duration::minutes(120)), "the policy's hold");
+    assert_eq!(
+        first.offer_until,
+        Some(t0 + Duration::minutes(120)),
+        "the policy's hold"
+    );
 
     // Nothing runs out before the hold ends; after it the sweep passes the place on.
     assert!(store.expire_offers(t0 + Duration::minutes(119)).unwrap().is_empty());
@@ -235,10 +257,17 @@ fn the_offer_chain_runs_out_passes_on_and_is_taken(backend: &str) {
     let t1 = t0 + Duration::minutes(121);
     assert_eq!(store.expire_offers(t1).unwrap(), [SESSION_FULLABLE]);
     let first = store.booking(w1).unwrap().unwrap();
-    assert_eq!((first.status, first.offer_outcome), (BookingStatus::Cancelled, Some(OfferOutcome::Expired)));
+    assert_eq!(
+        (first.status, first.offer_outcome),
+        (BookingStatus::Cancelled, Some(OfferOutcome::Expired))
+    );
     let second = store.booking(w2).unwrap().unwrap();
     assert_eq!(second.status, BookingStatus::Offered);
-    assert_eq!(second.offer_until, Some(t1 + Duration::minutes(120)), "a full hold from the sweep");
+    assert_eq!(
+        second.offer_until,
+        Some(t1 + Duration::minutes(120)),
+        "a full hold from the sweep"
+    );
     let s = store.session(SESSION_FULLABLE).unwrap().unwrap();
     assert_eq!((s.booked, s.waiting), (20, 0));
     // Desks pull what the sweep wrote: both bookings, then the session's counts.
@@ -247,7 +276,10 @@ fn the_offer_chain_runs_out_passes_on_and_is_taken(backend: &str) {
         .unwrap();
     let tables: Vec<&str> = pulled.rows.iter().map(|r| r.table.as_str()).collect();
     assert_eq!(tables, ["bookings", "bookings", "sessions"]);
-    assert!(store.expire_offers(t1).unwrap().is_empty(), "a second sweep finds nothing");
+    assert!(
+        store.expire_offers(t1).unwrap().is_empty(),
+        "a second sweep finds nothing"
+    );
 
     let late = Command::from(AcceptOffer { booking_id: w1 });
     assert_eq!(code(&outcome_at(&*store, &desk, 24, late, t1)), "no_offer");
@@ -255,7 +287,10 @@ fn the_offer_chain_runs_out_passes_on_and_is_taken(backend: &str) {
     assert_eq!(outcome_at(&*store, &desk, 25, take, t1), Outcome::Applied);
     assert_eq!(store.booking(w2).unwrap().unwrap().status, BookingStatus::Booked);
     let audited = store.audit_of(PersonRef::Customer(21)).unwrap();
-    assert!(audited.iter().any(|e| e.detail.contains("offer expired")), "{audited:?}");
+    assert!(
+        audited.iter().any(|e| e.detail.contains("offer expired")),
+        "{audited:?}"
+    );
 }
 
 fn a_declined_offer_passes_on_at_once(backend: &str) {
@@ -265,10 +300,17 @@ fn a_declined_offer_passes_on_at_once(backend: &str) {
     assert_eq!(outcome_at(&*store, &desk, 23, cancel(place), now()), Outcome::Applied);
     let no = Command::from(DeclineOffer { booking_id: w1 });
     assert_eq!(outcome_at(&*store, &desk, 24, no, now()), Outcome::Applied);
-    assert_eq!(store.booking(w1).unwrap().unwrap().offer_outcome, Some(OfferOutcome::Declined));
+    assert_eq!(
+        store.booking(w1).unwrap().unwrap().offer_outcome,
+        Some(OfferOutcome::Declined)
+    );
     assert_eq!(store.booking(w2).unwrap().unwrap().status, BookingStatus::Offered);
     let no = Command::from(DeclineOffer { booking_id: w2 });
     assert_eq!(outcome_at(&*store, &desk, 25, no, now()), Outcome::Applied);
     let s = store.session(SESSION_FULLABLE).unwrap().unwrap();
-    assert_eq!((s.booked, s.waiting), (19, 0), "nobody left waiting: the place is free to book");
+    assert_eq!(
+        (s.booked, s.waiting),
+        (19, 0),
+        "nobody left waiting: the place is free to book"
+    );
 }

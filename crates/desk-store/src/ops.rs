@@ -69,7 +69,8 @@ fn booking_row(b: &Booking) -> Vec<Cell> {
         b.no_show_at.map_or(Cell::Null, Cell::TimestampTz),
         b.no_show_waived.clone().map_or(Cell::Null, Cell::Text),
         b.offer_until.map_or(Cell::Null, Cell::Timestamp),
-        b.offer_outcome.map_or(Cell::Null, |o| Cell::Text(o.as_str().to_owned())),
+        b.offer_outcome
+            .map_or(Cell::Null, |o| Cell::Text(o.as_str().to_owned())),
     ]
 }
 

@@ -166,7 +166,9 @@ pub const BOOKINGS: TableSpec = TableSpec {
         col("no_show_at", TimestampTz).null(),
         col("no_show_waived", Text).null(),
         col("offer_until", Timestamp).null(),
-        col("offer_outcome", Text).null().check("offer_outcome IN ('declined', 'expired')"),
+        col("offer_outcome", Text)
+            .null()
+            .check("offer_outcome IN ('declined', 'expired')"),
     ],
     unique: &[],
     without_rowid: false,
@@ -767,7 +769,13 @@ pub const INIT: &[Step] = &[
     create(&CUSTOMERS),
     Step::Create {
         table: &BOOKINGS,
-        added_later: &["attended_at", "no_show_at", "no_show_waived", "offer_until", "offer_outcome"],
+        added_later: &[
+            "attended_at",
+            "no_show_at",
+            "no_show_waived",
+            "offer_until",
+            "offer_outcome",
+        ],
     },
     index("bookings_session_customer", "bookings", &["session_id", "customer_id"]),
     create(&SCHOOLS),

@@ -14,6 +14,7 @@ import type { StaffProfile } from '../lib/bindings/StaffProfile';
 import type { SyncStatus } from '../lib/bindings/SyncStatus';
 import { todayIso } from '../lib/format';
 import { FakeCouncilTax } from './fakeCouncilTax';
+import { FakeLeisureLife } from './fakeLeisureLife';
 import { FakeSchool } from './fakeSchool';
 
 const FIRST = ['Mòrag', 'Seònaid', 'Eilidh', 'Calum', 'Ruairidh', 'Iain', 'Catrìona', 'Fiona', 'Hamish', 'Kirsty'];
@@ -72,6 +73,7 @@ export class FakeDesk {
   locked = false;
   school = new FakeSchool();
   councilTax = new FakeCouncilTax();
+  life: FakeLeisureLife;
 
   constructor(options: FakeDeskOptions = {}) {
     this.demo = options.demo ?? true;
@@ -120,6 +122,7 @@ export class FakeDesk {
         cid++;
       }
     }
+    this.life = new FakeLeisureLife(this.customers, this.sessions, this.bookings);
     if (options.attention ?? true) {
       const full = this.sessions.find((s) => s.session.booked === s.session.capacity)!.session;
       this.attention.push({
@@ -403,6 +406,22 @@ export class FakeDesk {
         balance: difference === null ? null : difference === 0 ? 'balanced' : difference > 0 ? 'over' : 'short',
       };
     },
+    check_in_find: ({ text }) => {
+      if (text.trim() === '') throw { code: 'invalid_input', message: 'Type or scan a membership number, or type a name.' };
+      return this.life.find(text);
+    },
+    check_in: ({ customerId, bookingId }) => this.life.checkIn(customerId, bookingId),
+    mark_no_shows: ({ sessionId, bookingIds }) => {
+      this.life.markNoShows(bookingIds);
+      const view = this.sessions.find((s) => s.session.id === sessionId);
+      if (!view) throw { code: 'not_found', message: 'No such session.' };
+      return { session: view, bookings: this.bookings.filter((b) => b.session_id === sessionId) };
+    },
+    waive_no_show: ({ bookingId, reason }) => this.life.waive(bookingId, reason),
+    offers: ({ centreId }) => this.life.offers.filter((o) => centreId === null || o.centre_id === centreId),
+    accept_offer: ({ bookingId }) => this.life.answer(bookingId, true),
+    decline_offer: ({ bookingId }) => this.life.answer(bookingId, false),
+    charges_of: ({ customerId }) => this.life.charges.filter((c) => c.customer_id === customerId),
     receipt: ({ paymentId }) => {
       const r = this.receipts.find((x) => x.payment_id === paymentId);
       if (!r) throw { code: 'not_found', message: `Payment ${paymentId} is not on this desk.` };

@@ -182,8 +182,7 @@ fn candidate(conn: &Connection, c: &Customer, now: NaiveDateTime) -> Result<Chec
         .collect();
     let entitlement = money_reads::entitlement(conn, c.id)?;
     let who = priced_customer(c.date_of_birth, entitlement.as_ref());
-    let home_policy =
-        money_reads::settings(conn, c.home_centre_id)?.and_then(|s| s.policy_on(now.date()).cloned());
+    let home_policy = money_reads::settings(conn, c.home_centre_id)?.and_then(|s| s.policy_on(now.date()).cloned());
     let blocked_until = leisure::blocked_until(&mut DeskFacts::new(conn), c.id, c.home_centre_id, now.date())?;
     let visit = Visit {
         customer: &who,
@@ -300,7 +299,12 @@ impl Leisure<'_> {
     }
 
     /// Waives a no-show (and its fee, if still due) with a reason.
-    pub async fn waive_no_show(&self, booking_id: Uuid, reason: &str, channel: Channel) -> Result<BookingView, DeskError> {
+    pub async fn waive_no_show(
+        &self,
+        booking_id: Uuid,
+        reason: &str,
+        channel: Channel,
+    ) -> Result<BookingView, DeskError> {
         if booking_id.is_nil() {
             return Err(DeskError::invalid("The booking id must not be empty."));
         }

@@ -57,7 +57,11 @@ fn effective(list: Vec<(Booking, bool)>) -> Vec<EffectiveBooking> {
 
 /// Every booking of a customer, whatever its status.
 pub fn bookings_of_customer(conn: &Connection, customer_id: i64) -> rusqlite::Result<Vec<EffectiveBooking>> {
-    let replica = pairs(conn, "SELECT id, data FROM bookings WHERE customer_id = ?1", customer_id)?;
+    let replica = pairs(
+        conn,
+        "SELECT id, data FROM bookings WHERE customer_id = ?1",
+        customer_id,
+    )?;
     let overlay = pairs(
         conn,
         "SELECT id, data FROM overlay_records WHERE tbl = 'bookings' AND json_extract(data, '$.customer_id') = ?1",

@@ -48,7 +48,9 @@ fn booked_with_sessions<F: Facts + ?Sized>(
         if b.status != BookingStatus::Booked {
             continue;
         }
-        let Some(s) = facts.session(b.session_id)? else { continue };
+        let Some(s) = facts.session(b.session_id)? else {
+            continue;
+        };
         let booked = Booked {
             session_id: s.id,
             starts: s.starts_at,
@@ -78,7 +80,10 @@ pub(super) fn check_in<F: Facts + ?Sized>(facts: &mut F, a: &CheckIn, ctx: &Ctx)
             Some(found) => found.clone(),
             None => {
                 let Some(b) = facts.booking(id)? else {
-                    return Ok(Err(Refusal::new(Code::UnknownBooking, format!("There is no booking {id}."))));
+                    return Ok(Err(Refusal::new(
+                        Code::UnknownBooking,
+                        format!("There is no booking {id}."),
+                    )));
                 };
                 let why = if b.customer_id != customer.id {
                     "is another customer's".to_owned()
@@ -164,7 +169,9 @@ pub fn no_show_history<F: Facts + ?Sized>(facts: &mut F, customer_id: i64) -> Re
         if b.no_show_at.is_none() {
             continue;
         }
-        let Some(s) = facts.session(b.session_id)? else { continue };
+        let Some(s) = facts.session(b.session_id)? else {
+            continue;
+        };
         out.push(NoShow {
             session_id: s.id,
             at: s.starts_at,
@@ -200,16 +207,18 @@ pub(super) fn advance_block<F: Facts + ?Sized>(
     if session.starts_at.date() <= now.date() {
         return Ok(None);
     }
-    Ok(blocked_until(facts, customer_id, session.centre_id, now.date())?.map(|until| {
-        Refusal::new(
-            Code::BookingBlocked,
-            format!(
-                "This customer cannot book ahead until {} after no-shows (the centre's rule). Book today's \
+    Ok(
+        blocked_until(facts, customer_id, session.centre_id, now.date())?.map(|until| {
+            Refusal::new(
+                Code::BookingBlocked,
+                format!(
+                    "This customer cannot book ahead until {} after no-shows (the centre's rule). Book today's \
                  sessions only, or waive a no-show with a reason.",
-                until.format("%-d %b %Y")
-            ),
-        )
-    }))
+                    until.format("%-d %b %Y")
+                ),
+            )
+        }),
+    )
 }
 
 pub(super) fn mark_no_shows<F: Facts + ?Sized>(
@@ -251,7 +260,10 @@ pub(super) fn mark_no_shows<F: Facts + ?Sized>(
     let mut effects = Vec::new();
     for id in &a.booking_ids {
         let Some(mut b) = facts.booking(*id)? else {
-            return Ok(Err(Refusal::new(Code::UnknownBooking, format!("There is no booking {id}."))));
+            return Ok(Err(Refusal::new(
+                Code::UnknownBooking,
+                format!("There is no booking {id}."),
+            )));
         };
         if b.session_id != session.id || b.status != BookingStatus::Booked {
             return Ok(Err(Refusal::new(
@@ -260,7 +272,11 @@ pub(super) fn mark_no_shows<F: Facts + ?Sized>(
             )));
         }
         if b.attended_at.is_some() || b.no_show_at.is_some() {
-            let what = if b.attended_at.is_some() { "was checked in" } else { "is already a no-show" };
+            let what = if b.attended_at.is_some() {
+                "was checked in"
+            } else {
+                "is already a no-show"
+            };
             return Ok(Err(Refusal::new(
                 Code::NoShowState,
                 format!("Booking {id} {what}, so it cannot be marked a no-show."),
@@ -323,7 +339,11 @@ pub(super) fn waive_no_show<F: Facts + ?Sized>(
         return Ok(Err(out_of_scope(b.session_id)));
     }
     if b.no_show_at.is_none() || b.no_show_waived.is_some() {
-        let what = if b.no_show_waived.is_some() { "was already waived" } else { "is not a no-show" };
+        let what = if b.no_show_waived.is_some() {
+            "was already waived"
+        } else {
+            "is not a no-show"
+        };
         return Ok(Err(Refusal::new(
             Code::NoShowState,
             format!("This booking {what}, so there is nothing to waive."),

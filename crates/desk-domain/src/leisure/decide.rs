@@ -189,11 +189,11 @@ pub(super) fn take_place<F: Facts + ?Sized>(
         created_at: ctx.at,
         staff_id: ctx.staff_id,
         channel: ctx.channel,
-attended_at: None,
-no_show_at: None,
-no_show_waived: None,
-offer_until: None,
-offer_outcome: None,
+        attended_at: None,
+        no_show_at: None,
+        no_show_waived: None,
+        offer_until: None,
+        offer_outcome: None,
     };
     // The session's record comes last: its version is the receipt's, which desks rely on.
     Ok(Ok(vec![
@@ -376,8 +376,13 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             ),
             None => format!("Waive the no-show of booking {}", a.booking_id),
         },
-        Command::AcceptOffer(super::AcceptOffer { booking_id }) | Command::DeclineOffer(super::DeclineOffer { booking_id }) => {
-            let verb = if matches!(cmd, Command::AcceptOffer(_)) { "takes" } else { "turns down" };
+        Command::AcceptOffer(super::AcceptOffer { booking_id })
+        | Command::DeclineOffer(super::DeclineOffer { booking_id }) => {
+            let verb = if matches!(cmd, Command::AcceptOffer(_)) {
+                "takes"
+            } else {
+                "turns down"
+            };
             match facts.booking(*booking_id)? {
                 Some(b) => format!(
                     "{} {verb} the place offered in {}",
@@ -679,11 +684,11 @@ pub(super) mod tests {
             created_at: ctx().at,
             staff_id: 1,
             channel: Channel::FaceToFace,
-attended_at: None,
-no_show_at: None,
-no_show_waived: None,
-offer_until: None,
-offer_outcome: None,
+            attended_at: None,
+            no_show_at: None,
+            no_show_waived: None,
+            offer_until: None,
+            offer_outcome: None,
         }
     }
 

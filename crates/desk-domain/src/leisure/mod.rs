@@ -36,15 +36,15 @@ pub mod spaces;
 mod table;
 pub mod window;
 
-pub use code::Code;
 pub use attendance::{MAX_REASON, blocked_until, no_show_history};
+pub use code::Code;
 pub use command::{
     AcceptOffer, AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, CheckIn, Command, DeclineOffer,
     JoinWaitingList, MAX_NOTE, MarkNoShows, WaiveNoShow,
 };
-pub use offer_cmd::expire_offers;
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use money::{quote, refund_due};
+pub use offer_cmd::expire_offers;
 pub use rules::*;
 pub use table::ConfigError;
 

@@ -65,7 +65,9 @@ fn written(bookings: &[Booking], events: &[Event], why: &str) -> (Vec<Effect>, i
     let live = |customer_id: i64| {
         bookings
             .iter()
-            .find(|b| b.customer_id == customer_id && matches!(b.status, BookingStatus::Waiting | BookingStatus::Offered))
+            .find(|b| {
+                b.customer_id == customer_id && matches!(b.status, BookingStatus::Waiting | BookingStatus::Offered)
+            })
             .cloned()
     };
     for event in events {
@@ -201,11 +203,7 @@ pub(super) fn decline<F: Facts + ?Sized>(facts: &mut F, a: &DeclineOffer, ctx: &
 /// The server's sweep for one session at `ctx.now`: every offer that ran out expires and its
 /// place passes to the next person waiting (or is freed to book). Nothing to do: no effects.
 /// Run through the same interpreter as a command's, so desks pull what it changed.
-pub fn expire_offers<F: Facts + ?Sized>(
-    facts: &mut F,
-    session_id: i64,
-    ctx: &Ctx,
-) -> Result<Vec<Effect>, F::Error> {
+pub fn expire_offers<F: Facts + ?Sized>(facts: &mut F, session_id: i64, ctx: &Ctx) -> Result<Vec<Effect>, F::Error> {
     let Some(mut session) = facts.session(session_id)? else {
         return Ok(Vec::new());
     };

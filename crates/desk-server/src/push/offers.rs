@@ -24,11 +24,8 @@ pub struct Swept {
 
 /// Expires every offer that ran out before `now` and passes each place on, in one transaction.
 pub(crate) fn sweep_offers(tx: &mut dyn StoreTx, now: NaiveDateTime) -> Result<Swept, StoreError> {
-    let offered: Vec<Booking> = records::select(
-        tx,
-        table::BOOKINGS,
-        &[Cond::Eq("status", Cell::Text("offered".into()))],
-    )?;
+    let offered: Vec<Booking> =
+        records::select(tx, table::BOOKINGS, &[Cond::Eq("status", Cell::Text("offered".into()))])?;
     let due: BTreeSet<(i64, i64)> = offered
         .iter()
         .filter(|b| b.offer_until.is_some_and(|u| u < now))
@@ -54,7 +51,14 @@ pub(crate) fn sweep_offers(tx: &mut dyn StoreTx, now: NaiveDateTime) -> Result<S
         if tx.session_for_update(session_id)?.is_none() {
             continue;
         }
-        let effects = leisure::expire_offers(&mut Facts { tx: &mut *tx, caller: &caller }, session_id, &ctx)?;
+        let effects = leisure::expire_offers(
+            &mut Facts {
+                tx: &mut *tx,
+                caller: &caller,
+            },
+            session_id,
+            &ctx,
+        )?;
         if effects.is_empty() {
             continue;
         }

@@ -4,7 +4,9 @@ import { route } from '../../lib/routes';
 import { timetable } from './stores/timetable.svelte';
 import BookCustomer from './screens/BookCustomer.svelte';
 import CashUp from './screens/CashUp.svelte';
+import CheckIn from './screens/CheckIn.svelte';
 import CustomerNotes from './screens/CustomerNotes.svelte';
+import Offers from './screens/Offers.svelte';
 import SessionDetail from './screens/SessionDetail.svelte';
 import Timetable from './screens/Timetable.svelte';
 
@@ -56,5 +58,24 @@ export const leisureRoutes = [
     component: CustomerNotes,
     props: (r) => ({ id: r.id }),
     section: 'timetable',
+  }),
+  route({
+    name: 'check-in',
+    path: '/check-in',
+    title: 'Check-in',
+    capability: 'leisure.book',
+    component: CheckIn,
+    props: () => ({}),
+    section: 'check-in',
+    nav: { id: 'check-in', label: 'Check-in', href: '#/check-in', capability: 'leisure.book' },
+  }),
+  route({
+    name: 'offers',
+    path: '/offers',
+    title: 'Waiting-list offers',
+    capability: 'leisure.book',
+    component: Offers,
+    props: () => ({}),
+    section: 'check-in',
   }),
 ];

@@ -87,8 +87,16 @@ fn the_offer_chain_cancel_offer_run_out_pass_on_accept() {
     apply(&mut w, &e);
     assert_eq!(status(&w, 3), (BookingStatus::Offered, None));
     let offered = w.bookings.iter().find(|b| b.id == Uuid::from_u128(3)).unwrap();
-    assert_eq!(offered.offer_until, Some(t0 + Duration::minutes(120)), "held for the policy's 120 minutes");
-    assert_eq!(counts(&w, 2), (1, 1), "the held place counts as booked; one left waiting");
+    assert_eq!(
+        offered.offer_until,
+        Some(t0 + Duration::minutes(120)),
+        "held for the policy's 120 minutes"
+    );
+    assert_eq!(
+        counts(&w, 2),
+        (1, 1),
+        "the held place counts as booked; one left waiting"
+    );
 
     // Someone else cannot take the held place.
     let other = BookPlace {
@@ -135,7 +143,14 @@ fn the_offer_chain_cancel_offer_run_out_pass_on_accept() {
 #[test]
 fn an_offer_accepted_after_its_hold_is_refused_even_before_the_sweep() {
     let mut w = with_policy(world());
-    let e = decide(&mut w, CancelPlace { booking_id: Uuid::from_u128(2) }, at(1, 12)).unwrap();
+    let e = decide(
+        &mut w,
+        CancelPlace {
+            booking_id: Uuid::from_u128(2),
+        },
+        at(1, 12),
+    )
+    .unwrap();
     apply(&mut w, &e);
     let take = AcceptOffer {
         booking_id: Uuid::from_u128(3),
@@ -148,19 +163,51 @@ fn an_offer_accepted_after_its_hold_is_refused_even_before_the_sweep() {
 #[test]
 fn a_declined_offer_passes_on_and_the_last_frees_the_place() {
     let mut w = with_policy(world());
-    let e = decide(&mut w, CancelPlace { booking_id: Uuid::from_u128(2) }, at(1, 12)).unwrap();
+    let e = decide(
+        &mut w,
+        CancelPlace {
+            booking_id: Uuid::from_u128(2),
+        },
+        at(1, 12),
+    )
+    .unwrap();
     apply(&mut w, &e);
-    let e = decide(&mut w, DeclineOffer { booking_id: Uuid::from_u128(3) }, at(1, 12)).unwrap();
+    let e = decide(
+        &mut w,
+        DeclineOffer {
+            booking_id: Uuid::from_u128(3),
+        },
+        at(1, 12),
+    )
+    .unwrap();
     apply(&mut w, &e);
     assert_eq!(status(&w, 3), (BookingStatus::Cancelled, Some(OfferOutcome::Declined)));
     assert_eq!(status(&w, 4), (BookingStatus::Offered, None));
     assert_eq!(counts(&w, 2), (1, 0));
-    let e = decide(&mut w, DeclineOffer { booking_id: Uuid::from_u128(4) }, at(1, 12)).unwrap();
-    assert_eq!(words(&e).last().unwrap(), "count sessions 2 booked-1", "nobody left: the place is free");
+    let e = decide(
+        &mut w,
+        DeclineOffer {
+            booking_id: Uuid::from_u128(4),
+        },
+        at(1, 12),
+    )
+    .unwrap();
+    assert_eq!(
+        words(&e).last().unwrap(),
+        "count sessions 2 booked-1",
+        "nobody left: the place is free"
+    );
     apply(&mut w, &e);
     assert_eq!(counts(&w, 2), (0, 0));
     // Answering an offer that is not open is refused, with words for why.
-    let (code, message) = decide(&mut w, AcceptOffer { booking_id: Uuid::from_u128(4) }, at(1, 12)).unwrap_err();
+    let (code, message) = decide(
+        &mut w,
+        AcceptOffer {
+            booking_id: Uuid::from_u128(4),
+        },
+        at(1, 12),
+    )
+    .unwrap_err();
     assert_eq!(code, "no_offer");
     assert!(message.contains("turned the offer down"), "{message}");
 }
@@ -205,10 +252,28 @@ fn check_in_refusals_table() {
         booking_id: b.map(Uuid::from_u128),
     };
     let cases: Vec<(&str, CheckIn, NaiveDateTime, &str, &str)> = vec![
-        ("too early", by(1, Some(10)), at(1, 9), "not_checkable", "opens at 09:30"),
-        ("no booking now", by(1, None), at(1, 9), "no_booking", "no booking for now"),
+        (
+            "too early",
+            by(1, Some(10)),
+            at(1, 9),
+            "not_checkable",
+            "opens at 09:30",
+        ),
+        (
+            "no booking now",
+            by(1, None),
+            at(1, 9),
+            "no_booking",
+            "no booking for now",
+        ),
         ("nobody", by(77, None), at(1, 10), "unknown_customer", ""),
-        ("another's", by(2, Some(10)), at(1, 10), "not_checkable", "another customer's"),
+        (
+            "another's",
+            by(2, Some(10)),
+            at(1, 10),
+            "not_checkable",
+            "another customer's",
+        ),
         ("waiting list", by(3, Some(3)), at(1, 10), "not_checkable", "waiting"),
         ("ended", by(1, Some(10)), at(1, 11), "not_checkable", "ended"),
     ];
@@ -238,7 +303,10 @@ fn no_shows_follow_the_rule_fee_then_block_and_a_waiver_lifts_both() {
     let e = decide(&mut w, mark(), at(1, 11)).unwrap();
     apply(&mut w, &e);
     let fee = w.charges.first().expect("a fee charged");
-    assert_eq!((fee.amount, fee.status, fee.customer_id), (Pence(300), ChargeStatus::Due, 1));
+    assert_eq!(
+        (fee.amount, fee.status, fee.customer_id),
+        (Pence(300), ChargeStatus::Due, 1)
+    );
     assert_eq!(fee.id, Charge::no_show_fee_id(Uuid::from_u128(10)));
     assert!(fee.reason.contains("No-show 2 in 30 days"), "{}", fee.reason);
     assert_eq!(decide(&mut w, mark(), at(1, 11)).unwrap_err().0, "no_show_state");
@@ -262,7 +330,10 @@ fn no_shows_follow_the_rule_fee_then_block_and_a_waiver_lifts_both() {
     apply(&mut w, &e);
     assert_eq!(w.charges[0].status, ChargeStatus::Waived);
     assert!(decide(&mut w, ahead, at(1, 12)).is_ok(), "the waiver lifts the block");
-    assert_eq!(decide(&mut w, waive("again"), at(1, 12)).unwrap_err().0, "no_show_state");
+    assert_eq!(
+        decide(&mut w, waive("again"), at(1, 12)).unwrap_err().0,
+        "no_show_state"
+    );
 }
 
 #[test]
