@@ -16,7 +16,8 @@ use desk_client::council_tax::views::{
     AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
 };
 use desk_client::leisure::{
-    CancelView, CashUpView, PriceQuote, ReceiptView, RefundQuote, TenderInput, TransferQuote, TransferView,
+    CancelView, CashUpView, ChargeView, CheckInCandidate, OfferView, PriceQuote, ReceiptView, RefundQuote, TenderInput,
+    TransferQuote, TransferView,
 };
 use desk_client::leisure::{MembershipInput, ReceptionView, RegisterOutcome, RegistrationInput};
 use desk_client::school::views::{
@@ -205,6 +206,29 @@ contract! {
     /// Everything the reception view shows about a customer, with the price of `session_id` (audited).
     reception(ReceptionRequest { customer_id: i64, session_id: Option<i64> }) -> ReceptionView
         = desk |d, r| d.leisure().reception(r.customer_id, r.session_id).await;
+    /// Check-in: customers by an exact (scanned) membership number or by name, each with their
+    /// bookings for now and plain warnings (viewing them is audited).
+    check_in_find(CheckInFindRequest { text: String }) -> Vec<CheckInCandidate>
+        = desk |d, r| d.leisure().check_in_find(&r.text).await;
+    /// Checks the customer in to `booking_id`, or to their one booking for now.
+    check_in(CheckInRequest { customer_id: i64, booking_id: Option<Uuid>, channel: Channel }) -> CheckInCandidate
+        = desk |d, r| d.leisure().check_in(r.customer_id, r.booking_id, r.channel).await;
+    /// After the session: these bookings were no-shows (the centre's rule gives any fee or block).
+    mark_no_shows(MarkNoShowsRequest { session_id: i64, booking_ids: Vec<Uuid>, channel: Channel }) -> SessionDetail
+        = desk |d, r| d.leisure().mark_no_shows(r.session_id, r.booking_ids, r.channel).await;
+    /// Waives a no-show (and its fee, if due) with a reason.
+    waive_no_show(WaiveNoShowRequest { booking_id: Uuid, reason: String, channel: Channel }) -> BookingView
+        = desk |d, r| d.leisure().waive_no_show(r.booking_id, &r.reason, r.channel).await;
+    /// The open waiting-list offers to phone (one centre's, or all), soonest to run out first.
+    offers(OffersRequest { centre_id: Option<i64> }) -> Vec<OfferView> = desk |d, r| d.leisure().offers(r.centre_id).await;
+    /// The customer offered a place takes it.
+    accept_offer(AcceptOfferRequest { booking_id: Uuid, channel: Channel }) -> BookingView
+        = desk |d, r| d.leisure().accept_offer(r.booking_id, r.channel).await;
+    /// The customer offered a place turns it down: offered to the next person waiting.
+    decline_offer(DeclineOfferRequest { booking_id: Uuid, channel: Channel }) -> BookingView
+        = desk |d, r| d.leisure().decline_offer(r.booking_id, r.channel).await;
+    /// What the customer owes or owed (no-show fees), newest first (viewing is audited).
+    charges_of(ChargesOfRequest { customer_id: i64 }) -> Vec<ChargeView> = desk |d, r| d.leisure().charges_of(r.customer_id).await;
     /// Pupils by name or class (accents, apostrophes and spaces ignored), then names that sound
     /// like the words typed; each pupil listed is audited as viewed.
     search_pupils(SearchPupilsRequest { text: String, limit: u32 }) -> Vec<PupilView>

@@ -172,7 +172,12 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       if (roomy && nearlyFull) break;
     }
     assert.ok(roomy && nearlyFull, 'the demo timetable has a roomy and a nearly full session on one future day');
-    const atCentre1 = rows.customers.filter((c) => c.home_centre_id === 1);
+    // The demo's sessions have real booking rows: the journeys' customers are people not
+    // already booked (or waiting) in the two sessions they book.
+    const bookedIn = (sid) =>
+      new Set((rows.bookings ?? []).filter((bk) => bk.session_id === sid && bk.status !== 'cancelled').map((bk) => bk.customer_id));
+    const alreadyIn = new Set([...bookedIn(roomy.id), ...bookedIn(nearlyFull.id)]);
+    const atCentre1 = rows.customers.filter((c) => c.home_centre_id === 1 && !alreadyIn.has(c.id));
     const customers = atCentre1.slice(0, 12);
     assert.equal(customers.length, 12, 'enough customers at centre 1');
     // Leave exactly one place in the nearly full session, taken by the second desk.
@@ -209,8 +214,6 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     // A third centre-1 session with a few places left: the second desk fills it while A's
     // booking there is offline, so A's desk holds a refused booking in Needs attention when
     // the desk is switched to the other user.
-    const bookedIn = (sid) =>
-      new Set((rows.bookings ?? []).filter((bk) => bk.session_id === sid && bk.status !== 'cancelled').map((bk) => bk.customer_id));
     const w = customers[7];
     const third = sessions.find(
       (s) => s !== roomy && s !== nearlyFull && free(s) >= 1 && free(s) <= 8 && s.waiting === 0 && !bookedIn(s.id).has(w.id),
@@ -227,7 +230,8 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
       roomy,
       nearlyFull,
       customers,
-      centre1: new Map(atCentre1.map((c) => [c.id, c])),
+      // Every centre-1 customer, those the demo already booked in these sessions included.
+      centre1: new Map(rows.customers.filter((c) => c.home_centre_id === 1).map((c) => [c.id, c])),
       centre1Sessions: sessions,
       x,
       y,

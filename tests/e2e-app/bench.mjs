@@ -87,6 +87,22 @@ function benchTimetableCsv(day) {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Sessions at demo centre 1 (named as the demo generates it, so the import keeps the centre as
+ * it is) starting 20 minutes from `now` and lasting two hours: open for check-in (from 30
+ * minutes before, the example policy) through the whole benchmark. 25 places each.
+ */
+const CHECKIN_SESSIONS = 10;
+function checkInTimetableCsv(now) {
+  const starts = new Date(now.getTime() + 20 * 60_000);
+  const at = `${isoDay(starts)} ${String(starts.getHours()).padStart(2, '0')}:${String(starts.getMinutes()).padStart(2, '0')}`;
+  const lines = ['centre_id,centre_name,town,activity_id,activity_name,activity_kind,session_id,starts_at,duration_minutes,capacity,location,instructor'];
+  for (let i = 0; i < CHECKIN_SESSIONS; i++) {
+    lines.push(`1,Elgin Thistle Leisure Centre,Elgin,9600,Check-in benchmark,class,${960001 + i},${at},120,25,Studio ${i + 1},Iain Shand`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 async function withServer(fn) {
   const day = new Date();
   day.setDate(day.getDate() + 1);
@@ -104,6 +120,9 @@ async function withServer(fn) {
   const csv = path.join(WORK, 'bench-timetable.csv');
   writeFileSync(csv, benchTimetableCsv(benchDay));
   run(['import-timetable', csv]);
+  const checkInCsv = path.join(WORK, 'bench-check-in.csv');
+  writeFileSync(checkInCsv, checkInTimetableCsv(new Date()));
+  run(['import-timetable', checkInCsv]);
   const sites = [];
   for (let c = 1; c <= 8; c++) sites.push('--site', `leisure:${c}`);
   sites.push('--site', `leisure:${BENCH_CENTRE}`);
@@ -116,11 +135,23 @@ async function withServer(fn) {
     const probe = new SecondDesk(server.url);
     await probe.signIn('bench.desk', 'Benchmark-Desk-2026');
     const rows = await probe.pullAll();
+    // One booking for now each for the check-in benchmark's customers: centre-1 customers with
+    // no demo booking today (so the scanned number finds exactly one booking for now).
+    const today = isoDay(new Date());
+    const sessionDay = new Map(rows.sessions.map((x) => [x.id, x.starts_at.slice(0, 10)]));
+    const busyToday = new Set((rows.bookings ?? []).filter((b) => sessionDay.get(b.session_id) === today).map((b) => b.customer_id));
+    const checkInCustomers = rows.customers
+      .filter((c) => c.home_centre_id === 1 && !busyToday.has(c.id))
+      .slice(0, CHECKIN_SESSIONS * 25 - 10);
+    for (const [i, c] of checkInCustomers.entries()) {
+      const outcome = await probe.bookPlace(960001 + (i % CHECKIN_SESSIONS), c.id);
+      if (outcome.status !== 'applied') throw new Error(`check-in benchmark booking refused: ${JSON.stringify(outcome)}`);
+    }
     const ui = await Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, 'bench-desk'), '--server-url', server.url]);
     try {
       await signIn(ui, { url: server.url, username: 'bench.desk', password: 'Benchmark-Desk-2026' });
       await waitUntilSynced(ui);
-      await fn(ui, { benchDay, otherDay, customers: rows.customers });
+      await fn(ui, { benchDay, otherDay, customers: rows.customers, checkInCustomers });
     } finally {
       await ui.end();
     }
@@ -204,6 +235,49 @@ async function customerSearch(ui, { customers }) {
   console.log(`BENCH customer_search_keypress_to_results_p95_ms ${ms(quantile(samples, 0.95))} ms`);
 }
 
+/**
+ * Check-in by scanned number (issue 11 §3): a keyboard-wedge scanner types the membership
+ * number and Enter; from the Enter key's press to the confirmation painted, each customer's one
+ * booking for now checked in. A fresh customer each time (a booking checks in once).
+ */
+async function checkIn(ui, { checkInCustomers }) {
+  await go(ui, '#/check-in');
+  const input = await ui.waitFor(tid('check-in-text'));
+  await ui.exec(
+    `window.__enterAt = 0;
+     document.querySelector('[data-testid="check-in-text"]').addEventListener('keydown', (e) => {
+       if (e.key === 'Enter') window.__enterAt = e.timeStamp;
+     }, true);`,
+  );
+  const samples = [];
+  for (const c of checkInCustomers.slice(0, MIN_SAMPLES)) {
+    await input.clear();
+    await input.type(c.membership_no);
+    await ui.exec(
+      `window.__shownAt = 0;
+       const want = ${JSON.stringify(String(c.id))};
+       const check = () => {
+         const done = document.querySelector('[data-testid="check-in-done"]');
+         if (done && done.dataset.customerId === want) {
+           obs.disconnect();
+           requestAnimationFrame(() => { window.__shownAt = performance.now(); });
+         }
+       };
+       const obs = new MutationObserver(check);
+       obs.observe(document.querySelector('[data-testid="check-in"]'), { childList: true, subtree: true, attributes: true });
+       return true;`,
+    );
+    await ui.keys('\uE007');
+    await ui.waitUntil('return window.__shownAt > 0', { what: `check-in of ${c.membership_no} confirmed`, timeout: 5000 });
+    samples.push(await ui.exec('return window.__shownAt - window.__enterAt'));
+  }
+  if (samples.length < MIN_SAMPLES) throw new Error(`only ${samples.length} customers to check in`);
+  console.log(
+    `detail check_in samples=${samples.length} p50_ms=${ms(quantile(samples, 0.5))} max_ms=${ms(Math.max(...samples))}`,
+  );
+  console.log(`BENCH checkin_number_to_confirmation_p95_ms ${ms(quantile(samples, 0.95))} ms`);
+}
+
 /** PSS (kB) summed over `pid` and every process below it. */
 function pssTree(pid) {
   const parent = new Map();
@@ -268,5 +342,6 @@ const demoDir = await startUp();
 await withServer(async (ui, ctx) => {
   await timetable200(ui, ctx);
   await customerSearch(ui, ctx);
+  await checkIn(ui, ctx);
 });
 await memory(demoDir);

@@ -106,6 +106,14 @@ describe('call', () => {
       channel: 'face-to-face',
     });
     await ipc.call('reception', { customerId: 11, sessionId: 7 });
+    await ipc.call('check_in_find', { text: 'MLC0000007' });
+    await ipc.call('check_in', { customerId: 11, bookingId: null, channel: 'face-to-face' });
+    await ipc.call('mark_no_shows', { sessionId: 7, bookingIds: ['b-1'], channel: 'face-to-face' });
+    await ipc.call('waive_no_show', { bookingId: 'b-1', reason: 'Bus cancelled', channel: 'face-to-face' });
+    await ipc.call('offers', { centreId: null });
+    await ipc.call('accept_offer', { bookingId: 'b-1', channel: 'telephone' });
+    await ipc.call('decline_offer', { bookingId: 'b-1', channel: 'telephone' });
+    await ipc.call('charges_of', { customerId: 11 });
     await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
     await ipc.call('pupil_page', { pupilId: 401 });
     await ipc.call('schools');
@@ -224,6 +232,14 @@ describe('call', () => {
         },
       ],
       ['reception', { customerId: 11, sessionId: 7 }],
+      ['check_in_find', { text: 'MLC0000007' }],
+      ['check_in', { customerId: 11, bookingId: null, channel: 'face-to-face' }],
+      ['mark_no_shows', { sessionId: 7, bookingIds: ['b-1'], channel: 'face-to-face' }],
+      ['waive_no_show', { bookingId: 'b-1', reason: 'Bus cancelled', channel: 'face-to-face' }],
+      ['offers', { centreId: null }],
+      ['accept_offer', { bookingId: 'b-1', channel: 'telephone' }],
+      ['decline_offer', { bookingId: 'b-1', channel: 'telephone' }],
+      ['charges_of', { customerId: 11 }],
       ['search_pupils', { text: 'eilidh mac', limit: 20 }],
       ['pupil_page', { pupilId: 401 }],
       ['schools', undefined],
@@ -299,6 +315,7 @@ describe('call', () => {
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
         'cancel_with_refund', 'cash_up', 'record_cash_count', 'transfer_quote', 'transfer', 'receipt',
         'register_customer', 'sell_membership', 'reception',
+        'check_in_find', 'check_in', 'mark_no_shows', 'waive_no_show', 'offers', 'accept_offer', 'decline_offer', 'charges_of',
         'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',

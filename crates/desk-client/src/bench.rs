@@ -411,6 +411,11 @@ pub fn apply_remote_p95(dir: &Path, local_rows: usize, n: usize) -> (Duration, D
         created_at: Utc::now(),
         staff_id: 1,
         channel: Channel::FaceToFace,
+        attended_at: None,
+        no_show_at: None,
+        no_show_waived: None,
+        offer_until: None,
+        offer_outcome: None,
     };
     seed(
         &mut conn,

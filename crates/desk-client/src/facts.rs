@@ -9,7 +9,7 @@ use desk_domain::{Booking, BookingStatus, Bucket, Contact, Customer, Pupil, Sess
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-use crate::leisure::{money_reads, reads};
+use crate::leisure::{life_reads, money_reads, reads};
 use crate::replica;
 use crate::school::reads as sreads;
 
@@ -140,6 +140,21 @@ impl leisure::Facts for DeskFacts<'_> {
             desk_domain::table::CUSTOMER_DETAILS,
             &customer_id.to_string(),
         )
+    }
+    fn session_bookings(&mut self, session_id: i64) -> rusqlite::Result<Vec<Booking>> {
+        Ok(reads::session_bookings(self.conn, session_id)?
+            .into_iter()
+            .map(|b| b.booking)
+            .collect())
+    }
+    fn bookings_of_customer(&mut self, customer_id: i64) -> rusqlite::Result<Vec<Booking>> {
+        Ok(life_reads::bookings_of_customer(self.conn, customer_id)?
+            .into_iter()
+            .map(|b| b.booking)
+            .collect())
+    }
+    fn charge(&mut self, id: Uuid) -> rusqlite::Result<Option<leisure::records::Charge>> {
+        life_reads::charge(self.conn, id)
     }
 }
 

@@ -124,6 +124,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "customer_desk",
         sql: include_str!("../../../migrations/client/0016_customer_desk.sql"),
     },
+    Migration {
+        version: 17,
+        name: "leisure_sessions",
+        sql: include_str!("../../../migrations/client/0017_leisure_sessions.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

@@ -905,6 +905,11 @@ mod tests {
             created_at: Utc::now(),
             staff_id: 1,
             channel: Channel::FaceToFace,
+            attended_at: None,
+            no_show_at: None,
+            no_show_waived: None,
+            offer_until: None,
+            offer_outcome: None,
         };
         apply_page(
             &mut conn,

@@ -33,6 +33,33 @@ pub struct BookingView {
     pub status: BookingStatus,
     /// Made on this desk and not yet confirmed by the server.
     pub pending: bool,
+    /// Check-in, no-show and offer details (issue 11 §3, §5).
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    #[serde(default)]
+    pub life: Option<BookingLife>,
+}
+
+/// A booking's check-in, no-show and waiting-list offer, as the session page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BookingLife {
+    pub attended_at: Option<DateTime<Utc>>,
+    pub no_show_at: Option<DateTime<Utc>>,
+    pub no_show_waived: Option<String>,
+    pub offer_until: Option<chrono::NaiveDateTime>,
+    pub offer_outcome: Option<desk_domain::OfferOutcome>,
+}
+
+impl BookingLife {
+    pub fn of(b: &desk_domain::Booking) -> BookingLife {
+        BookingLife {
+            attended_at: b.attended_at,
+            no_show_at: b.no_show_at,
+            no_show_waived: b.no_show_waived.clone(),
+            offer_until: b.offer_until,
+            offer_outcome: b.offer_outcome,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

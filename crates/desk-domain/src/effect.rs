@@ -60,10 +60,12 @@ pub enum RecordKind {
     CtIdentityCheck,
     /// A payment or refund at a leisure desk.
     Payment,
+    /// What a customer owes a centre (a no-show fee).
+    Charge,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 10] = [
+    pub const ALL: [RecordKind; 11] = [
         RecordKind::Customer,
         RecordKind::Booking,
         RecordKind::CustomerNote,
@@ -74,6 +76,7 @@ impl RecordKind {
         RecordKind::CtChangeRequest,
         RecordKind::CtIdentityCheck,
         RecordKind::Payment,
+        RecordKind::Charge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +91,7 @@ impl RecordKind {
             RecordKind::CtChangeRequest => "ct_change_request",
             RecordKind::CtIdentityCheck => "ct_identity_check",
             RecordKind::Payment => "payment",
+            RecordKind::Charge => "charge",
         }
     }
 
@@ -111,6 +115,7 @@ impl RecordKind {
             table::PAYMENTS => RecordKind::Payment,
             // Both are about the customer: their details, and a membership they hold.
             table::CUSTOMER_DETAILS | table::MEMBERSHIP_SALES => RecordKind::Customer,
+            table::CUSTOMER_CHARGES => RecordKind::Charge,
             _ => return None,
         })
     }

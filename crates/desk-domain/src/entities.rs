@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::leisure::cash_count::CashCount;
 use crate::leisure::customer_cmd::{CustomerDetails, MembershipSale};
-use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
+use crate::leisure::records::{Charge, Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
 };
@@ -43,7 +43,8 @@ pub mod table {
     pub const CASH_COUNTS: &str = "cash_counts";
     pub const CUSTOMER_DETAILS: &str = "customer_details";
     pub const MEMBERSHIP_SALES: &str = "membership_sales";
-    pub const ALL: [&str; 28] = [
+    pub const CUSTOMER_CHARGES: &str = "customer_charges";
+    pub const ALL: [&str; 29] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -72,6 +73,7 @@ pub mod table {
         CASH_COUNTS,
         CUSTOMER_DETAILS,
         MEMBERSHIP_SALES,
+        CUSTOMER_CHARGES,
     ];
 }
 
@@ -126,6 +128,7 @@ synced! {
     CashCount => table::CASH_COUNTS, |r| (r.id, LeisureSite(r.centre_id));
     CustomerDetails => table::CUSTOMER_DETAILS, |r| (r.id, LeisureSite(r.centre_id));
     MembershipSale => table::MEMBERSHIP_SALES, |r| (r.id, LeisureSite(r.centre_id));
+    Charge => table::CUSTOMER_CHARGES, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +208,9 @@ pub enum BookingStatus {
     Booked,
     Waiting,
     Cancelled,
+    /// A freed place held for the first person waiting until `offer_until` (issue 11 §5):
+    /// counted as booked (the place is theirs to take), no longer as waiting.
+    Offered,
 }
 
 impl BookingStatus {
@@ -213,6 +219,7 @@ impl BookingStatus {
             BookingStatus::Booked => "booked",
             BookingStatus::Waiting => "waiting",
             BookingStatus::Cancelled => "cancelled",
+            BookingStatus::Offered => "offered",
         }
     }
 }
@@ -233,6 +240,40 @@ pub struct Booking {
     pub created_at: DateTime<Utc>,
     pub staff_id: i64,
     pub channel: crate::Channel,
+    /// When the customer was checked in at reception (issue 11 §3).
+    #[serde(default)]
+    pub attended_at: Option<DateTime<Utc>>,
+    /// When the booking was marked a no-show, after the session.
+    #[serde(default)]
+    pub no_show_at: Option<DateTime<Utc>>,
+    /// Why a member of staff waived the no-show (it then counts towards nothing).
+    #[serde(default)]
+    pub no_show_waived: Option<String>,
+    /// An offered place is held until this council wall-clock time.
+    #[serde(default)]
+    pub offer_until: Option<NaiveDateTime>,
+    /// How an offer ended without the place taken; the booking is then cancelled.
+    #[serde(default)]
+    pub offer_outcome: Option<OfferOutcome>,
+}
+
+/// Why a waiting-list offer ended without the customer taking the place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum OfferOutcome {
+    Declined,
+    Expired,
+}
+
+impl OfferOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferOutcome::Declined => "declined",
+            OfferOutcome::Expired => "expired",
+        }
+    }
 }
 
 /// A note a receptionist keeps on a customer's record. Lives in the customer's home centre's

@@ -16,6 +16,7 @@
 //! one table is generated does not reshuffle the others.
 
 mod attendance;
+mod bookings;
 mod council_tax;
 mod draw;
 mod leisure;
@@ -73,8 +74,8 @@ pub struct DemoStaff {
     pub sites: Vec<Site>,
 }
 
-/// The whole demo dataset. Ids start at 1 in every table; `sessions` carry booked and waiting
-/// counts only (there are no booking rows behind them).
+/// The whole demo dataset. Ids start at 1 in every table; `sessions`' booked and waiting counts
+/// are the `bookings` rows behind them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DemoData {
     pub centres: Vec<Centre>,
@@ -95,6 +96,8 @@ pub struct DemoData {
     /// Customers' FitLife memberships and concessions, and the centres' gift vouchers.
     pub entitlements: Vec<desk_domain::leisure::records::Entitlement>,
     pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
+    /// Places booked, waiting lists, and a few open offers (`bookings::OFFERS_PER_CENTRE`).
+    pub bookings: Vec<desk_domain::Booking>,
     pub staff: Vec<DemoStaff>,
 }
 
@@ -106,8 +109,9 @@ pub fn default_first_day(today: NaiveDate) -> NaiveDate {
 /// Generates the demo dataset: two weeks of sessions from `first_day`, and pupils whose stages
 /// fit the school year that `first_day` falls in. Same `(seed, first_day)`, same data.
 pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
-    let (centres, activities, sessions) = leisure(&mut stream(seed, STREAM_LEISURE), first_day);
+    let (centres, activities, mut sessions) = leisure(&mut stream(seed, STREAM_LEISURE), first_day);
     let customers = customers(&mut stream(seed, STREAM_CUSTOMERS), first_day);
+    let bookings = bookings::bookings(&mut stream(seed, STREAM_BOOKINGS), &mut sessions, &customers);
     let (schools, mut pupils, contacts) = schools(&mut stream(seed, STREAM_SCHOOLS), first_day);
     let mut ct_accounts = ct_accounts(&mut stream(seed, STREAM_COUNCIL_TAX), first_day);
     council_tax::fill_held(&mut stream(seed, STREAM_COUNCIL_TAX_HELD), &mut ct_accounts, first_day);
@@ -121,6 +125,7 @@ pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
     let entitlements = leisure_money::entitlements(&customers, first_day);
     let vouchers = leisure_money::vouchers(&centres, first_day);
     DemoData {
+        bookings,
         entitlements,
         vouchers,
         centres,
@@ -158,6 +163,7 @@ const STREAM_COUNCIL_TAX: u64 = 4;
 const STREAM_ATTENDANCE: u64 = 5;
 const STREAM_FULL_YEAR: u64 = 6;
 const STREAM_COUNCIL_TAX_HELD: u64 = 7;
+const STREAM_BOOKINGS: u64 = 8;
 
 fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -512,3 +512,57 @@ fn council_tax_accounts_hold_what_the_rules_and_the_identity_check_read() {
     }
     assert!(instalments * 100 / d.ct_accounts.len() >= 90);
 }
+
+#[test]
+fn every_session_count_is_its_booking_rows_with_waiting_lists_and_a_few_offers() {
+    use desk_domain::BookingStatus;
+    let d = data();
+    let mut by_session: HashMap<i64, Vec<&desk_domain::Booking>> = HashMap::new();
+    for b in &d.bookings {
+        by_session.entry(b.session_id).or_default().push(b);
+    }
+    let home: HashMap<i64, i64> = d.customers.iter().map(|c| (c.id, c.home_centre_id)).collect();
+    for s in &d.sessions {
+        let rows = by_session.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
+        let count = |want: &[BookingStatus]| rows.iter().filter(|b| want.contains(&b.status)).count() as u32;
+        assert_eq!(
+            count(&[BookingStatus::Booked, BookingStatus::Offered]),
+            s.booked,
+            "session {}",
+            s.id
+        );
+        assert_eq!(count(&[BookingStatus::Waiting]), s.waiting, "session {}", s.id);
+        let people: HashSet<i64> = rows.iter().map(|b| b.customer_id).collect();
+        assert_eq!(people.len(), rows.len(), "session {}: nobody twice", s.id);
+        assert!(
+            rows.iter()
+                .all(|b| home[&b.customer_id] == s.centre_id && b.centre_id == s.centre_id)
+        );
+        let mut positions: Vec<u32> = rows
+            .iter()
+            .filter(|b| matches!(b.status, BookingStatus::Waiting | BookingStatus::Offered))
+            .map(|b| b.waiting_position)
+            .collect();
+        positions.sort_unstable();
+        assert_eq!(
+            positions,
+            (1..=positions.len() as u32).collect::<Vec<_>>(),
+            "session {}",
+            s.id
+        );
+    }
+    let offers: Vec<_> = d
+        .bookings
+        .iter()
+        .filter(|b| b.status == BookingStatus::Offered)
+        .collect();
+    assert_eq!(
+        offers.len(),
+        d.centres.len() * crate::bookings::OFFERS_PER_CENTRE,
+        "a few offers at every centre"
+    );
+    assert!(offers.iter().all(|b| b.offer_until.is_some()));
+    assert!(d.sessions.iter().any(|s| s.waiting > 0), "waiting lists");
+    let ids: HashSet<_> = d.bookings.iter().map(|b| b.id).collect();
+    assert_eq!(ids.len(), d.bookings.len(), "booking ids are unique");
+}

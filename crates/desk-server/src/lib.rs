@@ -33,7 +33,7 @@ pub use api::{Lockout, TokenLifetimes};
 pub use bench::{bench_drain, bench_sign_in};
 pub use desk_store::{migrate, rows};
 pub use error::{PushError, StoreError};
-pub use server::{Server, ServerError};
+pub use server::{Server, ServerError, spawn_offer_sweep};
 pub use store::{
     AuditEntry, Caller, EntityBatch, NewStaffRecord, NextTokens, PersonRef, Poke, PullPage, PushResult, RefreshOutcome,
     SignedOut, StaffRecord, Store, SyncRow, TokenIssue,
@@ -368,6 +368,7 @@ pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<()
                 .collect(),
             entitlements: data.entitlements.clone(),
             vouchers: data.vouchers.clone(),
+            bookings: data.bookings.clone(),
         })?;
     }
     for s in &data.staff {

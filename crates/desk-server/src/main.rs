@@ -47,6 +47,11 @@ enum Cmd {
         /// The certificate's PEM private key.
         #[arg(long, env = "DESK_TLS_KEY", value_name = "PEM", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// How often the server passes on waiting-list offers that ran out (issue 11 §5). An
+        /// offer is held for its centre's `offer_hold_minutes` (minutes to hours), so half a
+        /// minute late is within what a receptionist would notice.
+        #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+        offer_sweep_seconds: u64,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -308,12 +313,17 @@ fn main() -> anyhow::Result<()> {
             listen,
             tls_cert,
             tls_key,
+            offer_sweep_seconds,
             store,
         } => {
             let store = open(&store)?;
             let tls = tls_cert.zip(tls_key).map(|(cert, key)| TlsFiles { cert, key });
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async move {
+                let sweep = desk_server::spawn_offer_sweep(
+                    store.clone(),
+                    std::time::Duration::from_secs(offer_sweep_seconds.max(1)),
+                );
                 let (server, scheme) = match &tls {
                     Some(files) => (Server::start_tls(store, listen, files).await?, "https"),
                     None => (Server::start(store, listen).await?, "http"),
@@ -321,6 +331,7 @@ fn main() -> anyhow::Result<()> {
                 println!("desk-server listening on {scheme}://{}", server.addr);
                 tokio::signal::ctrl_c().await?;
                 println!("stopping");
+                sweep.abort();
                 server.stop().await;
                 Ok::<_, anyhow::Error>(())
             })?;

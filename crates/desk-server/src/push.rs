@@ -19,6 +19,9 @@ use crate::records;
 use crate::store::{AuditEntry, Caller, Poke, PushResult, StoreTx};
 
 mod council_tax;
+mod offers;
+
+pub(crate) use offers::sweep_offers;
 
 /// Applies `mutations` (one device's, sorted by seq, no repeats) inside the caller's
 /// transaction. Replays return their stored receipts; the first new seq must follow the
@@ -184,6 +187,17 @@ fn execute(tx: &mut dyn StoreTx, caller: &Caller, m: &Mutation, now: NaiveDateTi
 /// The server's interpreter of effects: records to their tables and the change log, in
 /// order, and audit notes to the audit store. Returns the buckets touched.
 fn interpret(tx: &mut dyn StoreTx, caller: &Caller, effects: &[Effect]) -> Result<Vec<String>, StoreError> {
+    interpret_as(tx, Some(caller.staff_id), Some(caller.device_id), effects)
+}
+
+/// [`interpret`] on behalf of a member of staff and device, or of the server itself (both
+/// `None`: the offer sweep, which no one asked for).
+fn interpret_as(
+    tx: &mut dyn StoreTx,
+    staff_id: Option<i64>,
+    device_id: Option<Uuid>,
+    effects: &[Effect],
+) -> Result<Vec<String>, StoreError> {
     let mut touched = BTreeSet::new();
     for effect in effects {
         match effect {
@@ -191,12 +205,7 @@ fn interpret(tx: &mut dyn StoreTx, caller: &Caller, effects: &[Effect]) -> Resul
                 record_kind: Some(note.kind.as_str().to_owned()),
                 record_id: Some(note.record_id.clone()),
                 person_id: note.person_id,
-                ..AuditEntry::server(
-                    Some(caller.staff_id),
-                    Some(caller.device_id),
-                    "change",
-                    note.detail.clone(),
-                )
+                ..AuditEntry::server(staff_id, device_id, "change", note.detail.clone())
             })?,
             Effect::Put(record) => {
                 records::put(tx, record, &[])?;
@@ -417,6 +426,23 @@ impl leisure::Facts for Facts<'_> {
         customer_id: i64,
     ) -> Result<Option<leisure::customer_cmd::CustomerDetails>, StoreError> {
         records::get(self.tx, table::CUSTOMER_DETAILS, &customer_id.to_string())
+    }
+    fn session_bookings(&mut self, session_id: i64) -> Result<Vec<Booking>, StoreError> {
+        records::select(
+            self.tx,
+            table::BOOKINGS,
+            &[Cond::Eq("session_id", Cell::Int(session_id))],
+        )
+    }
+    fn bookings_of_customer(&mut self, customer_id: i64) -> Result<Vec<Booking>, StoreError> {
+        records::select(
+            self.tx,
+            table::BOOKINGS,
+            &[Cond::Eq("customer_id", Cell::Int(customer_id))],
+        )
+    }
+    fn charge(&mut self, id: Uuid) -> Result<Option<leisure::records::Charge>, StoreError> {
+        records::get(self.tx, table::CUSTOMER_CHARGES, &id.to_string())
     }
 }
 

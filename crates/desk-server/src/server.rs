@@ -102,3 +102,27 @@ impl Server {
         }
     }
 }
+
+/// The server's sweep of waiting-list offers, every `every` while the runtime lives: the
+/// server is the authority for an offer's expiry (issue 11 §5), so an offer that ran out
+/// passes to the next person even when no desk is open. Each run is one transaction at the
+/// council's wall-clock time; a failed run is logged and tried again at the next tick.
+pub fn spawn_offer_sweep(store: Arc<dyn Store>, every: std::time::Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let store = store.clone();
+            let now = chrono::Local::now().naive_local();
+            match tokio::task::spawn_blocking(move || store.expire_offers(now)).await {
+                Ok(Ok(sessions)) if !sessions.is_empty() => {
+                    tracing::info!(?sessions, "waiting-list offers that ran out passed on");
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "the offer sweep failed; trying again at the next tick"),
+                Err(e) => tracing::warn!(error = %e, "the offer sweep task failed"),
+            }
+        }
+    })
+}

@@ -28,7 +28,7 @@ conformance!(
     seq_gap_is_refused_and_nothing_is_applied,
     permanent_rejections_are_stored_and_advance,
     capacity_holds_under_concurrency,
-    cancel_promotes_the_first_waiting,
+    cancel_offers_the_freed_place_to_the_first_waiting,
     pull_paging_never_skips_or_repeats,
     scope_keeps_centres_apart,
     bulk_load_is_all_or_nothing_and_keeps_bookings,
@@ -298,7 +298,7 @@ fn capacity_holds_under_concurrency(backend: &str) {
     assert_eq!(store.count("bookings").unwrap(), 20);
 }
 
-fn cancel_promotes_the_first_waiting(backend: &str) {
+fn cancel_offers_the_freed_place_to_the_first_waiting(backend: &str) {
     let (_db, store) = world_store(backend);
     let desk = quick_caller(&*store, "desk.a", CENTRE_A);
     let d = desk.device_id;
@@ -331,14 +331,19 @@ fn cancel_promotes_the_first_waiting(backend: &str) {
     assert_eq!(
         (s.booked, s.waiting),
         (20, 1),
-        "the freed place went to the first waiting"
+        "the freed place is held for the first waiting (counted booked), who leaves the waiting count"
     );
     assert_eq!(
         store.booking(places[0]).unwrap().unwrap().status,
         BookingStatus::Cancelled
     );
-    let promoted = store.booking(booking_id(&w1)).unwrap().unwrap();
-    assert_eq!((promoted.status, promoted.waiting_position), (BookingStatus::Booked, 0));
+    let offered = store.booking(booking_id(&w1)).unwrap().unwrap();
+    assert_eq!((offered.status, offered.waiting_position), (BookingStatus::Offered, 1));
+    let until = offered.offer_until.expect("an offer is held until a time");
+    assert!(
+        until > now() && until <= s.starts_at,
+        "held from now, never past the start: {until}"
+    );
     assert_eq!(
         store.booking(booking_id(&w2)).unwrap().unwrap().status,
         BookingStatus::Waiting

@@ -138,6 +138,11 @@ mod tests {
             created_at: Utc::now(),
             staff_id: 9,
             channel: Channel::FaceToFace,
+            attended_at: None,
+            no_show_at: None,
+            no_show_waived: None,
+            offer_until: None,
+            offer_outcome: None,
         };
         let json = serde_json::to_value(&b).unwrap();
         let row = Row {

@@ -101,6 +101,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0014_customer_desk.sql",
         steps: tables::CUSTOMER_DESK_STEPS,
     },
+    Migration {
+        version: 15,
+        name: "0015_leisure_sessions.sql",
+        steps: tables::LEISURE_SESSION_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

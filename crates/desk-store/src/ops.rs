@@ -46,6 +46,11 @@ pub fn booking_of(r: &Row) -> Result<Booking, StoreError> {
         created_at: r.instant("created_at")?,
         staff_id: r.int("staff_id")?,
         channel: parse_enum(r.text("channel")?)?,
+        attended_at: r.opt_instant("attended_at")?,
+        no_show_at: r.opt_instant("no_show_at")?,
+        no_show_waived: r.opt_text("no_show_waived")?,
+        offer_until: r.opt_timestamp("offer_until")?,
+        offer_outcome: r.opt_text("offer_outcome")?.map(parse_enum).transpose()?,
     })
 }
 
@@ -60,6 +65,12 @@ fn booking_row(b: &Booking) -> Vec<Cell> {
         Cell::TimestampTz(b.created_at),
         Cell::Int(b.staff_id),
         Cell::Text(b.channel.as_str().to_owned()),
+        b.attended_at.map_or(Cell::Null, Cell::TimestampTz),
+        b.no_show_at.map_or(Cell::Null, Cell::TimestampTz),
+        b.no_show_waived.clone().map_or(Cell::Null, Cell::Text),
+        b.offer_until.map_or(Cell::Null, Cell::Timestamp),
+        b.offer_outcome
+            .map_or(Cell::Null, |o| Cell::Text(o.as_str().to_owned())),
     ]
 }
 

@@ -183,6 +183,7 @@ impl PersonRef {
                 RecordKind::Booking,
                 RecordKind::CustomerNote,
                 RecordKind::Payment,
+                RecordKind::Charge,
             ],
             PersonRef::Pupil(_) => &[RecordKind::Pupil, RecordKind::Contact, RecordKind::Absence],
             PersonRef::CtAccount(_) => &[

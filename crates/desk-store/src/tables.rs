@@ -161,6 +161,35 @@ pub const BOOKINGS: TableSpec = TableSpec {
         col("created_at", TimestampTz),
         col("staff_id", Int),
         col("channel", Text),
+        // Check-in, no-shows and waiting-list offers (issue 11 §3, §5; migration 14).
+        col("attended_at", TimestampTz).null(),
+        col("no_show_at", TimestampTz).null(),
+        col("no_show_waived", Text).null(),
+        col("offer_until", Timestamp).null(),
+        col("offer_outcome", Text)
+            .null()
+            .check("offer_outcome IN ('declined', 'expired')"),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// What customers owe a centre: no-show fees (`leisure.mark_no_shows`), due until paid or
+/// waived (issue 11 §3). Whole pence.
+pub const CUSTOMER_CHARGES: TableSpec = TableSpec {
+    name: "customer_charges",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("customer_id", Int).references("customers(id)"),
+        col("centre_id", Int),
+        col("booking_id", Uuid),
+        col("session_id", Int),
+        col("amount", Int).check("amount >= 0"),
+        col("status", Text).check("status IN ('due', 'paid', 'waived')"),
+        col("reason", Text),
+        col("created_at", TimestampTz),
+        col("staff_id", Int),
     ],
     unique: &[],
     without_rowid: false,
@@ -760,6 +789,7 @@ pub const ALL: &[&TableSpec] = &[
     &VOUCHERS,
     &PAYMENTS,
     &CASH_COUNTS,
+    &CUSTOMER_CHARGES,
     &SYNC_HEAD,
     &SYNC_ROWS,
     &AUDIT_LOG,
@@ -803,7 +833,16 @@ pub const INIT: &[Step] = &[
         &["centre_id", "activity_id", "starts_at"],
     ),
     create(&CUSTOMERS),
-    create(&BOOKINGS),
+    Step::Create {
+        table: &BOOKINGS,
+        added_later: &[
+            "attended_at",
+            "no_show_at",
+            "no_show_waived",
+            "offer_until",
+            "offer_outcome",
+        ],
+    },
     index("bookings_session_customer", "bookings", &["session_id", "customer_id"]),
     create(&SCHOOLS),
     Step::Create {
@@ -958,6 +997,36 @@ pub const CUSTOMER_DESK_STEPS: &[Step] = &[
     index("customers_date_of_birth", "customers", &["date_of_birth"]),
     index("customers_email", "customers", &["email"]),
     index("customers_postcode", "customers", &["postcode"]),
+];
+
+/// Check-in, no-shows and waiting-list offers (issue 11 §3, §5): a booking's attendance,
+/// no-show and offer fields, and the customers' charges (no-show fees).
+pub const LEISURE_SESSION_STEPS: &[Step] = &[
+    Step::AddColumn {
+        table: &BOOKINGS,
+        column: "attended_at",
+    },
+    Step::AddColumn {
+        table: &BOOKINGS,
+        column: "no_show_at",
+    },
+    Step::AddColumn {
+        table: &BOOKINGS,
+        column: "no_show_waived",
+    },
+    Step::AddColumn {
+        table: &BOOKINGS,
+        column: "offer_until",
+    },
+    Step::AddColumn {
+        table: &BOOKINGS,
+        column: "offer_outcome",
+    },
+    // The server's sweep finds open offers by status.
+    index("bookings_status", "bookings", &["status"]),
+    index("bookings_customer", "bookings", &["customer_id"]),
+    create(&CUSTOMER_CHARGES),
+    index("customer_charges_customer", "customer_charges", &["customer_id"]),
 ];
 
 /// The migration runner's own record, created by each backend before the first migration (it

@@ -103,6 +103,13 @@ impl Row {
             _ => Err(self.wrong(name, "a timestamp")),
         }
     }
+    pub fn opt_timestamp(&self, name: &str) -> Result<Option<NaiveDateTime>, StoreError> {
+        match self.cell(name)? {
+            Cell::Timestamp(t) => Ok(Some(*t)),
+            Cell::Null => Ok(None),
+            _ => Err(self.wrong(name, "a timestamp")),
+        }
+    }
     pub fn instant(&self, name: &str) -> Result<DateTime<Utc>, StoreError> {
         self.opt_instant(name)?.ok_or_else(|| self.wrong(name, "an instant"))
     }

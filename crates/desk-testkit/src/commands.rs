@@ -52,6 +52,11 @@ pub fn booking_id(cmd: &Command) -> Uuid {
         leisure::Command::CancelPlace(a) => a.booking_id,
         leisure::Command::BookAndPay(a) => a.booking_id,
         leisure::Command::CancelWithRefund(a) => a.booking_id,
+        leisure::Command::WaiveNoShow(a) => a.booking_id,
+        leisure::Command::AcceptOffer(a) => a.booking_id,
+        leisure::Command::DeclineOffer(a) => a.booking_id,
+        leisure::Command::CheckIn(a) => a.booking_id.expect("a check-in naming its booking"),
+        leisure::Command::MarkNoShows(a) => panic!("marking session {} names several bookings", a.session_id),
         other => panic!("{} names no booking", other.name()),
     }
 }

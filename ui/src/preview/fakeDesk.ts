@@ -17,6 +17,7 @@ import type { SyncStatus } from '../lib/bindings/SyncStatus';
 import { todayIso } from '../lib/format';
 import { FakeCouncilTax } from './fakeCouncilTax';
 import { FakeCustomers } from './fakeCustomers';
+import { FakeLeisureLife } from './fakeLeisureLife';
 import { FakeSchool } from './fakeSchool';
 
 const FIRST = ['Mòrag', 'Seònaid', 'Eilidh', 'Calum', 'Ruairidh', 'Iain', 'Catrìona', 'Fiona', 'Hamish', 'Kirsty'];
@@ -77,6 +78,7 @@ export class FakeDesk {
   school = new FakeSchool();
   councilTax = new FakeCouncilTax();
   customerDesk = new FakeCustomers();
+  life: FakeLeisureLife;
 
   constructor(options: FakeDeskOptions = {}) {
     this.demo = options.demo ?? true;
@@ -125,6 +127,7 @@ export class FakeDesk {
         cid++;
       }
     }
+    this.life = new FakeLeisureLife(this.customers, this.sessions, this.bookings);
     if (options.attention ?? true) {
       const full = this.sessions.find((s) => s.session.booked === s.session.capacity)!.session;
       this.attention.push({
@@ -431,6 +434,22 @@ export class FakeDesk {
       const centre = this.centres[0]?.name ?? '';
       return this.customerDesk.reception(customer, centre, sessionId === null ? null : this.#price(sessionId, customerId));
     },
+    check_in_find: ({ text }) => {
+      if (text.trim() === '') throw { code: 'invalid_input', message: 'Type or scan a membership number, or type a name.' };
+      return this.life.find(text);
+    },
+    check_in: ({ customerId, bookingId }) => this.life.checkIn(customerId, bookingId),
+    mark_no_shows: ({ sessionId, bookingIds }) => {
+      this.life.markNoShows(bookingIds);
+      const view = this.sessions.find((s) => s.session.id === sessionId);
+      if (!view) throw { code: 'not_found', message: 'No such session.' };
+      return { session: view, bookings: this.bookings.filter((b) => b.session_id === sessionId) };
+    },
+    waive_no_show: ({ bookingId, reason }) => this.life.waive(bookingId, reason),
+    offers: ({ centreId }) => this.life.offers.filter((o) => centreId === null || o.centre_id === centreId),
+    accept_offer: ({ bookingId }) => this.life.answer(bookingId, true),
+    decline_offer: ({ bookingId }) => this.life.answer(bookingId, false),
+    charges_of: ({ customerId }) => this.life.charges.filter((c) => c.customer_id === customerId),
     receipt: ({ paymentId }) => {
       const r = this.receipts.find((x) => x.payment_id === paymentId);
       if (!r) throw { code: 'not_found', message: `Payment ${paymentId} is not on this desk.` };

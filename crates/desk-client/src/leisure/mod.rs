@@ -4,6 +4,8 @@
 
 mod cash_up;
 pub(crate) mod customers;
+mod life;
+pub(crate) mod life_reads;
 pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
@@ -12,6 +14,7 @@ mod transfer;
 
 pub use cash_up::{CashUpView, TillLine};
 pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOutcome, RegistrationInput};
+pub use life::{ChargeView, CheckInBooking, CheckInCandidate, CheckInWarning, OfferView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionPayment, ReceptionView};
 pub use transfer::{TransferQuote, TransferView};
@@ -23,7 +26,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 
 use crate::desk::{MAX_TEXT, check_id, check_limit, check_text};
-use crate::views::{BookingView, CustomerView, SessionDetail, SessionView};
+use crate::views::{BookingLife, BookingView, CustomerView, SessionDetail, SessionView};
 use crate::{Desk, DeskError, audit, replica, search};
 
 /// The leisure service of a [`Desk`]: `desk.leisure().book_place(…)`.
@@ -55,6 +58,7 @@ pub(crate) fn booking_view(conn: &Connection, id: Uuid) -> Result<BookingView, D
         customer_name: customer_name(conn, b.booking.customer_id)?,
         status: b.booking.status,
         pending: b.pending,
+        life: Some(BookingLife::of(&b.booking)),
     })
 }
 
@@ -70,7 +74,12 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelWithRefund(a) => Some(a.booking_id),
         desk_domain::leisure::Command::Transfer(a) => Some(a.new_booking_id),
+        desk_domain::leisure::Command::CheckIn(a) => a.booking_id,
+        desk_domain::leisure::Command::WaiveNoShow(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::AcceptOffer(a) => Some(a.booking_id),
+        desk_domain::leisure::Command::DeclineOffer(a) => Some(a.booking_id),
         desk_domain::leisure::Command::AddNote(_)
+        | desk_domain::leisure::Command::MarkNoShows(_)
         | desk_domain::leisure::Command::RecordCashCount(_)
         | desk_domain::leisure::Command::RegisterCustomer(_)
         | desk_domain::leisure::Command::SellMembership(_) => None,
@@ -234,6 +243,7 @@ impl Leisure<'_> {
                         customer_name: customer_name(&tx, b.booking.customer_id)?,
                         status: b.booking.status,
                         pending: b.pending,
+                        life: Some(BookingLife::of(&b.booking)),
                     });
                 }
                 tx.commit()?;

@@ -20,8 +20,9 @@ pub struct EffectiveBooking {
 fn rank(s: BookingStatus) -> u8 {
     match s {
         BookingStatus::Booked => 0,
-        BookingStatus::Waiting => 1,
-        BookingStatus::Cancelled => 2,
+        BookingStatus::Offered => 1,
+        BookingStatus::Waiting => 2,
+        BookingStatus::Cancelled => 3,
     }
 }
 
@@ -80,10 +81,10 @@ fn from_overlay(data: &str, seq: i64) -> Option<EffectiveBooking> {
     })
 }
 
-/// Shadows a replica booking with the overlay's: the pending status, the replica's order.
+/// Shadows a replica booking with the overlay's: the pending record (status, position,
+/// check-in, no-show, offer), the replica's order.
 fn shadow(b: &mut EffectiveBooking, o: EffectiveBooking) {
-    b.booking.status = o.booking.status;
-    b.booking.waiting_position = o.booking.waiting_position;
+    b.booking = o.booking;
     b.pending = true;
 }
 

@@ -55,6 +55,25 @@ pub enum Code {
     InvalidMembership,
     /// The customer already has a membership running on the start date.
     AlreadyMember,
+    /// Check-in found no booking of the customer's for now.
+    NoBooking,
+    /// Check-in found several bookings for now: the desk names one.
+    ChooseBooking,
+    /// The booking is already checked in.
+    AlreadyCheckedIn,
+    /// The booking cannot be checked in or marked (cancelled, waiting, offered, another
+    /// customer's, another session's, too early).
+    NotCheckable,
+    /// No-shows are marked only once the session has ended.
+    SessionNotOver,
+    /// The booking was already marked a no-show (or attended, or not marked at all to waive).
+    NoShowState,
+    /// A waiting-list offer that is not open (never made, taken, turned down, moved on).
+    NoOffer,
+    /// The offer's hold ran out; the place has passed (or will pass) to the next person.
+    OfferRanOut,
+    /// Advance booking is blocked after no-shows (the site's rule), until the date given.
+    BookingBlocked,
 }
 
 impl Code {
@@ -88,6 +107,15 @@ impl Code {
             Code::CustomerIdTaken => "customer_id_taken",
             Code::InvalidMembership => "invalid_membership",
             Code::AlreadyMember => "already_member",
+            Code::NoBooking => "no_booking",
+            Code::ChooseBooking => "choose_booking",
+            Code::AlreadyCheckedIn => "already_checked_in",
+            Code::NotCheckable => "not_checkable",
+            Code::SessionNotOver => "session_not_over",
+            Code::NoShowState => "no_show_state",
+            Code::NoOffer => "no_offer",
+            Code::OfferRanOut => "offer_ran_out",
+            Code::BookingBlocked => "booking_blocked",
         }
     }
 

@@ -106,6 +106,47 @@ pub struct Transfer {
     pub in_id: Uuid,
 }
 
+/// A customer checked in at reception (issue 11 §3): into `booking_id`, or, when none is named
+/// (a scanned membership number), into their one booking for now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckIn {
+    pub customer_id: i64,
+    #[serde(default)]
+    pub booking_id: Option<Uuid>,
+}
+
+/// After a session: these of its bookings were not attended. The site's no-show rule gives a
+/// fee (a charge the customer owes), a booking block, or nothing yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkNoShows {
+    pub session_id: i64,
+    pub booking_ids: Vec<Uuid>,
+}
+
+/// A member of staff waives a no-show (its fee too, if still due), with a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiveNoShow {
+    pub booking_id: Uuid,
+    pub reason: String,
+}
+
+/// The customer offered a freed place (phoned by the desk) takes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptOffer {
+    pub booking_id: Uuid,
+}
+
+/// The customer offered a freed place turns it down: it is offered to the next person waiting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclineOffer {
+    pub booking_id: Uuid,
+}
+
 crate::service_commands! {
     pub enum Command {
         BookPlace(BookPlace) = "leisure.book_place", version 1,
@@ -118,6 +159,11 @@ crate::service_commands! {
         Transfer(Transfer) = "leisure.transfer", version 1,
         RegisterCustomer(RegisterCustomer) = "leisure.register_customer", version 1,
         SellMembership(SellMembership) = "leisure.sell_membership", version 1,
+        CheckIn(CheckIn) = "leisure.check_in", version 1,
+        MarkNoShows(MarkNoShows) = "leisure.mark_no_shows", version 1,
+        WaiveNoShow(WaiveNoShow) = "leisure.waive_no_show", version 1,
+        AcceptOffer(AcceptOffer) = "leisure.accept_offer", version 1,
+        DeclineOffer(DeclineOffer) = "leisure.decline_offer", version 1,
     }
 }
 
@@ -170,6 +216,11 @@ mod tests {
                 "leisure.transfer",
                 "leisure.register_customer",
                 "leisure.sell_membership",
+                "leisure.check_in",
+                "leisure.mark_no_shows",
+                "leisure.waive_no_show",
+                "leisure.accept_offer",
+                "leisure.decline_offer",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::Code;
 use super::command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
-use super::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
+use super::records::{Charge, Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use super::rules::{self, CancelEffect};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};
@@ -79,6 +79,12 @@ pub trait Facts: Source {
         &mut self,
         customer_id: i64,
     ) -> Result<Option<super::customer_cmd::CustomerDetails>, Self::Error>;
+    /// Every booking of a session, whatever its status.
+    fn session_bookings(&mut self, session_id: i64) -> Result<Vec<Booking>, Self::Error>;
+    /// Every booking of a customer, whatever its status (check-in, no-show history).
+    fn bookings_of_customer(&mut self, customer_id: i64) -> Result<Vec<Booking>, Self::Error>;
+    /// One charge a customer owes (or owed) by id.
+    fn charge(&mut self, id: Uuid) -> Result<Option<Charge>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -101,10 +107,15 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::Transfer(a) => super::transfer::transfer(facts, cmd, a, ctx),
         Command::RegisterCustomer(a) => super::customer_cmd::register_customer(facts, a, ctx),
         Command::SellMembership(a) => super::customer_cmd::sell_membership(facts, a, ctx),
+        Command::CheckIn(a) => super::attendance::check_in(facts, a, ctx),
+        Command::MarkNoShows(a) => super::attendance::mark_no_shows(facts, a, ctx),
+        Command::WaiveNoShow(a) => super::attendance::waive_no_show(facts, a, ctx),
+        Command::AcceptOffer(a) => super::offer_cmd::accept(facts, a, ctx),
+        Command::DeclineOffer(a) => super::offer_cmd::decline(facts, a, ctx),
     }
 }
 
-fn out_of_scope(session_id: i64) -> Refusal {
+pub(super) fn out_of_scope(session_id: i64) -> Refusal {
     Refusal::new(
         CommonCode::OutOfScope,
         format!("Session {session_id} is at a centre outside your sites, so it cannot be changed from this desk."),
@@ -112,7 +123,7 @@ fn out_of_scope(session_id: i64) -> Refusal {
 }
 
 /// The audit line of a booking change, as the server has always written it.
-fn booking_audit(b: &Booking, why: &str) -> Effect {
+pub(super) fn booking_audit(b: &Booking, why: &str) -> Effect {
     Effect::Audit(AuditNote {
         kind: RecordKind::Booking,
         record_id: b.id.to_string(),
@@ -125,7 +136,7 @@ fn booking_record(b: &Booking) -> Record {
     Record::synced(b)
 }
 
-fn session_count(s: &Session, booked: i64, waiting: i64) -> Effect {
+pub(super) fn session_count(s: &Session, booked: i64, waiting: i64) -> Effect {
     let deltas = [("booked", booked), ("waiting", waiting)]
         .into_iter()
         .filter(|(_, d)| *d != 0)
@@ -167,6 +178,9 @@ pub(super) fn take_place<F: Facts + ?Sized>(
             format!("A booking with id {booking_id} already exists."),
         )));
     }
+    if let Some(blocked) = super::attendance::advance_block(facts, customer_id, &session, ctx.now)? {
+        return Ok(Err(blocked));
+    }
     let check = if waiting_list {
         rules::check_join_waiting_list(&session, place.live, ctx.now)
     } else {
@@ -199,6 +213,11 @@ pub(super) fn take_place<F: Facts + ?Sized>(
         created_at: ctx.at,
         staff_id: ctx.staff_id,
         channel: ctx.channel,
+        attended_at: None,
+        no_show_at: None,
+        no_show_waived: None,
+        offer_until: None,
+        offer_outcome: None,
     };
     // The session's record comes last: its version is the receipt's, which desks rely on.
     Ok(Ok(vec![
@@ -243,13 +262,13 @@ pub(super) fn cancel_place<F: Facts + ?Sized>(
         CancelEffect::LeaveWaitingList => waiting -= 1,
         CancelEffect::FreePlace { promote_first_waiting } => {
             booked -= 1;
-            if promote_first_waiting && let Some(mut next) = facts.first_waiting(session.id)? {
-                next.status = BookingStatus::Booked;
-                next.waiting_position = 0;
-                booked += 1;
-                waiting -= 1;
-                effects.push(booking_audit(&next, "promoted from the waiting list by cancel_place"));
-                effects.push(Effect::Put(booking_record(&next)));
+            // The freed place is offered to the first person waiting and held for them
+            // (issue 11 §5), no longer booked for them outright.
+            if promote_first_waiting {
+                let (offered, b, w) = super::offer_cmd::place_freed(facts, &session, booking.id, ctx)?;
+                effects.extend(offered);
+                booked += b;
+                waiting += w;
             }
         }
     }
@@ -259,7 +278,7 @@ pub(super) fn cancel_place<F: Facts + ?Sized>(
     Ok(Ok(effects))
 }
 
-fn add(n: u32, delta: i64) -> u32 {
+pub(super) fn add(n: u32, delta: i64) -> u32 {
     u32::try_from((i64::from(n) + delta).max(0)).unwrap_or(u32::MAX)
 }
 
@@ -383,6 +402,36 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
         },
         Command::RegisterCustomer(a) => super::customer_cmd::register_summary(a),
         Command::SellMembership(a) => super::customer_cmd::sell_summary(&customer_name(facts, a.customer_id)?, a),
+        Command::CheckIn(a) => format!("Check {} in", customer_name(facts, a.customer_id)?),
+        Command::MarkNoShows(a) => format!(
+            "Mark {} no-show(s) in {}",
+            a.booking_ids.len(),
+            session_words(facts, a.session_id)?
+        ),
+        Command::WaiveNoShow(a) => match facts.booking(a.booking_id)? {
+            Some(b) => format!(
+                "Waive {}'s no-show in {}",
+                customer_name(facts, b.customer_id)?,
+                session_words(facts, b.session_id)?
+            ),
+            None => format!("Waive the no-show of booking {}", a.booking_id),
+        },
+        Command::AcceptOffer(super::AcceptOffer { booking_id })
+        | Command::DeclineOffer(super::DeclineOffer { booking_id }) => {
+            let verb = if matches!(cmd, Command::AcceptOffer(_)) {
+                "takes"
+            } else {
+                "turns down"
+            };
+            match facts.booking(*booking_id)? {
+                Some(b) => format!(
+                    "{} {verb} the place offered in {}",
+                    customer_name(facts, b.customer_id)?,
+                    session_words(facts, b.session_id)?
+                ),
+                None => format!("Answer the offer of booking {booking_id}"),
+            }
+        }
     })
 }
 
@@ -444,6 +493,7 @@ pub(super) mod tests {
         pub supervisors: Vec<i64>,
         pub cash_counts: Vec<crate::leisure::cash_count::CashCount>,
         pub details: Vec<super::super::customer_cmd::CustomerDetails>,
+        pub charges: Vec<Charge>,
         /// Buckets the caller may write; empty means all.
         pub scope: Vec<Bucket>,
     }
@@ -629,6 +679,15 @@ pub(super) mod tests {
         ) -> Result<Option<super::super::customer_cmd::CustomerDetails>, Infallible> {
             Ok(self.details.iter().find(|x| x.customer_id == id).cloned())
         }
+        fn session_bookings(&mut self, s: i64) -> Result<Vec<Booking>, Infallible> {
+            Ok(self.bookings.iter().filter(|x| x.session_id == s).cloned().collect())
+        }
+        fn bookings_of_customer(&mut self, c: i64) -> Result<Vec<Booking>, Infallible> {
+            Ok(self.bookings.iter().filter(|x| x.customer_id == c).cloned().collect())
+        }
+        fn charge(&mut self, id: Uuid) -> Result<Option<Charge>, Infallible> {
+            Ok(self.charges.iter().find(|x| x.id == id).cloned())
+        }
     }
 
     pub(in crate::leisure) fn at(d: u32, h: u32) -> NaiveDateTime {
@@ -696,6 +755,11 @@ pub(super) mod tests {
             created_at: ctx().at,
             staff_id: 1,
             channel: Channel::FaceToFace,
+            attended_at: None,
+            no_show_at: None,
+            no_show_waived: None,
+            offer_until: None,
+            offer_outcome: None,
         }
     }
 
@@ -828,7 +892,7 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn cancelling_a_place_promotes_the_first_waiting() {
+    fn cancelling_a_place_offers_it_to_the_first_waiting() {
         let cancel = CancelPlace {
             booking_id: Uuid::from_u128(2),
         };
@@ -838,10 +902,10 @@ pub(super) mod tests {
                 "audit booking".to_owned(),
                 format!("put bookings {} cancelled", Uuid::from_u128(2)),
                 "audit booking".to_owned(),
-                format!("put bookings {} booked", Uuid::from_u128(3)),
+                format!("put bookings {} offered", Uuid::from_u128(3)),
                 "count sessions 2 waiting-1".to_owned(),
             ],
-            "booked -1 +1 nets to nothing; the waiting list shrinks by one"
+            "the place is held for the one offered: booked -1 +1 nets to nothing; the waiting list shrinks by one"
         );
         let leave = CancelPlace {
             booking_id: Uuid::from_u128(4),

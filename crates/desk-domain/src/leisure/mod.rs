@@ -11,6 +11,7 @@
 //! - spaces: [`spaces`](mod@spaces) (linked halves and quarters, slots, alternatives), [`block`];
 //! - [`offers`] (waiting-list offers) and [`registration`] (new customers, duplicates).
 
+mod attendance;
 pub mod block;
 pub mod cash_count;
 pub mod cash_up;
@@ -22,6 +23,7 @@ mod decide;
 pub mod membership;
 mod money;
 pub mod no_show;
+mod offer_cmd;
 pub mod offers;
 pub mod payment;
 pub mod policy;
@@ -37,14 +39,15 @@ mod table;
 mod transfer;
 pub mod window;
 
+pub use attendance::{MAX_REASON, blocked_until, no_show_history};
 pub use code::Code;
 pub use command::{
-    AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE, RecordCashCount,
-    Transfer,
+    AcceptOffer, AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, CheckIn, Command, DeclineOffer,
+    JoinWaitingList, MAX_NOTE, MarkNoShows, RecordCashCount, RegisterCustomer, SellMembership, Transfer, WaiveNoShow,
 };
-pub use command::{RegisterCustomer, SellMembership};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use money::{quote, refund_due};
+pub use offer_cmd::expire_offers;
 pub use rules::*;
 pub use table::ConfigError;
 pub use transfer::{Moving, held, moving};

@@ -123,3 +123,43 @@ pub struct MoneyRecord {
 
 /// Longest desk (till) name, in characters.
 pub const MAX_DESK: usize = 40;
+
+/// Whether a customer's charge is still owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeStatus {
+    Due,
+    Paid,
+    Waived,
+}
+
+/// Something a customer owes a centre: a no-show fee the site's rule gave (`leisure.mark_no_shows`,
+/// issue 11 §3), until it is paid or a member of staff waives it. In the session's centre's
+/// bucket, so reception there sees it at check-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Charge {
+    pub id: Uuid,
+    pub customer_id: i64,
+    pub centre_id: i64,
+    /// The booking not attended.
+    pub booking_id: Uuid,
+    pub session_id: i64,
+    pub amount: Pence,
+    pub status: ChargeStatus,
+    /// The no-show rule's words ("No-show 2 in 30 days: fee £3.00"), or the waiver's reason.
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    pub staff_id: i64,
+}
+
+impl Charge {
+    /// The id of a booking's no-show fee: derived from the booking's, so a desk and the server
+    /// deciding the same marking name the same charge (and a second fee for one booking is
+    /// impossible). The high bits are flipped by a fixed pattern; no booking id made by a desk
+    /// (UUIDv7, version nibble 7) maps onto another booking's.
+    pub fn no_show_fee_id(booking_id: Uuid) -> Uuid {
+        Uuid::from_u128(booking_id.as_u128() ^ 0x5eed_0000_0000_f000_0000_0000_0000_0000)
+    }
+}

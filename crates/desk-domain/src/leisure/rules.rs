@@ -50,6 +50,14 @@ fn not_already_in(session: &Session, existing: Option<BookingStatus>) -> Result<
                 when(session)
             ),
         )),
+        Some(BookingStatus::Offered) => Err(Refusal::new(
+            Code::AlreadyWaiting,
+            format!(
+                "This customer has been offered a place in {} at {}: accept the offer instead.",
+                session.activity_name,
+                when(session)
+            ),
+        )),
         Some(BookingStatus::Waiting) => Err(Refusal::new(
             Code::AlreadyWaiting,
             format!(
@@ -129,7 +137,7 @@ pub fn check_cancel(session: &Session, status: BookingStatus, now: NaiveDateTime
             "This booking was already cancelled.",
         )),
         BookingStatus::Waiting => Ok(CancelEffect::LeaveWaitingList),
-        BookingStatus::Booked => Ok(CancelEffect::FreePlace {
+        BookingStatus::Booked | BookingStatus::Offered => Ok(CancelEffect::FreePlace {
             promote_first_waiting: session.waiting > 0 && !session.cancelled,
         }),
     }

@@ -19,8 +19,8 @@ use desk_store::ops::{audit_of, booking_of, new_staff_cells, session_of, staff_o
 pub use desk_store::records::*;
 use desk_store::tables::{
     ABSENCE_EXPORTS, ABSENCES, ACCESS_TOKENS, AUDIT_LOG, BOOKINGS, CONTACT_ATTEMPTS, CONTACTS, CT_CHANGE_REQUESTS,
-    CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_NOTES, ENTITLEMENTS, ESCALATIONS, PAYMENTS, REGISTRATION_MARKS,
-    SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
+    CT_IDENTITY_CHECKS, CT_LOCK_CLEARANCES, CUSTOMER_CHARGES, CUSTOMER_NOTES, ENTITLEMENTS, ESCALATIONS, PAYMENTS,
+    REGISTRATION_MARKS, SCHEMA_MIGRATIONS, SESSIONS, SIGN_IN_LOCKS, STAFF, SYNC_HEAD, SYNC_ROWS,
 };
 use desk_store::tables::{CUSTOMER_DETAILS, MEMBERSHIP_SALES};
 use desk_store::{Cond, Tables};
@@ -114,6 +114,8 @@ pub struct EntityBatch {
     pub leisure_settings: Vec<desk_domain::leisure::records::LeisureSettings>,
     pub entitlements: Vec<desk_domain::leisure::records::Entitlement>,
     pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
+    /// Places booked, waiting and offered (demo data: the rows behind the sessions' counts).
+    pub bookings: Vec<Booking>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -223,6 +225,10 @@ pub trait Store: Send + Sync {
     ) -> Result<PullPage, StoreError>;
     /// Loads entities in one transaction: all or nothing.
     fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError>;
+    /// The offer sweep at council time `now`: every waiting-list offer that ran out expires and
+    /// its place passes to the next person waiting, in one transaction. Returns the sessions
+    /// whose offers moved on.
+    fn expire_offers(&self, now: NaiveDateTime) -> Result<Vec<i64>, StoreError>;
     fn head(&self) -> Result<u64, StoreError>;
     fn session(&self, id: i64) -> Result<Option<Session>, StoreError>;
     fn booking(&self, id: Uuid) -> Result<Option<Booking>, StoreError>;
@@ -287,9 +293,11 @@ impl<B: desk_store::Database> Storage<B> {
                     let bookings = t.select_by(&BOOKINGS, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
                     let notes = t.select_by(&CUSTOMER_NOTES, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
                     let paid = t.select_by(&PAYMENTS, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
+                    let owed = t.select_by(&CUSTOMER_CHARGES, &[Cond::Eq("customer_id", Cell::Int(id))], &[])?;
                     let ids = (bookings.iter().map(|b| ("bookings", b)))
                         .chain(notes.iter().map(|n| ("customer_notes", n)))
                         .chain(paid.iter().map(|p| ("payments", p)))
+                        .chain(owed.iter().map(|c| ("customer_charges", c)))
                         .map(|(table, r)| Ok((table, r.uuid("id")?.to_string())));
                     let mut ids: Vec<(&str, String)> = ids.collect::<Result<_, StoreError>>()?;
                     if t.get(&ENTITLEMENTS, &[Cell::Int(id)])?.is_some() {
@@ -651,6 +659,14 @@ impl<B: desk_store::Database> Store for Storage<B> {
         };
         desk_store::Database::pull(&self.backend, &q)
     }
+    fn expire_offers(&self, now: NaiveDateTime) -> Result<Vec<i64>, StoreError> {
+        let (swept, head) = Backend::write(&self.backend, |tx| {
+            let swept = crate::push::sweep_offers(tx, now)?;
+            Ok::<_, StoreError>((swept, tx.head()))
+        })?;
+        self.publish(head, swept.touched);
+        Ok(swept.sessions)
+    }
     fn load(&self, batch: &EntityBatch) -> Result<LoadSummary, StoreError> {
         let (summary, touched) = Backend::write(&self.backend, |tx| load_batch(tx, batch))?;
         self.publish(summary.head, touched);
@@ -945,6 +961,7 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.leisure_settings, &mut touched)?;
     total += add(tx, &batch.entitlements, &mut touched)?;
     total += add(tx, &batch.vouchers, &mut touched)?;
+    total += add(tx, &batch.bookings, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {

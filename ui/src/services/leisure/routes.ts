@@ -4,10 +4,12 @@ import { route } from '../../lib/routes';
 import { timetable } from './stores/timetable.svelte';
 import BookCustomer from './screens/BookCustomer.svelte';
 import CashUp from './screens/CashUp.svelte';
+import CheckIn from './screens/CheckIn.svelte';
 import CustomerNotes from './screens/CustomerNotes.svelte';
 import MoveBooking from './screens/MoveBooking.svelte';
 import Reception from './screens/Reception.svelte';
 import RegisterCustomer from './screens/RegisterCustomer.svelte';
+import Offers from './screens/Offers.svelte';
 import SessionDetail from './screens/SessionDetail.svelte';
 import Timetable from './screens/Timetable.svelte';
 
@@ -87,5 +89,24 @@ export const leisureRoutes = [
     component: Reception,
     props: (r) => ({ id: r.id, sessionId: r.sessionId }),
     section: 'timetable',
+  }),
+  route({
+    name: 'check-in',
+    path: '/check-in',
+    title: 'Check-in',
+    capability: 'leisure.book',
+    component: CheckIn,
+    props: () => ({}),
+    section: 'check-in',
+    nav: { id: 'check-in', label: 'Check-in', href: '#/check-in', capability: 'leisure.book' },
+  }),
+  route({
+    name: 'offers',
+    path: '/offers',
+    title: 'Waiting-list offers',
+    capability: 'leisure.book',
+    component: Offers,
+    props: () => ({}),
+    section: 'check-in',
   }),
 ];

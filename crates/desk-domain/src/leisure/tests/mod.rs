@@ -10,6 +10,7 @@ mod payment;
 mod price;
 mod refund;
 mod registration;
+mod session_life;
 mod spaces;
 mod transfer;
 mod window;
