@@ -25,6 +25,9 @@ describe('hash routes', () => {
     expect(parseHash('#/customers/101')).toEqual({ name: 'customer', id: 101, sessionId: null });
     expect(parseHash('#/customers/101?session=x')).toEqual({ name: 'customer', id: 101, sessionId: null });
     expect(parseHash('#/customers/abc')).toMatchObject({ name: 'not-found' });
+    // A desk-made customer id (2^52 and over) is kept exactly; past 2^53 - 1 it could not be.
+    expect(parseHash('#/customers/4503599627370573')).toEqual({ name: 'customer', id: 4503599627370573, sessionId: null });
+    expect(parseHash('#/customers/9007199254740993')).toMatchObject({ name: 'not-found' });
     expect(parseHash('#/customers/0/notes')).toMatchObject({ name: 'not-found' });
   });
 });

@@ -10,10 +10,12 @@ import type { RoutesOf } from './routes';
 /** Every route of the table, by its name, with the fields its path pattern gives it. */
 export type Route = RoutesOf<(typeof ROUTES)[number]>;
 
+// Up to 16 digits: a customer registered on a desk has an id in 2^52..2^53 (docs/storage.md),
+// still exact as a JavaScript number; anything past 2^53 - 1 is refused rather than rounded.
 const positiveId = (text: string | undefined): number | null => {
-  if (!text || !/^\d{1,15}$/.test(text)) return null;
+  if (!text || !/^\d{1,16}$/.test(text)) return null;
   const n = Number(text);
-  return n > 0 ? n : null;
+  return n > 0 && Number.isSafeInteger(n) ? n : null;
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
