@@ -221,6 +221,26 @@ describe('the reception view', () => {
     resetDesk();
     desk.centres.mockResolvedValue(CENTRES);
     desk.timetable.mockResolvedValue([]);
+    desk.charges_of.mockResolvedValue([]);
+  });
+
+  it('shows an unpaid no-show fee, and none once it is waived or paid', async () => {
+    const fee = (status: 'due' | 'paid' | 'waived', amount: number, reason: string) => ({
+      id: `c-${reason}`,
+      customer_id: 7,
+      centre_id: 1,
+      booking_id: 'b-1',
+      session_id: 11,
+      amount_pence: amount,
+      status,
+      reason,
+      pending: false,
+    });
+    desk.reception.mockResolvedValue(reception());
+    desk.charges_of.mockResolvedValue([fee('due', 300, 'No-show at Aqua Fit'), fee('waived', 300, 'Pool closed')]);
+    render(Reception, { id: 7, sessionId: null });
+    expect(await screen.findByTestId('reception-owed')).toHaveTextContent('Owes £3.00: No-show at Aqua Fit');
+    expect(desk.charges_of).toHaveBeenCalledWith({ customerId: 7 });
   });
 
   it('shows the membership and its status, the concession, messages, bookings, payments and the price with its reason', async () => {
