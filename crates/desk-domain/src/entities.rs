@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
+use crate::leisure::space_records::{SpaceBookingRecord, SpaceRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
 };
@@ -38,7 +39,9 @@ pub mod table {
     pub const ENTITLEMENTS: &str = "entitlements";
     pub const VOUCHERS: &str = "vouchers";
     pub const PAYMENTS: &str = "payments";
-    pub const ALL: [&str; 25] = [
+    pub const SPACES: &str = "spaces";
+    pub const SPACE_BOOKINGS: &str = "space_bookings";
+    pub const ALL: [&str; 27] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -64,6 +67,8 @@ pub mod table {
         ENTITLEMENTS,
         VOUCHERS,
         PAYMENTS,
+        SPACES,
+        SPACE_BOOKINGS,
     ];
 }
 
@@ -115,6 +120,8 @@ synced! {
     Entitlement => table::ENTITLEMENTS, |r| (r.id, LeisureSite(r.centre_id));
     IssuedVoucher => table::VOUCHERS, |r| (&r.code, LeisureSite(r.centre_id));
     MoneyRecord => table::PAYMENTS, |r| (r.id, LeisureSite(r.centre_id));
+    SpaceRecord => table::SPACES, |r| (r.id, LeisureSite(r.centre_id));
+    SpaceBookingRecord => table::SPACE_BOOKINGS, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

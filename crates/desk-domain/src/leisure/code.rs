@@ -36,6 +36,17 @@ pub enum Code {
     InvalidWaiver,
     /// Everything paid for the booking has gone back already.
     AlreadyRefunded,
+    /// No such space at the centre.
+    UnknownSpace,
+    /// The space, or a space linked to it (a half, a quarter, the full pitch), is taken then.
+    SpaceTaken,
+    /// Outside opening hours, off the slot grid, on a closure day, ending before it starts, or
+    /// already started.
+    NotBookable,
+    /// Before the booking window opens (or beyond a block's furthest date).
+    NotYetOpen,
+    /// A club name that is empty, too long or holds control characters.
+    InvalidClub,
 }
 
 impl Code {
@@ -62,13 +73,18 @@ impl Code {
             Code::NoPolicy => "no_policy",
             Code::InvalidWaiver => "invalid_waiver",
             Code::AlreadyRefunded => "already_refunded",
+            Code::UnknownSpace => "unknown_space",
+            Code::SpaceTaken => "space_taken",
+            Code::NotBookable => "not_bookable",
+            Code::NotYetOpen => "not_yet_open",
+            Code::InvalidClub => "invalid_club",
         }
     }
 
     pub fn is_missing_record(self) -> bool {
         matches!(
             self,
-            Code::UnknownSession | Code::UnknownCustomer | Code::UnknownBooking
+            Code::UnknownSession | Code::UnknownCustomer | Code::UnknownBooking | Code::UnknownSpace
         )
     }
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::payment::Tender;
+pub use super::space_cmd::{BookSpace, CancelSpace};
 use crate::values::Pence;
 
 /// The longest note on a customer, in characters.
@@ -78,6 +79,8 @@ crate::service_commands! {
         AddNote(AddNote) = "leisure.add_note", version 1,
         BookAndPay(BookAndPay) = "leisure.book_and_pay", version 1,
         CancelWithRefund(CancelWithRefund) = "leisure.cancel_with_refund", version 1,
+        BookSpace(BookSpace) = "leisure.book_space", version 1,
+        CancelSpace(CancelSpace) = "leisure.cancel_space", version 1,
     }
 }
 
@@ -126,6 +129,8 @@ mod tests {
                 "leisure.add_note",
                 "leisure.book_and_pay",
                 "leisure.cancel_with_refund",
+                "leisure.book_space",
+                "leisure.cancel_space",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

@@ -2,12 +2,13 @@
 //! the command's transaction with facts read for update; a desk runs it against its replica
 //! plus pending overlay, offline, and shows the effects at once.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use uuid::Uuid;
 
 use super::Code;
 use super::command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
 use super::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
+use super::space_records::{SpaceBookingRecord, SpaceRecord};
 use super::rules::{self, CancelEffect};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};
@@ -59,6 +60,12 @@ pub trait Facts: Source {
     fn money(&mut self, id: Uuid) -> Result<Option<MoneyRecord>, Self::Error>;
     /// Every payment and refund of a booking.
     fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<MoneyRecord>, Self::Error>;
+    /// A space by id, and every space of a centre (for linked halves and quarters).
+    fn space(&mut self, id: i64) -> Result<Option<SpaceRecord>, Self::Error>;
+    fn spaces_of_centre(&mut self, centre_id: i64) -> Result<Vec<SpaceRecord>, Self::Error>;
+    fn space_booking(&mut self, id: Uuid) -> Result<Option<SpaceBookingRecord>, Self::Error>;
+    /// Every booking (any status) of the centre's spaces on `day`.
+    fn space_bookings_on(&mut self, centre_id: i64, day: NaiveDate) -> Result<Vec<SpaceBookingRecord>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -77,6 +84,8 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::AddNote(note) => add_note(facts, note, ctx),
         Command::BookAndPay(a) => super::money::book_and_pay(facts, cmd, a, ctx),
         Command::CancelWithRefund(a) => super::money::cancel_with_refund(facts, a, ctx),
+        Command::BookSpace(a) => super::space_cmd::book_space(facts, a, ctx),
+        Command::CancelSpace(a) => super::space_cmd::cancel_space(facts, a, ctx),
     }
 }
 
@@ -343,6 +352,8 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
             session_words(facts, a.session_id)?,
             a.price
         ),
+        Command::BookSpace(a) => super::space_cmd::summary_book(facts, a)?,
+        Command::CancelSpace(a) => super::space_cmd::summary_cancel(facts, a)?,
     })
 }
 
@@ -352,6 +363,8 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
     let customer_id = match cmd {
         Command::BookPlace(a) => a.customer_id,
         Command::JoinWaitingList(a) => a.customer_id,
+        Command::BookSpace(a) => return super::space_cmd::taking(a, alternative, booking_id),
+        Command::CancelSpace(_) => return None,
         // A paid booking offers no alternative: the money taken is for this session.
         Command::CancelPlace(_) | Command::AddNote(_) | Command::BookAndPay(_) | Command::CancelWithRefund(_) => {
             return None;
@@ -375,7 +388,9 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
             format!("booked session {session_id} instead"),
         ),
         // Another service's alternatives are never offered for a booking.
-        Alternative::AddToAbsence { .. } | Alternative::ReplaceAbsence { .. } => return None,
+        Alternative::AddToAbsence { .. } | Alternative::ReplaceAbsence { .. } | Alternative::BookSpace { .. } => {
+            return None;
+        }
     })
 }
 
@@ -400,6 +415,8 @@ pub(super) mod tests {
         pub entitlements: Vec<Entitlement>,
         pub vouchers: Vec<IssuedVoucher>,
         pub money: Vec<MoneyRecord>,
+        pub spaces: Vec<SpaceRecord>,
+        pub space_bookings: Vec<SpaceBookingRecord>,
         /// Buckets the caller may write; empty means all.
         pub scope: Vec<Bucket>,
     }
@@ -549,6 +566,23 @@ pub(super) mod tests {
         }
         fn money_of_booking(&mut self, b: Uuid) -> Result<Vec<MoneyRecord>, Infallible> {
             Ok(self.money.iter().filter(|x| x.booking_id == b).cloned().collect())
+        }
+        fn space(&mut self, id: i64) -> Result<Option<SpaceRecord>, Infallible> {
+            Ok(self.spaces.iter().find(|s| s.id == id).cloned())
+        }
+        fn spaces_of_centre(&mut self, centre_id: i64) -> Result<Vec<SpaceRecord>, Infallible> {
+            Ok(self.spaces.iter().filter(|s| s.centre_id == centre_id).cloned().collect())
+        }
+        fn space_booking(&mut self, id: Uuid) -> Result<Option<SpaceBookingRecord>, Infallible> {
+            Ok(self.space_bookings.iter().find(|b| b.id == id).cloned())
+        }
+        fn space_bookings_on(&mut self, centre_id: i64, day: NaiveDate) -> Result<Vec<SpaceBookingRecord>, Infallible> {
+            Ok(self
+                .space_bookings
+                .iter()
+                .filter(|b| b.centre_id == centre_id && b.day == day)
+                .cloned()
+                .collect())
         }
     }
 

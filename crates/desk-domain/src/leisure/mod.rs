@@ -30,12 +30,15 @@ pub mod records;
 pub mod refund;
 pub mod registration;
 pub mod rules;
+pub mod space_cmd;
+pub mod space_records;
 pub mod spaces;
 mod table;
 pub mod window;
 
 pub use code::Code;
 pub use command::{AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE};
+pub use space_cmd::{BookSpace, CancelSpace};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use money::{quote, refund_due};
 pub use rules::*;
