@@ -9,7 +9,7 @@ use desk_domain::{Booking, BookingStatus, Bucket, Contact, Customer, Pupil, Sess
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-use crate::leisure::{money_reads, reads};
+use crate::leisure::{money_reads, reads, space_reads};
 use crate::replica;
 use crate::school::reads as sreads;
 
@@ -104,6 +104,25 @@ impl leisure::Facts for DeskFacts<'_> {
         Ok(money_reads::money_of_booking(self.conn, booking_id)?
             .into_iter()
             .map(|(m, _)| m)
+            .collect())
+    }
+    fn space(&mut self, id: i64) -> rusqlite::Result<Option<leisure::space_records::SpaceRecord>> {
+        space_reads::space(self.conn, id)
+    }
+    fn spaces_of_centre(&mut self, centre_id: i64) -> rusqlite::Result<Vec<leisure::space_records::SpaceRecord>> {
+        space_reads::spaces_of_centre(self.conn, centre_id)
+    }
+    fn space_booking(&mut self, id: Uuid) -> rusqlite::Result<Option<leisure::space_records::SpaceBookingRecord>> {
+        Ok(space_reads::space_booking(self.conn, id)?.map(|(b, _)| b))
+    }
+    fn space_bookings_on(
+        &mut self,
+        centre_id: i64,
+        day: NaiveDate,
+    ) -> rusqlite::Result<Vec<leisure::space_records::SpaceBookingRecord>> {
+        Ok(space_reads::bookings_on(self.conn, centre_id, day)?
+            .into_iter()
+            .map(|(b, _)| b)
             .collect())
     }
 }

@@ -114,6 +114,22 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "leisure_money",
         sql: include_str!("../../../migrations/client/0014_leisure_money.sql"),
     },
+    // PLACEHOLDERS for other helpers' client migrations 15 and 16 (dropped by the lead at merge).
+    Migration {
+        version: 15,
+        name: "placeholder_lz_a",
+        sql: include_str!("../../../migrations/client/0015_placeholder_lz_a.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "placeholder_lz_b",
+        sql: include_str!("../../../migrations/client/0016_placeholder_lz_b.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "spaces",
+        sql: include_str!("../../../migrations/client/0017_spaces.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

@@ -20,6 +20,7 @@ mod council_tax;
 mod draw;
 mod leisure;
 mod leisure_money;
+pub mod spaces;
 mod names;
 mod school;
 mod staff;
@@ -95,6 +96,9 @@ pub struct DemoData {
     /// Customers' FitLife memberships and concessions, and the centres' gift vouchers.
     pub entitlements: Vec<desk_domain::leisure::records::Entitlement>,
     pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
+    /// Every centre's pitch, hall, courts and studio, and some bookings incl. a club's block.
+    pub spaces: Vec<desk_domain::leisure::space_records::SpaceRecord>,
+    pub space_bookings: Vec<desk_domain::leisure::space_records::SpaceBookingRecord>,
     pub staff: Vec<DemoStaff>,
 }
 
@@ -120,7 +124,11 @@ pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
         school_records(&mut attendance_rng, &pupils, &contacts, &school_days, first_day);
     let entitlements = leisure_money::entitlements(&customers, first_day);
     let vouchers = leisure_money::vouchers(&centres, first_day);
+    let demo_spaces = spaces::spaces(&centres);
+    let space_bookings = spaces::bookings(&centres, &customers, first_day);
     DemoData {
+        spaces: demo_spaces,
+        space_bookings,
         entitlements,
         vouchers,
         centres,

@@ -91,6 +91,22 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_leisure_money.sql",
         steps: tables::LEISURE_MONEY_STEPS,
     },
+    // PLACEHOLDERS for other helpers' migrations 13 and 14 (dropped by the lead at merge).
+    Migration {
+        version: 13,
+        name: "0013_placeholder_lz_a.sql",
+        steps: tables::PLACEHOLDER_STEPS,
+    },
+    Migration {
+        version: 14,
+        name: "0014_placeholder_lz_b.sql",
+        steps: tables::PLACEHOLDER_STEPS,
+    },
+    Migration {
+        version: 15,
+        name: "0015_spaces.sql",
+        steps: tables::SPACE_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

@@ -52,6 +52,8 @@ pub fn booking_id(cmd: &Command) -> Uuid {
         leisure::Command::CancelPlace(a) => a.booking_id,
         leisure::Command::BookAndPay(a) => a.booking_id,
         leisure::Command::CancelWithRefund(a) => a.booking_id,
+        leisure::Command::BookSpace(a) => a.booking_id,
+        leisure::Command::CancelSpace(a) => a.booking_id,
         leisure::Command::AddNote(a) => panic!("note {} names no booking", a.note_id),
     }
 }

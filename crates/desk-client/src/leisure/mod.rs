@@ -6,9 +6,12 @@ mod cash_up;
 pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
+pub(crate) mod space_reads;
+mod spaces;
 
 pub use cash_up::{CashUpView, TillLine};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
+pub use spaces::{BlockBooked, BlockCheck, BlockDate, BlockInput, SpaceBookingView, SpaceView, SpacesDay, WindowView, check_block};
 
 use chrono::NaiveDate;
 use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE};
@@ -63,7 +66,10 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         desk_domain::leisure::Command::CancelPlace(a) => Some(a.booking_id),
         desk_domain::leisure::Command::BookAndPay(a) => Some(a.booking_id),
         desk_domain::leisure::Command::CancelWithRefund(a) => Some(a.booking_id),
-        desk_domain::leisure::Command::AddNote(_) => None,
+        // A space booking is shown by its own view (`spaces.rs`), not as a place.
+        desk_domain::leisure::Command::AddNote(_)
+        | desk_domain::leisure::Command::BookSpace(_)
+        | desk_domain::leisure::Command::CancelSpace(_) => None,
     }
 }
 

@@ -113,6 +113,8 @@ pub struct EntityBatch {
     pub leisure_settings: Vec<desk_domain::leisure::records::LeisureSettings>,
     pub entitlements: Vec<desk_domain::leisure::records::Entitlement>,
     pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
+    pub spaces: Vec<desk_domain::leisure::space_records::SpaceRecord>,
+    pub space_bookings: Vec<desk_domain::leisure::space_records::SpaceBookingRecord>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -937,6 +939,8 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.leisure_settings, &mut touched)?;
     total += add(tx, &batch.entitlements, &mut touched)?;
     total += add(tx, &batch.vouchers, &mut touched)?;
+    total += add(tx, &batch.spaces, &mut touched)?;
+    total += add(tx, &batch.space_bookings, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {
