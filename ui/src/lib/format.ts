@@ -148,6 +148,8 @@ export function alternativeLabel(alternative: Alternative): string {
       return 'Add my note to it';
     case 'replace_absence':
       return 'Replace it (supervisor)';
+    case 'book_space':
+      return `Book ${alternative.space_name} ${clockTime(alternative.starts)}–${clockTime(alternative.ends)} on ${dayShort(alternative.starts.slice(0, 10))}`;
   }
 }
 
