@@ -16,8 +16,8 @@ use desk_client::council_tax::views::{
     AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
 };
 use desk_client::leisure::{
-    BlockBooked, BlockCheck, BlockInput, CancelView, CashUpView, PriceQuote, ReceiptView, RefundQuote, SpaceBookingView,
-    SpacesDay, TenderInput,
+    BlockBooked, BlockCheck, BlockInput, CancelView, CashUpView, PriceQuote, ReceiptView, RefundQuote,
+    SpaceBookingView, SpacesDay, TenderInput,
 };
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,

@@ -86,7 +86,10 @@ fn world(first: NaiveDate) -> Vec<Change> {
         spaces.push(space(*c, "court", format!("Badminton court {}", i + 1), Some(HALL)));
     }
     spaces.push(space(100, "3G pitch", "3G pitch".into(), None));
-    let mut out: Vec<Change> = spaces.iter().map(|s| change(table::SPACES, s.id.to_string(), s)).collect();
+    let mut out: Vec<Change> = spaces
+        .iter()
+        .map(|s| change(table::SPACES, s.id.to_string(), s))
+        .collect();
     let settings = LeisureSettings {
         id: CENTRE,
         centre_id: CENTRE,
@@ -164,7 +167,11 @@ pub async fn space_figures(dir: &Path, n: usize) -> SpaceFigures {
         let t = Instant::now();
         let mut clashing = 0;
         for court in COURTS {
-            let checked = desk.leisure().check_block(block(court)).await.expect("the block checks");
+            let checked = desk
+                .leisure()
+                .check_block(block(court))
+                .await
+                .expect("the block checks");
             assert_eq!(checked.dates.len(), 15, "15 weekly dates");
             clashing += checked.refused;
         }

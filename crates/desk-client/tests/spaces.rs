@@ -122,8 +122,15 @@ async fn an_offline_block_clashing_with_another_desks_one_off_lands_in_needs_att
         let err = a.leisure().check_block(backwards.clone()).await.unwrap_err();
         assert_eq!(err.code(), "invalid_input", "{backend:?}: {err}");
         assert!(err.to_string().contains("end after it starts"), "{err}");
-        let err = a.leisure().book_block(block(11, 200), Channel::Telephone).await.unwrap_err();
-        assert!(err.to_string().contains("longer than this centre's limit of 52"), "{backend:?}: {err}");
+        let err = a
+            .leisure()
+            .book_block(block(11, 200), Channel::Telephone)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("longer than this centre's limit of 52"),
+            "{backend:?}: {err}"
+        );
         assert_eq!(a.sync_status().await.unwrap().pending, 0, "{backend:?}");
 
         // B, offline, books court 1 on the block's first date (inside the 7-day window) for a
@@ -131,7 +138,14 @@ async fn an_offline_block_clashing_with_another_desks_one_off_lands_in_needs_att
         let one_off_at = tomorrow_at(10);
         let one_off = b
             .leisure()
-            .book_space(space_id(1, 11), one_off_at, one_off_at + Duration::hours(1), 8, None, Channel::FaceToFace)
+            .book_space(
+                space_id(1, 11),
+                one_off_at,
+                one_off_at + Duration::hours(1),
+                8,
+                None,
+                Channel::FaceToFace,
+            )
             .await
             .unwrap();
         assert!(one_off.pending, "{backend:?}");
@@ -142,7 +156,12 @@ async fn an_offline_block_clashing_with_another_desks_one_off_lands_in_needs_att
         assert_eq!(checked.free, 4, "{backend:?}: {:?}", checked.dates);
         let booked = a.leisure().book_block(block(11, 4), Channel::Telephone).await.unwrap();
         assert_eq!(booked.booked.len(), 4, "{backend:?}");
-        assert!(booked.booked.iter().all(|v| v.pending && v.block_id == Some(booked.block_id)));
+        assert!(
+            booked
+                .booked
+                .iter()
+                .all(|v| v.pending && v.block_id == Some(booked.block_id))
+        );
         // The block's own dates now clash on A's replica + overlay (a second check says so).
         let again = a.leisure().check_block(block(11, 4)).await.unwrap();
         assert_eq!(again.refused, 4, "{backend:?}");
@@ -157,10 +176,19 @@ async fn an_offline_block_clashing_with_another_desks_one_off_lands_in_needs_att
         assert_eq!((report.applied, report.rejected), (3, 1), "{backend:?}");
 
         let items = a.needs_attention().await.unwrap();
-        let [item] = &items[..] else { panic!("{backend:?}: one refused date, got {items:?}") };
-        assert_eq!((item.name.as_str(), item.code.as_str()), ("leisure.book_space", "space_taken"));
+        let [item] = &items[..] else {
+            panic!("{backend:?}: one refused date, got {items:?}")
+        };
+        assert_eq!(
+            (item.name.as_str(), item.code.as_str()),
+            ("leisure.book_space", "space_taken")
+        );
         assert!(item.summary.contains("Forres Badminton Club"), "{}", item.summary);
-        assert!(item.summary.contains(&format!("{}", one_off_at.format("%-d %b"))), "{}", item.summary);
+        assert!(
+            item.summary.contains(&format!("{}", one_off_at.format("%-d %b"))),
+            "{}",
+            item.summary
+        );
         let courts: Vec<i64> = item
             .alternatives
             .iter()
@@ -169,11 +197,18 @@ async fn an_offline_block_clashing_with_another_desks_one_off_lands_in_needs_att
                 _ => None,
             })
             .collect();
-        assert_eq!(courts, [space_id(1, 12), space_id(1, 13), space_id(1, 14)], "{backend:?}: the other courts");
+        assert_eq!(
+            courts,
+            [space_id(1, 12), space_id(1, 13), space_id(1, 14)],
+            "{backend:?}: the other courts"
+        );
 
         // A takes court 2 for that date: booked for the club in the same block.
         let taken = a.leisure().take_space_alternative(item.id, 0).await.unwrap();
-        assert_eq!((taken.space_id, taken.block_id, taken.club.as_deref()), (space_id(1, 12), Some(booked.block_id), Some("Forres Badminton Club")));
+        assert_eq!(
+            (taken.space_id, taken.block_id, taken.club.as_deref()),
+            (space_id(1, 12), Some(booked.block_id), Some("Forres Badminton Club"))
+        );
         a.sync_now().await.unwrap();
         assert!(a.needs_attention().await.unwrap().is_empty(), "{backend:?}");
 
@@ -184,7 +219,11 @@ async fn an_offline_block_clashing_with_another_desks_one_off_lands_in_needs_att
             .map(|v| serde_json::from_value(v).unwrap())
             .collect();
         let in_block = held.iter().filter(|r| r.block_id == Some(booked.block_id)).count();
-        assert_eq!((held.len(), in_block), (5, 4), "{backend:?}: 3 block dates + court 2 + B's one-off");
+        assert_eq!(
+            (held.len(), in_block),
+            (5, 4),
+            "{backend:?}: 3 block dates + court 2 + B's one-off"
+        );
         // A's day view shows the one-off and the club on the other court, both confirmed.
         a.sync_now().await.unwrap();
         let day = a.leisure().spaces_day(1, one_off_at.date()).await.unwrap();
@@ -196,7 +235,10 @@ async fn an_offline_block_clashing_with_another_desks_one_off_lands_in_needs_att
             .collect();
         assert_eq!(
             at_ten,
-            [(space_id(1, 11), "Seònaid MacAoidh", false), (space_id(1, 12), "Forres Badminton Club", false)],
+            [
+                (space_id(1, 11), "Seònaid MacAoidh", false),
+                (space_id(1, 12), "Forres Badminton Club", false)
+            ],
             "{backend:?}"
         );
         let window = day.window.expect("the example policy");

@@ -20,9 +20,9 @@ mod council_tax;
 mod draw;
 mod leisure;
 mod leisure_money;
-pub mod spaces;
 mod names;
 mod school;
+pub mod spaces;
 mod staff;
 #[cfg(test)]
 mod tests;

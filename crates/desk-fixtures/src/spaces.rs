@@ -80,7 +80,14 @@ pub fn bookings(centres: &[Centre], customers: &[Customer], first_day: NaiveDate
         let Some(contact) = customers.iter().find(|x| x.home_centre_id == c.id) else {
             continue;
         };
-        let row = |n: u128, space: i64, day: NaiveDate, from: u32, to: u32, club: Option<&str>, block: Option<Uuid>, pence: i64| {
+        let row = |n: u128,
+                   space: i64,
+                   day: NaiveDate,
+                   from: u32,
+                   to: u32,
+                   club: Option<&str>,
+                   block: Option<Uuid>,
+                   pence: i64| {
             SpaceBookingRecord {
                 id: Uuid::from_u128((c.id as u128) << 64 | n),
                 space_id: space_id(c.id, space),
@@ -102,10 +109,28 @@ pub fn bookings(centres: &[Centre], customers: &[Customer], first_day: NaiveDate
         for week in 0..8u64 {
             let tuesday = monday + Days::new(1 + 7 * week);
             // Half pitch peak, £50 + 20% an hour (example list).
-            out.push(row(u128::from(week) + 1, 2, tuesday, 18, 19, Some("Forres Thistle juniors"), Some(block), 6_000));
+            out.push(row(
+                u128::from(week) + 1,
+                2,
+                tuesday,
+                18,
+                19,
+                Some("Forres Thistle juniors"),
+                Some(block),
+                6_000,
+            ));
         }
         out.push(row(100, 11, monday + Days::new(2), 19, 20, None, None, 1_440));
-        out.push(row(101, 1, monday + Days::new(3), 20, 21, Some("Elgin City walking football"), None, 9_600));
+        out.push(row(
+            101,
+            1,
+            monday + Days::new(3),
+            20,
+            21,
+            Some("Elgin City walking football"),
+            None,
+            9_600,
+        ));
     }
     out
 }

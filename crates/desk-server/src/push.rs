@@ -384,7 +384,10 @@ impl leisure::Facts for Facts<'_> {
         records::select(
             self.tx,
             table::SPACE_BOOKINGS,
-            &[Cond::Eq("centre_id", Cell::Int(centre_id)), Cond::Eq("day", Cell::Date(day))],
+            &[
+                Cond::Eq("centre_id", Cell::Int(centre_id)),
+                Cond::Eq("day", Cell::Date(day)),
+            ],
         )
     }
 }

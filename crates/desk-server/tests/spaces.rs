@@ -109,8 +109,13 @@ fn book_space_is_written_and_pulled_by_its_centre_only(backend: &str) {
     let head = store.head().unwrap();
     let (cmd, id) = book(HALF_1, slot());
     assert_eq!(outcome(&*store, &desk, 1, &cmd), Outcome::Applied);
-    let [row] = &held(&*store)[..] else { panic!("one booking") };
-    assert_eq!((row.id, row.status, row.customer_id), (id, SpaceBookingStatus::Booked, 1));
+    let [row] = &held(&*store)[..] else {
+        panic!("one booking")
+    };
+    assert_eq!(
+        (row.id, row.status, row.customer_id),
+        (id, SpaceBookingStatus::Booked, 1)
+    );
     // Half pitch £50 an hour adult, £60 at peak (weekdays 17:00–22:00): 10:00 is off-peak.
     assert_eq!(row.price, Pence(5_000), "{}", row.price_reason);
     let mine = store
@@ -131,7 +136,11 @@ fn linked_spaces_are_refused_both_ways_with_alternatives(backend: &str) {
     let desk = quick_caller(&*store, "desk.a", CENTRE_A);
     assert_eq!(outcome(&*store, &desk, 1, &book(HALF_1, slot()).0), Outcome::Applied);
     // Down: the half's quarter; up: the full pitch.
-    let Outcome::Rejected { code, message, alternatives } = outcome(&*store, &desk, 2, &book(QUARTER_1, slot()).0)
+    let Outcome::Rejected {
+        code,
+        message,
+        alternatives,
+    } = outcome(&*store, &desk, 2, &book(QUARTER_1, slot()).0)
     else {
         panic!("the quarter under a booked half is refused")
     };
@@ -172,7 +181,10 @@ fn the_window_and_the_hours_are_enforced_by_the_server(backend: &str) {
     let late = (kit::tomorrow_at(22), kit::tomorrow_at(23));
     assert_eq!(code(outcome(&*store, &desk, 2, &book(HALF_1, late).0)), "not_bookable");
     let half_hour = (slot().0, slot().0 + Duration::minutes(30));
-    assert_eq!(code(outcome(&*store, &desk, 3, &book(HALF_1, half_hour).0)), "not_bookable");
+    assert_eq!(
+        code(outcome(&*store, &desk, 3, &book(HALF_1, half_hour).0)),
+        "not_bookable"
+    );
     assert!(held(&*store).is_empty());
     // A block's date ten weeks ahead stands (blocks run up to 52 weeks).
     let (mut cmd, _) = book(HALF_1, (slot().0 + Duration::weeks(10), slot().1 + Duration::weeks(10)));
@@ -191,7 +203,9 @@ fn cancel_space_charges_nothing_in_time_and_refuses_twice(backend: &str) {
     assert_eq!(outcome(&*store, &desk, 1, &cmd), Outcome::Applied);
     let cancel = Command::from(CancelSpace { booking_id: id });
     assert_eq!(outcome(&*store, &desk, 2, &cancel), Outcome::Applied);
-    let [row] = &held(&*store)[..] else { panic!("one booking") };
+    let [row] = &held(&*store)[..] else {
+        panic!("one booking")
+    };
     assert_eq!((row.status, row.price), (SpaceBookingStatus::Cancelled, Pence(0)));
     assert_eq!(code(outcome(&*store, &desk, 3, &cancel)), "already_cancelled");
     // The pitch is free again.

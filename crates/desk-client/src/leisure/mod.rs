@@ -11,7 +11,9 @@ mod spaces;
 
 pub use cash_up::{CashUpView, TillLine};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
-pub use spaces::{BlockBooked, BlockCheck, BlockDate, BlockInput, SpaceBookingView, SpaceView, SpacesDay, WindowView, check_block};
+pub use spaces::{
+    BlockBooked, BlockCheck, BlockDate, BlockInput, SpaceBookingView, SpaceView, SpacesDay, WindowView, check_block,
+};
 
 use chrono::NaiveDate;
 use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE};

@@ -56,7 +56,11 @@ pub fn space_booking(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<(Sp
 }
 
 /// Every booking (any status) of the centre's spaces on `day`, pending over held, by start.
-pub fn bookings_on(conn: &Connection, centre_id: i64, day: NaiveDate) -> rusqlite::Result<Vec<(SpaceBookingRecord, bool)>> {
+pub fn bookings_on(
+    conn: &Connection,
+    centre_id: i64,
+    day: NaiveDate,
+) -> rusqlite::Result<Vec<(SpaceBookingRecord, bool)>> {
     let d = day.to_string();
     let mut by_id: HashMap<Uuid, (SpaceBookingRecord, bool)> = HashMap::new();
     for s in strings(

@@ -132,7 +132,12 @@ pub struct BlockBooked {
     pub not_booked: Vec<BlockDate>,
 }
 
-fn view(conn: &Connection, b: &SpaceBookingRecord, pending: bool, names: &HashMap<i64, String>) -> rusqlite::Result<SpaceBookingView> {
+fn view(
+    conn: &Connection,
+    b: &SpaceBookingRecord,
+    pending: bool,
+    names: &HashMap<i64, String>,
+) -> rusqlite::Result<SpaceBookingView> {
     let holder = match &b.club {
         Some(c) => c.clone(),
         None => customer_name(conn, b.customer_id)?,
@@ -140,7 +145,10 @@ fn view(conn: &Connection, b: &SpaceBookingRecord, pending: bool, names: &HashMa
     Ok(SpaceBookingView {
         id: b.id,
         space_id: b.space_id,
-        space_name: names.get(&b.space_id).cloned().unwrap_or_else(|| format!("space {}", b.space_id)),
+        space_name: names
+            .get(&b.space_id)
+            .cloned()
+            .unwrap_or_else(|| format!("space {}", b.space_id)),
         starts: b.starts,
         ends: b.ends,
         customer_id: b.customer_id,
@@ -168,7 +176,11 @@ fn booking_view(conn: &Connection, id: Uuid) -> Result<SpaceBookingView, DeskErr
 
 /// The last day open for booking at `now`.
 fn open_until(policy: &SitePolicy, now: NaiveDateTime, member: bool) -> NaiveDate {
-    let days = i64::from(if member { policy.member_days_ahead } else { policy.days_ahead });
+    let days = i64::from(if member {
+        policy.member_days_ahead
+    } else {
+        policy.days_ahead
+    });
     let furthest = now.date() + Duration::days(days);
     if window::opens_at(policy, furthest.and_time(NaiveTime::MIN), member) <= now {
         furthest
@@ -233,7 +245,10 @@ pub fn check_block(conn: &Connection, input: &BlockInput, now: NaiveDateTime) ->
     let space = space_reads::space(conn, req.space_id)?
         .ok_or_else(|| DeskError::NotFound(format!("Space {} is not on this desk.", req.space_id)))?;
     let policy = policy_on(conn, space.centre_id, req.first)?.ok_or_else(|| {
-        DeskError::invalid(format!("Centre {} has no booking policy for {}.", space.centre_id, req.first))
+        DeskError::invalid(format!(
+            "Centre {} has no booking policy for {}.",
+            space.centre_id, req.first
+        ))
     })?;
     let spaces = space_reads::spaces_of_centre(conn, space.centre_id)?;
     let layout = layout_for(&space, &spaces);
@@ -248,7 +263,8 @@ pub fn check_block(conn: &Connection, input: &BlockInput, now: NaiveDateTime) ->
         .iter()
         .map(|(b, _)| b.as_booking(b.club.clone().unwrap_or_default()))
         .collect();
-    let report = block::check(&layout, &req, policy.max_block_weeks, &existing).map_err(|e| DeskError::invalid(capitalised(e)))?;
+    let report = block::check(&layout, &req, policy.max_block_weeks, &existing)
+        .map_err(|e| DeskError::invalid(capitalised(e)))?;
     let furthest = now + Duration::weeks(i64::from(policy.max_block_weeks));
     let names = names(&spaces);
     let mut out = Vec::with_capacity(report.dates.len());
@@ -269,13 +285,20 @@ pub fn check_block(conn: &Connection, input: &BlockInput, now: NaiveDateTime) ->
                 let mut words = Vec::new();
                 for b in with {
                     let holder = if b.holder.is_empty() {
-                        let cid = held.iter().find(|(h, _)| h.id == b.id).map_or(0, |(h, _)| h.customer_id);
+                        let cid = held
+                            .iter()
+                            .find(|(h, _)| h.id == b.id)
+                            .map_or(0, |(h, _)| h.customer_id);
                         customer_name(conn, cid)?
                     } else {
                         b.holder.clone()
                     };
                     let name = names.get(&b.space_id).map_or("a linked space", String::as_str);
-                    words.push(format!("{name} {}–{} ({holder})", b.starts.format("%H:%M"), b.ends.format("%H:%M")));
+                    words.push(format!(
+                        "{name} {}–{} ({holder})",
+                        b.starts.format("%H:%M"),
+                        b.ends.format("%H:%M")
+                    ));
                 }
                 let ends = date.and_time(req.ends);
                 let found = layout.alternatives(req.space_id, starts, ends, &existing);
@@ -345,7 +368,11 @@ impl Leisure<'_> {
                     .iter()
                     .map(|s| {
                         let layout = layout_for(s, &[]);
-                        let hours = if s.closures.contains(&day) { None } else { layout.hours_on(day) };
+                        let hours = if s.closures.contains(&day) {
+                            None
+                        } else {
+                            layout.hours_on(day)
+                        };
                         SpaceView {
                             id: s.id,
                             kind: s.kind.clone(),
@@ -463,7 +490,11 @@ impl Leisure<'_> {
 
     /// Books the space or slot offered for a refused date (Needs attention) and resolves the
     /// item, in one transaction.
-    pub async fn take_space_alternative(&self, item_id: Uuid, alternative: usize) -> Result<SpaceBookingView, DeskError> {
+    pub async fn take_space_alternative(
+        &self,
+        item_id: Uuid,
+        alternative: usize,
+    ) -> Result<SpaceBookingView, DeskError> {
         self.desk
             .take_alternative_as(item_id, alternative, |conn, cmd| match cmd {
                 Command::Leisure(desk_domain::leisure::Command::BookSpace(a)) => booking_view(conn, a.booking_id),

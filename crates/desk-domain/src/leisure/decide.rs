@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::Code;
 use super::command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
 use super::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
-use super::space_records::{SpaceBookingRecord, SpaceRecord};
 use super::rules::{self, CancelEffect};
+use super::space_records::{SpaceBookingRecord, SpaceRecord};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};
 use crate::service::{Ctx, Decision, Source};
@@ -571,7 +571,12 @@ pub(super) mod tests {
             Ok(self.spaces.iter().find(|s| s.id == id).cloned())
         }
         fn spaces_of_centre(&mut self, centre_id: i64) -> Result<Vec<SpaceRecord>, Infallible> {
-            Ok(self.spaces.iter().filter(|s| s.centre_id == centre_id).cloned().collect())
+            Ok(self
+                .spaces
+                .iter()
+                .filter(|s| s.centre_id == centre_id)
+                .cloned()
+                .collect())
         }
         fn space_booking(&mut self, id: Uuid) -> Result<Option<SpaceBookingRecord>, Infallible> {
             Ok(self.space_bookings.iter().find(|b| b.id == id).cloned())

@@ -38,10 +38,10 @@ pub mod window;
 
 pub use code::Code;
 pub use command::{AddNote, BookAndPay, BookPlace, CancelPlace, CancelWithRefund, Command, JoinWaitingList, MAX_NOTE};
-pub use space_cmd::{BookSpace, CancelSpace};
 pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use money::{quote, refund_due};
 pub use rules::*;
+pub use space_cmd::{BookSpace, CancelSpace};
 pub use table::ConfigError;
 
 #[cfg(test)]

@@ -70,7 +70,10 @@ fn when(starts: NaiveDateTime, ends: NaiveDateTime) -> String {
 fn out_of_scope(space: &SpaceRecord) -> Refusal {
     Refusal::new(
         CommonCode::OutOfScope,
-        format!("{} is at a centre outside your sites, so it cannot be booked from this desk.", space.name),
+        format!(
+            "{} is at a centre outside your sites, so it cannot be booked from this desk.",
+            space.name
+        ),
     )
 }
 
@@ -153,18 +156,32 @@ pub fn hire_price(
     ends: NaiveDateTime,
     customer: &super::membership::Customer,
 ) -> Result<(Pence, String), Refusal> {
-    let quote: Quote = price::price(&settings.price_book(), space.centre_id, Item::Space(space.id), starts, customer)
-        .map_err(|e| Refusal::new(Code::NoPriceList, format!("No price for {}: {e}.", space.name)))?;
+    let quote: Quote = price::price(
+        &settings.price_book(),
+        space.centre_id,
+        Item::Space(space.id),
+        starts,
+        customer,
+    )
+    .map_err(|e| Refusal::new(Code::NoPriceList, format!("No price for {}: {e}.", space.name)))?;
     let minutes = (ends - starts).num_minutes();
     // Hire prices are per hour (price_list::Item::Space); whole pence, rounded half up.
     let total = (quote.price.0 * minutes + 30) / 60;
     let hours = minutes as f64 / 60.0;
-    Ok((Pence(total), format!("{} for {hours} h at {} an hour", quote.reason, quote.price)))
+    Ok((
+        Pence(total),
+        format!("{} for {hours} h at {} an hour", quote.reason, quote.price),
+    ))
 }
 
 fn alternatives(layout: &Layout, spaces: &[SpaceRecord], a: &BookSpace, existing: &[SpaceBooking]) -> Vec<Alternative> {
     let found = layout.alternatives(a.space_id, a.starts, a.ends, existing);
-    let name = |id: i64| spaces.iter().find(|s| s.id == id).map_or_else(|| format!("space {id}"), |s| s.name.clone());
+    let name = |id: i64| {
+        spaces
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(|| format!("space {id}"), |s| s.name.clone())
+    };
     let mut out: Vec<Alternative> = found
         .same_kind
         .into_iter()
@@ -188,7 +205,10 @@ fn alternatives(layout: &Layout, spaces: &[SpaceRecord], a: &BookSpace, existing
 
 pub fn book_space<F: Facts + ?Sized>(facts: &mut F, a: &BookSpace, ctx: &Ctx) -> Result<Decision, F::Error> {
     let Some(space) = facts.space(a.space_id)? else {
-        return Ok(Err(Refusal::new(Code::UnknownSpace, format!("There is no space {}.", a.space_id))));
+        return Ok(Err(Refusal::new(
+            Code::UnknownSpace,
+            format!("There is no space {}.", a.space_id),
+        )));
     };
     if !facts.may_write(&Bucket::LeisureSite(space.centre_id)) {
         return Ok(Err(out_of_scope(&space)));
@@ -223,13 +243,20 @@ pub fn book_space<F: Facts + ?Sized>(facts: &mut F, a: &BookSpace, ctx: &Ctx) ->
     let Some(settings) = facts.settings(space.centre_id)? else {
         return Ok(Err(Refusal::new(
             Code::NoPolicy,
-            format!("Centre {} has no booking policy or prices on this desk.", space.centre_id),
+            format!(
+                "Centre {} has no booking policy or prices on this desk.",
+                space.centre_id
+            ),
         )));
     };
     let Some(policy) = settings.policy_on(a.starts.date()) else {
         return Ok(Err(Refusal::new(
             Code::NoPolicy,
-            format!("Centre {} has no booking policy for {}.", space.centre_id, a.starts.date()),
+            format!(
+                "Centre {} has no booking policy for {}.",
+                space.centre_id,
+                a.starts.date()
+            ),
         )));
     };
     let entitlement = facts.entitlement(customer.id)?;
@@ -247,14 +274,26 @@ pub fn book_space<F: Facts + ?Sized>(facts: &mut F, a: &BookSpace, ctx: &Ctx) ->
             .iter()
             .map(|b| {
                 let s = layout.space(b.space_id).map_or("a linked space", |s| s.name.as_str());
-                format!("{s} {}–{} ({})", b.starts.format("%H:%M"), b.ends.format("%H:%M"), b.holder)
+                format!(
+                    "{s} {}–{} ({})",
+                    b.starts.format("%H:%M"),
+                    b.ends.format("%H:%M"),
+                    b.holder
+                )
             })
             .collect();
         let refusal = Refusal::new(
             Code::SpaceTaken,
-            format!("{} is taken {}: {}.", space.name, when(a.starts, a.ends), held.join("; ")),
+            format!(
+                "{} is taken {}: {}.",
+                space.name,
+                when(a.starts, a.ends),
+                held.join("; ")
+            ),
         );
-        return Ok(Err(refusal.with_alternatives(alternatives(&layout, &spaces, a, &existing))));
+        return Ok(Err(
+            refusal.with_alternatives(alternatives(&layout, &spaces, a, &existing))
+        ));
     }
     let who = priced_customer(customer.date_of_birth, entitlement.as_ref());
     let (price, price_reason) = match hire_price(&settings, &space, a.starts, a.ends, &who) {
@@ -277,7 +316,10 @@ pub fn book_space<F: Facts + ?Sized>(facts: &mut F, a: &BookSpace, ctx: &Ctx) ->
         created_at: ctx.at,
         staff_id: ctx.staff_id,
     };
-    Ok(Ok(vec![audit(&row, "leisure.book_space"), Effect::Put(Record::synced(&row))]))
+    Ok(Ok(vec![
+        audit(&row, "leisure.book_space"),
+        Effect::Put(Record::synced(&row)),
+    ]))
 }
 
 fn audit(row: &SpaceBookingRecord, why: &str) -> Effect {
@@ -305,7 +347,10 @@ pub fn cancel_space<F: Facts + ?Sized>(facts: &mut F, a: &CancelSpace, ctx: &Ctx
         )));
     }
     if !row.live() {
-        return Ok(Err(Refusal::new(Code::AlreadyCancelled, "This booking is already cancelled.")));
+        return Ok(Err(Refusal::new(
+            Code::AlreadyCancelled,
+            "This booking is already cancelled.",
+        )));
     }
     if row.starts <= ctx.now {
         return Ok(Err(Refusal::new(
@@ -334,15 +379,23 @@ pub fn cancel_space<F: Facts + ?Sized>(facts: &mut F, a: &CancelSpace, ctx: &Ctx
         row.price = Pence(0);
     }
     row.status = SpaceBookingStatus::Cancelled;
-    Ok(Ok(vec![audit(&row, "leisure.cancel_space"), Effect::Put(Record::synced(&row))]))
+    Ok(Ok(vec![
+        audit(&row, "leisure.cancel_space"),
+        Effect::Put(Record::synced(&row)),
+    ]))
 }
 
 fn space_words<F: Facts + ?Sized>(facts: &mut F, space_id: i64) -> Result<String, F::Error> {
-    Ok(facts.space(space_id)?.map_or_else(|| format!("space {space_id}"), |s| s.name))
+    Ok(facts
+        .space(space_id)?
+        .map_or_else(|| format!("space {space_id}"), |s| s.name))
 }
 
 fn customer_words(c: Option<Customer>, id: i64) -> String {
-    c.map_or_else(|| format!("customer {id}"), |c| format!("{} {}", c.first_name, c.last_name))
+    c.map_or_else(
+        || format!("customer {id}"),
+        |c| format!("{} {}", c.first_name, c.last_name),
+    )
 }
 
 /// The line Needs attention shows.

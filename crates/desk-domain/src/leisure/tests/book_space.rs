@@ -25,7 +25,10 @@ const Q4: i64 = 122;
 
 /// 2026-12-`day` at `h`:00 (ctx's now is Tue 1 Dec 12:00).
 fn at(day: u32, h: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 12, day).unwrap().and_hms_opt(h, 0, 0).unwrap()
+    NaiveDate::from_ymd_opt(2026, 12, day)
+        .unwrap()
+        .and_hms_opt(h, 0, 0)
+        .unwrap()
 }
 
 /// The example layout's pitch (full, halves, quarters) and hall at centre 1, with Moray's
@@ -112,7 +115,10 @@ fn a_quarter_at_peak_is_booked_and_priced_by_the_hour() {
     let mut w = pitch_world();
     let effects = decide(&mut w, ask(Q1, at(8, 19), at(8, 21))).unwrap();
     let row = put_row(&effects);
-    assert_eq!((row.space_id, row.status, row.day), (Q1, SpaceBookingStatus::Booked, at(8, 0).date()));
+    assert_eq!(
+        (row.space_id, row.status, row.day),
+        (Q1, SpaceBookingStatus::Booked, at(8, 0).date())
+    );
     // Quarter £30 an hour adult, peak +20% (Moray example list): £36 × 2 h.
     assert_eq!(row.price, Pence(7_200));
     assert!(row.price_reason.contains("peak"), "{}", row.price_reason);
@@ -137,14 +143,23 @@ fn linked_spaces_are_refused_both_ways() {
     for (space, want) in table {
         let mut w = pitch_world();
         held(&mut w, 1, H1, at(8, 19), at(8, 21));
-        let got = decide(&mut w, ask(space, at(8, 19), at(8, 20))).err().map(|r| r.code.as_str());
+        let got = decide(&mut w, ask(space, at(8, 19), at(8, 20)))
+            .err()
+            .map(|r| r.code.as_str());
         assert_eq!(got, want, "space {space} against half 1");
     }
     // The other way: a quarter held blocks its half and the full pitch, not the other half.
-    for (space, want) in [(H1, Some("space_taken")), (FULL, Some("space_taken")), (H2, None), (Q1, None)] {
+    for (space, want) in [
+        (H1, Some("space_taken")),
+        (FULL, Some("space_taken")),
+        (H2, None),
+        (Q1, None),
+    ] {
         let mut w = pitch_world();
         held(&mut w, 1, Q2, at(8, 19), at(8, 20));
-        let got = decide(&mut w, ask(space, at(8, 19), at(8, 20))).err().map(|r| r.code.as_str());
+        let got = decide(&mut w, ask(space, at(8, 19), at(8, 20)))
+            .err()
+            .map(|r| r.code.as_str());
         assert_eq!(got, want, "space {space} against quarter 2");
     }
     // Back to back is no clash; a cancelled booking holds nothing.
@@ -175,8 +190,13 @@ fn a_taken_space_offers_the_same_kind_and_the_next_free_slot() {
     asked.club = Some("Lossie Ladies".into());
     asked.block_id = Some(Uuid::from_u128(77));
     let (cmd, words) = taking(&Leisure::BookSpace(asked), &r.alternatives[0], Uuid::from_u128(901)).unwrap();
-    let Leisure::BookSpace(b) = cmd else { panic!("a space booking") };
-    assert_eq!((b.space_id, b.club.as_deref(), b.block_id), (Q3, Some("Lossie Ladies"), Some(Uuid::from_u128(77))));
+    let Leisure::BookSpace(b) = cmd else {
+        panic!("a space booking")
+    };
+    assert_eq!(
+        (b.space_id, b.club.as_deref(), b.block_id),
+        (Q3, Some("Lossie Ladies"), Some(Uuid::from_u128(77)))
+    );
     assert!(words.contains("3G pitch, quarter 3"), "{words}");
 }
 
@@ -235,10 +255,16 @@ fn the_booking_window_is_enforced() {
     w.entitlements.clear();
     let mut block = ask(Q3, at(8, 19), at(8, 20));
     block.block_id = Some(Uuid::from_u128(5));
-    block.starts = NaiveDate::from_ymd_opt(2027, 3, 2).unwrap().and_hms_opt(19, 0, 0).unwrap();
+    block.starts = NaiveDate::from_ymd_opt(2027, 3, 2)
+        .unwrap()
+        .and_hms_opt(19, 0, 0)
+        .unwrap();
     block.ends = block.starts + chrono::Duration::hours(1);
     assert!(decide(&mut w, block.clone()).is_ok());
-    block.starts = NaiveDate::from_ymd_opt(2028, 3, 7).unwrap().and_hms_opt(19, 0, 0).unwrap();
+    block.starts = NaiveDate::from_ymd_opt(2028, 3, 7)
+        .unwrap()
+        .and_hms_opt(19, 0, 0)
+        .unwrap();
     block.ends = block.starts + chrono::Duration::hours(1);
     assert_eq!(code(decide(&mut w, block)), "not_yet_open");
 }
