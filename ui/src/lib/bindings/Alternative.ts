@@ -12,4 +12,4 @@ starts_at: string, activity_name: string, spaces: number, } | { "kind": "add_to_
 /**
  * The existing record in words: openings, code, who called, who recorded it.
  */
-summary: string, } | { "kind": "replace_absence", absence_id: string, summary: string, };
+summary: string, } | { "kind": "replace_absence", absence_id: string, summary: string, } | { "kind": "book_space", space_id: number, space_name: string, starts: string, ends: string, };
