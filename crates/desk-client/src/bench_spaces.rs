@@ -103,7 +103,7 @@ fn world(first: NaiveDate) -> Vec<Change> {
         for (k, space_id) in COURTS.iter().chain([&100]).enumerate() {
             for h in 7..22u32 {
                 // Most slots taken, in a pattern that differs by space and day.
-                if (h as u64 + day + k as u64) % 4 == 0 {
+                if (u64::from(h) + day + k as u64).is_multiple_of(4) {
                     continue;
                 }
                 n += 1;
@@ -115,7 +115,7 @@ fn world(first: NaiveDate) -> Vec<Change> {
                     starts: date.and_time(time(h)),
                     ends: date.and_time(time(h + 1)),
                     customer_id: (n % 500) as i64 + 1,
-                    club: (n % 3 == 0).then(|| format!("Club {}", n % 40)),
+                    club: n.is_multiple_of(3).then(|| format!("Club {}", n % 40)),
                     block_id: None,
                     status: SpaceBookingStatus::Booked,
                     price: Pence(1_200),

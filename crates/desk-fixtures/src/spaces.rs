@@ -89,7 +89,7 @@ pub fn bookings(centres: &[Centre], customers: &[Customer], first_day: NaiveDate
                    block: Option<Uuid>,
                    pence: i64| {
             SpaceBookingRecord {
-                id: Uuid::from_u128((c.id as u128) << 64 | n),
+                id: Uuid::from_u128(((c.id as u128) << 64) | n),
                 space_id: space_id(c.id, space),
                 centre_id: c.id,
                 day,
@@ -105,7 +105,7 @@ pub fn bookings(centres: &[Centre], customers: &[Customer], first_day: NaiveDate
                 staff_id: 1,
             }
         };
-        let block = Uuid::from_u128((c.id as u128) << 64 | 0xB10C);
+        let block = Uuid::from_u128(((c.id as u128) << 64) | 0xB10C);
         for week in 0..8u64 {
             let tuesday = monday + Days::new(1 + 7 * week);
             // Half pitch peak, £50 + 20% an hour (example list).
