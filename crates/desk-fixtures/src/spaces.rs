@@ -4,7 +4,7 @@
 //! Drawn from the centres and customers alone (no random stream), so they never shift the
 //! other demo data. Opening hours are EXAMPLES.
 
-use chrono::{Datelike, Days, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
 use desk_domain::leisure::space_records::{SpaceBookingRecord, SpaceBookingStatus, SpaceRecord};
 use desk_domain::leisure::spaces::Opening;
 use desk_domain::values::Pence;
@@ -74,7 +74,8 @@ pub fn spaces(centres: &[Centre]) -> Vec<SpaceRecord> {
 pub fn bookings(centres: &[Centre], customers: &[Customer], first_day: NaiveDate) -> Vec<SpaceBookingRecord> {
     let monday = first_day - Days::new(u64::from(first_day.weekday().num_days_from_monday()));
     let at = |d: NaiveDate, h: u32| d.and_time(time(h));
-    let created = Utc::now();
+    // Taken the week before the demo week (fixed, so the same day gives the same data).
+    let created = (monday - Days::new(7)).and_time(time(9)).and_utc();
     let mut out = Vec::new();
     for c in centres {
         let Some(contact) = customers.iter().find(|x| x.home_centre_id == c.id) else {

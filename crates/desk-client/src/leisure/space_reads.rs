@@ -84,35 +84,3 @@ pub fn bookings_on(
     out.sort_by_key(|(b, _)| (b.starts, b.space_id, b.id));
     Ok(out)
 }
-
-/// Every booking (any status) of the centre's spaces from `first` to `last`, pending over held.
-pub fn bookings_between(
-    conn: &Connection,
-    centre_id: i64,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> rusqlite::Result<Vec<(SpaceBookingRecord, bool)>> {
-    let (f, l) = (first.to_string(), last.to_string());
-    let mut by_id: HashMap<Uuid, (SpaceBookingRecord, bool)> = HashMap::new();
-    for s in strings(
-        conn,
-        "SELECT data FROM space_bookings WHERE centre_id = ?1 AND day >= ?2 AND day <= ?3",
-        rusqlite::params![centre_id, f, l],
-    )? {
-        let b: SpaceBookingRecord = decode(&s)?;
-        by_id.insert(b.id, (b, false));
-    }
-    for s in strings(
-        conn,
-        "SELECT data FROM overlay_records WHERE tbl = 'space_bookings'
-         AND json_extract(data, '$.centre_id') = ?1
-         AND json_extract(data, '$.day') >= ?2 AND json_extract(data, '$.day') <= ?3",
-        rusqlite::params![centre_id, f, l],
-    )? {
-        let b: SpaceBookingRecord = decode(&s)?;
-        by_id.insert(b.id, (b, true));
-    }
-    let mut out: Vec<_> = by_id.into_values().collect();
-    out.sort_by_key(|(b, _)| (b.starts, b.space_id, b.id));
-    Ok(out)
-}

@@ -253,10 +253,11 @@ pub fn check_block(conn: &Connection, input: &BlockInput, now: NaiveDateTime) ->
     let spaces = space_reads::spaces_of_centre(conn, space.centre_id)?;
     let layout = layout_for(&space, &spaces);
     let dates = block::expand(&req, policy.max_block_weeks).map_err(|e| DeskError::invalid(capitalised(e)))?;
-    // Every live booking of the centre over the block's range, read once.
+    // The live bookings of the centre on the block's dates only (a weekly block reads a
+    // seventh of its range), each day by the index.
     let mut held: Vec<(SpaceBookingRecord, bool)> = Vec::new();
-    if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
-        held = space_reads::bookings_between(conn, space.centre_id, *first, *last)?;
+    for d in &dates {
+        held.extend(space_reads::bookings_on(conn, space.centre_id, *d)?);
     }
     held.retain(|(b, _)| b.live());
     let existing: Vec<SpaceBooking> = held
@@ -267,6 +268,12 @@ pub fn check_block(conn: &Connection, input: &BlockInput, now: NaiveDateTime) ->
         .map_err(|e| DeskError::invalid(capitalised(e)))?;
     let furthest = now + Duration::weeks(i64::from(policy.max_block_weeks));
     let names = names(&spaces);
+    // The alternatives of a clashing date look only at that day's bookings.
+    let mut by_day: HashMap<NaiveDate, Vec<SpaceBooking>> = HashMap::new();
+    for b in &existing {
+        by_day.entry(b.starts.date()).or_default().push(b.clone());
+    }
+    let mut holders: HashMap<i64, String> = HashMap::new();
     let mut out = Vec::with_capacity(report.dates.len());
     let (mut free, mut refused, mut closed) = (0, 0, 0);
     for (date, outcome) in &report.dates {
@@ -289,7 +296,14 @@ pub fn check_block(conn: &Connection, input: &BlockInput, now: NaiveDateTime) ->
                             .iter()
                             .find(|(h, _)| h.id == b.id)
                             .map_or(0, |(h, _)| h.customer_id);
-                        customer_name(conn, cid)?
+                        match holders.get(&cid) {
+                            Some(n) => n.clone(),
+                            None => {
+                                let n = customer_name(conn, cid)?;
+                                holders.insert(cid, n.clone());
+                                n
+                            }
+                        }
                     } else {
                         b.holder.clone()
                     };
@@ -301,7 +315,8 @@ pub fn check_block(conn: &Connection, input: &BlockInput, now: NaiveDateTime) ->
                     ));
                 }
                 let ends = date.and_time(req.ends);
-                let found = layout.alternatives(req.space_id, starts, ends, &existing);
+                let that_day = by_day.get(date).map_or(&[][..], Vec::as_slice);
+                let found = layout.alternatives(req.space_id, starts, ends, that_day);
                 let mut alts: Vec<Alternative> = found
                     .same_kind
                     .iter()
