@@ -95,12 +95,12 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 13,
         name: "0013_placeholder_lz_a.sql",
-        steps: tables::PLACEHOLDER_STEPS,
+        steps: tables::PLACEHOLDER_A_STEPS,
     },
     Migration {
         version: 14,
         name: "0014_placeholder_lz_b.sql",
-        steps: tables::PLACEHOLDER_STEPS,
+        steps: tables::PLACEHOLDER_B_STEPS,
     },
     Migration {
         version: 15,
