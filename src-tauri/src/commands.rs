@@ -11,13 +11,13 @@
 //! A new desk command is one more line here (`desk |d, r| d.method(...).await`); errors leave as
 //! `ErrorBody {code, message}` without any code of its own.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use desk_client::council_tax::views::{
     AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
 };
 use desk_client::leisure::{
-    CancelView, CashUpView, ChargeView, CheckInCandidate, OfferView, PriceQuote, ReceiptView, RefundQuote, TenderInput,
-    TransferQuote, TransferView,
+    BlockBooked, BlockCheck, BlockInput, CancelView, CashUpView, ChargeView, CheckInCandidate, OfferView, PriceQuote,
+    ReceiptView, RefundQuote, SpaceBookingView, SpacesDay, TenderInput, TransferQuote, TransferView,
 };
 use desk_client::leisure::{MembershipInput, ReceptionView, RegisterOutcome, RegistrationInput};
 use desk_client::school::views::{
@@ -229,6 +229,30 @@ contract! {
         = desk |d, r| d.leisure().decline_offer(r.booking_id, r.channel).await;
     /// What the customer owes or owed (no-show fees), newest first (viewing is audited).
     charges_of(ChargesOfRequest { customer_id: i64 }) -> Vec<ChargeView> = desk |d, r| d.leisure().charges_of(r.customer_id).await;
+    /// The centre's spaces and their bookings that day (linked halves and quarters), and the booking window.
+    spaces_day(SpacesDayRequest { centre_id: i64, day: NaiveDate }) -> SpacesDay
+        = desk |d, r| d.leisure().spaces_day(r.centre_id, r.day).await;
+    /// Books a space once (pending until the server decides); refused here if taken, closed or not yet open.
+    book_space(BookSpaceRequest {
+        space_id: i64,
+        starts: NaiveDateTime,
+        ends: NaiveDateTime,
+        customer_id: i64,
+        club: Option<String>,
+        channel: Channel,
+    }) -> SpaceBookingView
+        = desk |d, r| d.leisure().book_space(r.space_id, r.starts, r.ends, r.customer_id, r.club, r.channel).await;
+    /// Every date of a block booking against this desk's replica (offline), before confirming.
+    check_block(CheckBlockRequest { block: BlockInput }) -> BlockCheck
+        = desk |d, r| d.leisure().check_block(r.block).await;
+    /// Books the block's free dates, one command per date sharing a block id.
+    book_block(BookBlockRequest { block: BlockInput, channel: Channel }) -> BlockBooked
+        = desk |d, r| d.leisure().book_block(r.block, r.channel).await;
+    cancel_space(CancelSpaceRequest { booking_id: Uuid, channel: Channel }) -> SpaceBookingView
+        = desk |d, r| d.leisure().cancel_space(r.booking_id, r.channel).await;
+    /// Books the space or slot offered for a refused space booking, resolving the item.
+    take_space_alternative(TakeSpaceAlternativeRequest { item_id: Uuid, alternative: usize }) -> SpaceBookingView
+        = desk |d, r| d.leisure().take_space_alternative(r.item_id, r.alternative).await;
     /// Pupils by name or class (accents, apostrophes and spaces ignored), then names that sound
     /// like the words typed; each pupil listed is audited as viewed.
     search_pupils(SearchPupilsRequest { text: String, limit: u32 }) -> Vec<PupilView>

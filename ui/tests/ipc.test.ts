@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { AbsenceInput } from '../src/lib/bindings/AbsenceInput';
+import type { BlockInput } from '../src/lib/bindings/BlockInput';
 import type { ChangeInput } from '../src/lib/bindings/ChangeInput';
 import type { CheckInput } from '../src/lib/bindings/CheckInput';
 import type { TenderInput } from '../src/lib/bindings/TenderInput';
@@ -13,6 +14,16 @@ vi.mock('@tauri-apps/api/event', () => ({ listen: (...args: unknown[]) => listen
 const ipc = await import('../src/lib/ipc');
 
 /** Cash as the book-and-pay form sends it. */
+const BLOCK: BlockInput = {
+  space_id: 102,
+  first: '2026-09-01',
+  last: '2026-12-15',
+  every: 'week',
+  starts: '19:00:00',
+  ends: '21:00:00',
+  customer_id: 11,
+  club: 'Forres Thistle juniors',
+};
 const CASH: TenderInput = {
   method: 'cash',
   tendered_pence: 1000,
@@ -114,6 +125,12 @@ describe('call', () => {
     await ipc.call('accept_offer', { bookingId: 'b-1', channel: 'telephone' });
     await ipc.call('decline_offer', { bookingId: 'b-1', channel: 'telephone' });
     await ipc.call('charges_of', { customerId: 11 });
+    await ipc.call('spaces_day', { centreId: 1, day: '2026-12-01' });
+    await ipc.call('book_space', { spaceId: 102, starts: '2026-12-08T19:00:00', ends: '2026-12-08T20:00:00', customerId: 11, club: null, channel: 'telephone' });
+    await ipc.call('check_block', { block: BLOCK });
+    await ipc.call('book_block', { block: BLOCK, channel: 'face-to-face' });
+    await ipc.call('cancel_space', { bookingId: 'sb-1', channel: 'telephone' });
+    await ipc.call('take_space_alternative', { itemId: 'm-1', alternative: 0 });
     await ipc.call('search_pupils', { text: 'eilidh mac', limit: 20 });
     await ipc.call('pupil_page', { pupilId: 401 });
     await ipc.call('schools');
@@ -240,6 +257,12 @@ describe('call', () => {
       ['accept_offer', { bookingId: 'b-1', channel: 'telephone' }],
       ['decline_offer', { bookingId: 'b-1', channel: 'telephone' }],
       ['charges_of', { customerId: 11 }],
+      ['spaces_day', { centreId: 1, day: '2026-12-01' }],
+      ['book_space', { spaceId: 102, starts: '2026-12-08T19:00:00', ends: '2026-12-08T20:00:00', customerId: 11, club: null, channel: 'telephone' }],
+      ['check_block', { block: BLOCK }],
+      ['book_block', { block: BLOCK, channel: 'face-to-face' }],
+      ['cancel_space', { bookingId: 'sb-1', channel: 'telephone' }],
+      ['take_space_alternative', { itemId: 'm-1', alternative: 0 }],
       ['search_pupils', { text: 'eilidh mac', limit: 20 }],
       ['pupil_page', { pupilId: 401 }],
       ['schools', undefined],
@@ -316,6 +339,7 @@ describe('call', () => {
         'cancel_with_refund', 'cash_up', 'record_cash_count', 'transfer_quote', 'transfer', 'receipt',
         'register_customer', 'sell_membership', 'reception',
         'check_in_find', 'check_in', 'mark_no_shows', 'waive_no_show', 'offers', 'accept_offer', 'decline_offer', 'charges_of',
+        'spaces_day', 'book_space', 'check_block', 'book_block', 'cancel_space', 'take_space_alternative',
         'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',

@@ -19,7 +19,7 @@ describe('the route table', () => {
   });
 
   it('gives the navigation in table order, each link opening a screen that needs the same capability', () => {
-    expect(NAV.map((n) => n.id)).toEqual(['timetable', 'register-customer', 'check-in', 'school-today', 'record-absence', 'worklist', 'ct-search', 'attention']);
+    expect(NAV.map((n) => n.id)).toEqual(['timetable', 'register-customer', 'check-in', 'spaces', 'school-today', 'record-absence', 'worklist', 'ct-search', 'attention']);
     for (const item of NAV) {
       const def = ROUTES.find((r) => r.name === parseHash(item.href).name);
       expect(def?.capability).toBe(item.capability);

@@ -435,6 +435,27 @@ impl Desk {
         Ok(shown)
     }
 
+    /// Records several commands in one durable transaction (a block booking's dates): `make`
+    /// records each with [`record`] and returns what to show; then asks for a push.
+    pub(crate) async fn record_many<T, F>(&self, make: F) -> Result<T, DeskError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>, NaiveDateTime) -> Result<T, DeskError> + Send + 'static,
+    {
+        let shown = self
+            .db(move |conn| {
+                store::durable(conn)?;
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let shown = make(&tx, local_now())?;
+                tx.commit()?;
+                Ok(shown)
+            })
+            .await?;
+        self.inner.push_wanted.notify_one();
+        self.refresh_counts_after_write().await;
+        Ok(shown)
+    }
+
     pub async fn sync_status(&self) -> Result<SyncStatus, DeskError> {
         self.refresh_counts().await?;
         Ok(self.inner.status.borrow().clone())

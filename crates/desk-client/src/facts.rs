@@ -9,6 +9,7 @@ use desk_domain::{Booking, BookingStatus, Bucket, Contact, Customer, Pupil, Sess
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
+use crate::leisure::space_reads;
 use crate::leisure::{life_reads, money_reads, reads};
 use crate::replica;
 use crate::school::reads as sreads;
@@ -155,6 +156,25 @@ impl leisure::Facts for DeskFacts<'_> {
     }
     fn charge(&mut self, id: Uuid) -> rusqlite::Result<Option<leisure::records::Charge>> {
         life_reads::charge(self.conn, id)
+    }
+    fn space(&mut self, id: i64) -> rusqlite::Result<Option<leisure::space_records::SpaceRecord>> {
+        space_reads::space(self.conn, id)
+    }
+    fn spaces_of_centre(&mut self, centre_id: i64) -> rusqlite::Result<Vec<leisure::space_records::SpaceRecord>> {
+        space_reads::spaces_of_centre(self.conn, centre_id)
+    }
+    fn space_booking(&mut self, id: Uuid) -> rusqlite::Result<Option<leisure::space_records::SpaceBookingRecord>> {
+        Ok(space_reads::space_booking(self.conn, id)?.map(|(b, _)| b))
+    }
+    fn space_bookings_on(
+        &mut self,
+        centre_id: i64,
+        day: NaiveDate,
+    ) -> rusqlite::Result<Vec<leisure::space_records::SpaceBookingRecord>> {
+        Ok(space_reads::bookings_on(self.conn, centre_id, day)?
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect())
     }
 }
 

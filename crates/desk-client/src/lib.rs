@@ -7,6 +7,7 @@ pub mod bench;
 pub mod bench_ct;
 pub mod bench_leisure;
 pub mod bench_school;
+pub mod bench_spaces;
 pub mod council_tax;
 mod desk;
 mod error;

@@ -129,6 +129,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "leisure_sessions",
         sql: include_str!("../../../migrations/client/0017_leisure_sessions.sql"),
     },
+    Migration {
+        version: 18,
+        name: "spaces",
+        sql: include_str!("../../../migrations/client/0018_spaces.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.

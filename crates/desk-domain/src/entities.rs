@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::leisure::cash_count::CashCount;
 use crate::leisure::customer_cmd::{CustomerDetails, MembershipSale};
 use crate::leisure::records::{Charge, Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
+use crate::leisure::space_records::{SpaceBookingRecord, SpaceRecord};
 use crate::school::{
     Absence, AttendanceCode, ContactAttempt, Escalation, RegistrationMark, SchoolDay, SchoolSettings, SchoolYear,
 };
@@ -44,7 +45,9 @@ pub mod table {
     pub const CUSTOMER_DETAILS: &str = "customer_details";
     pub const MEMBERSHIP_SALES: &str = "membership_sales";
     pub const CUSTOMER_CHARGES: &str = "customer_charges";
-    pub const ALL: [&str; 29] = [
+    pub const SPACES: &str = "spaces";
+    pub const SPACE_BOOKINGS: &str = "space_bookings";
+    pub const ALL: [&str; 31] = [
         CENTRES,
         ACTIVITIES,
         SESSIONS,
@@ -74,6 +77,8 @@ pub mod table {
         CUSTOMER_DETAILS,
         MEMBERSHIP_SALES,
         CUSTOMER_CHARGES,
+        SPACES,
+        SPACE_BOOKINGS,
     ];
 }
 
@@ -129,6 +134,8 @@ synced! {
     CustomerDetails => table::CUSTOMER_DETAILS, |r| (r.id, LeisureSite(r.centre_id));
     MembershipSale => table::MEMBERSHIP_SALES, |r| (r.id, LeisureSite(r.centre_id));
     Charge => table::CUSTOMER_CHARGES, |r| (r.id, LeisureSite(r.centre_id));
+    SpaceRecord => table::SPACES, |r| (r.id, LeisureSite(r.centre_id));
+    SpaceBookingRecord => table::SPACE_BOOKINGS, |r| (r.id, LeisureSite(r.centre_id));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -162,6 +162,16 @@ pub enum Alternative {
         /// Name, date of birth, postcode and why they may be the same person.
         summary: String,
     },
+    /// Book this space at this time instead: another space of the same kind, or the next free
+    /// slot of the same space (council wall-clock times, as `BookSession`'s).
+    BookSpace {
+        space_id: i64,
+        space_name: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?$", example = "2026-03-02T19:00:00"))]
+        starts: NaiveDateTime,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?$", example = "2026-03-02T21:00:00"))]
+        ends: NaiveDateTime,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -23,6 +23,7 @@ mod leisure;
 mod leisure_money;
 mod names;
 mod school;
+pub mod spaces;
 mod staff;
 #[cfg(test)]
 mod tests;
@@ -98,6 +99,9 @@ pub struct DemoData {
     pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
     /// Places booked, waiting lists, and a few open offers (`bookings::OFFERS_PER_CENTRE`).
     pub bookings: Vec<desk_domain::Booking>,
+    /// Every centre's pitch, hall, courts and studio, and some bookings incl. a club's block.
+    pub spaces: Vec<desk_domain::leisure::space_records::SpaceRecord>,
+    pub space_bookings: Vec<desk_domain::leisure::space_records::SpaceBookingRecord>,
     pub staff: Vec<DemoStaff>,
 }
 
@@ -124,8 +128,12 @@ pub fn generate(seed: u64, first_day: NaiveDate) -> DemoData {
         school_records(&mut attendance_rng, &pupils, &contacts, &school_days, first_day);
     let entitlements = leisure_money::entitlements(&customers, first_day);
     let vouchers = leisure_money::vouchers(&centres, first_day);
+    let demo_spaces = spaces::spaces(&centres);
+    let space_bookings = spaces::bookings(&centres, &customers, first_day);
     DemoData {
         bookings,
+        spaces: demo_spaces,
+        space_bookings,
         entitlements,
         vouchers,
         centres,

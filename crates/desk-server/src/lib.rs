@@ -364,11 +364,22 @@ pub fn load_demo(store: &dyn Store, data: &desk_fixtures::DemoData) -> Result<()
             leisure_settings: data
                 .centres
                 .iter()
-                .map(|c| desk_domain::leisure::price_moray::example_settings(c.id, &data.activities))
+                .map(|c| {
+                    let mut settings = desk_domain::leisure::price_moray::example_settings(c.id, &data.activities);
+                    // And each of the centre's spaces by its kind (example figures, sources there).
+                    let spaces: Vec<_> = data.spaces.iter().filter(|s| s.centre_id == c.id).cloned().collect();
+                    for list in &mut settings.prices {
+                        list.prices
+                            .extend(desk_domain::leisure::price_moray::example_space_prices(&spaces));
+                    }
+                    settings
+                })
                 .collect(),
             entitlements: data.entitlements.clone(),
             vouchers: data.vouchers.clone(),
             bookings: data.bookings.clone(),
+            spaces: data.spaces.clone(),
+            space_bookings: data.space_bookings.clone(),
         })?;
     }
     for s in &data.staff {

@@ -444,6 +444,31 @@ impl leisure::Facts for Facts<'_> {
     fn charge(&mut self, id: Uuid) -> Result<Option<leisure::records::Charge>, StoreError> {
         records::get(self.tx, table::CUSTOMER_CHARGES, &id.to_string())
     }
+    fn space(&mut self, id: i64) -> Result<Option<leisure::space_records::SpaceRecord>, StoreError> {
+        records::get(self.tx, table::SPACES, &id.to_string())
+    }
+    fn spaces_of_centre(&mut self, centre_id: i64) -> Result<Vec<leisure::space_records::SpaceRecord>, StoreError> {
+        records::select(self.tx, table::SPACES, &[Cond::Eq("centre_id", Cell::Int(centre_id))])
+    }
+    fn space_booking(&mut self, id: Uuid) -> Result<Option<leisure::space_records::SpaceBookingRecord>, StoreError> {
+        records::get(self.tx, table::SPACE_BOOKINGS, &id.to_string())
+    }
+    /// Writes are one at a time (each push holds `sync_head` for update), so the day read here
+    /// cannot gain a clashing booking before this command's commit.
+    fn space_bookings_on(
+        &mut self,
+        centre_id: i64,
+        day: NaiveDate,
+    ) -> Result<Vec<leisure::space_records::SpaceBookingRecord>, StoreError> {
+        records::select(
+            self.tx,
+            table::SPACE_BOOKINGS,
+            &[
+                Cond::Eq("centre_id", Cell::Int(centre_id)),
+                Cond::Eq("day", Cell::Date(day)),
+            ],
+        )
+    }
 }
 
 #[cfg(test)]

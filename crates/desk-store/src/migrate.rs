@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0015_leisure_sessions.sql",
         steps: tables::LEISURE_SESSION_STEPS,
     },
+    Migration {
+        version: 16,
+        name: "0016_spaces.sql",
+        steps: tables::SPACE_STEPS,
+    },
 ];
 
 /// Both backends run the one list; the names stay for the callers that asked per backend.

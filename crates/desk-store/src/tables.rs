@@ -658,6 +658,50 @@ pub const CASH_COUNTS: TableSpec = TableSpec {
     without_rowid: false,
 };
 
+/// A centre's bookable spaces (issue 11 §4): pitches, halls, courts and rooms, each with the
+/// space it is part of (a quarter's half, a half's full pitch), its slot and opening hours.
+pub const SPACES: TableSpec = TableSpec {
+    name: "spaces",
+    key: &["id"],
+    columns: &[
+        col("id", Int),
+        col("centre_id", Int).references("centres(id)"),
+        col("kind", Text),
+        col("name", Text),
+        col("part_of", Int).null(),
+        col("slot_minutes", Int).check("slot_minutes > 0"),
+        col("opening", Json),
+        col("closures", Json),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
+/// Bookings of spaces, one-off or one date of a club's block (`block_id`). The price is what
+/// is charged to the hirer's account, in whole pence.
+pub const SPACE_BOOKINGS: TableSpec = TableSpec {
+    name: "space_bookings",
+    key: &["id"],
+    columns: &[
+        col("id", Uuid),
+        col("space_id", Int).references("spaces(id)"),
+        col("centre_id", Int),
+        col("day", Date),
+        col("starts", Timestamp),
+        col("ends", Timestamp),
+        col("customer_id", Int).references("customers(id)"),
+        col("club", Text).null(),
+        col("block_id", Uuid).null(),
+        col("status", Text),
+        col("price", Int).check("price >= 0"),
+        col("price_reason", Text),
+        col("created_at", TimestampTz),
+        col("staff_id", Int),
+    ],
+    unique: &[],
+    without_rowid: false,
+};
+
 /// Server only: which revision of each absence record has gone to the school's MIS, so an
 /// export sends each revision once (`desk-server export-attendance`).
 pub const ABSENCE_EXPORTS: TableSpec = TableSpec {
@@ -790,6 +834,8 @@ pub const ALL: &[&TableSpec] = &[
     &PAYMENTS,
     &CASH_COUNTS,
     &CUSTOMER_CHARGES,
+    &SPACES,
+    &SPACE_BOOKINGS,
     &SYNC_HEAD,
     &SYNC_ROWS,
     &AUDIT_LOG,
@@ -1027,6 +1073,13 @@ pub const LEISURE_SESSION_STEPS: &[Step] = &[
     index("bookings_customer", "bookings", &["customer_id"]),
     create(&CUSTOMER_CHARGES),
     index("customer_charges_customer", "customer_charges", &["customer_id"]),
+];
+/// Spaces and their bookings (issue 11 §4); the clash check reads a centre's day.
+pub const SPACE_STEPS: &[Step] = &[
+    create(&SPACES),
+    index("spaces_by_centre", "spaces", &["centre_id"]),
+    create(&SPACE_BOOKINGS),
+    index("space_bookings_by_day", "space_bookings", &["centre_id", "day"]),
 ];
 
 /// The migration runner's own record, created by each backend before the first migration (it

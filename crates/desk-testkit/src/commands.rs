@@ -57,6 +57,8 @@ pub fn booking_id(cmd: &Command) -> Uuid {
         leisure::Command::DeclineOffer(a) => a.booking_id,
         leisure::Command::CheckIn(a) => a.booking_id.expect("a check-in naming its booking"),
         leisure::Command::MarkNoShows(a) => panic!("marking session {} names several bookings", a.session_id),
+        leisure::Command::BookSpace(a) => a.booking_id,
+        leisure::Command::CancelSpace(a) => a.booking_id,
         other => panic!("{} names no booking", other.name()),
     }
 }

@@ -274,6 +274,17 @@ async fn main() -> Result<()> {
         bench("ct_record_change_commit_p95", ms(f.record_change_p95), "ms");
     }
 
+    if wants("block_clash") {
+        // Issue 11 §4: a club's 15-week block on each of 4 courts, checked offline against a
+        // busy half-year of bookings (every date meets some: the slowest case).
+        let f = desk_client::bench_spaces::space_figures(&tmp.path().join("spaces"), MIN_SAMPLES).await;
+        println!(
+            "detail block_clash_check bookings={} clashing_dates={}",
+            f.bookings, f.clashing_dates
+        );
+        bench("block_clash_check_ms", ms(f.block_clash_check_p95), "ms");
+    }
+
     if wants("search") {
         let p = desk_client::bench::search_customers_p95(&tmp.path().join("search"), 100_000, 500);
         bench("search_customers_p95_100k", ms(p), "ms");

@@ -150,6 +150,8 @@ export function alternativeLabel(alternative: Alternative): string {
       return 'Replace it (supervisor)';
     case 'existing_customer':
       return `This is them: ${alternative.summary}`;
+    case 'book_space':
+      return `Book ${alternative.space_name} ${clockTime(alternative.starts)}–${clockTime(alternative.ends)} on ${dayShort(alternative.starts.slice(0, 10))}`;
   }
 }
 

@@ -19,6 +19,7 @@ import { FakeCouncilTax } from './fakeCouncilTax';
 import { FakeCustomers } from './fakeCustomers';
 import { FakeLeisureLife } from './fakeLeisureLife';
 import { FakeSchool } from './fakeSchool';
+import { FakeSpaces } from './fakeSpaces';
 
 const FIRST = ['Mòrag', 'Seònaid', 'Eilidh', 'Calum', 'Ruairidh', 'Iain', 'Catrìona', 'Fiona', 'Hamish', 'Kirsty'];
 const LAST = ["O'Neill", 'MacDonald', 'Nic a’ Phì', 'Stewart', 'Campbell', 'Robertson', 'Ross', 'Fraser', 'Murray', 'Grant'];
@@ -79,6 +80,7 @@ export class FakeDesk {
   councilTax = new FakeCouncilTax();
   customerDesk = new FakeCustomers();
   life: FakeLeisureLife;
+  spaces = new FakeSpaces();
 
   constructor(options: FakeDeskOptions = {}) {
     this.demo = options.demo ?? true;
@@ -454,6 +456,16 @@ export class FakeDesk {
       const r = this.receipts.find((x) => x.payment_id === paymentId);
       if (!r) throw { code: 'not_found', message: `Payment ${paymentId} is not on this desk.` };
       return r;
+    },
+    spaces_day: ({ centreId, day }) => this.spaces.day(centreId, day),
+    book_space: ({ spaceId, starts, ends, club, customerId }) =>
+      this.spaces.book(spaceId, starts, ends, club ?? this.customers.find((c) => c.id === customerId)?.first_name ?? 'Customer'),
+    check_block: ({ block }) => this.spaces.check(block),
+    book_block: ({ block }) => this.spaces.bookBlock(block),
+    cancel_space: ({ bookingId }) => this.spaces.cancel(bookingId),
+    take_space_alternative: ({ itemId }) => {
+      this.attention = this.attention.filter((a) => a.id !== itemId);
+      return this.spaces.book(112, `${todayIso()}T19:00:00`, `${todayIso()}T20:00:00`, 'Forres Badminton Club');
     },
     search_pupils: ({ text, limit }) => this.school.search(text, limit),
     pupil_page: ({ pupilId }) => {

@@ -10,6 +10,8 @@ pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
 mod reception;
+pub(crate) mod space_reads;
+mod spaces;
 mod transfer;
 
 pub use cash_up::{CashUpView, TillLine};
@@ -17,6 +19,9 @@ pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOu
 pub use life::{ChargeView, CheckInBooking, CheckInCandidate, CheckInWarning, OfferView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionPayment, ReceptionView};
+pub use spaces::{
+    BlockBooked, BlockCheck, BlockDate, BlockInput, SpaceBookingView, SpaceView, SpacesDay, WindowView, check_block,
+};
 pub use transfer::{TransferQuote, TransferView};
 
 use chrono::NaiveDate;
@@ -83,6 +88,8 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         | desk_domain::leisure::Command::RecordCashCount(_)
         | desk_domain::leisure::Command::RegisterCustomer(_)
         | desk_domain::leisure::Command::SellMembership(_) => None,
+        // A space booking is shown by its own view (`spaces.rs`), not as a place.
+        desk_domain::leisure::Command::BookSpace(_) | desk_domain::leisure::Command::CancelSpace(_) => None,
     }
 }
 

@@ -752,6 +752,23 @@ impl leisure::Facts for World {
     fn charge(&mut self, _id: Uuid) -> Result<Option<leisure::records::Charge>, Self::Error> {
         Ok(None)
     }
+    // Nor spaces: space bookings are tested against the real server (`spaces.rs`).
+    fn space(&mut self, _id: i64) -> Result<Option<leisure::space_records::SpaceRecord>, Self::Error> {
+        Ok(None)
+    }
+    fn spaces_of_centre(&mut self, _centre_id: i64) -> Result<Vec<leisure::space_records::SpaceRecord>, Self::Error> {
+        Ok(Vec::new())
+    }
+    fn space_booking(&mut self, _id: Uuid) -> Result<Option<leisure::space_records::SpaceBookingRecord>, Self::Error> {
+        Ok(None)
+    }
+    fn space_bookings_on(
+        &mut self,
+        _centre_id: i64,
+        _day: chrono::NaiveDate,
+    ) -> Result<Vec<leisure::space_records::SpaceBookingRecord>, Self::Error> {
+        Ok(Vec::new())
+    }
 }
 
 /// The fake council has no schools: the school rules find no pupil, code, calendar or record

@@ -74,6 +74,17 @@ pub enum Code {
     OfferRanOut,
     /// Advance booking is blocked after no-shows (the site's rule), until the date given.
     BookingBlocked,
+    /// No such space at the centre.
+    UnknownSpace,
+    /// The space, or a space linked to it (a half, a quarter, the full pitch), is taken then.
+    SpaceTaken,
+    /// Outside opening hours, off the slot grid, on a closure day, ending before it starts, or
+    /// already started.
+    NotBookable,
+    /// Before the booking window opens (or beyond a block's furthest date).
+    NotYetOpen,
+    /// A club name that is empty, too long or holds control characters.
+    InvalidClub,
 }
 
 impl Code {
@@ -116,13 +127,18 @@ impl Code {
             Code::NoOffer => "no_offer",
             Code::OfferRanOut => "offer_ran_out",
             Code::BookingBlocked => "booking_blocked",
+            Code::UnknownSpace => "unknown_space",
+            Code::SpaceTaken => "space_taken",
+            Code::NotBookable => "not_bookable",
+            Code::NotYetOpen => "not_yet_open",
+            Code::InvalidClub => "invalid_club",
         }
     }
 
     pub fn is_missing_record(self) -> bool {
         matches!(
             self,
-            Code::UnknownSession | Code::UnknownCustomer | Code::UnknownBooking
+            Code::UnknownSession | Code::UnknownCustomer | Code::UnknownBooking | Code::UnknownSpace
         )
     }
 }

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 pub use super::customer_cmd::{RegisterCustomer, SellMembership};
 use super::payment::Tender;
+pub use super::space_cmd::{BookSpace, CancelSpace};
 use crate::values::Pence;
 
 /// The longest note on a customer, in characters.
@@ -164,6 +165,8 @@ crate::service_commands! {
         WaiveNoShow(WaiveNoShow) = "leisure.waive_no_show", version 1,
         AcceptOffer(AcceptOffer) = "leisure.accept_offer", version 1,
         DeclineOffer(DeclineOffer) = "leisure.decline_offer", version 1,
+        BookSpace(BookSpace) = "leisure.book_space", version 1,
+        CancelSpace(CancelSpace) = "leisure.cancel_space", version 1,
     }
 }
 
@@ -221,6 +224,8 @@ mod tests {
                 "leisure.waive_no_show",
                 "leisure.accept_offer",
                 "leisure.decline_offer",
+                "leisure.book_space",
+                "leisure.cancel_space",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

@@ -2,13 +2,14 @@
 //! the command's transaction with facts read for update; a desk runs it against its replica
 //! plus pending overlay, offline, and shows the effects at once.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use uuid::Uuid;
 
 use super::Code;
 use super::command::{AddNote, BookPlace, CancelPlace, Command, JoinWaitingList, MAX_NOTE};
 use super::records::{Charge, Entitlement, IssuedVoucher, LeisureSettings, MoneyRecord};
 use super::rules::{self, CancelEffect};
+use super::space_records::{SpaceBookingRecord, SpaceRecord};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};
 use crate::service::{Ctx, Decision, Source};
@@ -85,6 +86,12 @@ pub trait Facts: Source {
     fn bookings_of_customer(&mut self, customer_id: i64) -> Result<Vec<Booking>, Self::Error>;
     /// One charge a customer owes (or owed) by id.
     fn charge(&mut self, id: Uuid) -> Result<Option<Charge>, Self::Error>;
+    /// A space by id, and every space of a centre (for linked halves and quarters).
+    fn space(&mut self, id: i64) -> Result<Option<SpaceRecord>, Self::Error>;
+    fn spaces_of_centre(&mut self, centre_id: i64) -> Result<Vec<SpaceRecord>, Self::Error>;
+    fn space_booking(&mut self, id: Uuid) -> Result<Option<SpaceBookingRecord>, Self::Error>;
+    /// Every booking (any status) of the centre's spaces on `day`.
+    fn space_bookings_on(&mut self, centre_id: i64, day: NaiveDate) -> Result<Vec<SpaceBookingRecord>, Self::Error>;
 }
 
 pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Result<Decision, F::Error> {
@@ -112,6 +119,8 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::WaiveNoShow(a) => super::attendance::waive_no_show(facts, a, ctx),
         Command::AcceptOffer(a) => super::offer_cmd::accept(facts, a, ctx),
         Command::DeclineOffer(a) => super::offer_cmd::decline(facts, a, ctx),
+        Command::BookSpace(a) => super::space_cmd::book_space(facts, a, ctx),
+        Command::CancelSpace(a) => super::space_cmd::cancel_space(facts, a, ctx),
     }
 }
 
@@ -432,6 +441,8 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
                 None => format!("Answer the offer of booking {booking_id}"),
             }
         }
+        Command::BookSpace(a) => super::space_cmd::summary_book(facts, a)?,
+        Command::CancelSpace(a) => super::space_cmd::summary_cancel(facts, a)?,
     })
 }
 
@@ -441,6 +452,8 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
     let customer_id = match cmd {
         Command::BookPlace(a) => a.customer_id,
         Command::JoinWaitingList(a) => a.customer_id,
+        Command::BookSpace(a) => return super::space_cmd::taking(a, alternative, booking_id),
+        Command::CancelSpace(_) => return None,
         // A paid booking offers no alternative: the money taken is for this session.
         // "Is this them?" is answered on the registration screen, not by a command taken here.
         _ => return None,
@@ -463,8 +476,10 @@ pub fn taking(cmd: &Command, alternative: &Alternative, booking_id: Uuid) -> Opt
             format!("booked session {session_id} instead"),
         ),
         // Another service's alternatives are never offered for a booking.
-        Alternative::AddToAbsence { .. } | Alternative::ReplaceAbsence { .. } => return None,
-        Alternative::ExistingCustomer { .. } => return None,
+        Alternative::AddToAbsence { .. }
+        | Alternative::ReplaceAbsence { .. }
+        | Alternative::ExistingCustomer { .. }
+        | Alternative::BookSpace { .. } => return None,
     })
 }
 
@@ -494,6 +509,8 @@ pub(super) mod tests {
         pub cash_counts: Vec<crate::leisure::cash_count::CashCount>,
         pub details: Vec<super::super::customer_cmd::CustomerDetails>,
         pub charges: Vec<Charge>,
+        pub spaces: Vec<SpaceRecord>,
+        pub space_bookings: Vec<SpaceBookingRecord>,
         /// Buckets the caller may write; empty means all.
         pub scope: Vec<Bucket>,
     }
@@ -687,6 +704,28 @@ pub(super) mod tests {
         }
         fn charge(&mut self, id: Uuid) -> Result<Option<Charge>, Infallible> {
             Ok(self.charges.iter().find(|x| x.id == id).cloned())
+        }
+        fn space(&mut self, id: i64) -> Result<Option<SpaceRecord>, Infallible> {
+            Ok(self.spaces.iter().find(|s| s.id == id).cloned())
+        }
+        fn spaces_of_centre(&mut self, centre_id: i64) -> Result<Vec<SpaceRecord>, Infallible> {
+            Ok(self
+                .spaces
+                .iter()
+                .filter(|s| s.centre_id == centre_id)
+                .cloned()
+                .collect())
+        }
+        fn space_booking(&mut self, id: Uuid) -> Result<Option<SpaceBookingRecord>, Infallible> {
+            Ok(self.space_bookings.iter().find(|b| b.id == id).cloned())
+        }
+        fn space_bookings_on(&mut self, centre_id: i64, day: NaiveDate) -> Result<Vec<SpaceBookingRecord>, Infallible> {
+            Ok(self
+                .space_bookings
+                .iter()
+                .filter(|b| b.centre_id == centre_id && b.day == day)
+                .cloned()
+                .collect())
         }
     }
 

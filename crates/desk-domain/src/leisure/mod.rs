@@ -34,6 +34,8 @@ pub mod records;
 pub mod refund;
 pub mod registration;
 pub mod rules;
+pub mod space_cmd;
+pub mod space_records;
 pub mod spaces;
 mod table;
 mod transfer;
@@ -49,6 +51,7 @@ pub use decide::{Facts, PlaceFacts, decide, summary, taking};
 pub use money::{quote, refund_due};
 pub use offer_cmd::expire_offers;
 pub use rules::*;
+pub use space_cmd::{BookSpace, CancelSpace};
 pub use table::ConfigError;
 pub use transfer::{Moving, held, moving};
 

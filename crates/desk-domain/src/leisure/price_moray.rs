@@ -164,3 +164,42 @@ pub fn example_settings(centre_id: i64, activities: &[crate::Activity]) -> super
         policies,
     }
 }
+
+/// Hire prices for a centre's spaces by kind, per hour, off-peak and peak (weekdays 17:00–22:00,
+/// +20%): 3G pitch full, half and quarter at the Darlington BC figures of [`moray`]; the sports
+/// hall £40/£30, a badminton court £12/£8 and a studio £25/£20 (adult/junior) are EXAMPLES —
+/// no council source was found. A kind without a figure here gets no price (so is refused).
+pub fn example_space_prices(spaces: &[super::space_records::SpaceRecord]) -> Vec<Price> {
+    let peak = || Hours {
+        label: "peak".into(),
+        days: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+        from: time(17),
+        to: time(22),
+    };
+    let mut out = Vec::new();
+    for s in spaces {
+        let (adult, junior): (i64, i64) = match s.kind.as_str() {
+            "3G pitch" => (8_000, 5_500),
+            "3G pitch half" => (5_000, 4_000),
+            "3G pitch quarter" => (3_000, 2_500),
+            "hall" => (4_000, 3_000),
+            "court" => (1_200, 800),
+            "studio" => (2_500, 2_000),
+            _ => continue,
+        };
+        for hours in [None, Some(peak())] {
+            let peak_hours = hours.is_some();
+            let up = |p: i64| if peak_hours { p * 6 / 5 } else { p };
+            out.push(Price {
+                item: Item::Space(s.id),
+                name: s.name.clone(),
+                hours,
+                adult: Pence(up(adult)),
+                junior: Pence(up(junior)),
+                concession: Pence(up(junior)),
+                member: MemberPrice::Casual,
+            });
+        }
+    }
+    out
+}

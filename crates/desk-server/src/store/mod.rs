@@ -116,6 +116,8 @@ pub struct EntityBatch {
     pub vouchers: Vec<desk_domain::leisure::records::IssuedVoucher>,
     /// Places booked, waiting and offered (demo data: the rows behind the sessions' counts).
     pub bookings: Vec<Booking>,
+    pub spaces: Vec<desk_domain::leisure::space_records::SpaceRecord>,
+    pub space_bookings: Vec<desk_domain::leisure::space_records::SpaceBookingRecord>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -962,6 +964,8 @@ fn load_batch(tx: &mut dyn StoreTx, batch: &EntityBatch) -> Result<(LoadSummary,
     total += add(tx, &batch.entitlements, &mut touched)?;
     total += add(tx, &batch.vouchers, &mut touched)?;
     total += add(tx, &batch.bookings, &mut touched)?;
+    total += add(tx, &batch.spaces, &mut touched)?;
+    total += add(tx, &batch.space_bookings, &mut touched)?;
     let touched: Vec<String> = touched.into_iter().collect();
     let head = tx.head();
     if !touched.is_empty() {

@@ -16,4 +16,4 @@ summary: string, } | { "kind": "replace_absence", absence_id: string, summary: s
 /**
  * Name, date of birth, postcode and why they may be the same person.
  */
-summary: string, };
+summary: string, } | { "kind": "book_space", space_id: number, space_name: string, starts: string, ends: string, };

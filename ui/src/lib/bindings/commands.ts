@@ -9,12 +9,17 @@ import type { AmendAbsenceRequest } from './AmendAbsenceRequest';
 import type { AppInfo } from './AppInfo';
 import type { AttemptView } from './AttemptView';
 import type { AttentionItem } from './AttentionItem';
+import type { BlockBooked } from './BlockBooked';
+import type { BlockCheck } from './BlockCheck';
 import type { BookAndPayRequest } from './BookAndPayRequest';
+import type { BookBlockRequest } from './BookBlockRequest';
 import type { BookPlaceRequest } from './BookPlaceRequest';
+import type { BookSpaceRequest } from './BookSpaceRequest';
 import type { BookingView } from './BookingView';
 import type { CallForm } from './CallForm';
 import type { CallFormRequest } from './CallFormRequest';
 import type { CancelPlaceRequest } from './CancelPlaceRequest';
+import type { CancelSpaceRequest } from './CancelSpaceRequest';
 import type { CancelView } from './CancelView';
 import type { CancelWithRefundRequest } from './CancelWithRefundRequest';
 import type { CashUpRequest } from './CashUpRequest';
@@ -23,6 +28,7 @@ import type { Centre } from './Centre';
 import type { ChangeReceipt } from './ChangeReceipt';
 import type { ChargeView } from './ChargeView';
 import type { ChargesOfRequest } from './ChargesOfRequest';
+import type { CheckBlockRequest } from './CheckBlockRequest';
 import type { CheckInCandidate } from './CheckInCandidate';
 import type { CheckInFindRequest } from './CheckInFindRequest';
 import type { CheckInRequest } from './CheckInRequest';
@@ -88,12 +94,16 @@ import type { SessionRequest } from './SessionRequest';
 import type { SessionView } from './SessionView';
 import type { SetServerUrlRequest } from './SetServerUrlRequest';
 import type { SignInRequest } from './SignInRequest';
+import type { SpaceBookingView } from './SpaceBookingView';
+import type { SpacesDay } from './SpacesDay';
+import type { SpacesDayRequest } from './SpacesDayRequest';
 import type { StaffProfile } from './StaffProfile';
 import type { SwitchUserRequest } from './SwitchUserRequest';
 import type { SyncReport } from './SyncReport';
 import type { SyncStatus } from './SyncStatus';
 import type { TakeAbsenceAlternativeRequest } from './TakeAbsenceAlternativeRequest';
 import type { TakeAlternativeRequest } from './TakeAlternativeRequest';
+import type { TakeSpaceAlternativeRequest } from './TakeSpaceAlternativeRequest';
 import type { TimetableRequest } from './TimetableRequest';
 import type { TodayView } from './TodayView';
 import type { TransferQuote } from './TransferQuote';
@@ -147,6 +157,12 @@ export const COMMANDS = [
   "accept_offer",
   "decline_offer",
   "charges_of",
+  "spaces_day",
+  "book_space",
+  "check_block",
+  "book_block",
+  "cancel_space",
+  "take_space_alternative",
   "search_pupils",
   "pupil_page",
   "schools",
@@ -230,6 +246,12 @@ export interface Requests {
   accept_offer: AcceptOfferRequest;
   decline_offer: DeclineOfferRequest;
   charges_of: ChargesOfRequest;
+  spaces_day: SpacesDayRequest;
+  book_space: BookSpaceRequest;
+  check_block: CheckBlockRequest;
+  book_block: BookBlockRequest;
+  cancel_space: CancelSpaceRequest;
+  take_space_alternative: TakeSpaceAlternativeRequest;
   search_pupils: SearchPupilsRequest;
   pupil_page: PupilPageRequest;
   schools: void;
@@ -311,6 +333,12 @@ export interface Responses {
   accept_offer: BookingView;
   decline_offer: BookingView;
   charges_of: Array<ChargeView>;
+  spaces_day: SpacesDay;
+  book_space: SpaceBookingView;
+  check_block: BlockCheck;
+  book_block: BlockBooked;
+  cancel_space: SpaceBookingView;
+  take_space_alternative: SpaceBookingView;
   search_pupils: Array<PupilView>;
   pupil_page: PupilPage;
   schools: Array<SchoolView>;

@@ -2,7 +2,9 @@
 // customer, a customer's notes.
 import { route } from '../../lib/routes';
 import { timetable } from './stores/timetable.svelte';
+import BlockBooking from './screens/BlockBooking.svelte';
 import BookCustomer from './screens/BookCustomer.svelte';
+import BookSpace from './screens/BookSpace.svelte';
 import CashUp from './screens/CashUp.svelte';
 import CheckIn from './screens/CheckIn.svelte';
 import CustomerNotes from './screens/CustomerNotes.svelte';
@@ -11,6 +13,7 @@ import Reception from './screens/Reception.svelte';
 import RegisterCustomer from './screens/RegisterCustomer.svelte';
 import Offers from './screens/Offers.svelte';
 import SessionDetail from './screens/SessionDetail.svelte';
+import Spaces from './screens/Spaces.svelte';
 import Timetable from './screens/Timetable.svelte';
 
 export const leisureRoutes = [
@@ -108,5 +111,33 @@ export const leisureRoutes = [
     component: Offers,
     props: () => ({}),
     section: 'check-in',
+  }),
+  route({
+    name: 'spaces',
+    path: '/spaces?centre=:centreId&day=YYYY-MM-DD',
+    title: 'Spaces',
+    capability: 'leisure.book',
+    component: Spaces,
+    props: (r, staff) => ({ staff, centreId: r.centreId, day: r.day }),
+    section: 'spaces',
+    nav: { id: 'spaces', label: 'Spaces', href: '#/spaces', capability: 'leisure.book' },
+  }),
+  route({
+    name: 'space-book',
+    path: '/spaces/book?centre=:centreId&day=YYYY-MM-DD&space=:space&hour=:hour',
+    title: 'Book a space',
+    capability: 'leisure.book',
+    component: BookSpace,
+    props: (r, staff) => ({ staff, centreId: r.centreId, day: r.day, space: r.space, hour: r.hour }),
+    section: 'spaces',
+  }),
+  route({
+    name: 'space-block',
+    path: '/spaces/block?centre=:centreId&day=YYYY-MM-DD',
+    title: 'Block booking',
+    capability: 'leisure.book',
+    component: BlockBooking,
+    props: (r, staff) => ({ staff, centreId: r.centreId, day: r.day }),
+    section: 'spaces',
   }),
 ];

@@ -1,6 +1,7 @@
 //! Table-driven tests of the leisure desk's pure rules, one file per part.
 
 mod book_and_pay;
+mod book_space;
 mod cash_count;
 mod cash_up;
 mod check_in;

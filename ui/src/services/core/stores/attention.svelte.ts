@@ -3,6 +3,7 @@ import type { AbsenceView } from '../../../lib/bindings/AbsenceView';
 import type { AttentionItem } from '../../../lib/bindings/AttentionItem';
 import type { BookingView } from '../../../lib/bindings/BookingView';
 import type { ErrorBody } from '../../../lib/bindings/ErrorBody';
+import type { SpaceBookingView } from '../../../lib/bindings/SpaceBookingView';
 import * as ipc from '../../../lib/ipc';
 import { toErrorBody } from '../../../lib/ipc';
 import { onForgetRecords } from '../../../lib/stores/records';
@@ -54,6 +55,14 @@ export class AttentionState {
     this.items = this.items.filter((i) => i.id !== itemId);
     void this.load();
     return absence;
+  }
+
+  /** Takes the space or slot offered for a refused space booking; the item then leaves the list. */
+  async takeForSpace(itemId: string, index: number): Promise<SpaceBookingView> {
+    const booking = await ipc.call('take_space_alternative', { itemId, alternative: index });
+    this.items = this.items.filter((i) => i.id !== itemId);
+    void this.load();
+    return booking;
   }
 
   async dismiss(itemId: string, note: string): Promise<void> {

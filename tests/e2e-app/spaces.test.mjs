@@ -1,0 +1,146 @@
+// Spaces and a club's block booking in a real window, signed in as demo.leisure (Elgin) against
+// a real council server holding the demo data: the day's spaces with the junior club's Tuesday
+// block on half 1 (the full pitch shows as held through it); a block form with bad input (ends
+// before it starts, 200 weeks long) refused beside the fields; then a Tuesday block on the full
+// pitch whose every date is listed before confirming — the club's dates clash through the
+// linked half, the later ones are free — and the free dates booked. Each key screen is captured
+// to docs/screenshots and scanned by axe-core (no serious or critical violations).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+
+import { Link, ServerProcess, freePort } from './lib/stack.mjs';
+import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { Session } from './lib/webdriver.mjs';
+
+function required(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
+  return v;
+}
+
+const DRIVER = required('E2E_DRIVER_URL');
+const APP = required('COUNCIL_DESK_APP');
+const SERVER_BIN = required('DESK_SERVER_BIN');
+const WORK = required('E2E_WORK_DIR');
+const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
+
+const pad = (n) => String(n).padStart(2, '0');
+const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const plusDays = (d, n) => {
+  const e = new Date(d);
+  e.setDate(e.getDate() + n);
+  return e;
+};
+/** The next Tuesday after today (the demo club's block is on this week's and the next 7). */
+const nextTuesday = () => {
+  const today = new Date();
+  return plusDays(today, ((2 - today.getDay() + 7) % 7) || 7);
+};
+
+describe('Spaces and block bookings in a real window', { concurrency: false }, () => {
+  let server;
+  let link;
+  let ui;
+
+  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
+
+  /** Sets a `<select>` by its option's text, as a receptionist picks it. */
+  const choose = (testId, text) =>
+    ui.exec(
+      `const s = document.querySelector('[data-testid="${testId}"]');
+       const o = [...s.options].find((o) => o.text === arguments[0]);
+       if (!o) return false;
+       s.value = o.value; s.dispatchEvent(new Event('change', { bubbles: true }));
+       return true;`,
+      text,
+    );
+
+  const fill = async (testId, text) => {
+    const box = await ui.find(tid(testId));
+    await box.clear();
+    await box.type(text);
+  };
+
+  before(async () => {
+    server = new ServerProcess({ bin: SERVER_BIN, dataDir: path.join(WORK, 'spaces-server'), port: await freePort(), log: 'inherit' });
+    server.prepare({ secondUser: 'e2e.spaces.second', secondPassword: 'Second-Spaces-E2E-2026' });
+    await server.start();
+    link = new Link(await freePort(), server.port);
+    await link.up();
+  });
+
+  afterEach(async () => {
+    await ui?.end().catch(() => {});
+    ui = null;
+  });
+
+  after(async () => {
+    await ui?.end().catch(() => {});
+    await link?.down();
+    await server?.stop();
+  });
+
+  it('lists every clashing date of a block before confirming, and books the free ones', async () => {
+    ui = await Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, 'spaces-desk'), '--server-url', link.url]);
+    await signIn(ui, { url: link.url, username: 'demo.leisure', password: 'Demo-Leisure-2017' });
+    await waitUntilSynced(ui);
+
+    const tuesday = nextTuesday();
+    await go(ui, `#/spaces?centre=1&day=${iso(tuesday)}`);
+    await ui.waitFor(tid('spaces-grid'), { timeout: 30000 });
+    // Half 1 (space 102) holds the junior club at 18:00; the full pitch (101) is held through it.
+    await ui.waitFor(`${tid('cell-102-18:00')}[data-kind="booked"]`);
+    assert.match(await (await ui.find(tid('cell-102-18:00'))).text(), /Forres Thistle juniors/);
+    await ui.waitFor(`${tid('cell-101-18:00')}[data-kind="held"]`);
+    await ui.waitFor(`${tid('cell-103-18:00')}[data-kind="free"]`);
+    assert.match(await (await ui.find(tid('spaces-window'))).text(), /7 days ahead \(14 for members\)/);
+    await capture(ui, SHOTS, 'spaces-day');
+    await noViolations('spaces day view');
+
+    await (await ui.find(tid('spaces-block'))).click();
+    await ui.waitFor(tid('block-form'));
+    await ui.waitUntil(`return document.querySelector('[data-testid="block-space"]').options.length > 1`, { what: 'the spaces are listed' });
+    assert.ok(await choose('block-space', '3G pitch'));
+    await fill('block-first', iso(tuesday));
+    // Bad input: ends before it starts, and 200 weeks long — refused beside the fields.
+    await fill('block-last', iso(plusDays(tuesday, 200 * 7)));
+    await fill('block-starts', '19:00');
+    await fill('block-ends', '18:00');
+    await fill('block-club', 'Elgin City walking football');
+    await (await ui.find(tid('block-check'))).click();
+    await ui.waitFor(tid('error-summary'));
+    assert.match(await (await ui.find(tid('block-ends-error'))).text(), /end time must be after the start time/);
+    assert.match(await (await ui.find(tid('block-last-error'))).text(), /at most 52 weeks \(this one is 200\)/);
+    await capture(ui, SHOTS, 'spaces-block-bad-input');
+    await noViolations('block form with errors');
+
+    // Tuesdays 18:00–19:00 for ten weeks on the full pitch.
+    await fill('block-last', iso(plusDays(tuesday, 9 * 7)));
+    await fill('block-starts', '18:00');
+    await fill('block-ends', '19:00');
+    await (await ui.find(tid('hirer-search'))).type('Mac');
+    await ui.waitFor(`${tid('hirer-results')} input`, { timeout: 15000 });
+    await (await ui.find(`${tid('hirer-results')} input`)).click();
+    await (await ui.find(tid('block-check'))).click();
+    await ui.waitFor(tid('block-dates'), { timeout: 15000 });
+    const outcomes = await ui.exec(
+      `return [...document.querySelectorAll('[data-testid^="block-date-"]')].map((r) => r.dataset.outcome)`,
+    );
+    assert.equal(outcomes.length, 10, 'every date of the block is listed');
+    const clashes = outcomes.filter((o) => o === 'clash').length;
+    const free = outcomes.filter((o) => o === 'free').length;
+    assert.ok(clashes >= 6 && free >= 2, `the club's Tuesdays clash, the later ones are free: ${outcomes}`);
+    const first = await (await ui.find(`${tid(`block-date-${iso(tuesday)}`)}`)).text();
+    assert.match(first, /Forres Thistle juniors/);
+    assert.match(first, /Free instead/);
+    await capture(ui, SHOTS, 'spaces-block-clashes');
+    await noViolations('block booking with clashes');
+
+    await (await ui.find(tid('block-confirm'))).click();
+    await ui.waitFor(tid('block-booked'), { timeout: 15000 });
+    assert.match(await (await ui.find(tid('block-booked'))).text(), new RegExp(`${free} dates booked`));
+    await capture(ui, SHOTS, 'spaces-block-booked');
+    await noViolations('block booked');
+  });
+});
