@@ -79,11 +79,10 @@ describe('timetable screen', () => {
     render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
     await vi.waitFor(() => expect(rows()).toHaveLength(4));
     const user = userEvent.setup();
-    const dayField = screen.getByLabelText('Day');
-    await user.clear(dayField);
-    await user.type(dayField, '31');
-    await user.clear(screen.getByLabelText('Month'));
-    await user.type(screen.getByLabelText('Month'), '2');
+    const dateField = screen.getByTestId('timetable-date');
+    expect(dateField).toHaveValue('2/12/2026');
+    await user.clear(dateField);
+    await user.type(dateField, '31/2/2026');
     await user.click(screen.getByTestId('timetable-show'));
     expect(screen.getByTestId('timetable-date-error')).toHaveTextContent('Date must be a real date');
     expect(screen.getByTestId('error-summary')).toHaveTextContent('Date must be a real date');

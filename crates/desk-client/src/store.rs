@@ -114,6 +114,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "leisure_money",
         sql: include_str!("../../../migrations/client/0014_leisure_money.sql"),
     },
+    Migration {
+        version: 18,
+        name: "customer_contact_search_and_drafts",
+        sql: include_str!("../../../migrations/client/0018_customer_contact_search_and_drafts.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.
@@ -227,7 +232,8 @@ pub fn durable(conn: &Connection) -> rusqlite::Result<()> {
 /// Applies every embedded migration not yet recorded in the store.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     migrate_with(conn, MIGRATIONS)?;
-    // Pupils and accounts pulled before their searches existed get their index entries.
+    // Customers, pupils and accounts pulled before their searches (or a search's new shape)
+    // existed get their index entries.
     crate::replica::index_unindexed(conn)?;
     Ok(())
 }

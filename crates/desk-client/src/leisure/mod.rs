@@ -17,7 +17,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 
 use crate::desk::{MAX_TEXT, check_id, check_limit, check_text};
-use crate::views::{BookingView, CustomerView, SessionDetail, SessionView};
+use crate::views::{BookingView, CustomerMatches, CustomerView, SessionDetail, SessionView};
 use crate::{Desk, DeskError, audit, replica, search};
 
 /// The leisure service of a [`Desk`]: `desk.leisure().book_place(…)`.
@@ -238,14 +238,21 @@ impl Leisure<'_> {
     /// Customers whose names start with the words typed (accents and apostrophes ignored), or
     /// whose membership number starts so, or born on a date given as dd/mm/yyyy or yyyy-mm-dd.
     pub async fn search_customers(&self, text: &str, limit: u32) -> Result<Vec<CustomerView>, DeskError> {
+        Ok(self.find_customers(text, limit).await?.customers)
+    }
+
+    /// As [`Leisure::search_customers`], and by phone, email or postcode too; a customer whose
+    /// membership number, phone or postcode is the text exactly comes first, and `more` counts
+    /// the matches past `limit`. Each customer listed is audited as viewed.
+    pub async fn find_customers(&self, text: &str, limit: u32) -> Result<CustomerMatches, DeskError> {
         check_text("The search text", text, MAX_TEXT, false)?;
         check_limit(limit, 100)?;
         let text = text.to_owned();
         self.desk
             .db(move |conn| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let found = search::search(&tx, &text, limit)?;
-                for c in &found {
+                let found = search::find(&tx, &text, limit)?;
+                for c in &found.customers {
                     audit::viewed_customer(&tx, c.id, "customer search result")?;
                 }
                 tx.commit()?;
