@@ -20,7 +20,9 @@ use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
 };
-use desk_client::{AttentionItem, BookingView, CustomerMatches, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
+use desk_client::{
+    AttentionItem, BookingView, CustomerMatches, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus,
+};
 use desk_domain::council_tax::command::{FormSentBy, Next, Representative, Tenure};
 use desk_domain::council_tax::reasons::{DisregardReason, Exemption};
 use desk_domain::school::{AttemptOutcome, ContactMethod, EscalateTo};

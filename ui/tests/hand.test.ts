@@ -16,6 +16,7 @@ vi.mock('../src/lib/ipc', async (importOriginal) => {
 const { router } = await import('../src/lib/router.svelte');
 const { auth } = await import('../src/lib/stores/auth.svelte');
 const { rememberChannel } = await import('../src/lib/stores/lastChannel');
+const { noteUnlocked } = await import('../src/lib/drafts');
 const { default: BookCustomer } = await import('../src/services/leisure/screens/BookCustomer.svelte');
 const f = await import('./fixtures');
 
@@ -159,6 +160,7 @@ describe('a half-done booking across the idle lock', () => {
 
   it('gives it back after the unlock, and forgets it once booked', async () => {
     desk.draft.mockResolvedValue(JSON.stringify({ searchText: 'mo', customerId: morven.id, channel: 'email', pay: {} }));
+    noteUnlocked();
     desk.book_place.mockResolvedValue(f.booking('b-1', 'Morven Ross', 'booked', true));
     render(BookCustomer, { id: 11 });
     expect(await screen.findByTestId('draft-restored')).toBeInTheDocument();
@@ -168,6 +170,16 @@ describe('a half-done booking across the idle lock', () => {
     await userEvent.setup().click(screen.getByTestId('book-submit'));
     expect(desk.book_place).toHaveBeenCalledWith({ sessionId: 11, customerId: morven.id, channel: 'email' });
     expect(desk.clear_draft).toHaveBeenCalledWith({ form: 'book:11' });
+  });
+
+  it('drops a draft found long after any unlock (a lock nobody came back to)', async () => {
+    desk.draft.mockResolvedValue(JSON.stringify({ searchText: 'mo', customerId: morven.id, channel: 'email', pay: {} }));
+    noteUnlocked(Date.now() - 60_000);
+    render(BookCustomer, { id: 11 });
+    await screen.findByTestId('booking-form');
+    await vi.waitFor(() => expect(desk.clear_draft).toHaveBeenCalledWith({ form: 'book:11' }));
+    expect(screen.queryByTestId('draft-restored')).toBeNull();
+    expect(screen.getByTestId('customer-search')).toHaveValue('');
   });
 
   it('keeps it when the form goes because the desk locked, and forgets it when left on purpose', async () => {

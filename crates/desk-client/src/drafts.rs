@@ -39,7 +39,9 @@ impl Desk {
             )));
         }
         if !serde_json::from_str::<serde_json::Value>(data).is_ok_and(|v| v.is_object()) {
-            return Err(DeskError::invalid("A form's draft must be a JSON object of its fields."));
+            return Err(DeskError::invalid(
+                "A form's draft must be a JSON object of its fields.",
+            ));
         }
         let (form, data) = (form.to_owned(), data.to_owned());
         self.db(move |conn| {

@@ -30,6 +30,6 @@ pub use error::DeskError;
 pub use identity::{StaffDeskConfig, staff_account};
 pub use sync::{BACKOFF_CAP, PERIODIC_PULL, PULL_PAGE, SyncLoop, backoff, progress};
 pub use views::{
-    AttentionItem, BookingView, CustomerMatches, CustomerView, DeskConfig, SessionDetail, SessionView, SyncProgress, SyncReport,
-    SyncStatus,
+    AttentionItem, BookingView, CustomerMatches, CustomerView, DeskConfig, SessionDetail, SessionView, SyncProgress,
+    SyncReport, SyncStatus,
 };

@@ -357,9 +357,19 @@ mod contact_tests {
     fn identifiers_are_squashed_in_every_form_a_desk_types_them() {
         assert_eq!(
             identifier_keys("MLC0219994", "07712 345678", "IV30 1AB"),
-            ["mlc0219994", "219994", "0219994", "447712345678", "07712345678", "iv301ab"]
+            [
+                "mlc0219994",
+                "219994",
+                "0219994",
+                "447712345678",
+                "07712345678",
+                "iv301ab"
+            ]
         );
-        assert_eq!(identifier_keys("M1", "+44 1343 234567", ""), ["m1", "1", "01343234567", "441343234567"]);
+        assert_eq!(
+            identifier_keys("M1", "+44 1343 234567", ""),
+            ["m1", "1", "01343234567", "441343234567"]
+        );
         let q = parse("07712 345678");
         assert_eq!(q.fts, "(\"07712\"* AND \"345678\"*) OR keys : \"07712345678\"*");
         assert_eq!(q.key.as_deref(), Some("07712345678"));
@@ -419,13 +429,19 @@ mod contact_tests {
         let people: Vec<Customer> = (1..=400).map(crate::bench::fake_customer).collect();
         let (_dir, conn) = store_with(&people);
         let surname = people[0].last_name.clone();
-        let all = people.iter().filter(|c| c.last_name.to_lowercase().starts_with(&surname.to_lowercase())).count();
+        let all = people
+            .iter()
+            .filter(|c| c.last_name.to_lowercase().starts_with(&surname.to_lowercase()))
+            .count();
         assert!(all > 5, "{all} share the surname's start");
         let page = find(&conn, &surname, 5).unwrap();
         assert_eq!(page.customers.len(), 5);
         assert_eq!(page.more as usize, all - 5);
         let page = find(&conn, &surname, 100).unwrap();
-        assert_eq!((page.customers.len(), page.more), (all.min(100), u32::try_from(all.saturating_sub(100)).unwrap()));
+        assert_eq!(
+            (page.customers.len(), page.more),
+            (all.min(100), u32::try_from(all.saturating_sub(100)).unwrap())
+        );
         assert_eq!(find(&conn, "zzzz", 5).unwrap(), CustomerMatches::default());
     }
 }

@@ -4,6 +4,20 @@
 // left on purpose (`clear_draft`); the desk drops them all when the staff member signs out.
 import * as ipc from './ipc';
 
+/** How soon after the unlock a form may take its draft back: the screen shown at the unlock. */
+const RESTORE_WINDOW_MS = 10_000;
+let unlockedAt = -Infinity;
+
+/** The desk was unlocked now (App.svelte): the screen it shows again gets its form back. */
+export function noteUnlocked(now: number = Date.now()): void {
+  unlockedAt = now;
+}
+
+/** A form showing now is the one the lock interrupted (else a draft is stale and dropped). */
+export function restoresNow(now: number = Date.now()): boolean {
+  return now - unlockedAt <= RESTORE_WINDOW_MS;
+}
+
 export class DraftKeeper<T extends object> {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #pending: T | null = null;
@@ -13,11 +27,19 @@ export class DraftKeeper<T extends object> {
     readonly delayMs = 300,
   ) {}
 
-  /** The kept fields, if any (and readable). */
+  /**
+   * The kept fields, if any (and readable), when the form shows again just after the unlock; a
+   * draft found at any other time was left by a lock the staff member did not come back to,
+   * and is forgotten.
+   */
   async load(): Promise<T | null> {
     try {
       const text = await ipc.call('draft', { form: this.form });
       if (!text) return null;
+      if (!restoresNow()) {
+        await this.clear();
+        return null;
+      }
       const value: unknown = JSON.parse(text);
       return value && typeof value === 'object' ? (value as T) : null;
     } catch {
