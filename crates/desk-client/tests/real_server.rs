@@ -405,10 +405,17 @@ async fn a_half_done_form_is_kept_across_the_lock_in_the_staff_store_and_goes_at
         ("book:1", "not json"),
         ("book:1", "[1, 2]"),
     ] {
-        assert_eq!(desk.save_draft(form, data).await.unwrap_err().code(), "invalid_input", "{form} {data}");
+        assert_eq!(
+            desk.save_draft(form, data).await.unwrap_err().code(),
+            "invalid_input",
+            "{form} {data}"
+        );
     }
     let big = format!(r#"{{"searchText":"{}"}}"#, "x".repeat(desk_client::drafts::MAX_DRAFT));
-    assert_eq!(desk.save_draft("book:1", &big).await.unwrap_err().code(), "invalid_input");
+    assert_eq!(
+        desk.save_draft("book:1", &big).await.unwrap_err().code(),
+        "invalid_input"
+    );
     assert_eq!(desk.draft("book:1").await.unwrap().as_deref(), Some(fields));
 
     // Locked: nobody reads it; unlocked: it is back, from the encrypted store.
