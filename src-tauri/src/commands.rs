@@ -24,7 +24,9 @@ use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
 };
-use desk_client::{AttentionItem, BookingView, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus};
+use desk_client::{
+    AttentionItem, BookingView, CustomerMatches, CustomerView, SessionDetail, SessionView, SyncReport, SyncStatus,
+};
 use desk_domain::council_tax::command::{FormSentBy, Next, Representative, Tenure};
 use desk_domain::council_tax::reasons::{DisregardReason, Exemption};
 use desk_domain::school::{AttemptOutcome, ContactMethod, EscalateTo};
@@ -130,6 +132,16 @@ contract! {
     session(SessionRequest { id: i64 }) -> SessionDetail = desk |d, r| d.leisure().session(r.id).await;
     search_customers(SearchCustomersRequest { text: String, limit: u32 }) -> Vec<CustomerView>
         = desk |d, r| d.leisure().search_customers(&r.text, r.limit).await;
+    /// Customers by name, membership number (digits alone too), phone, email, postcode or date
+    /// of birth, an exact identifier first; `more` counts the matches not listed.
+    find_customers(FindCustomersRequest { text: String, limit: u32 }) -> CustomerMatches
+        = desk |d, r| d.leisure().find_customers(&r.text, r.limit).await;
+    /// Keeps a half-filled form's fields (a JSON object) in the staff member's encrypted store.
+    save_draft(SaveDraftRequest { form: String, data: String }) -> () = desk |d, r| d.save_draft(&r.form, &r.data).await;
+    /// The kept fields of a form, after the unlock.
+    draft(DraftRequest { form: String }) -> Option<String> = desk |d, r| d.draft(&r.form).await;
+    /// Forgets a form's kept fields (it was submitted).
+    clear_draft(ClearDraftRequest { form: String }) -> () = desk |d, r| d.clear_draft(&r.form).await;
     book_place(BookPlaceRequest { session_id: i64, customer_id: i64, channel: Channel }) -> BookingView
         = desk |d, r| d.leisure().book_place(r.session_id, r.customer_id, r.channel).await;
     join_waiting_list(JoinWaitingListRequest { session_id: i64, customer_id: i64, channel: Channel }) -> BookingView

@@ -199,7 +199,10 @@ describe('Council Desk in a real window', { concurrency: false }, () => {
     // as the desk searches) matches nobody at the other centre, so the other account's search
     // for X's name must come back empty because X is not on its desk, not by chance.
     const words = (text) => text.toLowerCase().replace(/['’‘]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    const otherWords = otherRows.customers.map((c) => words(`${c.first_name} ${c.last_name} ${c.membership_no}`));
+    // The desk searches contact details too (email, postcode, phone), so those count as well.
+    const otherWords = otherRows.customers.map((c) =>
+      words(`${c.first_name} ${c.last_name} ${c.membership_no} ${c.email ?? ''} ${c.postcode} ${c.phone ?? ''}`),
+    );
     const matchesOther = (c) =>
       otherWords.some((ws) => words(fullName(c)).every((t) => ws.some((w) => w.startsWith(t))));
     const x = atCentre1.slice(12).find((c) => !matchesOther(c));

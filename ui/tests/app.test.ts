@@ -113,6 +113,25 @@ describe('the app', () => {
     expect(next).toHaveFocus();
   });
 
+  it('lists the shortcuts on ?, closes the list on Esc, and a screen change puts focus on its new heading', async () => {
+    desk.session.mockReset().mockResolvedValue(f.detail(f.day[2]!, []));
+    render(App);
+    const user = userEvent.setup();
+    await screen.findAllByTestId('timetable-row');
+    await user.keyboard('?');
+    const help = await screen.findByTestId('shortcut-help');
+    expect(help).toHaveTextContent('Book a customer into the session in focus');
+    expect(help).toHaveTextContent('Go to Leisure timetable');
+    expect(screen.getByRole('heading', { name: 'Keyboard shortcuts' })).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('shortcut-help')).toBeNull();
+    // Opening a session: focus moves to its heading once the session has loaded, never the page.
+    await user.click(screen.getAllByTestId('timetable-session-link')[0]!);
+    await vi.waitFor(() => expect(document.activeElement?.tagName).toBe('H1'));
+    expect(document.activeElement).not.toBe(document.body);
+    await vi.waitFor(() => expect(screen.getByTestId('screen-announcer').textContent).not.toBe(''));
+  });
+
   it('signs out', async () => {
     render(App);
     const user = userEvent.setup();

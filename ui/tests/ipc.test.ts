@@ -81,6 +81,10 @@ describe('call', () => {
     await ipc.call('timetable', { centreId: 3, day: '2026-12-02' });
     await ipc.call('session', { id: 7 });
     await ipc.call('search_customers', { text: "O'Neill", limit: 20 });
+    await ipc.call('find_customers', { text: '07712 345678', limit: 20 });
+    await ipc.call('save_draft', { form: 'book:7', data: '{"searchText":"mor"}' });
+    await ipc.call('draft', { form: 'book:7' });
+    await ipc.call('clear_draft', { form: 'book:7' });
     await ipc.call('book_place', { sessionId: 7, customerId: 11, channel: 'telephone' });
     await ipc.call('join_waiting_list', { sessionId: 7, customerId: 11, channel: 'email' });
     await ipc.call('cancel_place', { bookingId: 'b-1', channel: 'face-to-face' });
@@ -207,6 +211,10 @@ describe('call', () => {
       ['timetable', { centreId: 3, day: '2026-12-02' }],
       ['session', { id: 7 }],
       ['search_customers', { text: "O'Neill", limit: 20 }],
+      ['find_customers', { text: '07712 345678', limit: 20 }],
+      ['save_draft', { form: 'book:7', data: '{"searchText":"mor"}' }],
+      ['draft', { form: 'book:7' }],
+      ['clear_draft', { form: 'book:7' }],
       ['book_place', { sessionId: 7, customerId: 11, channel: 'telephone' }],
       ['join_waiting_list', { sessionId: 7, customerId: 11, channel: 'email' }],
       ['cancel_place', { bookingId: 'b-1', channel: 'face-to-face' }],
@@ -334,7 +342,7 @@ describe('call', () => {
     expect([...COMMANDS].sort()).toEqual(
       [
         'app_info', 'set_server_url', 'sign_in', 'sign_out', 'lock', 'unlock', 'switch_user', 'touch',
-        'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'book_place',
+        'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'find_customers', 'save_draft', 'draft', 'clear_draft', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
         'cancel_with_refund', 'cash_up', 'record_cash_count', 'transfer_quote', 'transfer', 'receipt',
         'register_customer', 'sell_membership', 'reception',

@@ -44,9 +44,14 @@ const receipt = (over: Partial<ReceiptView> = {}): ReceiptView => ({
 });
 
 beforeEach(() => {
+  // The fixtures' sessions are on 2 December 2026: the desk's clock is the day before, so none
+  // has started (a started one is not bookable); and no channel is remembered from a test before.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-12-01T12:00:00'));
+  window.localStorage.clear();
   resetDesk();
   desk.session.mockResolvedValue(f.detail(open, []));
-  desk.search_customers.mockResolvedValue(f.customers);
+  desk.find_customers.mockResolvedValue({ customers: f.customers, more: 0 });
   desk.price_for.mockResolvedValue({ session_id: 11, customer_id: 101, price_pence: 600, reason: 'Adult' });
   router.start();
 });

@@ -122,7 +122,7 @@ describe('the block-booking form', () => {
       ],
     };
     desk.check_block.mockResolvedValue(checked);
-    desk.search_customers.mockResolvedValue([f.customers[0]!]);
+    desk.find_customers.mockResolvedValue({ customers: [f.customers[0]!], more: 0 });
     desk.book_block.mockResolvedValue({ block_id: 'blk', booked: [], not_booked: [checked.dates[1]!] });
     render(BlockBooking, { staff: f.leisureStaff, centreId: 1, day: '2026-12-01' });
     const user = userEvent.setup();

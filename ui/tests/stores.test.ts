@@ -18,7 +18,7 @@ const f = await import('./fixtures');
 
 beforeEach(() => {
   desk.timetable.mockReset();
-  desk.search_customers.mockReset();
+  desk.find_customers.mockReset();
   desk.sync_status.mockReset();
   vi.mocked(ipc.onSyncStatus).mockReset();
   desk.needs_attention.mockReset();
@@ -86,27 +86,56 @@ describe('customer search store', () => {
     expect(s.inputError).toBe('Date of birth must be today or in the past');
     await s.search('m');
     expect(s.inputError).toBeNull();
-    expect(desk.search_customers).not.toHaveBeenCalled();
+    expect(desk.find_customers).not.toHaveBeenCalled();
   });
 
   it('sends names with accents and apostrophes as typed, trimmed', async () => {
-    desk.search_customers.mockResolvedValue([f.customers[0]!]);
+    desk.find_customers.mockResolvedValue({ customers: [f.customers[0]!], more: 0 });
     const s = new CustomerSearch();
     await s.search("  Mòrag O'Neill ");
-    expect(desk.search_customers).toHaveBeenCalledWith({ text: "Mòrag O'Neill", limit: 20 });
+    expect(desk.find_customers).toHaveBeenCalledWith({ text: "Mòrag O'Neill", limit: 20 });
     expect(s.results).toHaveLength(1);
   });
 
   it('shows only the answer to the newest text', async () => {
-    const slow = deferred<typeof f.customers>();
-    desk.search_customers.mockReturnValueOnce(slow.promise).mockResolvedValueOnce([f.customers[1]!]);
+    const slow = deferred<{ customers: typeof f.customers; more: number }>();
+    desk.find_customers
+      .mockReturnValueOnce(slow.promise)
+      .mockResolvedValueOnce({ customers: [f.customers[1]!], more: 0 });
     const s = new CustomerSearch();
     const first = s.search('mo');
     await s.search('morv');
-    slow.resolve(f.customers);
+    slow.resolve({ customers: f.customers, more: 0 });
     await first;
     expect(s.results.map((c) => c.id)).toEqual([102]);
     expect(s.answered).toBe('morv');
+  });
+});
+
+describe('customer search store: what the list leaves out', () => {
+  it('keeps the count of matches past the list, and forgets it with the text', async () => {
+    desk.find_customers.mockResolvedValue({ customers: f.customers, more: 140 });
+    const s = new CustomerSearch();
+    await s.search('sutherland');
+    expect(s.results).toHaveLength(3);
+    expect(s.more).toBe(140);
+    await s.search('s');
+    expect(s.more).toBe(0);
+    expect(s.results).toEqual([]);
+  });
+
+  it('settles on the answer to the newest text (a scanner presses Enter before it arrives)', async () => {
+    const slow = deferred<{ customers: typeof f.customers; more: number }>();
+    desk.find_customers.mockReturnValueOnce(slow.promise);
+    const s = new CustomerSearch();
+    void s.search('MLC0000101');
+    let settled = false;
+    const waiting = s.settled().then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    slow.resolve({ customers: [f.customers[0]!], more: 0 });
+    await waiting;
+    expect(s.results.map((c) => c.id)).toEqual([f.customers[0]!.id]);
   });
 });
 

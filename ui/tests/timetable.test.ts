@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { desk, resetDesk } from './desk';
 
@@ -11,6 +11,7 @@ vi.mock('../src/lib/ipc', async (importOriginal) => {
 
 const ipc = await import('../src/lib/ipc');
 const { timetable } = await import('../src/services/leisure/stores/timetable.svelte');
+const { shortcuts } = await import('../src/lib/shortcuts.svelte');
 const { router } = await import('../src/lib/router.svelte');
 const { default: Timetable } = await import('../src/services/leisure/screens/Timetable.svelte');
 const f = await import('./fixtures');
@@ -79,11 +80,10 @@ describe('timetable screen', () => {
     render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
     await vi.waitFor(() => expect(rows()).toHaveLength(4));
     const user = userEvent.setup();
-    const dayField = screen.getByLabelText('Day');
-    await user.clear(dayField);
-    await user.type(dayField, '31');
-    await user.clear(screen.getByLabelText('Month'));
-    await user.type(screen.getByLabelText('Month'), '2');
+    const dateField = screen.getByTestId('timetable-date');
+    expect(dateField).toHaveValue('2/12/2026');
+    await user.clear(dateField);
+    await user.type(dateField, '31/2/2026');
     await user.click(screen.getByTestId('timetable-show'));
     expect(screen.getByTestId('timetable-date-error')).toHaveTextContent('Date must be a real date');
     expect(screen.getByTestId('error-summary')).toHaveTextContent('Date must be a real date');
@@ -96,5 +96,66 @@ describe('timetable screen', () => {
     expect(await screen.findByTestId('timetable-empty')).toHaveTextContent(
       'No sessions at Riverside Leisure Centre on Friday 25 December 2026',
     );
+  });
+});
+
+describe('timetable at the desk’s clock, and from the keyboard', () => {
+  const keys = (event: KeyboardEvent): void => void shortcuts.handle(event);
+
+  beforeEach(() => {
+    // 10:30 on the fixtures' day: 09:00 and 10:00 have started, 11:00 and 18:00 have not.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-02T10:30:00'));
+    window.addEventListener('keydown', keys);
+  });
+
+  afterEach(() => {
+    window.removeEventListener('keydown', keys);
+    vi.useRealTimers();
+  });
+
+  it('opens today at now: the sessions already started are folded away, marked and not bookable', async () => {
+    router.start();
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
+    await vi.waitFor(() => expect(rows()).toHaveLength(4));
+    const shown = (): string[] => rows().filter((r) => !r.hidden).map((r) => r.dataset.sessionId!);
+    expect(shown()).toEqual(['13', '12']);
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('timetable-show-earlier'));
+    expect(shown()).toEqual(['10', '11', '13', '12']);
+    const started = rows().filter((r) => r.dataset.past === 'true');
+    expect(started.map((r) => r.dataset.sessionId)).toEqual(['10', '11']);
+    for (const r of started) {
+      expect(within(r).getByTestId('badge-started')).toHaveTextContent('Started');
+      expect(within(r).queryByTestId('timetable-book')).toBeNull();
+    }
+    expect(within(rows()[2]!).getByTestId('timetable-book')).toHaveAttribute('href', '#/sessions/13/book');
+  });
+
+  it('↓ goes to the next session to start, ↓ again to the one after, and b books the one in focus', async () => {
+    router.start();
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
+    await vi.waitFor(() => expect(rows()).toHaveLength(4));
+    const user = userEvent.setup();
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement?.closest('tr')?.dataset.sessionId).toBe('13');
+    await user.keyboard('j');
+    expect(document.activeElement?.closest('tr')?.dataset.sessionId).toBe('12');
+    await user.keyboard('b');
+    expect(router.current).toEqual({ name: 'book', id: 12 });
+  });
+
+  it('[ and ] change the day, d goes to today, and keys typed in a field stay typing', async () => {
+    router.start();
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
+    await vi.waitFor(() => expect(rows()).toHaveLength(4));
+    const user = userEvent.setup();
+    await user.keyboard(']');
+    expect(router.current).toEqual({ name: 'timetable', centreId: 1, day: '2026-12-03' });
+    await user.keyboard('d');
+    expect(router.current).toEqual({ name: 'timetable', centreId: 1, day: '2026-12-02' });
+    await user.click(screen.getByTestId('timetable-date'));
+    await user.keyboard('[[b');
+    expect(router.current).toEqual({ name: 'timetable', centreId: 1, day: '2026-12-02' });
   });
 });

@@ -390,6 +390,8 @@ impl Desk {
                     let forget_verified_at = |c: &Connection| -> Result<(), DeskError> {
                         store::durable(c)?;
                         c.execute("DELETE FROM meta WHERE key = ?1", [VERIFIED_AT])?;
+                        // Forms half filled in are the signed-out member's; nobody gets them back.
+                        c.execute("DELETE FROM form_drafts", [])?;
                         Ok(())
                     };
                     let guard = conn.lock().unwrap_or_else(|p| p.into_inner());

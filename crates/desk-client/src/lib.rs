@@ -10,6 +10,7 @@ pub mod bench_school;
 pub mod bench_spaces;
 pub mod council_tax;
 mod desk;
+pub mod drafts;
 mod error;
 mod facts;
 mod identity;
@@ -31,6 +32,6 @@ pub use error::DeskError;
 pub use identity::{StaffDeskConfig, staff_account};
 pub use sync::{BACKOFF_CAP, PERIODIC_PULL, PULL_PAGE, SyncLoop, backoff, progress};
 pub use views::{
-    AttentionItem, BookingView, CustomerView, DeskConfig, SessionDetail, SessionView, SyncProgress, SyncReport,
-    SyncStatus,
+    AttentionItem, BookingView, CustomerMatches, CustomerView, DeskConfig, SessionDetail, SessionView, SyncProgress,
+    SyncReport, SyncStatus,
 };

@@ -39,11 +39,22 @@ pub fn apostrophe_key(first_name: &str, last_name: &str) -> Option<String> {
 fn index_customer(conn: &Connection, rowid: i64, id: &str, data: &serde_json::Value) -> rusqlite::Result<()> {
     let text = |field: &str| data.get(field).and_then(serde_json::Value::as_str).unwrap_or("");
     let (first, last, membership) = (text("first_name"), text("last_name"), text("membership_no"));
+    let (email, phone, postcode) = (text("email"), text("phone"), text("postcode"));
+    let contact = format!("{email} {postcode} {phone}");
+    let keys = crate::search::identifier_keys(membership, phone, postcode).join(" ");
     conn.prepare_cached(
-        "INSERT INTO customers_fts (rowid, first_name, last_name, apostrophe_key, membership_no)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO customers_fts (rowid, first_name, last_name, apostrophe_key, membership_no, contact, keys)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![rowid, first, last, apostrophe_key(first, last), membership])?;
+    .execute(params![
+        rowid,
+        first,
+        last,
+        apostrophe_key(first, last),
+        membership,
+        contact.trim(),
+        keys
+    ])?;
     conn.prepare_cached(
         "INSERT INTO customer_order (rowid, last_name, first_name, customer_id) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (rowid) DO UPDATE SET last_name = excluded.last_name, first_name = excluded.first_name,
@@ -91,7 +102,7 @@ pub fn apply_change(conn: &Connection, change: &Change) -> Result<(), ApplyError
     Ok(())
 }
 
-/// A replica table kept searchable: customers (migrations 0003–0005), pupils (0009) and
+/// A replica table kept searchable: customers (migrations 0003–0005, 0018), pupils (0009) and
 /// council-tax accounts (0013). Its FTS5 table (contentless) and its order table are keyed by
 /// the replica row's rowid and written here, where pulled rows are applied, so a search never
 /// reads JSON but for the rows it shows. `index` computes a row's entries (in Rust: sound-alike
@@ -188,10 +199,11 @@ const CT_ACCOUNTS_INDEXED: Indexed = indexed!(
     crate::council_tax::search::index_account
 );
 
-/// Indexes the pupils and council-tax accounts pulled before their searches existed
-/// (migrations 0009 and 0013); a no-op once every row is indexed. Their keys are computed in
-/// Rust, so a migration's SQL cannot.
+/// Indexes the customers, pupils and council-tax accounts pulled before their searches existed
+/// (migrations 0018, 0009 and 0013); a no-op once every row is indexed. Their keys are computed
+/// in Rust, so a migration's SQL cannot.
 pub(crate) fn index_unindexed(conn: &mut Connection) -> rusqlite::Result<()> {
+    CUSTOMERS_INDEXED.index_unindexed(conn)?;
     PUPILS_INDEXED.index_unindexed(conn)?;
     CT_ACCOUNTS_INDEXED.index_unindexed(conn)
 }

@@ -134,6 +134,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "spaces",
         sql: include_str!("../../../migrations/client/0018_spaces.sql"),
     },
+    Migration {
+        version: 19,
+        name: "customer_contact_search_and_drafts",
+        sql: include_str!("../../../migrations/client/0019_customer_contact_search_and_drafts.sql"),
+    },
 ];
 
 /// A SQLCipher key: 32 random bytes, made once per staff store and kept in the OS keyring.
@@ -247,7 +252,8 @@ pub fn durable(conn: &Connection) -> rusqlite::Result<()> {
 /// Applies every embedded migration not yet recorded in the store.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     migrate_with(conn, MIGRATIONS)?;
-    // Pupils and accounts pulled before their searches existed get their index entries.
+    // Customers, pupils and accounts pulled before their searches (or a search's new shape)
+    // existed get their index entries.
     crate::replica::index_unindexed(conn)?;
     Ok(())
 }

@@ -81,6 +81,15 @@ pub struct CustomerView {
     pub postcode: String,
 }
 
+/// A page of customer search results and how many more matched than are listed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CustomerMatches {
+    pub customers: Vec<CustomerView>,
+    /// Matches past the end of the list: the search words need narrowing to reach them.
+    pub more: u32,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {

@@ -554,3 +554,56 @@ async fn a_customer_registered_on_one_desk_reaches_another_and_a_duplicate_is_re
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_half_done_form_is_kept_across_the_lock_in_the_staff_store_and_goes_at_sign_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = small_council(dir.path(), "desk.d");
+    let server = TestServer::start(store).await;
+    let cfg = staff_config(dir.path(), server.url());
+    let desk = sign_in(&cfg, "desk.d").await;
+    let fields = r#"{"searchText":"mor","customerId":7,"channel":"telephone"}"#;
+    desk.save_draft("book:1", fields).await.unwrap();
+    assert_eq!(desk.draft("book:1").await.unwrap().as_deref(), Some(fields));
+    assert_eq!(desk.draft("book:2").await.unwrap(), None);
+    // Bad names and contents are refused, and change nothing.
+    for (form, data) in [
+        ("", "{}"),
+        ("book 1; DROP", "{}"),
+        ("book:1", "not json"),
+        ("book:1", "[1, 2]"),
+    ] {
+        assert_eq!(
+            desk.save_draft(form, data).await.unwrap_err().code(),
+            "invalid_input",
+            "{form} {data}"
+        );
+    }
+    let big = format!(r#"{{"searchText":"{}"}}"#, "x".repeat(desk_client::drafts::MAX_DRAFT));
+    assert_eq!(
+        desk.save_draft("book:1", &big).await.unwrap_err().code(),
+        "invalid_input"
+    );
+    assert_eq!(desk.draft("book:1").await.unwrap().as_deref(), Some(fields));
+
+    // Locked: nobody reads it; unlocked: it is back, from the encrypted store.
+    desk.lock().await;
+    assert_eq!(desk.draft("book:1").await.unwrap_err().code(), "locked");
+    desk.unlock(PASSWORD).await.unwrap();
+    assert_eq!(desk.draft("book:1").await.unwrap().as_deref(), Some(fields));
+    let raw = std::fs::read(cfg.store_path("desk.d")).unwrap();
+    assert!(
+        !raw.windows(b"searchText".len()).any(|w| w == b"searchText"),
+        "the draft is not readable in the store's file"
+    );
+
+    // Submitted: forgotten.
+    desk.clear_draft("book:1").await.unwrap();
+    assert_eq!(desk.draft("book:1").await.unwrap(), None);
+
+    // Signing out forgets every draft: the next sign-in finds none.
+    desk.save_draft("book:1", fields).await.unwrap();
+    desk.sign_out().await.unwrap();
+    let again = sign_in(&cfg, "desk.d").await;
+    assert_eq!(again.draft("book:1").await.unwrap(), None);
+}

@@ -77,6 +77,8 @@ export interface NavItem {
   href: string;
   /** Who sees the link: the same capability as the screen it opens. */
   capability: Capability | null;
+  /** A key that opens the screen from anywhere (see `lib/shortcuts.svelte.ts`), if any. */
+  key?: string;
 }
 
 /** One entry of a service's list; its name and path pattern stay literal, so routes are typed by them. */

@@ -72,6 +72,8 @@ export class FakeDesk {
   receipts: ReceiptView[] = [];
   cashCounts: CashCountView[] = [];
   attention: AttentionItem[] = [];
+  /** Forms half filled in, by form name, as the desk keeps them across the lock. */
+  drafts = new Map<string, string>();
   status: SyncStatus;
   demo: boolean;
   listeners: Array<(s: SyncStatus) => void> = [];
@@ -282,6 +284,23 @@ export class FakeDesk {
       return this.customers
         .filter((c) => plain(`${c.first_name} ${c.last_name} ${c.membership_no}`).includes(wanted))
         .slice(0, limit);
+    },
+    find_customers: ({ text, limit }) => {
+      const plain = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+      const wanted = plain(text);
+      const all = this.customers.filter((c) =>
+        plain(`${c.first_name} ${c.last_name} ${c.membership_no} ${c.postcode}`).includes(wanted),
+      );
+      return { customers: all.slice(0, limit), more: Math.max(0, all.length - limit) };
+    },
+    save_draft: ({ form, data }) => {
+      this.drafts.set(form, data);
+      return null;
+    },
+    draft: ({ form }) => this.drafts.get(form) ?? null,
+    clear_draft: ({ form }) => {
+      this.drafts.delete(form);
+      return null;
     },
     book_place: ({ sessionId, customerId }) => this.#book(sessionId, customerId, false),
     join_waiting_list: ({ sessionId, customerId }) => this.#book(sessionId, customerId, true),

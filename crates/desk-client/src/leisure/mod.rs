@@ -31,7 +31,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 
 use crate::desk::{MAX_TEXT, check_id, check_limit, check_text};
-use crate::views::{BookingLife, BookingView, CustomerView, SessionDetail, SessionView};
+use crate::views::{BookingLife, BookingView, CustomerMatches, CustomerView, SessionDetail, SessionView};
 use crate::{Desk, DeskError, audit, replica, search};
 
 /// The leisure service of a [`Desk`]: `desk.leisure().book_place(…)`.
@@ -265,20 +265,30 @@ impl Leisure<'_> {
     /// Customers whose names start with the words typed (accents and apostrophes ignored), or
     /// whose membership number starts so, or born on a date given as dd/mm/yyyy or yyyy-mm-dd.
     pub async fn search_customers(&self, text: &str, limit: u32) -> Result<Vec<CustomerView>, DeskError> {
+        Ok(self.find_customers(text, limit).await?.customers)
+    }
+
+    /// As [`Leisure::search_customers`], and by phone, email or postcode too; a customer whose
+    /// membership number, phone or postcode is the text exactly comes first, and `more` counts
+    /// the matches past `limit`. Each customer listed is audited as viewed.
+    pub async fn find_customers(&self, text: &str, limit: u32) -> Result<CustomerMatches, DeskError> {
         check_text("The search text", text, MAX_TEXT, false)?;
         check_limit(limit, 100)?;
         let text = text.to_owned();
         self.desk
             .db(move |conn| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let mut found = search::search(&tx, &text, limit)?;
+                let mut found = search::find(&tx, &text, limit)?;
                 // This desk's registrations not yet confirmed come first: the receptionist is
-                // most likely looking for the customer just registered.
+                // most likely looking for the customer just registered. Those pushed past the
+                // end of the list are counted in `more`.
                 let pending = customers::pending_matching(&tx, &text)?;
-                found.retain(|c| !pending.iter().any(|p| p.id == c.id));
-                found.splice(0..0, pending.into_iter().map(search::view));
-                found.truncate(limit as usize);
-                for c in &found {
+                found.customers.retain(|c| !pending.iter().any(|p| p.id == c.id));
+                found.customers.splice(0..0, pending.into_iter().map(search::view));
+                let over = found.customers.len().saturating_sub(limit as usize);
+                found.customers.truncate(limit as usize);
+                found.more += u32::try_from(over).unwrap_or(u32::MAX);
+                for c in &found.customers {
                     audit::viewed_customer(&tx, c.id, "customer search result")?;
                 }
                 tx.commit()?;

@@ -35,6 +35,7 @@ import type { CheckInRequest } from './CheckInRequest';
 import type { CheckOutcome } from './CheckOutcome';
 import type { ClassLists } from './ClassLists';
 import type { ClassListsRequest } from './ClassListsRequest';
+import type { ClearDraftRequest } from './ClearDraftRequest';
 import type { CtAccountRequest } from './CtAccountRequest';
 import type { CtAdultInRequest } from './CtAdultInRequest';
 import type { CtAdultOutRequest } from './CtAdultOutRequest';
@@ -54,13 +55,16 @@ import type { CtPaperlessSignUpRequest } from './CtPaperlessSignUpRequest';
 import type { CtPaperlessWithdrawalRequest } from './CtPaperlessWithdrawalRequest';
 import type { CtRecordCheckRequest } from './CtRecordCheckRequest';
 import type { CtRemoveSpdRequest } from './CtRemoveSpdRequest';
+import type { CustomerMatches } from './CustomerMatches';
 import type { CustomerNote } from './CustomerNote';
 import type { CustomerNotesRequest } from './CustomerNotesRequest';
 import type { CustomerView } from './CustomerView';
 import type { DeclineOfferRequest } from './DeclineOfferRequest';
 import type { DismissAttentionRequest } from './DismissAttentionRequest';
+import type { DraftRequest } from './DraftRequest';
 import type { EscalateRequest } from './EscalateRequest';
 import type { EscalationView } from './EscalationView';
+import type { FindCustomersRequest } from './FindCustomersRequest';
 import type { JoinWaitingListRequest } from './JoinWaitingListRequest';
 import type { LogContactAttemptRequest } from './LogContactAttemptRequest';
 import type { MarkNoShowsRequest } from './MarkNoShowsRequest';
@@ -83,6 +87,7 @@ import type { RefundQuote } from './RefundQuote';
 import type { RefundQuoteRequest } from './RefundQuoteRequest';
 import type { RegisterCustomerRequest } from './RegisterCustomerRequest';
 import type { RegisterOutcome } from './RegisterOutcome';
+import type { SaveDraftRequest } from './SaveDraftRequest';
 import type { SchoolTodayRequest } from './SchoolTodayRequest';
 import type { SchoolView } from './SchoolView';
 import type { SearchCtAccountsRequest } from './SearchCtAccountsRequest';
@@ -132,6 +137,10 @@ export const COMMANDS = [
   "timetable",
   "session",
   "search_customers",
+  "find_customers",
+  "save_draft",
+  "draft",
+  "clear_draft",
   "book_place",
   "join_waiting_list",
   "cancel_place",
@@ -221,6 +230,10 @@ export interface Requests {
   timetable: TimetableRequest;
   session: SessionRequest;
   search_customers: SearchCustomersRequest;
+  find_customers: FindCustomersRequest;
+  save_draft: SaveDraftRequest;
+  draft: DraftRequest;
+  clear_draft: ClearDraftRequest;
   book_place: BookPlaceRequest;
   join_waiting_list: JoinWaitingListRequest;
   cancel_place: CancelPlaceRequest;
@@ -308,6 +321,10 @@ export interface Responses {
   timetable: Array<SessionView>;
   session: SessionDetail;
   search_customers: Array<CustomerView>;
+  find_customers: CustomerMatches;
+  save_draft: null;
+  draft: string | null;
+  clear_draft: null;
   book_place: BookingView;
   join_waiting_list: BookingView;
   cancel_place: null;

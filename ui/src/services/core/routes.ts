@@ -23,7 +23,7 @@ export const coreRoutes = [
     capability: 'attention',
     component: NeedsAttention,
     section: 'attention',
-    nav: { id: 'attention', label: 'Needs attention', href: '#/attention', capability: 'attention' },
+    nav: { id: 'attention', label: 'Needs attention', href: '#/attention', capability: 'attention', key: 'a' },
   }),
   route({
     name: 'not-found',

@@ -25,7 +25,7 @@ export const leisureRoutes = [
     component: Timetable,
     props: (r, staff) => ({ staff, centreId: r.centreId, day: r.day }),
     section: 'timetable',
-    nav: { id: 'timetable', label: 'Leisure timetable', href: '#/timetable', capability: 'leisure.book' },
+    nav: { id: 'timetable', label: 'Leisure timetable', href: '#/timetable', capability: 'leisure.book', key: 't' },
     start: true,
     onSynced: () => void timetable.refresh(),
   }),

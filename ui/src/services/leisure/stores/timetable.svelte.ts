@@ -8,6 +8,23 @@ import { onForgetRecords } from '../../../lib/stores/records';
 
 export const ALL_ACTIVITIES = '';
 
+/** The desk's local time as the sessions' start times are written: `YYYY-MM-DDTHH:MM:SS`. */
+export function localNow(now: Date = new Date()): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return (
+    `${String(now.getFullYear()).padStart(4, '0')}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}` +
+    `T${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`
+  );
+}
+
+/**
+ * The session has started by `now` (local, as `localNow`): the desk refuses to book it (the
+ * domain's `session_started`), so the timetable marks it and offers no booking.
+ */
+export function hasStarted(session: { starts_at: string }, now: string = localNow()): boolean {
+  return session.starts_at.slice(0, 19) <= now;
+}
+
 export class TimetableState {
   centres = $state<Centre[]>([]);
   centreId = $state<number | null>(null);
