@@ -174,7 +174,13 @@ export class Element {
   cmd(method, path, body) {
     return this.s.cmd(method, `/element/${this.id}${path}`, body);
   }
-  click() {
+  /**
+   * Clicks the element as a person would: brought to the middle of the window first. WebKit's
+   * driver clicks an element lying on the window's bottom edge at a point its scrollbar takes,
+   * and the click is lost.
+   */
+  async click() {
+    await this.s.exec("arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' }); return true;", { [ELEMENT]: this.id });
     return this.cmd('POST', '/click', {});
   }
   clear() {
