@@ -2,7 +2,7 @@
 // to tauri-driver (which forwards to WebKitWebDriver, which drives the real app's webview).
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 // The W3C key, or whatever single key the remote end used for an element reference.
 const ref = (v) => v[ELEMENT] ?? v.ELEMENT ?? Object.values(v)[0];
 
