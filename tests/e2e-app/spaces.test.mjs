@@ -120,8 +120,12 @@ describe('Spaces and block bookings in a real window', { concurrency: false }, (
     await fill('block-starts', '18:00');
     await fill('block-ends', '19:00');
     await (await ui.find(tid('hirer-search'))).type('Mac');
-    await ui.waitFor(`${tid('hirer-results')} input`, { timeout: 15000 });
-    await (await ui.find(`${tid('hirer-results')} input`)).click();
+    // The radio itself is drawn by GOV.UK's styles over a hidden input: its label is what a
+    // person clicks.
+    await (await ui.waitFor(`${tid('hirer-results')} label`, { timeout: 15000 })).click();
+    await ui.waitUntil(`return document.querySelector('[data-testid="hirer-results"] input:checked') !== null`, {
+      what: 'the club contact is chosen',
+    });
     await (await ui.find(tid('block-check'))).click();
     await ui.waitFor(tid('block-dates'), { timeout: 15000 });
     const outcomes = await ui.exec(
