@@ -167,6 +167,19 @@ pub(crate) fn receipt_of(conn: &Connection, m: &MoneyRecord, pending: bool) -> R
     })
 }
 
+/// A member of staff's reason for setting the cut-off aside, as entered: none, or 1 to
+/// `MAX_TEXT` characters on one line (cancelling with a refund, moving a place).
+pub(crate) fn waiver_reason(reason: Option<String>) -> Result<Option<String>, DeskError> {
+    match reason.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("") => Err(DeskError::invalid("Enter why the cut-off is waived.")),
+        Some(w) => {
+            check_text("The reason for the waiver", w, leisure::payment::MAX_TEXT, false)?;
+            Ok(Some(w.to_owned()))
+        }
+    }
+}
+
 /// This desk's till name, for its cash-up: one per staff store on this computer.
 pub(crate) fn desk_name(device_id: Uuid) -> String {
     format!("Desk {}", &device_id.simple().to_string()[..8])
@@ -332,14 +345,7 @@ impl Leisure<'_> {
         if booking_id.is_nil() {
             return Err(DeskError::invalid("The booking id must not be empty."));
         }
-        let waiver = match waiver.as_deref().map(str::trim) {
-            None => None,
-            Some("") => return Err(DeskError::invalid("Enter why the cut-off is waived.")),
-            Some(w) => {
-                check_text("The reason for the waiver", w, leisure::payment::MAX_TEXT, false)?;
-                Some(w.to_owned())
-            }
-        };
+        let waiver = waiver_reason(waiver)?;
         // The policy's words for the customer, also when nothing goes back.
         // (A booking already cancelled has no quote; the command says why it is refused.)
         let told = self

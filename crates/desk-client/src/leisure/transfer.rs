@@ -9,9 +9,9 @@ use desk_domain::{Channel, Command};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::pay::{TenderInput, desk_name, method_words, receipt_of};
+use super::pay::{TenderInput, desk_name, method_words, receipt_of, waiver_reason};
 use super::{Leisure, booking_view, money_reads, reads};
-use crate::desk::{check_id, check_text};
+use crate::desk::check_id;
 use crate::facts::DeskFacts;
 use crate::views::BookingView;
 use crate::{DeskError, replica};
@@ -40,17 +40,6 @@ pub struct TransferQuote {
 pub struct TransferView {
     pub booking: BookingView,
     pub money: Option<super::ReceiptView>,
-}
-
-fn waiver(reason: Option<String>) -> Result<Option<String>, DeskError> {
-    match reason.as_deref().map(str::trim) {
-        None => Ok(None),
-        Some("") => Err(DeskError::invalid("Enter why the cut-off is waived.")),
-        Some(w) => {
-            check_text("The reason for the waiver", w, leisure::payment::MAX_TEXT, false)?;
-            Ok(Some(w.to_owned()))
-        }
-    }
 }
 
 impl Leisure<'_> {
@@ -121,7 +110,7 @@ impl Leisure<'_> {
         session_id: i64,
         price_pence: i64,
         tender: Option<&TenderInput>,
-        waiver_reason: Option<String>,
+        waiver: Option<String>,
         channel: Channel,
     ) -> Result<TransferView, DeskError> {
         if booking_id.is_nil() {
@@ -139,7 +128,7 @@ impl Leisure<'_> {
             desk: desk_name(self.desk.device_id()),
             price: Pence(price_pence),
             tender: tender.map(TenderInput::tender).transpose()?,
-            waiver: waiver(waiver_reason)?,
+            waiver: waiver_reason(waiver)?,
             payment_id,
             out_id: Uuid::now_v7(),
             in_id: Uuid::now_v7(),

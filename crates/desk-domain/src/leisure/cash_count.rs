@@ -10,10 +10,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::cash_up::{self, Movement, Till, TillEntry};
+use super::cash_up::{self, Till, TillEntry};
 use super::decide::Facts;
-use super::payment::{MAX_TEXT, Payment};
-use super::records::{MAX_DESK, MoneyKind, MoneyRecord};
+use super::payment::MAX_TEXT;
+use super::records::MAX_DESK;
 use super::{Code, RecordCashCount};
 use crate::Bucket;
 use crate::effect::{Effect, Record};
@@ -36,31 +36,6 @@ pub struct CashCount {
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
     pub staff_id: i64,
-}
-
-impl TillEntry {
-    /// A payment or refund as the cash-up reads it; money moved with a transfer is neither.
-    pub fn of(m: &MoneyRecord) -> Option<TillEntry> {
-        let movement = match m.kind {
-            MoneyKind::Payment => Movement::Payment(Payment {
-                method: m.method.clone(),
-                amount: m.amount,
-                tendered: m.tendered,
-                change: m.change,
-            }),
-            MoneyKind::Refund => Movement::Refund {
-                amount: m.amount,
-                to: m.method.clone(),
-            },
-            MoneyKind::TransferOut | MoneyKind::TransferIn => return None,
-        };
-        Some(TillEntry {
-            desk: m.desk.clone(),
-            centre_id: m.centre_id,
-            at: m.at,
-            movement,
-        })
-    }
 }
 
 fn refuse(code: Code, message: impl Into<String>) -> Decision {

@@ -9,6 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::payment::{Method, Payment};
+use super::records::{MoneyKind, MoneyRecord};
 use crate::values::Pence;
 
 /// One movement of money at a desk.
@@ -26,6 +27,31 @@ pub struct TillEntry {
 pub enum Movement {
     Payment(Payment),
     Refund { amount: Pence, to: Method },
+}
+
+impl TillEntry {
+    /// A payment or refund as the cash-up reads it; money moved with a transfer is neither.
+    pub fn of(m: &MoneyRecord) -> Option<TillEntry> {
+        let movement = match m.kind {
+            MoneyKind::Payment => Movement::Payment(Payment {
+                method: m.method.clone(),
+                amount: m.amount,
+                tendered: m.tendered,
+                change: m.change,
+            }),
+            MoneyKind::Refund => Movement::Refund {
+                amount: m.amount,
+                to: m.method.clone(),
+            },
+            MoneyKind::TransferOut | MoneyKind::TransferIn => return None,
+        };
+        Some(TillEntry {
+            desk: m.desk.clone(),
+            centre_id: m.centre_id,
+            at: m.at,
+            movement,
+        })
+    }
 }
 
 /// Whose cash-up: one desk's drawer, or every desk at a centre.
