@@ -60,18 +60,26 @@ pub fn money(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<(MoneyRecor
     held.as_deref().map(|d| decode(d).map(|m| (m, false))).transpose()
 }
 
+/// Records merged by id, this desk's pending copy over the held one, each marked pending or
+/// not; unordered.
+fn merged_by<T: DeserializeOwned>(
+    held: Vec<String>,
+    pending: Vec<String>,
+    id: impl Fn(&T) -> Uuid,
+) -> rusqlite::Result<Vec<(T, bool)>> {
+    let mut by_id: HashMap<Uuid, (T, bool)> = HashMap::new();
+    for (list, is_pending) in [(held, false), (pending, true)] {
+        for d in list {
+            let r: T = decode(&d)?;
+            by_id.insert(id(&r), (r, is_pending));
+        }
+    }
+    Ok(by_id.into_values().collect())
+}
+
 /// Payments merged by id, pending over held, in the order they were taken.
 fn merged(held: Vec<String>, pending: Vec<String>) -> rusqlite::Result<Vec<(MoneyRecord, bool)>> {
-    let mut by_id: HashMap<Uuid, (MoneyRecord, bool)> = HashMap::new();
-    for d in held {
-        let m: MoneyRecord = decode(&d)?;
-        by_id.insert(m.id, (m, false));
-    }
-    for d in pending {
-        let m: MoneyRecord = decode(&d)?;
-        by_id.insert(m.id, (m, true));
-    }
-    let mut out: Vec<(MoneyRecord, bool)> = by_id.into_values().collect();
+    let mut out = merged_by(held, pending, |m: &MoneyRecord| m.id)?;
     out.sort_by_key(|(m, _)| (m.at, m.id));
     Ok(out)
 }
@@ -113,15 +121,10 @@ pub fn cash_counts_on_day(
          AND json_extract(data, '$.centre_id') = ?1 AND json_extract(data, '$.day') = ?2",
         rusqlite::params![centre_id, key],
     )?;
-    let mut by_id = std::collections::BTreeMap::new();
-    for (list, is_pending) in [(held, false), (pending, true)] {
-        for d in list {
-            let k: desk_domain::leisure::cash_count::CashCount = decode(&d)?;
-            by_id.insert(k.id, (k, is_pending));
-        }
-    }
+    let mut counts = merged_by(held, pending, |k: &desk_domain::leisure::cash_count::CashCount| k.id)?;
     // Ids are UUIDv7, made on the desk: their order is the order the counts were made.
-    Ok(by_id.into_values().collect())
+    counts.sort_by_key(|(k, _)| k.id);
+    Ok(counts)
 }
 
 /// Every payment and refund at the centre on `day` (council time), pending ones marked.
