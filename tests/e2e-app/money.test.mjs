@@ -1,7 +1,8 @@
 // Money at the leisure desk in a real window, signed in as demo.leisure against a real council
 // server holding the demo council: a place paid by card moved to another session (what it costs
-// or gives back shown first, then recorded and taken by the server), and the end-of-day cash-up
-// with a drawer counted short, its reason asked for beside the field and the count recorded.
+// or gives back shown first, then recorded and taken by the server), a place booked and paid in
+// cash through the booking form (change and receipt shown), and the end-of-day cash-up with the
+// drawer counted short, its reason asked for beside the field and the count recorded.
 // One app launch per journey; each key screen is captured to docs/screenshots and scanned by
 // axe-core (no serious or critical violations).
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { Link, ServerProcess, freePort } from './lib/stack.mjs';
 import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
-import { Session } from './lib/webdriver.mjs';
+import { Key, Session } from './lib/webdriver.mjs';
 
 function required(name) {
   const v = process.env[name];
@@ -145,21 +146,41 @@ describe('Money at the leisure desk in a real window', { concurrency: false }, (
     const sessions = (await call('timetable', { centreId: centre.id, day: isoDay(new Date(Date.now() + 86400000)) })).filter(
       (s) => !s.session.cancelled && s.session.booked + 1 < s.session.capacity,
     );
-    let taken = 0;
+    // A paying customer (no membership), booked and paid in cash through the booking form as a
+    // receptionist does it: their number typed, Enter on the one match, the price with its
+    // reason shown, cash handed over, the change and the receipt shown.
+    let payer = null;
     for (const c of await call('search_customers', { text: 'mac', limit: 40 })) {
       const q = await call('price_for', { sessionId: sessions[0].session.id, customerId: c.id });
-      if (q.price_pence === 0) continue;
-      await call('book_and_pay', {
-        sessionId: sessions[0].session.id,
-        customerId: c.id,
-        pricePence: q.price_pence,
-        tender: { method: 'cash', tendered_pence: q.price_pence + 400, terminal: null, reference: null, voucher_code: null, reason: null, supervisor_id: null, account: null },
-        channel: 'face-to-face',
-      });
-      taken += q.price_pence;
-      if (taken > 0) break;
+      if (q.price_pence > 0) {
+        payer = { customer: c, price: q.price_pence };
+        break;
+      }
     }
-    assert.ok(taken > 0, 'a cash payment taken');
+    assert.ok(payer, 'a paying customer');
+    await go(ui, `#/sessions/${sessions[0].session.id}/book`);
+    await ui.waitFor(tid('booking-form'));
+    await headingFocused();
+    const search = await ui.waitFor(tid('customer-search'));
+    await search.type(payer.customer.membership_no);
+    await ui.waitFor(`${tid('customer-result')}[data-customer-id="${payer.customer.id}"]`);
+    await search.type(Key.Enter);
+    await ui.waitFor(`${tid('book-chosen')}[data-customer-id="${payer.customer.id}"]`);
+    const price = await (await ui.waitFor(tid('book-price'))).text();
+    assert.ok(price.startsWith(pounds(payer.price)), `the price first, then why: ${price}`);
+    await (await ui.find('label[for="pay-method-cash"]')).click();
+    await (await ui.waitFor(tid('pay-tendered'))).type(pounds(payer.price + 400).slice(1));
+    await (await ui.find(tid('channel-face-to-face'))).click();
+    await capture(ui, SHOTS, 'leisure-book-cash');
+    await noViolations('book and take cash');
+    await (await ui.find(tid('book-submit'))).click();
+    await ui.waitFor(tid('receipt'));
+    await headingFocused();
+    assert.match(await (await ui.find(tid('receipt-change'))).text(), /£4\.00/);
+    assert.match(await (await ui.find(tid('receipt-amount'))).text(), new RegExp(pounds(payer.price).replace('.', '\\.')));
+    await capture(ui, SHOTS, 'leisure-receipt-cash');
+    await noViolations('receipt');
+    const taken = payer.price;
 
     await go(ui, `#/cash-up?centre=${centre.id}`);
     await ui.waitFor(tid('cashup-form'));

@@ -141,4 +141,26 @@ describe('booking form', () => {
     expect(await screen.findByTestId('error-summary')).toHaveTextContent('already has a place');
     expect(router.current).not.toEqual({ name: 'session', id: 11 });
   });
+
+  it('says when a session beyond the booking window opens, with no form to fill in first', async () => {
+    desk.session.mockResolvedValue({
+      ...f.detail(open, []),
+      session: { ...open, opens: { members: '2026-12-01T13:00:00', everyone: '2026-12-01T18:00:00' } },
+    });
+    render(BookCustomer, { id: 11 });
+    expect(await screen.findByTestId('book-not-open')).toHaveTextContent(
+      'open to members at 13:00 Tue 1 Dec and to everyone else at 18:00 Tue 1 Dec',
+    );
+    expect(screen.queryByTestId('booking-form')).toBeNull();
+  });
+
+  it('says a session is for members only until the window opens to everyone', async () => {
+    desk.session.mockResolvedValue({
+      ...f.detail(open, []),
+      session: { ...open, opens: { members: '2026-12-01T07:00:00', everyone: '2026-12-01T18:00:00' } },
+    });
+    await ready();
+    expect(screen.getByTestId('book-members-only')).toHaveTextContent('Only members can book this session until 18:00 Tue 1 Dec');
+  });
 });
+

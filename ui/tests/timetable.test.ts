@@ -158,4 +158,26 @@ describe('timetable at the desk’s clock, and from the keyboard', () => {
     await user.keyboard('[[b');
     expect(router.current).toEqual({ name: 'timetable', centreId: 1, day: '2026-12-02' });
   });
+
+  it('marks sessions beyond the booking window: not bookable before members may book, members only after', async () => {
+    // At 10:30 on 2 Dec: 13 (Yoga) opens to members at 07:00 on 3 Dec; 12 (Spin) opened to
+    // members at 07:00 on 1 Dec and opens to everyone at 07:00 on 8 Dec.
+    desk.timetable.mockResolvedValue([
+      f.sessionView(13, 'Yoga', '12:00', 3, 12),
+      f.sessionView(12, 'Spin', '18:00', 10, 16),
+    ].map((v) => ({
+      ...v,
+      opens:
+        v.session.id === 13
+          ? { members: '2026-12-03T07:00:00', everyone: '2026-12-10T07:00:00' }
+          : { members: '2026-12-01T07:00:00', everyone: '2026-12-08T07:00:00' },
+    })));
+    render(Timetable, { staff: f.leisureStaff, centreId: 1, day: '2026-12-02' });
+    await vi.waitFor(() => expect(rows()).toHaveLength(2));
+    const [yoga, spin] = rows() as [HTMLElement, HTMLElement];
+    expect(within(yoga).getByTestId('badge-not-open')).toHaveTextContent('Opens 07:00 Thu 3 Dec');
+    expect(within(yoga).queryByTestId('timetable-book')).toBeNull();
+    expect(within(spin).getByTestId('badge-members-only')).toHaveTextContent('Members only until 07:00 Tue 8 Dec');
+    expect(within(spin).getByTestId('timetable-book')).toHaveAttribute('href', '#/sessions/12/book');
+  });
 });

@@ -21,6 +21,11 @@ pub struct SessionView {
     pub session: Session,
     /// Some of the counts come from changes this desk has not yet had confirmed.
     pub pending: bool,
+    /// When bookings open, to members and to everyone, while the centre's booking window does
+    /// not yet reach this session for everyone; `None` once it does (or with no window set).
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    #[serde(default)]
+    pub opens: Option<desk_domain::leisure::window::Opens>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,6 +24,10 @@ async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
         .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
 }
 
+fn ahead() -> chrono::NaiveDateTime {
+    (now().date() + Duration::days(10)).and_hms_opt(9, 0, 0).unwrap()
+}
+
 fn booking(id: u128, session_id: i64, customer_id: i64, status: BookingStatus, position: u32) -> Booking {
     Booking {
         id: Uuid::from_u128(id),
@@ -45,7 +49,8 @@ fn booking(id: u128, session_id: i64, customer_id: i64, status: BookingStatus, p
 
 /// Centre 1 on the example policy (offers held 120 minutes, check-in from 30 minutes before):
 /// session 100 tomorrow with its one place booked by customer 7 and customers 8 and 9
-/// waiting; session 101 starting in ten minutes with customer 7 booked.
+/// waiting; session 101 starting in ten minutes with customer 7 booked; session 102 ten days
+/// ahead, beyond the window for everyone but members (7 and 14 days).
 fn council() -> DemoData {
     let mut full = session(100, 1, 10, tomorrow_at(10), 1);
     (full.booked, full.waiting) = (1, 2);
@@ -54,7 +59,7 @@ fn council() -> DemoData {
     DemoData {
         centres: vec![centre(1, "Moray Leisure Centre", "Elgin")],
         activities: vec![class(10, 1, "Aqua fit")],
-        sessions: vec![full, soon],
+        sessions: vec![full, soon, session(102, 1, 10, ahead(), 20)],
         customers: [(7, "Mòrag"), (8, "Seònaid"), (9, "Eilidh")]
             .into_iter()
             .map(|(id, first)| desk_domain::Customer {
@@ -101,6 +106,31 @@ async fn the_offer_chain_and_a_scanned_check_in_settle_between_two_desks_on_both
         );
         let nobody = one.leisure().check_in(8, None, Channel::FaceToFace).await.unwrap_err();
         assert_eq!(nobody.code(), "no_booking", "{backend:?}: {nobody}");
+
+        // Ten days ahead is beyond everyone's window but members': the timetable says when it
+        // opens, and a booking is refused on the desk at once, nothing queued.
+        let day = one.leisure().timetable(1, ahead().date()).await.unwrap();
+        let opens = day[0].opens.expect("not yet open to everyone");
+        assert_eq!(
+            (opens.members, opens.everyone),
+            (
+                (ahead().date() - Duration::days(14)).and_hms_opt(7, 0, 0).unwrap(),
+                (ahead().date() - Duration::days(7)).and_hms_opt(7, 0, 0).unwrap()
+            ),
+            "{backend:?}"
+        );
+        assert!(
+            one.leisure().timetable(1, tomorrow_at(10).date()).await.unwrap()[0]
+                .opens
+                .is_none()
+        );
+        let early = one.leisure().book_place(102, 8, Channel::Telephone).await.unwrap_err();
+        assert_eq!(early.code(), "not_yet_open", "{backend:?}: {early}");
+        assert_eq!(
+            one.sync_status().await.unwrap().pending,
+            1,
+            "{backend:?}: only the check-in"
+        );
 
         // Desk one cancels customer 7's place: offered at once to customer 8, on this desk.
         one.leisure()

@@ -33,6 +33,7 @@ conformance!(
     no_shows_charge_the_fee_and_block_and_a_waiver_lifts_both,
     the_offer_chain_runs_out_passes_on_and_is_taken,
     a_declined_offer_passes_on_at_once,
+    a_class_beyond_the_booking_window_is_refused_until_it_opens,
 );
 
 /// A session of ACTIVITY_A at centre A starting now + 10 minutes (check-in open), and one that
@@ -40,6 +41,9 @@ conformance!(
 const SESSION_NOW: i64 = 110;
 const SESSION_ENDED: i64 = 111;
 const SESSION_EARLIER: i64 = 112;
+/// Ten days ahead at 09:00: members (14 days) may book it now, everyone else (7) from 07:00
+/// three days from now.
+const SESSION_AHEAD: i64 = 113;
 
 fn booking(id: u128, session_id: i64, customer_id: i64) -> Booking {
     Booking {
@@ -77,6 +81,7 @@ fn life_store(backend: &str) -> (desk_testkit::TestDb, std::sync::Arc<dyn Store>
                 session(SESSION_NOW, CENTRE_A, ACTIVITY_A, at(10), 20),
                 session(SESSION_ENDED, CENTRE_A, ACTIVITY_A, at(-120), 20),
                 session(SESSION_EARLIER, CENTRE_A, ACTIVITY_A, at(-5 * 24 * 60), 20),
+                session(SESSION_AHEAD, CENTRE_A, ACTIVITY_A, ahead(), 20),
             ],
             bookings: vec![
                 booking(1, SESSION_NOW, 1),
@@ -88,6 +93,10 @@ fn life_store(backend: &str) -> (desk_testkit::TestDb, std::sync::Arc<dyn Store>
         })
         .unwrap();
     (db, store)
+}
+
+fn ahead() -> NaiveDateTime {
+    (now().date() + Duration::days(10)).and_hms_opt(9, 0, 0).unwrap()
 }
 
 fn outcome_at(store: &dyn Store, caller: &desk_server::Caller, seq: u64, cmd: Command, at: NaiveDateTime) -> Outcome {
@@ -313,4 +322,31 @@ fn a_declined_offer_passes_on_at_once(backend: &str) {
         (19, 0),
         "nobody left waiting: the place is free to book"
     );
+}
+
+fn a_class_beyond_the_booking_window_is_refused_until_it_opens(backend: &str) {
+    let (_db, store) = life_store(backend);
+    let desk = quick_caller(&*store, "desk.a", CENTRE_A);
+    let head = store.head().unwrap();
+    let book = |id: u128| {
+        Command::from(desk_domain::leisure::BookPlace {
+            booking_id: Uuid::from_u128(id),
+            session_id: SESSION_AHEAD,
+            customer_id: 5,
+        })
+    };
+    let opens = (ahead().date() - Duration::days(7)).and_hms_opt(7, 0, 0).unwrap();
+    let o = outcome_at(&*store, &desk, 1, book(50), opens - Duration::minutes(1));
+    assert_eq!(code(&o), "not_yet_open");
+    let Outcome::Rejected { message, .. } = o else {
+        unreachable!()
+    };
+    assert!(
+        message.contains(&format!("open at 07:00 on {}", opens.format("%a %-d %b"))),
+        "{message}"
+    );
+    assert_eq!(store.head().unwrap(), head, "nothing written");
+    // At the release time the same booking is taken.
+    assert_eq!(outcome_at(&*store, &desk, 2, book(51), opens), Outcome::Applied);
+    assert_eq!(get(&*store, 51).status, BookingStatus::Booked);
 }

@@ -25,12 +25,12 @@ pub use spaces::{
 pub use transfer::{TransferQuote, TransferView};
 
 use chrono::NaiveDate;
-use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE};
+use desk_domain::leisure::{AddNote, BookPlace, CancelPlace, JoinWaitingList, MAX_NOTE, window};
 use desk_domain::{BookingStatus, Centre, Channel, Command, CustomerNote};
 use rusqlite::{Connection, TransactionBehavior};
 use uuid::Uuid;
 
-use crate::desk::{MAX_TEXT, check_id, check_limit, check_text};
+use crate::desk::{MAX_TEXT, check_id, check_limit, check_text, local_now};
 use crate::views::{BookingLife, BookingView, CustomerMatches, CustomerView, SessionDetail, SessionView};
 use crate::{Desk, DeskError, audit, replica, search};
 
@@ -219,10 +219,19 @@ impl Leisure<'_> {
         self.desk
             .db(move |conn| {
                 let sessions = replica::sessions_on(conn, centre_id, day)?;
+                let policy = spaces::policy_on(conn, centre_id, day)?;
+                let now = local_now();
                 let mut out = Vec::with_capacity(sessions.len());
                 for s in sessions {
                     let (session, pending) = reads::with_overlay(conn, s)?;
-                    out.push(SessionView { session, pending });
+                    let opens = policy
+                        .as_ref()
+                        .and_then(|p| window::not_yet_open(p, session.starts_at, now));
+                    out.push(SessionView {
+                        session,
+                        pending,
+                        opens,
+                    });
                 }
                 Ok(out)
             })
@@ -253,9 +262,15 @@ impl Leisure<'_> {
                         life: Some(BookingLife::of(&b.booking)),
                     });
                 }
+                let opens = spaces::policy_on(&tx, session.centre_id, session.starts_at.date())?
+                    .and_then(|p| window::not_yet_open(&p, session.starts_at, local_now()));
                 tx.commit()?;
                 Ok(SessionDetail {
-                    session: SessionView { session, pending },
+                    session: SessionView {
+                        session,
+                        pending,
+                        opens,
+                    },
                     bookings,
                 })
             })

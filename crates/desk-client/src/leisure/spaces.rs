@@ -200,7 +200,7 @@ fn window_view(policy: &SitePolicy, now: NaiveDateTime) -> WindowView {
     }
 }
 
-fn policy_on(conn: &Connection, centre_id: i64, day: NaiveDate) -> rusqlite::Result<Option<SitePolicy>> {
+pub(super) fn policy_on(conn: &Connection, centre_id: i64, day: NaiveDate) -> rusqlite::Result<Option<SitePolicy>> {
     Ok(money_reads::settings(conn, centre_id)?.and_then(|s| s.policy_on(day).cloned()))
 }
 

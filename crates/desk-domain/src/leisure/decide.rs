@@ -190,6 +190,9 @@ pub(super) fn take_place<F: Facts + ?Sized>(
     if let Some(blocked) = super::attendance::advance_block(facts, customer_id, &session, ctx.now)? {
         return Ok(Err(blocked));
     }
+    if let Some(not_open) = super::window::check_session(facts, customer_id, &session, ctx.now)? {
+        return Ok(Err(not_open));
+    }
     let check = if waiting_list {
         rules::check_join_waiting_list(&session, place.live, ctx.now)
     } else {

@@ -114,18 +114,7 @@ pub fn check_window(
         }
         return Ok(());
     }
-    window::check_window(policy, starts, now, member).map_err(|e| {
-        Refusal::new(
-            Code::NotYetOpen,
-            format!(
-                "Bookings for {} open at {} ({} days ahead for members, {} for everyone else).",
-                starts.format("%a %-d %b"),
-                e.opens.format("%H:%M on %a %-d %b"),
-                policy.member_days_ahead,
-                policy.days_ahead
-            ),
-        )
-    })
+    window::check_window(policy, starts, now, member).map_err(|e| window::refusal(policy, starts, e))
 }
 
 /// The live bookings of the centre on `day` as the clash check sees them, holders named.

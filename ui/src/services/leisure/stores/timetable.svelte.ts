@@ -25,6 +25,22 @@ export function hasStarted(session: { starts_at: string }, now: string = localNo
   return session.starts_at.slice(0, 19) <= now;
 }
 
+/**
+ * Where a session stands in the centre's booking window at `now`: `closed` (not even members
+ * may book yet), `members` (members may, everyone else not yet) or `open`. The desk sends
+ * `opens` only while the session is not yet open to everyone.
+ */
+export function windowState(
+  view: { opens?: { members: string; everyone: string } | null },
+  now: string = localNow(),
+): 'closed' | 'members' | 'open' {
+  const o = view.opens;
+  if (!o) return 'open';
+  if (now < o.members.slice(0, 19)) return 'closed';
+  if (now < o.everyone.slice(0, 19)) return 'members';
+  return 'open';
+}
+
 export class TimetableState {
   centres = $state<Centre[]>([]);
   centreId = $state<number | null>(null);
