@@ -160,7 +160,8 @@ describe('Money at the leisure desk in a real window', { concurrency: false }, (
     assert.ok(payer, 'a paying customer');
     await go(ui, `#/sessions/${sessions[0].session.id}/book`);
     await ui.waitFor(tid('booking-form'));
-    await headingFocused();
+    // The booking form puts focus in its search box, ready for the number.
+    await ui.waitUntil("return document.activeElement?.dataset.testid === 'customer-search'", { what: 'focus in the search box' });
     const search = await ui.waitFor(tid('customer-search'));
     await search.type(payer.customer.membership_no);
     await ui.waitFor(`${tid('customer-result')}[data-customer-id="${payer.customer.id}"]`);
