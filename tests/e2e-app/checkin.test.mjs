@@ -12,38 +12,22 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { SecondDesk, ServerProcess, freePort } from './lib/stack.mjs';
-import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Key, Session } from './lib/webdriver.mjs';
+import { headingFocused, isoDay, journeyEnv, noViolations, pad } from './lib/journey.mjs';
 
-function required(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
-  return v;
-}
-
-const DRIVER = required('E2E_DRIVER_URL');
-const APP = required('COUNCIL_DESK_APP');
-const SERVER_BIN = required('DESK_SERVER_BIN');
-const WORK = required('E2E_WORK_DIR');
-const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
-
+const { DRIVER, APP, SERVER_BIN, WORK, SHOTS } = journeyEnv();
 const USER = 'demo.leisure';
 const PASSWORD = 'Demo-Leisure-2017';
 const SECOND_USER = 'e2e.checkin.second';
 const SECOND_PASSWORD = 'Second-Checkin-E2E-2026';
 const SESSION_NOW = 970001;
 
-const pad = (n) => String(n).padStart(2, '0');
-const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-
 describe('Check-in and offers in a real window', { concurrency: false }, () => {
   let server;
   let ui;
   let booked;
   let unbooked;
-
-  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
-  const headingFocused = () => ui.waitUntil("return document.activeElement?.tagName === 'H1'", { what: 'focus on the heading' });
 
   before(async () => {
     server = new ServerProcess({ bin: SERVER_BIN, dataDir: path.join(WORK, 'checkin-server'), port: await freePort(), log: 'inherit' });
@@ -88,8 +72,8 @@ describe('Check-in and offers in a real window', { concurrency: false }, () => {
   it('checks a customer in by their scanned membership number, and warns plainly of no booking', async () => {
     await go(ui, '#/check-in');
     await ui.waitFor(tid('check-in'));
-    await headingFocused();
-    await noViolations('check-in, empty');
+    await headingFocused(ui);
+    await noViolations(ui, 'check-in, empty');
 
     // The scanner: the number, then Enter. One customer, one booking for now: checked in.
     const input = await ui.waitFor(tid('check-in-text'));
@@ -100,7 +84,7 @@ describe('Check-in and offers in a real window', { concurrency: false }, () => {
     assert.match(await done.text(), /Aqua fit \(E2E\) at \d\d:\d\d, Main pool/);
     await ui.waitFor(`${tid('check-in-booking')}[data-attended="true"]`);
     await capture(ui, SHOTS, 'check-in');
-    await noViolations('check-in, confirmed');
+    await noViolations(ui, 'check-in, confirmed');
 
     // Scanned again: already in, nothing checked in twice.
     await ui.keys(booked.membership_no, Key.Enter);
@@ -116,24 +100,24 @@ describe('Check-in and offers in a real window', { concurrency: false }, () => {
     await ui.waitFor(`${tid('check-in-warning')}[data-kind="no_booking"]`);
     assert.equal(await ui.exec(`return document.querySelector('[data-testid="check-in-done"]') === null`), true);
     await capture(ui, SHOTS, 'check-in-no-booking');
-    await noViolations('check-in, no booking');
+    await noViolations(ui, 'check-in, no booking');
   });
 
   it('lists the waiting-list offers to phone with each phone, and a declined offer moves on', async () => {
     await go(ui, '#/offers');
     await ui.waitFor(tid('offers-table'));
-    await headingFocused();
+    await headingFocused(ui);
     const before = await ui.exec(`return [...document.querySelectorAll('[data-testid="offer-row"]')].map((r) => r.dataset.bookingId)`);
     assert.ok(before.length > 0, 'offers to phone');
     await capture(ui, SHOTS, 'offers');
-    await noViolations('offers');
+    await noViolations(ui, 'offers');
     await (await ui.find(`${tid('offer-row')}[data-booking-id="${before[0]}"] ${tid('offer-decline')}`)).click();
     await ui.waitFor(tid('offer-answered'));
     await ui.waitUntil(
       `return !document.querySelector('[data-testid="offer-row"][data-booking-id="${before[0]}"]')`,
       { what: 'the declined offer gone from the list' },
     );
-    await headingFocused();
-    await noViolations('offers, answered');
+    await headingFocused(ui);
+    await noViolations(ui, 'offers, answered');
   });
 });

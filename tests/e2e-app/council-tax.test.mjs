@@ -11,21 +11,11 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 
 import { Link, ServerProcess, freePort } from './lib/stack.mjs';
-import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Key, Session } from './lib/webdriver.mjs';
+import { headingFocused, journeyEnv, noViolations, pad } from './lib/journey.mjs';
 
-function required(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
-  return v;
-}
-
-const DRIVER = required('E2E_DRIVER_URL');
-const APP = required('COUNCIL_DESK_APP');
-const SERVER_BIN = required('DESK_SERVER_BIN');
-const WORK = required('E2E_WORK_DIR');
-const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
-
+const { DRIVER, APP, SERVER_BIN, WORK, SHOTS } = journeyEnv();
 const USER = 'demo.contact';
 const PASSWORD = 'Demo-Contact-2017';
 /** The reference a caller is read: CT-, then 5 and 5 of the alphabet without 0/O, 1/I or U. */
@@ -33,7 +23,6 @@ const REFERENCE = /^CT-[2-9A-HJ-NP-TV-Z]{5}-[2-9A-HJ-NP-TV-Z]{5}$/;
 
 /** A date as the caller says it and the agent types it: 27/03/1987. */
 const spoken = (iso) => iso.split('-').reverse().join('/');
-const pad = (n) => String(n).padStart(2, '0');
 /** `days` from today on this machine's calendar, as the desk counts it. */
 const fromToday = (days) => {
   const d = new Date();
@@ -45,8 +34,6 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
   let server;
   let link;
   let ui;
-
-  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
 
   const start = async (dataDir) => {
     ui = await Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, dataDir), '--server-url', link.url]);
@@ -69,8 +56,6 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
   };
 
   /** Focus is on the screen's heading after it changes. */
-  const headingFocused = () =>
-    ui.waitUntil("return document.activeElement?.tagName === 'H1'", { what: 'focus on the heading' });
 
   /** An account the desk holds whose liable people satisfy `want`, found by a postcode district search. */
   // Each journey takes its own account: the server keeps the changes of the journeys before.
@@ -97,45 +82,45 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
       { what: 'the reference finds one account' },
     );
     await capture(ui, SHOTS, 'ct-search');
-    await noViolations('account search');
+    await noViolations(ui, 'account search');
     await ui.keys(Key.Enter);
     await ui.waitFor(tid('ct-summary'));
-    await headingFocused();
+    await headingFocused(ui);
     const summaryText = await (await ui.find(tid('ct-summary'))).text();
     const data = held(account.id);
     for (const p of data.liable) {
       assert.ok(!summaryText.includes(spoken(p.date_of_birth)), 'no date of birth before the check');
     }
     await capture(ui, SHOTS, 'ct-account-summary');
-    await noViolations('restricted account summary');
+    await noViolations(ui, 'restricted account summary');
 
     await (await ui.find(tid('ct-start-check'))).click();
     await ui.waitFor(tid('ct-who-form'));
-    await headingFocused();
+    await headingFocused(ui);
     await (await ui.find(tid('ct-who-liable'))).click();
     await (await ui.find(tid('ct-who-continue'))).click();
     await ui.waitFor(tid('ct-identify-form'));
-    await headingFocused();
+    await headingFocused(ui);
     await (await ui.find(tid('ct-identified-reference'))).click();
     await (await ui.waitFor(tid('ct-typed-reference'))).type(account.reference);
     await (await ui.find(tid('ct-identify-continue'))).click();
     await ui.waitFor(tid('ct-items-form'));
-    await headingFocused();
+    await headingFocused(ui);
     await (await ui.find(tid('ct-item-date_of_birth'))).click();
     await (await ui.waitFor(tid('ct-answer-date_of_birth'))).type(spoken(data.liable[0].date_of_birth));
     await (await ui.find(tid('ct-item-postcode'))).click();
     // As the caller says it: lower case, no space.
     await (await ui.waitFor(tid('ct-answer-postcode'))).type(data.postcode.replace(/\s/g, '').toLowerCase());
     await capture(ui, SHOTS, 'ct-identity-check');
-    await noViolations('identity check');
+    await noViolations(ui, 'identity check');
     await (await ui.find(tid('ct-check-submit'))).click();
     await ui.waitFor(tid('ct-check-passed'));
-    await headingFocused();
+    await headingFocused(ui);
     const outcomes = await ui.exec(`return [...document.querySelectorAll('[data-testid="ct-check-item"]')].map((li) => li.dataset.outcome)`);
     assert.deepEqual(outcomes, ['match', 'match']);
     await (await ui.find(tid('ct-to-account'))).click();
     await ui.waitFor(`${tid('ct-account-heading')}[data-loaded="true"]`);
-    await headingFocused();
+    await headingFocused(ui);
     return data;
   };
 
@@ -143,7 +128,7 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
   const openChange = async (kind) => {
     await (await ui.find(`${tid('ct-change-link')}[data-kind="${kind}"]`)).click();
     await ui.waitFor(tid('question-form'));
-    await headingFocused();
+    await headingFocused(ui);
   };
 
   const onQuestion = (id) => ui.waitFor(`${tid('question-form')}[data-question="${id}"]`);
@@ -166,12 +151,12 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
   /** Takes the change from check your answers and waits for the reference. */
   const takeAndConfirm = async (shot) => {
     await ui.waitFor(tid('ct-check-answers'));
-    await headingFocused();
+    await headingFocused(ui);
     await capture(ui, SHOTS, `${shot}-check-answers`);
-    await noViolations(`${shot}: check your answers`);
+    await noViolations(ui, `${shot}: check your answers`);
     await (await ui.find(tid('ct-take'))).click();
     await ui.waitFor(tid('ct-confirmation'));
-    await headingFocused();
+    await headingFocused(ui);
     const reference = (await (await ui.find(tid('ct-reference'))).text()).trim();
     assert.match(reference, REFERENCE);
     await ui.waitFor(tid('ct-estimate'));
@@ -179,7 +164,7 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
     assert.match(label, /estimate/i);
     assert.match(label, /bill will confirm/i);
     await capture(ui, SHOTS, `${shot}-confirmation`);
-    await noViolations(`${shot}: confirmation`);
+    await noViolations(ui, `${shot}: confirmation`);
     return reference;
   };
 
@@ -187,7 +172,7 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
   const listed = async (reference) => {
     await (await ui.find(tid('ct-back-to-account'))).click();
     await ui.waitFor(`${tid('ct-request')}[data-reference="${reference}"]`);
-    await headingFocused();
+    await headingFocused(ui);
   };
 
   before(async () => {
@@ -215,28 +200,28 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
     const account = await accountWhere((a) => a.liable_names.length === 2);
     await checkCaller(account);
     await capture(ui, SHOTS, 'ct-account');
-    await noViolations('account page');
+    await noViolations(ui, 'account page');
 
     await openChange('move_out');
     await onQuestion('person');
     await chooseOption('person', account.liable_names[1]);
     await next();
     await onQuestion('effective');
-    await headingFocused();
+    await headingFocused(ui);
     // A date too far ahead: the error beside the field and in the summary; nothing sent.
     await typeDate('effective', fromToday(90));
     await next();
     await ui.waitFor(tid('q-effective-error'));
     await ui.waitFor(tid('error-summary'));
     await capture(ui, SHOTS, 'ct-question-error');
-    await noViolations('question page with an error');
+    await noViolations(ui, 'question page with an error');
     await typeDate('effective', fromToday(-3));
     await next();
     await onQuestion('forwarding');
-    await headingFocused();
+    await headingFocused(ui);
     await (await ui.find(tid('q-forwarding_address'))).type("Flat 2, 14 Seaview Road, Nairn IV12 4AB");
     await capture(ui, SHOTS, 'ct-move-out-question');
-    await noViolations('forwarding address question');
+    await noViolations(ui, 'forwarding address question');
     await next();
     await onQuestion('tenure');
     await chooseOption('tenure', 'tenant');
@@ -287,9 +272,9 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
     // Straight on to the discount, from the day the partner left.
     await (await ui.waitFor(tid('ct-next-spd'))).click();
     await onQuestion('alone');
-    await headingFocused();
+    await headingFocused(ui);
     await capture(ui, SHOTS, 'ct-spd-question');
-    await noViolations('single person discount question');
+    await noViolations(ui, 'single person discount question');
     await chooseOption('alone', 'yes');
     await next();
     await onQuestion('effective');
@@ -318,13 +303,13 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
     const message = await (await ui.find(tid('q-email_again-error'))).text();
     assert.match(message, /do not match/);
     await capture(ui, SHOTS, 'ct-paperless-error');
-    await noViolations('paperless email mismatch');
+    await noViolations(ui, 'paperless email mismatch');
     const again = await ui.find(tid('q-email_again'));
     await again.clear();
     await again.type('morag.oneill@example.org');
     await next();
     await onQuestion('consent');
-    await headingFocused();
+    await headingFocused(ui);
     await ui.waitFor(tid('q-consent-wording'));
     // Keyboard only: Space ticks the box, Enter continues.
     await ui.exec(`document.querySelector('[data-testid="q-consent"]').focus(); return true;`);

@@ -9,21 +9,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Link, ServerProcess, freePort } from './lib/stack.mjs';
-import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Session } from './lib/webdriver.mjs';
+import { headingFocused, journeyEnv, noViolations } from './lib/journey.mjs';
 
-function required(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
-  return v;
-}
-
-const DRIVER = required('E2E_DRIVER_URL');
-const APP = required('COUNCIL_DESK_APP');
-const SERVER_BIN = required('DESK_SERVER_BIN');
-const WORK = required('E2E_WORK_DIR');
-const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
-
+const { DRIVER, APP, SERVER_BIN, WORK, SHOTS } = journeyEnv();
 const USER = 'demo.leisure';
 const PASSWORD = 'Demo-Leisure-2017';
 
@@ -32,16 +22,11 @@ describe('The customer at the leisure desk in a real window', { concurrency: fal
   let link;
   let ui;
 
-  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
-
   const call = async (command, args) => {
     const r = await ui.invoke(command, args);
     assert.ok(r.ok, `${command}: ${JSON.stringify(r.error)}`);
     return r.value;
   };
-
-  const headingFocused = () =>
-    ui.waitUntil("return document.activeElement?.tagName === 'H1'", { what: 'focus on the heading' });
 
   const typeInto = async (testid, text) => {
     const el = await ui.find(tid(testid));
@@ -81,7 +66,7 @@ describe('The customer at the leisure desk in a real window', { concurrency: fal
 
     await go(ui, '#/customers/new');
     await ui.waitFor(tid('register-form'));
-    await headingFocused();
+    await headingFocused(ui);
     await typeInto('reg-first-name', existing.first_name);
     await typeInto('reg-last-name', existing.last_name);
     const next = new Date();
@@ -96,13 +81,13 @@ describe('The customer at the leisure desk in a real window', { concurrency: fal
     assert.match(await (await ui.find(tid('reg-dob-error'))).text(), /today or in the past/);
     assert.match(await (await ui.find(tid('error-summary'))).text(), /today or in the past/);
     await capture(ui, SHOTS, 'customer-register-error');
-    await noViolations('registration with a date of birth in the future');
+    await noViolations(ui, 'registration with a date of birth in the future');
     assert.equal((await call('sync_status')).pending, 0, 'nothing recorded');
 
     await typeDate('reg-dob', { day: String(Number(day)), month: String(Number(month)), year });
     await (await ui.find(tid('register-submit'))).click();
     await ui.waitFor(tid('duplicate-step'));
-    await headingFocused();
+    await headingFocused(ui);
     const rows = await ui.exec(
       `return [...document.querySelectorAll('[data-testid="duplicate-row"]')].map((r) => [Number(r.dataset.customerId), r.textContent])`,
     );
@@ -110,18 +95,18 @@ describe('The customer at the leisure desk in a real window', { concurrency: fal
     assert.ok(mine, `the demo customer is offered: ${JSON.stringify(rows)}`);
     assert.match(mine[1], /same name and date of birth/);
     await capture(ui, SHOTS, 'customer-is-this-them');
-    await noViolations('is this them?');
+    await noViolations(ui, 'is this them?');
     assert.equal((await call('sync_status')).pending, 0, 'nothing recorded before the answer');
 
     await (await ui.find(tid('duplicate-new'))).click();
     await ui.waitFor(tid('reception'));
-    await headingFocused();
+    await headingFocused(ui);
     const id = Number(await ui.exec(`return document.querySelector('[data-testid="reception"]').dataset.customerId`));
     assert.ok(id >= 2 ** 52 && id < 2 ** 53, `a desk-made id: ${id}`);
     assert.notEqual(id, existing.id);
     assert.match(await (await ui.find('h1')).text(), new RegExp(existing.last_name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await capture(ui, SHOTS, 'customer-reception');
-    await noViolations('reception view');
+    await noViolations(ui, 'reception view');
 
     // The server confirms it: the view settles (no longer pending) after a sync.
     let view = null;

@@ -10,30 +10,19 @@ import { fileURLToPath } from 'node:url';
 
 import { capture, seriousViolations, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Key, Session } from './lib/webdriver.mjs';
+import { isoDay, journeyEnv, pad } from './lib/journey.mjs';
 
+const { DRIVER, APP, WORK, SHOTS } = journeyEnv({ server: false });
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-function required(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
-  return v;
-}
-const DRIVER = required('E2E_DRIVER_URL');
-const APP = required('COUNCIL_DESK_APP');
-const WORK = required('E2E_WORK_DIR');
-const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(here, '..', '..', 'docs', 'screenshots');
 
 /** The laptop's screen less its window chrome (title bar and taskbar), as the issue measures. */
 const VIEWPORT = { width: 1366, height: 768 - 71 };
 const TARGET_ROWS = 12;
 const TARGET_KEYS = 6;
 
-const isoDay = (d) =>
-  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const localNow = () => {
   const d = new Date();
-  const p = (n) => String(n).padStart(2, '0');
-  return `${isoDay(d)}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${isoDay(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 };
 
 describe('speed of hand at the reception desk', { concurrency: false }, () => {

@@ -10,33 +10,18 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Link, ServerProcess, freePort } from './lib/stack.mjs';
-import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Key, Session } from './lib/webdriver.mjs';
+import { headingFocused, isoDay, journeyEnv, noViolations, pounds } from './lib/journey.mjs';
 
-function required(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
-  return v;
-}
-
-const DRIVER = required('E2E_DRIVER_URL');
-const APP = required('COUNCIL_DESK_APP');
-const SERVER_BIN = required('DESK_SERVER_BIN');
-const WORK = required('E2E_WORK_DIR');
-const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
-
+const { DRIVER, APP, SERVER_BIN, WORK, SHOTS } = journeyEnv();
 const USER = 'demo.leisure';
 const PASSWORD = 'Demo-Leisure-2017';
-const pad = (n) => String(n).padStart(2, '0');
-const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-const pounds = (p) => `£${Math.floor(p / 100)}.${pad(p % 100)}`;
 
 describe('Money at the leisure desk in a real window', { concurrency: false }, () => {
   let server;
   let link;
   let ui;
-
-  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
 
   const start = async (dataDir) => {
     ui = await Session.start(DRIVER, APP, ['--data-dir', path.join(WORK, dataDir), '--server-url', link.url]);
@@ -49,9 +34,6 @@ describe('Money at the leisure desk in a real window', { concurrency: false }, (
     assert.ok(r.ok, `${command}: ${JSON.stringify(r.error)}`);
     return r.value;
   };
-
-  const headingFocused = () =>
-    ui.waitUntil("return document.activeElement?.tagName === 'H1'", { what: 'focus on the heading' });
 
   /** Syncs until the server has taken every change this desk made. */
   const allSent = async () => {
@@ -104,7 +86,7 @@ describe('Money at the leisure desk in a real window', { concurrency: false }, (
 
     await go(ui, `#/sessions/${from.session.id}/move`);
     await ui.waitFor(tid('move-form'));
-    await headingFocused();
+    await headingFocused(ui);
     const name = `${payer.customer.first_name} ${payer.customer.last_name}`;
     await ui.exec(
       `const s = document.querySelector('[data-testid="move-booking"]');
@@ -121,12 +103,12 @@ describe('Money at the leisure desk in a real window', { concurrency: false }, (
     const quote = await (await ui.waitFor(tid('move-quote'))).text();
     assert.match(quote, /paid so far £\d+\.\d\d/);
     await capture(ui, SHOTS, 'leisure-move-place');
-    await noViolations('move a place');
+    await noViolations(ui, 'move a place');
     const pay = quote.match(/pays (£\d+\.\d\d) more/);
     if (pay) await (await ui.find(tid('move-tendered'))).type(pay[1].slice(1));
     await (await ui.find(tid('move-confirm'))).click();
     await ui.waitFor(tid('move-done'));
-    await headingFocused();
+    await headingFocused(ui);
     await allSent();
 
     const after = await call('session', { id: to.session.id });
@@ -173,19 +155,19 @@ describe('Money at the leisure desk in a real window', { concurrency: false }, (
     await (await ui.waitFor(tid('pay-tendered'))).type(pounds(payer.price + 400).slice(1));
     await (await ui.find(tid('channel-face-to-face'))).click();
     await capture(ui, SHOTS, 'leisure-book-cash');
-    await noViolations('book and take cash');
+    await noViolations(ui, 'book and take cash');
     await (await ui.find(tid('book-submit'))).click();
     await ui.waitFor(tid('receipt'));
-    await headingFocused();
+    await headingFocused(ui);
     assert.match(await (await ui.find(tid('receipt-change'))).text(), /£4\.00/);
     assert.match(await (await ui.find(tid('receipt-amount'))).text(), new RegExp(pounds(payer.price).replace('.', '\\.')));
     await capture(ui, SHOTS, 'leisure-receipt-cash');
-    await noViolations('receipt');
+    await noViolations(ui, 'receipt');
     const taken = payer.price;
 
     await go(ui, `#/cash-up?centre=${centre.id}`);
     await ui.waitFor(tid('cashup-form'));
-    await headingFocused();
+    await headingFocused(ui);
     await (await ui.find(tid('cashup-float'))).type('50');
     const short = 5000 + taken - 100;
     await (await ui.find(tid('cashup-counted'))).type(pounds(short).slice(1));
@@ -195,14 +177,14 @@ describe('Money at the leisure desk in a real window', { concurrency: false }, (
     await (await ui.find(tid('cashup-record'))).click();
     await ui.waitFor(tid('cashup-note-error'));
     await capture(ui, SHOTS, 'leisure-cash-up-reason');
-    await noViolations('cash-up, reason asked');
+    await noViolations(ui, 'cash-up, reason asked');
     await (await ui.find(tid('cashup-note'))).type('£1 coin given as change twice');
     await (await ui.find(tid('cashup-record'))).click();
     await ui.waitFor(tid('cashup-recorded'));
     const row = await (await ui.waitFor(tid('cashup-count-row'))).text();
     assert.match(row, /£1\.00 short/);
     await capture(ui, SHOTS, 'leisure-cash-up-recorded');
-    await noViolations('cash-up, count recorded');
+    await noViolations(ui, 'cash-up, count recorded');
     await allSent();
     await ui.end();
     ui = null;

@@ -7,21 +7,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Link, ServerProcess, freePort } from './lib/stack.mjs';
-import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Key, Session } from './lib/webdriver.mjs';
+import { headingFocused, journeyEnv, noViolations } from './lib/journey.mjs';
 
-function required(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
-  return v;
-}
-
-const DRIVER = required('E2E_DRIVER_URL');
-const APP = required('COUNCIL_DESK_APP');
-const SERVER_BIN = required('DESK_SERVER_BIN');
-const WORK = required('E2E_WORK_DIR');
-const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
-
+const { DRIVER, APP, SERVER_BIN, WORK, SHOTS } = journeyEnv();
 const USER = 'demo.school';
 const PASSWORD = 'Demo-School-2017';
 
@@ -29,8 +19,6 @@ describe('The school office in a real window', { concurrency: false }, () => {
   let server;
   let link;
   let ui;
-
-  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
 
   /** Launches the app on the journey's own store, signs in as demo.school and waits for the pull. */
   const start = async (dataDir) => {
@@ -46,8 +34,6 @@ describe('The school office in a real window', { concurrency: false }, () => {
   };
 
   /** Focus is on the screen's heading after it changes. */
-  const headingFocused = () =>
-    ui.waitUntil("return document.activeElement?.tagName === 'H1'", { what: 'focus on the heading' });
 
   /** From the search box: types the pupil's name, Enter on the single match, the call form. */
   const recordCall = async (pupil) => {
@@ -58,12 +44,12 @@ describe('The school office in a real window', { concurrency: false }, () => {
     if (results.length > 1) await ui.keys(Key.ArrowDown);
     await ui.keys(Key.Enter);
     await ui.waitFor(tid('call-form'));
-    await headingFocused();
+    await headingFocused(ui);
     await (await ui.find('#code-LC-ILL')).click();
     await (await ui.find(tid('reason'))).type('Temperature, probably off tomorrow too');
     await (await ui.find(tid('call-continue'))).click();
     await ui.waitFor(tid('check-answers'));
-    await headingFocused();
+    await headingFocused(ui);
   };
 
   before(async () => {
@@ -85,7 +71,7 @@ describe('The school office in a real window', { concurrency: false }, () => {
     await go(ui, '#/school');
     await ui.waitFor(tid('today-unexplained-left'));
     await capture(ui, SHOTS, 'school-today');
-    await noViolations('school today');
+    await noViolations(ui, 'school today');
 
     const [school] = await call('schools');
     const list = await call('worklist', { schoolId: school.id, date: null });
@@ -94,16 +80,16 @@ describe('The school office in a real window', { concurrency: false }, () => {
 
     await (await ui.find(tid('today-record'))).click();
     await ui.waitFor(tid('pupil-search'));
-    await headingFocused();
+    await headingFocused(ui);
     await recordCall(pupil);
     await capture(ui, SHOTS, 'record-absence-check');
-    await noViolations('check the absence');
+    await noViolations(ui, 'check the absence');
     await (await ui.find(tid('record-submit'))).click();
     await ui.waitFor(tid('record-confirmation'));
     const openings = await ui.findAll(tid('recorded-opening'));
     assert.ok(openings.length >= 1, 'the confirmation lists the openings recorded');
     await capture(ui, SHOTS, 'record-absence-confirmation');
-    await noViolations('absence recorded');
+    await noViolations(ui, 'absence recorded');
 
     const after = await call('worklist', { schoolId: school.id, date: null });
     assert.ok(!after.some((e) => e.pupil.id === pupil.id), 'the pupil left the worklist');
@@ -115,7 +101,7 @@ describe('The school office in a real window', { concurrency: false }, () => {
     await start('school-worklist');
     await go(ui, '#/school/worklist');
     const first = await ui.waitFor(tid('worklist-entry'));
-    await headingFocused();
+    await headingFocused(ui);
     const left = (await ui.findAll(tid('worklist-entry'))).length;
     const pupilId = Number(await first.attr('data-pupil-id'));
     await ui.exec(`document.querySelector('[data-testid="worklist-keys"]').focus(); return true;`);
@@ -125,7 +111,7 @@ describe('The school office in a real window', { concurrency: false }, () => {
       { what: 'the attempt is listed' },
     );
     await capture(ui, SHOTS, 'worklist');
-    await noViolations('worklist');
+    await noViolations(ui, 'worklist');
 
     const page = await call('pupil_page', { pupilId });
     await (await ui.find(`[data-pupil-id="${pupilId}"] ${tid('worklist-explained')}`)).click();
@@ -155,7 +141,7 @@ describe('The school office in a real window', { concurrency: false }, () => {
     const pupilId = list[0]?.pupil.id ?? (await call('search_pupils', { text: 'a', limit: 1 }))[0].id;
     await go(ui, `#/school/pupils/${pupilId}`);
     await ui.waitFor(tid('pupil-name'));
-    await headingFocused();
+    await headingFocused(ui);
     await ui.waitFor(tid('attendance-chart'));
     const priorities = await ui.exec(
       `return [...document.querySelectorAll('[data-testid="pupil-contact"] td:first-child')].map((td) => Number(td.textContent))`,
@@ -165,7 +151,7 @@ describe('The school office in a real window', { concurrency: false }, () => {
     await ui.waitFor(tid('attendance-table'));
     assert.ok((await ui.findAll(tid('pupil-viewing'))).length >= 1, 'this view is listed');
     await capture(ui, SHOTS, 'pupil-page');
-    await noViolations('pupil page');
+    await noViolations(ui, 'pupil page');
     await ui.end();
     ui = null;
   });

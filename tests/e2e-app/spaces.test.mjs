@@ -10,22 +10,11 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 
 import { Link, ServerProcess, freePort } from './lib/stack.mjs';
-import { capture, go, seriousViolations, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
+import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Session } from './lib/webdriver.mjs';
+import { journeyEnv, noViolations, pad } from './lib/journey.mjs';
 
-function required(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run these tests through tests/e2e-app/run`);
-  return v;
-}
-
-const DRIVER = required('E2E_DRIVER_URL');
-const APP = required('COUNCIL_DESK_APP');
-const SERVER_BIN = required('DESK_SERVER_BIN');
-const WORK = required('E2E_WORK_DIR');
-const SHOTS = process.env.E2E_SCREENSHOT_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs', 'screenshots');
-
-const pad = (n) => String(n).padStart(2, '0');
+const { DRIVER, APP, SERVER_BIN, WORK, SHOTS } = journeyEnv();
 const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 const plusDays = (d, n) => {
   const e = new Date(d);
@@ -42,8 +31,6 @@ describe('Spaces and block bookings in a real window', { concurrency: false }, (
   let server;
   let link;
   let ui;
-
-  const noViolations = async (screen) => assert.deepEqual(await seriousViolations(ui), [], `${screen}: axe serious/critical violations`);
 
   /** Sets a `<select>` by its option's text, as a receptionist picks it. */
   const choose = (testId, text) =>
@@ -96,7 +83,7 @@ describe('Spaces and block bookings in a real window', { concurrency: false }, (
     await ui.waitFor(`${tid('cell-103-18:00')}[data-kind="free"]`);
     assert.match(await (await ui.find(tid('spaces-window'))).text(), /7 days ahead \(14 for members\)/);
     await capture(ui, SHOTS, 'spaces-day');
-    await noViolations('spaces day view');
+    await noViolations(ui, 'spaces day view');
 
     await (await ui.find(tid('spaces-block'))).click();
     await ui.waitFor(tid('block-form'));
@@ -113,7 +100,7 @@ describe('Spaces and block bookings in a real window', { concurrency: false }, (
     assert.match(await (await ui.find(tid('block-ends-error'))).text(), /end time must be after the start time/);
     assert.match(await (await ui.find(tid('block-last-error'))).text(), /at most 52 weeks \(this one is 200\)/);
     await capture(ui, SHOTS, 'spaces-block-bad-input');
-    await noViolations('block form with errors');
+    await noViolations(ui, 'block form with errors');
 
     // Tuesdays 18:00–19:00 for ten weeks on the full pitch.
     await fill('block-last', iso(plusDays(tuesday, 9 * 7)));
@@ -139,12 +126,12 @@ describe('Spaces and block bookings in a real window', { concurrency: false }, (
     assert.match(first, /Forres Thistle juniors/);
     assert.match(first, /Free instead/);
     await capture(ui, SHOTS, 'spaces-block-clashes');
-    await noViolations('block booking with clashes');
+    await noViolations(ui, 'block booking with clashes');
 
     await (await ui.find(tid('block-confirm'))).click();
     await ui.waitFor(tid('block-booked'), { timeout: 15000 });
     assert.match(await (await ui.find(tid('block-booked'))).text(), new RegExp(`${free} dates booked`));
     await capture(ui, SHOTS, 'spaces-block-booked');
-    await noViolations('block booked');
+    await noViolations(ui, 'block booked');
   });
 });
