@@ -11,17 +11,6 @@ use desk_domain::{Alternative, BookingStatus, Outcome, Session};
 use desk_server::{PushError, Store, SyncRow};
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { super::$case("sqlite") } )*
-        }
-        mod postgres {
-            $( #[test] fn $case() { super::$case("postgres") } )*
-        }
-    };
-}
-
 conformance!(
     push_applies_and_stores_a_receipt,
     replay_returns_the_stored_receipt_and_applies_nothing_twice,

@@ -17,17 +17,6 @@ use desk_server::{Caller as DeskCaller, Store, SyncRow};
 use desk_testkit::council_tax::*;
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { super::$case("sqlite") } )*
-        }
-        mod postgres {
-            $( #[test] fn $case() { super::$case("postgres") } )*
-        }
-    };
-}
-
 conformance!(
     every_change_is_a_request_synced_to_its_office,
     every_change_type_is_taken_by_the_server,

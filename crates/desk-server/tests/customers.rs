@@ -16,17 +16,6 @@ use desk_domain::{Alternative, Command, Customer, Outcome};
 use desk_server::{PersonRef, Store};
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { super::$case("sqlite") } )*
-        }
-        mod postgres {
-            $( #[test] fn $case() { super::$case("postgres") } )*
-        }
-    };
-}
-
 conformance!(
     a_registration_is_written_audited_and_pulled_by_its_centre_only,
     bad_registrations_and_taken_ids_write_nothing,

@@ -16,17 +16,6 @@ use desk_server::{EntityBatch, PersonRef, Store};
 use desk_testkit::world as kit;
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { super::$case("sqlite") } )*
-        }
-        mod postgres {
-            $( #[test] fn $case() { super::$case("postgres") } )*
-        }
-    };
-}
-
 conformance!(
     book_and_pay_writes_the_booking_and_the_payment_together,
     a_refused_payment_writes_nothing,

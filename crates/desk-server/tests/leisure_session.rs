@@ -16,17 +16,6 @@ use desk_server::{EntityBatch, PersonRef, Store};
 use desk_testkit::world as kit;
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { super::$case("sqlite") } )*
-        }
-        mod postgres {
-            $( #[test] fn $case() { super::$case("postgres") } )*
-        }
-    };
-}
-
 conformance!(
     check_in_marks_the_booking_for_now_attended,
     check_in_with_no_booking_is_refused_plainly,

@@ -14,17 +14,6 @@ use desk_server::Store;
 use desk_server::leisure_settings::{LeisureSettingsError, load_leisure_settings};
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { super::$case("sqlite") } )*
-        }
-        mod postgres {
-            $( #[test] fn $case() { super::$case("postgres") } )*
-        }
-    };
-}
-
 conformance!(
     loaded_prices_price_the_next_booking_and_reach_the_centres_desks,
     a_later_list_is_added_beside_the_earlier_one,

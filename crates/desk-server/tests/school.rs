@@ -14,17 +14,6 @@ use desk_server::{Caller as DeskCaller, Store, SyncRow};
 use desk_testkit::school::*;
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { super::$case("sqlite") } )*
-        }
-        mod postgres {
-            $( #[test] fn $case() { super::$case("postgres") } )*
-        }
-    };
-}
-
 conformance!(
     every_school_command_applies_and_syncs_to_the_school,
     refusals_are_stored_with_their_alternatives,

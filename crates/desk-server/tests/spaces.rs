@@ -18,17 +18,6 @@ use desk_server::{EntityBatch, Store};
 use desk_testkit::world as kit;
 use uuid::Uuid;
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { super::$case("sqlite") } )*
-        }
-        mod postgres {
-            $( #[test] fn $case() { super::$case("postgres") } )*
-        }
-    };
-}
-
 conformance!(
     book_space_is_written_and_pulled_by_its_centre_only,
     linked_spaces_are_refused_both_ways_with_alternatives,

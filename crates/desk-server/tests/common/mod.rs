@@ -15,6 +15,20 @@ pub use desk_testkit::{
     quick_caller, tomorrow_at,
 };
 
+/// `conformance!(case_a, case_b)`: each `fn case(backend: &str)` as a test on SQLite and on
+/// PostgreSQL — one storage suite for both backends (`sqlite::case_a`, `postgres::case_a`).
+#[macro_export]
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $case() { super::$case("sqlite") } )*
+        }
+        mod postgres {
+            $( #[test] fn $case() { super::$case("postgres") } )*
+        }
+    };
+}
+
 pub const CENTRE_A: i64 = 1;
 pub const CENTRE_B: i64 = 2;
 pub const ACTIVITY_A: i64 = 10;
