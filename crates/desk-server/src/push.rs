@@ -4,13 +4,10 @@
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDateTime, Utc};
 use desk_domain::{
-    Booking, Bucket, Command, CommonCode, Contact, Ctx, Customer, Effect, Mutation, Outcome, Pupil, Receipt, Record,
-    Refusal, Session, Source, leisure, school, table,
+    Bucket, Command, CommonCode, Ctx, Effect, Mutation, Outcome, Receipt, Record, Refusal, Source, table,
 };
-use desk_store::Cond;
-use desk_store::rows::Cell;
 use uuid::Uuid;
 
 use crate::envelope;
@@ -19,7 +16,9 @@ use crate::records;
 use crate::store::{AuditEntry, Caller, Poke, PushResult, StoreTx};
 
 mod council_tax;
+mod leisure;
 mod offers;
+mod school;
 
 pub(crate) use offers::sweep_offers;
 
@@ -257,220 +256,6 @@ impl Source for Facts<'_> {
     }
 }
 
-/// The pupil's and school's records the school rules read, by the tables' descriptions.
-impl school::Facts for Facts<'_> {
-    fn pupil(&mut self, id: i64) -> Result<Option<Pupil>, StoreError> {
-        records::get(self.tx, table::PUPILS, &id.to_string())
-    }
-    fn contact(&mut self, id: i64) -> Result<Option<Contact>, StoreError> {
-        records::get(self.tx, table::CONTACTS, &id.to_string())
-    }
-    fn attendance_code(&mut self, school_id: i64, code: &str) -> Result<Option<school::AttendanceCode>, StoreError> {
-        records::get(
-            self.tx,
-            table::ATTENDANCE_CODES,
-            &school::AttendanceCode::key(school_id, code),
-        )
-    }
-    fn school_year(&mut self, school_id: i64, date: NaiveDate) -> Result<Option<school::SchoolYear>, StoreError> {
-        records::get(self.tx, table::SCHOOL_YEARS, &school::SchoolYear::key(school_id, date))
-    }
-    fn school_days(
-        &mut self,
-        school_id: i64,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<school::SchoolDay>, StoreError> {
-        let before = from.pred_opt().unwrap_or(from);
-        records::select(
-            self.tx,
-            table::SCHOOL_DAYS,
-            &[
-                Cond::Eq("school_id", Cell::Int(school_id)),
-                Cond::Gt("date", Cell::Date(before)),
-                Cond::Le("date", Cell::Date(to)),
-            ],
-        )
-    }
-    fn absence(&mut self, id: Uuid) -> Result<Option<school::Absence>, StoreError> {
-        records::get(self.tx, table::ABSENCES, &id.to_string())
-    }
-    fn absences_of(&mut self, pupil_id: i64) -> Result<Vec<school::Absence>, StoreError> {
-        records::select(self.tx, table::ABSENCES, &[Cond::Eq("pupil_id", Cell::Int(pupil_id))])
-    }
-    fn attempts_on(&mut self, pupil_id: i64, date: NaiveDate) -> Result<Vec<school::ContactAttempt>, StoreError> {
-        records::select(
-            self.tx,
-            table::CONTACT_ATTEMPTS,
-            &[
-                Cond::Eq("pupil_id", Cell::Int(pupil_id)),
-                Cond::Eq("date", Cell::Date(date)),
-            ],
-        )
-    }
-    fn id_taken(&mut self, id: Uuid) -> Result<bool, StoreError> {
-        let key = id.to_string();
-        Ok(self.tx.get_record(table::CONTACT_ATTEMPTS, &key)?.is_some()
-            || self.tx.get_record(table::ESCALATIONS, &key)?.is_some())
-    }
-    fn rules(&mut self, school_id: i64) -> Result<school::SchoolRules, StoreError> {
-        let settings = records::get(self.tx, table::SCHOOL_SETTINGS, &school_id.to_string())?;
-        Ok(school::SchoolSettings::rules_of(settings))
-    }
-    fn may_supervise(&self, bucket: &Bucket) -> bool {
-        self.caller.supervises.contains(bucket)
-    }
-}
-
-impl leisure::Facts for Facts<'_> {
-    /// From the staff record as stored now, so a role or site taken away stops at once.
-    fn supervises(&mut self, staff_id: i64, centre_id: i64) -> Result<Option<bool>, StoreError> {
-        Ok(Some(self.tx.staff(staff_id)?.is_some_and(|s| {
-            !s.disabled
-                && s.roles.contains(&desk_domain::Role::Supervisor)
-                && s.sites.contains(&desk_domain::Site::leisure(centre_id))
-        })))
-    }
-    fn place(
-        &mut self,
-        session_id: i64,
-        customer_id: i64,
-        booking_id: Uuid,
-    ) -> Result<Option<(Session, leisure::PlaceFacts)>, StoreError> {
-        self.tx.session_for_place(session_id, customer_id, booking_id)
-    }
-    fn session(&mut self, id: i64) -> Result<Option<Session>, StoreError> {
-        self.tx.session_for_update(id)
-    }
-    fn booking(&mut self, id: Uuid) -> Result<Option<Booking>, StoreError> {
-        self.tx.booking(id)
-    }
-    fn customer(&mut self, id: i64) -> Result<Option<Customer>, StoreError> {
-        records::get(self.tx, table::CUSTOMERS, &id.to_string())
-    }
-    fn first_waiting(&mut self, session_id: i64) -> Result<Option<Booking>, StoreError> {
-        self.tx.first_waiting(session_id)
-    }
-    fn max_waiting_position(&mut self, session_id: i64) -> Result<u32, StoreError> {
-        self.tx.max_waiting_position(session_id)
-    }
-    fn sessions_between(
-        &mut self,
-        centre_id: i64,
-        activity_id: i64,
-        from: NaiveDateTime,
-        until: NaiveDateTime,
-    ) -> Result<Vec<Session>, StoreError> {
-        self.tx.sessions_between(centre_id, activity_id, from, until)
-    }
-    fn settings(&mut self, centre_id: i64) -> Result<Option<leisure::records::LeisureSettings>, StoreError> {
-        records::get(self.tx, table::LEISURE_SETTINGS, &centre_id.to_string())
-    }
-    fn entitlement(&mut self, customer_id: i64) -> Result<Option<leisure::records::Entitlement>, StoreError> {
-        records::get(self.tx, table::ENTITLEMENTS, &customer_id.to_string())
-    }
-    fn voucher(&mut self, code: &str) -> Result<Option<leisure::records::IssuedVoucher>, StoreError> {
-        records::get(self.tx, table::VOUCHERS, code)
-    }
-    fn money(&mut self, id: Uuid) -> Result<Option<leisure::records::MoneyRecord>, StoreError> {
-        records::get(self.tx, table::PAYMENTS, &id.to_string())
-    }
-    fn money_on(&mut self, centre_id: i64, day: NaiveDate) -> Result<Vec<leisure::records::MoneyRecord>, StoreError> {
-        let start = day.and_time(chrono::NaiveTime::MIN);
-        records::select(
-            self.tx,
-            table::PAYMENTS,
-            &[
-                Cond::Eq("centre_id", Cell::Int(centre_id)),
-                Cond::Ge("at", Cell::Timestamp(start)),
-                Cond::Lt("at", Cell::Timestamp(start + chrono::Duration::days(1))),
-            ],
-        )
-    }
-    fn cash_count(&mut self, id: Uuid) -> Result<Option<leisure::cash_count::CashCount>, StoreError> {
-        records::get(self.tx, table::CASH_COUNTS, &id.to_string())
-    }
-    fn money_of_booking(&mut self, booking_id: Uuid) -> Result<Vec<leisure::records::MoneyRecord>, StoreError> {
-        records::select(
-            self.tx,
-            table::PAYMENTS,
-            &[Cond::Eq("booking_id", Cell::Uuid(booking_id))],
-        )
-    }
-    /// Three indexed look-ups (server migration 13), each customer once.
-    fn customers_like(
-        &mut self,
-        date_of_birth: NaiveDate,
-        email: Option<&str>,
-        postcode: &str,
-    ) -> Result<Vec<Customer>, StoreError> {
-        let mut found: Vec<Customer> = Vec::new();
-        let mut by = vec![
-            Cond::Eq("date_of_birth", Cell::Date(date_of_birth)),
-            Cond::Eq("postcode", Cell::Text(postcode.to_owned())),
-        ];
-        if let Some(e) = email {
-            by.push(Cond::Eq("email", Cell::Text(e.to_owned())));
-        }
-        for cond in by {
-            for c in records::select::<Customer>(self.tx, table::CUSTOMERS, &[cond])? {
-                if !found.iter().any(|f| f.id == c.id) {
-                    found.push(c);
-                }
-            }
-        }
-        Ok(found)
-    }
-    fn customer_details(
-        &mut self,
-        customer_id: i64,
-    ) -> Result<Option<leisure::customer_cmd::CustomerDetails>, StoreError> {
-        records::get(self.tx, table::CUSTOMER_DETAILS, &customer_id.to_string())
-    }
-    fn session_bookings(&mut self, session_id: i64) -> Result<Vec<Booking>, StoreError> {
-        records::select(
-            self.tx,
-            table::BOOKINGS,
-            &[Cond::Eq("session_id", Cell::Int(session_id))],
-        )
-    }
-    fn bookings_of_customer(&mut self, customer_id: i64) -> Result<Vec<Booking>, StoreError> {
-        records::select(
-            self.tx,
-            table::BOOKINGS,
-            &[Cond::Eq("customer_id", Cell::Int(customer_id))],
-        )
-    }
-    fn charge(&mut self, id: Uuid) -> Result<Option<leisure::records::Charge>, StoreError> {
-        records::get(self.tx, table::CUSTOMER_CHARGES, &id.to_string())
-    }
-    fn space(&mut self, id: i64) -> Result<Option<leisure::space_records::SpaceRecord>, StoreError> {
-        records::get(self.tx, table::SPACES, &id.to_string())
-    }
-    fn spaces_of_centre(&mut self, centre_id: i64) -> Result<Vec<leisure::space_records::SpaceRecord>, StoreError> {
-        records::select(self.tx, table::SPACES, &[Cond::Eq("centre_id", Cell::Int(centre_id))])
-    }
-    fn space_booking(&mut self, id: Uuid) -> Result<Option<leisure::space_records::SpaceBookingRecord>, StoreError> {
-        records::get(self.tx, table::SPACE_BOOKINGS, &id.to_string())
-    }
-    /// Writes are one at a time (each push holds `sync_head` for update), so the day read here
-    /// cannot gain a clashing booking before this command's commit.
-    fn space_bookings_on(
-        &mut self,
-        centre_id: i64,
-        day: NaiveDate,
-    ) -> Result<Vec<leisure::space_records::SpaceBookingRecord>, StoreError> {
-        records::select(
-            self.tx,
-            table::SPACE_BOOKINGS,
-            &[
-                Cond::Eq("centre_id", Cell::Int(centre_id)),
-                Cond::Eq("day", Cell::Date(day)),
-            ],
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     //! A transient store failure in the middle of a batch, injected into a real SQLite
@@ -480,7 +265,7 @@ mod tests {
     use crate::rows::{Cell, TableSpec};
     use crate::store::{Backend, EntityBatch, Store};
     use desk_domain::leisure::BookPlace;
-    use desk_domain::{Activity, ActivityKind, Centre, Channel, Customer, Receipt, Role, Session, Site};
+    use desk_domain::{Activity, ActivityKind, Booking, Centre, Channel, Customer, Receipt, Role, Session, Site};
 
     /// Delegates to a real transaction, failing `put_receipt` for one seq.
     struct FailingAt<'a> {
