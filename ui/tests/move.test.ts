@@ -28,6 +28,10 @@ const quote = (over: Partial<TransferQuote> = {}): TransferQuote => ({
 });
 
 beforeEach(() => {
+  // The fixtures' sessions are on 2 December 2026; the desk's clock is the day before, so none
+  // has started (a started session is not offered to move into).
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-12-01T12:00:00'));
   resetDesk();
   desk.session.mockResolvedValue(f.detail(from, [f.booking('b-1', "Mòrag O'Neill", 'booked')]));
   desk.timetable.mockResolvedValue(f.day);
@@ -78,4 +82,19 @@ describe('moving a place', () => {
     expect(await screen.findByText('Enter why the cut-off is waived', { selector: 'p' })).toBeInTheDocument();
     expect(desk.transfer).not.toHaveBeenCalled();
   });
+
+  it('offers only sessions a place could be taken in now: not started, not beyond the booking window', async () => {
+    vi.setSystemTime(new Date('2026-12-02T12:30:00'));
+    desk.timetable.mockResolvedValue([
+      ...f.day,
+      { ...f.sessionView(14, 'Zumba', '19:00', 2, 20), opens: { members: '2026-12-02T13:00:00', everyone: '2026-12-03T07:00:00' } },
+      { ...f.sessionView(15, 'Pilates', '20:00', 2, 20), opens: { members: '2026-12-02T07:00:00', everyone: '2026-12-03T07:00:00' } },
+    ]);
+    render(MoveBooking, { id: from.session.id });
+    const target = await screen.findByTestId('move-session');
+    const offered = [...target.querySelectorAll('option')].map((o) => o.value).filter((v) => v !== '');
+    // 09:00 and 10:00 have started, 12:00 has started too; 14 is not yet open even to members.
+    expect(offered).toEqual(['12', '15']);
+  });
 });
+
