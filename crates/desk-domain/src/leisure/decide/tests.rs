@@ -307,6 +307,39 @@ pub(in crate::leisure) fn booking(
     }
 }
 
+/// Centre 1 under Moray's example policy (DOMAIN-DETAIL §3.2): check-in from 30 minutes before,
+/// offers held 120 minutes, £3 and a 30-day block from the second no-show in 30 days, booking
+/// 7 days ahead (members 14) from 07:00.
+pub(in crate::leisure) fn with_policy(mut w: Mem) -> Mem {
+    let mut policies = crate::leisure::policy::PolicyBook::moray_example().policies;
+    policies[0].centre_id = 1;
+    w.settings = vec![LeisureSettings {
+        id: 1,
+        centre_id: 1,
+        prices: Vec::new(),
+        policies,
+    }];
+    w
+}
+
+/// A FitLife individual monthly membership at centre 1 from 1 January 2026, paid to `paid_until`.
+pub(in crate::leisure) fn member(customer_id: i64, paid_until: NaiveDate) -> Entitlement {
+    use crate::leisure::membership::{Billing, Membership, Plan};
+    Entitlement {
+        id: customer_id,
+        customer_id,
+        centre_id: 1,
+        membership: Some(Membership {
+            plan: Plan::Individual,
+            billing: Billing::Monthly,
+            starts: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            paid_until,
+            frozen: false,
+        }),
+        concession: None,
+    }
+}
+
 pub(in crate::leisure) fn world() -> Mem {
     Mem {
         sessions: vec![session(1, 2, 2, 1, 0), session(2, 2, 1, 1, 2), session(3, 4, 5, 0, 0)],

@@ -4,29 +4,14 @@
 use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
 use uuid::Uuid;
 
-use crate::leisure::decide::tests::{Mem, at, booking, ctx, session, words, world};
-use crate::leisure::policy::PolicyBook;
-use crate::leisure::records::{Charge, ChargeStatus, LeisureSettings};
+use crate::leisure::decide::tests::{Mem, at, booking, ctx, session, with_policy, words, world};
+use crate::leisure::records::{Charge, ChargeStatus};
 use crate::leisure::{
     AcceptOffer, BookPlace, CancelPlace, CheckIn, DeclineOffer, MarkNoShows, WaiveNoShow, expire_offers,
 };
 use crate::service::Ctx;
 use crate::values::Pence;
 use crate::{Booking, BookingStatus, Command, Effect, OfferOutcome, Session};
-
-/// Centre 1 follows Moray's example policy: check-in opens 30 minutes before, offers held
-/// 120 minutes, a £3 fee and a 30-day block from the second no-show in 30 days.
-fn with_policy(mut w: Mem) -> Mem {
-    let mut policies = PolicyBook::moray_example().policies;
-    policies[0].centre_id = 1;
-    w.settings = vec![LeisureSettings {
-        id: 1,
-        centre_id: 1,
-        prices: Vec::new(),
-        policies,
-    }];
-    w
-}
 
 fn ctx_at(now: NaiveDateTime) -> Ctx {
     Ctx {

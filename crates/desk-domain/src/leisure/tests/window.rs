@@ -68,10 +68,7 @@ mod through_decide {
     use uuid::Uuid;
 
     use crate::Command;
-    use crate::leisure::decide::tests::{Mem, ctx, session, world};
-    use crate::leisure::membership::{Billing, Membership, Plan};
-    use crate::leisure::policy::PolicyBook;
-    use crate::leisure::records::{Entitlement, LeisureSettings};
+    use crate::leisure::decide::tests::{Mem, ctx, member, session, with_policy, world};
     use crate::leisure::{BookPlace, JoinWaitingList};
     use crate::service::Ctx;
 
@@ -89,28 +86,9 @@ mod through_decide {
         w.sessions.push(session(20, 22, 10, 0, 0));
         w.sessions.push(session(21, 22, 1, 1, 0));
         if policy {
-            let mut policies = PolicyBook::moray_example().policies;
-            policies[0].centre_id = 1;
-            w.settings = vec![LeisureSettings {
-                id: 1,
-                centre_id: 1,
-                prices: Vec::new(),
-                policies,
-            }];
+            w = with_policy(w);
         }
-        w.entitlements = vec![Entitlement {
-            id: 3,
-            customer_id: 3,
-            centre_id: 1,
-            membership: Some(Membership {
-                plan: Plan::Individual,
-                billing: Billing::Monthly,
-                starts: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                paid_until: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
-                frozen: false,
-            }),
-            concession: None,
-        }];
+        w.entitlements = vec![member(3, NaiveDate::from_ymd_opt(2027, 1, 31).unwrap())];
         w
     }
 
