@@ -4,11 +4,10 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::leisure::decide::tests::{Mem, ctx, world};
-use crate::leisure::membership::{Billing, Membership, Plan};
+use crate::leisure::decide::tests::{Mem, ctx, member, world};
 use crate::leisure::payment::{Method, Tender};
 use crate::leisure::price_list::Item;
-use crate::leisure::records::{Entitlement, IssuedVoucher, LeisureSettings, MoneyKind, MoneyRecord};
+use crate::leisure::records::{IssuedVoucher, LeisureSettings, MoneyKind, MoneyRecord};
 use crate::leisure::{BookAndPay, policy::PolicyBook, price_moray};
 use crate::values::Pence;
 use crate::{Command, Effect};
@@ -113,19 +112,7 @@ fn cash_is_taken_with_the_change_and_the_reason_and_the_session_count_stays_last
 
 #[test]
 fn a_member_pays_nothing_and_a_lapsed_one_is_told_why_they_pay() {
-    let member = |paid_until| Entitlement {
-        id: 3,
-        customer_id: 3,
-        centre_id: 1,
-        membership: Some(Membership {
-            plan: Plan::Individual,
-            billing: Billing::Monthly,
-            starts: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            paid_until,
-            frozen: false,
-        }),
-        concession: None,
-    };
+    let member = |paid_until| member(3, paid_until);
     let mut w = priced();
     w.entitlements = vec![member(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap())];
     let m = money_of(&decide(&mut w, pay(3, 0, Tender::Cash { tendered: Pence(0) })).unwrap());
