@@ -441,6 +441,7 @@ impl Leisure<'_> {
             customer_id,
             club,
             block_id: None,
+            payment: None,
         });
         self.desk
             .record_command(cmd, channel, move |conn| booking_view(conn, booking_id))
@@ -479,6 +480,7 @@ impl Leisure<'_> {
                         customer_id: input.customer_id,
                         club: Some(input.club.trim().to_owned()),
                         block_id: Some(block_id),
+                        payment: None,
                     });
                     record(tx, &cmd, channel, now)?;
                     booked.push(booking_view(tx, booking_id)?);
