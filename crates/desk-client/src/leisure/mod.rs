@@ -11,6 +11,7 @@ mod pay;
 pub(crate) mod reads;
 mod reception;
 pub(crate) mod space_reads;
+mod space_pay;
 mod spaces;
 mod transfer;
 
@@ -22,6 +23,7 @@ pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionP
 pub use spaces::{
     BlockBooked, BlockCheck, BlockDate, BlockInput, SpaceBookingView, SpaceView, SpacesDay, WindowView, check_block,
 };
+pub use space_pay::{SpaceCancelView, SpaceHire, SpacePriceQuote};
 pub use transfer::{TransferQuote, TransferView};
 
 use chrono::NaiveDate;
