@@ -84,8 +84,16 @@ async fn a_court_hired_for_cash_is_receipted_counted_and_refunded_on_both_backen
                     .to_owned()
             }
         };
-        assert_eq!(refuse(price, cash(price - 1), ends).await, "tendered_short", "{backend:?}");
-        assert_eq!(refuse(price + 1, cash(price + 1), ends).await, "price_changed", "{backend:?}");
+        assert_eq!(
+            refuse(price, cash(price - 1), ends).await,
+            "tendered_short",
+            "{backend:?}"
+        );
+        assert_eq!(
+            refuse(price + 1, cash(price + 1), ends).await,
+            "price_changed",
+            "{backend:?}"
+        );
         assert_eq!(refuse(price, cash(price), starts).await, "invalid_input", "{backend:?}");
         let cheque = TenderInput {
             method: "cheque".into(),
@@ -102,9 +110,18 @@ async fn a_court_hired_for_cash_is_receipted_counted_and_refunded_on_both_backen
             .await
             .unwrap();
         let r = &hired.receipt;
-        assert!(r.pending && hired.booking.pending && hired.booking.paid_at_desk, "{backend:?}");
+        assert!(
+            r.pending && hired.booking.pending && hired.booking.paid_at_desk,
+            "{backend:?}"
+        );
         assert_eq!(
-            (r.kind.as_str(), r.amount_pence, r.tendered_pence, r.change_pence, r.method.as_str()),
+            (
+                r.kind.as_str(),
+                r.amount_pence,
+                r.tendered_pence,
+                r.change_pence,
+                r.method.as_str()
+            ),
             ("payment", price, price + 1_000, 1_000, "Cash"),
             "{backend:?}"
         );
@@ -121,13 +138,21 @@ async fn a_court_hired_for_cash_is_receipted_counted_and_refunded_on_both_backen
         let today = desk_testkit::world::now().date();
         let seen = two.leisure().cash_up(1, today, false, 0, None).await.unwrap();
         assert_eq!(
-            (seen.cash.count, seen.cash.taken_pence, seen.expected_cash_pence, seen.pending),
+            (
+                seen.cash.count,
+                seen.cash.taken_pence,
+                seen.expected_cash_pence,
+                seen.pending
+            ),
             (1, price, price, 0),
             "{backend:?}"
         );
         let theirs = two.leisure().spaces_day(1, starts.date()).await.unwrap();
         assert!(
-            theirs.bookings.iter().any(|b| b.id == hired.booking.id && b.paid_at_desk),
+            theirs
+                .bookings
+                .iter()
+                .any(|b| b.id == hired.booking.id && b.paid_at_desk),
             "{backend:?}"
         );
 
@@ -146,7 +171,10 @@ async fn a_court_hired_for_cash_is_receipted_counted_and_refunded_on_both_backen
         );
         assert!(cancelled.reason.contains("full refund"), "{}", cancelled.reason);
         // Twice is refused, a blank waiver too.
-        let again = one.leisure().cancel_space(hired.booking.id, None, Channel::FaceToFace).await;
+        let again = one
+            .leisure()
+            .cancel_space(hired.booking.id, None, Channel::FaceToFace)
+            .await;
         assert_eq!(again.unwrap_err().code(), "already_cancelled");
         let blank = one
             .leisure()
@@ -158,7 +186,12 @@ async fn a_court_hired_for_cash_is_receipted_counted_and_refunded_on_both_backen
         two.sync_now().await.unwrap();
         let after = two.leisure().cash_up(1, today, false, 0, None).await.unwrap();
         assert_eq!(
-            (after.cash.taken_pence, after.cash.refunded_pence, after.refunds.refunded_pence, after.expected_cash_pence),
+            (
+                after.cash.taken_pence,
+                after.cash.refunded_pence,
+                after.refunds.refunded_pence,
+                after.expected_cash_pence
+            ),
             (price, price, price, 0),
             "{backend:?}"
         );

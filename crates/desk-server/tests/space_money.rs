@@ -84,10 +84,16 @@ fn quoted(store: &dyn Store, space: i64, (starts, ends): (NaiveDateTime, NaiveDa
     let settings = serde_json::from_value(one("leisure_settings", CENTRE_A.to_string())).unwrap();
     let space: SpaceRecord = serde_json::from_value(one("spaces", space_id(CENTRE_A, space).to_string())).unwrap();
     let customer: desk_domain::Customer = serde_json::from_value(one("customers", "1".into())).unwrap();
-    hire_price(&settings, &space, starts, ends, &priced_customer(customer.date_of_birth, None))
-        .unwrap()
-        .0
-        .0
+    hire_price(
+        &settings,
+        &space,
+        starts,
+        ends,
+        &priced_customer(customer.date_of_birth, None),
+    )
+    .unwrap()
+    .0
+    .0
 }
 
 fn hire(
@@ -144,13 +150,22 @@ fn a_paid_hire_writes_the_booking_and_its_payment_together(backend: &str) {
     let when = slot(19);
     let price = quoted(&*store, QUARTER_1, when);
     assert!(price > 0, "the example list prices a quarter");
-    let (cmd, booking_id, payment_id) = hire(QUARTER_1, when, "Front desk", price, Tender::Cash {
-        tendered: Pence(price + 1_350),
-    });
+    let (cmd, booking_id, payment_id) = hire(
+        QUARTER_1,
+        when,
+        "Front desk",
+        price,
+        Tender::Cash {
+            tendered: Pence(price + 1_350),
+        },
+    );
     assert_eq!(outcome(&*store, &desk, 1, &cmd), Outcome::Applied);
     let [row]: [SpaceBookingRecord; 1] = records(&*store, "space_bookings").try_into().unwrap();
     let [m]: [MoneyRecord; 1] = records(&*store, "payments").try_into().unwrap();
-    assert_eq!((row.id, row.status, row.price), (booking_id, SpaceBookingStatus::Booked, Pence(price)));
+    assert_eq!(
+        (row.id, row.status, row.price),
+        (booking_id, SpaceBookingStatus::Booked, Pence(price))
+    );
     assert_eq!(
         (m.id, m.booking_id, m.kind, m.method, m.amount, m.tendered, m.change),
         (
@@ -163,11 +178,20 @@ fn a_paid_hire_writes_the_booking_and_its_payment_together(backend: &str) {
             Pence(1_350)
         )
     );
-    assert_eq!((m.desk.as_str(), m.centre_id, m.reason.as_str()), ("Front desk", CENTRE_A, row.price_reason.as_str()));
+    assert_eq!(
+        (m.desk.as_str(), m.centre_id, m.reason.as_str()),
+        ("Front desk", CENTRE_A, row.price_reason.as_str())
+    );
     // Centre A's desks pull both; centre B's none of it.
     let pulled = |caller: &desk_server::Caller, table: &str| {
         store
-            .pull(&strs(&caller.buckets), head, 100, (caller.staff_id, caller.device_id), 0)
+            .pull(
+                &strs(&caller.buckets),
+                head,
+                100,
+                (caller.staff_id, caller.device_id),
+                0,
+            )
             .unwrap()
             .rows
             .iter()
@@ -190,9 +214,22 @@ fn a_refused_hire_or_a_paid_block_date_writes_nothing(backend: &str) {
     assert_eq!(code(outcome(&*store, &desk, 1, &short)), "tendered_short");
     let stale = hire(QUARTER_1, when, "Front desk", price + 100, cash(price + 100)).0;
     assert_eq!(code(outcome(&*store, &desk, 2, &stale)), "price_changed");
-    let voucher = hire(QUARTER_1, when, "Front desk", price, Tender::Voucher { code: "NOPE".into() }).0;
+    let voucher = hire(
+        QUARTER_1,
+        when,
+        "Front desk",
+        price,
+        Tender::Voucher { code: "NOPE".into() },
+    )
+    .0;
     assert_eq!(code(outcome(&*store, &desk, 3, &voucher)), "voucher_refused");
-    let (mut block, ..) = hire(HALF_2, slot(10), "Front desk", quoted(&*store, HALF_2, slot(10)), cash(50_000));
+    let (mut block, ..) = hire(
+        HALF_2,
+        slot(10),
+        "Front desk",
+        quoted(&*store, HALF_2, slot(10)),
+        cash(50_000),
+    );
     if let Command::Leisure(desk_domain::leisure::Command::BookSpace(a)) = &mut block {
         a.block_id = Some(Uuid::now_v7());
         a.club = Some("Forres Thistle juniors".into());
@@ -244,9 +281,20 @@ fn cancelling_a_paid_hire_refunds_it_the_way_it_was_paid(backend: &str) {
         }
     );
     assert!(refund.reason.contains("full refund"), "{}", refund.reason);
-    assert_eq!(code(outcome(&*store, &desk, 3, &cancel(booking_id, "Side desk").0)), "already_cancelled");
+    assert_eq!(
+        code(outcome(&*store, &desk, 3, &cancel(booking_id, "Side desk").0)),
+        "already_cancelled"
+    );
     // The pitch is free again.
-    assert_eq!(outcome(&*store, &desk, 4, &hire(FULL, when, "Front desk", price, Tender::Cash { tendered: Pence(price) }).0), Outcome::Applied);
+    assert_eq!(
+        outcome(
+            &*store,
+            &desk,
+            4,
+            &hire(FULL, when, "Front desk", price, Tender::Cash { tendered: Pence(price) }).0
+        ),
+        Outcome::Applied
+    );
 }
 
 /// Desk 1 sells a class place and hires a quarter for cash; desk 2 hires a half by card and a
@@ -273,16 +321,27 @@ fn the_cash_up_counts_space_money_on_two_desks(backend: &str) {
         quoted(&*store, HALF_2, h2),
         quoted(&*store, QUARTER_1, q1_later),
     );
-    let cash = |p: i64| Tender::Cash { tendered: Pence(p + 500) };
-    assert_eq!(outcome(&*store, &one, 2, &hire(QUARTER_1, q1, "Desk 1", p_q1, cash(p_q1)).0), Outcome::Applied);
+    let cash = |p: i64| Tender::Cash {
+        tendered: Pence(p + 500),
+    };
+    assert_eq!(
+        outcome(&*store, &one, 2, &hire(QUARTER_1, q1, "Desk 1", p_q1, cash(p_q1)).0),
+        Outcome::Applied
+    );
     let card = Tender::Card {
         terminal: "T2".into(),
         reference: "7781".into(),
     };
-    assert_eq!(outcome(&*store, &two, 1, &hire(HALF_2, h2, "Desk 2", p_h2, card).0), Outcome::Applied);
+    assert_eq!(
+        outcome(&*store, &two, 1, &hire(HALF_2, h2, "Desk 2", p_h2, card).0),
+        Outcome::Applied
+    );
     let (later, later_id, _) = hire(QUARTER_1, q1_later, "Desk 2", p_q1_later, cash(p_q1_later));
     assert_eq!(outcome(&*store, &two, 2, &later), Outcome::Applied);
-    assert_eq!(outcome(&*store, &two, 3, &cancel(later_id, "Desk 2").0), Outcome::Applied);
+    assert_eq!(
+        outcome(&*store, &two, 3, &cancel(later_id, "Desk 2").0),
+        Outcome::Applied
+    );
 
     let money: Vec<MoneyRecord> = records(&*store, "payments");
     assert_eq!(money.len(), 5, "four payments and one refund");
@@ -293,7 +352,10 @@ fn the_cash_up_counts_space_money_on_two_desks(backend: &str) {
     assert_eq!(desk1.cash.taken, Pence(600 + p_q1));
     assert_eq!(desk1.expected_cash, Pence(float.0 + 600 + p_q1));
     let desk2 = cash_up::cash_up(&entries, Till::Desk("Desk 2"), day, float);
-    assert_eq!((desk2.cash.taken, desk2.cash.refunded), (Pence(p_q1_later), Pence(p_q1_later)));
+    assert_eq!(
+        (desk2.cash.taken, desk2.cash.refunded),
+        (Pence(p_q1_later), Pence(p_q1_later))
+    );
     assert_eq!(desk2.expected_cash, float);
     assert_eq!(desk2.card_by_terminal["T2"].taken, Pence(p_h2));
     assert_eq!(desk2.refunds.refunded, Pence(p_q1_later));

@@ -10,8 +10,8 @@ pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
 mod reception;
-pub(crate) mod space_reads;
 mod space_pay;
+pub(crate) mod space_reads;
 mod spaces;
 mod transfer;
 
@@ -20,10 +20,10 @@ pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOu
 pub use life::{ChargeView, CheckInBooking, CheckInCandidate, CheckInWarning, OfferView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionPayment, ReceptionView};
+pub use space_pay::{SpaceCancelView, SpaceHire, SpacePriceQuote};
 pub use spaces::{
     BlockBooked, BlockCheck, BlockDate, BlockInput, SpaceBookingView, SpaceView, SpacesDay, WindowView, check_block,
 };
-pub use space_pay::{SpaceCancelView, SpaceHire, SpacePriceQuote};
 pub use transfer::{TransferQuote, TransferView};
 
 use chrono::NaiveDate;

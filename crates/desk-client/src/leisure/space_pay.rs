@@ -6,10 +6,10 @@
 //! why the payment rides on the booking).
 
 use chrono::NaiveDateTime;
+use desk_domain::leisure::Facts;
 use desk_domain::leisure::records::priced_customer;
 use desk_domain::leisure::space_cmd::{BookSpace, CancelSpace, hire_price};
 use desk_domain::leisure::space_pay::SpacePayment;
-use desk_domain::leisure::Facts;
 use desk_domain::values::Pence;
 use desk_domain::{Channel, Command};
 use serde::{Deserialize, Serialize};
@@ -192,6 +192,5 @@ impl Leisure<'_> {
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }

@@ -336,10 +336,7 @@ pub fn book_space<F: Facts + ?Sized>(facts: &mut F, a: &BookSpace, ctx: &Ctx) ->
         created_at: ctx.at,
         staff_id: ctx.staff_id,
     };
-    let mut effects = vec![
-        audit(&row, "leisure.book_space"),
-        Effect::Put(Record::synced(&row)),
-    ];
+    let mut effects = vec![audit(&row, "leisure.book_space"), Effect::Put(Record::synced(&row))];
     if let Some(pay) = &a.payment {
         match space_pay::take(facts, pay, &row, &space, ctx)? {
             Ok(more) => effects.extend(more),
@@ -403,10 +400,7 @@ pub fn cancel_space<F: Facts + ?Sized>(facts: &mut F, a: &CancelSpace, ctx: &Ctx
         }
     }
     row.status = SpaceBookingStatus::Cancelled;
-    let mut effects = vec![
-        audit(&row, "leisure.cancel_space"),
-        Effect::Put(Record::synced(&row)),
-    ];
+    let mut effects = vec![audit(&row, "leisure.cancel_space"), Effect::Put(Record::synced(&row))];
     effects.extend(money);
     Ok(Ok(effects))
 }

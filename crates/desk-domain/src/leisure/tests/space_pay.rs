@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::book_space::{Q1, at, ask, pitch_world};
+use super::book_space::{Q1, ask, at, pitch_world};
 use crate::leisure::cash_up::{self, Till, TillEntry};
 use crate::leisure::decide::tests::{Mem, ctx};
 use crate::leisure::payment::{Method, Tender};
@@ -114,7 +114,9 @@ fn every_way_to_pay_is_taken_at_peak_and_off_peak_prices() {
         reference: "004512".into(),
     };
     let table: Vec<(Tender, fn(i64) -> (Method, i64, i64, i64))> = vec![
-        (Tender::Cash { tendered: Pence(5_000) }, |p| (Method::Cash, p, 5_000, 5_000 - p)),
+        (Tender::Cash { tendered: Pence(5_000) }, |p| {
+            (Method::Cash, p, 5_000, 5_000 - p)
+        }),
         (card(), |p| {
             (
                 Method::Card {
@@ -146,9 +148,21 @@ fn every_way_to_pay_is_taken_at_peak_and_off_peak_prices() {
                 )
             },
         ),
-        (Tender::OnAccount { account: "ACC-7".into() }, |p| {
-            (Method::OnAccount { account: "ACC-7".into() }, p, p, 0)
-        }),
+        (
+            Tender::OnAccount {
+                account: "ACC-7".into(),
+            },
+            |p| {
+                (
+                    Method::OnAccount {
+                        account: "ACC-7".into(),
+                    },
+                    p,
+                    p,
+                    0,
+                )
+            },
+        ),
     ];
     for (starts, price) in [(at(8, 19), PEAK), (at(5, 10), OFF_PEAK)] {
         for (tender, expect) in &table {
@@ -195,7 +209,8 @@ fn no_payment_is_the_account_as_before_and_old_commands_still_parse() {
     // A command queued before payments were taken (no `payment`, no refund fields) parses.
     let old = json!({"booking_id": Uuid::nil(), "space_id": Q1, "starts": at(8, 19), "ends": at(8, 20),
                      "customer_id": 1, "club": null, "block_id": null});
-    let Command::Leisure(crate::leisure::Command::BookSpace(b)) = Command::parse("leisure.book_space", 1, &old).unwrap()
+    let Command::Leisure(crate::leisure::Command::BookSpace(b)) =
+        Command::parse("leisure.book_space", 1, &old).unwrap()
     else {
         panic!("not a space booking");
     };
@@ -213,10 +228,26 @@ fn bad_payments_are_refused_with_nothing_put() {
         ("negative tendered", peak(cash(-5_000)), "tendered_short"),
         ("negative price", hire(at(8, 19), -PEAK, cash(5_000)), "price_changed"),
         ("a stale price", hire(at(8, 19), OFF_PEAK, cash(5_000)), "price_changed"),
-        ("expired voucher", peak(Tender::Voucher { code: "OLD50".into() }), "voucher_refused"),
-        ("used voucher", peak(Tender::Voucher { code: "USED50".into() }), "voucher_refused"),
-        ("voucher worth less", peak(Tender::Voucher { code: "SMALL".into() }), "voucher_refused"),
-        ("unknown voucher", peak(Tender::Voucher { code: "NOPE".into() }), "voucher_refused"),
+        (
+            "expired voucher",
+            peak(Tender::Voucher { code: "OLD50".into() }),
+            "voucher_refused",
+        ),
+        (
+            "used voucher",
+            peak(Tender::Voucher { code: "USED50".into() }),
+            "voucher_refused",
+        ),
+        (
+            "voucher worth less",
+            peak(Tender::Voucher { code: "SMALL".into() }),
+            "voucher_refused",
+        ),
+        (
+            "unknown voucher",
+            peak(Tender::Voucher { code: "NOPE".into() }),
+            "voucher_refused",
+        ),
         (
             "a card number for a reference",
             peak(Tender::Card {
@@ -241,7 +272,11 @@ fn bad_payments_are_refused_with_nothing_put() {
             }),
             "invalid_payment",
         ),
-        ("on account without one", peak(Tender::OnAccount { account: "".into() }), "invalid_payment"),
+        (
+            "on account without one",
+            peak(Tender::OnAccount { account: "".into() }),
+            "invalid_payment",
+        ),
         (
             "a block date paid at the desk",
             BookSpace {
@@ -254,7 +289,9 @@ fn bad_payments_are_refused_with_nothing_put() {
         (
             "no desk",
             BookSpace {
-                payment: peak(cash(5_000)).payment.map(|p| SpacePayment { desk: " ".into(), ..p }),
+                payment: peak(cash(5_000))
+                    .payment
+                    .map(|p| SpacePayment { desk: " ".into(), ..p }),
                 ..peak(cash(5_000))
             },
             "invalid_payment",
@@ -323,7 +360,10 @@ fn fractional_pence_are_bad_args_at_the_boundary() {
 /// when it gives one, in full with a waiver; always the way it was paid.
 #[test]
 fn the_refund_follows_the_space_cut_off_to_the_original_method() {
-    let starts = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap().and_hms_opt(12, 0, 0).unwrap();
+    let starts = NaiveDate::from_ymd_opt(2026, 12, 3)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
     let card = Tender::Card {
         terminal: "T2".into(),
         reference: "0099".into(),
@@ -340,7 +380,10 @@ fn the_refund_follows_the_space_cut_off_to_the_original_method() {
     ];
     for (before, percent, waiver, back) in table {
         let mut w = paying_world();
-        w.settings[0].policies.iter_mut().for_each(|p| p.late_refund_percent = percent);
+        w.settings[0]
+            .policies
+            .iter_mut()
+            .for_each(|p| p.late_refund_percent = percent);
         let price = 3_000; // Thursday noon is off-peak.
         let booked = decide(&mut w, hire(starts, price, card.clone())).unwrap();
         apply(&mut w, &booked);
@@ -401,7 +444,10 @@ fn a_voucher_is_re_credited_and_cancelling_twice_or_without_a_refund_id_is_refus
 #[test]
 fn a_waiver_clears_a_late_account_charge() {
     let mut w = paying_world();
-    let starts = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap().and_hms_opt(10, 0, 0).unwrap();
+    let starts = NaiveDate::from_ymd_opt(2026, 12, 2)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
     let booked = decide(&mut w, ask(Q1, starts, starts + Duration::hours(1))).unwrap();
     apply(&mut w, &booked);
     let c = CancelSpace {
