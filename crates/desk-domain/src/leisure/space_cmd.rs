@@ -2,7 +2,8 @@
 //! within opening hours, refused when it or a space linked to it (its halves, quarters, or the
 //! pitch it is part of) is taken, with another space of the same kind or the next free slot
 //! offered instead; inside the centre's booking window; priced peak or off-peak by the one
-//! price rule and charged to the hirer's account.
+//! price rule and charged to the hirer's account, or paid at the desk for a one-off hire
+//! ([`super::space_pay`], which also refunds it on cancelling).
 //!
 //! A club's block booking is not a command of its own. The desk expands it ([`super::block`]),
 //! shows every date that clashes from its replica, and queues one `book_space` per date sharing
