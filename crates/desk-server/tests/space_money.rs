@@ -73,17 +73,17 @@ fn slot(h: u32) -> (NaiveDateTime, NaiveDateTime) {
 
 /// The price the desk quotes customer 1 (an adult) for the space, as the desk works it out.
 fn quoted(store: &dyn Store, space: i64, (starts, ends): (NaiveDateTime, NaiveDateTime)) -> i64 {
-    let one = |t: &str, id: String| -> serde_json::Value {
+    let one = |t: &str, id: i64| -> serde_json::Value {
         store
             .records(t, &[])
             .unwrap()
             .into_iter()
-            .find(|v| v["id"].to_string() == id)
+            .find(|v| v["id"] == id)
             .unwrap()
     };
-    let settings = serde_json::from_value(one("leisure_settings", CENTRE_A.to_string())).unwrap();
-    let space: SpaceRecord = serde_json::from_value(one("spaces", space_id(CENTRE_A, space).to_string())).unwrap();
-    let customer: desk_domain::Customer = serde_json::from_value(one("customers", "1".into())).unwrap();
+    let settings = serde_json::from_value(one("leisure_settings", CENTRE_A)).unwrap();
+    let space: SpaceRecord = serde_json::from_value(one("spaces", space_id(CENTRE_A, space))).unwrap();
+    let customer: desk_domain::Customer = serde_json::from_value(one("customers", 1)).unwrap();
     hire_price(
         &settings,
         &space,

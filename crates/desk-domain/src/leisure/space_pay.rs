@@ -20,10 +20,10 @@ use uuid::Uuid;
 
 use super::Code;
 use super::decide::Facts;
-use super::money::{desk_name, payment_refusal, refund_refusal, waiver_of};
+use super::money::{RefundDue, desk_name, payment_refusal, refund_refusal, waiver_of};
 use super::payment::{self, Method, Tender};
 use super::records::{MoneyKind, MoneyRecord};
-use super::refund::{self, Booked, Refund, Sold};
+use super::refund::{self, Booked, Sold};
 use super::space_records::{SpaceBookingRecord, SpaceRecord};
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::Refusal;
@@ -168,7 +168,7 @@ pub fn refund_due<F: Facts + ?Sized>(
     row: &SpaceBookingRecord,
     now: chrono::NaiveDateTime,
     waiver: Option<&refund::Waiver>,
-) -> Result<Result<Option<(Refund, MoneyRecord)>, Refusal>, F::Error> {
+) -> Result<Result<Option<RefundDue>, Refusal>, F::Error> {
     let records = facts.money_of_booking(row.id)?;
     let Some(paid) = records.iter().find(|m| m.kind == MoneyKind::Payment).cloned() else {
         return Ok(Ok(None));

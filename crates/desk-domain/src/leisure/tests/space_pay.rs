@@ -105,6 +105,9 @@ fn cancel(waiver: Option<&str>) -> CancelSpace {
     }
 }
 
+/// What a tender at a price records: the method, amount, tendered and change.
+type Expect = fn(i64) -> (Method, i64, i64, i64);
+
 /// Each way to pay at a peak and an off-peak price: one booking and one payment of that price
 /// (nothing for complimentary), the change for cash, and the receipt's reason the price rule's.
 #[test]
@@ -113,7 +116,7 @@ fn every_way_to_pay_is_taken_at_peak_and_off_peak_prices() {
         terminal: "T1".into(),
         reference: "004512".into(),
     };
-    let table: Vec<(Tender, fn(i64) -> (Method, i64, i64, i64))> = vec![
+    let table: Vec<(Tender, Expect)> = vec![
         (Tender::Cash { tendered: Pence(5_000) }, |p| {
             (Method::Cash, p, 5_000, 5_000 - p)
         }),
