@@ -20,6 +20,7 @@ use desk_client::leisure::{
     ReceiptView, RefundQuote, SpaceBookingView, SpacesDay, TenderInput, TransferQuote, TransferView,
 };
 use desk_client::leisure::{MembershipInput, ReceptionView, RegisterOutcome, RegistrationInput};
+use desk_client::leisure::{SpaceCancelView, SpaceHire, SpacePriceQuote};
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,
@@ -260,8 +261,24 @@ contract! {
     /// Books the block's free dates, one command per date sharing a block id.
     book_block(BookBlockRequest { block: BlockInput, channel: Channel }) -> BlockBooked
         = desk |d, r| d.leisure().book_block(r.block, r.channel).await;
-    cancel_space(CancelSpaceRequest { booking_id: Uuid, channel: Channel }) -> SpaceBookingView
-        = desk |d, r| d.leisure().cancel_space(r.booking_id, r.channel).await;
+    /// Cancels a space booking: a hire paid at the desk is refunded by the space cut-off the way it
+    /// was paid; `waiver` is why a member of staff sets the cut-off aside.
+    cancel_space(CancelSpaceRequest { booking_id: Uuid, waiver: Option<String>, channel: Channel }) -> SpaceCancelView
+        = desk |d, r| d.leisure().cancel_space(r.booking_id, r.waiver, r.channel).await;
+    /// The price of hiring a space for a customer, with why (peak or off-peak, membership), before paying.
+    space_price(SpacePriceRequest { space_id: i64, starts: NaiveDateTime, ends: NaiveDateTime, customer_id: i64 }) -> SpacePriceQuote
+        = desk |d, r| d.leisure().space_price(r.space_id, r.starts, r.ends, r.customer_id).await;
+    /// Books a space once and takes payment for the price quoted, in one command; the booking and receipt.
+    hire_space(HireSpaceRequest {
+        space_id: i64,
+        starts: NaiveDateTime,
+        ends: NaiveDateTime,
+        customer_id: i64,
+        price_pence: i64,
+        tender: TenderInput,
+        channel: Channel,
+    }) -> SpaceHire
+        = desk |d, r| d.leisure().hire_space(r.space_id, r.starts, r.ends, r.customer_id, r.price_pence, &r.tender, r.channel).await;
     /// Books the space or slot offered for a refused space booking, resolving the item.
     take_space_alternative(TakeSpaceAlternativeRequest { item_id: Uuid, alternative: usize }) -> SpaceBookingView
         = desk |d, r| d.leisure().take_space_alternative(r.item_id, r.alternative).await;

@@ -3,7 +3,9 @@
 // block on half 1 (the full pitch shows as held through it); a block form with bad input (ends
 // before it starts, 200 weeks long) refused beside the fields; then a Tuesday block on the full
 // pitch whose every date is listed before confirming — the club's dates clash through the
-// linked half, the later ones are free — and the free dates booked. Each key screen is captured
+// linked half, the later ones are free — and the free dates booked; then a member of the public
+// hires a badminton court for cash (more than the price, the change shown) and sees the printable
+// receipt naming the court. Each key screen is captured
 // to docs/screenshots and scanned by axe-core (no serious or critical violations).
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -133,5 +135,31 @@ describe('Spaces and block bookings in a real window', { concurrency: false }, (
     assert.match(await (await ui.find(tid('block-booked'))).text(), new RegExp(`${free} dates booked`));
     await capture(ui, SHOTS, 'spaces-block-booked');
     await noViolations(ui, 'block booked');
+
+    // A court hired for cash at the desk: the price with its reason, £50 handed over, the change
+    // shown and the receipt naming the court.
+    const day = iso(plusDays(new Date(), 1));
+    await go(ui, `#/spaces/book?centre=1&day=${day}&space=113&hour=11`);
+    await ui.waitFor(tid('space-book-form'), { timeout: 15000 });
+    await ui.waitUntil(`return document.querySelector('[data-testid="space-choice"]').value !== ''`, { what: 'court 3 is chosen' });
+    await (await ui.find(tid('hirer-search'))).type('Mac');
+    await (await ui.waitFor(`${tid('hirer-results')} label`, { timeout: 15000 })).click();
+    const price = await (await ui.waitFor(tid('space-price'), { timeout: 15000 })).text();
+    assert.match(price, /£\d+\.\d\d — .*an hour/, 'the price is shown with its reason');
+    const pence = Math.round(Number(/£(\d+\.\d\d)/.exec(price)[1]) * 100);
+    assert.ok(pence > 0 && pence < 5000, `a court's hour costs less than £50: ${price}`);
+    await (await ui.find(`label[for="pay-method-cash"]`)).click();
+    await fill('pay-tendered', '50');
+    await capture(ui, SHOTS, 'spaces-hire-cash');
+    await noViolations(ui, 'space hire paid in cash');
+    await (await ui.find(tid('space-book-submit'))).click();
+    await ui.waitFor(tid('receipt'), { timeout: 15000 });
+    const change = (5000 - pence) / 100;
+    assert.match(await (await ui.find(tid('receipt-change-panel'))).text(), new RegExp(`Change to give: £${change.toFixed(2).replace('.', '\\.')}`));
+    assert.match(await (await ui.find(tid('receipt-session'))).text(), /Hire of Badminton court 3, until 12:00/);
+    assert.match(await (await ui.find(tid('receipt-method'))).text(), /Cash/);
+    await ui.waitFor(tid('receipt-print'));
+    await capture(ui, SHOTS, 'spaces-hire-receipt');
+    await noViolations(ui, 'space hire receipt');
   });
 });

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { BlockCheck } from '../src/lib/bindings/BlockCheck';
+import type { ReceiptView } from '../src/lib/bindings/ReceiptView';
 import type { SpaceBookingView } from '../src/lib/bindings/SpaceBookingView';
 import type { SpacesDay } from '../src/lib/bindings/SpacesDay';
 import type { SpaceView } from '../src/lib/bindings/SpaceView';
@@ -16,6 +17,7 @@ vi.mock('../src/lib/ipc', async (importOriginal) => {
 
 const { default: Spaces } = await import('../src/services/leisure/screens/Spaces.svelte');
 const { default: BlockBooking } = await import('../src/services/leisure/screens/BlockBooking.svelte');
+const { default: BookSpace } = await import('../src/services/leisure/screens/BookSpace.svelte');
 const f = await import('./fixtures');
 
 const space = (id: number, name: string, kind: string, part_of: number | null): SpaceView => ({
@@ -47,6 +49,7 @@ const booking = (spaceId: number, from: string, to: string, holder: string): Spa
   status: 'booked',
   price_pence: 6_000,
   price_reason: 'Adult (peak)',
+  paid_at_desk: false,
   pending: false,
 });
 const DAY: SpacesDay = {
@@ -154,5 +157,104 @@ describe('the block-booking form', () => {
     await user.click(screen.getByTestId('block-confirm'));
     expect(desk.book_block).toHaveBeenCalledWith({ block: sent, channel: 'face-to-face' });
     expect(await screen.findByTestId('block-not-booked')).toHaveTextContent('Not booked:');
+  });
+});
+
+describe('hiring a space and paying at the desk', () => {
+  const QUOTE = {
+    space_id: 104,
+    customer_id: 101,
+    starts: '2026-12-08T19:00:00',
+    ends: '2026-12-08T20:00:00',
+    price_pence: 3_600,
+    reason: 'Adult (peak) for 1 h at £36.00 an hour',
+  };
+  const RECEIPT: ReceiptView = {
+    payment_id: 'p-1',
+    booking_id: 'sb-1',
+    kind: 'payment',
+    centre_name: 'Elgin Leisure Centre',
+    activity_name: 'Hire of 3G pitch, quarter 1, until 20:00',
+    starts_at: '2026-12-08T19:00:00',
+    customer_name: 'Mòrag O’Neill',
+    membership_no: 'MLC0000101',
+    amount_pence: 3_600,
+    tendered_pence: 5_000,
+    change_pence: 1_400,
+    method: 'Cash',
+    reason: QUOTE.reason,
+    desk: 'Desk 0a1b2c3d',
+    taken_at: '2026-12-01T10:00:00',
+    staff_id: 7,
+    pending: true,
+  };
+
+  async function fillHire(user: ReturnType<typeof userEvent.setup>): Promise<void> {
+    render(BookSpace, { staff: f.leisureStaff, centreId: 1, day: '2026-12-08', space: 104, hour: 19 });
+    await screen.findByRole('option', { name: '3G pitch, quarter 1' });
+    await user.type(screen.getByTestId('hirer-search'), 'Mòrag');
+    await user.click(await screen.findByTestId('hirer-101'));
+  }
+
+  beforeEach(() => {
+    desk.find_customers.mockResolvedValue({ customers: [f.customers[0]!], more: 0 });
+    desk.space_price.mockResolvedValue(QUOTE);
+  });
+
+  it('shows the price with its reason, takes cash over the price and shows the receipt with the change', async () => {
+    desk.hire_space.mockResolvedValue({ booking: { ...booking(104, '19:00', '20:00', 'Mòrag O’Neill'), paid_at_desk: true, pending: true }, receipt: RECEIPT });
+    const user = userEvent.setup();
+    await fillHire(user);
+    expect(await screen.findByTestId('space-price')).toHaveTextContent('£36.00 — Adult (peak) for 1 h at £36.00 an hour');
+    expect(desk.space_price).toHaveBeenCalledWith({ spaceId: 104, starts: '2026-12-08T19:00:00', ends: '2026-12-08T20:00:00', customerId: 101 });
+    await user.click(screen.getByTestId('pay-method-cash'));
+    await user.type(screen.getByTestId('pay-tendered'), '50');
+    expect(screen.getByTestId('space-book-submit')).toHaveTextContent('Book and record payment');
+    await user.click(screen.getByTestId('space-book-submit'));
+    expect(desk.hire_space).toHaveBeenCalledWith({
+      spaceId: 104,
+      starts: '2026-12-08T19:00:00',
+      ends: '2026-12-08T20:00:00',
+      customerId: 101,
+      pricePence: 3_600,
+      tender: expect.objectContaining({ method: 'cash', tendered_pence: 5_000 }),
+      channel: 'face-to-face',
+    });
+    expect(desk.book_space).not.toHaveBeenCalled();
+    expect(await screen.findByTestId('receipt-change-panel')).toHaveTextContent('Change to give: £14.00');
+    expect(screen.getByTestId('receipt-session')).toHaveTextContent('Hire of 3G pitch, quarter 1, until 20:00');
+    expect(screen.getByTestId('receipt-back')).toHaveTextContent('Back to the spaces');
+    expect(screen.getByTestId('space-hired')).toHaveTextContent('pending until the server confirms it');
+  });
+
+  it('puts errors beside the payment fields: cash short here, a used voucher from the desk', async () => {
+    const user = userEvent.setup();
+    await fillHire(user);
+    await screen.findByTestId('space-price');
+    await user.click(screen.getByTestId('pay-method-cash'));
+    await user.type(screen.getByTestId('pay-tendered'), '20');
+    await user.click(screen.getByTestId('space-book-submit'));
+    expect(await screen.findByTestId('pay-tendered-error')).toHaveTextContent('at least the price, £36.00');
+    expect(desk.hire_space).not.toHaveBeenCalled();
+    desk.hire_space.mockRejectedValue({ code: 'voucher_refused', message: 'Voucher GIFT50 has already been used.' });
+    await user.click(screen.getByTestId('pay-method-voucher'));
+    await user.type(screen.getByTestId('pay-voucher'), 'gift50');
+    await user.click(screen.getByTestId('space-book-submit'));
+    expect(await screen.findByTestId('pay-voucher-error')).toHaveTextContent('already been used');
+    expect(screen.queryByTestId('receipt')).not.toBeInTheDocument();
+  });
+
+  it('books a club’s hire to its account, and the account choice books without payment', async () => {
+    desk.book_space.mockResolvedValue(booking(104, '19:00', '20:00', 'Elgin City juniors'));
+    const user = userEvent.setup();
+    await fillHire(user);
+    await screen.findByTestId('space-price');
+    await user.type(screen.getByTestId('space-club'), 'Elgin City juniors');
+    expect(await screen.findByTestId('space-club-account')).toHaveTextContent('charged to its account');
+    expect(screen.queryByTestId('pay-method-cash')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('space-book-submit'));
+    expect(desk.book_space).toHaveBeenCalledWith(expect.objectContaining({ spaceId: 104, club: 'Elgin City juniors', customerId: 101 }));
+    expect(desk.hire_space).not.toHaveBeenCalled();
+    expect(await screen.findByTestId('space-booked')).toHaveTextContent('to their account');
   });
 });

@@ -66,6 +66,7 @@ fn book(space: i64, (starts, ends): (NaiveDateTime, NaiveDateTime)) -> (Command,
         customer_id: 1,
         club: None,
         block_id: None,
+        payment: None,
     });
     (cmd, id)
 }
@@ -190,7 +191,12 @@ fn cancel_space_charges_nothing_in_time_and_refuses_twice(backend: &str) {
     let later = (slot().0 + Duration::days(3), slot().1 + Duration::days(3));
     let (cmd, id) = book(FULL, later);
     assert_eq!(outcome(&*store, &desk, 1, &cmd), Outcome::Applied);
-    let cancel = Command::from(CancelSpace { booking_id: id });
+    let cancel = Command::from(CancelSpace {
+        booking_id: id,
+        refund_id: None,
+        desk: None,
+        waiver: None,
+    });
     assert_eq!(outcome(&*store, &desk, 2, &cancel), Outcome::Applied);
     let [row] = &held(&*store)[..] else {
         panic!("one booking")

@@ -481,7 +481,53 @@ export class FakeDesk {
       this.spaces.book(spaceId, starts, ends, club ?? this.customers.find((c) => c.id === customerId)?.first_name ?? 'Customer'),
     check_block: ({ block }) => this.spaces.check(block),
     book_block: ({ block }) => this.spaces.bookBlock(block),
-    cancel_space: ({ bookingId }) => this.spaces.cancel(bookingId),
+    cancel_space: ({ bookingId }) => {
+      const paid = this.receipts.find((r) => r.booking_id === bookingId && r.kind === 'payment');
+      const booking = this.spaces.cancel(bookingId);
+      const refund: ReceiptView | null = paid
+        ? { ...paid, payment_id: crypto.randomUUID(), kind: 'refund', tendered_pence: 0, change_pence: 0, reason: 'Cancelled before the cut-off: full refund' }
+        : null;
+      if (refund) this.receipts.push(refund);
+      return { booking, refund, reason: refund?.reason ?? 'Cancelled in time: nothing charged' };
+    },
+    // The preview prices every hour of every space alike: £12.00 an hour.
+    space_price: ({ spaceId, starts, ends, customerId }) => ({
+      space_id: spaceId,
+      customer_id: customerId,
+      starts,
+      ends,
+      price_pence: Math.round(((Date.parse(ends) - Date.parse(starts)) / 3_600_000) * 1_200),
+      reason: 'Adult for 1 h at £12.00 an hour (preview price)',
+    }),
+    hire_space: ({ spaceId, starts, ends, customerId, pricePence, tender }) => {
+      const tendered = tender.method === 'cash' ? (tender.tendered_pence ?? 0) : pricePence;
+      if (tendered < pricePence) throw { code: 'tendered_short', message: 'The cash handed over is less than the price.' };
+      const customer = this.customers.find((c) => c.id === customerId);
+      const booking = this.spaces.book(spaceId, starts, ends, customer ? `${customer.first_name} ${customer.last_name}` : 'Customer');
+      booking.price_pence = pricePence;
+      booking.paid_at_desk = true;
+      const receipt: ReceiptView = {
+        payment_id: crypto.randomUUID(),
+        booking_id: booking.id,
+        kind: 'payment',
+        centre_name: this.centres[0]?.name ?? '',
+        activity_name: `Hire of ${booking.space_name}, until ${ends.slice(11, 16)}`,
+        starts_at: starts,
+        customer_name: booking.holder,
+        membership_no: customer?.membership_no ?? '',
+        amount_pence: pricePence,
+        tendered_pence: tender.method === 'cash' ? tendered : 0,
+        change_pence: tender.method === 'cash' ? tendered - pricePence : 0,
+        method: tender.method === 'cash' ? 'Cash' : tender.method,
+        reason: 'Adult for 1 h at £12.00 an hour (preview price)',
+        desk: 'Desk preview',
+        taken_at: new Date().toISOString().slice(0, 19),
+        staff_id: this.staff.id,
+        pending: true,
+      };
+      this.receipts.push(receipt);
+      return { booking, receipt };
+    },
     take_space_alternative: ({ itemId }) => {
       this.attention = this.attention.filter((a) => a.id !== itemId);
       return this.spaces.book(112, `${todayIso()}T19:00:00`, `${todayIso()}T20:00:00`, 'Forres Badminton Club');

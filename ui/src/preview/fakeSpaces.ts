@@ -64,6 +64,7 @@ export class FakeSpaces {
       status: 'booked',
       price_pence: 6_000,
       price_reason: 'Adult (peak)',
+      paid_at_desk: false,
       pending,
     };
     this.bookings.push(b);

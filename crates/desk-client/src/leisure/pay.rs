@@ -136,6 +136,18 @@ pub(crate) fn receipt_of(conn: &Connection, m: &MoneyRecord, pending: bool) -> R
         Some(b) => reads::effective_session(conn, b.booking.session_id)?.map(|(s, _)| s),
         None => None,
     };
+    // Not a class place: a space hire paid at the desk names its space booking instead.
+    let (activity_name, starts_at) = match &session {
+        Some(s) => (s.activity_name.clone(), s.starts_at),
+        None => match super::space_reads::space_booking(conn, m.booking_id)? {
+            Some((b, _)) => {
+                let space = super::space_reads::space(conn, b.space_id)?
+                    .map_or_else(|| format!("space {}", b.space_id), |s| s.name);
+                (format!("Hire of {space}, until {}", b.ends.format("%H:%M")), b.starts)
+            }
+            None => (String::new(), m.at),
+        },
+    };
     let centre_name = replica::centres(conn)?
         .into_iter()
         .find(|c| c.id == m.centre_id)
@@ -151,8 +163,8 @@ pub(crate) fn receipt_of(conn: &Connection, m: &MoneyRecord, pending: bool) -> R
             MoneyKind::TransferIn => "transfer_in".into(),
         },
         centre_name,
-        activity_name: session.as_ref().map_or_else(String::new, |s| s.activity_name.clone()),
-        starts_at: session.as_ref().map_or(m.at, |s| s.starts_at),
+        activity_name,
+        starts_at,
         customer_name: customer_name(conn, m.customer_id)?,
         membership_no: customer.map(|c| c.membership_no).unwrap_or_default(),
         amount_pence: m.amount.0,

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use desk_domain::leisure::block::{self, BlockRequest, Every, Outcome};
 use desk_domain::leisure::policy::SitePolicy;
-use desk_domain::leisure::space_cmd::{BookSpace, CancelSpace, MAX_CLUB};
+use desk_domain::leisure::records::MoneyKind;
+use desk_domain::leisure::space_cmd::{BookSpace, MAX_CLUB};
 use desk_domain::leisure::space_records::{SpaceBookingRecord, SpaceBookingStatus, SpaceRecord, layout_for};
 use desk_domain::leisure::spaces::SpaceBooking;
 use desk_domain::leisure::window;
@@ -50,9 +51,11 @@ pub struct SpaceBookingView {
     pub club: Option<String>,
     pub block_id: Option<Uuid>,
     pub status: SpaceBookingStatus,
-    /// Charged to the hirer's account.
+    /// What the hire costs: charged to the hirer's account unless `paid_at_desk`.
     pub price_pence: i64,
     pub price_reason: String,
+    /// Paid at the desk (cash, card, …) when it was booked, not charged to an account.
+    pub paid_at_desk: bool,
     /// Made on this desk and not yet confirmed by the server.
     pub pending: bool,
 }
@@ -158,6 +161,9 @@ fn view(
         status: b.status,
         price_pence: b.price.0,
         price_reason: b.price_reason.clone(),
+        paid_at_desk: money_reads::money_of_booking(conn, b.id)?
+            .iter()
+            .any(|(m, _)| m.kind == MoneyKind::Payment),
         pending,
     })
 }
@@ -167,7 +173,7 @@ fn names(spaces: &[SpaceRecord]) -> HashMap<i64, String> {
 }
 
 /// The space booking a command touched, as the desk shows it now.
-fn booking_view(conn: &Connection, id: Uuid) -> Result<SpaceBookingView, DeskError> {
+pub(super) fn booking_view(conn: &Connection, id: Uuid) -> Result<SpaceBookingView, DeskError> {
     let (b, pending) = space_reads::space_booking(conn, id)?
         .ok_or_else(|| DeskError::Store(format!("space booking {id} vanished while being recorded")))?;
     let spaces = space_reads::spaces_of_centre(conn, b.centre_id)?;
@@ -441,6 +447,7 @@ impl Leisure<'_> {
             customer_id,
             club,
             block_id: None,
+            payment: None,
         });
         self.desk
             .record_command(cmd, channel, move |conn| booking_view(conn, booking_id))
@@ -479,6 +486,7 @@ impl Leisure<'_> {
                         customer_id: input.customer_id,
                         club: Some(input.club.trim().to_owned()),
                         block_id: Some(block_id),
+                        payment: None,
                     });
                     record(tx, &cmd, channel, now)?;
                     booked.push(booking_view(tx, booking_id)?);
@@ -488,17 +496,6 @@ impl Leisure<'_> {
                     booked,
                     not_booked,
                 })
-            })
-            .await
-    }
-
-    pub async fn cancel_space(&self, booking_id: Uuid, channel: Channel) -> Result<SpaceBookingView, DeskError> {
-        if booking_id.is_nil() {
-            return Err(DeskError::invalid("The booking id must not be empty."));
-        }
-        self.desk
-            .record_command(Command::from(CancelSpace { booking_id }), channel, move |conn| {
-                booking_view(conn, booking_id)
             })
             .await
     }

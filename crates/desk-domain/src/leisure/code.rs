@@ -85,6 +85,9 @@ pub enum Code {
     NotYetOpen,
     /// A club name that is empty, too long or holds control characters.
     InvalidClub,
+    /// A payment taken at the desk for a date of a club's block booking: blocks are charged to
+    /// the club's account and invoiced.
+    BlockOnAccount,
 }
 
 impl Code {
@@ -132,6 +135,7 @@ impl Code {
             Code::NotBookable => "not_bookable",
             Code::NotYetOpen => "not_yet_open",
             Code::InvalidClub => "invalid_club",
+            Code::BlockOnAccount => "block_on_account",
         }
     }
 

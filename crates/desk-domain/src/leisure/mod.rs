@@ -35,6 +35,7 @@ pub mod refund;
 pub mod registration;
 pub mod rules;
 pub mod space_cmd;
+pub mod space_pay;
 pub mod space_records;
 pub mod spaces;
 mod table;

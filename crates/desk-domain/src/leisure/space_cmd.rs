@@ -2,7 +2,8 @@
 //! within opening hours, refused when it or a space linked to it (its halves, quarters, or the
 //! pitch it is part of) is taken, with another space of the same kind or the next free slot
 //! offered instead; inside the centre's booking window; priced peak or off-peak by the one
-//! price rule and charged to the hirer's account.
+//! price rule and charged to the hirer's account, or paid at the desk for a one-off hire
+//! ([`super::space_pay`], which also refunds it on cancelling).
 //!
 //! A club's block booking is not a command of its own. The desk expands it ([`super::block`]),
 //! shows every date that clashes from its replica, and queues one `book_space` per date sharing
@@ -22,6 +23,7 @@ use super::policy::SitePolicy;
 use super::price::{self, Quote};
 use super::price_list::Item;
 use super::records::priced_customer;
+use super::space_pay::{self, RefundAsk, SpacePayment};
 use super::space_records::{SpaceBookingRecord, SpaceBookingStatus, SpaceRecord, layout_for};
 use super::spaces::{Layout, SpaceBooking};
 use super::window;
@@ -50,12 +52,26 @@ pub struct BookSpace {
     /// Shared by every date of one block booking.
     #[serde(default)]
     pub block_id: Option<Uuid>,
+    /// Paid at the desk (a one-off hire); absent: charged to the hirer's account, as before
+    /// payments were taken for spaces. Why a field and not a command: [`super::space_pay`].
+    #[serde(default)]
+    pub payment: Option<SpacePayment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CancelSpace {
     pub booking_id: Uuid,
+    /// For a hire paid at the desk: the refund's id (made on the desk, used only when money
+    /// goes back) and the desk giving it. Absent on commands queued before payments were taken.
+    #[serde(default)]
+    pub refund_id: Option<Uuid>,
+    #[serde(default)]
+    pub desk: Option<String>,
+    /// A member of staff's reason for setting the cut-off aside: a paid hire refunded in full,
+    /// an account hire charged nothing.
+    #[serde(default)]
+    pub waiver: Option<String>,
 }
 
 fn when(starts: NaiveDateTime, ends: NaiveDateTime) -> String {
@@ -280,6 +296,11 @@ pub fn book_space<F: Facts + ?Sized>(facts: &mut F, a: &BookSpace, ctx: &Ctx) ->
                 held.join("; ")
             ),
         );
+        // A payment is not carried over to another space or slot (its price may differ): a
+        // paid hire offers none, as a paid class place does not.
+        if a.payment.is_some() {
+            return Ok(Err(refusal));
+        }
         return Ok(Err(
             refusal.with_alternatives(alternatives(&layout, &spaces, a, &existing))
         ));
@@ -305,10 +326,14 @@ pub fn book_space<F: Facts + ?Sized>(facts: &mut F, a: &BookSpace, ctx: &Ctx) ->
         created_at: ctx.at,
         staff_id: ctx.staff_id,
     };
-    Ok(Ok(vec![
-        audit(&row, "leisure.book_space"),
-        Effect::Put(Record::synced(&row)),
-    ]))
+    let mut effects = vec![audit(&row, "leisure.book_space"), Effect::Put(Record::synced(&row))];
+    if let Some(pay) = &a.payment {
+        match space_pay::take(facts, pay, &row, &space, ctx)? {
+            Ok(more) => effects.extend(more),
+            Err(r) => return Ok(Err(r)),
+        }
+    }
+    Ok(Ok(effects))
 }
 
 fn audit(row: &SpaceBookingRecord, why: &str) -> Effect {
@@ -347,31 +372,65 @@ pub fn cancel_space<F: Facts + ?Sized>(facts: &mut F, a: &CancelSpace, ctx: &Ctx
             format!("{} has already started.", when(row.starts, row.ends)),
         )));
     }
+    let ask = RefundAsk {
+        refund_id: a.refund_id,
+        desk: a.desk.as_deref(),
+        waiver: a.waiver.as_deref(),
+    };
+    let mut money = Vec::new();
+    match space_pay::refund_on_cancel(facts, &mut row, &ask, ctx)? {
+        Err(r) => return Ok(Err(r)),
+        Ok(Some(effects)) => money = effects,
+        Ok(None) => {
+            let waiver = match super::money::waiver_of(a.waiver.as_deref(), ctx) {
+                Ok(w) => w,
+                Err(r) => return Ok(Err(r)),
+            };
+            charge_on_cancel(facts, &mut row, waiver.as_ref(), ctx)?;
+        }
+    }
+    row.status = SpaceBookingStatus::Cancelled;
+    let mut effects = vec![audit(&row, "leisure.cancel_space"), Effect::Put(Record::synced(&row))];
+    effects.extend(money);
+    Ok(Ok(effects))
+}
+
+/// An account hire cancelled: nothing charged before the policy's space cut-off (or with a
+/// member of staff's waiver); after it, the share the policy does not give back.
+fn charge_on_cancel<F: Facts + ?Sized>(
+    facts: &mut F,
+    row: &mut SpaceBookingRecord,
+    waiver: Option<&super::refund::Waiver>,
+    ctx: &Ctx,
+) -> Result<(), F::Error> {
     let policy = facts
         .settings(row.centre_id)?
         .and_then(|s| s.policy_on(row.starts.date()).cloned());
     let late = policy
         .as_ref()
         .is_some_and(|p| row.starts - ctx.now < Duration::minutes(i64::from(p.space_cutoff_minutes)));
-    if late {
-        let p = policy.as_ref().expect("late only with a policy");
-        let kept = row.price.0 * i64::from(100 - p.late_refund_percent.min(100)) / 100;
-        row.price_reason = format!(
-            "cancelled within {} hours of the start: {} of {} still charged",
-            p.space_cutoff_minutes / 60,
-            Pence(kept),
-            row.price
-        );
-        row.price = Pence(kept);
-    } else {
-        row.price_reason = format!("cancelled in time: nothing charged (was {})", row.price);
-        row.price = Pence(0);
+    match (late, waiver) {
+        (true, Some(w)) => {
+            row.price_reason = format!("late cancellation waived: {} (was {})", w.reason, row.price);
+            row.price = Pence(0);
+        }
+        (true, None) => {
+            let p = policy.as_ref().expect("late only with a policy");
+            let kept = row.price.0 * i64::from(100 - p.late_refund_percent.min(100)) / 100;
+            row.price_reason = format!(
+                "cancelled within {} hours of the start: {} of {} still charged",
+                p.space_cutoff_minutes / 60,
+                Pence(kept),
+                row.price
+            );
+            row.price = Pence(kept);
+        }
+        (false, _) => {
+            row.price_reason = format!("cancelled in time: nothing charged (was {})", row.price);
+            row.price = Pence(0);
+        }
     }
-    row.status = SpaceBookingStatus::Cancelled;
-    Ok(Ok(vec![
-        audit(&row, "leisure.cancel_space"),
-        Effect::Put(Record::synced(&row)),
-    ]))
+    Ok(())
 }
 
 fn space_words<F: Facts + ?Sized>(facts: &mut F, space_id: i64) -> Result<String, F::Error> {
@@ -394,8 +453,13 @@ pub fn summary_book<F: Facts + ?Sized>(facts: &mut F, a: &BookSpace) -> Result<S
         None => customer_words(facts.customer(a.customer_id)?, a.customer_id),
     };
     let block = if a.block_id.is_some() { " (block booking)" } else { "" };
+    let paid = a
+        .payment
+        .as_ref()
+        .map(|p| format!(", {} paid at the desk", p.price))
+        .unwrap_or_default();
     Ok(format!(
-        "Book {} {} for {who}{block}",
+        "Book {} {} for {who}{block}{paid}",
         space_words(facts, a.space_id)?,
         when(a.starts, a.ends)
     ))
@@ -429,6 +493,7 @@ pub fn taking(a: &BookSpace, alternative: &Alternative, booking_id: Uuid) -> Opt
             customer_id: a.customer_id,
             club: a.club.clone(),
             block_id: a.block_id,
+            payment: None,
         }),
         format!("booked {space_name} {} instead", when(*starts, *ends)),
     ))

@@ -55,8 +55,9 @@ pub struct SpaceBookingRecord {
     pub club: Option<String>,
     pub block_id: Option<Uuid>,
     pub status: SpaceBookingStatus,
-    /// What the hire costs under the price rule (peak or off-peak), charged to the hirer's
-    /// account; no money is taken at the desk for a space.
+    /// What the hire costs under the price rule (peak or off-peak): charged to the hirer's
+    /// account, unless a one-off hire was paid at the desk (a payment names this booking, see
+    /// `space_pay`); once cancelled, what it cost in the end.
     pub price: Pence,
     pub price_reason: String,
     pub created_at: DateTime<Utc>,

@@ -4,4 +4,4 @@ import type { Channel } from "./Channel";
 /**
  * The request of `cancel_space`.
  */
-export type CancelSpaceRequest = { bookingId: string, channel: Channel, };
+export type CancelSpaceRequest = { bookingId: string, waiver: string | null, channel: Channel, };

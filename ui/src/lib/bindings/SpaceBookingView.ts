@@ -7,9 +7,13 @@ export type SpaceBookingView = { id: string, space_id: number, space_name: strin
  */
 holder: string, club: string | null, block_id: string | null, status: SpaceBookingStatus, 
 /**
- * Charged to the hirer's account.
+ * What the hire costs: charged to the hirer's account unless `paid_at_desk`.
  */
 price_pence: number, price_reason: string, 
+/**
+ * Paid at the desk (cash, card, …) when it was booked, not charged to an account.
+ */
+paid_at_desk: boolean, 
 /**
  * Made on this desk and not yet confirmed by the server.
  */

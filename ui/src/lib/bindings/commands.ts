@@ -65,6 +65,7 @@ import type { DraftRequest } from './DraftRequest';
 import type { EscalateRequest } from './EscalateRequest';
 import type { EscalationView } from './EscalationView';
 import type { FindCustomersRequest } from './FindCustomersRequest';
+import type { HireSpaceRequest } from './HireSpaceRequest';
 import type { JoinWaitingListRequest } from './JoinWaitingListRequest';
 import type { LogContactAttemptRequest } from './LogContactAttemptRequest';
 import type { MarkNoShowsRequest } from './MarkNoShowsRequest';
@@ -100,6 +101,10 @@ import type { SessionView } from './SessionView';
 import type { SetServerUrlRequest } from './SetServerUrlRequest';
 import type { SignInRequest } from './SignInRequest';
 import type { SpaceBookingView } from './SpaceBookingView';
+import type { SpaceCancelView } from './SpaceCancelView';
+import type { SpaceHire } from './SpaceHire';
+import type { SpacePriceQuote } from './SpacePriceQuote';
+import type { SpacePriceRequest } from './SpacePriceRequest';
 import type { SpacesDay } from './SpacesDay';
 import type { SpacesDayRequest } from './SpacesDayRequest';
 import type { StaffProfile } from './StaffProfile';
@@ -171,6 +176,8 @@ export const COMMANDS = [
   "check_block",
   "book_block",
   "cancel_space",
+  "space_price",
+  "hire_space",
   "take_space_alternative",
   "search_pupils",
   "pupil_page",
@@ -264,6 +271,8 @@ export interface Requests {
   check_block: CheckBlockRequest;
   book_block: BookBlockRequest;
   cancel_space: CancelSpaceRequest;
+  space_price: SpacePriceRequest;
+  hire_space: HireSpaceRequest;
   take_space_alternative: TakeSpaceAlternativeRequest;
   search_pupils: SearchPupilsRequest;
   pupil_page: PupilPageRequest;
@@ -354,7 +363,9 @@ export interface Responses {
   book_space: SpaceBookingView;
   check_block: BlockCheck;
   book_block: BlockBooked;
-  cancel_space: SpaceBookingView;
+  cancel_space: SpaceCancelView;
+  space_price: SpacePriceQuote;
+  hire_space: SpaceHire;
   take_space_alternative: SpaceBookingView;
   search_pupils: Array<PupilView>;
   pupil_page: PupilPage;

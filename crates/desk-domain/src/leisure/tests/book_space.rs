@@ -15,16 +15,16 @@ use crate::values::Pence;
 use crate::wire::Alternative;
 use crate::{Command, Effect, Refusal};
 
-const FULL: i64 = 100;
-const H1: i64 = 110;
-const H2: i64 = 120;
-const Q1: i64 = 111;
-const Q2: i64 = 112;
-const Q3: i64 = 121;
-const Q4: i64 = 122;
+pub(super) const FULL: i64 = 100;
+pub(super) const H1: i64 = 110;
+pub(super) const H2: i64 = 120;
+pub(super) const Q1: i64 = 111;
+pub(super) const Q2: i64 = 112;
+pub(super) const Q3: i64 = 121;
+pub(super) const Q4: i64 = 122;
 
 /// 2026-12-`day` at `h`:00 (ctx's now is Tue 1 Dec 12:00).
-fn at(day: u32, h: u32) -> NaiveDateTime {
+pub(super) fn at(day: u32, h: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 12, day)
         .unwrap()
         .and_hms_opt(h, 0, 0)
@@ -34,7 +34,7 @@ fn at(day: u32, h: u32) -> NaiveDateTime {
 /// The example layout's pitch (full, halves, quarters) and hall at centre 1, with Moray's
 /// example prices and policy (members 14 days ahead, others 7, from 07:00; blocks 52 weeks;
 /// spaces' cut-off 24 hours, nothing back after it).
-fn pitch_world() -> Mem {
+pub(super) fn pitch_world() -> Mem {
     let layout = Layout::example();
     let mut w = world();
     w.spaces = layout
@@ -60,7 +60,7 @@ fn pitch_world() -> Mem {
     w
 }
 
-fn held(w: &mut Mem, id: u128, space_id: i64, starts: NaiveDateTime, ends: NaiveDateTime) {
+pub(super) fn held(w: &mut Mem, id: u128, space_id: i64, starts: NaiveDateTime, ends: NaiveDateTime) {
     w.space_bookings.push(SpaceBookingRecord {
         id: Uuid::from_u128(id),
         space_id,
@@ -79,7 +79,7 @@ fn held(w: &mut Mem, id: u128, space_id: i64, starts: NaiveDateTime, ends: Naive
     });
 }
 
-fn ask(space_id: i64, starts: NaiveDateTime, ends: NaiveDateTime) -> BookSpace {
+pub(super) fn ask(space_id: i64, starts: NaiveDateTime, ends: NaiveDateTime) -> BookSpace {
     BookSpace {
         booking_id: Uuid::from_u128(900),
         space_id,
@@ -88,19 +88,20 @@ fn ask(space_id: i64, starts: NaiveDateTime, ends: NaiveDateTime) -> BookSpace {
         customer_id: 1,
         club: None,
         block_id: None,
+        payment: None,
     }
 }
 
-fn decide(w: &mut Mem, cmd: impl Into<Command>) -> Result<Vec<Effect>, Refusal> {
+pub(super) fn decide(w: &mut Mem, cmd: impl Into<Command>) -> Result<Vec<Effect>, Refusal> {
     let Ok(d) = cmd.into().decide(w, &ctx());
     d
 }
 
-fn code(r: Result<Vec<Effect>, Refusal>) -> &'static str {
+pub(super) fn code(r: Result<Vec<Effect>, Refusal>) -> &'static str {
     r.unwrap_err().code.as_str()
 }
 
-fn put_row(effects: &[Effect]) -> SpaceBookingRecord {
+pub(super) fn put_row(effects: &[Effect]) -> SpaceBookingRecord {
     effects
         .iter()
         .find_map(|e| match e {
@@ -276,6 +277,9 @@ fn cancelling_charges_nothing_in_time_and_the_policy_s_share_after_the_cut_off()
     held(&mut w, 2, H2, at(2, 10), at(2, 11)); // 22 hours away: inside the 24-hour cut-off
     let cancel = |id| CancelSpace {
         booking_id: Uuid::from_u128(id),
+        refund_id: None,
+        desk: None,
+        waiver: None,
     };
     let row = put_row(&decide(&mut w, cancel(1)).unwrap());
     assert_eq!((row.status, row.price), (SpaceBookingStatus::Cancelled, Pence(0)));

@@ -12,6 +12,7 @@ mod price;
 mod refund;
 mod registration;
 mod session_life;
+mod space_pay;
 mod spaces;
 mod transfer;
 mod window;

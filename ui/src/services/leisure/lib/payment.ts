@@ -57,6 +57,17 @@ export interface PaymentFields {
 /** The fields typed into (every one but the method). */
 export type TextField = Exclude<keyof PaymentFields, 'method'>;
 
+/** Each typed field's element id, for its label and the error summary's link. */
+export const PAY_FIELD_IDS: Record<TextField, string> = {
+  tendered: 'pay-tendered',
+  terminal: 'pay-terminal',
+  reference: 'pay-reference',
+  voucherCode: 'pay-voucher',
+  reason: 'pay-reason',
+  supervisor: 'pay-supervisor',
+  account: 'pay-account',
+};
+
 export const emptyPayment = (): PaymentFields => ({
   method: 'later',
   tendered: '',
