@@ -85,6 +85,9 @@ pub enum Code {
     NotYetOpen,
     /// A club name that is empty, too long or holds control characters.
     InvalidClub,
+    /// A change to a customer's details the rules cannot take: no field named, or a field
+    /// registration would refuse (the same rules, the same words).
+    InvalidCustomerUpdate,
 }
 
 impl Code {
@@ -132,6 +135,7 @@ impl Code {
             Code::NotBookable => "not_bookable",
             Code::NotYetOpen => "not_yet_open",
             Code::InvalidClub => "invalid_club",
+            Code::InvalidCustomerUpdate => "invalid_customer_update",
         }
     }
 
