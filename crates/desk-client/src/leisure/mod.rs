@@ -4,6 +4,7 @@
 
 mod cash_up;
 pub(crate) mod customers;
+mod customer_update;
 mod life;
 pub(crate) mod life_reads;
 pub(crate) mod money_reads;
@@ -15,6 +16,7 @@ mod spaces;
 mod transfer;
 
 pub use cash_up::{CashUpView, TillLine};
+pub use customer_update::{CustomerChanged, CustomerChangesInput};
 pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOutcome, RegistrationInput};
 pub use life::{ChargeView, CheckInBooking, CheckInCandidate, CheckInWarning, OfferView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
