@@ -89,7 +89,8 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         | desk_domain::leisure::Command::MarkNoShows(_)
         | desk_domain::leisure::Command::RecordCashCount(_)
         | desk_domain::leisure::Command::RegisterCustomer(_)
-        | desk_domain::leisure::Command::SellMembership(_) => None,
+        | desk_domain::leisure::Command::SellMembership(_)
+        | desk_domain::leisure::Command::UpdateCustomer(_) => None,
         // A space booking is shown by its own view (`spaces.rs`), not as a place.
         desk_domain::leisure::Command::BookSpace(_) | desk_domain::leisure::Command::CancelSpace(_) => None,
     }

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use desk_domain::leisure::customer_cmd::{CustomerDetails, MembershipSale, plan_words};
 use desk_domain::leisure::membership::{MembershipStatus, age_on};
-use desk_domain::leisure::Facts as _;
 use desk_domain::leisure::registration::EMERGENCY_CONTACT_UNDER;
 use desk_domain::leisure::{self, records::MoneyKind};
 use desk_domain::{Booking, BookingStatus, CustomerNote, table};
@@ -228,8 +227,7 @@ pub(crate) fn reception(
         }
         None => None,
     };
-    let warn_days = DeskFacts::new(conn)
-        .settings(customer.home_centre_id)?
+    let warn_days = money_reads::settings(conn, customer.home_centre_id)?
         .and_then(|s| s.policy_on(today).map(|p| i64::from(p.concession_warn_days)))
         .unwrap_or(REVIEW_WARNING_DAYS);
     let concession = entitlement.as_ref().and_then(|e| e.concession.clone()).map(|c| {
