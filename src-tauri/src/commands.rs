@@ -19,8 +19,8 @@ use desk_client::leisure::{
     BlockBooked, BlockCheck, BlockInput, CancelView, CashUpView, ChargeView, CheckInCandidate, OfferView, PriceQuote,
     ReceiptView, RefundQuote, SpaceBookingView, SpacesDay, TenderInput, TransferQuote, TransferView,
 };
-use desk_client::leisure::{MembershipInput, ReceptionView, RegisterOutcome, RegistrationInput};
 use desk_client::leisure::{CustomerChanged, CustomerChangesInput};
+use desk_client::leisure::{MembershipInput, ReceptionView, RegisterOutcome, RegistrationInput};
 use desk_client::school::views::{
     AbsenceInput, AbsenceView, AttemptView, CallForm, CallerInput, ClassLists, EscalationView, OpeningRef, PupilPage,
     PupilView, SchoolView, TodayView, WorklistEntry,

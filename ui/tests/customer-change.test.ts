@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import type { CustomerChangesInput } from '../src/lib/bindings/CustomerChangesInput';
 import type { ReceptionView } from '../src/lib/bindings/ReceptionView';
 import { addDays, todayIso } from '../src/lib/format';
 import { changeErrors, changesOf, formOf, type ChangeForm } from '../src/services/leisure/lib/customerChange';
@@ -48,7 +49,7 @@ function view(extra: Partial<ReceptionView> = {}): ReceptionView {
   };
 }
 
-const NOTHING = {
+const NOTHING: CustomerChangesInput = {
   customer_id: 7,
   first_name: null,
   last_name: null,
@@ -68,7 +69,7 @@ describe('the change form’s request and checks', () => {
   const edit = (extra: Partial<ChangeForm>): ChangeForm => ({ ...formOf(view()), ...extra });
 
   it('names only what changed, with blank removing a contact and “No concession” ending one', () => {
-    const cases: [Partial<ChangeForm>, Partial<typeof NOTHING>][] = [
+    const cases: [Partial<ChangeForm>, Partial<CustomerChangesInput>][] = [
       [{ phone: ' 01343 563000 ' }, { phone: '01343 563000' }],
       [{ email: '' }, { email: '' }],
       [{ email: 'MORAG@example.org' }, {}],
@@ -235,5 +236,23 @@ describe('the reception view’s way in', () => {
     );
     render(Reception, { id: 7, sessionId: null });
     expect(await screen.findByTestId('reception-review-soon')).toHaveTextContent('Concession review due');
+  });
+});
+
+describe('the reception view’s shortcut', () => {
+  it('goes with the screen: c does nothing once the reception view is left', async () => {
+    resetDesk();
+    desk.centres.mockResolvedValue([]);
+    desk.charges_of.mockResolvedValue([]);
+    desk.reception.mockResolvedValue(view());
+    const { unmount } = render(Reception, { id: 7, sessionId: null });
+    await screen.findByTestId('reception');
+    expect(shortcuts.groups.map((g) => g.id)).toContain('reception');
+    unmount();
+    expect(shortcuts.groups.map((g) => g.id)).not.toContain('reception');
+    const go = vi.spyOn(router, 'go').mockImplementation(() => {});
+    expect(shortcuts.handle(new KeyboardEvent('keydown', { key: 'c' }))).toBe(false);
+    expect(go).not.toHaveBeenCalled();
+    go.mockRestore();
   });
 });

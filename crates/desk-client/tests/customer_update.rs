@@ -124,7 +124,11 @@ async fn a_change_shows_at_once_reaches_another_desk_and_two_desks_changes_both_
         };
         let e = one.leisure().update_customer(&unknown, FaceToFace).await.unwrap_err();
         assert_eq!(e.code(), "not_found", "{backend:?}");
-        assert_eq!(one.sync_status().await.unwrap().pending, 0, "{backend:?}: nothing queued");
+        assert_eq!(
+            one.sync_status().await.unwrap().pending,
+            0,
+            "{backend:?}: nothing queued"
+        );
 
         // Desk one: a new phone, an address (none was kept for a customer loaded from the
         // council's system) and a concession with its review date. Shown at once, pending.
@@ -152,7 +156,10 @@ async fn a_change_shows_at_once_reaches_another_desk_and_two_desks_changes_both_
         assert_eq!(seen.phone.as_deref(), Some("07700 900456"), "{backend:?}");
         assert_eq!(seen.address.as_deref(), Some("9 High Street, Forres"));
         assert_eq!(seen.concession.as_ref().map(|c| c.review_due), Some(review));
-        assert!(!seen.pending, "{backend:?}: the customer is the server's, not a new one");
+        assert!(
+            !seen.pending,
+            "{backend:?}: the customer is the server's, not a new one"
+        );
         assert!(
             seen.messages
                 .iter()
@@ -202,7 +209,10 @@ async fn a_change_shows_at_once_reaches_another_desk_and_two_desks_changes_both_
                 ),
                 "{backend:?}: both desks' changes stand"
             );
-            assert_eq!(v.concession.map(|c| c.evidence).as_deref(), Some("Universal Credit statement"));
+            assert_eq!(
+                v.concession.map(|c| c.evidence).as_deref(),
+                Some("Universal Credit statement")
+            );
             assert!(
                 !v.messages.iter().any(|m| m.starts_with("Details changed")),
                 "{backend:?}: settled: {:?}",

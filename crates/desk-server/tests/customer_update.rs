@@ -118,7 +118,11 @@ fn a_change_is_written_audited_and_pulled_by_another_desk_of_the_centre(backend:
         (c.phone.as_deref(), c.postcode.as_str(), c.concession),
         (Some("07700 900456"), "IV36 0BX", true)
     );
-    assert_eq!(c.email.as_deref(), Some("ewan.grant@example.org"), "unchanged fields kept");
+    assert_eq!(
+        c.email.as_deref(),
+        Some("ewan.grant@example.org"),
+        "unchanged fields kept"
+    );
     let [details]: [CustomerDetails; 1] = records(&*store, "customer_details").try_into().unwrap();
     assert_eq!(
         (details.address.as_str(), details.marketing_consent),

@@ -2,17 +2,17 @@
 //! first by the same rules the server applies (`desk_domain::leisure::customer_update`), then
 //! recorded at once (pending, offline too) so the reception view shows the new details.
 
+use desk_domain::leisure::Facts;
 use desk_domain::leisure::customer_update::{self, ConcessionChange, UpdateCustomer};
 use desk_domain::leisure::membership::Concession;
-use desk_domain::leisure::Facts;
 use desk_domain::{Channel, Command};
 use serde::{Deserialize, Serialize};
 
 use super::Leisure;
 use super::customers::{ConcessionInput, concession_kind};
+use crate::DeskError;
 use crate::desk::{check_id, record};
 use crate::facts::DeskFacts;
-use crate::DeskError;
 
 /// A change to a customer's details as the form sends it: each field the receptionist changed,
 /// `null` for each left as it was (so two desks changing different fields both stand). A blank
@@ -103,9 +103,7 @@ impl Leisure<'_> {
                 // The server takes a change to the values held as done; at the desk it is a
                 // form saved untouched, said plainly rather than queued.
                 if changed.is_empty() {
-                    return Err(DeskError::invalid(
-                        "Nothing to save: the details are as they were.",
-                    ));
+                    return Err(DeskError::invalid("Nothing to save: the details are as they were."));
                 }
                 record(tx, &Command::from(cmd.clone()), channel, now)?;
                 Ok(CustomerChanged {

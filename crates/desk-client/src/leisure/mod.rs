@@ -3,8 +3,8 @@
 //! ([`Desk::record_command`]); this module only checks the input's shape and builds the views.
 
 mod cash_up;
-pub(crate) mod customers;
 mod customer_update;
+pub(crate) mod customers;
 mod life;
 pub(crate) mod life_reads;
 pub(crate) mod money_reads;

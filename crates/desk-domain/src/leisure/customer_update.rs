@@ -30,8 +30,8 @@ use super::decide::Facts;
 use super::membership::Concession;
 use super::records::Entitlement;
 use super::registration::{
-    self, RegistrationError, check_concession, check_date_of_birth, check_email, check_emergency_contact,
-    check_phone, check_postcode, normal_postcode,
+    self, RegistrationError, check_concession, check_date_of_birth, check_email, check_emergency_contact, check_phone,
+    check_postcode, normal_postcode,
 };
 use crate::effect::{AuditNote, Effect, Record, RecordKind};
 use crate::refusal::{CommonCode, Refusal};

@@ -444,9 +444,7 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
         }
         Command::BookSpace(a) => super::space_cmd::summary_book(facts, a)?,
         Command::CancelSpace(a) => super::space_cmd::summary_cancel(facts, a)?,
-        Command::UpdateCustomer(a) => {
-            super::customer_update::update_summary(&customer_name(facts, a.customer_id)?, a)
-        }
+        Command::UpdateCustomer(a) => super::customer_update::update_summary(&customer_name(facts, a.customer_id)?, a),
     })
 }
 

@@ -138,7 +138,11 @@ fn each_change_puts_only_the_records_it_touches_and_audits_the_field_names() {
         assert_eq!((n.person_id, n.record_id.as_str()), (Some(1), "1"));
         for e in &effects[1..] {
             let Effect::Put(r) = e else { panic!() };
-            assert_eq!(r.bucket, Bucket::LeisureSite(1).to_string(), "in the home centre's bucket");
+            assert_eq!(
+                r.bucket,
+                Bucket::LeisureSite(1).to_string(),
+                "in the home centre's bucket"
+            );
         }
     }
 }
@@ -166,7 +170,11 @@ fn the_new_values_are_tidied_as_registration_tidies_them_and_the_rest_kept() {
     let details: CustomerDetails = put(&effects, "customer_details");
     assert_eq!(details.address, "9 High Street, Forres");
     assert!(details.marketing_consent, "consent kept");
-    assert_eq!((details.staff_id, details.registered_at), (3, ctx().at), "who registered them is kept");
+    assert_eq!(
+        (details.staff_id, details.registered_at),
+        (3, ctx().at),
+        "who registered them is kept"
+    );
 }
 
 #[test]
@@ -187,7 +195,11 @@ fn a_concession_re_proved_keeps_the_membership_and_an_ended_one_is_gone() {
     let e: Entitlement = put(&effects, "entitlements");
     assert_eq!(e.concession.as_ref().unwrap().evidence, "Universal Credit statement");
     assert_eq!(e.concession.unwrap().review_due, d(2027, 6, 1));
-    assert_eq!(e.membership.unwrap().plan, Plan::Individual, "the membership is untouched");
+    assert_eq!(
+        e.membership.unwrap().plan,
+        Plan::Individual,
+        "the membership is untouched"
+    );
 
     let effects = run(
         &mut desk(),
@@ -356,7 +368,10 @@ fn blank_contacts_are_removed_and_withdrawing_consent_is_one_field() {
         },
     )
     .unwrap();
-    assert_eq!(audit_line(&effects), "leisure.update_customer: email, marketing_consent");
+    assert_eq!(
+        audit_line(&effects),
+        "leisure.update_customer: email, marketing_consent"
+    );
     let c: crate::Customer = put(&effects, "customers");
     assert_eq!(c.email, None);
     let details: CustomerDetails = put(&effects, "customer_details");
@@ -465,4 +480,3 @@ fn the_wire_shape_carries_only_the_fields_changed() {
     let stray = serde_json::json!({"customer_id": 1, "membership_no": "X1"});
     assert_eq!(Command::parse(name, v, &stray).unwrap_err().code().as_str(), "bad_args");
 }
-
