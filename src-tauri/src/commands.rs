@@ -19,6 +19,7 @@ use desk_client::leisure::{
     BlockBooked, BlockCheck, BlockInput, CancelView, CashUpView, ChargeView, CheckInCandidate, OfferView, PriceQuote,
     ReceiptView, RefundQuote, SpaceBookingView, SpacesDay, TenderInput, TransferQuote, TransferView,
 };
+use desk_client::leisure::{CustomerChanged, CustomerChangesInput};
 use desk_client::leisure::{MembershipInput, ReceptionView, RegisterOutcome, RegistrationInput};
 use desk_client::leisure::{SpaceCancelView, SpaceHire, SpacePriceQuote};
 use desk_client::school::views::{
@@ -216,6 +217,9 @@ contract! {
     /// Sells a FitLife membership from its start date, with who pays; the sale's id.
     sell_membership(SellMembershipRequest { membership: MembershipInput, channel: Channel }) -> Uuid
         = desk |d, r| d.leisure().sell_membership(&r.membership, r.channel).await;
+    /// Changes a customer's details: only the fields the receptionist changed (the rest `null`).
+    update_customer(UpdateCustomerRequest { changes: CustomerChangesInput, channel: Channel }) -> CustomerChanged
+        = desk |d, r| d.leisure().update_customer(&r.changes, r.channel).await;
     /// Everything the reception view shows about a customer, with the price of `session_id` (audited).
     reception(ReceptionRequest { customer_id: i64, session_id: Option<i64> }) -> ReceptionView
         = desk |d, r| d.leisure().reception(r.customer_id, r.session_id).await;

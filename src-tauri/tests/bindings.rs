@@ -79,6 +79,7 @@ fn command_list_names_every_command_of_the_contract() {
         "receipt",
         "register_customer",
         "sell_membership",
+        "update_customer",
         "reception",
         "check_in_find",
         "check_in",

@@ -4,6 +4,9 @@
 // gets the "Is this them?" step listing that customer; "No, register a new customer" registers
 // them and opens their reception view, which settles once the server confirms. Each key screen
 // is captured to docs/screenshots and scanned by axe-core (no serious or critical violations).
+// Then their details are changed through the form (a new phone number, a concession with its
+// review date), and again from the keyboard (the review brought within the warning days, which
+// the reception view flags), and the server confirms both.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -118,6 +121,56 @@ describe('The customer at the leisure desk in a real window', { concurrency: fal
     assert.equal(view.address, '12 Moss Street, Elgin');
     const report = JSON.parse(server.run(['audit', '--person', `customer:${id}`, '--json']));
     assert.ok(report.records.some((r) => r.table === 'customer_details'), 'the server holds the details');
+
+    // Change details: a new phone number and a concession with its review date, through the
+    // form from the reception view's link; then, from the keyboard (c), the review date brought
+    // within the warning days, which the reception view flags.
+    const isoIn = (days) => {
+      const d = new Date();
+      d.setDate(d.getDate() + days);
+      return { day: String(d.getDate()), month: String(d.getMonth() + 1), year: String(d.getFullYear()) };
+    };
+    await go(ui, `#/customers/${id}`);
+    await ui.waitFor(tid('reception'));
+    await (await ui.find(tid('reception-change'))).click();
+    await ui.waitFor(tid('change-form'));
+    await headingFocused();
+    await typeInto('chg-phone', '07700 900456');
+    await (await ui.find('label[for="chg-concession-budget"]')).click();
+    await ui.waitFor(tid('chg-concession-details'));
+    await typeInto('chg-evidence', 'Universal Credit statement');
+    await typeDate('chg-review', isoIn(60));
+    await capture(ui, SHOTS, 'customer-change-details');
+    await noViolations('change details');
+    await (await ui.find(tid('change-submit'))).click();
+    await ui.waitFor(tid('reception'));
+    await headingFocused();
+    assert.match(await (await ui.find(tid('reception-details'))).text(), /07700 900456/);
+    assert.match(await (await ui.find(tid('reception-concession'))).text(), /Universal Credit statement/);
+    assert.equal(await ui.exec(`return document.querySelector('[data-testid="reception-review-soon"]')`), null);
+
+    await ui.keys('c');
+    await ui.waitFor(tid('change-form'));
+    await headingFocused();
+    const soon = isoIn(7);
+    await typeDate('chg-review', soon);
+    await (await ui.find(tid('change-submit'))).click();
+    await ui.waitFor(tid('reception-review-soon'));
+    assert.match(await (await ui.find(tid('reception-review-soon'))).text(), /Concession review due/);
+    await capture(ui, SHOTS, 'customer-changed-review-due');
+    await noViolations('reception view after a change');
+
+    // Pushed and confirmed: the server holds the new phone number.
+    let changed = null;
+    for (let i = 0; i < 10 && (!changed || changed.pending > 0); i++) {
+      await call('sync_now');
+      changed = await call('sync_status');
+    }
+    assert.equal(changed.pending, 0, 'the changes are confirmed');
+    assert.deepEqual(await call('needs_attention'), []);
+    view = await call('reception', { customerId: id, sessionId: null });
+    assert.equal(view.phone, '07700 900456');
+    assert.equal(view.concession.review_soon, true);
     await ui.end();
     ui = null;
   });

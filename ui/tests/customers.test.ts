@@ -186,7 +186,7 @@ function reception(extra: Partial<ReceptionView> = {}): ReceptionView {
       paid_until: '2026-10-31',
       payer_name: 'Mòrag O\'Neill',
     },
-    concession: { kind: 'Budget', evidence: 'JSA letter', review_due: '2026-12-10', lapsed: false },
+    concession: { kind: 'Budget', evidence: 'JSA letter', review_due: '2026-12-10', lapsed: false, review_soon: true },
     messages: ['FitLife membership expired 31 Oct 2026: offer a renewal.'],
     upcoming: [
       {

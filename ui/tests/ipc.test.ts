@@ -120,6 +120,23 @@ describe('call', () => {
       membership: { customer_id: 11, plan: 'family', billing: 'monthly', starts: '2026-12-01', payer_id: 11, covers: [12] },
       channel: 'face-to-face',
     });
+    await ipc.call('update_customer', {
+      changes: {
+        customer_id: 11,
+        first_name: null,
+        last_name: null,
+        date_of_birth: null,
+        address: null,
+        postcode: null,
+        email: null,
+        phone: '07700 900456',
+        emergency_contact: null,
+        concession: null,
+        end_concession: true,
+        marketing_consent: false,
+      },
+      channel: 'face-to-face',
+    });
     await ipc.call('reception', { customerId: 11, sessionId: 7 });
     await ipc.call('check_in_find', { text: 'MLC0000007' });
     await ipc.call('check_in', { customerId: 11, bookingId: null, channel: 'face-to-face' });
@@ -266,6 +283,26 @@ describe('call', () => {
           channel: 'face-to-face',
         },
       ],
+      [
+        'update_customer',
+        {
+          changes: {
+            customer_id: 11,
+            first_name: null,
+            last_name: null,
+            date_of_birth: null,
+            address: null,
+            postcode: null,
+            email: null,
+            phone: '07700 900456',
+            emergency_contact: null,
+            concession: null,
+            end_concession: true,
+            marketing_consent: false,
+          },
+          channel: 'face-to-face',
+        },
+      ],
       ['reception', { customerId: 11, sessionId: 7 }],
       ['check_in_find', { text: 'MLC0000007' }],
       ['check_in', { customerId: 11, bookingId: null, channel: 'face-to-face' }],
@@ -368,7 +405,7 @@ describe('call', () => {
         'sync_status', 'sync_now', 'centres', 'timetable', 'session', 'search_customers', 'find_customers', 'save_draft', 'draft', 'clear_draft', 'book_place',
         'join_waiting_list', 'cancel_place', 'add_note', 'customer_notes', 'price_for', 'book_and_pay', 'refund_quote',
         'cancel_with_refund', 'cash_up', 'record_cash_count', 'transfer_quote', 'transfer', 'receipt',
-        'register_customer', 'sell_membership', 'reception',
+        'register_customer', 'sell_membership', 'update_customer', 'reception',
         'check_in_find', 'check_in', 'mark_no_shows', 'waive_no_show', 'offers', 'accept_offer', 'decline_offer', 'charges_of',
         'spaces_day', 'book_space', 'check_block', 'book_block', 'cancel_space', 'take_space_alternative', 'space_price', 'hire_space',
         'search_pupils', 'pupil_page', 'schools',

@@ -35,7 +35,7 @@ describe('the route table', () => {
 
   it('shows Home instead of a screen whose capability the staff member lacks', () => {
     const can = canFrom(f.otherCapabilities);
-    for (const route of [{ name: 'session', id: 3 }, { name: 'book', id: 3 }, { name: 'customer-notes', id: 3 }] as const) {
+    for (const route of [{ name: 'session', id: 3 }, { name: 'book', id: 3 }, { name: 'customer-notes', id: 3 }, { name: 'customer-edit', id: 3 }] as const) {
       expect(screenFor(route, f.leisureStaff, can).def.name).toBe('home');
     }
     expect(screenFor({ name: 'attention' }, f.leisureStaff, can).def.name).toBe('attention');

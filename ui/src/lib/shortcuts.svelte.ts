@@ -53,7 +53,9 @@ export function keyLabel(key: string): string {
 }
 
 export class Shortcuts {
-  groups = $state<ShortcutGroup[]>([]);
+  // Raw, not deeply proxied: `register`'s unregister finds its group by identity, which a
+  // proxy of the group would never equal (a screen's keys then outlived the screen).
+  groups = $state.raw<ShortcutGroup[]>([]);
   /** The help overlay listing them is open. */
   helpOpen = $state(false);
 

@@ -1,5 +1,7 @@
 // The preview desk's customers at the desk: registering (with the "is this them?" step), selling a
 // membership and the reception view, in memory. Development only, like the rest of the preview.
+import type { CustomerChanged } from '../lib/bindings/CustomerChanged';
+import type { CustomerChangesInput } from '../lib/bindings/CustomerChangesInput';
 import type { CustomerView } from '../lib/bindings/CustomerView';
 import type { MembershipInput } from '../lib/bindings/MembershipInput';
 import type { MembershipLine } from '../lib/bindings/MembershipLine';
@@ -7,7 +9,7 @@ import type { PriceQuote } from '../lib/bindings/PriceQuote';
 import type { ReceptionView } from '../lib/bindings/ReceptionView';
 import type { RegisterOutcome } from '../lib/bindings/RegisterOutcome';
 import type { RegistrationInput } from '../lib/bindings/RegistrationInput';
-import { todayIso } from '../lib/format';
+import { addDays, todayIso } from '../lib/format';
 import { ageOn, EMERGENCY_CONTACT_UNDER } from '../services/leisure/lib/registration';
 
 const fold = (s: string): string =>
@@ -77,6 +79,59 @@ export class FakeCustomers {
     return crypto.randomUUID();
   }
 
+  /** A change to a customer's details: only the fields given; a customer with none kept gets some. */
+  update(customers: CustomerView[], input: CustomerChangesInput): CustomerChanged {
+    const customer = customers.find((c) => c.id === input.customer_id);
+    if (!customer) throw { code: 'not_found', message: `Customer ${input.customer_id} is not on this desk.` };
+    if (input.date_of_birth !== null && input.date_of_birth > todayIso()) {
+      throw { code: 'invalid_input', message: `Not changed: a date of birth in the future (${input.date_of_birth}) cannot be right.` };
+    }
+    if (input.concession !== null && input.concession.review_due <= todayIso()) {
+      throw { code: 'invalid_input', message: 'Not changed: a concession needs the evidence seen and a review date after today.' };
+    }
+    const d: RegistrationInput = this.details.get(customer.id) ?? {
+      home_centre_id: 1,
+      first_name: customer.first_name,
+      last_name: customer.last_name,
+      date_of_birth: customer.date_of_birth,
+      address: '',
+      postcode: customer.postcode,
+      email: null,
+      phone: null,
+      emergency_contact: null,
+      concession: null,
+      marketing_consent: false,
+      not_them: [],
+    };
+    const changed: string[] = [];
+    const set = <K extends keyof RegistrationInput>(key: K, value: RegistrationInput[K] | null, words: string, blankIsNull = false) => {
+      if (value === null) return;
+      const v = (blankIsNull && typeof value === 'string' && value.trim() === '' ? null : value) as RegistrationInput[K];
+      if (JSON.stringify(d[key]) === JSON.stringify(v)) return;
+      d[key] = v;
+      changed.push(words);
+    };
+    set('first_name', input.first_name, 'first name');
+    set('last_name', input.last_name, 'last name');
+    set('date_of_birth', input.date_of_birth, 'date of birth');
+    set('address', input.address, 'address');
+    set('postcode', input.postcode?.toUpperCase() ?? null, 'postcode');
+    set('email', input.email, 'email', true);
+    set('phone', input.phone, 'phone', true);
+    set('emergency_contact', input.emergency_contact, 'emergency contact', true);
+    if (input.concession !== null || input.end_concession) set('concession', input.concession, 'concession');
+    set('marketing_consent', input.marketing_consent, 'marketing consent');
+    if (changed.length === 0) throw { code: 'invalid_input', message: 'Nothing to save: the details are as they were.' };
+    this.details.set(customer.id, d);
+    Object.assign(customer, {
+      first_name: d.first_name,
+      last_name: d.last_name,
+      date_of_birth: d.date_of_birth,
+      postcode: d.postcode,
+    });
+    return { customer_id: customer.id, changed };
+  }
+
   reception(customer: CustomerView, centre: string, price: PriceQuote | null): ReceptionView {
     const d = this.details.get(customer.id);
     const age = ageOn(customer.date_of_birth, todayIso());
@@ -91,13 +146,19 @@ export class FakeCustomers {
       email: d?.email ?? null,
       phone: d?.phone ?? null,
       postcode: customer.postcode,
-      address: d?.address ?? null,
+      address: d?.address || null,
       emergency_contact: d?.emergency_contact ?? null,
       marketing_consent: d ? d.marketing_consent : null,
       pending: this.pending.has(customer.id),
       membership: this.memberships.get(customer.id) ?? null,
       concession: d?.concession
-        ? { kind: d.concession.kind, evidence: d.concession.evidence, review_due: d.concession.review_due, lapsed: false }
+        ? {
+            kind: d.concession.kind,
+            evidence: d.concession.evidence,
+            review_due: d.concession.review_due,
+            lapsed: false,
+            review_soon: d.concession.review_due <= addDays(todayIso(), 14),
+          }
         : null,
       messages: this.pending.has(customer.id) ? ['Registered on this desk: not yet confirmed by the council server.'] : [],
       upcoming: [],

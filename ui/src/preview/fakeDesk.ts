@@ -449,6 +449,7 @@ export class FakeDesk {
     },
     register_customer: ({ customer }) => this.customerDesk.register(this.customers, customer),
     sell_membership: ({ membership }) => this.customerDesk.sell(membership),
+    update_customer: ({ changes }) => this.customerDesk.update(this.customers, changes),
     reception: ({ customerId, sessionId }) => {
       const customer = this.customers.find((c) => c.id === customerId);
       if (!customer) throw { code: 'not_found', message: `Customer ${customerId} is not on this desk.` };

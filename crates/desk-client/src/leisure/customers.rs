@@ -82,7 +82,7 @@ pub struct MembershipInput {
     pub covers: Vec<i64>,
 }
 
-fn concession_kind(s: &str) -> Result<ConcessionKind, DeskError> {
+pub(super) fn concession_kind(s: &str) -> Result<ConcessionKind, DeskError> {
     Ok(match s {
         "budget" => ConcessionKind::Budget,
         "disabled" => ConcessionKind::Disabled,

@@ -3,6 +3,7 @@
 //! ([`Desk::record_command`]); this module only checks the input's shape and builds the views.
 
 mod cash_up;
+mod customer_update;
 pub(crate) mod customers;
 mod life;
 pub(crate) mod life_reads;
@@ -16,6 +17,7 @@ mod spaces;
 mod transfer;
 
 pub use cash_up::{CashUpView, TillLine};
+pub use customer_update::{CustomerChanged, CustomerChangesInput};
 pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOutcome, RegistrationInput};
 pub use life::{ChargeView, CheckInBooking, CheckInCandidate, CheckInWarning, OfferView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
@@ -89,7 +91,8 @@ pub(crate) fn booking_of(cmd: &Command) -> Option<Uuid> {
         | desk_domain::leisure::Command::MarkNoShows(_)
         | desk_domain::leisure::Command::RecordCashCount(_)
         | desk_domain::leisure::Command::RegisterCustomer(_)
-        | desk_domain::leisure::Command::SellMembership(_) => None,
+        | desk_domain::leisure::Command::SellMembership(_)
+        | desk_domain::leisure::Command::UpdateCustomer(_) => None,
         // A space booking is shown by its own view (`spaces.rs`), not as a place.
         desk_domain::leisure::Command::BookSpace(_) | desk_domain::leisure::Command::CancelSpace(_) => None,
     }

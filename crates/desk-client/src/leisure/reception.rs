@@ -24,7 +24,8 @@ use crate::{DeskError, audit, replica};
 
 /// A concession review this close is flagged to the receptionist, so evidence can be asked for
 /// at this visit (High Life Highland re-checks budget cards every 6 months; a fortnight's
-/// warning covers a weekly visitor twice).
+/// warning covers a weekly visitor twice). Used where the home centre has no policy on the day;
+/// otherwise its `concession_warn_days` (the figure check-in warns by) rules.
 pub const REVIEW_WARNING_DAYS: i64 = 14;
 /// Past bookings shown (the most recent).
 pub const PAST_SHOWN: usize = 10;
@@ -49,6 +50,8 @@ pub struct ConcessionLine {
     pub review_due: NaiveDate,
     /// Past its review date: no discount until evidence is seen again.
     pub lapsed: bool,
+    /// The review is due within the home centre's warning days: ask for evidence at this visit.
+    pub review_soon: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,9 +178,15 @@ pub(crate) fn reception(
     let today = now.date();
     let customer = replica::customer(conn, customer_id)?
         .ok_or_else(|| DeskError::NotFound(format!("Customer {customer_id} is not on this desk.")))?;
-    let pending = conn
-        .prepare_cached("SELECT 1 FROM overlay_records WHERE tbl = 'customers' AND id = ?1")?
+    // Registered here and not yet confirmed: the customer is on the overlay only. One the
+    // server holds may be on the overlay too, with details changed here not yet confirmed.
+    let on_overlay = conn
+        .prepare_cached("SELECT 1 FROM overlay_records WHERE tbl IN ('customers', 'customer_details') AND id = ?1")?
         .exists([customer_id.to_string()])?;
+    let held = conn
+        .prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
+        .exists([customer_id.to_string()])?;
+    let pending = on_overlay && !held;
     let details: Option<CustomerDetails> =
         money_reads::record(conn, table::CUSTOMER_DETAILS, &customer_id.to_string())?;
     let entitlement = money_reads::entitlement(conn, customer_id)?;
@@ -185,6 +194,8 @@ pub(crate) fn reception(
     let mut messages = Vec::new();
     if pending {
         messages.push("Registered on this desk: not yet confirmed by the council server.".to_owned());
+    } else if on_overlay {
+        messages.push("Details changed on this desk: not yet confirmed by the council server.".to_owned());
     }
 
     let mut sales = of_customer::<MembershipSale>(conn, table::MEMBERSHIP_SALES, customer_id, |s| s.id.to_string())?;
@@ -216,15 +227,19 @@ pub(crate) fn reception(
         }
         None => None,
     };
+    let warn_days = money_reads::settings(conn, customer.home_centre_id)?
+        .and_then(|s| s.policy_on(today).map(|p| i64::from(p.concession_warn_days)))
+        .unwrap_or(REVIEW_WARNING_DAYS);
     let concession = entitlement.as_ref().and_then(|e| e.concession.clone()).map(|c| {
         let lapsed = !c.is_valid(today);
+        let review_soon = !lapsed && (c.review_due - today).num_days() <= warn_days;
         if lapsed {
             messages.push(format!(
                 "{} concession review was due {}: see evidence again before giving the concession price.",
                 c.kind.label(),
                 day(c.review_due)
             ));
-        } else if (c.review_due - today).num_days() <= REVIEW_WARNING_DAYS {
+        } else if review_soon {
             messages.push(format!(
                 "{} concession review due {}: ask for evidence at this visit.",
                 c.kind.label(),
@@ -236,6 +251,7 @@ pub(crate) fn reception(
             evidence: c.evidence,
             review_due: c.review_due,
             lapsed,
+            review_soon,
         }
     });
     if age < EMERGENCY_CONTACT_UNDER && details.as_ref().and_then(|d| d.emergency_contact.as_ref()).is_none() {
@@ -320,7 +336,8 @@ pub(crate) fn reception(
         email: customer.email,
         phone: customer.phone,
         postcode: customer.postcode,
-        address: details.as_ref().map(|d| d.address.clone()),
+        // A details record first made by a change holds a blank address until one is given.
+        address: details.as_ref().map(|d| d.address.clone()).filter(|a| !a.is_empty()),
         emergency_contact: details.as_ref().and_then(|d| d.emergency_contact.clone()),
         marketing_consent: details.as_ref().map(|d| d.marketing_consent),
         pending,

@@ -88,6 +88,9 @@ pub enum Code {
     /// A payment taken at the desk for a date of a club's block booking: blocks are charged to
     /// the club's account and invoiced.
     BlockOnAccount,
+    /// A change to a customer's details the rules cannot take: no field named, or a field
+    /// registration would refuse (the same rules, the same words).
+    InvalidCustomerUpdate,
 }
 
 impl Code {
@@ -136,6 +139,7 @@ impl Code {
             Code::NotYetOpen => "not_yet_open",
             Code::InvalidClub => "invalid_club",
             Code::BlockOnAccount => "block_on_account",
+            Code::InvalidCustomerUpdate => "invalid_customer_update",
         }
     }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use super::customer_cmd::{RegisterCustomer, SellMembership};
+pub use super::customer_update::UpdateCustomer;
 use super::payment::Tender;
 pub use super::space_cmd::{BookSpace, CancelSpace};
 use crate::values::Pence;
@@ -167,6 +168,7 @@ crate::service_commands! {
         DeclineOffer(DeclineOffer) = "leisure.decline_offer", version 1,
         BookSpace(BookSpace) = "leisure.book_space", version 1,
         CancelSpace(CancelSpace) = "leisure.cancel_space", version 1,
+        UpdateCustomer(UpdateCustomer) = "leisure.update_customer", version 1,
     }
 }
 
@@ -226,6 +228,7 @@ mod tests {
                 "leisure.decline_offer",
                 "leisure.book_space",
                 "leisure.cancel_space",
+                "leisure.update_customer",
                 "school.record_absence",
                 "school.amend_absence",
                 "school.withdraw_absence",

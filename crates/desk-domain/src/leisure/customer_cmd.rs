@@ -125,8 +125,24 @@ fn refuse(code: Code, message: impl Into<String>) -> Decision {
     Err(Refusal::new(code, message))
 }
 
-fn clean(s: &Option<String>) -> Option<String> {
+pub(super) fn clean(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// The address (house and street, town): present, at most two fields long, no control
+/// characters but line breaks. Shared with changing a customer's details.
+pub fn check_address(address: &str) -> Result<(), String> {
+    let address = address.trim();
+    if address.is_empty() {
+        return Err("the address is missing".to_owned());
+    }
+    if address.chars().count() > MAX_FIELD * 2 || address.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(format!(
+            "the address is longer than {} characters or holds control characters",
+            MAX_FIELD * 2
+        ));
+    }
+    Ok(())
 }
 
 /// Why a customer on file may be the one being registered, in words for the "is this them?" step.
@@ -204,20 +220,8 @@ pub(super) fn register_customer<F: Facts + ?Sized>(
         return Ok(refuse(Code::InvalidRegistration, format!("Not registered: {e}.")));
     }
     let address = a.address.trim();
-    if address.is_empty() {
-        return Ok(refuse(
-            Code::InvalidRegistration,
-            "Not registered: the address is missing.",
-        ));
-    }
-    if address.chars().count() > MAX_FIELD * 2 || address.chars().any(|c| c.is_control() && c != '\n') {
-        return Ok(refuse(
-            Code::InvalidRegistration,
-            format!(
-                "Not registered: the address is longer than {} characters or holds control characters.",
-                MAX_FIELD * 2
-            ),
-        ));
+    if let Err(e) = check_address(address) {
+        return Ok(refuse(Code::InvalidRegistration, format!("Not registered: {e}.")));
     }
     if facts.customer(a.customer_id)?.is_some() {
         return Ok(refuse(

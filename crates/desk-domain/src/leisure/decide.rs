@@ -121,6 +121,7 @@ pub fn decide<F: Facts + ?Sized>(facts: &mut F, cmd: &Command, ctx: &Ctx) -> Res
         Command::DeclineOffer(a) => super::offer_cmd::decline(facts, a, ctx),
         Command::BookSpace(a) => super::space_cmd::book_space(facts, a, ctx),
         Command::CancelSpace(a) => super::space_cmd::cancel_space(facts, a, ctx),
+        Command::UpdateCustomer(a) => super::customer_update::update_customer(facts, a, ctx),
     }
 }
 
@@ -446,6 +447,7 @@ pub fn summary<F: Facts + ?Sized>(facts: &mut F, cmd: &Command) -> Result<String
         }
         Command::BookSpace(a) => super::space_cmd::summary_book(facts, a)?,
         Command::CancelSpace(a) => super::space_cmd::summary_cancel(facts, a)?,
+        Command::UpdateCustomer(a) => super::customer_update::update_summary(&customer_name(facts, a.customer_id)?, a),
     })
 }
 

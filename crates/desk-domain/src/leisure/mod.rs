@@ -19,6 +19,7 @@ pub mod check_in;
 mod code;
 mod command;
 pub mod customer_cmd;
+pub mod customer_update;
 mod decide;
 pub mod membership;
 mod money;

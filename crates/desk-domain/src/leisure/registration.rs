@@ -50,7 +50,8 @@ pub enum RegistrationError {
     ConcessionEvidence,
 }
 
-fn field(s: &str, what: &'static str) -> Result<(), RegistrationError> {
+/// A name, address line, contact or evidence text: present, not too long, no control characters.
+pub fn field(s: &str, what: &'static str) -> Result<(), RegistrationError> {
     if s.trim().is_empty() {
         return Err(RegistrationError::Missing(what));
     }
@@ -78,45 +79,85 @@ pub fn normal_postcode(s: &str) -> Option<String> {
     (out_ok && in_ok).then(|| format!("{out} {inw}"))
 }
 
-/// Checks `r` as registered on `today`.
-pub fn validate(r: &Registration, today: NaiveDate) -> Result<(), RegistrationError> {
-    field(&r.first_name, "the first name")?;
-    field(&r.last_name, "the last name")?;
-    if r.date_of_birth > today {
-        return Err(RegistrationError::BornInFuture(r.date_of_birth));
+// The checks below are each one rule of [`validate`], public so that changing a customer's
+// details later (`customer_update`) applies the same rule, with the same words, to just the
+// fields changed.
+
+/// A date of birth neither in the future nor more than [`MAX_AGE`] years before `today`.
+pub fn check_date_of_birth(date_of_birth: NaiveDate, today: NaiveDate) -> Result<(), RegistrationError> {
+    if date_of_birth > today {
+        return Err(RegistrationError::BornInFuture(date_of_birth));
     }
-    if age_on(r.date_of_birth, today) > MAX_AGE {
-        return Err(RegistrationError::BornTooLongAgo(r.date_of_birth));
+    if age_on(date_of_birth, today) > MAX_AGE {
+        return Err(RegistrationError::BornTooLongAgo(date_of_birth));
     }
-    if normal_postcode(&r.postcode).is_none() {
-        return Err(RegistrationError::BadPostcode(r.postcode.clone()));
+    Ok(())
+}
+
+pub fn check_postcode(postcode: &str) -> Result<(), RegistrationError> {
+    match normal_postcode(postcode) {
+        Some(_) => Ok(()),
+        None => Err(RegistrationError::BadPostcode(postcode.to_owned())),
     }
-    if let Some(e) = &r.email {
-        let ok = e.split_once('@').is_some_and(|(user, host)| {
-            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
-        });
-        if !ok || e.contains(char::is_whitespace) || e.chars().count() > MAX_FIELD {
-            return Err(RegistrationError::BadEmail(e.clone()));
-        }
+}
+
+pub fn check_email(e: &str) -> Result<(), RegistrationError> {
+    let ok = e.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+    });
+    if !ok || e.contains(char::is_whitespace) || e.chars().count() > MAX_FIELD {
+        return Err(RegistrationError::BadEmail(e.to_owned()));
     }
-    if let Some(p) = &r.phone {
-        let digits = p.chars().filter(char::is_ascii_digit).count();
-        let allowed = p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-        if !allowed || !(10..=13).contains(&digits) {
-            return Err(RegistrationError::BadPhone(p.clone()));
-        }
+    Ok(())
+}
+
+pub fn check_phone(p: &str) -> Result<(), RegistrationError> {
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    let allowed = p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if !allowed || !(10..=13).contains(&digits) {
+        return Err(RegistrationError::BadPhone(p.to_owned()));
     }
-    if age_on(r.date_of_birth, today) < EMERGENCY_CONTACT_UNDER {
-        match &r.emergency_contact {
+    Ok(())
+}
+
+/// Someone under [`EMERGENCY_CONTACT_UNDER`] on `today` needs an emergency contact.
+pub fn check_emergency_contact(
+    date_of_birth: NaiveDate,
+    contact: Option<&str>,
+    today: NaiveDate,
+) -> Result<(), RegistrationError> {
+    if age_on(date_of_birth, today) < EMERGENCY_CONTACT_UNDER {
+        match contact {
             Some(c) => field(c, "the emergency contact")?,
             None => return Err(RegistrationError::EmergencyContactNeeded),
         }
     }
+    Ok(())
+}
+
+/// A concession needs the evidence seen and a review date after `today`.
+pub fn check_concession(c: &Concession, today: NaiveDate) -> Result<(), RegistrationError> {
+    if c.evidence.trim().is_empty() || c.review_due <= today {
+        return Err(RegistrationError::ConcessionEvidence);
+    }
+    field(&c.evidence, "the concession evidence")
+}
+
+/// Checks `r` as registered on `today`.
+pub fn validate(r: &Registration, today: NaiveDate) -> Result<(), RegistrationError> {
+    field(&r.first_name, "the first name")?;
+    field(&r.last_name, "the last name")?;
+    check_date_of_birth(r.date_of_birth, today)?;
+    check_postcode(&r.postcode)?;
+    if let Some(e) = &r.email {
+        check_email(e)?;
+    }
+    if let Some(p) = &r.phone {
+        check_phone(p)?;
+    }
+    check_emergency_contact(r.date_of_birth, r.emergency_contact.as_deref(), today)?;
     if let Some(c) = &r.concession {
-        if c.evidence.trim().is_empty() || c.review_due <= today {
-            return Err(RegistrationError::ConcessionEvidence);
-        }
-        field(&c.evidence, "the concession evidence")?;
+        check_concession(c, today)?;
     }
     Ok(())
 }

@@ -4,4 +4,8 @@ export type ConcessionLine = { kind: string, evidence: string, review_due: strin
 /**
  * Past its review date: no discount until evidence is seen again.
  */
-lapsed: boolean, };
+lapsed: boolean, 
+/**
+ * The review is due within the home centre's warning days: ask for evidence at this visit.
+ */
+review_soon: boolean, };

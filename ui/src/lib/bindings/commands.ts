@@ -55,6 +55,7 @@ import type { CtPaperlessSignUpRequest } from './CtPaperlessSignUpRequest';
 import type { CtPaperlessWithdrawalRequest } from './CtPaperlessWithdrawalRequest';
 import type { CtRecordCheckRequest } from './CtRecordCheckRequest';
 import type { CtRemoveSpdRequest } from './CtRemoveSpdRequest';
+import type { CustomerChanged } from './CustomerChanged';
 import type { CustomerMatches } from './CustomerMatches';
 import type { CustomerNote } from './CustomerNote';
 import type { CustomerNotesRequest } from './CustomerNotesRequest';
@@ -121,6 +122,7 @@ import type { TransferQuoteRequest } from './TransferQuoteRequest';
 import type { TransferRequest } from './TransferRequest';
 import type { TransferView } from './TransferView';
 import type { UnlockRequest } from './UnlockRequest';
+import type { UpdateCustomerRequest } from './UpdateCustomerRequest';
 import type { WaiveNoShowRequest } from './WaiveNoShowRequest';
 import type { WithdrawAbsenceRequest } from './WithdrawAbsenceRequest';
 import type { WorklistEntry } from './WorklistEntry';
@@ -162,6 +164,7 @@ export const COMMANDS = [
   "receipt",
   "register_customer",
   "sell_membership",
+  "update_customer",
   "reception",
   "check_in_find",
   "check_in",
@@ -257,6 +260,7 @@ export interface Requests {
   receipt: ReceiptRequest;
   register_customer: RegisterCustomerRequest;
   sell_membership: SellMembershipRequest;
+  update_customer: UpdateCustomerRequest;
   reception: ReceptionRequest;
   check_in_find: CheckInFindRequest;
   check_in: CheckInRequest;
@@ -350,6 +354,7 @@ export interface Responses {
   receipt: ReceiptView;
   register_customer: RegisterOutcome;
   sell_membership: string;
+  update_customer: CustomerChanged;
   reception: ReceptionView;
   check_in_find: Array<CheckInCandidate>;
   check_in: CheckInCandidate;

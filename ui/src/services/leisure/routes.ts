@@ -6,6 +6,7 @@ import BlockBooking from './screens/BlockBooking.svelte';
 import BookCustomer from './screens/BookCustomer.svelte';
 import BookSpace from './screens/BookSpace.svelte';
 import CashUp from './screens/CashUp.svelte';
+import ChangeCustomer from './screens/ChangeCustomer.svelte';
 import CheckIn from './screens/CheckIn.svelte';
 import CustomerNotes from './screens/CustomerNotes.svelte';
 import MoveBooking from './screens/MoveBooking.svelte';
@@ -71,6 +72,15 @@ export const leisureRoutes = [
     title: 'Customer notes',
     capability: 'leisure.book',
     component: CustomerNotes,
+    props: (r) => ({ id: r.id }),
+    section: 'timetable',
+  }),
+  route({
+    name: 'customer-edit',
+    path: '/customers/:id/edit',
+    title: 'Change a customer’s details',
+    capability: 'leisure.book',
+    component: ChangeCustomer,
     props: (r) => ({ id: r.id }),
     section: 'timetable',
   }),

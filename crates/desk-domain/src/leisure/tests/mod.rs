@@ -5,6 +5,7 @@ mod book_space;
 mod cash_count;
 mod cash_up;
 mod check_in;
+mod customer_update;
 mod customers;
 mod offers;
 mod payment;
