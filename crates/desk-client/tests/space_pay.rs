@@ -170,7 +170,8 @@ async fn a_court_hired_for_cash_is_receipted_counted_and_refunded_on_both_backen
             "{backend:?}"
         );
         assert!(
-            told.outcome.reason.starts_with("Cancelled before the cut-off"),
+            told.outcome.reason.starts_with("Cancelled before the cut-off")
+                && told.outcome.reason.ends_with("full refund"),
             "{}",
             told.outcome.reason
         );

@@ -62,6 +62,8 @@ fn outcome(conn: &Connection, booking_id: Uuid, waiver: Option<&str>, ctx: &Ctx)
         Err(refusal) => return Err(refusal.into()),
     };
     let mut refund_pence = 0;
+    // Money going back carries the policy's own words; otherwise the booking's say what is kept.
+    let mut refund_reason = None;
     let mut row: Option<SpaceBookingRecord> = None;
     for e in &effects {
         let Effect::Put(r) = e else { continue };
@@ -71,6 +73,7 @@ fn outcome(conn: &Connection, booking_id: Uuid, waiver: Option<&str>, ctx: &Ctx)
             let m: MoneyRecord = r.parse().map_err(|e| DeskError::Store(e.to_string()))?;
             if m.kind == MoneyKind::Refund {
                 refund_pence += m.amount.0;
+                refund_reason = Some(m.reason);
             }
         }
     }
@@ -78,7 +81,7 @@ fn outcome(conn: &Connection, booking_id: Uuid, waiver: Option<&str>, ctx: &Ctx)
     Ok(CancelOutcome {
         refund_pence,
         kept_pence: row.price.0,
-        reason: super::space_pay::capitalised(&row.price_reason),
+        reason: refund_reason.unwrap_or_else(|| super::space_pay::capitalised(&row.price_reason)),
     })
 }
 
