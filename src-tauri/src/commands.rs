@@ -15,6 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use desk_client::council_tax::views::{
     AccountPage, AccountSearch, ChangeInput, ChangeReceipt, CheckInput, CheckOutcome,
 };
+use desk_client::leisure::SpaceCancelQuote;
 use desk_client::leisure::{
     BlockBooked, BlockCheck, BlockInput, CancelView, CashUpView, ChargeView, CheckInCandidate, OfferView, PriceQuote,
     ReceiptView, RefundQuote, SpaceBookingView, SpacesDay, TenderInput, TransferQuote, TransferView,
@@ -269,6 +270,9 @@ contract! {
     /// was paid; `waiver` is why a member of staff sets the cut-off aside.
     cancel_space(CancelSpaceRequest { booking_id: Uuid, waiver: Option<String>, channel: Channel }) -> SpaceCancelView
         = desk |d, r| d.leisure().cancel_space(r.booking_id, r.waiver, r.channel).await;
+    /// What cancelling a space booking now refunds or charges and why, and what a waiver would change.
+    space_cancel_quote(SpaceCancelQuoteRequest { booking_id: Uuid }) -> SpaceCancelQuote
+        = desk |d, r| d.leisure().space_cancel_quote(r.booking_id).await;
     /// The price of hiring a space for a customer, with why (peak or off-peak, membership), before paying.
     space_price(SpacePriceRequest { space_id: i64, starts: NaiveDateTime, ends: NaiveDateTime, customer_id: i64 }) -> SpacePriceQuote
         = desk |d, r| d.leisure().space_price(r.space_id, r.starts, r.ends, r.customer_id).await;

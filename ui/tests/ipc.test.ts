@@ -151,6 +151,7 @@ describe('call', () => {
     await ipc.call('check_block', { block: BLOCK });
     await ipc.call('book_block', { block: BLOCK, channel: 'face-to-face' });
     await ipc.call('cancel_space', { bookingId: 'sb-1', waiver: null, channel: 'telephone' });
+    await ipc.call('space_cancel_quote', { bookingId: 'sb-1' });
     await ipc.call('space_price', { spaceId: 112, starts: '2026-12-08T19:00:00', ends: '2026-12-08T20:00:00', customerId: 11 });
     await ipc.call('hire_space', {
       spaceId: 112,
@@ -317,6 +318,7 @@ describe('call', () => {
       ['check_block', { block: BLOCK }],
       ['book_block', { block: BLOCK, channel: 'face-to-face' }],
       ['cancel_space', { bookingId: 'sb-1', waiver: null, channel: 'telephone' }],
+      ['space_cancel_quote', { bookingId: 'sb-1' }],
       ['space_price', { spaceId: 112, starts: '2026-12-08T19:00:00', ends: '2026-12-08T20:00:00', customerId: 11 }],
       [
         'hire_space',
@@ -407,7 +409,7 @@ describe('call', () => {
         'cancel_with_refund', 'cash_up', 'record_cash_count', 'transfer_quote', 'transfer', 'receipt',
         'register_customer', 'sell_membership', 'update_customer', 'reception',
         'check_in_find', 'check_in', 'mark_no_shows', 'waive_no_show', 'offers', 'accept_offer', 'decline_offer', 'charges_of',
-        'spaces_day', 'book_space', 'check_block', 'book_block', 'cancel_space', 'take_space_alternative', 'space_price', 'hire_space',
+        'spaces_day', 'book_space', 'check_block', 'book_block', 'cancel_space', 'space_cancel_quote', 'take_space_alternative', 'space_price', 'hire_space',
         'search_pupils', 'pupil_page', 'schools',
         'school_today', 'worklist', 'class_lists', 'call_form', 'record_absence', 'amend_absence', 'withdraw_absence', 'record_late', 'record_early_leave',
         'log_contact_attempt', 'escalate',

@@ -156,6 +156,62 @@ async fn a_court_hired_for_cash_is_receipted_counted_and_refunded_on_both_backen
             "{backend:?}"
         );
 
+        // Before cancelling, the desk says what it gives back: the whole price in cash, as the
+        // cancel below does; a waiver changes nothing before the cut-off.
+        let told = one.leisure().space_cancel_quote(hired.booking.id).await.unwrap();
+        assert_eq!(
+            (
+                told.paid_by.as_str(),
+                told.price_pence,
+                told.outcome.refund_pence,
+                told.outcome.kept_pence
+            ),
+            ("Cash", price, price, 0),
+            "{backend:?}"
+        );
+        assert!(
+            told.outcome.reason.starts_with("Cancelled before the cut-off")
+                && told.outcome.reason.ends_with("full refund"),
+            "{}",
+            told.outcome.reason
+        );
+        assert_eq!(told.waived, None, "{backend:?}");
+        assert_eq!(
+            (told.booking.space_name.as_str(), told.booking.holder.as_str()),
+            ("Badminton court 1", "Mòrag O'Neill")
+        );
+        // An hour on the account, in time: nothing charged, nothing to refund.
+        let on_account = one
+            .leisure()
+            .book_space(court, ends, ends + Duration::hours(1), 7, None, Channel::FaceToFace)
+            .await
+            .unwrap();
+        let account = one.leisure().space_cancel_quote(on_account.id).await.unwrap();
+        assert_eq!(
+            (
+                account.paid_by.as_str(),
+                account.outcome.refund_pence,
+                account.outcome.kept_pence
+            ),
+            ("Charged to the hirer's account", 0, 0),
+            "{backend:?}"
+        );
+        assert!(
+            account.price_pence > 0 && account.outcome.reason.contains("nothing charged"),
+            "{account:?}"
+        );
+        // The quote records nothing: both still booked.
+        let still = one.leisure().spaces_day(1, starts.date()).await.unwrap();
+        assert!(
+            still.bookings.iter().all(|b| b.status == SpaceBookingStatus::Booked),
+            "{backend:?}"
+        );
+        assert_eq!(still.bookings.len(), 2, "{backend:?}");
+        one.leisure()
+            .cancel_space(on_account.id, None, Channel::FaceToFace)
+            .await
+            .unwrap();
+
         // Cancelled in time: the whole price back in cash, on its own receipt.
         let cancelled = one
             .leisure()
@@ -176,6 +232,12 @@ async fn a_court_hired_for_cash_is_receipted_counted_and_refunded_on_both_backen
             .cancel_space(hired.booking.id, None, Channel::FaceToFace)
             .await;
         assert_eq!(again.unwrap_err().code(), "already_cancelled");
+        let gone = one.leisure().space_cancel_quote(hired.booking.id).await;
+        assert_eq!(
+            gone.unwrap_err().code(),
+            "already_cancelled",
+            "{backend:?}: no quote for a cancelled hire"
+        );
         let blank = one
             .leisure()
             .cancel_space(hired.booking.id, Some("  ".into()), Channel::FaceToFace)

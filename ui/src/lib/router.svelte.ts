@@ -19,6 +19,9 @@ const positiveId = (text: string | undefined): number | null => {
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A `:name(uuid)` segment's field name. */
+const fieldOf = (segment: string): string => segment.slice(1).replace(/\(uuid\)$/, '');
 
 interface QueryField {
   key: string;
@@ -71,7 +74,11 @@ export function addressesOf<R extends { name: string }>(table: readonly { name: 
     if (p.kind !== 'path' || p.segments.length !== parts.length) return null;
     const out: Record<string, unknown> = { name: p.name };
     for (const [i, segment] of p.segments.entries()) {
-      if (segment.startsWith(':')) {
+      if (segment.startsWith(':') && segment.endsWith('(uuid)')) {
+        const text = parts[i] ?? '';
+        if (!UUID.test(text)) return null;
+        out[fieldOf(segment)] = text.toLowerCase();
+      } else if (segment.startsWith(':')) {
         const id = positiveId(parts[i]);
         if (id === null) return null;
         out[segment.slice(1)] = id;
@@ -105,7 +112,7 @@ export function addressesOf<R extends { name: string }>(table: readonly { name: 
     const fields = route as unknown as Record<string, unknown>;
     if (p.kind === 'home') return '#/';
     if (p.kind === 'any') return `#/${String(fields.path)}`;
-    const path = p.segments.map((s) => (s.startsWith(':') ? String(fields[s.slice(1)]) : s)).join('/');
+    const path = p.segments.map((s) => (s.startsWith(':') ? String(fields[fieldOf(s)]) : s)).join('/');
     const q = new URLSearchParams();
     for (const { key, field } of p.query) {
       const value = fields[field];

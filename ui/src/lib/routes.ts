@@ -5,7 +5,8 @@
 //
 // A `path` pattern is the address with placeholders:
 // - `/sessions/:id/book`: a path segment `:name` is a positive id, the route's `name: number`
-//   (the address does not match without it);
+//   (the address does not match without it); `:name(uuid)` is a UUID, `name: string` (a
+//   booking made on a desk has one);
 // - `/timetable?centre=:centreId&day=YYYY-MM-DD`: a query parameter `key=:name` is a positive id
 //   `name: number | null`, and `key=YYYY-MM-DD` a date `key: string | null` (null when missing or
 //   not of that form); other query parameters are ignored;
@@ -19,7 +20,9 @@ import type { StaffProfile } from './bindings/StaffProfile';
 type Simplify<T> = { [K in keyof T]: T[K] } & NonNullable<unknown>;
 type None = Record<never, never>;
 
-type SegmentParam<S extends string> = S extends `:${infer Name}`
+type SegmentParam<S extends string> = S extends `:${infer Name}(uuid)`
+  ? { [K in Name]: string }
+  : S extends `:${infer Name}`
   ? { [K in Name]: number }
   : S extends '*'
     ? { path: string }

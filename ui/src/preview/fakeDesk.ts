@@ -491,6 +491,7 @@ export class FakeDesk {
       if (refund) this.receipts.push(refund);
       return { booking, refund, reason: refund?.reason ?? 'Cancelled in time: nothing charged' };
     },
+    space_cancel_quote: ({ bookingId }) => this.spaces.cancelQuote(bookingId, this.receipts.find((r) => r.booking_id === bookingId && r.kind === 'payment') ?? null),
     // The preview prices every hour of every space alike: £12.00 an hour.
     space_price: ({ spaceId, starts, ends, customerId }) => ({
       space_id: spaceId,

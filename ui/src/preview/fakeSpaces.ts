@@ -6,6 +6,9 @@ import type { BlockBooked } from '../lib/bindings/BlockBooked';
 import type { BlockCheck } from '../lib/bindings/BlockCheck';
 import type { BlockDate } from '../lib/bindings/BlockDate';
 import type { BlockInput } from '../lib/bindings/BlockInput';
+import type { CancelOutcome } from '../lib/bindings/CancelOutcome';
+import type { ReceiptView } from '../lib/bindings/ReceiptView';
+import type { SpaceCancelQuote } from '../lib/bindings/SpaceCancelQuote';
 import type { SpaceBookingView } from '../lib/bindings/SpaceBookingView';
 import type { SpacesDay } from '../lib/bindings/SpacesDay';
 import type { SpaceView } from '../lib/bindings/SpaceView';
@@ -154,5 +157,23 @@ export class FakeSpaces {
     b.price_pence = 0;
     b.pending = true;
     return b;
+  }
+
+  /** The preview's cut-off, like the example policy's: 24 hours before the start. */
+  cancelQuote(bookingId: string, paid: ReceiptView | null): SpaceCancelQuote {
+    const b = this.bookings.find((x) => x.id === bookingId);
+    if (!b) throw { code: 'not_found', message: 'No such space booking.' };
+    if (b.status === 'cancelled') throw { code: 'already_cancelled', message: 'This booking is already cancelled.' };
+    const price = paid?.amount_pence ?? b.price_pence;
+    const late = Date.parse(b.starts) - Date.now() < 24 * 3_600_000;
+    const waived: CancelOutcome = { refund_pence: paid ? price : 0, kept_pence: 0, reason: 'Late cancellation waived' };
+    const outcome: CancelOutcome = !late
+      ? paid
+        ? { refund_pence: price, kept_pence: 0, reason: 'Cancelled before the cut-off (24 hours before): full refund' }
+        : { refund_pence: 0, kept_pence: 0, reason: `Cancelled in time: nothing charged (was £${(price / 100).toFixed(2)})` }
+      : paid
+        ? { refund_pence: 0, kept_pence: price, reason: 'Cancelled after the cut-off (24 hours before): no refund' }
+        : { refund_pence: 0, kept_pence: price, reason: 'Cancelled within 24 hours of the start: still charged' };
+    return { booking: b, paid_by: paid ? paid.method : "Charged to the hirer's account", price_pence: price, outcome, waived: late ? waived : null };
   }
 }

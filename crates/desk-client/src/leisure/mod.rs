@@ -11,6 +11,7 @@ pub(crate) mod money_reads;
 mod pay;
 pub(crate) mod reads;
 mod reception;
+mod space_cancel;
 mod space_pay;
 pub(crate) mod space_reads;
 mod spaces;
@@ -22,6 +23,7 @@ pub use customers::{ConcessionInput, DuplicateMatch, MembershipInput, RegisterOu
 pub use life::{ChargeView, CheckInBooking, CheckInCandidate, CheckInWarning, OfferView};
 pub use pay::{CancelView, PriceQuote, ReceiptView, RefundQuote, TenderInput};
 pub use reception::{ConcessionLine, MembershipLine, ReceptionBooking, ReceptionPayment, ReceptionView};
+pub use space_cancel::{CancelOutcome, SpaceCancelQuote};
 pub use space_pay::{SpaceCancelView, SpaceHire, SpacePriceQuote};
 pub use spaces::{
     BlockBooked, BlockCheck, BlockDate, BlockInput, SpaceBookingView, SpaceView, SpacesDay, WindowView, check_block,

@@ -102,6 +102,8 @@ import type { SessionView } from './SessionView';
 import type { SetServerUrlRequest } from './SetServerUrlRequest';
 import type { SignInRequest } from './SignInRequest';
 import type { SpaceBookingView } from './SpaceBookingView';
+import type { SpaceCancelQuote } from './SpaceCancelQuote';
+import type { SpaceCancelQuoteRequest } from './SpaceCancelQuoteRequest';
 import type { SpaceCancelView } from './SpaceCancelView';
 import type { SpaceHire } from './SpaceHire';
 import type { SpacePriceQuote } from './SpacePriceQuote';
@@ -179,6 +181,7 @@ export const COMMANDS = [
   "check_block",
   "book_block",
   "cancel_space",
+  "space_cancel_quote",
   "space_price",
   "hire_space",
   "take_space_alternative",
@@ -275,6 +278,7 @@ export interface Requests {
   check_block: CheckBlockRequest;
   book_block: BookBlockRequest;
   cancel_space: CancelSpaceRequest;
+  space_cancel_quote: SpaceCancelQuoteRequest;
   space_price: SpacePriceRequest;
   hire_space: HireSpaceRequest;
   take_space_alternative: TakeSpaceAlternativeRequest;
@@ -369,6 +373,7 @@ export interface Responses {
   check_block: BlockCheck;
   book_block: BlockBooked;
   cancel_space: SpaceCancelView;
+  space_cancel_quote: SpaceCancelQuote;
   space_price: SpacePriceQuote;
   hire_space: SpaceHire;
   take_space_alternative: SpaceBookingView;

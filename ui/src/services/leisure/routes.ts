@@ -5,6 +5,7 @@ import { timetable } from './stores/timetable.svelte';
 import BlockBooking from './screens/BlockBooking.svelte';
 import BookCustomer from './screens/BookCustomer.svelte';
 import BookSpace from './screens/BookSpace.svelte';
+import CancelSpace from './screens/CancelSpace.svelte';
 import CashUp from './screens/CashUp.svelte';
 import ChangeCustomer from './screens/ChangeCustomer.svelte';
 import CheckIn from './screens/CheckIn.svelte';
@@ -148,6 +149,15 @@ export const leisureRoutes = [
     capability: 'leisure.book',
     component: BlockBooking,
     props: (r, staff) => ({ staff, centreId: r.centreId, day: r.day }),
+    section: 'spaces',
+  }),
+  route({
+    name: 'space-cancel',
+    path: '/spaces/bookings/:bookingId(uuid)/cancel?centre=:centreId',
+    title: 'Cancel a space hire',
+    capability: 'leisure.book',
+    component: CancelSpace,
+    props: (r) => ({ bookingId: r.bookingId, centreId: r.centreId }),
     section: 'spaces',
   }),
 ];
