@@ -134,31 +134,31 @@ describe('The customer at the leisure desk in a real window', { concurrency: fal
     await ui.waitFor(tid('reception'));
     await (await ui.find(tid('reception-change'))).click();
     await ui.waitFor(tid('change-form'));
-    await headingFocused();
+    await headingFocused(ui);
     await typeInto('chg-phone', '07700 900456');
     await (await ui.find('label[for="chg-concession-budget"]')).click();
     await ui.waitFor(tid('chg-concession-details'));
     await typeInto('chg-evidence', 'Universal Credit statement');
     await typeDate('chg-review', isoIn(60));
     await capture(ui, SHOTS, 'customer-change-details');
-    await noViolations('change details');
+    await noViolations(ui, 'change details');
     await (await ui.find(tid('change-submit'))).click();
     await ui.waitFor(tid('reception'));
-    await headingFocused();
+    await headingFocused(ui);
     assert.match(await (await ui.find(tid('reception-details'))).text(), /07700 900456/);
     assert.match(await (await ui.find(tid('reception-concession'))).text(), /Universal Credit statement/);
     assert.equal(await ui.exec(`return document.querySelector('[data-testid="reception-review-soon"]')`), null);
 
     await ui.keys('c');
     await ui.waitFor(tid('change-form'));
-    await headingFocused();
+    await headingFocused(ui);
     const soon = isoIn(7);
     await typeDate('chg-review', soon);
     await (await ui.find(tid('change-submit'))).click();
     await ui.waitFor(tid('reception-review-soon'));
     assert.match(await (await ui.find(tid('reception-review-soon'))).text(), /Concession review due/);
     await capture(ui, SHOTS, 'customer-changed-review-due');
-    await noViolations('reception view after a change');
+    await noViolations(ui, 'reception view after a change');
 
     // Pushed and confirmed: the server holds the new phone number.
     let changed = null;
