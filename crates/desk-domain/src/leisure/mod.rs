@@ -40,6 +40,7 @@ pub mod space_pay;
 pub mod space_records;
 pub mod spaces;
 mod table;
+mod till;
 mod transfer;
 pub mod window;
 

@@ -5,15 +5,14 @@
 use super::Code;
 use super::command::{BookAndPay, CancelWithRefund};
 use super::decide::Facts;
-use super::payment::{self, PaymentError, Tender};
+use super::payment::{self, PaymentError};
 use super::price::{self, Quote};
 use super::price_list::Item;
-use super::records::{MAX_DESK, MoneyKind, MoneyRecord, priced_customer};
-use super::refund::{self, Booked, Refund, RefundError, Sold, Waiver};
-use crate::effect::{AuditNote, Effect, Record, RecordKind};
+use super::records::{MAX_DESK, MoneyRecord, priced_customer};
+use super::refund::{Booked, Refund, RefundError, Waiver};
+use super::till;
 use crate::refusal::Refusal;
 use crate::service::{Ctx, Decision};
-use crate::values::Pence;
 use crate::{Customer, Session};
 
 /// The price `customer` pays for `session` under the centre's settings, or why there is none.
@@ -95,12 +94,6 @@ pub fn book_and_pay<F: Facts + ?Sized>(
                 }));
             }
         };
-    if facts.money(a.payment_id)?.is_some() {
-        return Ok(Err(Refusal::new(
-            Code::DuplicatePayment,
-            format!("A payment with id {} already exists.", a.payment_id),
-        )));
-    }
     // take_place found both, or it would have refused.
     let (Some(session), Some(customer)) = (facts.session(a.session_id)?, facts.customer(a.customer_id)?) else {
         return Ok(Err(Refusal::new(
@@ -112,83 +105,29 @@ pub fn book_and_pay<F: Facts + ?Sized>(
         Ok(q) => q,
         Err(r) => return Ok(Err(r)),
     };
-    if quote.price != a.price {
-        return Ok(Err(Refusal::new(
-            Code::PriceChanged,
-            format!(
-                "The price is now {} ({}), not the {} shown: tell the customer and take payment again.",
-                quote.price, quote.reason, a.price
-            ),
-        )));
-    }
-    if let Tender::Complimentary { supervisor_id, .. } = &a.tender
-        && facts.supervises(*supervisor_id, session.centre_id)? == Some(false)
-    {
-        return Ok(Err(Refusal::new(
-            Code::InvalidPayment,
-            format!(
-                "Staff number {supervisor_id} is not a supervisor at this centre: a complimentary place needs one to allow it."
-            ),
-        )));
-    }
-    let issued = match &a.tender {
-        Tender::Voucher { code } => facts.voucher(&code.trim().to_uppercase())?,
-        _ => None,
-    };
-    let voucher = issued
-        .as_ref()
-        .filter(|v| v.centre_id == session.centre_id)
-        .map(|v| v.voucher());
-    let paid = match payment::take(
-        quote.price,
-        a.tender.clone(),
-        voucher.as_ref(),
-        ctx.now.date(),
-        ctx.staff_id,
-    ) {
-        Ok(p) => p,
-        Err(e) => return Ok(Err(payment_refusal(e))),
-    };
-    let record = MoneyRecord {
-        id: a.payment_id,
+    let taking = till::Taking {
+        payment_id: a.payment_id,
         booking_id: a.booking_id,
         customer_id: customer.id,
         centre_id: session.centre_id,
         desk,
-        kind: MoneyKind::Payment,
-        method: paid.method,
-        amount: paid.amount,
-        tendered: paid.tendered,
-        change: paid.change,
-        reason: quote.reason,
-        at: ctx.now,
-        created_at: ctx.at,
-        staff_id: ctx.staff_id,
+        shown: a.price,
+        price: quote.price,
+        reason: &quote.reason,
+        tender: &a.tender,
+        payer: "customer",
+        item: "place",
+        command: "leisure.book_and_pay",
+        audit_suffix: String::new(),
+    };
+    let money = match till::take(facts, taking, ctx)? {
+        Ok(m) => m,
+        Err(r) => return Ok(Err(r)),
     };
     let count = effects.pop().expect("a booking ends with its session's count");
-    if let (Some(mut v), Some(_)) = (issued, voucher) {
-        v.redeemed = true;
-        effects.push(Effect::Put(Record::synced(&v)));
-    }
-    effects.push(Effect::Audit(AuditNote {
-        kind: RecordKind::Payment,
-        record_id: record.id.to_string(),
-        person_id: Some(customer.id),
-        detail: format!("leisure.book_and_pay: {} by {}", record.amount, method_word(&record)),
-    }));
-    effects.push(Effect::Put(Record::synced(&record)));
+    effects.extend(money);
     effects.push(count);
     Ok(Ok(effects))
-}
-
-fn method_word(r: &MoneyRecord) -> &'static str {
-    match r.method {
-        payment::Method::Cash => "cash",
-        payment::Method::Card { .. } => "card",
-        payment::Method::Voucher { .. } => "voucher",
-        payment::Method::Complimentary { .. } => "complimentary",
-        payment::Method::OnAccount { .. } => "account",
-    }
 }
 
 /// A refund the policy gives, with the payment it goes back against.
@@ -203,52 +142,15 @@ pub fn refund_due<F: Facts + ?Sized>(
     now: chrono::NaiveDateTime,
     waiver: Option<&Waiver>,
 ) -> Result<Result<Option<RefundDue>, Refusal>, F::Error> {
-    let records = facts.money_of_booking(booking.id)?;
-    // Paid here, or carried in by a transfer: the first money in names the way it goes back.
-    let Some(paid) = records
-        .iter()
-        .find(|m| matches!(m.kind, MoneyKind::Payment | MoneyKind::TransferIn))
-        .cloned()
-    else {
-        return Ok(Ok(None));
-    };
-    let in_ = |k: MoneyKind| matches!(k, MoneyKind::Payment | MoneyKind::TransferIn);
-    let total =
-        |pick: &dyn Fn(MoneyKind) -> bool| Pence(records.iter().filter(|m| pick(m.kind)).map(|m| m.amount.0).sum());
-    let refunded = total(&|k| !in_(k));
-    let paid = MoneyRecord {
-        amount: total(&in_),
-        ..paid
-    };
-    let policy = facts
-        .settings(session.centre_id)?
-        .and_then(|s| s.policy_on(session.starts_at.date()).cloned());
-    let Some(policy) = policy else {
-        return Ok(Err(Refusal::new(
-            Code::NoPolicy,
-            format!(
-                "Centre {} has no cancellation policy for {}, so the refund cannot be worked out.",
-                session.centre_id,
-                session.starts_at.date()
-            ),
-        )));
-    };
-    let payment = payment::Payment {
-        method: paid.method.clone(),
-        amount: paid.amount,
-        tendered: paid.tendered,
-        change: paid.change,
-    };
-    let sold = Sold {
-        booked: Booked::Activity,
-        paid: &payment,
-        refunded,
-        starts_at: session.starts_at,
-    };
-    Ok(match refund::refund(&policy, sold, now, waiver) {
-        Ok(r) => Ok(Some((r, paid))),
-        Err(e) => Err(refund_refusal(e)),
-    })
+    till::refund_due(
+        facts,
+        booking.id,
+        session.centre_id,
+        session.starts_at,
+        Booked::Activity,
+        now,
+        waiver,
+    )
 }
 
 pub(super) fn refund_refusal(e: RefundError) -> Refusal {
@@ -319,60 +221,24 @@ pub fn cancel_with_refund<F: Facts + ?Sized>(
         Ok(None) => return Ok(Ok(effects)),
         Err(r) => return Ok(Err(r)),
     };
-    if refund.amount.0 == 0 {
-        // Nothing goes back; the cancellation's audit line says why.
-        effects.insert(
-            0,
-            Effect::Audit(AuditNote {
-                kind: RecordKind::Payment,
-                record_id: paid.id.to_string(),
-                person_id: Some(booking.customer_id),
-                detail: format!("leisure.cancel_with_refund: {}", refund.reason),
-            }),
-        );
-        return Ok(Ok(effects));
-    }
-    if facts.money(a.refund_id)?.is_some() {
-        return Ok(Err(Refusal::new(
-            Code::DuplicatePayment,
-            format!("A payment with id {} already exists.", a.refund_id),
-        )));
-    }
-    let record = MoneyRecord {
-        id: a.refund_id,
+    let giving = till::GivingBack {
+        refund_id: a.refund_id,
+        desk,
         booking_id: booking.id,
         customer_id: booking.customer_id,
-        centre_id: paid.centre_id,
-        desk,
-        kind: MoneyKind::Refund,
-        method: refund.to.clone(),
-        amount: refund.amount,
-        tendered: Pence(0),
-        change: Pence(0),
-        reason: refund.reason.clone(),
-        at: ctx.now,
-        created_at: ctx.at,
-        staff_id: ctx.staff_id,
+        command: "leisure.cancel_with_refund",
     };
-    let count = effects.pop().expect("a cancellation ends with its session's count");
-    if let payment::Method::Voucher { code } = &refund.to
-        && let Some(mut v) = facts.voucher(code)?
-    {
-        v.redeemed = false;
-        effects.push(Effect::Put(Record::synced(&v)));
+    let money = match till::give_back(facts, &refund, &paid, giving, ctx)? {
+        Ok(m) => m,
+        Err(r) => return Ok(Err(r)),
+    };
+    if refund.amount.0 == 0 {
+        // Nothing goes back: the cancellation's audit line, first, says why.
+        effects.splice(0..0, money);
+        return Ok(Ok(effects));
     }
-    effects.push(Effect::Audit(AuditNote {
-        kind: RecordKind::Payment,
-        record_id: record.id.to_string(),
-        person_id: Some(booking.customer_id),
-        detail: format!(
-            "leisure.cancel_with_refund: {} to {}{}",
-            record.amount,
-            method_word(&record),
-            refund.waived_by.map(|_| " (waived)").unwrap_or_default()
-        ),
-    }));
-    effects.push(Effect::Put(Record::synced(&record)));
+    let count = effects.pop().expect("a cancellation ends with its session's count");
+    effects.extend(money);
     effects.push(count);
     Ok(Ok(effects))
 }

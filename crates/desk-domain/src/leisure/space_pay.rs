@@ -20,12 +20,12 @@ use uuid::Uuid;
 
 use super::Code;
 use super::decide::Facts;
-use super::money::{RefundDue, desk_name, payment_refusal, refund_refusal, waiver_of};
-use super::payment::{self, Method, Tender};
-use super::records::{MoneyKind, MoneyRecord};
-use super::refund::{self, Booked, Sold};
+use super::money::{RefundDue, desk_name, waiver_of};
+use super::payment::Tender;
+use super::refund::{self, Booked};
 use super::space_records::{SpaceBookingRecord, SpaceRecord};
-use crate::effect::{AuditNote, Effect, Record, RecordKind};
+use super::till::{self, method_word};
+use crate::effect::Effect;
 use crate::refusal::Refusal;
 use crate::service::Ctx;
 use crate::values::Pence;
@@ -52,16 +52,6 @@ pub struct RefundAsk<'a> {
     pub waiver: Option<&'a str>,
 }
 
-fn method_word(m: &Method) -> &'static str {
-    match m {
-        Method::Cash => "cash",
-        Method::Card { .. } => "card",
-        Method::Voucher { .. } => "voucher",
-        Method::Complimentary { .. } => "complimentary",
-        Method::OnAccount { .. } => "account",
-    }
-}
-
 /// The payment for `row` (priced by the rules at `row.price`) as effects: the voucher used up,
 /// the audit line and the money record; or why it is refused. `space` is the space hired.
 pub fn take<F: Facts + ?Sized>(
@@ -81,84 +71,22 @@ pub fn take<F: Facts + ?Sized>(
         Ok(d) => d,
         Err(r) => return Ok(Err(r)),
     };
-    if facts.money(pay.payment_id)?.is_some() {
-        return Ok(Err(Refusal::new(
-            Code::DuplicatePayment,
-            format!("A payment with id {} already exists.", pay.payment_id),
-        )));
-    }
-    if pay.price != row.price {
-        return Ok(Err(Refusal::new(
-            Code::PriceChanged,
-            format!(
-                "The price is now {} ({}), not the {} shown: tell the hirer and take payment again.",
-                row.price, row.price_reason, pay.price
-            ),
-        )));
-    }
-    if let Tender::Complimentary { supervisor_id, .. } = &pay.tender
-        && facts.supervises(*supervisor_id, space.centre_id)? == Some(false)
-    {
-        return Ok(Err(Refusal::new(
-            Code::InvalidPayment,
-            format!(
-                "Staff number {supervisor_id} is not a supervisor at this centre: a complimentary hire needs one to allow it."
-            ),
-        )));
-    }
-    let issued = match &pay.tender {
-        Tender::Voucher { code } => facts.voucher(&code.trim().to_uppercase())?,
-        _ => None,
-    };
-    let voucher = issued
-        .as_ref()
-        .filter(|v| v.centre_id == space.centre_id)
-        .map(|v| v.voucher());
-    let paid = match payment::take(
-        row.price,
-        pay.tender.clone(),
-        voucher.as_ref(),
-        ctx.now.date(),
-        ctx.staff_id,
-    ) {
-        Ok(p) => p,
-        Err(e) => return Ok(Err(payment_refusal(e))),
-    };
-    let record = MoneyRecord {
-        id: pay.payment_id,
+    let taking = till::Taking {
+        payment_id: pay.payment_id,
         booking_id: row.id,
         customer_id: row.customer_id,
-        centre_id: row.centre_id,
+        centre_id: space.centre_id,
         desk,
-        kind: MoneyKind::Payment,
-        method: paid.method,
-        amount: paid.amount,
-        tendered: paid.tendered,
-        change: paid.change,
-        reason: row.price_reason.clone(),
-        at: ctx.now,
-        created_at: ctx.at,
-        staff_id: ctx.staff_id,
+        shown: pay.price,
+        price: row.price,
+        reason: &row.price_reason,
+        tender: &pay.tender,
+        payer: "hirer",
+        item: "hire",
+        command: "leisure.book_space",
+        audit_suffix: format!(" for {}", space.name.to_lowercase()),
     };
-    let mut effects = Vec::new();
-    if let (Some(mut v), Some(_)) = (issued, voucher) {
-        v.redeemed = true;
-        effects.push(Effect::Put(Record::synced(&v)));
-    }
-    effects.push(Effect::Audit(AuditNote {
-        kind: RecordKind::Payment,
-        record_id: record.id.to_string(),
-        person_id: Some(row.customer_id),
-        detail: format!(
-            "leisure.book_space: {} by {} for {}",
-            record.amount,
-            method_word(&record.method),
-            space.name
-        )
-        .to_lowercase(),
-    }));
-    effects.push(Effect::Put(Record::synced(&record)));
-    Ok(Ok(effects))
+    till::take(facts, taking, ctx)
 }
 
 /// What cancelling the paid hire `row` at `now` gives back under the policy's space cut-off,
@@ -169,46 +97,7 @@ pub fn refund_due<F: Facts + ?Sized>(
     now: chrono::NaiveDateTime,
     waiver: Option<&refund::Waiver>,
 ) -> Result<Result<Option<RefundDue>, Refusal>, F::Error> {
-    let records = facts.money_of_booking(row.id)?;
-    let Some(paid) = records.iter().find(|m| m.kind == MoneyKind::Payment).cloned() else {
-        return Ok(Ok(None));
-    };
-    let refunded = Pence(
-        records
-            .iter()
-            .filter(|m| m.kind == MoneyKind::Refund)
-            .map(|m| m.amount.0)
-            .sum(),
-    );
-    let Some(policy) = facts
-        .settings(row.centre_id)?
-        .and_then(|s| s.policy_on(row.starts.date()).cloned())
-    else {
-        return Ok(Err(Refusal::new(
-            Code::NoPolicy,
-            format!(
-                "Centre {} has no cancellation policy for {}, so the refund cannot be worked out.",
-                row.centre_id,
-                row.starts.date()
-            ),
-        )));
-    };
-    let payment = payment::Payment {
-        method: paid.method.clone(),
-        amount: paid.amount,
-        tendered: paid.tendered,
-        change: paid.change,
-    };
-    let sold = Sold {
-        booked: Booked::Space,
-        paid: &payment,
-        refunded,
-        starts_at: row.starts,
-    };
-    Ok(match refund::refund(&policy, sold, now, waiver) {
-        Ok(r) => Ok(Some((r, paid))),
-        Err(e) => Err(refund_refusal(e)),
-    })
+    till::refund_due(facts, row.id, row.centre_id, row.starts, Booked::Space, now, waiver)
 }
 
 /// The refund for cancelling the paid hire `row` (already marked cancelled by the caller, who
@@ -238,65 +127,26 @@ pub fn refund_on_cancel<F: Facts + ?Sized>(
         method_word(&refund.to),
         paid.amount
     );
-    if refund.amount.0 == 0 {
-        // Nothing goes back; the audit says why.
-        return Ok(Ok(Some(vec![Effect::Audit(AuditNote {
-            kind: RecordKind::Payment,
-            record_id: paid.id.to_string(),
-            person_id: Some(row.customer_id),
-            detail: format!("leisure.cancel_space: {}", refund.reason),
-        })])));
-    }
-    let (Some(refund_id), Some(desk)) = (ask.refund_id, ask.desk) else {
-        return Ok(Err(Refusal::new(
-            Code::InvalidPayment,
-            "This hire was paid at the desk: cancelling it needs the refund's id and the desk giving it back.",
-        )));
+    // Nothing goes back: the audit line says why, and no refund's id or desk is needed.
+    let (refund_id, desk) = match (refund.amount.0, ask.refund_id, ask.desk) {
+        (0, _, _) => (Uuid::nil(), String::new()),
+        (_, Some(id), Some(desk)) => match desk_name(desk) {
+            Ok(d) => (id, d),
+            Err(r) => return Ok(Err(r)),
+        },
+        _ => {
+            return Ok(Err(Refusal::new(
+                Code::InvalidPayment,
+                "This hire was paid at the desk: cancelling it needs the refund's id and the desk giving it back.",
+            )));
+        }
     };
-    let desk = match desk_name(desk) {
-        Ok(d) => d,
-        Err(r) => return Ok(Err(r)),
-    };
-    if facts.money(refund_id)?.is_some() {
-        return Ok(Err(Refusal::new(
-            Code::DuplicatePayment,
-            format!("A payment with id {refund_id} already exists."),
-        )));
-    }
-    let record = MoneyRecord {
-        id: refund_id,
+    let giving = till::GivingBack {
+        refund_id,
+        desk,
         booking_id: row.id,
         customer_id: row.customer_id,
-        centre_id: paid.centre_id,
-        desk,
-        kind: MoneyKind::Refund,
-        method: refund.to.clone(),
-        amount: refund.amount,
-        tendered: Pence(0),
-        change: Pence(0),
-        reason: refund.reason.clone(),
-        at: ctx.now,
-        created_at: ctx.at,
-        staff_id: ctx.staff_id,
+        command: "leisure.cancel_space",
     };
-    let mut effects = Vec::new();
-    if let Method::Voucher { code } = &refund.to
-        && let Some(mut v) = facts.voucher(code)?
-    {
-        v.redeemed = false;
-        effects.push(Effect::Put(Record::synced(&v)));
-    }
-    effects.push(Effect::Audit(AuditNote {
-        kind: RecordKind::Payment,
-        record_id: record.id.to_string(),
-        person_id: Some(row.customer_id),
-        detail: format!(
-            "leisure.cancel_space: {} to {}{}",
-            record.amount,
-            method_word(&record.method),
-            refund.waived_by.map(|_| " (waived)").unwrap_or_default()
-        ),
-    }));
-    effects.push(Effect::Put(Record::synced(&record)));
-    Ok(Ok(Some(effects)))
+    Ok(till::give_back(facts, &refund, &paid, giving, ctx)?.map(Some))
 }
