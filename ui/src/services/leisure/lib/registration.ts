@@ -13,6 +13,15 @@ export const MAX_ADDRESS = 200;
 
 export type ConcessionChoice = 'none' | 'budget' | 'disabled' | 'carer' | 'student';
 
+/** The concessions a desk records (Moray FitLife's kinds, DOMAIN.md), and none. */
+export const CONCESSIONS: { value: ConcessionChoice; label: string; hint?: string }[] = [
+  { value: 'none', label: 'No concession' },
+  { value: 'budget', label: 'Budget', hint: 'Income Support, Jobseeker’s Allowance or a disability allowance' },
+  { value: 'disabled', label: 'Disabled' },
+  { value: 'carer', label: 'Carer' },
+  { value: 'student', label: 'Student' },
+];
+
 export interface RegistrationForm {
   centreId: number | null;
   firstName: string;
