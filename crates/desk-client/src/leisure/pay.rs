@@ -130,6 +130,13 @@ pub(crate) fn method_words(m: &Method) -> String {
     }
 }
 
+/// The receipt for a payment this desk has just recorded (in the same transaction).
+pub(crate) fn receipt_just_taken(conn: &Connection, payment_id: Uuid) -> Result<ReceiptView, DeskError> {
+    let (m, pending) = money_reads::money(conn, payment_id)?
+        .ok_or_else(|| DeskError::Store(format!("payment {payment_id} vanished while being recorded")))?;
+    receipt_of(conn, &m, pending)
+}
+
 pub(crate) fn receipt_of(conn: &Connection, m: &MoneyRecord, pending: bool) -> Result<ReceiptView, DeskError> {
     let booking = reads::booking(conn, m.booking_id)?;
     let session = match &booking {
@@ -247,11 +254,7 @@ impl Leisure<'_> {
             tender: tender.tender()?,
         });
         self.desk
-            .record_command(cmd, channel, move |conn| {
-                let (m, pending) = money_reads::money(conn, payment_id)?
-                    .ok_or_else(|| DeskError::Store(format!("payment {payment_id} vanished while being recorded")))?;
-                receipt_of(conn, &m, pending)
-            })
+            .record_command(cmd, channel, move |conn| receipt_just_taken(conn, payment_id))
             .await
     }
 

@@ -15,7 +15,7 @@ use desk_domain::{Channel, Command};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::pay::{ReceiptView, TenderInput, desk_name, receipt_of, waiver_reason};
+use super::pay::{ReceiptView, TenderInput, desk_name, receipt_just_taken, receipt_of, waiver_reason};
 use super::spaces::{SpaceBookingView, booking_view};
 use super::{Leisure, money_reads};
 use crate::DeskError;
@@ -140,11 +140,9 @@ impl Leisure<'_> {
         });
         self.desk
             .record_command(cmd, channel, move |conn| {
-                let (m, pending) = money_reads::money(conn, payment_id)?
-                    .ok_or_else(|| DeskError::Store(format!("payment {payment_id} vanished while being recorded")))?;
                 Ok(SpaceHire {
                     booking: booking_view(conn, booking_id)?,
-                    receipt: receipt_of(conn, &m, pending)?,
+                    receipt: receipt_just_taken(conn, payment_id)?,
                 })
             })
             .await
