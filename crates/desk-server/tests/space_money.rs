@@ -10,7 +10,6 @@ use chrono::NaiveDateTime;
 use common::*;
 use desk_domain::leisure::cash_up::{self, Till, TillEntry};
 use desk_domain::leisure::payment::{Method, Tender};
-use desk_domain::leisure::price_moray::{example_settings, example_space_prices};
 use desk_domain::leisure::records::{MoneyKind, MoneyRecord, priced_customer};
 use desk_domain::leisure::space_cmd::hire_price;
 use desk_domain::leisure::space_pay::SpacePayment;
@@ -18,8 +17,8 @@ use desk_domain::leisure::space_records::{SpaceBookingRecord, SpaceBookingStatus
 use desk_domain::leisure::{BookAndPay, BookSpace, CancelSpace};
 use desk_domain::values::Pence;
 use desk_domain::{Command, Outcome};
-use desk_fixtures::spaces::{space_id, spaces};
-use desk_server::{EntityBatch, Store};
+use desk_fixtures::spaces::space_id;
+use desk_server::Store;
 use desk_testkit::world as kit;
 use uuid::Uuid;
 
@@ -33,26 +32,6 @@ conformance!(
 const FULL: i64 = 1;
 const HALF_2: i64 = 3;
 const QUARTER_1: i64 = 4;
-
-/// Centre A's spaces priced by the example list (with its class at £6.00 for an adult) and the
-/// example policy (spaces' cut-off 24 hours, nothing back after it).
-fn store_of(backend: &str) -> (desk_testkit::TestDb, std::sync::Arc<dyn Store>) {
-    let (db, store) = world_store(backend);
-    let all = spaces(&[
-        kit::centre(CENTRE_A, "Elgin Leisure Centre", "Elgin"),
-        kit::centre(CENTRE_B, "Forres Swimming Pool", "Forres"),
-    ]);
-    let mut settings = example_settings(CENTRE_A, &[kit::class(ACTIVITY_A, CENTRE_A, "Aqua fit")]);
-    settings.prices[0].prices.extend(example_space_prices(&all));
-    store
-        .load(&EntityBatch {
-            leisure_settings: vec![settings],
-            spaces: all,
-            ..EntityBatch::default()
-        })
-        .unwrap();
-    (db, store)
-}
 
 /// Three days ahead, `h`:00 for an hour: bookable by anyone, outside the cut-off.
 fn slot(h: u32) -> (NaiveDateTime, NaiveDateTime) {
@@ -133,7 +112,7 @@ fn code(o: Outcome) -> String {
 }
 
 fn a_paid_hire_writes_the_booking_and_its_payment_together(backend: &str) {
-    let (_db, store) = store_of(backend);
+    let (_db, store) = spaces_store(backend);
     let desk = quick_caller(&*store, "desk.a", CENTRE_A);
     let head = store.head().unwrap();
     let when = slot(19);
@@ -194,7 +173,7 @@ fn a_paid_hire_writes_the_booking_and_its_payment_together(backend: &str) {
 }
 
 fn a_refused_hire_or_a_paid_block_date_writes_nothing(backend: &str) {
-    let (_db, store) = store_of(backend);
+    let (_db, store) = spaces_store(backend);
     let desk = quick_caller(&*store, "desk.a", CENTRE_A);
     let when = slot(19);
     let price = quoted(&*store, QUARTER_1, when);
@@ -240,7 +219,7 @@ fn cancel(booking_id: Uuid, desk: &str) -> (Command, Uuid) {
 }
 
 fn cancelling_a_paid_hire_refunds_it_the_way_it_was_paid(backend: &str) {
-    let (_db, store) = store_of(backend);
+    let (_db, store) = spaces_store(backend);
     let desk = quick_caller(&*store, "desk.a", CENTRE_A);
     let when = slot(19);
     let price = quoted(&*store, FULL, when);
@@ -291,7 +270,7 @@ fn cancelling_a_paid_hire_refunds_it_the_way_it_was_paid(backend: &str) {
 /// the server holds, count the space money; the centre's takings are the sum of the day's
 /// payments less its refunds.
 fn the_cash_up_counts_space_money_on_two_desks(backend: &str) {
-    let (_db, store) = store_of(backend);
+    let (_db, store) = spaces_store(backend);
     let one = quick_caller(&*store, "desk.a", CENTRE_A);
     let two = quick_caller(&*store, "desk.a2", CENTRE_A);
     let class = Command::from(BookAndPay {

@@ -8,13 +8,12 @@ mod common;
 
 use chrono::{Duration, NaiveDateTime};
 use common::*;
-use desk_domain::leisure::price_moray::{example_settings, example_space_prices};
 use desk_domain::leisure::space_records::{SpaceBookingRecord, SpaceBookingStatus};
 use desk_domain::leisure::{BookSpace, CancelSpace};
 use desk_domain::values::Pence;
 use desk_domain::{Alternative, Command, Outcome};
-use desk_fixtures::spaces::{space_id, spaces};
-use desk_server::{EntityBatch, Store};
+use desk_fixtures::spaces::space_id;
+use desk_server::Store;
 use desk_testkit::world as kit;
 use uuid::Uuid;
 
@@ -30,26 +29,6 @@ const HALF_1: i64 = 2;
 const HALF_2: i64 = 3;
 const QUARTER_1: i64 = 4;
 const QUARTER_3: i64 = 6;
-
-/// Centre A's and B's spaces (the demo's layout), centre A priced and with the example policy
-/// (others 7 days ahead, members 14, blocks 52 weeks, spaces' cut-off 24 h).
-fn spaces_store(backend: &str) -> (desk_testkit::TestDb, std::sync::Arc<dyn Store>) {
-    let (db, store) = world_store(backend);
-    let all = spaces(&[
-        kit::centre(CENTRE_A, "Elgin Leisure Centre", "Elgin"),
-        kit::centre(CENTRE_B, "Forres Swimming Pool", "Forres"),
-    ]);
-    let mut settings = example_settings(CENTRE_A, &[kit::class(ACTIVITY_A, CENTRE_A, "Aqua fit")]);
-    settings.prices[0].prices.extend(example_space_prices(&all));
-    store
-        .load(&EntityBatch {
-            leisure_settings: vec![settings],
-            spaces: all,
-            ..EntityBatch::default()
-        })
-        .unwrap();
-    (db, store)
-}
 
 /// Tomorrow 10:00–11:00 (open every day of the week).
 fn slot() -> (NaiveDateTime, NaiveDateTime) {

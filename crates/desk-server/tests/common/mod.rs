@@ -118,6 +118,30 @@ pub fn world_store(backend: &str) -> (TestDb, Arc<dyn Store>) {
     (db, store)
 }
 
+/// Centre A's and B's spaces (the demo's layout), centre A priced and with the example policy
+/// (others 7 days ahead, members 14, blocks 52 weeks, spaces' cut-off 24 h, nothing back
+/// after it); its class at £6.00 for an adult.
+pub fn spaces_store(backend: &str) -> (TestDb, Arc<dyn Store>) {
+    let (db, store) = world_store(backend);
+    let all = desk_fixtures::spaces::spaces(&[
+        kit::centre(CENTRE_A, "Elgin Leisure Centre", "Elgin"),
+        kit::centre(CENTRE_B, "Forres Swimming Pool", "Forres"),
+    ]);
+    let mut settings =
+        desk_domain::leisure::price_moray::example_settings(CENTRE_A, &[kit::class(ACTIVITY_A, CENTRE_A, "Aqua fit")]);
+    settings.prices[0]
+        .prices
+        .extend(desk_domain::leisure::price_moray::example_space_prices(&all));
+    store
+        .load(&EntityBatch {
+            leisure_settings: vec![settings],
+            spaces: all,
+            ..EntityBatch::default()
+        })
+        .unwrap();
+    (db, store)
+}
+
 pub fn strs(buckets: &[Bucket]) -> Vec<String> {
     buckets.iter().map(ToString::to_string).collect()
 }
