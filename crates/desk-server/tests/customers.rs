@@ -13,7 +13,7 @@ use desk_domain::leisure::customer_cmd::{
 use desk_domain::leisure::membership::{Billing, Plan};
 use desk_domain::leisure::records::Entitlement;
 use desk_domain::{Alternative, Command, Customer, Outcome};
-use desk_server::{PersonRef, Store};
+use desk_server::PersonRef;
 use uuid::Uuid;
 
 conformance!(
@@ -22,18 +22,6 @@ conformance!(
     a_possible_duplicate_is_refused_until_confirmed_not_them,
     a_membership_sold_writes_the_entitlement_and_the_sale,
 );
-
-fn outcome(store: &dyn Store, caller: &desk_server::Caller, seq: u64, cmd: &Command) -> Outcome {
-    let m = envelope(caller.device_id, seq, cmd);
-    store.push(caller, &[m], now()).unwrap().receipts.remove(0).outcome
-}
-
-fn code(o: Outcome) -> String {
-    match o {
-        Outcome::Rejected { code, .. } => code,
-        other => format!("{other:?}"),
-    }
-}
 
 fn new_id(n: i64) -> i64 {
     DESK_CUSTOMER_IDS.start + n
@@ -55,15 +43,6 @@ fn registration(id: i64) -> RegisterCustomer {
         marketing_consent: false,
         not_them: Vec::new(),
     }
-}
-
-fn records<T: serde::de::DeserializeOwned>(store: &dyn Store, table: &str) -> Vec<T> {
-    store
-        .records(table, &[])
-        .unwrap()
-        .into_iter()
-        .map(|v| serde_json::from_value(v).unwrap())
-        .collect()
 }
 
 fn a_registration_is_written_audited_and_pulled_by_its_centre_only(backend: &str) {

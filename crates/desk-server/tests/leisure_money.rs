@@ -122,11 +122,6 @@ fn payments(store: &dyn Store) -> Vec<MoneyRecord> {
         .collect()
 }
 
-fn outcome(store: &dyn Store, caller: &desk_server::Caller, seq: u64, cmd: &Command) -> Outcome {
-    let m = envelope(caller.device_id, seq, cmd);
-    store.push(caller, &[m], now()).unwrap().receipts.remove(0).outcome
-}
-
 fn book_and_pay_writes_the_booking_and_the_payment_together(backend: &str) {
     let (_db, store) = priced_store(backend);
     let desk = quick_caller(&*store, "desk.a", CENTRE_A);

@@ -57,11 +57,6 @@ fn book_and_pay(price: i64) -> Command {
     })
 }
 
-fn outcome(store: &dyn Store, caller: &desk_server::Caller, seq: u64, cmd: &Command) -> Outcome {
-    let m = envelope(caller.device_id, seq, cmd);
-    store.push(caller, &[m], now()).unwrap().receipts.remove(0).outcome
-}
-
 fn loaded_prices_price_the_next_booking_and_reach_the_centres_desks(backend: &str) {
     let (_db, store) = world_store(backend);
     let desk = quick_caller(&*store, "desk.a", CENTRE_A);

@@ -90,20 +90,6 @@ fn hire(
     (cmd, booking_id, payment_id)
 }
 
-fn records<T: serde::de::DeserializeOwned>(store: &dyn Store, table: &str) -> Vec<T> {
-    store
-        .records(table, &[])
-        .unwrap()
-        .into_iter()
-        .map(|v| serde_json::from_value(v).unwrap())
-        .collect()
-}
-
-fn outcome(store: &dyn Store, caller: &desk_server::Caller, seq: u64, cmd: &Command) -> Outcome {
-    let m = envelope(caller.device_id, seq, cmd);
-    store.push(caller, &[m], now()).unwrap().receipts.remove(0).outcome
-}
-
 fn code(o: Outcome) -> String {
     match o {
         Outcome::Rejected { code, .. } => code,

@@ -142,6 +142,35 @@ pub fn spaces_store(backend: &str) -> (TestDb, Arc<dyn Store>) {
     (db, store)
 }
 
+/// Pushes one command as `caller`'s mutation `seq`, now, and returns its receipt's outcome.
+pub fn outcome(
+    store: &dyn Store,
+    caller: &desk_server::Caller,
+    seq: u64,
+    cmd: &desk_domain::Command,
+) -> desk_domain::Outcome {
+    let m = envelope(caller.device_id, seq, cmd);
+    store.push(caller, &[m], now()).unwrap().receipts.remove(0).outcome
+}
+
+/// A refusal's code, or the outcome itself when it was not refused.
+pub fn code(o: desk_domain::Outcome) -> String {
+    match o {
+        desk_domain::Outcome::Rejected { code, .. } => code,
+        other => format!("{other:?}"),
+    }
+}
+
+/// Every record the server holds in `table`, parsed.
+pub fn records<T: serde::de::DeserializeOwned>(store: &dyn Store, table: &str) -> Vec<T> {
+    store
+        .records(table, &[])
+        .unwrap()
+        .into_iter()
+        .map(|v| serde_json::from_value(v).unwrap())
+        .collect()
+}
+
 pub fn strs(buckets: &[Bucket]) -> Vec<String> {
     buckets.iter().map(ToString::to_string).collect()
 }
