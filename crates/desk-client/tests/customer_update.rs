@@ -6,24 +6,14 @@
 
 use chrono::{Days, Local};
 use desk_client::leisure::{ConcessionInput, CustomerChangesInput};
-use desk_client::{Desk, StaffDeskConfig};
 use desk_domain::Channel::FaceToFace;
 use desk_domain::Customer;
 use desk_fixtures::DemoData;
 use desk_testkit::world::{centre, class, customer, session};
-use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, leisure_staff, tomorrow_at};
+use desk_testkit::{Backend, TestDb, TestServer, leisure_staff, tomorrow_at};
 
-fn staff_config(dir: &std::path::Path, server_url: String) -> StaffDeskConfig {
-    let mut cfg = StaffDeskConfig::new(dir.join("desk"), server_url);
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    cfg
-}
-
-async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
-    Desk::sign_in_staff(cfg.clone(), username, PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
-}
+mod staff;
+use staff::{sign_in, staff_config};
 
 const MORAG: i64 = 7;
 

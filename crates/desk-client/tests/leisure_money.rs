@@ -5,7 +5,6 @@
 
 use chrono::NaiveDate;
 use desk_client::leisure::TenderInput;
-use desk_client::{Desk, StaffDeskConfig};
 use desk_domain::Channel;
 use desk_domain::leisure::membership::{Billing, Membership, Plan};
 use desk_domain::leisure::records::{Entitlement, IssuedVoucher};
@@ -14,19 +13,10 @@ use desk_domain::leisure::records::{Entitlement, IssuedVoucher};
 use desk_domain::values::Pence;
 use desk_fixtures::DemoData;
 use desk_testkit::world::{centre, class, customer, session};
-use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, leisure_staff, tomorrow_at};
+use desk_testkit::{Backend, TestDb, TestServer, leisure_staff, tomorrow_at};
 
-fn staff_config(dir: &std::path::Path, server_url: String) -> StaffDeskConfig {
-    let mut cfg = StaffDeskConfig::new(dir.join("desk"), server_url);
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    cfg
-}
-
-async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
-    Desk::sign_in_staff(cfg.clone(), username, PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
-}
+mod staff;
+use staff::{sign_in, staff_config};
 
 /// Centre 1 priced by the example list (a class: adult £6.00, FitLife members included), a
 /// class tomorrow, an adult customer (7) and a member (8), a £10 voucher, two desks' staff.

@@ -5,24 +5,14 @@
 //! the other desk; each desk sees what the other and the server did.
 
 use chrono::{Duration, Utc};
-use desk_client::{Desk, StaffDeskConfig};
 use desk_domain::{Booking, BookingStatus, Channel};
 use desk_fixtures::DemoData;
 use desk_testkit::world::{centre, class, customer, now, session};
-use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, leisure_staff, tomorrow_at};
+use desk_testkit::{Backend, TestDb, TestServer, leisure_staff, tomorrow_at};
 use uuid::Uuid;
 
-fn staff_config(dir: &std::path::Path, server_url: String) -> StaffDeskConfig {
-    let mut cfg = StaffDeskConfig::new(dir.join("desk"), server_url);
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    cfg
-}
-
-async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
-    Desk::sign_in_staff(cfg.clone(), username, PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
-}
+mod staff;
+use staff::{sign_in, staff_config};
 
 fn ahead() -> chrono::NaiveDateTime {
     (now().date() + Duration::days(10)).and_hms_opt(9, 0, 0).unwrap()

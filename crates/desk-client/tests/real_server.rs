@@ -4,12 +4,15 @@
 use std::time::Duration;
 
 use desk_client::keys::Keyring;
-use desk_client::{Desk, StaffDeskConfig, staff_account};
+use desk_client::{Desk, staff_account};
 use desk_domain::{Customer, Role, Site};
 use desk_fixtures::DemoData;
 use desk_server::TokenLifetimes;
 use desk_testkit::world::{centre, class, customer, session};
 use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, add_leisure_staff, leisure_staff, tomorrow_at};
+
+mod staff;
+use staff::{sign_in, staff_config};
 
 /// The council server's store on SQLite, as `<dir>/council.db`.
 fn sqlite_store(dir: &std::path::Path) -> std::sync::Arc<dyn desk_server::Store> {
@@ -113,20 +116,6 @@ async fn a_disabled_account_on_the_real_server_loses_its_desk_store() {
     assert!(keyring.refresh_token(&staff_account("desk.b")).unwrap().is_none());
     assert_eq!(desk.leisure().centres().await.unwrap_err().code(), "locked");
     server.stop().await;
-}
-
-/// A staff desk's configuration under `<dir>/desk`, with a keyring service of its own.
-fn staff_config(dir: &std::path::Path, server_url: String) -> StaffDeskConfig {
-    let mut cfg = StaffDeskConfig::new(dir.join("desk"), server_url);
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    cfg
-}
-
-/// Signs `username` in with [`PASSWORD`]; a failure names the likely cause.
-async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
-    Desk::sign_in_staff(cfg.clone(), username, PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
 }
 
 /// A council server on SQLite with one centre, one session tomorrow and one customer, and the

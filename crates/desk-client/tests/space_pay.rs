@@ -6,25 +6,15 @@
 
 use chrono::Duration;
 use desk_client::leisure::TenderInput;
-use desk_client::{Desk, StaffDeskConfig};
 use desk_domain::Channel;
 use desk_domain::leisure::space_records::SpaceBookingStatus;
 use desk_fixtures::DemoData;
 use desk_fixtures::spaces::{space_id, spaces};
 use desk_testkit::world::{centre, customer};
-use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, leisure_staff, tomorrow_at};
+use desk_testkit::{Backend, TestDb, TestServer, leisure_staff, tomorrow_at};
 
-fn staff_config(dir: &std::path::Path, server_url: String) -> StaffDeskConfig {
-    let mut cfg = StaffDeskConfig::new(dir.join("desk"), server_url);
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    cfg
-}
-
-async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
-    Desk::sign_in_staff(cfg.clone(), username, PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
-}
+mod staff;
+use staff::{sign_in, staff_config};
 
 /// Centre 1 with the demo's spaces, priced by the example list (load_demo); an adult (7); two
 /// desks' staff.

@@ -11,15 +11,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{Duration, NaiveTime};
 use desk_client::leisure::BlockInput;
-use desk_client::{Desk, StaffDeskConfig};
 use desk_domain::leisure::space_records::SpaceBookingRecord;
 use desk_domain::{Alternative, Channel};
 use desk_fixtures::DemoData;
 use desk_fixtures::spaces::{space_id, spaces};
 use desk_testkit::world::{centre, customer};
-use desk_testkit::{Backend, PASSWORD, TestDb, TestServer, leisure_staff, tomorrow_at};
+use desk_testkit::{Backend, TestDb, TestServer, leisure_staff, tomorrow_at};
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
+
+mod staff;
+use staff::{sign_in, staff_config};
 
 /// A loopback relay to the server that can be switched off: while off, every connection is
 /// dropped at once, as a desk without a network sees it.
@@ -52,18 +54,6 @@ impl Link {
     fn set(&self, up: bool) {
         self.up.store(up, Ordering::SeqCst);
     }
-}
-
-fn staff_config(dir: &std::path::Path, server_url: String) -> StaffDeskConfig {
-    let mut cfg = StaffDeskConfig::new(dir.join("desk"), server_url);
-    cfg.keyring_service = format!("council-desk-test-{}", uuid::Uuid::new_v4());
-    cfg
-}
-
-async fn sign_in(cfg: &StaffDeskConfig, username: &str) -> Desk {
-    Desk::sign_in_staff(cfg.clone(), username, PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("sign-in failed ({}): {e}; run under scripts/with-keyring", e.code()))
 }
 
 /// Centre 1 with the demo's spaces (pitch, halves, quarters, hall and courts, studio), priced by
