@@ -65,6 +65,25 @@ beforeEach(() => {
 });
 
 describe('call', () => {
+  /** A phone number changed and a concession ended, as the change form sends them. */
+  const phoneChanged = {
+    changes: {
+      customer_id: 11,
+      first_name: null,
+      last_name: null,
+      date_of_birth: null,
+      address: null,
+      postcode: null,
+      email: null,
+      phone: '07700 900456',
+      emergency_contact: null,
+      concession: null,
+      end_concession: true,
+      marketing_consent: false,
+    },
+    channel: 'face-to-face',
+  } as const;
+
   it('invokes each shell command by its snake_case name with its camelCase request', async () => {
     invoke.mockResolvedValue(null);
     await ipc.call('app_info');
@@ -120,23 +139,7 @@ describe('call', () => {
       membership: { customer_id: 11, plan: 'family', billing: 'monthly', starts: '2026-12-01', payer_id: 11, covers: [12] },
       channel: 'face-to-face',
     });
-    await ipc.call('update_customer', {
-      changes: {
-        customer_id: 11,
-        first_name: null,
-        last_name: null,
-        date_of_birth: null,
-        address: null,
-        postcode: null,
-        email: null,
-        phone: '07700 900456',
-        emergency_contact: null,
-        concession: null,
-        end_concession: true,
-        marketing_consent: false,
-      },
-      channel: 'face-to-face',
-    });
+    await ipc.call('update_customer', phoneChanged);
     await ipc.call('reception', { customerId: 11, sessionId: 7 });
     await ipc.call('check_in_find', { text: 'MLC0000007' });
     await ipc.call('check_in', { customerId: 11, bookingId: null, channel: 'face-to-face' });
@@ -286,23 +289,7 @@ describe('call', () => {
       ],
       [
         'update_customer',
-        {
-          changes: {
-            customer_id: 11,
-            first_name: null,
-            last_name: null,
-            date_of_birth: null,
-            address: null,
-            postcode: null,
-            email: null,
-            phone: '07700 900456',
-            emergency_contact: null,
-            concession: null,
-            end_concession: true,
-            marketing_consent: false,
-          },
-          channel: 'face-to-face',
-        },
+        phoneChanged,
       ],
       ['reception', { customerId: 11, sessionId: 7 }],
       ['check_in_find', { text: 'MLC0000007' }],
