@@ -340,6 +340,17 @@ pub(in crate::leisure) fn member(customer_id: i64, paid_until: NaiveDate) -> Ent
     }
 }
 
+/// A voucher issued at centre 1, worth `value` pence until the date given.
+pub(in crate::leisure) fn voucher(code: &str, value: i64, (y, m, d): (i32, u32, u32), redeemed: bool) -> IssuedVoucher {
+    IssuedVoucher {
+        code: code.into(),
+        centre_id: 1,
+        value: crate::values::Pence(value),
+        expires: NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+        redeemed,
+    }
+}
+
 pub(in crate::leisure) fn world() -> Mem {
     Mem {
         sessions: vec![session(1, 2, 2, 1, 0), session(2, 2, 1, 1, 2), session(3, 4, 5, 0, 0)],

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::leisure::decide::tests::{Mem, ctx, member, world};
+use crate::leisure::decide::tests::{Mem, ctx, member, voucher, world};
 use crate::leisure::payment::{Method, Tender};
 use crate::leisure::price_list::Item;
 use crate::leisure::records::{IssuedVoucher, LeisureSettings, MoneyKind, MoneyRecord};
@@ -39,16 +39,6 @@ pub(super) fn priced() -> Mem {
         voucher("USED", 1_000, (2027, 1, 31), true),
     ];
     w
-}
-
-fn voucher(code: &str, value: i64, (y, m, d): (i32, u32, u32), redeemed: bool) -> IssuedVoucher {
-    IssuedVoucher {
-        code: code.into(),
-        centre_id: 1,
-        value: Pence(value),
-        expires: NaiveDate::from_ymd_opt(y, m, d).unwrap(),
-        redeemed,
-    }
 }
 
 fn pay(customer_id: i64, price: i64, tender: Tender) -> BookAndPay {

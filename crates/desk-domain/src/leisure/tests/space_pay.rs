@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::book_space::{Q1, ask, at, pitch_world};
 use crate::leisure::cash_up::{self, Till, TillEntry};
-use crate::leisure::decide::tests::{Mem, ctx};
+use crate::leisure::decide::tests::{Mem, ctx, voucher};
 use crate::leisure::payment::{Method, Tender};
 use crate::leisure::records::{IssuedVoucher, MoneyKind, MoneyRecord};
 use crate::leisure::space_pay::SpacePayment;
@@ -34,16 +34,6 @@ fn paying_world() -> Mem {
         voucher("SMALL", 1_000, (2027, 1, 31), false),
     ];
     w
-}
-
-fn voucher(code: &str, value: i64, (y, m, d): (i32, u32, u32), redeemed: bool) -> IssuedVoucher {
-    IssuedVoucher {
-        code: code.into(),
-        centre_id: 1,
-        value: Pence(value),
-        expires: NaiveDate::from_ymd_opt(y, m, d).unwrap(),
-        redeemed,
-    }
 }
 
 fn hire(starts: NaiveDateTime, price: i64, tender: Tender) -> BookSpace {
