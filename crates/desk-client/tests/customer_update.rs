@@ -209,6 +209,33 @@ async fn a_change_shows_at_once_reaches_another_desk_and_two_desks_changes_both_
                 v.messages
             );
         }
+
+        // A surname corrected on desk one: found at once by the new name or the old, and shown
+        // as changed either way (the replica's index still holds the old name until the
+        // server's copy comes back); after the sync, desk two finds the new name only.
+        one.leisure()
+            .update_customer(
+                &CustomerChangesInput {
+                    last_name: Some("O'Neil".into()),
+                    ..change()
+                },
+                FaceToFace,
+            )
+            .await
+            .unwrap();
+        for text in ["o'neil", "O'Neill"] {
+            let found = one.leisure().find_customers(text, 20).await.unwrap();
+            let names: Vec<(i64, &str)> = found.customers.iter().map(|c| (c.id, c.last_name.as_str())).collect();
+            assert_eq!(names, [(MORAG, "O'Neil")], "{backend:?}: searched {text}");
+        }
+        one.sync_now().await.unwrap();
+        two.sync_now().await.unwrap();
+        let found = two.leisure().find_customers("O'Neil", 20).await.unwrap();
+        assert_eq!(
+            found.customers.iter().map(|c| c.last_name.as_str()).collect::<Vec<_>>(),
+            ["O'Neil"],
+            "{backend:?}"
+        );
         server.stop().await;
     }
 }

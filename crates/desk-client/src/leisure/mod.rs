@@ -306,6 +306,13 @@ impl Leisure<'_> {
                 // end of the list are counted in `more`.
                 let pending = customers::pending_matching(&tx, &text)?;
                 found.customers.retain(|c| !pending.iter().any(|p| p.id == c.id));
+                // A customer changed here and not yet confirmed is shown as changed, even when
+                // the replica's index matched their old name or number.
+                for c in &mut found.customers {
+                    if let Some(now) = customers::pending_change(&tx, c.id)? {
+                        *c = search::view(now);
+                    }
+                }
                 found.customers.splice(0..0, pending.into_iter().map(search::view));
                 let over = found.customers.len().saturating_sub(limit as usize);
                 found.customers.truncate(limit as usize);
