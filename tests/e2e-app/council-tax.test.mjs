@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 
-import { Link, ServerProcess, freePort } from './lib/stack.mjs';
+import { serverBehindLink } from './lib/stack.mjs';
 import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Key, Session } from './lib/webdriver.mjs';
 import { headingFocused, journeyEnv, noViolations, pad } from './lib/journey.mjs';
@@ -176,11 +176,8 @@ describe('The contact centre in a real window', { concurrency: false }, () => {
   };
 
   before(async () => {
-    server = new ServerProcess({ bin: SERVER_BIN, dataDir: path.join(WORK, 'ct-server'), port: await freePort(), log: 'inherit' });
-    server.prepare({ secondUser: 'e2e.ct.second', secondPassword: 'Second-Ct-E2E-2026' });
-    await server.start();
-    link = new Link(await freePort(), server.port);
-    await link.up();
+    const second = { secondUser: 'e2e.ct.second', secondPassword: 'Second-Ct-E2E-2026' };
+    ({ server, link } = await serverBehindLink({ bin: SERVER_BIN, work: WORK, name: 'ct', ...second }));
   });
 
   // A journey that fails ends its app too, so the next one can start its own.

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { Link, ServerProcess, freePort } from './lib/stack.mjs';
+import { serverBehindLink } from './lib/stack.mjs';
 import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Session } from './lib/webdriver.mjs';
 import { headingFocused, journeyEnv, noViolations } from './lib/journey.mjs';
@@ -44,11 +44,8 @@ describe('The customer at the leisure desk in a real window', { concurrency: fal
   };
 
   before(async () => {
-    server = new ServerProcess({ bin: SERVER_BIN, dataDir: path.join(WORK, 'customers-server'), port: await freePort(), log: 'inherit' });
-    server.prepare({ secondUser: 'e2e.customers.second', secondPassword: 'Second-Customers-E2E-2026' });
-    await server.start();
-    link = new Link(await freePort(), server.port);
-    await link.up();
+    const second = { secondUser: 'e2e.customers.second', secondPassword: 'Second-Customers-E2E-2026' };
+    ({ server, link } = await serverBehindLink({ bin: SERVER_BIN, work: WORK, name: 'customers', ...second }));
   });
 
   after(async () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { Link, ServerProcess, freePort } from './lib/stack.mjs';
+import { serverBehindLink } from './lib/stack.mjs';
 import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Key, Session } from './lib/webdriver.mjs';
 import { headingFocused, isoDay, journeyEnv, noViolations, pounds } from './lib/journey.mjs';
@@ -47,11 +47,8 @@ describe('Money at the leisure desk in a real window', { concurrency: false }, (
   };
 
   before(async () => {
-    server = new ServerProcess({ bin: SERVER_BIN, dataDir: path.join(WORK, 'money-server'), port: await freePort(), log: 'inherit' });
-    server.prepare({ secondUser: 'e2e.money.second', secondPassword: 'Second-Money-E2E-2026' });
-    await server.start();
-    link = new Link(await freePort(), server.port);
-    await link.up();
+    const second = { secondUser: 'e2e.money.second', secondPassword: 'Second-Money-E2E-2026' };
+    ({ server, link } = await serverBehindLink({ bin: SERVER_BIN, work: WORK, name: 'money', ...second }));
   });
 
   after(async () => {

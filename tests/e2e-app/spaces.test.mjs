@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 
-import { Link, ServerProcess, freePort } from './lib/stack.mjs';
+import { serverBehindLink } from './lib/stack.mjs';
 import { capture, go, signIn, tid, waitUntilSynced } from './lib/ui.mjs';
 import { Session } from './lib/webdriver.mjs';
 import { journeyEnv, noViolations, pad } from './lib/journey.mjs';
@@ -53,11 +53,8 @@ describe('Spaces and block bookings in a real window', { concurrency: false }, (
   };
 
   before(async () => {
-    server = new ServerProcess({ bin: SERVER_BIN, dataDir: path.join(WORK, 'spaces-server'), port: await freePort(), log: 'inherit' });
-    server.prepare({ secondUser: 'e2e.spaces.second', secondPassword: 'Second-Spaces-E2E-2026' });
-    await server.start();
-    link = new Link(await freePort(), server.port);
-    await link.up();
+    const second = { secondUser: 'e2e.spaces.second', secondPassword: 'Second-Spaces-E2E-2026' };
+    ({ server, link } = await serverBehindLink({ bin: SERVER_BIN, work: WORK, name: 'spaces', ...second }));
   });
 
   afterEach(async () => {

@@ -5,6 +5,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A free TCP port on loopback (asked of the OS, then released). */
@@ -237,4 +238,18 @@ export class SecondDesk {
     this.sent.push({ bookingId, sessionId, customerId, outcome, since, answered: new Date() });
     return outcome;
   }
+}
+
+/**
+ * A journey file's council server, in `<work>/<name>-server` with a second member of staff,
+ * started behind a Link the journey can take down: `{ server, link }`. Stop with
+ * `link.down()` then `server.stop()`.
+ */
+export async function serverBehindLink({ bin, work, name, secondUser, secondPassword }) {
+  const server = new ServerProcess({ bin, dataDir: path.join(work, `${name}-server`), port: await freePort(), log: 'inherit' });
+  server.prepare({ secondUser, secondPassword });
+  await server.start();
+  const link = new Link(await freePort(), server.port);
+  await link.up();
+  return { server, link };
 }
