@@ -334,15 +334,21 @@ pub fn bookings_of_session(conn: &Connection, session_id: i64) -> rusqlite::Resu
         .collect()
 }
 
+/// The customer as this desk has registered or changed them, while the server has not yet
+/// confirmed it.
+pub fn pending_customer(conn: &Connection, id: i64) -> rusqlite::Result<Option<Customer>> {
+    conn.prepare_cached("SELECT data FROM overlay_records WHERE tbl = 'customers' AND id = ?1")?
+        .query_row([id.to_string()], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(decode)
+        .transpose()
+}
+
 /// A customer as this desk sees them: a pending registration (or change) in the overlay first,
 /// else the replica's row, so a customer registered offline can be booked at once.
 pub fn customer(conn: &Connection, id: i64) -> rusqlite::Result<Option<Customer>> {
-    let pending: Option<String> = conn
-        .prepare_cached("SELECT data FROM overlay_records WHERE tbl = 'customers' AND id = ?1")?
-        .query_row([id.to_string()], |r| r.get(0))
-        .optional()?;
-    if let Some(d) = pending {
-        return decode(d).map(Some);
+    if let Some(c) = pending_customer(conn, id)? {
+        return Ok(Some(c));
     }
     conn.prepare_cached("SELECT data FROM customers WHERE id = ?1")?
         .query_row([id.to_string()], |r| r.get::<_, String>(0))

@@ -9,7 +9,7 @@ use desk_domain::leisure::customer_cmd::{
 use desk_domain::leisure::membership::{Billing, Concession, ConcessionKind, Plan};
 use desk_domain::leisure::registration;
 use desk_domain::{Channel, Command, Customer};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -283,19 +283,6 @@ fn folded(s: &str) -> String {
 /// index would (each word the start of a word of the name or the membership number, a date the
 /// date of birth): a customer registered offline can be found and booked at once. They are few
 /// (one desk's, unconfirmed), so they are read whole rather than indexed.
-/// The customer as this desk has changed them, if a change (or registration) made here is not
-/// yet confirmed by the server.
-pub(crate) fn pending_change(conn: &Connection, id: i64) -> rusqlite::Result<Option<Customer>> {
-    conn.prepare_cached("SELECT data FROM overlay_records WHERE tbl = 'customers' AND id = ?1")?
-        .query_row([id.to_string()], |r| r.get::<_, String>(0))
-        .optional()?
-        .map(|d| {
-            serde_json::from_str(&d)
-                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
-        })
-        .transpose()
-}
-
 pub(crate) fn pending_matching(conn: &Connection, text: &str) -> rusqlite::Result<Vec<Customer>> {
     let q = crate::search::parse(text);
     let wanted: Vec<String> = text

@@ -309,7 +309,7 @@ impl Leisure<'_> {
                 // A customer changed here and not yet confirmed is shown as changed, even when
                 // the replica's index matched their old name or number.
                 for c in &mut found.customers {
-                    if let Some(now) = customers::pending_change(&tx, c.id)? {
+                    if let Some(now) = replica::pending_customer(&tx, c.id)? {
                         *c = search::view(now);
                     }
                 }
